@@ -1,0 +1,55 @@
+# Toegang — the two commands: `make run` (demo) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_DB := var/toegang.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format typecheck migrations-check lock clean demo-reset
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up everything and serve the demo at http://127.0.0.1:8000 on SQLite
+run: $(STAMP)
+	mkdir -p var
+	TOEGANG_DEMO=1 $(PY) manage.py migrate --no-input -v 0
+	TOEGANG_DEMO=1 $(PY) manage.py collectstatic --no-input -v 0
+	TOEGANG_DEMO=1 $(PY) manage.py seed_demo --size S --seed 1 --if-empty
+	TOEGANG_DEMO=1 $(PY) manage.py demo_accounts
+	TOEGANG_DEMO=1 TOEGANG_DEBUG=$${TOEGANG_DEBUG:-0} $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
+
+demo-reset:
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+
+## make test: the whole suite (database from DATABASE_URL; SQLite by default)
+test: $(STAMP)
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy src/toegang
+
+migrations-check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=toegang.conf.test $(PY) manage.py makemigrations --check --dry-run
+
+lock: $(STAMP)
+	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o base.txt base.in
+	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) var

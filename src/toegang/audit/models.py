@@ -1,0 +1,41 @@
+"""The append-only access and change log (NEN 7513 style: who, as what, did what, to whom, when)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        READ = "read", _("Ingezien")
+        CREATE = "create", _("Aangemaakt")
+        UPDATE = "update", _("Gewijzigd")
+        DELETE = "delete", _("Verwijderd")
+        SEARCH = "search", _("Gezocht")
+
+    at = models.DateTimeField(_("moment"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_name = models.CharField(_("gebruiker"), max_length=150)
+    organisation_name = models.CharField(_("organisatie"), max_length=150, blank=True)
+    role = models.CharField(_("rol"), max_length=20, blank=True)
+    action = models.CharField(_("handeling"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("soort gegeven"), max_length=50)
+    object_id = models.CharField(_("gegeven-id"), max_length=50, blank=True)
+    detail = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("logregel")
+        verbose_name_plural = _("logregels")
+        ordering = ["-at", "-id"]
+
+
+class AuditSubject(models.Model):
+    """One person whose data an audit entry touched: the index for "who saw person X"."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="subjects")
+    person_id = models.BigIntegerField(_("persoon-id"), db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "person_id"], name="auditsubject_unique")]

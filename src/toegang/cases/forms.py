@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from toegang.accounts.models import User
+from toegang.cases.models import Note, Trajectory
+from toegang.common.forms import DateInput, UtrechtForm
+from toegang.people.models import Membership
+
+
+class NoteForm(UtrechtForm):
+    kind = forms.ChoiceField(label=_("Soort"), choices=Note.Kind.choices)
+    channel = forms.ChoiceField(label=_("Contactvorm"), choices=Note.Channel.choices, required=False)
+    happened_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    text = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProfessionalChoiceForm(UtrechtForm):
+    def __init__(self, *args: Any, professionals: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if professionals is not None:
+            self.fields["professional"].queryset = professionals  # type: ignore[attr-defined]
+
+
+class RegisseurForm(ProfessionalChoiceForm):
+    professional = forms.ModelChoiceField(label=_("Nieuwe regisseur"), queryset=User.objects.none())
+    on = forms.DateField(label=_("Regie over per"), widget=DateInput())
+
+
+class InvolvementForm(ProfessionalChoiceForm):
+    professional = forms.ModelChoiceField(label=_("Professional"), queryset=User.objects.none())
+    role = forms.CharField(
+        label=_("Rol in traject"),
+        max_length=100,
+        help_text=_("Bijvoorbeeld: schuldhulpverlener, jeugdhulpverlener, cliëntondersteuner."),
+    )
+    start_date = forms.DateField(label=_("Betrokken vanaf"), widget=DateInput())
+
+
+class CloseForm(UtrechtForm):
+    closed_on = forms.DateField(label=_("Datum afsluiting"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Reden afsluiting"), choices=Trajectory.ClosureReason.choices)
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MemberForm(UtrechtForm):
+    bsn = forms.CharField(
+        label=_("BSN"), max_length=11, required=False, help_text=_("Is de persoon bekend, dan is het BSN genoeg.")
+    )
+    voornamen = forms.CharField(label=_("Voornamen"), max_length=200, required=False)
+    voorvoegsel = forms.CharField(label=_("Voorvoegsel"), max_length=20, required=False)
+    geslachtsnaam = forms.CharField(label=_("Geslachtsnaam"), max_length=200, required=False)
+    geboortedatum = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+    role = forms.ChoiceField(label=_("Rol in huishouden"), choices=Membership.Role.choices)
+    start_date = forms.DateField(label=_("Lid vanaf"), widget=DateInput())
+    end_date = forms.DateField(label=_("Lid tot en met"), required=False, widget=DateInput())

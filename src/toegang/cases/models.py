@@ -1,0 +1,134 @@
+"""Trajectories (casussen) per household: one regisseur at a time, involved professionals, notes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from toegang.accounts.models import Organisation, Team
+from toegang.people.models import Household
+
+
+class Trajectory(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Lopend")
+        CLOSED = "gesloten", _("Afgesloten")
+
+    class ClosureReason(models.TextChoices):
+        GOALS_MET = "doelen_bereikt", _("Doelen bereikt")
+        SELF_RELIANT = "zelfredzaam", _("Huishouden redt het zelf met eigen netwerk")
+        REFERRED = "overgedragen", _("Overgedragen aan andere organisatie of voorziening")
+        MOVED = "verhuisd", _("Verhuisd naar andere gemeente")
+        DECLINED = "afgezien", _("Huishouden ziet af van ondersteuning")
+        OTHER = "anders", _("Anders")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="trajectories")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="trajectories")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_on = models.DateField(_("gestart op"))
+    closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    closure_reason = models.CharField(_("reden afsluiting"), max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(_("toelichting afsluiting"), blank=True)
+
+    class Meta:
+        verbose_name = _("traject")
+        verbose_name_plural = _("trajecten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="open"),
+                name="trajectory_one_open_per_household",
+                violation_error_message=_("Dit huishouden heeft al een lopend traject."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("started_on")),
+                name="trajectory_closed_after_start",
+                violation_error_message=_("Datum afsluiting ligt vóór de startdatum."),
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="trajectory_team_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Traject {self.pk}"
+
+
+class RegisseurAssignment(models.Model):
+    """Who is the regisseur of a trajectory from when to when; the open row is the current one."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="regisseur_assignments")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(_("vanaf"))
+    end_date = models.DateField(_("tot en met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("regisseur")
+        verbose_name_plural = _("regisseurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory"],
+                condition=models.Q(end_date__isnull=True),
+                name="trajectory_one_current_regisseur",
+                violation_error_message=_("Een traject heeft precies één regisseur tegelijk."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="regisseur_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["professional", "end_date"], name="regisseur_professional_idx")]
+
+
+class Involvement(models.Model):
+    """A professional involved in a trajectory, with the organisation they act for and their role."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="involvements")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="involvements")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("rol in traject"), max_length=100)
+    start_date = models.DateField(_("vanaf"))
+    end_date = models.DateField(_("tot en met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("betrokken professional")
+        verbose_name_plural = _("betrokken professionals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "professional"],
+                condition=models.Q(end_date__isnull=True),
+                name="involvement_one_active",
+                violation_error_message=_("Deze professional is al betrokken bij dit traject."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="involvement_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["professional", "end_date"], name="involvement_professional_idx")]
+
+
+class Note(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "notitie", _("Notitie")
+        CONTACT = "contact", _("Contactmoment")
+
+    class Channel(models.TextChoices):
+        NONE = "", _("—")
+        HOME_VISIT = "huisbezoek", _("Huisbezoek")
+        OFFICE = "kantoor", _("Gesprek op kantoor")
+        PHONE = "telefoon", _("Telefoon")
+        VIDEO = "video", _("Beeldbellen")
+        MAIL = "mail", _("E-mail / bericht")
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    channel = models.CharField(_("contactvorm"), max_length=12, choices=Channel.choices, blank=True)
+    happened_on = models.DateField(_("datum"))
+    text = models.TextField(_("tekst"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        indexes = [models.Index(fields=["trajectory", "-happened_on"], name="note_trajectory_idx")]

@@ -1,0 +1,93 @@
+"""Search for persons by BSN (exact), name, or postcode + huisnummer, within what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from toegang.accounts.models import User
+from toegang.cases.selectors import households_visible_to
+from toegang.common.errors import DomainError
+from toegang.common.forms import UtrechtForm
+from toegang.people.bsn import normalise_bsn
+from toegang.people.models import Membership
+from toegang.people.services import normalise_postcode
+
+MAX_RESULTS = 50
+
+
+class SearchForm(UtrechtForm):
+    bsn = forms.CharField(label=_("BSN"), max_length=11, required=False)
+    naam = forms.CharField(label=_("Geslachtsnaam (begin)"), max_length=100, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
+    huisnummer = forms.CharField(label=_("Huisnummer"), max_length=10, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not any(data.get(k) for k in ("bsn", "naam", "postcode")):
+            raise forms.ValidationError(_("Zoeken: vul een BSN, een naam of een postcode met huisnummer in."))
+        if data.get("postcode") and not data.get("huisnummer"):
+            self.add_error("huisnummer", _("Huisnummer: zoeken op adres vraagt postcode én huisnummer."))
+        if data.get("naam") and len(data["naam"].strip()) < 2:
+            self.add_error("naam", _("Geslachtsnaam: vul ten minste twee letters in."))
+        return data
+
+    def kind(self) -> str:
+        data = self.cleaned_data
+        return "bsn" if data.get("bsn") else "naam" if data.get("naam") else "adres"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    person_id: int
+    full_name: str
+    bsn: str | None
+    geboortedatum: dt.date | None
+    household_id: int
+    household_name: str
+    current: bool
+
+
+def search_persons(
+    *, user: User, bsn: str = "", naam: str = "", postcode: str = "", huisnummer: str = ""
+) -> list[SearchResult]:
+    qs = Membership.objects.filter(household__in=households_visible_to(user).values("pk"))
+    if bsn:
+        qs = qs.filter(person__bsn=normalise_bsn(bsn))
+    elif naam:
+        qs = qs.filter(person__geslachtsnaam__istartswith=naam.strip())
+    elif postcode:
+        code = normalise_postcode(postcode)
+        if not code:
+            raise DomainError("Postcode: vul een postcode in.", field="postcode")
+        qs = qs.filter(
+            Q(person__postcode=code, person__huisnummer=huisnummer.strip())
+            | Q(household__postcode=code, household__huisnummer=huisnummer.strip())
+        )
+    today = dt.date.today()
+    rows = qs.select_related("person", "household").order_by(
+        "person__geslachtsnaam", "person__voornamen", "person_id", "-start_date"
+    )[: MAX_RESULTS * 3]
+    results: list[SearchResult] = []
+    seen: set[tuple[int, int]] = set()
+    for m in rows:
+        key = (m.person_id, m.household_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        results.append(
+            SearchResult(
+                person_id=m.person_id,
+                full_name=m.person.full_name,
+                bsn=m.person.bsn,
+                geboortedatum=m.person.geboortedatum,
+                household_id=m.household_id,
+                household_name=m.household.name,
+                current=m.is_current_on(today),
+            )
+        )
+    return results[:MAX_RESULTS]

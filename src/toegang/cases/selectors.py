@@ -1,0 +1,133 @@
+"""The access predicate and the reads of trajectories.
+
+``households_visible_to`` is the one place that decides which dossiers a user may see; every list,
+detail, search and export starts from it (DESIGN.md rule 1). It returns a queryset whose WHERE
+clause is a single predicate of subqueries, so access costs no query per object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from toegang.accounts.models import User
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.people.models import Household
+
+CASE_ROLES = {User.Role.PROFESSIONAL, User.Role.TEAM_LEAD}
+
+
+def sees_case_content(user: User) -> bool:
+    """Roles that may see dossier content at all (functional administrators and privacy officers do not)."""
+    return user.is_active and (user.is_superuser or user.role in CASE_ROLES or user.role == User.Role.MANAGER)
+
+
+def households_visible_to(user: User) -> QuerySet[Household]:
+    qs = Household.objects.all()
+    if not user.is_active or not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.role == User.Role.MANAGER:
+        return qs.filter(municipality_id=user.municipality_id) if user.municipality_id else qs.none()
+    if user.role == User.Role.TEAM_LEAD:
+        return qs.filter(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
+    if user.role == User.Role.PROFESSIONAL:
+        return qs.filter(
+            Q(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
+            | Q(
+                pk__in=Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
+                    "trajectory__household_id"
+                )
+            )
+        )
+    return qs.none()  # deny by default: functional administrator, privacy officer, unknown roles
+
+
+def trajectories_visible_to(user: User) -> QuerySet[Trajectory]:
+    return Trajectory.objects.filter(household__in=households_visible_to(user).values("pk"))
+
+
+def current_regisseur_subquery() -> Subquery:
+    return Subquery(
+        RegisseurAssignment.objects.filter(trajectory=OuterRef("pk"), end_date__isnull=True).values("professional_id")[
+            :1
+        ]
+    )
+
+
+def caseload(*, user: User) -> QuerySet[Trajectory]:
+    """Open trajectories where the user is the regisseur or is involved, with what the list shows."""
+    return (
+        trajectories_visible_to(user)
+        .filter(status=Trajectory.Status.OPEN)
+        .filter(
+            Q(
+                pk__in=RegisseurAssignment.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
+                    "trajectory_id"
+                )
+            )
+            | Q(
+                pk__in=Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
+                    "trajectory_id"
+                )
+            )
+        )
+        .select_related("household", "household__area", "team")
+        .annotate(regisseur_id=current_regisseur_subquery())
+        .order_by("started_on", "pk")
+    )
+
+
+def trajectory_for_page(*, user: User, trajectory_id: int) -> Trajectory:
+    """One trajectory with household and team; raises Trajectory.DoesNotExist when not visible."""
+    return trajectories_visible_to(user).select_related("household", "household__area", "team").get(pk=trajectory_id)
+
+
+def current_regisseur(*, trajectory: Trajectory) -> RegisseurAssignment | None:
+    return (
+        RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True)
+        .select_related("professional__organisation")
+        .first()
+    )
+
+
+def household_trajectories(*, household: Household) -> QuerySet[Trajectory]:
+    return (
+        Trajectory.objects.filter(household=household)
+        .select_related("team")
+        .prefetch_related(
+            Prefetch(
+                "regisseur_assignments",
+                queryset=RegisseurAssignment.objects.select_related("professional").order_by("start_date", "pk"),
+            ),
+            Prefetch(
+                "involvements",
+                queryset=Involvement.objects.select_related("professional", "organisation").order_by("start_date"),
+            ),
+        )
+        .order_by("-started_on", "-pk")
+    )
+
+
+def recent_notes(*, trajectory: Trajectory, limit: int = 50) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(trajectory=trajectory)
+        .select_related("author", "author__organisation")
+        .order_by("-happened_on", "-pk")[:limit]
+    )
+
+
+def team_colleagues(*, user: User) -> QuerySet[User]:
+    if user.team_id is None:
+        return User.objects.none()
+    return User.objects.filter(team_id=user.team_id, is_active=True).select_related("organisation")
+
+
+def open_trajectory_of(*, household: Household) -> Trajectory | None:
+    return Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).first()
+
+
+def today() -> dt.date:
+    return dt.date.today()

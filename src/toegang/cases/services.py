@@ -1,0 +1,208 @@
+"""Writes of trajectories: start, regisseur, involvement, notes, closure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from toegang.accounts.models import Team, User
+from toegang.audit import services as audit
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.common.errors import DomainError
+from toegang.people.models import Household
+from toegang.people.selectors import member_ids
+from toegang.plans.models import Plan
+
+
+def _check_professional(professional: User, field: str) -> None:
+    if not professional.is_active or professional.role not in (User.Role.PROFESSIONAL, User.Role.TEAM_LEAD):
+        raise DomainError(
+            "Regisseur: kies een actieve professional of teamleider."
+            if field == "regisseur"
+            else "Professional: kies een actieve professional of teamleider.",
+            field=field,
+        )
+    if professional.organisation_id is None:
+        raise DomainError("Professional: deze gebruiker heeft geen werkgever vastgelegd.", field=field)
+
+
+@transaction.atomic
+def start_trajectory(
+    *, actor: User, household: Household, team: Team, regisseur: User, started_on: dt.date
+) -> Trajectory:
+    _check_professional(regisseur, "regisseur")
+    if Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).exists():
+        raise DomainError(
+            "Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan).", field="household"
+        )
+    try:
+        with transaction.atomic():
+            trajectory = Trajectory.objects.create(household=household, team=team, started_on=started_on)
+    except IntegrityError:
+        raise DomainError(
+            "Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan).", field="household"
+        ) from None
+    RegisseurAssignment.objects.create(trajectory=trajectory, professional=regisseur, start_date=started_on)
+    Involvement.objects.create(
+        trajectory=trajectory,
+        professional=regisseur,
+        organisation_id=regisseur.organisation_id,
+        role="Regisseur",
+        start_date=started_on,
+    )
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, obj=trajectory, subjects=member_ids(household_id=household.pk)
+    )
+    return trajectory
+
+
+@transaction.atomic
+def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User, on: dt.date) -> RegisseurAssignment:
+    """Hand over the lead: the current assignment ends the day before ``on``; history is kept."""
+    _check_professional(professional, "regisseur")
+    if trajectory.status != Trajectory.Status.OPEN:
+        raise DomainError("Regisseur: een afgesloten traject krijgt geen nieuwe regisseur.", field="regisseur")
+    current = (
+        RegisseurAssignment.objects.select_for_update().filter(trajectory=trajectory, end_date__isnull=True).first()
+    )
+    if current is not None:
+        if current.professional_id == professional.pk:
+            raise DomainError("Regisseur: deze professional is al de regisseur.", field="regisseur")
+        if on <= current.start_date:
+            raise DomainError("Vanaf: de overdracht moet na de start van de huidige regisseur liggen.", field="on")
+        current.end_date = on - dt.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+    try:
+        with transaction.atomic():
+            assignment = RegisseurAssignment.objects.create(
+                trajectory=trajectory, professional=professional, start_date=on
+            )
+    except IntegrityError:
+        raise DomainError("Regisseur: een traject heeft precies één regisseur tegelijk.", field="regisseur") from None
+    if not Involvement.objects.filter(trajectory=trajectory, professional=professional, end_date__isnull=True).exists():
+        Involvement.objects.create(
+            trajectory=trajectory,
+            professional=professional,
+            organisation_id=professional.organisation_id,
+            role="Regisseur",
+            start_date=on,
+        )
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=trajectory,
+        subjects=member_ids(household_id=trajectory.household_id),
+        detail=f"regisseur: {professional}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def add_involvement(
+    *, actor: User, trajectory: Trajectory, professional: User, role: str, start_date: dt.date
+) -> Involvement:
+    _check_professional(professional, "professional")
+    if not role.strip():
+        raise DomainError("Rol in traject: beschrijf wat deze professional doet.", field="role")
+    if start_date < trajectory.started_on:
+        raise DomainError("Vanaf: de datum ligt vóór de start van het traject.", field="start_date")
+    try:
+        with transaction.atomic():
+            involvement = Involvement.objects.create(
+                trajectory=trajectory,
+                professional=professional,
+                organisation_id=professional.organisation_id,
+                role=role.strip(),
+                start_date=start_date,
+            )
+    except IntegrityError:
+        raise DomainError(
+            "Professional: deze professional is al betrokken bij dit traject.", field="professional"
+        ) from None
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=involvement,
+        subjects=member_ids(household_id=trajectory.household_id),
+    )
+    return involvement
+
+
+@transaction.atomic
+def end_involvement(*, actor: User, involvement: Involvement, end_date: dt.date) -> Involvement:
+    if end_date < involvement.start_date:
+        raise DomainError("Tot en met: de einddatum ligt vóór de begindatum.", field="end_date")
+    if RegisseurAssignment.objects.filter(
+        trajectory_id=involvement.trajectory_id, professional_id=involvement.professional_id, end_date__isnull=True
+    ).exists():
+        raise DomainError("Professional: draag eerst de regie over voordat de regisseur stopt.", field="professional")
+    involvement.end_date = end_date
+    involvement.save(update_fields=["end_date"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=involvement,
+        subjects=member_ids(household_id=involvement.trajectory.household_id),
+    )
+    return involvement
+
+
+@transaction.atomic
+def add_note(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    text: str,
+    happened_on: dt.date,
+    kind: str = Note.Kind.NOTE,
+    channel: str = "",
+) -> Note:
+    if not text.strip():
+        raise DomainError("Tekst: schrijf de notitie.", field="text")
+    if kind not in Note.Kind.values:
+        raise DomainError("Soort: kies notitie of contactmoment.", field="kind")
+    if kind == Note.Kind.CONTACT and not channel:
+        raise DomainError("Contactvorm: kies hoe het contact plaatsvond.", field="channel")
+    if happened_on > dt.date.today():
+        raise DomainError("Datum: een notitie of contactmoment ligt niet in de toekomst.", field="happened_on")
+    note = Note.objects.create(
+        trajectory=trajectory, author=actor, kind=kind, channel=channel, happened_on=happened_on, text=text.strip()
+    )
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, obj=note, subjects=member_ids(household_id=trajectory.household_id)
+    )
+    return note
+
+
+@transaction.atomic
+def close_trajectory(
+    *, actor: User, trajectory: Trajectory, closed_on: dt.date, reason: str, note: str = ""
+) -> Trajectory:
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    if locked.status != Trajectory.Status.OPEN:
+        raise DomainError("Traject: dit traject is al afgesloten.")
+    if reason not in Trajectory.ClosureReason.values:
+        raise DomainError("Reden afsluiting: kies een reden.", field="reason")
+    if closed_on < locked.started_on:
+        raise DomainError("Datum afsluiting: de datum ligt vóór de start van het traject.", field="closed_on")
+    if reason == Trajectory.ClosureReason.OTHER and not note.strip():
+        raise DomainError("Toelichting: licht de reden 'anders' toe.", field="note")
+    locked.status = Trajectory.Status.CLOSED
+    locked.closed_on = closed_on
+    locked.closure_reason = reason
+    locked.closure_note = note.strip()
+    locked.save(update_fields=["status", "closed_on", "closure_reason", "closure_note"])
+    RegisseurAssignment.objects.filter(trajectory=locked, end_date__isnull=True).update(end_date=closed_on)
+    Involvement.objects.filter(trajectory=locked, end_date__isnull=True).update(end_date=closed_on)
+    Plan.objects.filter(trajectory=locked, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED]).update(
+        status=Plan.Status.CLOSED, next_review_on=None
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=locked,
+        subjects=member_ids(household_id=locked.household_id),
+        detail=f"afgesloten: {reason}",
+    )
+    return locked

@@ -1,0 +1,254 @@
+"""Household page, caseload, search and the trajectory's own actions (notes, regie, closure)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.cases import selectors, services
+from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
+from toegang.cases.models import Trajectory
+from toegang.cases.search import SearchForm, search_persons
+from toegang.common.errors import DomainError
+from toegang.common.forms import UtrechtForm
+from toegang.common.views import require_case_reader, require_case_worker, today
+from toegang.people import services as people_services
+from toegang.people.models import Household
+from toegang.plans import selectors as plan_selectors
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = require_case_reader(request)
+    trajectories = list(selectors.caseload(user=user)[:500])
+    regisseur_ids = {t.regisseur_id for t in trajectories}  # type: ignore[attr-defined]
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=regisseur_ids)}
+    for t in trajectories:
+        t.regisseur_name = names.get(t.regisseur_id, "")  # type: ignore[attr-defined]
+        t.i_am_regisseur = t.regisseur_id == user.pk  # type: ignore[attr-defined]
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        object_type="caseload",
+        detail=f"{len(trajectories)} trajecten (huishoudniveau)",
+    )
+    return render(request, "cases/caseload.html", {"trajectories": trajectories, "today": today()})
+
+
+def _household_or_404(user: User, household_id: int) -> Household:
+    try:
+        return selectors.households_visible_to(user).select_related("area", "municipality").get(pk=household_id)
+    except Household.DoesNotExist:
+        raise Http404 from None
+
+
+def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
+    try:
+        return selectors.trajectory_for_page(user=user, trajectory_id=trajectory_id)
+    except Trajectory.DoesNotExist:
+        raise Http404 from None
+
+
+def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
+    user = require_case_reader(request)
+    household = _household_or_404(user, household_id)
+    day = today()
+    memberships = list(household.memberships.select_related("person").order_by("start_date", "pk"))
+    current = [m for m in memberships if m.is_current_on(day)]
+    former = [m for m in memberships if not m.is_current_on(day)]
+    trajectories = list(selectors.household_trajectories(household=household))
+    trajectory = trajectories[0] if trajectories else None
+    context = {
+        "household": household,
+        "current_members": current,
+        "former_members": former,
+        "trajectories": trajectories,
+        "trajectory": trajectory,
+        "today": day,
+        "can_edit": user.role in selectors.CASE_ROLES
+        and trajectory is not None
+        and trajectory.status == Trajectory.Status.OPEN,
+    }
+    if trajectory is not None:
+        context.update(
+            regisseur=next((a for a in trajectory.regisseur_assignments.all() if a.end_date is None), None),
+            plan=plan_selectors.current_plan(trajectory=trajectory),
+            explorations=list(plan_selectors.explorations(trajectory=trajectory)[:5]),
+            reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]),
+            notes=list(selectors.recent_notes(trajectory=trajectory)),
+            note_form=NoteForm(initial={"happened_on": day}),
+        )
+    audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])
+    return render(request, "cases/household.html", context)
+
+
+def _form_page(request: HttpRequest, template: str, context: dict, form: UtrechtForm) -> HttpResponse:
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    household = _household_or_404(user, household_id)
+    form = MemberForm(request.POST or None, initial={"start_date": today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = people_services.register_person(
+                    actor=user,
+                    bsn=d["bsn"] or None,
+                    voornamen=d["voornamen"],
+                    voorvoegsel=d["voorvoegsel"],
+                    geslachtsnaam=d["geslachtsnaam"],
+                    geboortedatum=d["geboortedatum"],
+                )
+                people_services.add_member(
+                    actor=user,
+                    household=household,
+                    person=person,
+                    role=d["role"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{person.full_name} is toegevoegd aan het huishouden.")
+            return redirect("household", household_id=household.pk)
+    return _form_page(request, "cases/form.html", {"household": household, "title": "Lid toevoegen"}, form)
+
+
+@require_POST
+def add_note(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_note(
+                actor=user,
+                trajectory=trajectory,
+                text=d["text"],
+                happened_on=d["happened_on"],
+                kind=d["kind"],
+                channel=d["channel"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "De notitie is opgeslagen.")
+            return redirect("household", household_id=trajectory.household_id)
+    return _form_page(
+        request, "cases/form.html", {"household": trajectory.household, "title": "Notitie toevoegen"}, form
+    )
+
+
+def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    colleagues = User.objects.filter(
+        team_id=trajectory.team_id, is_active=True, role__in=selectors.CASE_ROLES
+    ).select_related("organisation")
+    form = RegisseurForm(request.POST or None, initial={"on": today()}, professionals=colleagues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_regisseur(
+                actor=user,
+                trajectory=trajectory,
+                professional=form.cleaned_data["professional"],
+                on=form.cleaned_data["on"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "De regie is overgedragen.")
+            return redirect("household", household_id=trajectory.household_id)
+    return _form_page(
+        request, "cases/form.html", {"household": trajectory.household, "title": "Regie overdragen"}, form
+    )
+
+
+def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    professionals = User.objects.filter(
+        is_active=True, role__in=selectors.CASE_ROLES, team__area__municipality_id=trajectory.household.municipality_id
+    ).select_related("organisation", "team")
+    form = InvolvementForm(request.POST or None, initial={"start_date": today()}, professionals=professionals)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_involvement(
+                actor=user,
+                trajectory=trajectory,
+                professional=d["professional"],
+                role=d["role"],
+                start_date=d["start_date"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{d['professional']} is betrokken bij het traject.")
+            return redirect("household", household_id=trajectory.household_id)
+    return _form_page(
+        request, "cases/form.html", {"household": trajectory.household, "title": "Professional betrekken"}, form
+    )
+
+
+def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    form = CloseForm(request.POST or None, initial={"closed_on": today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.close_trajectory(
+                actor=user, trajectory=trajectory, closed_on=d["closed_on"], reason=d["reason"], note=d["note"]
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Het traject is afgesloten.")
+            return redirect("household", household_id=trajectory.household_id)
+    return _form_page(
+        request, "cases/form.html", {"household": trajectory.household, "title": "Traject afsluiten"}, form
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    user = require_case_reader(request)
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        try:
+            results = search_persons(user=user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            audit.record(
+                actor=user,
+                action=audit.Action.SEARCH,
+                object_type="persoon",
+                subjects=[r.person_id for r in results],
+                detail=form.kind(),
+            )
+    return render(request, "cases/search.html", {"form": form, "results": results}, status=400 if form.errors else 200)
+
+
+def overdue(request: HttpRequest) -> HttpResponse:
+    user = require_case_reader(request)
+    day = today()
+    actions = list(plan_selectors.overdue_actions(user=user, on=day)[:300])
+    reviews = list(plan_selectors.overdue_reviews(user=user, on=day)[:300])
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        object_type="achterstallig",
+        detail=f"{len(actions)} acties, {len(reviews)} evaluaties",
+    )
+    return render(request, "cases/overdue.html", {"actions": actions, "reviews": reviews, "today": day})

@@ -1,0 +1,75 @@
+"""Form helpers: NL Design System (Utrecht) classes on widgets and domain errors on the right field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from toegang.common.errors import DomainError
+
+WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+    forms.CheckboxSelectMultiple: "",
+    forms.RadioSelect: "",
+}
+TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class UtrechtFormMixin:
+    """Adds Utrecht classes and aria attributes; shows DomainError messages on the named field."""
+
+    fields: dict[str, forms.Field]
+    auto_id: str
+    is_bound: bool
+    template_name_div = "forms/div.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._apply_widget_classes()
+
+    def _apply_widget_classes(self) -> None:
+        """Give every widget its Utrecht classes; forms that add fields in __init__ call it again."""
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), TEXTBOX)
+            if css and css not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help" if self.auto_id else ""
+            if isinstance(field, forms.DateField):
+                field.input_formats = ["%Y-%m-%d", "%d-%m-%Y"]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        if self.is_bound:
+            for name in self.errors:  # type: ignore[attr-defined]
+                if name in self.fields:
+                    widget = self.fields[name].widget
+                    widget.attrs["aria-invalid"] = "true"
+                    described = widget.attrs.get("aria-describedby", "")
+                    widget.attrs["aria-describedby"] = (described + f" {self.auto_id % name}_error").strip()
+
+    def add_domain_error(self, error: DomainError) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)  # type: ignore[attr-defined]
+        if field is not None:
+            widget = self.fields[field].widget
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = (
+                widget.attrs.get("aria-describedby", "") + f" {self.auto_id % field}_error"
+            ).strip()
+
+
+class UtrechtForm(UtrechtFormMixin, forms.Form):
+    pass

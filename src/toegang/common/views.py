@@ -1,0 +1,66 @@
+"""Shared view helpers: role gates, the home redirect, friendly error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from toegang.accounts.models import User
+from toegang.cases.selectors import CASE_ROLES, sees_case_content
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees this
+    return user
+
+
+def require_case_reader(request: HttpRequest) -> User:
+    """Roles that may read dossiers; others get 403 with an explanation (deny by default)."""
+    user = current_user(request)
+    if not sees_case_content(user):
+        raise PermissionDenied("Uw rol geeft geen toegang tot dossiers van inwoners.")
+    return user
+
+
+def require_case_worker(request: HttpRequest) -> User:
+    """Roles that may change dossiers: professionals and team leads (managers only read)."""
+    user = current_user(request)
+    if not user.is_active or (user.role not in CASE_ROLES and not user.is_superuser):
+        raise PermissionDenied("Uw rol mag dossiers inzien maar niet wijzigen.")
+    return user
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if user.role in CASE_ROLES:
+        return redirect("caseload")
+    if user.role == User.Role.MANAGER or user.is_superuser:
+        return redirect("overdue")
+    return render(request, "common/no_case_access.html")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    context: dict[str, Any] = {"reason": str(exception) if exception and str(exception) else ""}
+    return render(request, "403.html", context, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

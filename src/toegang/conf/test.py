@@ -1,0 +1,12 @@
+"""Settings for the test suite: the base settings with a fixed key and fast password hashing."""
+
+import os
+
+os.environ.setdefault("TOEGANG_SECRET_KEY", "test-key-not-secret")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STATIC_ROOT = None  # tests serve static files through the finders

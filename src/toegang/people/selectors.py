@@ -1,0 +1,40 @@
+"""Reads of persons and households. Every read starts from the access predicate in cases.selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from toegang.people.models import Household, Membership, Person
+
+
+def current_members(*, household: Household, on: dt.date) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(household=household, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("person")
+        .order_by("role", "person__geboortedatum")
+    )
+
+
+def member_ids(*, household_id: int, on: dt.date | None = None) -> list[int]:
+    """Ids of everyone who is or was a member: the subjects of an audit entry about the household."""
+    qs = Membership.objects.filter(household_id=household_id)
+    if on is not None:
+        qs = qs.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    return list(qs.values_list("person_id", flat=True).distinct())
+
+
+def current_household_of(*, person: Person, on: dt.date) -> Household | None:
+    membership = (
+        Membership.objects.filter(person=person, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("household")
+        .first()
+    )
+    return membership.household if membership else None
+
+
+def person_by_bsn(bsn: str) -> Person | None:
+    return Person.objects.filter(bsn=bsn).first()

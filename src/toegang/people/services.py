@@ -1,0 +1,158 @@
+"""Writes of persons, households and memberships. Each runs in one transaction with its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from toegang.accounts.models import Area, User
+from toegang.audit import services as audit
+from toegang.common.errors import DomainError
+from toegang.people.bsn import normalise_bsn
+from toegang.people.models import Household, Membership, Person
+
+POSTCODE_HELP = "Postcode: vier cijfers en twee letters, bijvoorbeeld 1234AB."
+
+
+def normalise_postcode(value: str) -> str:
+    raw = (value or "").replace(" ", "").upper()
+    if raw and not (len(raw) == 6 and raw[:4].isdigit() and raw[4:].isalpha() and raw[0] != "0"):
+        raise DomainError(POSTCODE_HELP, field="postcode")
+    return raw
+
+
+@transaction.atomic
+def register_person(
+    *,
+    actor: User,
+    bsn: str | None,
+    voornamen: str,
+    geslachtsnaam: str,
+    voorvoegsel: str = "",
+    geboortedatum: dt.date | None = None,
+    telefoon: str = "",
+    email: str = "",
+    postcode: str = "",
+    huisnummer: str = "",
+    straat: str = "",
+    woonplaats: str = "",
+) -> Person:
+    """Register a person, or return the known person with this BSN (a BSN is never registered twice)."""
+    clean_bsn = normalise_bsn(bsn) if bsn else None
+    if clean_bsn:
+        existing = Person.objects.filter(bsn=clean_bsn).first()
+        if existing is not None:
+            return existing
+    if not voornamen.strip():
+        raise DomainError("Voornamen: vul de voornamen in.", field="voornamen")
+    if not geslachtsnaam.strip():
+        raise DomainError("Geslachtsnaam: vul de geslachtsnaam in.", field="geslachtsnaam")
+    if geboortedatum is not None and geboortedatum > dt.date.today():
+        raise DomainError("Geboortedatum: de datum ligt in de toekomst.", field="geboortedatum")
+    person = Person.objects.create(
+        bsn=clean_bsn,
+        voornamen=voornamen.strip(),
+        voorvoegsel=voorvoegsel.strip(),
+        geslachtsnaam=geslachtsnaam.strip(),
+        geboortedatum=geboortedatum,
+        telefoon=telefoon.strip(),
+        email=email.strip(),
+        postcode=normalise_postcode(postcode),
+        huisnummer=huisnummer.strip(),
+        straat=straat.strip(),
+        woonplaats=woonplaats.strip(),
+    )
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=person, subjects=[person.pk])
+    return person
+
+
+@transaction.atomic
+def create_household(
+    *,
+    actor: User,
+    area: Area,
+    name: str,
+    postcode: str = "",
+    huisnummer: str = "",
+    straat: str = "",
+    woonplaats: str = "",
+) -> Household:
+    if not name.strip():
+        raise DomainError("Naam huishouden: vul een naam in.", field="name")
+    household = Household.objects.create(
+        municipality_id=area.municipality_id,
+        area=area,
+        name=name.strip(),
+        postcode=normalise_postcode(postcode),
+        huisnummer=huisnummer.strip(),
+        straat=straat.strip(),
+        woonplaats=woonplaats.strip(),
+    )
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=household)
+    return household
+
+
+def _overlapping(*, person: Person, start: dt.date, end: dt.date | None, exclude_id: int | None = None) -> bool:
+    qs = Membership.objects.filter(person=person).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.exists()
+
+
+OVERLAP_MESSAGE = (
+    "Periode: deze persoon is in (een deel van) deze periode al lid van een huishouden; "
+    "lidmaatschappen van één persoon mogen elkaar niet overlappen."
+)
+
+
+@transaction.atomic
+def add_member(
+    *,
+    actor: User,
+    household: Household,
+    person: Person,
+    role: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+) -> Membership:
+    if role not in Membership.Role.values:
+        raise DomainError("Rol: kies ouder/verzorger, kind, partner of overig.", field="role")
+    if end_date is not None and end_date < start_date:
+        raise DomainError("Tot en met: de einddatum ligt vóór de begindatum.", field="end_date")
+    if _overlapping(person=person, start=start_date, end=end_date):
+        raise DomainError(OVERLAP_MESSAGE, field="start_date")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                person=person, household=household, role=role, start_date=start_date, end_date=end_date
+            )
+    except IntegrityError:  # the database constraint caught a concurrent overlapping insert
+        raise DomainError(OVERLAP_MESSAGE, field="start_date") from None
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=membership,
+        subjects=[person.pk],
+        detail=f"lid van huishouden {household.pk}",
+    )
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, actor: User, membership: Membership, end_date: dt.date) -> Membership:
+    if end_date < membership.start_date:
+        raise DomainError("Tot en met: de einddatum ligt vóór de begindatum.", field="end_date")
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=membership,
+        subjects=[membership.person_id],
+        detail="lidmaatschap beëindigd",
+    )
+    return membership

@@ -1,0 +1,115 @@
+"""Reads of plans, explorations and reviews, for pages that already passed the access predicate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+
+from toegang.accounts.models import User
+from toegang.cases.models import Trajectory
+from toegang.cases.selectors import trajectories_visible_to
+from toegang.plans.models import (
+    Action,
+    DomainFinding,
+    Exploration,
+    Goal,
+    LifeDomain,
+    Plan,
+    Review,
+    SelfRelianceLevel,
+    SelfRelianceScore,
+)
+
+
+def life_domains() -> list[LifeDomain]:
+    return list(LifeDomain.objects.order_by("position"))
+
+
+def self_reliance_levels() -> list[SelfRelianceLevel]:
+    return list(SelfRelianceLevel.objects.order_by("level"))
+
+
+def plan_with_content(*, plan_id: int) -> Plan:
+    return (
+        Plan.objects.select_related("trajectory", "household")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.select_related("domain").prefetch_related(
+                    Prefetch(
+                        "actions",
+                        queryset=Action.objects.select_related("member", "professional__organisation").order_by(
+                            "due_on", "pk"
+                        ),
+                    )
+                ),
+            )
+        )
+        .get(pk=plan_id)
+    )
+
+
+def current_plan(*, trajectory: Trajectory) -> Plan | None:
+    """The draft if there is one (that is what is being worked on), else the agreed plan, else the last."""
+    plans = {p.status: p for p in Plan.objects.filter(trajectory=trajectory).order_by("version")}
+    chosen = plans.get(Plan.Status.DRAFT) or plans.get(Plan.Status.AGREED) or plans.get(Plan.Status.CLOSED)
+    return plan_with_content(plan_id=chosen.pk) if chosen else None
+
+
+def plan_versions(*, trajectory: Trajectory) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(trajectory=trajectory)
+        .order_by("-version")
+        .only("id", "version", "status", "agreed_on", "agreed_how", "trajectory_id")
+    )
+
+
+def explorations(*, trajectory: Trajectory) -> QuerySet[Exploration]:
+    return (
+        Exploration.objects.filter(trajectory=trajectory)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("findings", queryset=DomainFinding.objects.select_related("domain").order_by("domain__position")),
+            Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(plan__trajectory=trajectory)
+        .select_related("recorded_by", "plan")
+        .prefetch_related(
+            "goal_reviews__goal",
+            Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+def overdue_actions(*, user: User, on: dt.date) -> QuerySet[Action]:
+    """Open actions past their date in active plans the user may see (own actions first)."""
+    return (
+        Action.objects.filter(
+            goal__plan__trajectory__in=trajectories_visible_to(user).filter(status=Trajectory.Status.OPEN).values("pk"),
+            goal__plan__status__in=[Plan.Status.AGREED, Plan.Status.DRAFT],
+            status=Action.Status.OPEN,
+            due_on__lt=on,
+        )
+        .select_related("goal__plan__household", "member", "professional")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_reviews(*, user: User, on: dt.date) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(
+            trajectory__in=trajectories_visible_to(user).filter(status=Trajectory.Status.OPEN).values("pk"),
+            status=Plan.Status.AGREED,
+            next_review_on__lt=on,
+        )
+        .select_related("household", "trajectory__team")
+        .order_by("next_review_on", "pk")
+    )

@@ -1,0 +1,355 @@
+"""Exploration, plan editing (goals, actions, agreement) and progress reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.cases.models import Trajectory
+from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
+from toegang.common.errors import ConflictError, DomainError
+from toegang.common.views import require_case_reader, require_case_worker, today
+from toegang.people.models import Person
+from toegang.people.selectors import member_ids
+from toegang.plans import selectors, services
+from toegang.plans.forms import (
+    ActionForm,
+    ActionStatusForm,
+    AgreeForm,
+    ExplorationForm,
+    GoalForm,
+    PlanForm,
+    ReviewForm,
+)
+from toegang.plans.models import Action, Goal, LifeDomain, Plan
+
+
+def _trajectory(user: User, trajectory_id: int) -> Trajectory:
+    try:
+        return trajectory_for_page(user=user, trajectory_id=trajectory_id)
+    except Trajectory.DoesNotExist:
+        raise Http404 from None
+
+
+def _visible_plan(user: User, plan_id: int) -> Plan:
+    try:
+        plan = Plan.objects.filter(trajectory__in=trajectories_visible_to(user).values("pk")).get(pk=plan_id)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+    return selectors.plan_with_content(plan_id=plan.pk)
+
+
+def exploration_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory(user, trajectory_id)
+    domains, levels = selectors.life_domains(), selectors.self_reliance_levels()
+    form = ExplorationForm(request.POST or None, initial={"held_on": today()}, domains=domains, levels=levels)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        by_level = {str(lv.level): lv for lv in levels}
+        findings = [
+            services.FindingInput(
+                domain=dom,
+                situation=d[f"d{dom.pk}_situation"],
+                strengths=d[f"d{dom.pk}_strengths"],
+                concerns=d[f"d{dom.pk}_concerns"],
+                own_capacity=d[f"d{dom.pk}_own"],
+                level=by_level.get(d[f"d{dom.pk}_level"]),
+            )
+            for dom in domains
+        ]
+        try:
+            services.record_exploration(
+                actor=user,
+                trajectory=trajectory,
+                held_on=d["held_on"],
+                participants=d["participants"],
+                summary=d["summary"],
+                findings=findings,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "De verkenning is vastgelegd.")
+            return redirect("household", household_id=trajectory.household_id)
+    return render(
+        request, "plans/exploration.html", {"form": form, "trajectory": trajectory}, status=400 if form.errors else 200
+    )
+
+
+def _action_choices(plan: Plan) -> tuple[Any, Any]:
+    """Who can carry out an action: members of the household and professionals involved (lazy querysets)."""
+    members = Person.objects.filter(memberships__household_id=plan.household_id).distinct().order_by("voornamen")
+    professionals = (
+        User.objects.filter(Q(involvements__trajectory_id=plan.trajectory_id, involvements__end_date__isnull=True))
+        .select_related("organisation")
+        .distinct()
+    )
+    return members, professionals
+
+
+def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
+    members, professionals = _action_choices(plan)
+    revision = {"revision": plan.revision}
+    day = today()
+    goals = list(plan.goals.all())
+    bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
+    for g in goals:  # one action form per goal, each with its own element ids
+        g.action_form = (
+            bound_form
+            if bound_goal == g.pk
+            else ActionForm(  # type: ignore[attr-defined]
+                initial={**revision, "due_on": day},
+                members=members,
+                professionals=professionals,
+                auto_id=f"id_goal{g.pk}_%s",
+            )
+        )
+    return {
+        "plan": plan,
+        "goals": goals,
+        "trajectory": plan.trajectory,
+        "household": plan.household,
+        "editable": plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES,
+        "plan_form": forms.get("plan_form")
+        or PlanForm(
+            initial={
+                **revision,
+                "what_goes_well": plan.what_goes_well,
+                "household_wishes": plan.household_wishes,
+                "review_interval_weeks": plan.review_interval_weeks,
+            }
+        ),
+        "goal_form": forms.get("goal_form") or GoalForm(initial=revision),
+        "action_goal_id": bound_goal,
+        "agree_form": forms.get("agree_form") or AgreeForm(initial={**revision, "agreed_on": day}),
+        "versions": list(selectors.plan_versions(trajectory=plan.trajectory)),
+    }
+
+
+def plan_page(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_reader(request)
+    trajectory = _trajectory(user, trajectory_id)
+    plan = selectors.current_plan(trajectory=trajectory)
+    if plan is None:
+        return render(request, "plans/no_plan.html", {"trajectory": trajectory, "can_edit": user.role in CASE_ROLES})
+    audit.record(actor=user, action=audit.Action.READ, obj=plan, subjects=member_ids(household_id=plan.household_id))
+    return render(request, "plans/plan.html", _plan_context(user, plan))
+
+
+@require_POST
+def plan_start(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory(user, trajectory_id)
+    try:
+        plan = services.start_plan(actor=user, trajectory=trajectory)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Plan versie {plan.version} is aangemaakt als concept.")
+    return redirect("plan", trajectory_id=trajectory.pk)
+
+
+def _plan_form_error(request: HttpRequest, user: User, plan: Plan, error: DomainError, **forms: Any) -> HttpResponse:
+    """Show the plan page again with the error; on a conflict the user sees the saved version."""
+    if isinstance(error, ConflictError):
+        messages.error(request, error.message)
+        return redirect("plan", trajectory_id=plan.trajectory_id)
+    return render(request, "plans/plan.html", _plan_context(user, plan, **forms), status=400)
+
+
+@require_POST
+def plan_update(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    plan = _visible_plan(user, plan_id)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.update_plan(
+                actor=user,
+                plan=plan,
+                expected_revision=d["revision"],
+                what_goes_well=d["what_goes_well"],
+                household_wishes=d["household_wishes"],
+                review_interval_weeks=d["review_interval_weeks"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+            return _plan_form_error(request, user, plan, error, plan_form=form)
+        messages.success(request, "Het plan is opgeslagen.")
+        return redirect("plan", trajectory_id=plan.trajectory_id)
+    return render(request, "plans/plan.html", _plan_context(user, plan, plan_form=form), status=400)
+
+
+@require_POST
+def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    plan = _visible_plan(user, plan_id)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_goal(
+                actor=user,
+                plan=plan,
+                expected_revision=d["revision"],
+                domain=d["domain"],
+                result=d["result"],
+                due_on=d["due_on"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+            return _plan_form_error(request, user, plan, error, goal_form=form)
+        messages.success(request, "Het doel is toegevoegd.")
+        return redirect("plan", trajectory_id=plan.trajectory_id)
+    return render(request, "plans/plan.html", _plan_context(user, plan, goal_form=form), status=400)
+
+
+@require_POST
+def action_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    try:
+        goal = Goal.objects.filter(plan__trajectory__in=trajectories_visible_to(user).values("pk")).get(pk=goal_id)
+    except Goal.DoesNotExist:
+        raise Http404 from None
+    plan = selectors.plan_with_content(plan_id=goal.plan_id)
+    goal.plan = plan
+    members, professionals = _action_choices(plan)
+    form = ActionForm(request.POST, members=members, professionals=professionals, auto_id=f"id_goal{goal.pk}_%s")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_action(
+                actor=user,
+                goal=goal,
+                expected_revision=d["revision"],
+                description=d["description"],
+                party=d["party"],
+                due_on=d["due_on"],
+                member=d["member"],
+                network_name=d["network_name"],
+                professional=d["professional"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+            return _plan_form_error(request, user, plan, error, action_form=form, action_goal_id=goal.pk)
+        messages.success(request, "De actie is toegevoegd.")
+        return redirect("plan", trajectory_id=plan.trajectory_id)
+    return render(
+        request, "plans/plan.html", _plan_context(user, plan, action_form=form, action_goal_id=goal.pk), status=400
+    )
+
+
+@require_POST
+def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    try:
+        action = (
+            Action.objects.select_related("goal__plan")
+            .filter(goal__plan__trajectory__in=trajectories_visible_to(user).values("pk"))
+            .get(pk=action_id)
+        )
+    except Action.DoesNotExist:
+        raise Http404 from None
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Status: kies open, gedaan of vervallen.")
+    else:
+        try:
+            services.set_action_status(
+                actor=user,
+                action=action,
+                expected_revision=form.cleaned_data["revision"],
+                status=form.cleaned_data["status"],
+                on=today(),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Actie '{action.description}': {action.get_status_display()}.")
+    if request.POST.get("next") == "household":
+        return redirect("household", household_id=action.goal.plan.household_id)
+    return redirect("plan", trajectory_id=action.goal.plan.trajectory_id)
+
+
+@require_POST
+def plan_agree(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    plan = _visible_plan(user, plan_id)
+    form = AgreeForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.agree_plan(
+                actor=user,
+                plan=plan,
+                expected_revision=d["revision"],
+                agreed_on=d["agreed_on"],
+                agreed_how=d["agreed_how"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+            return _plan_form_error(request, user, plan, error, agree_form=form)
+        messages.success(request, f"Plan versie {plan.version} is afgesproken met het huishouden.")
+        return redirect("household", household_id=plan.household_id)
+    return render(request, "plans/plan.html", _plan_context(user, plan, agree_form=form), status=400)
+
+
+def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory(user, trajectory_id)
+    plan = Plan.objects.filter(trajectory=trajectory, status=Plan.Status.AGREED).first()
+    if plan is None:
+        messages.error(
+            request, "Plan: een voortgangsbespreking gaat over een afgesproken plan; spreek eerst het plan af."
+        )
+        return redirect("household", household_id=trajectory.household_id)
+    plan = selectors.plan_with_content(plan_id=plan.pk)
+    goals = [g for g in plan.goals.all() if g.status == Goal.Status.OPEN]
+    domains: list[LifeDomain] = list(
+        LifeDomain.objects.filter(pk__in={g.domain_id for g in plan.goals.all()}).order_by("position")
+    )
+    levels = selectors.self_reliance_levels()
+    form = ReviewForm(
+        request.POST or None,
+        initial={"revision": plan.revision, "held_on": today()},
+        goals=goals,
+        domains=domains,
+        levels=levels,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        by_level = {str(lv.level): lv for lv in levels}
+        try:
+            services.record_review(
+                actor=user,
+                plan=plan,
+                expected_revision=d["revision"],
+                held_on=d["held_on"],
+                outcomes={g.pk: (d[f"goal_{g.pk}"], d[f"goal_{g.pk}_note"]) for g in goals},
+                scores={dom: by_level[d[f"score_{dom.pk}"]] for dom in domains if d[f"score_{dom.pk}"]},
+                summary=d["summary"],
+                next_review_on=d["next_review_on"],
+            )
+        except ConflictError as error:
+            messages.error(request, error.message)
+            return redirect("review-new", trajectory_id=trajectory.pk)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "De voortgangsbespreking is vastgelegd.")
+            return redirect("household", household_id=trajectory.household_id)
+    return render(
+        request,
+        "plans/review.html",
+        {"form": form, "trajectory": trajectory, "plan": plan},
+        status=400 if form.errors else 200,
+    )

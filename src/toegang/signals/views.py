@@ -1,0 +1,111 @@
+"""Signal pages: register a signal, the team queue, signal detail with triage."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from toegang.audit import services as audit
+from toegang.cases.selectors import team_colleagues
+from toegang.common.errors import DomainError
+from toegang.common.views import require_case_reader, require_case_worker, today
+from toegang.people import services as people_services
+from toegang.signals import selectors, services
+from toegang.signals.forms import SignalForm, TriageForm
+from toegang.signals.models import Signal
+
+
+def team_queue(request: HttpRequest) -> HttpResponse:
+    user = require_case_reader(request)
+    signals = list(selectors.team_queue(user=user)[:200])
+    day = today()
+    for signal in signals:
+        signal.age_days = (day - signal.received_on).days  # type: ignore[attr-defined]
+    subjects = [p.pk for s in signals for p in s.persons.all()]
+    audit.record(actor=user, action=audit.Action.READ, object_type="teamwachtrij", subjects=subjects)
+    return render(request, "signals/queue.html", {"signals": signals})
+
+
+def signal_new(request: HttpRequest) -> HttpResponse:
+    user = require_case_worker(request)
+    if user.team is None:
+        raise Http404
+    form = SignalForm(request.POST or None, initial={"received_on": today(), "channel": Signal.Channel.PHONE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():  # person and signal together, or neither
+                person = people_services.register_person(
+                    actor=user,
+                    bsn=data["bsn"] or None,
+                    voornamen=data["voornamen"],
+                    voorvoegsel=data["voorvoegsel"],
+                    geslachtsnaam=data["geslachtsnaam"],
+                    geboortedatum=data["geboortedatum"],
+                    postcode=data["postcode"],
+                    huisnummer=data["huisnummer"],
+                )
+                signal = services.register_signal(
+                    actor=user,
+                    team=user.team,
+                    source=data["source"],
+                    channel=data["channel"],
+                    received_on=data["received_on"],
+                    description=data["description"],
+                    persons=[person],
+                    urgency=data["urgency"],
+                    reporter=data["reporter"],
+                    life_domains=list(data["life_domains"]),
+                )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Melding {signal.pk} is geregistreerd en staat in de teamwachtrij.")
+            return redirect("signal-detail", signal_id=signal.pk)
+    return render(request, "signals/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def signal_detail(request: HttpRequest, signal_id: int) -> HttpResponse:
+    user = require_case_reader(request)
+    try:
+        signal = selectors.signal_for_page(user=user, signal_id=signal_id)
+    except Signal.DoesNotExist:
+        raise Http404 from None
+    form = TriageForm(initial={"on": today(), "regisseur": user.pk}, colleagues=team_colleagues(user=user))
+    persons = list(signal.persons.all())
+    audit.record(actor=user, action=audit.Action.READ, obj=signal, subjects=[p.pk for p in persons])
+    return render(request, "signals/detail.html", {"signal": signal, "persons": persons, "form": form})
+
+
+@require_POST
+def signal_triage(request: HttpRequest, signal_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    try:
+        signal = selectors.signal_for_page(user=user, signal_id=signal_id)
+    except Signal.DoesNotExist:
+        raise Http404 from None
+    form = TriageForm(request.POST, colleagues=team_colleagues(user=user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            signal = services.triage_signal(
+                actor=user,
+                signal=signal,
+                outcome=data["outcome"],
+                on=data["on"],
+                note=data["note"],
+                referred_to=data["referred_to"],
+                regisseur=data["regisseur"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Melding {signal.pk} is getrieerd: {signal.get_outcome_display()}.")
+            if signal.trajectory_id:
+                return redirect("household", household_id=signal.trajectory.household_id)  # type: ignore[union-attr]
+            return redirect("team-queue")
+    persons = list(signal.persons.all())
+    return render(request, "signals/detail.html", {"signal": signal, "persons": persons, "form": form}, status=400)

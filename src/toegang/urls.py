@@ -1,0 +1,45 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from toegang.accounts.forms import LoginForm
+from toegang.cases import views as cases
+from toegang.common import views as common
+from toegang.plans import views as plans
+from toegang.signals import views as signals
+
+urlpatterns = [
+    path("", common.home, name="home"),
+    path("gezondheid/", common.health, name="health"),
+    path(
+        "inloggen/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mijn-caseload/", cases.caseload, name="caseload"),
+    path("achterstallig/", cases.overdue, name="overdue"),
+    path("zoeken/", cases.search, name="search"),
+    path("team/wachtrij/", signals.team_queue, name="team-queue"),
+    path("meldingen/nieuw/", signals.signal_new, name="signal-new"),
+    path("meldingen/<int:signal_id>/", signals.signal_detail, name="signal-detail"),
+    path("meldingen/<int:signal_id>/triage/", signals.signal_triage, name="signal-triage"),
+    path("huishoudens/<int:household_id>/", cases.household_page, name="household"),
+    path("huishoudens/<int:household_id>/leden/nieuw/", cases.add_member, name="member-add"),
+    path("trajecten/<int:trajectory_id>/notities/nieuw/", cases.add_note, name="note-add"),
+    path("trajecten/<int:trajectory_id>/regisseur/", cases.change_regisseur, name="regisseur-change"),
+    path("trajecten/<int:trajectory_id>/betrokkenen/nieuw/", cases.add_involvement, name="involvement-add"),
+    path("trajecten/<int:trajectory_id>/afsluiten/", cases.close_trajectory, name="trajectory-close"),
+    path("trajecten/<int:trajectory_id>/verkenning/nieuw/", plans.exploration_new, name="exploration-new"),
+    path("trajecten/<int:trajectory_id>/plan/", plans.plan_page, name="plan"),
+    path("trajecten/<int:trajectory_id>/plan/nieuw/", plans.plan_start, name="plan-start"),
+    path("trajecten/<int:trajectory_id>/voortgang/nieuw/", plans.review_new, name="review-new"),
+    path("plannen/<int:plan_id>/", plans.plan_update, name="plan-update"),
+    path("plannen/<int:plan_id>/doelen/nieuw/", plans.goal_add, name="goal-add"),
+    path("plannen/<int:plan_id>/akkoord/", plans.plan_agree, name="plan-agree"),
+    path("doelen/<int:goal_id>/acties/nieuw/", plans.action_add, name="action-add"),
+    path("acties/<int:action_id>/status/", plans.action_status, name="action-status"),
+]
+
+handler403 = "toegang.common.views.error_403"
+handler404 = "toegang.common.views.error_404"
+handler500 = "toegang.common.views.error_500"

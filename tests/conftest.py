@@ -1,0 +1,143 @@
+"""Shared fixtures: a small world of two municipalities, teams and users of every role, set up
+through the same services the application uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import pytest
+
+from toegang.accounts.models import Area, Municipality, Organisation, Team, User
+from toegang.cases import services as case_services
+from toegang.cases.models import Trajectory
+from toegang.people import services as people_services
+from toegang.people.bsn import is_valid_bsn
+from toegang.people.models import Household, Membership, Person
+from toegang.plans import services as plan_services
+from toegang.plans.models import Action, LifeDomain, Plan
+
+TODAY = dt.date.today()
+
+
+def bsn_iter():
+    for n in range(999_900_000, 1_000_000_000):
+        if is_valid_bsn(str(n)):
+            yield str(n)
+
+
+_BSNS = bsn_iter()
+
+
+def next_bsn() -> str:
+    return next(_BSNS)
+
+
+@dataclass
+class World:
+    gemeente: Municipality
+    other_gemeente: Municipality
+    area: Area
+    other_area: Area
+    team: Team
+    other_team: Team
+    municipality_org: Organisation
+    partner_org: Organisation
+    professional: User
+    colleague: User
+    partner: User
+    outsider: User
+    team_lead: User
+    manager: User
+    other_manager: User
+    admin: User
+    privacy: User
+
+
+_counter = itertools.count(1)
+
+
+def make_user(username: str, role: str, *, org: Organisation | None, team: Team | None, gemeente=None) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="test-wachtwoord-123",
+        first_name=username.capitalize(),
+        last_name="Test",
+        role=role,
+        organisation=org,
+        team=team,
+        municipality=gemeente or (team.area.municipality if team else None),
+    )
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    gemeente = Municipality.objects.create(code="9901", name="Testgemeente")
+    other = Municipality.objects.create(code="9902", name="Andergemeente")
+    area = Area.objects.create(municipality=gemeente, name="Noord")
+    other_area = Area.objects.create(municipality=other, name="Zuid")
+    team = Team.objects.create(name="Team Noord", area=area)
+    other_team = Team.objects.create(name="Team Zuid", area=other_area)
+    mun_org = Organisation.objects.create(name="Gemeente Test", kind="gemeente", cao="Cao Gemeenten",
+                                          municipality=gemeente)
+    partner_org = Organisation.objects.create(name="Jeugdhulp Test", kind="jeugdhulp", cao="Cao Jeugdzorg")
+    P, TL = User.Role.PROFESSIONAL, User.Role.TEAM_LEAD
+    return World(
+        gemeente=gemeente, other_gemeente=other, area=area, other_area=other_area, team=team, other_team=other_team,
+        municipality_org=mun_org, partner_org=partner_org,
+        professional=make_user("professional", P, org=mun_org, team=team),
+        colleague=make_user("collega", P, org=mun_org, team=team),
+        partner=make_user("partner", P, org=partner_org, team=other_team),
+        outsider=make_user("buitenstaander", P, org=mun_org, team=other_team),
+        team_lead=make_user("teamleider", TL, org=mun_org, team=team),
+        manager=make_user("manager", User.Role.MANAGER, org=mun_org, team=None, gemeente=gemeente),
+        other_manager=make_user("manager2", User.Role.MANAGER, org=mun_org, team=None, gemeente=other),
+        admin=make_user("beheerder", User.Role.FUNCTIONAL_ADMIN, org=mun_org, team=None, gemeente=gemeente),
+        privacy=make_user("privacy", User.Role.PRIVACY_OFFICER, org=mun_org, team=None, gemeente=gemeente),
+    )
+
+
+def make_household(world: World, *, members: int = 3, area: Area | None = None, actor: User | None = None) -> Household:
+    actor = actor or world.professional
+    n = next(_counter)
+    household = people_services.create_household(actor=actor, area=area or world.area, name=f"Huishouden {n}",
+                                                 postcode="1234AB", huisnummer=str(n))
+    roles = [Membership.Role.PARENT, Membership.Role.PARTNER] + [Membership.Role.CHILD] * 10
+    for i in range(members):
+        person = people_services.register_person(
+            actor=actor, bsn=next_bsn(), voornamen=f"Voornaam{n}x{i}", geslachtsnaam=f"Achternaam{n}",
+            geboortedatum=dt.date(1980 + i * 5, 1 + i % 12, 1 + i), postcode="1234AB", huisnummer=str(n),
+        )
+        people_services.add_member(actor=actor, household=household, person=person, role=roles[i],
+                                   start_date=TODAY - dt.timedelta(days=400))
+    return household
+
+
+def make_trajectory(world: World, *, household: Household | None = None, regisseur: User | None = None,
+                    team: Team | None = None, members: int = 3) -> Trajectory:
+    household = household or make_household(world, members=members, area=team.area if team else None)
+    regisseur = regisseur or world.professional
+    return case_services.start_trajectory(actor=regisseur, household=household, team=team or regisseur.team,
+                                          regisseur=regisseur, started_on=TODAY - dt.timedelta(days=100))
+
+
+def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, actions_per_goal: int = 2) -> Plan:
+    actor = world.professional
+    plan = plan_services.start_plan(actor=actor, trajectory=trajectory)
+    domains = list(LifeDomain.objects.order_by("position")[:goals])
+    for i, domain in enumerate(domains):
+        goal = plan_services.add_goal(actor=actor, plan=plan, expected_revision=plan.revision, domain=domain,
+                                      result=f"Resultaat {i}", due_on=TODAY + dt.timedelta(days=90))
+        for j in range(actions_per_goal):
+            plan_services.add_action(actor=actor, goal=goal, expected_revision=plan.revision,
+                                     description=f"Actie {i}.{j}", party=Action.Party.PROFESSIONAL,
+                                     professional=actor, due_on=TODAY + dt.timedelta(days=30))
+    plan_services.agree_plan(actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY,
+                             agreed_how=Plan.AgreedHow.VERBAL)
+    return plan
+
+
+def household_persons(household: Household) -> list[Person]:
+    return [m.person for m in household.memberships.select_related("person")]

@@ -1,0 +1,66 @@
+"""Every list and detail page has a pinned query count that does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory
+from toegang.cases import services as case_services
+from toegang.plans import services as plan_services
+from toegang.plans.models import LifeDomain, SelfRelianceLevel
+from toegang.signals import services as signal_services
+
+
+def add_rows(world, n: int):
+    """n trajectories with plans, explorations, reviews, notes and signals, all visible to the professional."""
+    domain = LifeDomain.objects.first()
+    level = SelfRelianceLevel.objects.get(level=3)
+    for _ in range(n):
+        trajectory = make_trajectory(world)
+        plan = make_agreed_plan(world, trajectory, goals=2, actions_per_goal=2)
+        plan_services.record_exploration(
+            actor=world.professional, trajectory=trajectory, held_on=TODAY, participants="", summary="s",
+            findings=[plan_services.FindingInput(domain=domain, situation="x", level=level)])
+        goals = list(plan.goals.all())
+        plan_services.record_review(actor=world.professional, plan=plan, expected_revision=plan.revision,
+                                    held_on=TODAY, outcomes={g.pk: ("deels", "") for g in goals},
+                                    scores={domain: level}, summary="", next_review_on=TODAY + dt.timedelta(days=9))
+        case_services.add_note(actor=world.professional, trajectory=trajectory, text="n", happened_on=TODAY)
+        case_services.add_involvement(actor=world.professional, trajectory=trajectory, professional=world.partner,
+                                      role="Jeugdhulp", start_date=TODAY)
+        person = trajectory.household.memberships.first().person
+        signal_services.register_signal(actor=world.professional, team=world.team, source="school", channel="mail",
+                                        received_on=TODAY, description="d", persons=[person])
+    return trajectory
+
+
+PAGES = {
+    # name: (expected queries, url builder)
+    "caseload": (5, lambda t: reverse("caseload")),
+    "team-queue": (6, lambda t: reverse("team-queue")),
+    "overdue": (5, lambda t: reverse("overdue")),
+    "search": (5, lambda t: reverse("search") + "?naam=Achternaam"),
+    "household": (22, lambda t: reverse("household", args=[t.household_id])),
+    "plan": (11, lambda t: reverse("plan", args=[t.pk])),
+    "review-new": (9, lambda t: reverse("review-new", args=[t.pk])),
+}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_query_count_is_pinned_and_flat(client, world, page):
+    expected, url = PAGES[page]
+    client.force_login(world.professional)
+    small = count_queries(client, url(add_rows(world, 2)))
+    large = count_queries(client, url(add_rows(world, 4)))
+    assert (small, large) == (expected, expected)
