@@ -32,7 +32,7 @@ class UtrechtFormMixin:
     fields: dict[str, forms.Field]
     auto_id: str
     is_bound: bool
-    template_name_div = "forms/div.html"
+    template_name = "forms/div.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]

@@ -1,0 +1,139 @@
+"""The screens: forms reject bad input with a Dutch message naming the field and write nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn
+from toegang.audit.models import AuditEntry, AuditSubject
+from toegang.cases.models import Note, Trajectory
+from toegang.people.models import Household, Person
+from toegang.plans.models import Goal, LifeDomain, Plan
+from toegang.signals.models import Signal
+
+SIGNAL = {
+    "bsn": "", "voornamen": "Noor", "voorvoegsel": "van", "geslachtsnaam": "Dijk", "geboortedatum": "1990-04-02",
+    "postcode": "1234AB", "huisnummer": "5", "source": "huisarts", "channel": "telefoon",
+    "received_on": TODAY.isoformat(), "urgency": "hoog", "reporter": "Huisarts", "description": "Zorgen",
+}
+
+
+def test_signal_form_invalid_bsn_names_field_and_rule_and_writes_nothing(client, world):
+    client.force_login(world.professional)
+    response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": "123456781"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "BSN: dit nummer voldoet niet aan de elfproef" in body
+    assert 'aria-invalid="true"' in body
+    assert not Signal.objects.exists() and not Person.objects.exists()
+
+
+def test_signal_form_future_date_rolls_back_the_person_too(client, world):
+    client.force_login(world.professional)
+    future = (TODAY + dt.timedelta(days=2)).isoformat()
+    response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "received_on": future})
+    assert response.status_code == 400
+    assert "Datum melding: de datum ligt in de toekomst" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_signal_then_intake_through_the_screens(client, world):
+    client.force_login(world.professional)
+    response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn()})
+    signal = Signal.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("signal-detail", args=[signal.pk])
+    detail_url = reverse("signal-detail", args=[signal.pk])
+    assert client.get(reverse("team-queue")).content.decode().count(f'href="{detail_url}"') == 1
+    response = client.post(reverse("signal-triage", args=[signal.pk]),
+                           {"outcome": "intake", "on": TODAY.isoformat(), "regisseur": world.professional.pk})
+    household = Household.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("household", args=[household.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Noor van Dijk" in page and "Lopend" in page
+
+
+def test_triage_with_garbage_gives_400_not_500(client, world):
+    client.force_login(world.professional)
+    client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn()})
+    signal = Signal.objects.get()
+    response = client.post(reverse("signal-triage", args=[signal.pk]), {"outcome": "iets", "on": "gisteren"})
+    assert response.status_code == 400
+    assert Signal.objects.get().status == Signal.Status.NEW
+
+
+def test_plan_conflict_through_the_screens(client, world):
+    trajectory = make_trajectory(world)
+    client.force_login(world.professional)
+    client.post(reverse("plan-start", args=[trajectory.pk]))
+    plan = Plan.objects.get()
+    domain = LifeDomain.objects.first()
+    goal = {"revision": plan.revision, "domain": domain.pk, "result": "Werk gevonden",
+            "due_on": (TODAY + dt.timedelta(days=60)).isoformat()}
+    assert client.post(reverse("goal-add", args=[plan.pk]), goal).status_code == 302
+    # a colleague had the same page open and saves with the old revision
+    client.force_login(world.colleague)
+    response = client.post(reverse("goal-add", args=[plan.pk]), {**goal, "result": "Ander doel"}, follow=True)
+    assert "intussen door iemand anders gewijzigd" in response.content.decode()
+    assert list(Goal.objects.values_list("result", flat=True)) == ["Werk gevonden"]
+
+
+def test_goal_form_past_date_names_field(client, world):
+    trajectory = make_trajectory(world)
+    client.force_login(world.professional)
+    client.post(reverse("plan-start", args=[trajectory.pk]))
+    plan = Plan.objects.get()
+    response = client.post(reverse("goal-add", args=[plan.pk]), {
+        "revision": plan.revision, "domain": LifeDomain.objects.first().pk, "result": "x",
+        "due_on": (TODAY - dt.timedelta(days=1)).isoformat()})
+    assert response.status_code == 400
+    assert "Te bereiken op: de datum ligt in het verleden" in response.content.decode()
+    assert not Goal.objects.exists()
+
+
+def test_close_form_and_note_form(client, world):
+    trajectory = make_trajectory(world)
+    make_agreed_plan(world, trajectory)
+    client.force_login(world.professional)
+    response = client.post(reverse("note-add", args=[trajectory.pk]),
+                           {"kind": "contact", "channel": "", "happened_on": TODAY.isoformat(), "text": "Gebeld"})
+    assert response.status_code == 400 and "Contactvorm" in response.content.decode()
+    assert not Note.objects.exists()
+    response = client.post(reverse("trajectory-close", args=[trajectory.pk]),
+                           {"closed_on": "2000-01-01", "reason": "doelen_bereikt", "note": ""})
+    assert response.status_code == 400 and "vóór de start van het traject" in response.content.decode()
+    response = client.post(reverse("trajectory-close", args=[trajectory.pk]),
+                           {"closed_on": TODAY.isoformat(), "reason": "doelen_bereikt", "note": ""})
+    assert response.status_code == 302
+    assert Trajectory.objects.get().status == Trajectory.Status.CLOSED
+
+
+def test_member_overlap_through_the_screen(client, world):
+    trajectory = make_trajectory(world)
+    other = make_trajectory(world)
+    person = other.household.memberships.first().person
+    client.force_login(world.professional)
+    response = client.post(reverse("member-add", args=[trajectory.household_id]), {
+        "bsn": person.bsn, "role": "kind", "start_date": TODAY.isoformat()})
+    assert response.status_code == 400
+    assert "mogen elkaar niet overlappen" in response.content.decode()
+
+
+def test_household_read_is_logged_with_subjects(client, world):
+    trajectory = make_trajectory(world)
+    client.force_login(world.team_lead)
+    client.get(reverse("household", args=[trajectory.household_id]))
+    entry = AuditEntry.objects.filter(action="read", object_type="household").get()
+    assert entry.actor == world.team_lead and entry.role == "teamleider"
+    assert entry.organisation_name == world.team_lead.organisation.name
+    members = set(trajectory.household.memberships.values_list("person_id", flat=True))
+    assert set(AuditSubject.objects.filter(entry=entry).values_list("person_id", flat=True)) == members
+
+
+def test_login_page_and_login_error_in_dutch(client, world):
+    response = client.post(reverse("login"), {"username": "professional", "password": "fout"})
+    assert response.status_code == 200
+    assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
+    response = client.post(reverse("login"), {"username": "professional", "password": "test-wachtwoord-123"})
+    assert response.status_code == 302
