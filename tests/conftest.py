@@ -80,13 +80,20 @@ def world(db) -> World:
     other_area = Area.objects.create(municipality=other, name="Zuid")
     team = Team.objects.create(name="Team Noord", area=area)
     other_team = Team.objects.create(name="Team Zuid", area=other_area)
-    mun_org = Organisation.objects.create(name="Gemeente Test", kind="gemeente", cao="Cao Gemeenten",
-                                          municipality=gemeente)
+    mun_org = Organisation.objects.create(
+        name="Gemeente Test", kind="gemeente", cao="Cao Gemeenten", municipality=gemeente
+    )
     partner_org = Organisation.objects.create(name="Jeugdhulp Test", kind="jeugdhulp", cao="Cao Jeugdzorg")
     P, TL = User.Role.PROFESSIONAL, User.Role.TEAM_LEAD
     return World(
-        gemeente=gemeente, other_gemeente=other, area=area, other_area=other_area, team=team, other_team=other_team,
-        municipality_org=mun_org, partner_org=partner_org,
+        gemeente=gemeente,
+        other_gemeente=other,
+        area=area,
+        other_area=other_area,
+        team=team,
+        other_team=other_team,
+        municipality_org=mun_org,
+        partner_org=partner_org,
         professional=make_user("professional", P, org=mun_org, team=team),
         colleague=make_user("collega", P, org=mun_org, team=team),
         partner=make_user("partner", P, org=partner_org, team=other_team),
@@ -102,25 +109,43 @@ def world(db) -> World:
 def make_household(world: World, *, members: int = 3, area: Area | None = None, actor: User | None = None) -> Household:
     actor = actor or world.professional
     n = next(_counter)
-    household = people_services.create_household(actor=actor, area=area or world.area, name=f"Huishouden {n}",
-                                                 postcode="1234AB", huisnummer=str(n))
+    household = people_services.create_household(
+        actor=actor, area=area or world.area, name=f"Huishouden {n}", postcode="1234AB", huisnummer=str(n)
+    )
     roles = [Membership.Role.PARENT, Membership.Role.PARTNER] + [Membership.Role.CHILD] * 10
     for i in range(members):
         person = people_services.register_person(
-            actor=actor, bsn=next_bsn(), voornamen=f"Voornaam{n}x{i}", geslachtsnaam=f"Achternaam{n}",
-            geboortedatum=dt.date(1980 + i * 5, 1 + i % 12, 1 + i), postcode="1234AB", huisnummer=str(n),
+            actor=actor,
+            bsn=next_bsn(),
+            voornamen=f"Voornaam{n}x{i}",
+            geslachtsnaam=f"Achternaam{n}",
+            geboortedatum=dt.date(1980 + i * 5, 1 + i % 12, 1 + i),
+            postcode="1234AB",
+            huisnummer=str(n),
         )
-        people_services.add_member(actor=actor, household=household, person=person, role=roles[i],
-                                   start_date=TODAY - dt.timedelta(days=400))
+        people_services.add_member(
+            actor=actor, household=household, person=person, role=roles[i], start_date=TODAY - dt.timedelta(days=400)
+        )
     return household
 
 
-def make_trajectory(world: World, *, household: Household | None = None, regisseur: User | None = None,
-                    team: Team | None = None, members: int = 3) -> Trajectory:
+def make_trajectory(
+    world: World,
+    *,
+    household: Household | None = None,
+    regisseur: User | None = None,
+    team: Team | None = None,
+    members: int = 3,
+) -> Trajectory:
     household = household or make_household(world, members=members, area=team.area if team else None)
     regisseur = regisseur or world.professional
-    return case_services.start_trajectory(actor=regisseur, household=household, team=team or regisseur.team,
-                                          regisseur=regisseur, started_on=TODAY - dt.timedelta(days=100))
+    return case_services.start_trajectory(
+        actor=regisseur,
+        household=household,
+        team=team or regisseur.team,
+        regisseur=regisseur,
+        started_on=TODAY - dt.timedelta(days=100),
+    )
 
 
 def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, actions_per_goal: int = 2) -> Plan:
@@ -128,14 +153,27 @@ def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, ac
     plan = plan_services.start_plan(actor=actor, trajectory=trajectory)
     domains = list(LifeDomain.objects.order_by("position")[:goals])
     for i, domain in enumerate(domains):
-        goal = plan_services.add_goal(actor=actor, plan=plan, expected_revision=plan.revision, domain=domain,
-                                      result=f"Resultaat {i}", due_on=TODAY + dt.timedelta(days=90))
+        goal = plan_services.add_goal(
+            actor=actor,
+            plan=plan,
+            expected_revision=plan.revision,
+            domain=domain,
+            result=f"Resultaat {i}",
+            due_on=TODAY + dt.timedelta(days=90),
+        )
         for j in range(actions_per_goal):
-            plan_services.add_action(actor=actor, goal=goal, expected_revision=plan.revision,
-                                     description=f"Actie {i}.{j}", party=Action.Party.PROFESSIONAL,
-                                     professional=actor, due_on=TODAY + dt.timedelta(days=30))
-    plan_services.agree_plan(actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY,
-                             agreed_how=Plan.AgreedHow.VERBAL)
+            plan_services.add_action(
+                actor=actor,
+                goal=goal,
+                expected_revision=plan.revision,
+                description=f"Actie {i}.{j}",
+                party=Action.Party.PROFESSIONAL,
+                professional=actor,
+                due_on=TODAY + dt.timedelta(days=30),
+            )
+    plan_services.agree_plan(
+        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how=Plan.AgreedHow.VERBAL
+    )
     return plan
 
 

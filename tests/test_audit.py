@@ -6,8 +6,9 @@ from toegang.audit.models import AuditEntry, AuditSubject
 
 
 def test_audit_log_is_append_only_in_the_database(world):
-    entry = audit.record(actor=world.professional, action=audit.Action.READ, object_type="household", object_id=1,
-                         subjects=[1, 2])
+    entry = audit.record(
+        actor=world.professional, action=audit.Action.READ, object_type="household", object_id=1, subjects=[1, 2]
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(detail="gewist")
     with pytest.raises(DatabaseError), transaction.atomic():

@@ -37,38 +37,58 @@ def test_handover_keeps_history(world):
     assert rows[0].end_date == TODAY - dt.timedelta(days=1)
     assert rows[1].end_date is None
     with pytest.raises(DomainError, match="al de regisseur"):
-        services.change_regisseur(actor=world.professional, trajectory=trajectory, professional=world.colleague,
-                                  on=TODAY)
+        services.change_regisseur(
+            actor=world.professional, trajectory=trajectory, professional=world.colleague, on=TODAY
+        )
 
 
 def test_regisseur_must_be_a_case_worker(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="Regisseur"):
         services.change_regisseur(actor=world.professional, trajectory=trajectory, professional=world.manager, on=TODAY)
-    assert RegisseurAssignment.objects.get(trajectory=trajectory, end_date__isnull=True).professional == \
-        world.professional
+    assert (
+        RegisseurAssignment.objects.get(trajectory=trajectory, end_date__isnull=True).professional == world.professional
+    )
 
 
 def test_seconded_partner_can_be_involved_once(world):
     trajectory = make_trajectory(world)
-    services.add_involvement(actor=world.professional, trajectory=trajectory, professional=world.partner,
-                             role="Jeugdhulpverlener", start_date=TODAY)
+    services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulpverlener",
+        start_date=TODAY,
+    )
     assert world.partner.is_seconded
     with pytest.raises(DomainError, match="al betrokken"):
-        services.add_involvement(actor=world.professional, trajectory=trajectory, professional=world.partner,
-                                 role="Jeugdhulpverlener", start_date=TODAY)
+        services.add_involvement(
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.partner,
+            role="Jeugdhulpverlener",
+            start_date=TODAY,
+        )
 
 
 def test_notes_validate_input(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="Contactvorm"):
-        services.add_note(actor=world.professional, trajectory=trajectory, text="Gebeld", happened_on=TODAY,
-                          kind="contact")
+        services.add_note(
+            actor=world.professional, trajectory=trajectory, text="Gebeld", happened_on=TODAY, kind="contact"
+        )
     with pytest.raises(DomainError, match="toekomst"):
-        services.add_note(actor=world.professional, trajectory=trajectory, text="x",
-                          happened_on=TODAY + dt.timedelta(days=1))
-    note = services.add_note(actor=world.professional, trajectory=trajectory, text="Huisbezoek gehad",
-                             happened_on=TODAY, kind="contact", channel="huisbezoek")
+        services.add_note(
+            actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY + dt.timedelta(days=1)
+        )
+    note = services.add_note(
+        actor=world.professional,
+        trajectory=trajectory,
+        text="Huisbezoek gehad",
+        happened_on=TODAY,
+        kind="contact",
+        channel="huisbezoek",
+    )
     assert note.author == world.professional
 
 
@@ -77,8 +97,7 @@ def test_closure_ends_regie_involvements_and_plan(world):
     plan = make_agreed_plan(world, trajectory)
     with pytest.raises(DomainError, match="Toelichting"):
         services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="anders")
-    services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY,
-                              reason="doelen_bereikt")
+    services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt")
     trajectory.refresh_from_db()
     plan.refresh_from_db()
     assert trajectory.status == Trajectory.Status.CLOSED
@@ -86,8 +105,9 @@ def test_closure_ends_regie_involvements_and_plan(world):
     assert not RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()
     assert not Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()
     with pytest.raises(DomainError, match="al afgesloten"):
-        services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY,
-                                  reason="doelen_bereikt")
+        services.close_trajectory(
+            actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt"
+        )
     # after closure a new trajectory may start for the same household
     again = make_trajectory(world, household=trajectory.household)
     assert again.status == Trajectory.Status.OPEN
@@ -96,8 +116,12 @@ def test_closure_ends_regie_involvements_and_plan(world):
 def test_closed_on_before_start_is_refused(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="vóór de start"):
-        services.close_trajectory(actor=world.professional, trajectory=trajectory,
-                                  closed_on=trajectory.started_on - dt.timedelta(days=1), reason="doelen_bereikt")
+        services.close_trajectory(
+            actor=world.professional,
+            trajectory=trajectory,
+            closed_on=trajectory.started_on - dt.timedelta(days=1),
+            reason="doelen_bereikt",
+        )
     assert Trajectory.objects.get(pk=trajectory.pk).status == Trajectory.Status.OPEN
 
 

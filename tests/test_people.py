@@ -27,8 +27,9 @@ def test_register_person_returns_existing_person_for_known_bsn(world):
 def test_register_person_requires_names_and_records_audit(world):
     with pytest.raises(DomainError, match="Geslachtsnaam"):
         services.register_person(actor=world.professional, bsn=None, voornamen="Anna", geslachtsnaam=" ")
-    person = services.register_person(actor=world.professional, bsn=None, voornamen="Anna", geslachtsnaam="Bakker",
-                                      postcode="1234 ab")
+    person = services.register_person(
+        actor=world.professional, bsn=None, voornamen="Anna", geslachtsnaam="Bakker", postcode="1234 ab"
+    )
     assert person.postcode == "1234AB"
     entry = AuditEntry.objects.get(object_type="person", object_id=str(person.pk))
     assert list(entry.subjects.values_list("person_id", flat=True)) == [person.pk]
@@ -54,8 +55,9 @@ def test_person_can_move_households_over_time(world):
     other = make_household(world, members=0)
     membership = household.memberships.get()
     services.end_membership(actor=world.professional, membership=membership, end_date=TODAY - dt.timedelta(days=1))
-    moved = services.add_member(actor=world.professional, household=other, person=membership.person, role="overig",
-                                start_date=TODAY)
+    moved = services.add_member(
+        actor=world.professional, household=other, person=membership.person, role="overig", start_date=TODAY
+    )
     assert moved.household == other
     assert Membership.objects.filter(person=membership.person).count() == 2
 
@@ -72,8 +74,15 @@ def test_end_before_start_is_refused(world):
     household = make_household(world, members=0)
     person = services.register_person(actor=world.professional, bsn=None, voornamen="A", geslachtsnaam="B")
     with pytest.raises(DomainError, match="einddatum ligt vóór"):
-        services.add_member(actor=world.professional, household=household, person=person, role="kind",
-                            start_date=TODAY, end_date=TODAY - dt.timedelta(days=3))
+        services.add_member(
+            actor=world.professional,
+            household=household,
+            person=person,
+            role="kind",
+            start_date=TODAY,
+            end_date=TODAY - dt.timedelta(days=3),
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(person=person, household=household, role="kind", start_date=TODAY,
-                                  end_date=TODAY - dt.timedelta(days=3))
+        Membership.objects.create(
+            person=person, household=household, role="kind", start_date=TODAY, end_date=TODAY - dt.timedelta(days=3)
+        )

@@ -11,8 +11,15 @@ from toegang.cases.selectors import households_visible_to
 from toegang.signals import services as signal_services
 
 READ_PAGES = ["household", "plan", "signal-detail", "caseload", "team-queue", "overdue", "search"]
-WRITE_PAGES = ["member-add", "regisseur-change", "involvement-add", "trajectory-close", "exploration-new",
-               "review-new", "signal-new"]
+WRITE_PAGES = [
+    "member-add",
+    "regisseur-change",
+    "involvement-add",
+    "trajectory-close",
+    "exploration-new",
+    "review-new",
+    "signal-new",
+]
 
 
 @pytest.fixture
@@ -20,9 +27,15 @@ def case(world):
     trajectory = make_trajectory(world)
     make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
     person = trajectory.household.memberships.first().person
-    signal = signal_services.register_signal(actor=world.professional, team=world.team, source="school",
-                                             channel="mail", received_on=trajectory.started_on,
-                                             description="Verzuim op school", persons=[person])
+    signal = signal_services.register_signal(
+        actor=world.professional,
+        team=world.team,
+        source="school",
+        channel="mail",
+        received_on=trajectory.started_on,
+        description="Verzuim op school",
+        persons=[person],
+    )
     return trajectory, signal, person
 
 
@@ -41,11 +54,20 @@ EXPECTED = {
     "professional": {p: 200 for p in READ_PAGES + WRITE_PAGES},
     "teamleider": {p: 200 for p in READ_PAGES + WRITE_PAGES},
     "manager": {**{p: 200 for p in READ_PAGES}, **{p: 403 for p in WRITE_PAGES}},
-    "manager2": {**{p: 200 for p in ["caseload", "team-queue", "overdue", "search"]},
-                 "household": 404, "plan": 404, "signal-detail": 404, **{p: 403 for p in WRITE_PAGES}},
-    "buitenstaander": {**{p: 200 for p in ["caseload", "team-queue", "overdue", "search", "signal-new"]},
-                       "household": 404, "plan": 404, "signal-detail": 404,
-                       **{p: 404 for p in WRITE_PAGES if p != "signal-new"}},
+    "manager2": {
+        **{p: 200 for p in ["caseload", "team-queue", "overdue", "search"]},
+        "household": 404,
+        "plan": 404,
+        "signal-detail": 404,
+        **{p: 403 for p in WRITE_PAGES},
+    },
+    "buitenstaander": {
+        **{p: 200 for p in ["caseload", "team-queue", "overdue", "search", "signal-new"]},
+        "household": 404,
+        "plan": 404,
+        "signal-detail": 404,
+        **{p: 404 for p in WRITE_PAGES if p != "signal-new"},
+    },
     "beheerder": {p: 403 for p in READ_PAGES + WRITE_PAGES},
     "privacy": {p: 403 for p in READ_PAGES + WRITE_PAGES},
 }
@@ -54,15 +76,27 @@ EXPECTED = {
 @pytest.mark.parametrize("username", list(EXPECTED))
 def test_permission_matrix(client, world, case, username):
     trajectory, signal, person = case
-    user = {u.username: u for u in [world.professional, world.team_lead, world.manager, world.other_manager,
-                                     world.outsider, world.admin, world.privacy]}[username]
+    user = {
+        u.username: u
+        for u in [
+            world.professional,
+            world.team_lead,
+            world.manager,
+            world.other_manager,
+            world.outsider,
+            world.admin,
+            world.privacy,
+        ]
+    }[username]
     client.force_login(user)
     for page, expected in EXPECTED[username].items():
         response = client.get(url_for(page, trajectory, signal))
         assert response.status_code == expected, (username, page, response.status_code)
         body = response.content.decode()
-        if expected != 200 or page in ("caseload", "team-queue", "overdue", "search") and username not in (
-            "professional", "teamleider", "manager"
+        if (
+            expected != 200
+            or page in ("caseload", "team-queue", "overdue", "search")
+            and username not in ("professional", "teamleider", "manager")
         ):
             assert person.geslachtsnaam not in body, (username, page)
             assert trajectory.household.name not in body, (username, page)
@@ -72,8 +106,13 @@ def test_involved_partner_from_another_team_sees_the_household(client, world, ca
     trajectory, signal, person = case
     client.force_login(world.partner)
     assert client.get(reverse("household", args=[trajectory.household_id])).status_code == 404
-    case_services.add_involvement(actor=world.professional, trajectory=trajectory, professional=world.partner,
-                                  role="Jeugdhulp", start_date=trajectory.started_on)
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=trajectory.started_on,
+    )
     response = client.get(reverse("household", args=[trajectory.household_id]))
     assert response.status_code == 200
     assert person.geslachtsnaam in response.content.decode()

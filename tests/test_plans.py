@@ -23,7 +23,10 @@ def test_exploration_scores_only_relevant_domains(world, domains):
     trajectory = make_trajectory(world)
     level2 = SelfRelianceLevel.objects.get(level=2)
     exploration = services.record_exploration(
-        actor=world.professional, trajectory=trajectory, held_on=TODAY, participants="Moeder, regisseur",
+        actor=world.professional,
+        trajectory=trajectory,
+        held_on=TODAY,
+        participants="Moeder, regisseur",
         summary="Schulden en opvoedvragen",
         findings=[
             services.FindingInput(domain=domains[0], situation="Achterstand huur", level=level2),
@@ -38,8 +41,9 @@ def test_exploration_scores_only_relevant_domains(world, domains):
 def test_exploration_needs_content(world, domains):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="ten minste één relevant leefdomein"):
-        services.record_exploration(actor=world.professional, trajectory=trajectory, held_on=TODAY,
-                                    participants="", summary="", findings=[])
+        services.record_exploration(
+            actor=world.professional, trajectory=trajectory, held_on=TODAY, participants="", summary="", findings=[]
+        )
 
 
 def test_second_save_on_stale_revision_is_refused(world, domains):
@@ -47,12 +51,24 @@ def test_second_save_on_stale_revision_is_refused(world, domains):
     plan = services.start_plan(actor=world.professional, trajectory=trajectory)
     seen = plan.revision
     # two people opened the plan at the same revision; the first saves
-    services.update_plan(actor=world.professional, plan=plan, expected_revision=seen, what_goes_well="Netwerk is sterk",
-                         household_wishes="Rust", review_interval_weeks=8)
+    services.update_plan(
+        actor=world.professional,
+        plan=plan,
+        expected_revision=seen,
+        what_goes_well="Netwerk is sterk",
+        household_wishes="Rust",
+        review_interval_weeks=8,
+    )
     stale = Plan.objects.get(pk=plan.pk)
     with pytest.raises(ConflictError, match="intussen door iemand anders gewijzigd"):
-        services.add_goal(actor=world.colleague, plan=stale, expected_revision=seen, domain=domains[0],
-                          result="Huurachterstand weg", due_on=TODAY + dt.timedelta(days=60))
+        services.add_goal(
+            actor=world.colleague,
+            plan=stale,
+            expected_revision=seen,
+            domain=domains[0],
+            result="Huurachterstand weg",
+            due_on=TODAY + dt.timedelta(days=60),
+        )
     assert not Goal.objects.filter(plan=plan).exists()
     assert Plan.objects.get(pk=plan.pk).what_goes_well == "Netwerk is sterk"
 
@@ -61,19 +77,42 @@ def test_agree_requires_goals_with_actions(world, domains):
     trajectory = make_trajectory(world)
     plan = services.start_plan(actor=world.professional, trajectory=trajectory)
     with pytest.raises(DomainError, match="ten minste één doel"):
-        services.agree_plan(actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY,
-                            agreed_how="mondeling")
-    goal = services.add_goal(actor=world.professional, plan=plan, expected_revision=plan.revision, domain=domains[0],
-                             result="Vaste lasten op orde", due_on=TODAY + dt.timedelta(days=30))
+        services.agree_plan(
+            actor=world.professional,
+            plan=plan,
+            expected_revision=plan.revision,
+            agreed_on=TODAY,
+            agreed_how="mondeling",
+        )
+    goal = services.add_goal(
+        actor=world.professional,
+        plan=plan,
+        expected_revision=plan.revision,
+        domain=domains[0],
+        result="Vaste lasten op orde",
+        due_on=TODAY + dt.timedelta(days=30),
+    )
     with pytest.raises(DomainError, match="ten minste één actie"):
-        services.agree_plan(actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY,
-                            agreed_how="mondeling")
+        services.agree_plan(
+            actor=world.professional,
+            plan=plan,
+            expected_revision=plan.revision,
+            agreed_on=TODAY,
+            agreed_how="mondeling",
+        )
     member = trajectory.household.memberships.first().person
-    services.add_action(actor=world.professional, goal=goal, expected_revision=plan.revision,
-                        description="Post openen met buurvrouw", party=Action.Party.MEMBER, member=member,
-                        due_on=TODAY + dt.timedelta(days=7))
-    services.agree_plan(actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY,
-                        agreed_how="ondertekend")
+    services.add_action(
+        actor=world.professional,
+        goal=goal,
+        expected_revision=plan.revision,
+        description="Post openen met buurvrouw",
+        party=Action.Party.MEMBER,
+        member=member,
+        due_on=TODAY + dt.timedelta(days=7),
+    )
+    services.agree_plan(
+        actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how="ondertekend"
+    )
     plan.refresh_from_db()
     assert plan.status == Plan.Status.AGREED
     assert plan.next_review_on == TODAY + dt.timedelta(weeks=plan.review_interval_weeks)
@@ -82,15 +121,34 @@ def test_agree_requires_goals_with_actions(world, domains):
 def test_action_party_must_be_named(world, domains):
     trajectory = make_trajectory(world)
     plan = services.start_plan(actor=world.professional, trajectory=trajectory)
-    goal = services.add_goal(actor=world.professional, plan=plan, expected_revision=plan.revision, domain=domains[0],
-                             result="x", due_on=TODAY)
+    goal = services.add_goal(
+        actor=world.professional,
+        plan=plan,
+        expected_revision=plan.revision,
+        domain=domains[0],
+        result="x",
+        due_on=TODAY,
+    )
     with pytest.raises(DomainError, match="Naam netwerk"):
-        services.add_action(actor=world.professional, goal=goal, expected_revision=plan.revision, description="Bellen",
-                            party=Action.Party.NETWORK, due_on=TODAY)
+        services.add_action(
+            actor=world.professional,
+            goal=goal,
+            expected_revision=plan.revision,
+            description="Bellen",
+            party=Action.Party.NETWORK,
+            due_on=TODAY,
+        )
     outsider_person = make_trajectory(world).household.memberships.first().person
     with pytest.raises(DomainError, match="lid van dit huishouden"):
-        services.add_action(actor=world.professional, goal=goal, expected_revision=plan.revision, description="Bellen",
-                            party=Action.Party.MEMBER, member=outsider_person, due_on=TODAY)
+        services.add_action(
+            actor=world.professional,
+            goal=goal,
+            expected_revision=plan.revision,
+            description="Bellen",
+            party=Action.Party.MEMBER,
+            member=outsider_person,
+            due_on=TODAY,
+        )
     assert not Action.objects.filter(goal=goal).exists()
 
 
@@ -103,8 +161,9 @@ def test_new_version_copies_open_goals_and_supersedes_on_agreement(world):
     assert Action.objects.filter(goal__plan=second).count() == 2
     with pytest.raises(DomainError, match="al een plan in concept"):
         services.start_plan(actor=world.professional, trajectory=trajectory)
-    services.agree_plan(actor=world.professional, plan=second, expected_revision=second.revision, agreed_on=TODAY,
-                        agreed_how="digitaal")
+    services.agree_plan(
+        actor=world.professional, plan=second, expected_revision=second.revision, agreed_on=TODAY, agreed_how="digitaal"
+    )
     first.refresh_from_db()
     assert first.status == Plan.Status.SUPERSEDED
 
@@ -115,17 +174,36 @@ def test_review_scores_every_open_goal_and_sets_next_date(world):
     goals = list(plan.goals.all())
     level4 = SelfRelianceLevel.objects.get(level=4)
     with pytest.raises(DomainError, match="Doel 2"):
-        services.record_review(actor=world.professional, plan=plan, expected_revision=plan.revision, held_on=TODAY,
-                               outcomes={goals[0].pk: ("bereikt", "")}, scores={}, summary="",
-                               next_review_on=TODAY + dt.timedelta(days=30))
+        services.record_review(
+            actor=world.professional,
+            plan=plan,
+            expected_revision=plan.revision,
+            held_on=TODAY,
+            outcomes={goals[0].pk: ("bereikt", "")},
+            scores={},
+            summary="",
+            next_review_on=TODAY + dt.timedelta(days=30),
+        )
     with pytest.raises(DomainError, match="Volgende bespreking"):
-        services.record_review(actor=world.professional, plan=plan, expected_revision=plan.revision, held_on=TODAY,
-                               outcomes={goals[0].pk: ("bereikt", ""), goals[1].pk: ("deels", "")}, scores={},
-                               summary="", next_review_on=None)
+        services.record_review(
+            actor=world.professional,
+            plan=plan,
+            expected_revision=plan.revision,
+            held_on=TODAY,
+            outcomes={goals[0].pk: ("bereikt", ""), goals[1].pk: ("deels", "")},
+            scores={},
+            summary="",
+            next_review_on=None,
+        )
     review = services.record_review(
-        actor=world.professional, plan=plan, expected_revision=plan.revision, held_on=TODAY,
+        actor=world.professional,
+        plan=plan,
+        expected_revision=plan.revision,
+        held_on=TODAY,
         outcomes={goals[0].pk: ("bereikt", "Gelukt"), goals[1].pk: ("deels", "")},
-        scores={goals[0].domain: level4}, summary="Goede stappen", next_review_on=TODAY + dt.timedelta(days=42),
+        scores={goals[0].domain: level4},
+        summary="Goede stappen",
+        next_review_on=TODAY + dt.timedelta(days=42),
     )
     assert review.goal_reviews.count() == 2
     plan.refresh_from_db()
@@ -139,7 +217,8 @@ def test_action_status_in_agreed_plan(world):
     trajectory = make_trajectory(world)
     plan = make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
     action = Action.objects.get(goal__plan=plan)
-    services.set_action_status(actor=world.professional, action=action, expected_revision=plan.revision,
-                               status="gedaan", on=TODAY)
+    services.set_action_status(
+        actor=world.professional, action=action, expected_revision=plan.revision, status="gedaan", on=TODAY
+    )
     action.refresh_from_db()
     assert action.status == "gedaan" and action.done_on == TODAY

@@ -24,18 +24,42 @@ def add_rows(world, n: int):
         trajectory = make_trajectory(world)
         plan = make_agreed_plan(world, trajectory, goals=2, actions_per_goal=2)
         plan_services.record_exploration(
-            actor=world.professional, trajectory=trajectory, held_on=TODAY, participants="", summary="s",
-            findings=[plan_services.FindingInput(domain=domain, situation="x", level=level)])
+            actor=world.professional,
+            trajectory=trajectory,
+            held_on=TODAY,
+            participants="",
+            summary="s",
+            findings=[plan_services.FindingInput(domain=domain, situation="x", level=level)],
+        )
         goals = list(plan.goals.all())
-        plan_services.record_review(actor=world.professional, plan=plan, expected_revision=plan.revision,
-                                    held_on=TODAY, outcomes={g.pk: ("deels", "") for g in goals},
-                                    scores={domain: level}, summary="", next_review_on=TODAY + dt.timedelta(days=9))
+        plan_services.record_review(
+            actor=world.professional,
+            plan=plan,
+            expected_revision=plan.revision,
+            held_on=TODAY,
+            outcomes={g.pk: ("deels", "") for g in goals},
+            scores={domain: level},
+            summary="",
+            next_review_on=TODAY + dt.timedelta(days=9),
+        )
         case_services.add_note(actor=world.professional, trajectory=trajectory, text="n", happened_on=TODAY)
-        case_services.add_involvement(actor=world.professional, trajectory=trajectory, professional=world.partner,
-                                      role="Jeugdhulp", start_date=TODAY)
+        case_services.add_involvement(
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.partner,
+            role="Jeugdhulp",
+            start_date=TODAY,
+        )
         person = trajectory.household.memberships.first().person
-        signal_services.register_signal(actor=world.professional, team=world.team, source="school", channel="mail",
-                                        received_on=TODAY, description="d", persons=[person])
+        signal_services.register_signal(
+            actor=world.professional,
+            team=world.team,
+            source="school",
+            channel="mail",
+            received_on=TODAY,
+            description="d",
+            persons=[person],
+        )
     return trajectory
 
 

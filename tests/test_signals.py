@@ -13,24 +13,57 @@ from toegang.signals.models import Signal
 
 def register(world, *, person=None, urgency="normaal", received_on=TODAY, team=None):
     person = person or people_services.register_person(
-        actor=world.professional, bsn=next_bsn(), voornamen="Sam", geslachtsnaam="Visser", postcode="1111AA",
-        huisnummer="1")
-    return services.register_signal(actor=world.professional, team=team or world.team, source="huisarts",
-                                    channel="telefoon", received_on=received_on, description="Zorgen over thuis",
-                                    persons=[person], urgency=urgency)
+        actor=world.professional,
+        bsn=next_bsn(),
+        voornamen="Sam",
+        geslachtsnaam="Visser",
+        postcode="1111AA",
+        huisnummer="1",
+    )
+    return services.register_signal(
+        actor=world.professional,
+        team=team or world.team,
+        source="huisarts",
+        channel="telefoon",
+        received_on=received_on,
+        description="Zorgen over thuis",
+        persons=[person],
+        urgency=urgency,
+    )
 
 
 def test_register_signal_validates(world):
     person = people_services.register_person(actor=world.professional, bsn=None, voornamen="A", geslachtsnaam="B")
     with pytest.raises(DomainError, match="Datum melding"):
-        services.register_signal(actor=world.professional, team=world.team, source="huisarts", channel="telefoon",
-                                 received_on=TODAY + dt.timedelta(days=1), description="x", persons=[person])
+        services.register_signal(
+            actor=world.professional,
+            team=world.team,
+            source="huisarts",
+            channel="telefoon",
+            received_on=TODAY + dt.timedelta(days=1),
+            description="x",
+            persons=[person],
+        )
     with pytest.raises(DomainError, match="Bron"):
-        services.register_signal(actor=world.professional, team=world.team, source="astrologie", channel="telefoon",
-                                 received_on=TODAY, description="x", persons=[person])
+        services.register_signal(
+            actor=world.professional,
+            team=world.team,
+            source="astrologie",
+            channel="telefoon",
+            received_on=TODAY,
+            description="x",
+            persons=[person],
+        )
     with pytest.raises(DomainError, match="Betrokken personen"):
-        services.register_signal(actor=world.professional, team=world.team, source="huisarts", channel="telefoon",
-                                 received_on=TODAY, description="x", persons=[])
+        services.register_signal(
+            actor=world.professional,
+            team=world.team,
+            source="huisarts",
+            channel="telefoon",
+            received_on=TODAY,
+            description="x",
+            persons=[],
+        )
     assert not Signal.objects.exists()
 
 
@@ -49,8 +82,9 @@ def test_triage_advice_and_referral_need_content(world):
         services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=TODAY)
     with pytest.raises(DomainError, match="voorliggend veld"):
         services.triage_signal(actor=world.professional, signal=signal, outcome="voorliggend", on=TODAY)
-    done = services.triage_signal(actor=world.professional, signal=signal, outcome="voorliggend", on=TODAY,
-                                  referred_to="Maatschappelijk werk")
+    done = services.triage_signal(
+        actor=world.professional, signal=signal, outcome="voorliggend", on=TODAY, referred_to="Maatschappelijk werk"
+    )
     assert done.status == Signal.Status.TRIAGED and done.trajectory is None
     with pytest.raises(DomainError, match="al getrieerd"):
         services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=TODAY, note="x")
@@ -61,8 +95,9 @@ def test_intake_without_household_creates_household_and_trajectory(world):
     with pytest.raises(DomainError, match="Regisseur"):
         services.triage_signal(actor=world.professional, signal=signal, outcome="intake", on=TODAY)
     assert not Household.objects.exists()  # nothing half-written
-    done = services.triage_signal(actor=world.professional, signal=signal, outcome="intake", on=TODAY,
-                                  regisseur=world.colleague)
+    done = services.triage_signal(
+        actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.colleague
+    )
     trajectory = done.trajectory
     assert trajectory.status == Trajectory.Status.OPEN
     assert trajectory.team == world.team
@@ -81,8 +116,9 @@ def test_repeat_signal_joins_the_open_trajectory(world):
 def test_triage_date_before_signal_is_refused(world):
     signal = register(world, received_on=TODAY)
     with pytest.raises(DomainError, match="vóór de datum van de melding"):
-        services.triage_signal(actor=world.professional, signal=signal, outcome="advies",
-                               on=TODAY - dt.timedelta(days=1), note="x")
+        services.triage_signal(
+            actor=world.professional, signal=signal, outcome="advies", on=TODAY - dt.timedelta(days=1), note="x"
+        )
 
 
 def test_household_helper(world):

@@ -14,9 +14,19 @@ from toegang.plans.models import Goal, LifeDomain, Plan
 from toegang.signals.models import Signal
 
 SIGNAL = {
-    "bsn": "", "voornamen": "Noor", "voorvoegsel": "van", "geslachtsnaam": "Dijk", "geboortedatum": "1990-04-02",
-    "postcode": "1234AB", "huisnummer": "5", "source": "huisarts", "channel": "telefoon",
-    "received_on": TODAY.isoformat(), "urgency": "hoog", "reporter": "Huisarts", "description": "Zorgen",
+    "bsn": "",
+    "voornamen": "Noor",
+    "voorvoegsel": "van",
+    "geslachtsnaam": "Dijk",
+    "geboortedatum": "1990-04-02",
+    "postcode": "1234AB",
+    "huisnummer": "5",
+    "source": "huisarts",
+    "channel": "telefoon",
+    "received_on": TODAY.isoformat(),
+    "urgency": "hoog",
+    "reporter": "Huisarts",
+    "description": "Zorgen",
 }
 
 
@@ -46,8 +56,10 @@ def test_signal_then_intake_through_the_screens(client, world):
     assert response.status_code == 302 and response["Location"] == reverse("signal-detail", args=[signal.pk])
     detail_url = reverse("signal-detail", args=[signal.pk])
     assert client.get(reverse("team-queue")).content.decode().count(f'href="{detail_url}"') == 1
-    response = client.post(reverse("signal-triage", args=[signal.pk]),
-                           {"outcome": "intake", "on": TODAY.isoformat(), "regisseur": world.professional.pk})
+    response = client.post(
+        reverse("signal-triage", args=[signal.pk]),
+        {"outcome": "intake", "on": TODAY.isoformat(), "regisseur": world.professional.pk},
+    )
     household = Household.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("household", args=[household.pk])
     page = client.get(response["Location"]).content.decode()
@@ -69,9 +81,15 @@ def test_plan_conflict_through_the_screens(client, world):
     client.post(reverse("plan-start", args=[trajectory.pk]))
     plan = Plan.objects.get()
     domain = LifeDomain.objects.first()
-    goal = {"revision": plan.revision, "domain": domain.pk, "result": "Werk gevonden",
-            "due_on": (TODAY + dt.timedelta(days=60)).isoformat()}
+    goal = {
+        "revision": plan.revision,
+        "domain": domain.pk,
+        "result": "Werk gevonden",
+        "due_on": (TODAY + dt.timedelta(days=60)).isoformat(),
+    }
     assert client.post(reverse("goal-add", args=[plan.pk]), goal).status_code == 302
+    page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
+    assert "Werk gevonden" in page and "Actie toevoegen" in page
     # a colleague had the same page open and saves with the old revision
     client.force_login(world.colleague)
     response = client.post(reverse("goal-add", args=[plan.pk]), {**goal, "result": "Ander doel"}, follow=True)
@@ -84,9 +102,15 @@ def test_goal_form_past_date_names_field(client, world):
     client.force_login(world.professional)
     client.post(reverse("plan-start", args=[trajectory.pk]))
     plan = Plan.objects.get()
-    response = client.post(reverse("goal-add", args=[plan.pk]), {
-        "revision": plan.revision, "domain": LifeDomain.objects.first().pk, "result": "x",
-        "due_on": (TODAY - dt.timedelta(days=1)).isoformat()})
+    response = client.post(
+        reverse("goal-add", args=[plan.pk]),
+        {
+            "revision": plan.revision,
+            "domain": LifeDomain.objects.first().pk,
+            "result": "x",
+            "due_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert "Te bereiken op: de datum ligt in het verleden" in response.content.decode()
     assert not Goal.objects.exists()
@@ -96,15 +120,21 @@ def test_close_form_and_note_form(client, world):
     trajectory = make_trajectory(world)
     make_agreed_plan(world, trajectory)
     client.force_login(world.professional)
-    response = client.post(reverse("note-add", args=[trajectory.pk]),
-                           {"kind": "contact", "channel": "", "happened_on": TODAY.isoformat(), "text": "Gebeld"})
+    response = client.post(
+        reverse("note-add", args=[trajectory.pk]),
+        {"kind": "contact", "channel": "", "happened_on": TODAY.isoformat(), "text": "Gebeld"},
+    )
     assert response.status_code == 400 and "Contactvorm" in response.content.decode()
     assert not Note.objects.exists()
-    response = client.post(reverse("trajectory-close", args=[trajectory.pk]),
-                           {"closed_on": "2000-01-01", "reason": "doelen_bereikt", "note": ""})
+    response = client.post(
+        reverse("trajectory-close", args=[trajectory.pk]),
+        {"closed_on": "2000-01-01", "reason": "doelen_bereikt", "note": ""},
+    )
     assert response.status_code == 400 and "vóór de start van het traject" in response.content.decode()
-    response = client.post(reverse("trajectory-close", args=[trajectory.pk]),
-                           {"closed_on": TODAY.isoformat(), "reason": "doelen_bereikt", "note": ""})
+    response = client.post(
+        reverse("trajectory-close", args=[trajectory.pk]),
+        {"closed_on": TODAY.isoformat(), "reason": "doelen_bereikt", "note": ""},
+    )
     assert response.status_code == 302
     assert Trajectory.objects.get().status == Trajectory.Status.CLOSED
 
@@ -114,8 +144,10 @@ def test_member_overlap_through_the_screen(client, world):
     other = make_trajectory(world)
     person = other.household.memberships.first().person
     client.force_login(world.professional)
-    response = client.post(reverse("member-add", args=[trajectory.household_id]), {
-        "bsn": person.bsn, "role": "kind", "start_date": TODAY.isoformat()})
+    response = client.post(
+        reverse("member-add", args=[trajectory.household_id]),
+        {"bsn": person.bsn, "role": "kind", "start_date": TODAY.isoformat()},
+    )
     assert response.status_code == 400
     assert "mogen elkaar niet overlappen" in response.content.decode()
 

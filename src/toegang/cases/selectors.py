@@ -31,6 +31,8 @@ def households_visible_to(user: User) -> QuerySet[Household]:
         return qs
     if user.role == User.Role.MANAGER:
         return qs.filter(municipality_id=user.municipality_id) if user.municipality_id else qs.none()
+    if user.team_id is None:
+        return qs.none()
     if user.role == User.Role.TEAM_LEAD:
         return qs.filter(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
     if user.role == User.Role.PROFESSIONAL:

@@ -15,7 +15,8 @@ from toegang.people.selectors import member_ids
 from toegang.plans.models import Plan
 
 
-def _check_professional(professional: User, field: str) -> None:
+def _check_professional(professional: User, field: str) -> int:
+    """Refuse anyone who cannot carry a case; return the employer organisation's id."""
     if not professional.is_active or professional.role not in (User.Role.PROFESSIONAL, User.Role.TEAM_LEAD):
         raise DomainError(
             "Regisseur: kies een actieve professional of teamleider."
@@ -25,13 +26,14 @@ def _check_professional(professional: User, field: str) -> None:
         )
     if professional.organisation_id is None:
         raise DomainError("Professional: deze gebruiker heeft geen werkgever vastgelegd.", field=field)
+    return professional.organisation_id
 
 
 @transaction.atomic
 def start_trajectory(
     *, actor: User, household: Household, team: Team, regisseur: User, started_on: dt.date
 ) -> Trajectory:
-    _check_professional(regisseur, "regisseur")
+    organisation_id = _check_professional(regisseur, "regisseur")
     if Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).exists():
         raise DomainError(
             "Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan).", field="household"
@@ -47,7 +49,7 @@ def start_trajectory(
     Involvement.objects.create(
         trajectory=trajectory,
         professional=regisseur,
-        organisation_id=regisseur.organisation_id,
+        organisation_id=organisation_id,
         role="Regisseur",
         start_date=started_on,
     )
@@ -60,7 +62,7 @@ def start_trajectory(
 @transaction.atomic
 def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User, on: dt.date) -> RegisseurAssignment:
     """Hand over the lead: the current assignment ends the day before ``on``; history is kept."""
-    _check_professional(professional, "regisseur")
+    organisation_id = _check_professional(professional, "regisseur")
     if trajectory.status != Trajectory.Status.OPEN:
         raise DomainError("Regisseur: een afgesloten traject krijgt geen nieuwe regisseur.", field="regisseur")
     current = (
@@ -84,7 +86,7 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
         Involvement.objects.create(
             trajectory=trajectory,
             professional=professional,
-            organisation_id=professional.organisation_id,
+            organisation_id=organisation_id,
             role="Regisseur",
             start_date=on,
         )
@@ -102,7 +104,7 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
 def add_involvement(
     *, actor: User, trajectory: Trajectory, professional: User, role: str, start_date: dt.date
 ) -> Involvement:
-    _check_professional(professional, "professional")
+    organisation_id = _check_professional(professional, "professional")
     if not role.strip():
         raise DomainError("Rol in traject: beschrijf wat deze professional doet.", field="role")
     if start_date < trajectory.started_on:
@@ -112,7 +114,7 @@ def add_involvement(
             involvement = Involvement.objects.create(
                 trajectory=trajectory,
                 professional=professional,
-                organisation_id=professional.organisation_id,
+                organisation_id=organisation_id,
                 role=role.strip(),
                 start_date=start_date,
             )

@@ -26,16 +26,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class UtrechtFormMixin:
+class UtrechtFormMixin(forms.BaseForm):
     """Adds Utrecht classes and aria attributes; shows DomainError messages on the named field."""
 
-    fields: dict[str, forms.Field]
-    auto_id: str
-    is_bound: bool
     template_name = "forms/div.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self._apply_widget_classes()
 
     def _apply_widget_classes(self) -> None:
@@ -46,28 +43,28 @@ class UtrechtFormMixin:
             if css and css not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help" if self.auto_id else ""
+                widget.attrs["aria-describedby"] = f"{str(self.auto_id) % name}_help" if self.auto_id else ""
             if isinstance(field, forms.DateField):
                 field.input_formats = ["%Y-%m-%d", "%d-%m-%Y"]
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         if self.is_bound:
-            for name in self.errors:  # type: ignore[attr-defined]
+            for name in self.errors:
                 if name in self.fields:
                     widget = self.fields[name].widget
                     widget.attrs["aria-invalid"] = "true"
                     described = widget.attrs.get("aria-describedby", "")
-                    widget.attrs["aria-describedby"] = (described + f" {self.auto_id % name}_error").strip()
+                    widget.attrs["aria-describedby"] = (described + f" {str(self.auto_id) % name}_error").strip()
 
     def add_domain_error(self, error: DomainError) -> None:
         field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)  # type: ignore[attr-defined]
+        self.add_error(field, error.message)
         if field is not None:
             widget = self.fields[field].widget
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["aria-describedby"] = (
-                widget.attrs.get("aria-describedby", "") + f" {self.auto_id % field}_error"
+                widget.attrs.get("aria-describedby", "") + f" {str(self.auto_id) % field}_error"
             ).strip()
 
 

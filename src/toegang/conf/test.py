@@ -9,4 +9,4 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-STATIC_ROOT = None  # tests serve static files through the finders
+STATIC_ROOT = None  # type: ignore[assignment]  # tests serve static files through the finders

@@ -13,7 +13,7 @@ from toegang.plans.models import Action, Goal, GoalReview, LifeDomain, Plan, Sel
 NOT_SCORED = [("", _("Niet gescoord"))]
 
 
-def level_choices(levels: list[SelfRelianceLevel]) -> list[tuple[str, str]]:
+def level_choices(levels: list[SelfRelianceLevel]) -> list[tuple[str, Any]]:
     return NOT_SCORED + [(str(lv.level), str(lv)) for lv in levels]
 
 

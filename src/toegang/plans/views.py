@@ -101,20 +101,23 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     day = today()
     goals = list(plan.goals.all())
     bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
-    for g in goals:  # one action form per goal, each with its own element ids
-        g.action_form = (
+    goal_rows = [  # one action form per goal, each with its own element ids
+        (
+            g,
             bound_form
             if bound_goal == g.pk
-            else ActionForm(  # type: ignore[attr-defined]
+            else ActionForm(
                 initial={**revision, "due_on": day},
                 members=members,
                 professionals=professionals,
                 auto_id=f"id_goal{g.pk}_%s",
-            )
+            ),
         )
+        for g in goals
+    ]
     return {
         "plan": plan,
-        "goals": goals,
+        "goal_rows": goal_rows,
         "trajectory": plan.trajectory,
         "household": plan.household,
         "editable": plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES,

@@ -35,8 +35,7 @@ def team_queue(*, user: User) -> QuerySet[Signal]:
     if user.team_id is not None:
         qs = qs.filter(team_id=user.team_id)
     return (
-        qs
-        .select_related("area", "registered_by")
+        qs.select_related("area", "registered_by")
         .prefetch_related("persons")
         .annotate(urgency_rank=URGENCY_ORDER)
         .order_by("urgency_rank", "received_on", "pk")
