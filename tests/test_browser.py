@@ -1,0 +1,195 @@
+"""The core journey in a real browser (Debian's chromium through Playwright), against a real server
+process on its own database: new signal → intake → exploration → plan agreed → review → closure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "demo-Toegang-2026"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_database(tmp_path: Path) -> tuple[str, str | None]:
+    """A database of its own for the server: a fresh PostgreSQL database when the suite runs on
+    PostgreSQL, else a SQLite file. Returns (DATABASE_URL, name of the PostgreSQL database or None)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = f"toegang_browser_{os.getpid()}"
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return url.rsplit("/", 1)[0] + "/" + name, name
+    return f"sqlite:///{tmp_path / 'browser.sqlite3'}", None
+
+
+def drop_database(url: str, name: str) -> None:
+    import psycopg
+
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    url, pg_name = server_database(tmp)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "toegang.conf.test", "TOEGANG_DEMO": "1"}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "seed_demo", "--size", "XS", "--seed", "7"], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    port = free_port()
+    proc = subprocess.Popen([*manage, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"], env=env,
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/gezondheid/", timeout=1)  # noqa: S310 - our own loopback server
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + proc.stderr.read().decode() if proc.stderr else "")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+    if pg_name:
+        drop_database(url, pg_name)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page, base: str, username: str) -> None:
+    page.goto(base + "/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(base + "/mijn-caseload/")
+
+
+def test_core_journey_signal_to_closure(server, browser):
+    from playwright.sync_api import expect
+
+    today = dt.date.today()
+    page = browser.new_page(base_url=server, locale="nl-NL")
+    login(page, server, "professional")
+    expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
+    shot(page, "01-caseload")
+
+    # 1. a new signal from the GP
+    page.get_by_role("link", name="Nieuwe melding").first.click()
+    page.get_by_label("BSN van de inwoner").fill("999900006")
+    page.get_by_label("Voornamen").fill("Mila")
+    page.get_by_label("Geslachtsnaam").fill("Testbrowser")
+    page.get_by_label("Postcode").fill("9999ZZ")
+    page.get_by_label("Huisnummer").fill("1")
+    page.get_by_label("Bron").select_option("huisarts")
+    page.get_by_label("Urgentie").select_option("hoog")
+    page.get_by_label("Omschrijving van de vraag of zorg").fill("Moeder loopt vast met opvoeding en post.")
+    page.get_by_role("button", name="Melding registreren").click()
+    expect(page.get_by_text("is geregistreerd")).to_be_visible()
+    shot(page, "02-signal")
+
+    # 2. triage: intake with me as regisseur
+    page.get_by_label("Intake: traject gestart").check()
+    page.get_by_role("button", name="Triage vastleggen").click()
+    expect(page.get_by_role("heading", name="Huishouden Testbrowser")).to_be_visible()
+
+    # 3. exploration: one relevant domain, scored
+    page.get_by_role("link", name="Verkenning vastleggen").click()
+    page.get_by_label("Samenvatting en hulpvraag").fill("Hulp bij opvoeding en administratie")
+    page.locator("summary", has_text="Financiën").click()
+    page.locator("details", has_text="Financiën").get_by_label("Situatie").fill("Post blijft liggen")
+    page.locator("details", has_text="Financiën").get_by_label("Zelfredzaamheid").select_option("2")
+    page.get_by_role("button", name="Verkenning vastleggen").click()
+    expect(page.get_by_text("De verkenning is vastgelegd")).to_be_visible()
+
+    # 4. plan with a goal and an action, agreed with the household
+    page.get_by_role("link", name="Plan maken").click()
+    page.get_by_role("button", name="Plan maken").click()
+    page.get_by_label("Leefdomein").select_option(label="Financiën")
+    page.get_by_label("Afgesproken resultaat").fill("Post wordt wekelijks samen geopend")
+    page.get_by_label("Te bereiken op").fill((today + dt.timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Doel toevoegen").click()
+    expect(page.get_by_text("Het doel is toegevoegd")).to_be_visible()
+    page.locator("summary", has_text="Actie toevoegen").first.click()
+    form = page.locator("form[action*='/acties/nieuw/']").first
+    form.get_by_label("Actie").fill("Samen post openen")
+    form.get_by_label("Wie").select_option("netwerk")
+    form.get_by_label("Naam netwerk").fill("Buurvrouw")
+    form.get_by_label("Uiterlijk op").fill((today + dt.timedelta(days=14)).isoformat())
+    form.get_by_role("button", name="Actie toevoegen").click()
+    expect(page.get_by_text("De actie is toegevoegd")).to_be_visible()
+    page.get_by_label("Wijze van akkoord").select_option("mondeling")
+    page.get_by_role("button", name="Plan is afgesproken").click()
+    expect(page.get_by_text("is afgesproken met het huishouden")).to_be_visible()
+    shot(page, "03-household-plan-agreed")
+
+    # 5. progress review: goal achieved, no next review needed
+    page.get_by_role("link", name="Voortgangsbespreking").click()
+    page.get_by_label("Resultaat").select_option("bereikt")
+    page.get_by_role("button", name="Bespreking vastleggen").click()
+    expect(page.get_by_text("De voortgangsbespreking is vastgelegd")).to_be_visible()
+
+    # 6. closure with a reason
+    page.get_by_role("link", name="Traject afsluiten").click()
+    page.get_by_label("Reden afsluiting").select_option("doelen_bereikt")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Het traject is afgesloten")).to_be_visible()
+    expect(page.locator(".badge", has_text="Afgesloten")).to_be_visible()
+    shot(page, "04-closed")
+    page.close()
+
+
+def test_denied_household_shows_nothing(server, browser):
+    page = browser.new_page(base_url=server)
+    login(page, server, "professional")
+    page.goto(server + "/huishoudens/999999/")
+    assert "Niet gevonden" in page.content()
+    page.close()
+    assert urlparse(server).hostname == "127.0.0.1"
