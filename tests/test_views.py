@@ -169,3 +169,33 @@ def test_login_page_and_login_error_in_dutch(client, world):
     assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
     response = client.post(reverse("login"), {"username": "professional", "password": "test-wachtwoord-123"})
     assert response.status_code == 302
+
+
+def test_signal_with_other_known_persons(client, world):
+    trajectory = make_trajectory(world)
+    known = trajectory.household.memberships.first().person
+    client.force_login(world.professional)
+    response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "other_bsns": "999999990"})
+    assert response.status_code == 400
+    assert "Andere betrokken personen: BSN 999999990 is niet bekend" in response.content.decode()
+    response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "other_bsns": f"{known.bsn}, "})
+    assert response.status_code == 302
+    assert set(Signal.objects.get().persons.all()) >= {known}
+    assert Signal.objects.get().persons.count() == 2
+
+
+def test_overdue_page_all_and_mine(client, world):
+    from toegang.plans.models import Action
+
+    mine = make_trajectory(world)
+    make_agreed_plan(world, mine, goals=1, actions_per_goal=1)
+    theirs = make_trajectory(world, regisseur=world.colleague)
+    make_agreed_plan(world, theirs, goals=1, actions_per_goal=1)
+    Action.objects.filter(goal__plan__trajectory=theirs).update(professional=world.colleague)
+    Action.objects.update(due_on=TODAY - dt.timedelta(days=3))
+    Plan.objects.update(next_review_on=TODAY - dt.timedelta(days=1))
+    client.force_login(world.professional)
+    page = client.get(reverse("overdue")).content.decode()
+    assert mine.household.name in page and theirs.household.name in page
+    page = client.get(reverse("overdue") + "?alleen=mij").content.decode()
+    assert mine.household.name in page and theirs.household.name not in page

@@ -243,12 +243,13 @@ def search(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     day = today()
-    actions = list(plan_selectors.overdue_actions(user=user, on=day)[:300])
-    reviews = list(plan_selectors.overdue_reviews(user=user, on=day)[:300])
+    mine = request.GET.get("alleen") == "mij"
+    actions = list(plan_selectors.overdue_actions(user=user, on=day, mine=mine)[:300])
+    reviews = list(plan_selectors.overdue_reviews(user=user, on=day, mine=mine)[:300])
     audit.record(
         actor=user,
         action=audit.Action.READ,
         object_type="achterstallig",
         detail=f"{len(actions)} acties, {len(reviews)} evaluaties",
     )
-    return render(request, "cases/overdue.html", {"actions": actions, "reviews": reviews, "today": day})
+    return render(request, "cases/overdue.html", {"actions": actions, "reviews": reviews, "today": day, "mine": mine})

@@ -68,6 +68,21 @@ def register_person(
     return person
 
 
+def known_persons_by_bsn(text: str, *, field: str) -> list[Person]:
+    """Persons for a comma-separated list of BSNs; every number must be valid and already known."""
+    try:
+        numbers = [normalise_bsn(part) for part in text.replace(";", ",").split(",") if part.strip()]
+    except DomainError as error:
+        raise DomainError(f"Andere betrokken personen: {error.message}", field=field) from None
+    found = {p.bsn: p for p in Person.objects.filter(bsn__in=numbers)}
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise DomainError(
+            f"Andere betrokken personen: BSN {missing[0]} is niet bekend; registreer die persoon eerst.", field=field
+        )
+    return [found[n] for n in dict.fromkeys(numbers)]
+
+
 @transaction.atomic
 def create_household(
     *,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from toegang.accounts.models import User
-from toegang.cases.models import Trajectory
+from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import trajectories_visible_to
 from toegang.plans.models import (
     Action,
@@ -89,9 +89,14 @@ def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
     )
 
 
-def overdue_actions(*, user: User, on: dt.date) -> QuerySet[Action]:
-    """Open actions past their date in active plans the user may see (own actions first)."""
-    return (
+def _my_trajectory_ids(user: User) -> QuerySet[RegisseurAssignment]:
+    return RegisseurAssignment.objects.filter(professional_id=user.pk, end_date__isnull=True).values("trajectory_id")
+
+
+def overdue_actions(*, user: User, on: dt.date, mine: bool = False) -> QuerySet[Action]:
+    """Open actions past their date in active plans the user may see; ``mine``: actions the user
+    carries out or in trajectories where the user is regisseur."""
+    qs = (
         Action.objects.filter(
             goal__plan__trajectory__in=trajectories_visible_to(user).filter(status=Trajectory.Status.OPEN).values("pk"),
             goal__plan__status__in=[Plan.Status.AGREED, Plan.Status.DRAFT],
@@ -101,10 +106,13 @@ def overdue_actions(*, user: User, on: dt.date) -> QuerySet[Action]:
         .select_related("goal__plan__household", "member", "professional")
         .order_by("due_on", "pk")
     )
+    if mine:
+        qs = qs.filter(Q(professional_id=user.pk) | Q(goal__plan__trajectory_id__in=_my_trajectory_ids(user)))
+    return qs
 
 
-def overdue_reviews(*, user: User, on: dt.date) -> QuerySet[Plan]:
-    return (
+def overdue_reviews(*, user: User, on: dt.date, mine: bool = False) -> QuerySet[Plan]:
+    qs = (
         Plan.objects.filter(
             trajectory__in=trajectories_visible_to(user).filter(status=Trajectory.Status.OPEN).values("pk"),
             status=Plan.Status.AGREED,
@@ -113,3 +121,6 @@ def overdue_reviews(*, user: User, on: dt.date) -> QuerySet[Plan]:
         .select_related("household", "trajectory__team")
         .order_by("next_review_on", "pk")
     )
+    if mine:
+        qs = qs.filter(trajectory_id__in=_my_trajectory_ids(user))
+    return qs

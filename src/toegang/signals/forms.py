@@ -24,6 +24,12 @@ class SignalForm(UtrechtForm):
     geboortedatum = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
     huisnummer = forms.CharField(label=_("Huisnummer"), max_length=10, required=False)
+    other_bsns = forms.CharField(
+        label=_("Andere betrokken personen (BSN)"),
+        max_length=200,
+        required=False,
+        help_text=_("BSN's van andere bekende personen om wie de melding ook gaat, gescheiden door komma's."),
+    )
     source = forms.ChoiceField(label=_("Bron"), choices=Signal.Source.choices)
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Signal.Channel.choices)
     received_on = forms.DateField(label=_("Datum melding"), widget=DateInput())

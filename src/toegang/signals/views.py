@@ -48,6 +48,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
                     postcode=data["postcode"],
                     huisnummer=data["huisnummer"],
                 )
+                others = people_services.known_persons_by_bsn(data["other_bsns"], field="other_bsns")
                 signal = services.register_signal(
                     actor=user,
                     team=user.team,
@@ -55,7 +56,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
                     channel=data["channel"],
                     received_on=data["received_on"],
                     description=data["description"],
-                    persons=[person],
+                    persons=[person, *[p for p in others if p.pk != person.pk]],
                     urgency=data["urgency"],
                     reporter=data["reporter"],
                     life_domains=list(data["life_domains"]),
