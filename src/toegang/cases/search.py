@@ -63,7 +63,7 @@ def search_persons(
     elif postcode:
         code = normalise_postcode(postcode)
         if not code:
-            raise DomainError("Postcode: vul een postcode in.", field="postcode")
+            raise DomainError(_("Postcode: vul een postcode in."), field="postcode")
         qs = qs.filter(
             Q(person__postcode=code, person__huisnummer=huisnummer.strip())
             | Q(household__postcode=code, household__huisnummer=huisnummer.strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
@@ -19,13 +20,13 @@ def _check_professional(professional: User, field: str) -> int:
     """Refuse anyone who cannot carry a case; return the employer organisation's id."""
     if not professional.is_active or professional.role not in (User.Role.PROFESSIONAL, User.Role.TEAM_LEAD):
         raise DomainError(
-            "Regisseur: kies een actieve professional of teamleider."
+            _("Regisseur: kies een actieve professional of teamleider.")
             if field == "regisseur"
             else "Professional: kies een actieve professional of teamleider.",
             field=field,
         )
     if professional.organisation_id is None:
-        raise DomainError("Professional: deze gebruiker heeft geen werkgever vastgelegd.", field=field)
+        raise DomainError(_("Professional: deze gebruiker heeft geen werkgever vastgelegd."), field=field)
     return professional.organisation_id
 
 
@@ -36,14 +37,14 @@ def start_trajectory(
     organisation_id = _check_professional(regisseur, "regisseur")
     if Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).exists():
         raise DomainError(
-            "Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan).", field="household"
+            _("Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan)."), field="household"
         )
     try:
         with transaction.atomic():
             trajectory = Trajectory.objects.create(household=household, team=team, started_on=started_on)
     except IntegrityError:
         raise DomainError(
-            "Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan).", field="household"
+            _("Huishouden: dit huishouden heeft al een lopend traject (één gezin, één plan)."), field="household"
         ) from None
     RegisseurAssignment.objects.create(trajectory=trajectory, professional=regisseur, start_date=started_on)
     Involvement.objects.create(
@@ -64,15 +65,15 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
     """Hand over the lead: the current assignment ends the day before ``on``; history is kept."""
     organisation_id = _check_professional(professional, "regisseur")
     if trajectory.status != Trajectory.Status.OPEN:
-        raise DomainError("Regisseur: een afgesloten traject krijgt geen nieuwe regisseur.", field="regisseur")
+        raise DomainError(_("Regisseur: een afgesloten traject krijgt geen nieuwe regisseur."), field="regisseur")
     current = (
         RegisseurAssignment.objects.select_for_update().filter(trajectory=trajectory, end_date__isnull=True).first()
     )
     if current is not None:
         if current.professional_id == professional.pk:
-            raise DomainError("Regisseur: deze professional is al de regisseur.", field="regisseur")
+            raise DomainError(_("Regisseur: deze professional is al de regisseur."), field="regisseur")
         if on <= current.start_date:
-            raise DomainError("Vanaf: de overdracht moet na de start van de huidige regisseur liggen.", field="on")
+            raise DomainError(_("Vanaf: de overdracht moet na de start van de huidige regisseur liggen."), field="on")
         current.end_date = on - dt.timedelta(days=1)
         current.save(update_fields=["end_date"])
     try:
@@ -81,7 +82,9 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
                 trajectory=trajectory, professional=professional, start_date=on
             )
     except IntegrityError:
-        raise DomainError("Regisseur: een traject heeft precies één regisseur tegelijk.", field="regisseur") from None
+        raise DomainError(
+            _("Regisseur: een traject heeft precies één regisseur tegelijk."), field="regisseur"
+        ) from None
     if not Involvement.objects.filter(trajectory=trajectory, professional=professional, end_date__isnull=True).exists():
         Involvement.objects.create(
             trajectory=trajectory,
@@ -106,9 +109,9 @@ def add_involvement(
 ) -> Involvement:
     organisation_id = _check_professional(professional, "professional")
     if not role.strip():
-        raise DomainError("Rol in traject: beschrijf wat deze professional doet.", field="role")
+        raise DomainError(_("Rol in traject: beschrijf wat deze professional doet."), field="role")
     if start_date < trajectory.started_on:
-        raise DomainError("Vanaf: de datum ligt vóór de start van het traject.", field="start_date")
+        raise DomainError(_("Vanaf: de datum ligt vóór de start van het traject."), field="start_date")
     try:
         with transaction.atomic():
             involvement = Involvement.objects.create(
@@ -120,7 +123,7 @@ def add_involvement(
             )
     except IntegrityError:
         raise DomainError(
-            "Professional: deze professional is al betrokken bij dit traject.", field="professional"
+            _("Professional: deze professional is al betrokken bij dit traject."), field="professional"
         ) from None
     audit.record(
         actor=actor,
@@ -134,11 +137,13 @@ def add_involvement(
 @transaction.atomic
 def end_involvement(*, actor: User, involvement: Involvement, end_date: dt.date) -> Involvement:
     if end_date < involvement.start_date:
-        raise DomainError("Tot en met: de einddatum ligt vóór de begindatum.", field="end_date")
+        raise DomainError(_("Tot en met: de einddatum ligt vóór de begindatum."), field="end_date")
     if RegisseurAssignment.objects.filter(
         trajectory_id=involvement.trajectory_id, professional_id=involvement.professional_id, end_date__isnull=True
     ).exists():
-        raise DomainError("Professional: draag eerst de regie over voordat de regisseur stopt.", field="professional")
+        raise DomainError(
+            _("Professional: draag eerst de regie over voordat de regisseur stopt."), field="professional"
+        )
     involvement.end_date = end_date
     involvement.save(update_fields=["end_date"])
     audit.record(
@@ -161,13 +166,13 @@ def add_note(
     channel: str = "",
 ) -> Note:
     if not text.strip():
-        raise DomainError("Tekst: schrijf de notitie.", field="text")
+        raise DomainError(_("Tekst: schrijf de notitie."), field="text")
     if kind not in Note.Kind.values:
-        raise DomainError("Soort: kies notitie of contactmoment.", field="kind")
+        raise DomainError(_("Soort: kies notitie of contactmoment."), field="kind")
     if kind == Note.Kind.CONTACT and not channel:
-        raise DomainError("Contactvorm: kies hoe het contact plaatsvond.", field="channel")
+        raise DomainError(_("Contactvorm: kies hoe het contact plaatsvond."), field="channel")
     if happened_on > dt.date.today():
-        raise DomainError("Datum: een notitie of contactmoment ligt niet in de toekomst.", field="happened_on")
+        raise DomainError(_("Datum: een notitie of contactmoment ligt niet in de toekomst."), field="happened_on")
     note = Note.objects.create(
         trajectory=trajectory, author=actor, kind=kind, channel=channel, happened_on=happened_on, text=text.strip()
     )
@@ -183,13 +188,13 @@ def close_trajectory(
 ) -> Trajectory:
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if locked.status != Trajectory.Status.OPEN:
-        raise DomainError("Traject: dit traject is al afgesloten.")
+        raise DomainError(_("Traject: dit traject is al afgesloten."))
     if reason not in Trajectory.ClosureReason.values:
-        raise DomainError("Reden afsluiting: kies een reden.", field="reason")
+        raise DomainError(_("Reden afsluiting: kies een reden."), field="reason")
     if closed_on < locked.started_on:
-        raise DomainError("Datum afsluiting: de datum ligt vóór de start van het traject.", field="closed_on")
+        raise DomainError(_("Datum afsluiting: de datum ligt vóór de start van het traject."), field="closed_on")
     if reason == Trajectory.ClosureReason.OTHER and not note.strip():
-        raise DomainError("Toelichting: licht de reden 'anders' toe.", field="note")
+        raise DomainError(_("Toelichting: licht de reden 'anders' toe."), field="note")
     locked.status = Trajectory.Status.CLOSED
     locked.closed_on = closed_on
     locked.closure_reason = reason

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise as StrPromise
+
 
 class DomainError(Exception):
     """A rule of the domain refused the change. ``field`` names the form field when there is one."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | StrPromise, *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
         self.field = field
 
 

@@ -6,6 +6,7 @@ names the field and the rule, in Dutch.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -16,20 +17,20 @@ def normalise_bsn(value: str) -> str:
     """Return the 9-digit BSN or raise DomainError naming the rule that failed."""
     raw = (value or "").strip().replace(" ", "").replace(".", "").replace("-", "")
     if not raw:
-        raise DomainError("BSN: vul een burgerservicenummer in.", field="bsn")
+        raise DomainError(_("BSN: vul een burgerservicenummer in."), field="bsn")
     if not raw.isdigit():
-        raise DomainError("BSN: een burgerservicenummer bestaat alleen uit cijfers.", field="bsn")
+        raise DomainError(_("BSN: een burgerservicenummer bestaat alleen uit cijfers."), field="bsn")
     if len(raw) == 8:
         raw = "0" + raw  # 8-digit numbers are left-padded with a zero
     if len(raw) != 9:
-        raise DomainError("BSN: een burgerservicenummer heeft 9 cijfers.", field="bsn")
+        raise DomainError(_("BSN: een burgerservicenummer heeft 9 cijfers."), field="bsn")
     if raw == "000000000":
-        raise DomainError("BSN: 000000000 is geen geldig burgerservicenummer.", field="bsn")
+        raise DomainError(_("BSN: 000000000 is geen geldig burgerservicenummer."), field="bsn")
     try:
         stdnum_bsn.validate(raw)
     except stdnum_errors.ValidationError:
         raise DomainError(
-            "BSN: dit nummer voldoet niet aan de elfproef (controlegetal klopt niet).", field="bsn"
+            _("BSN: dit nummer voldoet niet aan de elfproef (controlegetal klopt niet)."), field="bsn"
         ) from None
     return raw
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from toegang.accounts.models import Area, User
 from toegang.audit import services as audit
@@ -13,7 +15,7 @@ from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
 
-POSTCODE_HELP = "Postcode: vier cijfers en twee letters, bijvoorbeeld 1234AB."
+POSTCODE_HELP = gettext_lazy("Postcode: vier cijfers en twee letters, bijvoorbeeld 1234AB.")
 
 
 def normalise_postcode(value: str) -> str:
@@ -46,11 +48,11 @@ def register_person(
         if existing is not None:
             return existing
     if not voornamen.strip():
-        raise DomainError("Voornamen: vul de voornamen in.", field="voornamen")
+        raise DomainError(_("Voornamen: vul de voornamen in."), field="voornamen")
     if not geslachtsnaam.strip():
-        raise DomainError("Geslachtsnaam: vul de geslachtsnaam in.", field="geslachtsnaam")
+        raise DomainError(_("Geslachtsnaam: vul de geslachtsnaam in."), field="geslachtsnaam")
     if geboortedatum is not None and geboortedatum > dt.date.today():
-        raise DomainError("Geboortedatum: de datum ligt in de toekomst.", field="geboortedatum")
+        raise DomainError(_("Geboortedatum: de datum ligt in de toekomst."), field="geboortedatum")
     person = Person.objects.create(
         bsn=clean_bsn,
         voornamen=voornamen.strip(),
@@ -73,12 +75,14 @@ def known_persons_by_bsn(text: str, *, field: str) -> list[Person]:
     try:
         numbers = [normalise_bsn(part) for part in text.replace(";", ",").split(",") if part.strip()]
     except DomainError as error:
-        raise DomainError(f"Andere betrokken personen: {error.message}", field=field) from None
+        raise DomainError(_("Andere betrokken personen: %(rule)s") % {"rule": error.message}, field=field) from None
     found = {p.bsn: p for p in Person.objects.filter(bsn__in=numbers)}
     missing = [n for n in numbers if n not in found]
     if missing:
         raise DomainError(
-            f"Andere betrokken personen: BSN {missing[0]} is niet bekend; registreer die persoon eerst.", field=field
+            _("Andere betrokken personen: BSN %(bsn)s is niet bekend; registreer die persoon eerst.")
+            % {"bsn": missing[0]},
+            field=field,
         )
     return [found[n] for n in dict.fromkeys(numbers)]
 
@@ -95,7 +99,7 @@ def create_household(
     woonplaats: str = "",
 ) -> Household:
     if not name.strip():
-        raise DomainError("Naam huishouden: vul een naam in.", field="name")
+        raise DomainError(_("Naam huishouden: vul een naam in."), field="name")
     household = Household.objects.create(
         municipality_id=area.municipality_id,
         area=area,
@@ -118,7 +122,7 @@ def _overlapping(*, person: Person, start: dt.date, end: dt.date | None, exclude
     return qs.exists()
 
 
-OVERLAP_MESSAGE = (
+OVERLAP_MESSAGE = gettext_lazy(
     "Periode: deze persoon is in (een deel van) deze periode al lid van een huishouden; "
     "lidmaatschappen van één persoon mogen elkaar niet overlappen."
 )
@@ -135,9 +139,9 @@ def add_member(
     end_date: dt.date | None = None,
 ) -> Membership:
     if role not in Membership.Role.values:
-        raise DomainError("Rol: kies ouder/verzorger, kind, partner of overig.", field="role")
+        raise DomainError(_("Rol: kies ouder/verzorger, kind, partner of overig."), field="role")
     if end_date is not None and end_date < start_date:
-        raise DomainError("Tot en met: de einddatum ligt vóór de begindatum.", field="end_date")
+        raise DomainError(_("Tot en met: de einddatum ligt vóór de begindatum."), field="end_date")
     if _overlapping(person=person, start=start_date, end=end_date):
         raise DomainError(OVERLAP_MESSAGE, field="start_date")
     try:
@@ -160,7 +164,7 @@ def add_member(
 @transaction.atomic
 def end_membership(*, actor: User, membership: Membership, end_date: dt.date) -> Membership:
     if end_date < membership.start_date:
-        raise DomainError("Tot en met: de einddatum ligt vóór de begindatum.", field="end_date")
+        raise DomainError(_("Tot en met: de einddatum ligt vóór de begindatum."), field="end_date")
     membership.end_date = end_date
     membership.save(update_fields=["end_date"])
     audit.record(

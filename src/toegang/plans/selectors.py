@@ -89,7 +89,7 @@ def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
     )
 
 
-def _my_trajectory_ids(user: User) -> QuerySet[RegisseurAssignment]:
+def _my_trajectory_ids(user: User) -> QuerySet[RegisseurAssignment, dict[str, int]]:
     return RegisseurAssignment.objects.filter(professional_id=user.pk, end_date__isnull=True).values("trajectory_id")
 
 

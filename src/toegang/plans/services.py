@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
@@ -32,7 +34,7 @@ from toegang.plans.models import (
     SelfRelianceScore,
 )
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = gettext_lazy(
     "Het plan is intussen door iemand anders gewijzigd. Uw wijziging is niet opgeslagen: "
     "bekijk de nieuwe versie en voer uw wijziging opnieuw in."
 )
@@ -50,7 +52,7 @@ class FindingInput:
 
 def _require_open(trajectory: Trajectory) -> None:
     if trajectory.status != Trajectory.Status.OPEN:
-        raise DomainError("Traject: dit traject is afgesloten en kan niet meer worden gewijzigd.")
+        raise DomainError(_("Traject: dit traject is afgesloten en kan niet meer worden gewijzigd."))
 
 
 def _subjects(plan: Plan) -> list[int]:
@@ -66,7 +68,7 @@ def _bump(plan: Plan, expected_revision: int) -> None:
 
 def _require_draft(plan: Plan) -> None:
     if plan.status != Plan.Status.DRAFT:
-        raise DomainError("Plan: alleen een plan in concept kan worden aangepast; maak een nieuwe versie.")
+        raise DomainError(_("Plan: alleen een plan in concept kan worden aangepast; maak een nieuwe versie."))
 
 
 @transaction.atomic
@@ -81,13 +83,13 @@ def record_exploration(
 ) -> Exploration:
     _require_open(trajectory)
     if held_on > dt.date.today():
-        raise DomainError("Datum gesprek: de datum ligt in de toekomst.", field="held_on")
+        raise DomainError(_("Datum gesprek: de datum ligt in de toekomst."), field="held_on")
     if held_on < trajectory.started_on:
-        raise DomainError("Datum gesprek: de datum ligt vóór de start van het traject.", field="held_on")
+        raise DomainError(_("Datum gesprek: de datum ligt vóór de start van het traject."), field="held_on")
     relevant = [f for f in findings if any((f.situation, f.strengths, f.concerns, f.own_capacity)) or f.level]
     if not relevant and not summary.strip():
         raise DomainError(
-            "Leefdomeinen: beschrijf ten minste één relevant leefdomein of de hulpvraag.", field="summary"
+            _("Leefdomeinen: beschrijf ten minste één relevant leefdomein of de hulpvraag."), field="summary"
         )
     exploration = Exploration.objects.create(
         trajectory=trajectory,
@@ -128,7 +130,7 @@ def start_plan(*, actor: User, trajectory: Trajectory) -> Plan:
     """Start the first plan, or a new draft version that copies the open goals of the agreed one."""
     _require_open(trajectory)
     if Plan.objects.filter(household_id=trajectory.household_id, status=Plan.Status.DRAFT).exists():
-        raise DomainError("Plan: er is al een plan in concept voor dit huishouden.")
+        raise DomainError(_("Plan: er is al een plan in concept voor dit huishouden."))
     last = Plan.objects.filter(trajectory=trajectory).aggregate(v=Max("version"))["v"] or 0
     agreed = Plan.objects.filter(trajectory=trajectory, status=Plan.Status.AGREED).first()
     plan = Plan.objects.create(
@@ -175,7 +177,7 @@ def update_plan(
 ) -> Plan:
     _require_draft(plan)
     if not 1 <= review_interval_weeks <= 52:
-        raise DomainError("Evaluatie-interval: kies tussen 1 en 52 weken.", field="review_interval_weeks")
+        raise DomainError(_("Evaluatie-interval: kies tussen 1 en 52 weken."), field="review_interval_weeks")
     _bump(plan, expected_revision)
     Plan.objects.filter(pk=plan.pk).update(
         what_goes_well=what_goes_well.strip(),
@@ -194,9 +196,9 @@ def add_goal(
 ) -> Goal:
     _require_draft(plan)
     if not result.strip():
-        raise DomainError("Afgesproken resultaat: beschrijf wat er bereikt moet zijn.", field="result")
+        raise DomainError(_("Afgesproken resultaat: beschrijf wat er bereikt moet zijn."), field="result")
     if due_on < dt.date.today():
-        raise DomainError("Te bereiken op: de datum ligt in het verleden.", field="due_on")
+        raise DomainError(_("Te bereiken op: de datum ligt in het verleden."), field="due_on")
     _bump(plan, expected_revision)
     position = plan.goals.count() + 1
     goal = Goal.objects.create(plan=plan, domain=domain, result=result.strip(), due_on=due_on, position=position)
@@ -220,23 +222,23 @@ def add_action(
     plan = goal.plan
     _require_draft(plan)
     if not description.strip():
-        raise DomainError("Actie: beschrijf wat er gedaan wordt.", field="description")
+        raise DomainError(_("Actie: beschrijf wat er gedaan wordt."), field="description")
     if party == Action.Party.MEMBER:
         if member is None or not Membership.objects.filter(household_id=plan.household_id, person=member).exists():
-            raise DomainError("Lid van het huishouden: kies een lid van dit huishouden.", field="member")
+            raise DomainError(_("Lid van het huishouden: kies een lid van dit huishouden."), field="member")
         network_name, professional = "", None
     elif party == Action.Party.NETWORK:
         if not network_name.strip():
-            raise DomainError("Naam netwerk: noem wie uit het netwerk de actie doet.", field="network_name")
+            raise DomainError(_("Naam netwerk: noem wie uit het netwerk de actie doet."), field="network_name")
         member, professional = None, None
     elif party == Action.Party.PROFESSIONAL:
         if professional is None:
-            raise DomainError("Professional: kies de professional die de actie doet.", field="professional")
+            raise DomainError(_("Professional: kies de professional die de actie doet."), field="professional")
         member, network_name = None, ""
     else:
-        raise DomainError("Wie: kies lid van het huishouden, netwerk of professional.", field="party")
+        raise DomainError(_("Wie: kies lid van het huishouden, netwerk of professional."), field="party")
     if due_on < dt.date.today():
-        raise DomainError("Uiterlijk op: de datum ligt in het verleden.", field="due_on")
+        raise DomainError(_("Uiterlijk op: de datum ligt in het verleden."), field="due_on")
     _bump(plan, expected_revision)
     action = Action.objects.create(
         goal=goal,
@@ -256,11 +258,11 @@ def set_action_status(*, actor: User, action: Action, expected_revision: int, st
     """Mark an action done or cancelled (also in an agreed plan: that is how the plan is carried out)."""
     plan = action.goal.plan
     if plan.status not in (Plan.Status.DRAFT, Plan.Status.AGREED):
-        raise DomainError("Actie: dit plan is niet meer actief.")
+        raise DomainError(_("Actie: dit plan is niet meer actief."))
     if status not in Action.Status.values:
-        raise DomainError("Status: kies open, gedaan of vervallen.", field="status")
+        raise DomainError(_("Status: kies open, gedaan of vervallen."), field="status")
     if on > dt.date.today():
-        raise DomainError("Datum: de datum ligt in de toekomst.", field="on")
+        raise DomainError(_("Datum: de datum ligt in de toekomst."), field="on")
     _bump(plan, expected_revision)
     action.status = status
     action.done_on = on if status == Action.Status.DONE else None
@@ -276,13 +278,13 @@ def agree_plan(*, actor: User, plan: Plan, expected_revision: int, agreed_on: dt
     _require_draft(plan)
     _require_open(plan.trajectory)
     if agreed_how not in Plan.AgreedHow.values:
-        raise DomainError("Wijze van akkoord: kies hoe het huishouden akkoord gaf.", field="agreed_how")
+        raise DomainError(_("Wijze van akkoord: kies hoe het huishouden akkoord gaf."), field="agreed_how")
     if agreed_on > dt.date.today():
-        raise DomainError("Afgesproken op: de datum ligt in de toekomst.", field="agreed_on")
+        raise DomainError(_("Afgesproken op: de datum ligt in de toekomst."), field="agreed_on")
     if not plan.goals.exists():
-        raise DomainError("Doelen: een plan heeft ten minste één doel met een afgesproken resultaat.")
+        raise DomainError(_("Doelen: een plan heeft ten minste één doel met een afgesproken resultaat."))
     if plan.goals.filter(actions__isnull=True).exists():
-        raise DomainError("Acties: elk doel heeft ten minste één actie met wie en wanneer.")
+        raise DomainError(_("Acties: elk doel heeft ten minste één actie met wie en wanneer."))
     _bump(plan, expected_revision)
     Plan.objects.filter(household_id=plan.household_id, status=Plan.Status.AGREED).update(
         status=Plan.Status.SUPERSEDED, next_review_on=None
@@ -316,26 +318,26 @@ def record_review(
 ) -> Review:
     """Score every open goal (bereikt / deels / niet), re-score domains where used, set the next date."""
     if plan.status != Plan.Status.AGREED:
-        raise DomainError("Plan: een voortgangsbespreking gaat over een afgesproken plan.")
+        raise DomainError(_("Plan: een voortgangsbespreking gaat over een afgesproken plan."))
     _require_open(plan.trajectory)
     if held_on > dt.date.today():
-        raise DomainError("Datum bespreking: de datum ligt in de toekomst.", field="held_on")
+        raise DomainError(_("Datum bespreking: de datum ligt in de toekomst."), field="held_on")
     if plan.agreed_on and held_on < plan.agreed_on:
-        raise DomainError("Datum bespreking: de datum ligt vóór het akkoord op het plan.", field="held_on")
+        raise DomainError(_("Datum bespreking: de datum ligt vóór het akkoord op het plan."), field="held_on")
     if next_review_on is not None and next_review_on <= held_on:
-        raise DomainError("Volgende bespreking: kies een datum na deze bespreking.", field="next_review_on")
+        raise DomainError(_("Volgende bespreking: kies een datum na deze bespreking."), field="next_review_on")
     open_goals = list(plan.goals.filter(status=Goal.Status.OPEN))
     for goal in open_goals:
         outcome, _note = outcomes.get(goal.pk, ("", ""))
         if outcome not in GoalReview.Outcome.values:
             raise DomainError(
-                f"Doel {goal.position}: geef aan of het doel bereikt, deels of niet bereikt is.",
+                _("Doel %(n)s: geef aan of het doel bereikt, deels of niet bereikt is.") % {"n": goal.position},
                 field=f"goal_{goal.pk}",
             )
     all_done = all(outcomes[g.pk][0] == GoalReview.Outcome.ACHIEVED for g in open_goals)
     if next_review_on is None and not all_done:
         raise DomainError(
-            "Volgende bespreking: plan een nieuwe bespreking zolang er doelen openstaan.", field="next_review_on"
+            _("Volgende bespreking: plan een nieuwe bespreking zolang er doelen openstaan."), field="next_review_on"
         )
     _bump(plan, expected_revision)
     review = Review.objects.create(

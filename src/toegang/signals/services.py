@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
@@ -33,17 +34,17 @@ def register_signal(
     life_domains: list[LifeDomain] | None = None,
 ) -> Signal:
     if source not in Signal.Source.values:
-        raise DomainError("Bron: kies wie de melding doet.", field="source")
+        raise DomainError(_("Bron: kies wie de melding doet."), field="source")
     if channel not in Signal.Channel.values:
-        raise DomainError("Kanaal: kies hoe de melding binnenkwam.", field="channel")
+        raise DomainError(_("Kanaal: kies hoe de melding binnenkwam."), field="channel")
     if urgency not in Signal.Urgency.values:
-        raise DomainError("Urgentie: kies normaal, hoog of crisis.", field="urgency")
+        raise DomainError(_("Urgentie: kies normaal, hoog of crisis."), field="urgency")
     if received_on > dt.date.today():
-        raise DomainError("Datum melding: de datum ligt in de toekomst.", field="received_on")
+        raise DomainError(_("Datum melding: de datum ligt in de toekomst."), field="received_on")
     if not description.strip():
-        raise DomainError("Omschrijving: beschrijf de vraag of zorg.", field="description")
+        raise DomainError(_("Omschrijving: beschrijf de vraag of zorg."), field="description")
     if not persons:
-        raise DomainError("Betrokken personen: noem ten minste één persoon om wie het gaat.", field="bsn")
+        raise DomainError(_("Betrokken personen: noem ten minste één persoon om wie het gaat."), field="bsn")
     signal = Signal.objects.create(
         municipality_id=team.area.municipality_id,
         area=team.area,
@@ -97,24 +98,24 @@ def triage_signal(
     one (a repeat signal), else starts one with the chosen regisseur."""
     locked = Signal.objects.select_for_update().get(pk=signal.pk)
     if locked.status != Signal.Status.NEW:
-        raise DomainError("Melding: deze melding is al getrieerd.")
+        raise DomainError(_("Melding: deze melding is al getrieerd."))
     if outcome not in Signal.Outcome.values:
-        raise DomainError("Uitkomst triage: kies advies, voorliggend veld of intake.", field="outcome")
+        raise DomainError(_("Uitkomst triage: kies advies, voorliggend veld of intake."), field="outcome")
     if on < locked.received_on:
-        raise DomainError("Datum triage: de datum ligt vóór de datum van de melding.", field="on")
+        raise DomainError(_("Datum triage: de datum ligt vóór de datum van de melding."), field="on")
     if on > dt.date.today():
-        raise DomainError("Datum triage: de datum ligt in de toekomst.", field="on")
+        raise DomainError(_("Datum triage: de datum ligt in de toekomst."), field="on")
     if outcome == Signal.Outcome.COMMUNITY and not referred_to.strip():
-        raise DomainError("Doorverwezen naar: noem de voorziening in het voorliggend veld.", field="referred_to")
+        raise DomainError(_("Doorverwezen naar: noem de voorziening in het voorliggend veld."), field="referred_to")
     if outcome == Signal.Outcome.ADVICE and not note.strip():
-        raise DomainError("Toelichting triage: noteer welk advies is gegeven.", field="note")
+        raise DomainError(_("Toelichting triage: noteer welk advies is gegeven."), field="note")
     persons = list(locked.persons.all())
     if outcome == Signal.Outcome.INTAKE:
         household = _household_for_intake(actor=actor, signal=locked, person=persons[0], on=on)
         trajectory = Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).first()
         if trajectory is None:
             if regisseur is None:
-                raise DomainError("Regisseur: kies wie de regie krijgt in het nieuwe traject.", field="regisseur")
+                raise DomainError(_("Regisseur: kies wie de regie krijgt in het nieuwe traject."), field="regisseur")
             trajectory = case_services.start_trajectory(
                 actor=actor, household=household, team=locked.team, regisseur=regisseur, started_on=on
             )
