@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -89,7 +90,7 @@ def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
     )
 
 
-def _my_trajectory_ids(user: User) -> QuerySet[RegisseurAssignment, dict[str, int]]:
+def _my_trajectory_ids(user: User) -> QuerySet[RegisseurAssignment, Any]:
     return RegisseurAssignment.objects.filter(professional_id=user.pk, end_date__isnull=True).values("trajectory_id")
 
 
