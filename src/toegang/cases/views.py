@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
@@ -117,7 +118,7 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{person.full_name} is toegevoegd aan het huishouden.")
+            messages.success(request, _("%(name)s is toegevoegd aan het huishouden.") % {"name": person.full_name})
             return redirect("household", household_id=household.pk)
     return _form_page(request, "cases/form.html", {"household": household, "title": "Lid toevoegen"}, form)
 
@@ -141,7 +142,7 @@ def add_note(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "De notitie is opgeslagen.")
+            messages.success(request, _("De notitie is opgeslagen."))
             return redirect("household", household_id=trajectory.household_id)
     return _form_page(
         request, "cases/form.html", {"household": trajectory.household, "title": "Notitie toevoegen"}, form
@@ -166,7 +167,7 @@ def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "De regie is overgedragen.")
+            messages.success(request, _("De regie is overgedragen."))
             return redirect("household", household_id=trajectory.household_id)
     return _form_page(
         request, "cases/form.html", {"household": trajectory.household, "title": "Regie overdragen"}, form
@@ -193,7 +194,7 @@ def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{d['professional']} is betrokken bij het traject.")
+            messages.success(request, _("%(name)s is betrokken bij het traject.") % {"name": d["professional"]})
             return redirect("household", household_id=trajectory.household_id)
     return _form_page(
         request, "cases/form.html", {"household": trajectory.household, "title": "Professional betrekken"}, form
@@ -213,7 +214,7 @@ def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Het traject is afgesloten.")
+            messages.success(request, _("Het traject is afgesloten."))
             return redirect("household", household_id=trajectory.household_id)
     return _form_page(
         request, "cases/form.html", {"household": trajectory.household, "title": "Traject afsluiten"}, form

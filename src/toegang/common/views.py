@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
@@ -24,7 +25,7 @@ def require_case_reader(request: HttpRequest) -> User:
     """Roles that may read dossiers; others get 403 with an explanation (deny by default)."""
     user = current_user(request)
     if not sees_case_content(user):
-        raise PermissionDenied("Uw rol geeft geen toegang tot dossiers van inwoners.")
+        raise PermissionDenied(_("Uw rol geeft geen toegang tot dossiers van inwoners."))
     return user
 
 
@@ -32,7 +33,7 @@ def require_case_worker(request: HttpRequest) -> User:
     """Roles that may change dossiers: professionals and team leads (managers only read)."""
     user = current_user(request)
     if not user.is_active or (user.role not in CASE_ROLES and not user.is_superuser):
-        raise PermissionDenied("Uw rol mag dossiers inzien maar niet wijzigen.")
+        raise PermissionDenied(_("Uw rol mag dossiers inzien maar niet wijzigen."))
     return user
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
@@ -77,7 +78,7 @@ def exploration_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "De verkenning is vastgelegd.")
+            messages.success(request, _("De verkenning is vastgelegd."))
             return redirect("household", household_id=trajectory.household_id)
     return render(
         request, "plans/exploration.html", {"form": form, "trajectory": trajectory}, status=400 if form.errors else 200
@@ -156,7 +157,7 @@ def plan_start(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Plan versie {plan.version} is aangemaakt als concept.")
+        messages.success(request, _("Plan versie %(v)s is aangemaakt als concept.") % {"v": plan.version})
     return redirect("plan", trajectory_id=trajectory.pk)
 
 
@@ -187,7 +188,7 @@ def plan_update(request: HttpRequest, plan_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
             return _plan_form_error(request, user, plan, error, plan_form=form)
-        messages.success(request, "Het plan is opgeslagen.")
+        messages.success(request, _("Het plan is opgeslagen."))
         return redirect("plan", trajectory_id=plan.trajectory_id)
     return render(request, "plans/plan.html", _plan_context(user, plan, plan_form=form), status=400)
 
@@ -211,7 +212,7 @@ def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
             return _plan_form_error(request, user, plan, error, goal_form=form)
-        messages.success(request, "Het doel is toegevoegd.")
+        messages.success(request, _("Het doel is toegevoegd."))
         return redirect("plan", trajectory_id=plan.trajectory_id)
     return render(request, "plans/plan.html", _plan_context(user, plan, goal_form=form), status=400)
 
@@ -244,7 +245,7 @@ def action_add(request: HttpRequest, goal_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
             return _plan_form_error(request, user, plan, error, action_form=form, action_goal_id=goal.pk)
-        messages.success(request, "De actie is toegevoegd.")
+        messages.success(request, _("De actie is toegevoegd."))
         return redirect("plan", trajectory_id=plan.trajectory_id)
     return render(
         request, "plans/plan.html", _plan_context(user, plan, action_form=form, action_goal_id=goal.pk), status=400
@@ -264,7 +265,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
         raise Http404 from None
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Status: kies open, gedaan of vervallen.")
+        messages.error(request, _("Status: kies open, gedaan of vervallen."))
     else:
         try:
             services.set_action_status(
@@ -277,7 +278,9 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Actie '{action.description}': {action.get_status_display()}.")
+            messages.success(
+                request, _("Actie '%(a)s': %(s)s.") % {"a": action.description, "s": action.get_status_display()}
+            )
     if request.POST.get("next") == "household":
         return redirect("household", household_id=action.goal.plan.household_id)
     return redirect("plan", trajectory_id=action.goal.plan.trajectory_id)
@@ -301,7 +304,7 @@ def plan_agree(request: HttpRequest, plan_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
             return _plan_form_error(request, user, plan, error, agree_form=form)
-        messages.success(request, f"Plan versie {plan.version} is afgesproken met het huishouden.")
+        messages.success(request, _("Plan versie %(v)s is afgesproken met het huishouden.") % {"v": plan.version})
         return redirect("household", household_id=plan.household_id)
     return render(request, "plans/plan.html", _plan_context(user, plan, agree_form=form), status=400)
 
@@ -348,7 +351,7 @@ def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "De voortgangsbespreking is vastgelegd.")
+            messages.success(request, _("De voortgangsbespreking is vastgelegd."))
             return redirect("household", household_id=trajectory.household_id)
     return render(
         request,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from toegang.audit import services as audit
@@ -64,7 +65,9 @@ def signal_new(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Melding {signal.pk} is geregistreerd en staat in de teamwachtrij.")
+            messages.success(
+                request, _("Melding %(n)s is geregistreerd en staat in de teamwachtrij.") % {"n": signal.pk}
+            )
             return redirect("signal-detail", signal_id=signal.pk)
     return render(request, "signals/new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -104,7 +107,9 @@ def signal_triage(request: HttpRequest, signal_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Melding {signal.pk} is getrieerd: {signal.get_outcome_display()}.")
+            messages.success(
+                request, _("Melding %(n)s is getrieerd: %(o)s.") % {"n": signal.pk, "o": signal.get_outcome_display()}
+            )
             if signal.trajectory_id:
                 return redirect("household", household_id=signal.trajectory.household_id)  # type: ignore[union-attr]
             return redirect("team-queue")
