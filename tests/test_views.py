@@ -199,3 +199,36 @@ def test_overdue_page_all_and_mine(client, world):
     assert mine.household.name in page and theirs.household.name in page
     page = client.get(reverse("overdue") + "?alleen=mij").content.decode()
     assert mine.household.name in page and theirs.household.name not in page
+
+
+def test_action_status_with_htmx_swaps_the_goals_with_fresh_revisions(client, world):
+    from toegang.plans.models import Action
+
+    trajectory = make_trajectory(world)
+    plan = make_agreed_plan(world, trajectory, goals=1, actions_per_goal=2)
+    first, second = Action.objects.filter(goal__plan=plan).order_by("pk")
+    client.force_login(world.professional)
+    response = client.post(
+        reverse("action-status", args=[first.pk]),
+        {"revision": plan.revision, "status": "gedaan"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section aria-labelledby="h-doelen" id="goals">')
+    assert f'name="revision" value="{plan.revision + 1}"' in body
+    assert "Actie &#x27;Actie 0.0&#x27;: Gedaan." in body
+    # the next change in another row uses the fresh revision from the swapped section
+    response = client.post(
+        reverse("action-status", args=[second.pk]),
+        {"revision": plan.revision + 1, "status": "vervallen"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert set(Action.objects.values_list("status", flat=True)) == {"gedaan", "vervallen"}
+    # a stale revision is refused; htmx is told to reload the plan page, where the message waits
+    response = client.post(
+        reverse("action-status", args=[first.pk]), {"revision": plan.revision, "status": "open"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("plan", args=[trajectory.pk])
+    assert Action.objects.get(pk=first.pk).status == "gedaan"

@@ -10,9 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for type checking)."""
+
+    htmx: HtmxDetails
 
 
 def current_user(request: HttpRequest) -> User:

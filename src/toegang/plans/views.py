@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from toegang.audit import services as audit
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.errors import ConflictError, DomainError
-from toegang.common.views import require_case_reader, require_case_worker, today
+from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, today
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import selectors, services
@@ -133,6 +134,7 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
         ),
         "goal_form": forms.get("goal_form") or GoalForm(initial=revision),
         "action_goal_id": bound_goal,
+        "status_message": forms.get("status_message", ""),
         "agree_form": forms.get("agree_form") or AgreeForm(initial={**revision, "agreed_on": day}),
         "versions": list(selectors.plan_versions(trajectory=plan.trajectory)),
     }
@@ -253,7 +255,7 @@ def action_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 @require_POST
-def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_status(request: HtmxHttpRequest, action_id: int) -> HttpResponse:
     user = require_case_worker(request)
     try:
         action = (
@@ -264,8 +266,9 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
     except Action.DoesNotExist:
         raise Http404 from None
     form = ActionStatusForm(request.POST)
+    error = None
     if not form.is_valid():
-        messages.error(request, _("Status: kies open, gedaan of vervallen."))
+        error = _("Status: kies open, gedaan of vervallen.")
     else:
         try:
             services.set_action_status(
@@ -275,15 +278,22 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 on=today(),
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request, _("Actie '%(a)s': %(s)s.") % {"a": action.description, "s": action.get_status_display()}
-            )
+        except DomainError as exc:
+            error = exc.message
+    done = _("Actie '%(a)s': %(s)s.") % {"a": action.description, "s": action.get_status_display()}
+    plan = action.goal.plan
+    if request.htmx and error is None:  # swap the goals section in place, with fresh revisions
+        context = _plan_context(user, selectors.plan_with_content(plan_id=plan.pk), status_message=done)
+        return render(request, "plans/_goals.html", context)
+    if error is not None:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": reverse("plan", args=[plan.trajectory_id])})
     if request.POST.get("next") == "household":
-        return redirect("household", household_id=action.goal.plan.household_id)
-    return redirect("plan", trajectory_id=action.goal.plan.trajectory_id)
+        return redirect("household", household_id=plan.household_id)
+    return redirect("plan", trajectory_id=plan.trajectory_id)
 
 
 @require_POST
