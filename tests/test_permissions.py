@@ -10,7 +10,7 @@ from toegang.cases import services as case_services
 from toegang.cases.selectors import households_visible_to
 from toegang.signals import services as signal_services
 
-READ_PAGES = ["household", "plan", "signal-detail", "caseload", "team-queue", "overdue", "search"]
+READ_PAGES = ["household", "plan", "signal-detail", "caseload", "team-overview", "team-queue", "overdue", "search"]
 WRITE_PAGES = [
     "member-add",
     "regisseur-change",
@@ -53,7 +53,11 @@ def url_for(page, trajectory, signal):
 EXPECTED = {
     "professional": {p: 200 for p in READ_PAGES + WRITE_PAGES},
     "teamleider": {p: 200 for p in READ_PAGES + WRITE_PAGES},
-    "manager": {**{p: 200 for p in READ_PAGES}, **{p: 403 for p in WRITE_PAGES}},
+    "manager": {
+        **{p: 200 for p in READ_PAGES if p != "team-overview"},
+        "team-overview": 404,
+        **{p: 403 for p in WRITE_PAGES},
+    },
     "manager2": {
         **{p: 200 for p in ["caseload", "team-queue", "overdue", "search"]},
         "household": 404,

@@ -66,6 +66,7 @@ def add_rows(world, n: int):
 PAGES = {
     # name: (expected queries, url builder)
     "caseload": (5, lambda t: reverse("caseload")),
+    "team-overview": (6, lambda t: reverse("team-overview")),
     "team-queue": (6, lambda t: reverse("team-queue")),
     "overdue": (5, lambda t: reverse("overdue")),
     "search": (5, lambda t: reverse("search") + "?naam=Achternaam"),

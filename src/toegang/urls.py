@@ -19,6 +19,7 @@ urlpatterns = [
     path("mijn-caseload/", cases.caseload, name="caseload"),
     path("achterstallig/", cases.overdue, name="overdue"),
     path("zoeken/", cases.search, name="search"),
+    path("team/trajecten/", cases.team_overview, name="team-overview"),
     path("team/wachtrij/", signals.team_queue, name="team-queue"),
     path("meldingen/nieuw/", signals.signal_new, name="signal-new"),
     path("meldingen/<int:signal_id>/", signals.signal_detail, name="signal-detail"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from toegang.accounts.models import User
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
@@ -80,6 +80,36 @@ def caseload(*, user: User) -> QuerySet[Trajectory]:
         .annotate(regisseur_id=current_regisseur_subquery())
         .order_by("started_on", "pk")
     )
+
+
+def team_trajectories(*, user: User) -> QuerySet[Trajectory]:
+    """Open trajectories of the user's team with regisseur and next review date, oldest first."""
+    from toegang.plans.models import Plan  # plans depends on cases; imported here to keep the direction
+
+    next_review = Subquery(
+        Plan.objects.filter(trajectory=OuterRef("pk"), status=Plan.Status.AGREED).values("next_review_on")[:1]
+    )
+    return (
+        trajectories_visible_to(user)
+        .filter(team_id=user.team_id, status=Trajectory.Status.OPEN)
+        .select_related("household", "household__area")
+        .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review)
+        .order_by("started_on", "pk")
+    )
+
+
+def team_caseload_counts(*, user: User) -> list[tuple[User, int]]:
+    """Per member of the user's team: how many open trajectories they lead (also those with none)."""
+    counts = dict(
+        RegisseurAssignment.objects.filter(
+            end_date__isnull=True, trajectory__team_id=user.team_id, trajectory__status=Trajectory.Status.OPEN
+        )
+        .values_list("professional_id")
+        .annotate(n=Count("pk"))
+        .values_list("professional_id", "n")
+    )
+    members = User.objects.filter(team_id=user.team_id, is_active=True).select_related("organisation")
+    return sorted(((m, counts.get(m.pk, 0)) for m in members), key=lambda row: (-row[1], str(row[0])))
 
 
 def trajectory_for_page(*, user: User, trajectory_id: int) -> Trajectory:

@@ -40,6 +40,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/caseload.html", {"trajectories": trajectories, "today": today()})
 
 
+def team_overview(request: HttpRequest) -> HttpResponse:
+    user = require_case_reader(request)
+    if user.team_id is None:
+        raise Http404
+    trajectories = list(selectors.team_trajectories(user=user)[:500])
+    counts = selectors.team_caseload_counts(user=user)
+    names = {member.pk: str(member) for member, _n in counts}
+    for t in trajectories:
+        t.regisseur_name = names.get(t.regisseur_id, "")  # type: ignore[attr-defined]
+    audit.record(
+        actor=user, action=audit.Action.READ, object_type="teamoverzicht", detail=f"{len(trajectories)} trajecten"
+    )
+    context = {"trajectories": trajectories, "counts": counts, "today": today(), "team": user.team}
+    return render(request, "cases/team.html", context)
+
+
 def _household_or_404(user: User, household_id: int) -> Household:
     try:
         return selectors.households_visible_to(user).select_related("area", "municipality").get(pk=household_id)
