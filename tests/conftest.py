@@ -149,7 +149,7 @@ def make_trajectory(
 
 
 def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, actions_per_goal: int = 2) -> Plan:
-    actor = world.professional
+    actor = trajectory.regisseur_assignments.get(end_date__isnull=True).professional
     plan = plan_services.start_plan(actor=actor, trajectory=trajectory)
     domains = list(LifeDomain.objects.order_by("position")[:goals])
     for i, domain in enumerate(domains):

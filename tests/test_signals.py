@@ -123,3 +123,26 @@ def test_triage_date_before_signal_is_refused(world):
 
 def test_household_helper(world):
     assert make_household(world, members=2).memberships.count() == 2
+
+
+def test_intake_starts_from_the_main_person_not_the_others(world):
+    known = make_trajectory(world, team=world.other_team, regisseur=world.outsider)
+    other_person = known.household.memberships.first().person
+    main = people_services.register_person(
+        actor=world.professional, bsn=next_bsn(), voornamen="Lotte", geslachtsnaam="Hoofdpersoon"
+    )
+    signal = services.register_signal(
+        actor=world.professional,
+        team=world.team,
+        source="school",
+        channel="mail",
+        received_on=TODAY,
+        description="Zorgen",
+        persons=[main, other_person],
+    )
+    assert signal.main_person == main
+    done = services.triage_signal(
+        actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.professional
+    )
+    assert done.trajectory != known
+    assert done.trajectory.household.memberships.get().person == main

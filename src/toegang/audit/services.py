@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from toegang.accounts.models import User
@@ -14,6 +14,7 @@ from toegang.audit.models import AuditEntry, AuditSubject
 Action = AuditEntry.Action
 
 
+@transaction.atomic
 def record(
     *,
     actor: User,

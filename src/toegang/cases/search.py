@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import households_visible_to
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.people.bsn import normalise_bsn
@@ -68,7 +69,7 @@ def search_persons(
             Q(person__postcode=code, person__huisnummer=huisnummer.strip())
             | Q(household__postcode=code, household__huisnummer=huisnummer.strip())
         )
-    today = dt.date.today()
+    day = today()
     rows = qs.select_related("person", "household").order_by(
         "person__geslachtsnaam", "person__voornamen", "person_id", "-start_date"
     )[: MAX_RESULTS * 3]
@@ -87,7 +88,7 @@ def search_persons(
                 geboortedatum=m.person.geboortedatum,
                 household_id=m.household_id,
                 household_name=m.household.name,
-                current=m.is_current_on(today),
+                current=m.is_current_on(day),
             )
         )
     return results[:MAX_RESULTS]

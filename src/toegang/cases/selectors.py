@@ -7,8 +7,6 @@ clause is a single predicate of subqueries, so access costs no query per object.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from toegang.accounts.models import User
@@ -86,6 +84,8 @@ def team_trajectories(*, user: User) -> QuerySet[Trajectory]:
     """Open trajectories of the user's team with regisseur and next review date, oldest first."""
     from toegang.plans.models import Plan  # plans depends on cases; imported here to keep the direction
 
+    if user.team_id is None:
+        return Trajectory.objects.none()
     next_review = Subquery(
         Plan.objects.filter(trajectory=OuterRef("pk"), status=Plan.Status.AGREED).values("next_review_on")[:1]
     )
@@ -100,6 +100,8 @@ def team_trajectories(*, user: User) -> QuerySet[Trajectory]:
 
 def team_caseload_counts(*, user: User) -> list[tuple[User, int]]:
     """Per member of the user's team: how many open trajectories they lead (also those with none)."""
+    if user.team_id is None:
+        return []
     counts = dict(
         RegisseurAssignment.objects.filter(
             end_date__isnull=True, trajectory__team_id=user.team_id, trajectory__status=Trajectory.Status.OPEN
@@ -159,7 +161,3 @@ def team_colleagues(*, user: User) -> QuerySet[User]:
 
 def open_trajectory_of(*, household: Household) -> Trajectory | None:
     return Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).first()
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids
@@ -171,7 +173,7 @@ def add_note(
         raise DomainError(_("Soort: kies notitie of contactmoment."), field="kind")
     if kind == Note.Kind.CONTACT and not channel:
         raise DomainError(_("Contactvorm: kies hoe het contact plaatsvond."), field="channel")
-    if happened_on > dt.date.today():
+    if happened_on > today():
         raise DomainError(_("Datum: een notitie of contactmoment ligt niet in de toekomst."), field="happened_on")
     note = Note.objects.create(
         trajectory=trajectory, author=actor, kind=kind, channel=channel, happened_on=happened_on, text=text.strip()
@@ -203,7 +205,7 @@ def close_trajectory(
     RegisseurAssignment.objects.filter(trajectory=locked, end_date__isnull=True).update(end_date=closed_on)
     Involvement.objects.filter(trajectory=locked, end_date__isnull=True).update(end_date=closed_on)
     Plan.objects.filter(trajectory=locked, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED]).update(
-        status=Plan.Status.CLOSED, next_review_on=None
+        status=Plan.Status.CLOSED, next_review_on=None, revision=F("revision") + 1
     )
     audit.record(
         actor=actor,

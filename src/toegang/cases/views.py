@@ -20,6 +20,7 @@ from toegang.common.forms import UtrechtForm
 from toegang.common.views import require_case_reader, require_case_worker, today
 from toegang.people import services as people_services
 from toegang.people.models import Household
+from toegang.people.selectors import member_ids_of_households
 from toegang.plans import selectors as plan_selectors
 
 
@@ -35,6 +36,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         actor=user,
         action=audit.Action.READ,
         object_type="caseload",
+        subjects=member_ids_of_households([t.household_id for t in trajectories]),
         detail=f"{len(trajectories)} trajecten (huishoudniveau)",
     )
     return render(request, "cases/caseload.html", {"trajectories": trajectories, "today": today()})
@@ -50,7 +52,11 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     for t in trajectories:
         t.regisseur_name = names.get(t.regisseur_id, "")  # type: ignore[attr-defined]
     audit.record(
-        actor=user, action=audit.Action.READ, object_type="teamoverzicht", detail=f"{len(trajectories)} trajecten"
+        actor=user,
+        action=audit.Action.READ,
+        object_type="teamoverzicht",
+        subjects=member_ids_of_households([t.household_id for t in trajectories]),
+        detail=f"{len(trajectories)} trajecten",
     )
     context = {"trajectories": trajectories, "counts": counts, "today": today(), "team": user.team}
     return render(request, "cases/team.html", context)
@@ -267,6 +273,9 @@ def overdue(request: HttpRequest) -> HttpResponse:
         actor=user,
         action=audit.Action.READ,
         object_type="achterstallig",
+        subjects=member_ids_of_households(
+            [a.goal.plan.household_id for a in actions] + [p.household_id for p in reviews]
+        ),
         detail=f"{len(actions)} acties, {len(reviews)} evaluaties",
     )
     return render(request, "cases/overdue.html", {"actions": actions, "reviews": reviews, "today": day, "mine": mine})

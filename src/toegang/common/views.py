@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
+from toegang.common.dates import today  # noqa: F401 - views import it from here
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -42,10 +41,6 @@ def require_case_worker(request: HttpRequest) -> User:
     if not user.is_active or (user.role not in CASE_ROLES and not user.is_superuser):
         raise PermissionDenied(_("Uw rol mag dossiers inzien maar niet wijzigen."))
     return user
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,15 @@ def member_ids(*, household_id: int, on: dt.date | None = None) -> list[int]:
     return list(qs.values_list("person_id", flat=True).distinct())
 
 
+def member_ids_of_households(household_ids: list[int]) -> list[int]:
+    """Everyone who is or was a member of these households, in one query (audit subjects of a list page)."""
+    if not household_ids:
+        return []
+    return list(
+        Membership.objects.filter(household_id__in=household_ids).values_list("person_id", flat=True).distinct()
+    )
+
+
 def current_household_of(*, person: Person, on: dt.date) -> Household | None:
     membership = (
         Membership.objects.filter(person=person, start_date__lte=on)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from toegang.accounts.models import Area, User
 from toegang.audit import services as audit
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
@@ -46,12 +47,19 @@ def register_person(
     if clean_bsn:
         existing = Person.objects.filter(bsn=clean_bsn).first()
         if existing is not None:
+            audit.record(
+                actor=actor,
+                action=audit.Action.READ,
+                obj=existing,
+                subjects=[existing.pk],
+                detail="bekende persoon opgezocht op BSN",
+            )
             return existing
     if not voornamen.strip():
         raise DomainError(_("Voornamen: vul de voornamen in."), field="voornamen")
     if not geslachtsnaam.strip():
         raise DomainError(_("Geslachtsnaam: vul de geslachtsnaam in."), field="geslachtsnaam")
-    if geboortedatum is not None and geboortedatum > dt.date.today():
+    if geboortedatum is not None and geboortedatum > today():
         raise DomainError(_("Geboortedatum: de datum ligt in de toekomst."), field="geboortedatum")
     person = Person.objects.create(
         bsn=clean_bsn,

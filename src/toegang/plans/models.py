@@ -154,8 +154,6 @@ class Goal(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ACHIEVED = "bereikt", _("Bereikt")
-        PARTLY = "deels", _("Deels bereikt")
-        NOT_ACHIEVED = "niet", _("Niet bereikt")
         DROPPED = "vervallen", _("Vervallen")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")

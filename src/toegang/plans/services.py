@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
-from toegang.cases.models import Trajectory
+from toegang.cases.models import Involvement, Trajectory
+from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.people.models import Membership, Person
 from toegang.people.selectors import member_ids
@@ -82,7 +83,7 @@ def record_exploration(
     findings: list[FindingInput],
 ) -> Exploration:
     _require_open(trajectory)
-    if held_on > dt.date.today():
+    if held_on > today():
         raise DomainError(_("Datum gesprek: de datum ligt in de toekomst."), field="held_on")
     if held_on < trajectory.started_on:
         raise DomainError(_("Datum gesprek: de datum ligt vóór de start van het traject."), field="held_on")
@@ -197,7 +198,7 @@ def add_goal(
     _require_draft(plan)
     if not result.strip():
         raise DomainError(_("Afgesproken resultaat: beschrijf wat er bereikt moet zijn."), field="result")
-    if due_on < dt.date.today():
+    if due_on < today():
         raise DomainError(_("Te bereiken op: de datum ligt in het verleden."), field="due_on")
     _bump(plan, expected_revision)
     position = plan.goals.count() + 1
@@ -234,10 +235,16 @@ def add_action(
     elif party == Action.Party.PROFESSIONAL:
         if professional is None:
             raise DomainError(_("Professional: kies de professional die de actie doet."), field="professional")
+        if not Involvement.objects.filter(
+            trajectory_id=plan.trajectory_id, professional=professional, end_date__isnull=True
+        ).exists():
+            raise DomainError(
+                _("Professional: kies een professional die bij dit traject betrokken is."), field="professional"
+            )
         member, network_name = None, ""
     else:
         raise DomainError(_("Wie: kies lid van het huishouden, netwerk of professional."), field="party")
-    if due_on < dt.date.today():
+    if due_on < today():
         raise DomainError(_("Uiterlijk op: de datum ligt in het verleden."), field="due_on")
     _bump(plan, expected_revision)
     action = Action.objects.create(
@@ -261,7 +268,7 @@ def set_action_status(*, actor: User, action: Action, expected_revision: int, st
         raise DomainError(_("Actie: dit plan is niet meer actief."))
     if status not in Action.Status.values:
         raise DomainError(_("Status: kies open, gedaan of vervallen."), field="status")
-    if on > dt.date.today():
+    if on > today():
         raise DomainError(_("Datum: de datum ligt in de toekomst."), field="on")
     _bump(plan, expected_revision)
     action.status = status
@@ -279,7 +286,7 @@ def agree_plan(*, actor: User, plan: Plan, expected_revision: int, agreed_on: dt
     _require_open(plan.trajectory)
     if agreed_how not in Plan.AgreedHow.values:
         raise DomainError(_("Wijze van akkoord: kies hoe het huishouden akkoord gaf."), field="agreed_how")
-    if agreed_on > dt.date.today():
+    if agreed_on > today():
         raise DomainError(_("Afgesproken op: de datum ligt in de toekomst."), field="agreed_on")
     if not plan.goals.exists():
         raise DomainError(_("Doelen: een plan heeft ten minste één doel met een afgesproken resultaat."))
@@ -287,7 +294,7 @@ def agree_plan(*, actor: User, plan: Plan, expected_revision: int, agreed_on: dt
         raise DomainError(_("Acties: elk doel heeft ten minste één actie met wie en wanneer."))
     _bump(plan, expected_revision)
     Plan.objects.filter(household_id=plan.household_id, status=Plan.Status.AGREED).update(
-        status=Plan.Status.SUPERSEDED, next_review_on=None
+        status=Plan.Status.SUPERSEDED, next_review_on=None, revision=F("revision") + 1
     )
     plan.status = Plan.Status.AGREED
     plan.agreed_on = agreed_on
@@ -320,7 +327,7 @@ def record_review(
     if plan.status != Plan.Status.AGREED:
         raise DomainError(_("Plan: een voortgangsbespreking gaat over een afgesproken plan."))
     _require_open(plan.trajectory)
-    if held_on > dt.date.today():
+    if held_on > today():
         raise DomainError(_("Datum bespreking: de datum ligt in de toekomst."), field="held_on")
     if plan.agreed_on and held_on < plan.agreed_on:
         raise DomainError(_("Datum bespreking: de datum ligt vóór het akkoord op het plan."), field="held_on")

@@ -81,6 +81,14 @@ def exploration_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         else:
             messages.success(request, _("De verkenning is vastgelegd."))
             return redirect("household", household_id=trajectory.household_id)
+    if request.method == "GET":
+        audit.record(
+            actor=user,
+            action=audit.Action.READ,
+            obj=trajectory,
+            detail="verkenningsformulier",
+            subjects=member_ids(household_id=trajectory.household_id),
+        )
     return render(
         request, "plans/exploration.html", {"form": form, "trajectory": trajectory}, status=400 if form.errors else 200
     )
@@ -363,6 +371,14 @@ def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         else:
             messages.success(request, _("De voortgangsbespreking is vastgelegd."))
             return redirect("household", household_id=trajectory.household_id)
+    if request.method == "GET":
+        audit.record(
+            actor=user,
+            action=audit.Action.READ,
+            obj=plan,
+            detail="voortgangsformulier",
+            subjects=member_ids(household_id=plan.household_id),
+        )
     return render(
         request,
         "plans/review.html",

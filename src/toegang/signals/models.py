@@ -56,6 +56,9 @@ class Signal(models.Model):
     urgency = models.CharField(_("urgentie"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     reporter = models.CharField(_("melder (naam, organisatie)"), max_length=200, blank=True)
     description = models.TextField(_("omschrijving"))
+    main_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("om wie het vooral gaat")
+    )
     persons = models.ManyToManyField(Person, related_name="signals", verbose_name=_("betrokken personen"))
     life_domains = models.ManyToManyField(LifeDomain, related_name="+", blank=True, verbose_name=_("leefdomeinen"))
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -11,6 +11,7 @@ from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people import services as people_services
 from toegang.people.models import Household, Membership, Person
@@ -33,19 +34,21 @@ def register_signal(
     reporter: str = "",
     life_domains: list[LifeDomain] | None = None,
 ) -> Signal:
+    """Register a signal; the first of ``persons`` is the one it is mainly about (intake starts from them)."""
     if source not in Signal.Source.values:
         raise DomainError(_("Bron: kies wie de melding doet."), field="source")
     if channel not in Signal.Channel.values:
         raise DomainError(_("Kanaal: kies hoe de melding binnenkwam."), field="channel")
     if urgency not in Signal.Urgency.values:
         raise DomainError(_("Urgentie: kies normaal, hoog of crisis."), field="urgency")
-    if received_on > dt.date.today():
+    if received_on > today():
         raise DomainError(_("Datum melding: de datum ligt in de toekomst."), field="received_on")
     if not description.strip():
         raise DomainError(_("Omschrijving: beschrijf de vraag of zorg."), field="description")
     if not persons:
         raise DomainError(_("Betrokken personen: noem ten minste één persoon om wie het gaat."), field="bsn")
     signal = Signal.objects.create(
+        main_person=persons[0],
         municipality_id=team.area.municipality_id,
         area=team.area,
         team=team,
@@ -103,7 +106,7 @@ def triage_signal(
         raise DomainError(_("Uitkomst triage: kies advies, voorliggend veld of intake."), field="outcome")
     if on < locked.received_on:
         raise DomainError(_("Datum triage: de datum ligt vóór de datum van de melding."), field="on")
-    if on > dt.date.today():
+    if on > today():
         raise DomainError(_("Datum triage: de datum ligt in de toekomst."), field="on")
     if outcome == Signal.Outcome.COMMUNITY and not referred_to.strip():
         raise DomainError(_("Doorverwezen naar: noem de voorziening in het voorliggend veld."), field="referred_to")
@@ -111,7 +114,8 @@ def triage_signal(
         raise DomainError(_("Toelichting triage: noteer welk advies is gegeven."), field="note")
     persons = list(locked.persons.all())
     if outcome == Signal.Outcome.INTAKE:
-        household = _household_for_intake(actor=actor, signal=locked, person=persons[0], on=on)
+        main = next(p for p in persons if p.pk == locked.main_person_id)
+        household = _household_for_intake(actor=actor, signal=locked, person=main, on=on)
         trajectory = Trajectory.objects.filter(household=household, status=Trajectory.Status.OPEN).first()
         if trajectory is None:
             if regisseur is None:

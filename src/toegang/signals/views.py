@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from toegang.audit import services as audit
-from toegang.cases.selectors import team_colleagues
+from toegang.cases.selectors import households_visible_to, team_colleagues
 from toegang.common.errors import DomainError
 from toegang.common.views import require_case_reader, require_case_worker, today
 from toegang.people import services as people_services
@@ -110,8 +110,14 @@ def signal_triage(request: HttpRequest, signal_id: int) -> HttpResponse:
             messages.success(
                 request, _("Melding %(n)s is getrieerd: %(o)s.") % {"n": signal.pk, "o": signal.get_outcome_display()}
             )
-            if signal.trajectory_id:
-                return redirect("household", household_id=signal.trajectory.household_id)  # type: ignore[union-attr]
+            trajectory = signal.trajectory
+            if trajectory is not None:
+                if households_visible_to(user).filter(pk=trajectory.household_id).exists():
+                    return redirect("household", household_id=trajectory.household_id)
+                # a repeat signal joined the open trajectory of another team
+                messages.info(
+                    request, _("De melding is gekoppeld aan het lopende traject van %(team)s.") % {"team": trajectory.team}
+                )
             return redirect("team-queue")
     persons = list(signal.persons.all())
     return render(request, "signals/detail.html", {"signal": signal, "persons": persons, "form": form}, status=400)
