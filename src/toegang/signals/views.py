@@ -116,7 +116,8 @@ def signal_triage(request: HttpRequest, signal_id: int) -> HttpResponse:
                     return redirect("household", household_id=trajectory.household_id)
                 # a repeat signal joined the open trajectory of another team
                 messages.info(
-                    request, _("De melding is gekoppeld aan het lopende traject van %(team)s.") % {"team": trajectory.team}
+                    request,
+                    _("De melding is gekoppeld aan het lopende traject van %(team)s.") % {"team": trajectory.team},
                 )
             return redirect("team-queue")
     persons = list(signal.persons.all())

@@ -1,0 +1,161 @@
+"""manage.py seed_demo: the XS setting is complete, valid and deterministic, and a second run is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from io import StringIO
+from itertools import islice
+
+import pytest
+from django.core.management import call_command
+
+from toegang.accounts.models import User
+from toegang.audit.models import AuditEntry
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.common import demo
+from toegang.people.bsn import is_valid_bsn, nth_test_range_bsn
+from toegang.people.models import Household, Membership, Person
+from toegang.plans.models import Action, DomainFinding, Exploration, Goal, GoalReview, Plan, Review, SelfRelianceScore
+from toegang.signals.models import Signal
+
+MAIN_MODELS = [
+    User, Household, Person, Membership, Signal, Trajectory, RegisseurAssignment, Involvement, Note, Exploration,
+    DomainFinding, SelfRelianceScore, Plan, Goal, Action, Review, GoalReview,
+]  # fmt: skip
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    call_command("seed_demo", size="XS", seed=1, verbosity=0)
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MAIN_MODELS}
+
+
+@pytest.mark.django_db
+def test_xs_fills_every_main_table_without_audit_rows(seeded: None) -> None:
+    counts = _counts()
+
+    assert all(count > 0 for count in counts.values()), counts
+    assert AuditEntry.objects.count() == 0  # seeding is not a user action
+
+
+@pytest.mark.django_db
+def test_every_person_has_a_valid_test_bsn(seeded: None) -> None:
+    bsns = list(Person.objects.values_list("bsn", flat=True))
+
+    assert bsns and None not in bsns
+    assert all(bsn.startswith("9999") and is_valid_bsn(bsn) for bsn in bsns)
+
+
+@pytest.mark.django_db
+def test_each_open_trajectory_has_exactly_one_current_regisseur(seeded: None) -> None:
+    current = Counter(
+        RegisseurAssignment.objects.filter(end_date__isnull=True).values_list("trajectory__status", "trajectory_id")
+    )
+    open_ids = set(Trajectory.objects.filter(status=Trajectory.Status.OPEN).values_list("pk", flat=True))
+
+    assert open_ids
+    assert {tid for (status, tid), n in current.items() if status == "open" and n == 1} == open_ids
+    assert not [key for key in current if key[0] == Trajectory.Status.CLOSED]
+
+
+@pytest.mark.django_db
+def test_no_person_has_overlapping_memberships(seeded: None) -> None:
+    periods: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for person_id, start, end in Membership.objects.values_list("person_id", "start_date", "end_date"):
+        periods[person_id].append((start, end or dt.date.max))
+
+    for spans in periods.values():
+        spans.sort()
+        assert all(later[0] > earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
+
+
+@pytest.mark.django_db
+def test_demo_accounts_exist_with_their_roles(seeded: None) -> None:
+    accounts = demo.demo_accounts()
+
+    assert [a[0] for a in accounts] == ["professional", "partner", "teamleider", "manager", "beheerder", "privacy"]
+    for username, role_label, organisation, team in accounts:
+        user = User.objects.select_related("organisation", "team").get(username=username)
+        assert user.get_role_display() == role_label
+        assert user.organisation is not None and user.organisation.name == organisation
+        assert (user.team.name if user.team else "") == team
+        assert user.check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="partner").is_seconded
+    assert User.objects.get(username="partner").team_id == User.objects.get(username="professional").team_id
+
+
+@pytest.mark.django_db
+def test_professional_has_a_caseload_and_a_queue(seeded: None) -> None:
+    professional = User.objects.get(username="professional")
+    partner = User.objects.get(username="partner")
+
+    assert RegisseurAssignment.objects.filter(
+        professional=professional, end_date__isnull=True, trajectory__status=Trajectory.Status.OPEN
+    ).exists()
+    assert Signal.objects.filter(team_id=professional.team_id, status=Signal.Status.NEW).exists()
+    assert Involvement.objects.filter(professional=partner, end_date__isnull=True).exists()
+
+
+def test_generator_is_deterministic() -> None:
+    day = dt.date(2026, 3, 2)
+
+    first = demo.person_rows(size="XS", seed=1, today=day)
+
+    assert first == demo.person_rows(size="XS", seed=1, today=day)
+    assert first != demo.person_rows(size="XS", seed=2, today=day)
+
+
+def test_fast_bsn_generator_matches_the_elfproef() -> None:
+    numbers = list(demo.iter_test_bsns())
+
+    assert list(islice(numbers, 25)) == [nth_test_range_bsn(i) for i in range(25)]
+    assert numbers == sorted(set(numbers)) and 9_000 < len(numbers) < 9_200
+    assert all(n.startswith("9999") and is_valid_bsn(n) for n in numbers)
+    brute = [str(c) for c in range(999_950_000, 999_952_000) if is_valid_bsn(str(c))]
+    assert [n for n in numbers if "999950000" <= n < "999952000"] == brute
+
+
+@pytest.mark.django_db
+def test_second_run_refuses_and_changes_nothing(seeded: None) -> None:
+    before = _counts()
+    err = StringIO()
+
+    with pytest.raises(SystemExit) as refused:
+        call_command("seed_demo", size="XS", seed=2, stdout=StringIO(), stderr=err)
+
+    assert refused.value.code == 1
+    assert err.getvalue().startswith("seed_demo: de database bevat al huishoudens;")
+    assert len(err.getvalue().strip().splitlines()) == 1
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_unknown_size_is_refused() -> None:
+    err = StringIO()
+
+    with pytest.raises(SystemExit) as refused:
+        call_command("seed_demo", size="XL", seed=1, stdout=StringIO(), stderr=err)
+
+    assert refused.value.code == 2
+    assert "onbekende grootte" in err.getvalue()
+    assert not Household.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seeded_values_are_valid_choices(seeded: None) -> None:
+    checks = [
+        (Membership, "role"), (Trajectory, "status"), (Trajectory, "closure_reason"), (Note, "kind"), (Note, "channel"),
+        (Signal, "source"), (Signal, "channel"), (Signal, "urgency"), (Signal, "status"), (Signal, "outcome"),
+        (Plan, "status"), (Plan, "agreed_how"), (Goal, "status"), (Action, "party"), (Action, "status"),
+        (GoalReview, "outcome"), (User, "role"),
+    ]  # fmt: skip
+    for model, field in checks:
+        allowed = {value for value, _label in model._meta.get_field(field).choices} | {""}
+        used = set(model.objects.values_list(field, flat=True).distinct())
+        assert used <= allowed, (model.__name__, field, used - allowed)
+    for signal in Signal.objects.prefetch_related("persons"):
+        assert signal.main_person_id in {p.pk for p in signal.persons.all()}
