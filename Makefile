@@ -31,6 +31,7 @@ demo-reset:
 
 ## make test: the whole suite (database from DATABASE_URL; SQLite by default)
 test: $(STAMP)
+	mkdir -p var
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
