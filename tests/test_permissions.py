@@ -140,4 +140,7 @@ def test_unknown_ids_give_404_not_500(client, world):
     client.force_login(world.professional)
     for name in ("household", "plan", "signal-detail", "review-new"):
         assert client.get(reverse(name, args=[999999])).status_code == 404
-    assert client.post(reverse("action-status", args=[999999]), {"revision": 0, "status": "gedaan"}).status_code == 404
+    assert (
+        client.post(reverse("action-status", args=[999999]), {"expected_revision": 0, "status": "gedaan"}).status_code
+        == 404
+    )

@@ -82,7 +82,7 @@ def test_plan_conflict_through_the_screens(client, world):
     plan = Plan.objects.get()
     domain = LifeDomain.objects.first()
     goal = {
-        "revision": plan.revision,
+        "expected_revision": plan.revision,
         "domain": domain.pk,
         "result": "Werk gevonden",
         "due_on": (TODAY + dt.timedelta(days=60)).isoformat(),
@@ -105,7 +105,7 @@ def test_goal_form_past_date_names_field(client, world):
     response = client.post(
         reverse("goal-add", args=[plan.pk]),
         {
-            "revision": plan.revision,
+            "expected_revision": plan.revision,
             "domain": LifeDomain.objects.first().pk,
             "result": "x",
             "due_on": (TODAY - dt.timedelta(days=1)).isoformat(),
@@ -210,25 +210,27 @@ def test_action_status_with_htmx_swaps_the_goals_with_fresh_revisions(client, wo
     client.force_login(world.professional)
     response = client.post(
         reverse("action-status", args=[first.pk]),
-        {"revision": plan.revision, "status": "gedaan"},
+        {"expected_revision": plan.revision, "status": "gedaan"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<section aria-labelledby="h-doelen" id="goals">')
-    assert f'name="revision" value="{plan.revision + 1}"' in body
+    assert f'name="expected_revision" value="{plan.revision + 1}"' in body
     assert "Actie &#x27;Actie 0.0&#x27;: Gedaan." in body
     # the next change in another row uses the fresh revision from the swapped section
     response = client.post(
         reverse("action-status", args=[second.pk]),
-        {"revision": plan.revision + 1, "status": "vervallen"},
+        {"expected_revision": plan.revision + 1, "status": "vervallen"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert set(Action.objects.values_list("status", flat=True)) == {"gedaan", "vervallen"}
     # a stale revision is refused; htmx is told to reload the plan page, where the message waits
     response = client.post(
-        reverse("action-status", args=[first.pk]), {"revision": plan.revision, "status": "open"}, HTTP_HX_REQUEST="true"
+        reverse("action-status", args=[first.pk]),
+        {"expected_revision": plan.revision, "status": "open"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 204 and response["HX-Redirect"] == reverse("plan", args=[trajectory.pk])
     assert Action.objects.get(pk=first.pk).status == "gedaan"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +20,7 @@ from toegang.cases.models import Trajectory
 from toegang.cases.search import SearchForm, search_persons
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import require_case_reader, require_case_worker, today
+from toegang.common.views import require_case_reader, require_case_worker, submitted, today
 from toegang.people import services as people_services
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households
@@ -142,32 +145,35 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is toegevoegd aan het huishouden.") % {"name": person.full_name})
             return redirect("household", household_id=household.pk)
-    return _form_page(request, "cases/form.html", {"household": household, "title": "Lid toevoegen"}, form)
+    return _form_page(request, "cases/form.html", {"household": household, "title": _("Lid toevoegen")}, form)
+
+
+def _trajectory_form(
+    request: HttpRequest,
+    trajectory: Trajectory,
+    form: UtrechtForm,
+    call: Callable[[dict[str, Any]], object],
+    success: Callable[[], str],
+    title: str,
+) -> HttpResponse:
+    """One change to a trajectory from a small form page; back to the household when it went through."""
+    if submitted(request, form, call):
+        messages.success(request, success())
+        return redirect("household", household_id=trajectory.household_id)
+    return _form_page(request, "cases/form.html", {"household": trajectory.household, "title": title}, form)
 
 
 @require_POST
 def add_note(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory_or_404(user, trajectory_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_note(
-                actor=user,
-                trajectory=trajectory,
-                text=d["text"],
-                happened_on=d["happened_on"],
-                kind=d["kind"],
-                channel=d["channel"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("De notitie is opgeslagen."))
-            return redirect("household", household_id=trajectory.household_id)
-    return _form_page(
-        request, "cases/form.html", {"household": trajectory.household, "title": "Notitie toevoegen"}, form
+    return _trajectory_form(
+        request,
+        trajectory,
+        NoteForm(request.POST),
+        lambda d: services.add_note(actor=user, trajectory=trajectory, **d),
+        lambda: _("De notitie is opgeslagen."),
+        _("Notitie toevoegen"),
     )
 
 
@@ -178,21 +184,13 @@ def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         team_id=trajectory.team_id, is_active=True, role__in=selectors.CASE_ROLES
     ).select_related("organisation")
     form = RegisseurForm(request.POST or None, initial={"on": today()}, professionals=colleagues)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_regisseur(
-                actor=user,
-                trajectory=trajectory,
-                professional=form.cleaned_data["professional"],
-                on=form.cleaned_data["on"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("De regie is overgedragen."))
-            return redirect("household", household_id=trajectory.household_id)
-    return _form_page(
-        request, "cases/form.html", {"household": trajectory.household, "title": "Regie overdragen"}, form
+    return _trajectory_form(
+        request,
+        trajectory,
+        form,
+        lambda d: services.change_regisseur(actor=user, trajectory=trajectory, **d),
+        lambda: _("De regie is overgedragen."),
+        _("Regie overdragen"),
     )
 
 
@@ -203,23 +201,13 @@ def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         is_active=True, role__in=selectors.CASE_ROLES, team__area__municipality_id=trajectory.household.municipality_id
     ).select_related("organisation", "team")
     form = InvolvementForm(request.POST or None, initial={"start_date": today()}, professionals=professionals)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_involvement(
-                actor=user,
-                trajectory=trajectory,
-                professional=d["professional"],
-                role=d["role"],
-                start_date=d["start_date"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("%(name)s is betrokken bij het traject.") % {"name": d["professional"]})
-            return redirect("household", household_id=trajectory.household_id)
-    return _form_page(
-        request, "cases/form.html", {"household": trajectory.household, "title": "Professional betrekken"}, form
+    return _trajectory_form(
+        request,
+        trajectory,
+        form,
+        lambda d: services.add_involvement(actor=user, trajectory=trajectory, **d),
+        lambda: _("%(name)s is betrokken bij het traject.") % {"name": form.cleaned_data["professional"]},
+        _("Professional betrekken"),
     )
 
 
@@ -227,19 +215,13 @@ def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory_or_404(user, trajectory_id)
     form = CloseForm(request.POST or None, initial={"closed_on": today()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.close_trajectory(
-                actor=user, trajectory=trajectory, closed_on=d["closed_on"], reason=d["reason"], note=d["note"]
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Het traject is afgesloten."))
-            return redirect("household", household_id=trajectory.household_id)
-    return _form_page(
-        request, "cases/form.html", {"household": trajectory.household, "title": "Traject afsluiten"}, form
+    return _trajectory_form(
+        request,
+        trajectory,
+        form,
+        lambda d: services.close_trajectory(actor=user, trajectory=trajectory, **d),
+        lambda: _("Het traject is afgesloten."),
+        _("Traject afsluiten"),
     )
 
 

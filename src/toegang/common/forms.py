@@ -57,7 +57,10 @@ class UtrechtFormMixin(forms.BaseForm):
                     described = widget.attrs.get("aria-describedby", "")
                     widget.attrs["aria-describedby"] = (described + f" {str(self.auto_id) % name}_error").strip()
 
+    domain_error: DomainError | None = None
+
     def add_domain_error(self, error: DomainError) -> None:
+        self.domain_error = error
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
         if field is not None:

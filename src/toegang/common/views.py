@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,8 @@ from django_htmx.middleware import HtmxDetails
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
 from toegang.common.dates import today  # noqa: F401 - views import it from here
+from toegang.common.errors import DomainError
+from toegang.common.forms import UtrechtFormMixin
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -25,6 +28,21 @@ def current_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees this
     return user
+
+
+def submitted(request: HttpRequest, form: UtrechtFormMixin, call: Callable[[dict[str, Any]], object]) -> bool:
+    """For a POST: validate the form and run the service with its cleaned data; True when it succeeded.
+
+    On a DomainError the message lands on the field the error names (``form.domain_error`` keeps the
+    error) and nothing was written: every service runs in its own transaction."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except DomainError as error:
+        form.add_domain_error(error)
+        return False
+    return True
 
 
 def require_case_reader(request: HttpRequest) -> User:

@@ -60,7 +60,7 @@ class ExplorationForm(UtrechtForm):
 
 
 class PlanForm(UtrechtForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     what_goes_well = forms.CharField(label=_("Wat gaat goed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     household_wishes = forms.CharField(
         label=_("Wat wil het huishouden bereiken"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -69,7 +69,7 @@ class PlanForm(UtrechtForm):
 
 
 class GoalForm(UtrechtForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     domain = forms.ModelChoiceField(label=_("Leefdomein"), queryset=LifeDomain.objects.order_by("position"))
     result = forms.CharField(
         label=_("Afgesproken resultaat"),
@@ -80,7 +80,7 @@ class GoalForm(UtrechtForm):
 
 
 class ActionForm(UtrechtForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     description = forms.CharField(label=_("Actie"), max_length=300)
     party = forms.ChoiceField(label=_("Wie"), choices=Action.Party.choices)
     member = forms.ModelChoiceField(label=_("Lid van het huishouden"), queryset=Person.objects.none(), required=False)
@@ -97,18 +97,18 @@ class ActionForm(UtrechtForm):
 
 
 class ActionStatusForm(UtrechtForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
 
 
 class AgreeForm(UtrechtForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     agreed_on = forms.DateField(label=_("Afgesproken op"), widget=DateInput())
     agreed_how = forms.ChoiceField(label=_("Wijze van akkoord"), choices=Plan.AgreedHow.choices)
 
 
 class ReviewForm(UtrechtForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     held_on = forms.DateField(label=_("Datum bespreking"), widget=DateInput())
     summary = forms.CharField(label=_("Samenvatting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_review_on = forms.DateField(

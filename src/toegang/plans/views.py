@@ -17,7 +17,8 @@ from toegang.audit import services as audit
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.errors import ConflictError, DomainError
-from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, today
+from toegang.common.forms import UtrechtForm
+from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted, today
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import selectors, services
@@ -107,7 +108,7 @@ def _action_choices(plan: Plan) -> tuple[Any, Any]:
 
 def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     members, professionals = _action_choices(plan)
-    revision = {"revision": plan.revision}
+    revision = {"expected_revision": plan.revision}
     day = today()
     goals = list(plan.goals.all())
     bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
@@ -171,12 +172,20 @@ def plan_start(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     return redirect("plan", trajectory_id=trajectory.pk)
 
 
-def _plan_form_error(request: HttpRequest, user: User, plan: Plan, error: DomainError, **forms: Any) -> HttpResponse:
-    """Show the plan page again with the error; on a conflict the user sees the saved version."""
-    if isinstance(error, ConflictError):
-        messages.error(request, error.message)
+def _plan_form_failed(
+    request: HttpRequest, user: User, plan: Plan, form: UtrechtForm, form_key: str, **extra: Any
+) -> HttpResponse:
+    """A change from the plan page did not go through. On a conflict the user is sent to the saved
+    version with the message; otherwise the page comes back with the message on the field."""
+    if isinstance(form.domain_error, ConflictError):
+        messages.error(request, form.domain_error.message)
         return redirect("plan", trajectory_id=plan.trajectory_id)
-    return render(request, "plans/plan.html", _plan_context(user, plan, **forms), status=400)
+    return render(request, "plans/plan.html", _plan_context(user, plan, **{form_key: form}, **extra), status=400)
+
+
+def _saved(request: HttpRequest, plan: Plan, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("plan", trajectory_id=plan.trajectory_id)
 
 
 @require_POST
@@ -184,23 +193,9 @@ def plan_update(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = require_case_worker(request)
     plan = _visible_plan(user, plan_id)
     form = PlanForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.update_plan(
-                actor=user,
-                plan=plan,
-                expected_revision=d["revision"],
-                what_goes_well=d["what_goes_well"],
-                household_wishes=d["household_wishes"],
-                review_interval_weeks=d["review_interval_weeks"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-            return _plan_form_error(request, user, plan, error, plan_form=form)
-        messages.success(request, _("Het plan is opgeslagen."))
-        return redirect("plan", trajectory_id=plan.trajectory_id)
-    return render(request, "plans/plan.html", _plan_context(user, plan, plan_form=form), status=400)
+    if submitted(request, form, lambda d: services.update_plan(actor=user, plan=plan, **d)):
+        return _saved(request, plan, _("Het plan is opgeslagen."))
+    return _plan_form_failed(request, user, plan, form, "plan_form")
 
 
 @require_POST
@@ -208,23 +203,9 @@ def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = require_case_worker(request)
     plan = _visible_plan(user, plan_id)
     form = GoalForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_goal(
-                actor=user,
-                plan=plan,
-                expected_revision=d["revision"],
-                domain=d["domain"],
-                result=d["result"],
-                due_on=d["due_on"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-            return _plan_form_error(request, user, plan, error, goal_form=form)
-        messages.success(request, _("Het doel is toegevoegd."))
-        return redirect("plan", trajectory_id=plan.trajectory_id)
-    return render(request, "plans/plan.html", _plan_context(user, plan, goal_form=form), status=400)
+    if submitted(request, form, lambda d: services.add_goal(actor=user, plan=plan, **d)):
+        return _saved(request, plan, _("Het doel is toegevoegd."))
+    return _plan_form_failed(request, user, plan, form, "goal_form")
 
 
 @require_POST
@@ -238,28 +219,9 @@ def action_add(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal.plan = plan
     members, professionals = _action_choices(plan)
     form = ActionForm(request.POST, members=members, professionals=professionals, auto_id=f"id_goal{goal.pk}_%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_action(
-                actor=user,
-                goal=goal,
-                expected_revision=d["revision"],
-                description=d["description"],
-                party=d["party"],
-                due_on=d["due_on"],
-                member=d["member"],
-                network_name=d["network_name"],
-                professional=d["professional"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-            return _plan_form_error(request, user, plan, error, action_form=form, action_goal_id=goal.pk)
-        messages.success(request, _("De actie is toegevoegd."))
-        return redirect("plan", trajectory_id=plan.trajectory_id)
-    return render(
-        request, "plans/plan.html", _plan_context(user, plan, action_form=form, action_goal_id=goal.pk), status=400
-    )
+    if submitted(request, form, lambda d: services.add_action(actor=user, goal=goal, **d)):
+        return _saved(request, plan, _("De actie is toegevoegd."))
+    return _plan_form_failed(request, user, plan, form, "action_form", action_goal_id=goal.pk)
 
 
 @require_POST
@@ -282,7 +244,7 @@ def action_status(request: HtmxHttpRequest, action_id: int) -> HttpResponse:
             services.set_action_status(
                 actor=user,
                 action=action,
-                expected_revision=form.cleaned_data["revision"],
+                expected_revision=form.cleaned_data["expected_revision"],
                 status=form.cleaned_data["status"],
                 on=today(),
             )
@@ -309,22 +271,10 @@ def plan_agree(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = require_case_worker(request)
     plan = _visible_plan(user, plan_id)
     form = AgreeForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.agree_plan(
-                actor=user,
-                plan=plan,
-                expected_revision=d["revision"],
-                agreed_on=d["agreed_on"],
-                agreed_how=d["agreed_how"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-            return _plan_form_error(request, user, plan, error, agree_form=form)
+    if submitted(request, form, lambda d: services.agree_plan(actor=user, plan=plan, **d)):
         messages.success(request, _("Plan versie %(v)s is afgesproken met het huishouden.") % {"v": plan.version})
         return redirect("household", household_id=plan.household_id)
-    return render(request, "plans/plan.html", _plan_context(user, plan, agree_form=form), status=400)
+    return _plan_form_failed(request, user, plan, form, "agree_form")
 
 
 def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
@@ -333,7 +283,7 @@ def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     plan = Plan.objects.filter(trajectory=trajectory, status=Plan.Status.AGREED).first()
     if plan is None:
         messages.error(
-            request, "Plan: een voortgangsbespreking gaat over een afgesproken plan; spreek eerst het plan af."
+            request, _("Plan: een voortgangsbespreking gaat over een afgesproken plan; spreek eerst het plan af.")
         )
         return redirect("household", household_id=trajectory.household_id)
     plan = selectors.plan_with_content(plan_id=plan.pk)
@@ -344,7 +294,7 @@ def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     levels = selectors.self_reliance_levels()
     form = ReviewForm(
         request.POST or None,
-        initial={"revision": plan.revision, "held_on": today()},
+        initial={"expected_revision": plan.revision, "held_on": today()},
         goals=goals,
         domains=domains,
         levels=levels,
@@ -356,7 +306,7 @@ def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
             services.record_review(
                 actor=user,
                 plan=plan,
-                expected_revision=d["revision"],
+                expected_revision=d["expected_revision"],
                 held_on=d["held_on"],
                 outcomes={g.pk: (d[f"goal_{g.pk}"], d[f"goal_{g.pk}_note"]) for g in goals},
                 scores={dom: by_level[d[f"score_{dom.pk}"]] for dom in domains if d[f"score_{dom.pk}"]},
