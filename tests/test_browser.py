@@ -131,6 +131,8 @@ def test_core_journey_signal_to_closure(server, browser):
 
     today = dt.date.today()
     page = browser.new_page(base_url=server, locale="nl-NL")
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     login(page, server, "professional")
     expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
     shot(page, "01-caseload")
@@ -184,6 +186,16 @@ def test_core_journey_signal_to_closure(server, browser):
     expect(page.get_by_text("is afgesproken met het huishouden")).to_be_visible()
     shot(page, "03-household-plan-agreed")
 
+    # 4b. carrying out the plan: an action marked done in place (htmx swaps the goals section)
+    page.get_by_role("link", name="Plan openen").click()
+    page.get_by_label("Status van actie Samen post openen").select_option("gedaan")
+    page.get_by_role("button", name="Wijzig").click()
+    expect(page.get_by_role("status").filter(has_text="Samen post openen")).to_have_text(
+        "Actie 'Samen post openen': Gedaan."
+    )
+    expect(page.get_by_label("Status van actie Samen post openen")).to_have_value("gedaan")
+    page.get_by_role("link", name="Huishouden Testbrowser").click()
+
     # 5. progress review: goal achieved, no next review needed
     page.get_by_role("link", name="Voortgangsbespreking").click()
     page.get_by_label("Resultaat").select_option("bereikt")
@@ -197,6 +209,7 @@ def test_core_journey_signal_to_closure(server, browser):
     expect(page.get_by_text("Het traject is afgesloten")).to_be_visible()
     expect(page.get_by_role("region", name="Traject").locator(".badge", has_text="Afgesloten")).to_be_visible()
     shot(page, "04-closed")
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     page.close()
 
 

@@ -234,3 +234,10 @@ def test_action_status_with_htmx_swaps_the_goals_with_fresh_revisions(client, wo
     )
     assert response.status_code == 204 and response["HX-Redirect"] == reverse("plan", args=[trajectory.pk])
     assert Action.objects.get(pk=first.pk).status == "gedaan"
+
+
+def test_pages_carry_a_content_security_policy(client, world):
+    client.force_login(world.professional)
+    policy = client.get(reverse("caseload"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
