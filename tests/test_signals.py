@@ -86,7 +86,7 @@ def test_triage_advice_and_referral_need_content(world):
         actor=world.professional, signal=signal, outcome="voorliggend", on=TODAY, referred_to="Maatschappelijk werk"
     )
     assert done.status == Signal.Status.TRIAGED and done.trajectory is None
-    with pytest.raises(DomainError, match="al getrieerd"):
+    with pytest.raises(DomainError, match="al getriageerd"):
         services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=TODAY, note="x")
 
 

@@ -241,3 +241,114 @@ def test_pages_carry_a_content_security_policy(client, world):
     policy = client.get(reverse("caseload"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_get_on_a_form_address_explains_instead_of_a_blank_page(client, world):
+    trajectory = make_trajectory(world)
+    plan = make_agreed_plan(world, trajectory)
+    client.force_login(world.professional)
+    response = client.get(reverse("plan-agree", args=[plan.pk]))
+    assert response.status_code == 405
+    assert "Dit adres verwerkt alleen formulieren" in response.content.decode()
+    assert response["Allow"] == "POST"
+
+
+def test_django_field_errors_name_the_field_and_come_in_one_round(client, world):
+    client.force_login(world.professional)
+    response = client.post(reverse("signal-new"), {"bsn": "", "received_on": "", "description": ""})
+    body = response.content.decode()
+    assert response.status_code == 400
+    for message in (
+        "Datum melding: dit veld is verplicht.",
+        "Omschrijving van de vraag of zorg: dit veld is verplicht.",
+        "Voornamen: vul in; deze inwoner is nog niet bekend.",
+        "Geslachtsnaam: vul in; deze inwoner is nog niet bekend.",
+        "Bron: dit veld is verplicht.",
+    ):
+        assert message in body, message
+    assert "required" not in body.split("<main", 1)[1].replace("aria-required", "")  # no HTML required attribute
+
+
+def test_known_bsn_needs_no_names(client, world):
+    trajectory = make_trajectory(world)
+    known = trajectory.household.memberships.first().person
+    client.force_login(world.professional)
+    response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": known.bsn, "voornamen": "", "geslachtsnaam": ""})
+    assert response.status_code == 302
+    assert Signal.objects.get().main_person == known
+
+
+def test_search_by_surname_with_voorvoegsel(client, world):
+    from toegang.people.models import Person as P
+
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    P.objects.filter(pk=person.pk).update(voorvoegsel="van der", geslachtsnaam="Kint")
+    client.force_login(world.professional)
+    for query in ("Van der Kint", "van der kin", "Kint"):
+        body = client.get(reverse("search"), {"naam": query}).content.decode()
+        assert "Kint" in body and "Niets gevonden" not in body, query
+
+
+def test_read_only_manager_gets_no_write_controls(client, world):
+    trajectory = make_trajectory(world)
+    make_agreed_plan(world, trajectory)
+    person = trajectory.household.memberships.first().person
+    from toegang.signals import services as signal_services
+
+    signal = signal_services.register_signal(
+        actor=world.professional,
+        team=world.team,
+        source="school",
+        channel="mail",
+        received_on=TODAY,
+        description="d",
+        persons=[person],
+    )
+    client.force_login(world.manager)
+    plan_page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
+    assert "action-status" not in plan_page and "/acties/" not in plan_page
+    assert "Nieuwe versie van het plan maken" not in plan_page
+    assert "Triage vastleggen" not in client.get(reverse("signal-detail", args=[signal.pk])).content.decode()
+    nav = client.get(reverse("overdue")).content.decode()
+    assert reverse("signal-new") not in nav and reverse("caseload") not in nav
+    client.force_login(world.professional)
+    plan_page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
+    assert "/acties/" in plan_page and "Nieuwe versie van het plan maken" in plan_page
+
+
+def test_change_from_a_stale_tab_on_an_agreed_plan_explains_itself(client, world):
+    trajectory = make_trajectory(world)
+    client.force_login(world.professional)
+    client.post(reverse("plan-start", args=[trajectory.pk]))
+    plan = Plan.objects.get()
+    stale_revision = plan.revision
+    make_goal = {
+        "expected_revision": plan.revision,
+        "domain": LifeDomain.objects.first().pk,
+        "result": "x",
+        "due_on": (TODAY + dt.timedelta(days=9)).isoformat(),
+    }
+    client.post(reverse("goal-add", args=[plan.pk]), make_goal)
+    plan.refresh_from_db()
+    from toegang.plans import services as plan_services
+    from toegang.plans.models import Action
+
+    plan_services.add_action(
+        actor=world.professional,
+        goal=plan.goals.get(),
+        expected_revision=plan.revision,
+        description="a",
+        party=Action.Party.PROFESSIONAL,
+        professional=world.professional,
+        due_on=TODAY,
+    )
+    plan_services.agree_plan(
+        actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how="mondeling"
+    )
+    response = client.post(
+        reverse("goal-add", args=[plan.pk]), {**make_goal, "expected_revision": stale_revision}, follow=True
+    )
+    body = response.content.decode()
+    assert "intussen door iemand anders gewijzigd" in body or "alleen een plan in concept" in body
+    assert Goal.objects.count() == 1

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from toegang.accounts.models import User
 from toegang.cases.models import Note, Trajectory
 from toegang.common.forms import DateInput, UtrechtForm
+from toegang.people.forms import require_names_unless_known
 from toegang.people.models import Membership
 
 
@@ -47,6 +48,8 @@ class CloseForm(UtrechtForm):
 
 
 class MemberForm(UtrechtForm):
+    conditional_fields = ("voornamen", "geslachtsnaam")
+
     bsn = forms.CharField(
         label=_("BSN"), max_length=11, required=False, help_text=_("Is de persoon bekend, dan is het BSN genoeg.")
     )
@@ -57,3 +60,8 @@ class MemberForm(UtrechtForm):
     role = forms.ChoiceField(label=_("Rol in huishouden"), choices=Membership.Role.choices)
     start_date = forms.DateField(label=_("Lid vanaf"), widget=DateInput())
     end_date = forms.DateField(label=_("Lid tot en met"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        require_names_unless_known(self, data)
+        return data

@@ -22,8 +22,15 @@ MAX_RESULTS = 50
 
 
 class SearchForm(UtrechtForm):
+    conditional_fields = ("bsn", "naam", "postcode", "huisnummer")
+
     bsn = forms.CharField(label=_("BSN"), max_length=11, required=False)
-    naam = forms.CharField(label=_("Geslachtsnaam (begin)"), max_length=100, required=False)
+    naam = forms.CharField(
+        label=_("Achternaam (begin)"),
+        max_length=100,
+        required=False,
+        help_text=_("Met of zonder voorvoegsel, bijvoorbeeld 'Van der Kint' of 'Kint'."),
+    )
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
     huisnummer = forms.CharField(label=_("Huisnummer"), max_length=10, required=False)
 
@@ -53,6 +60,19 @@ class SearchResult:
     current: bool
 
 
+def _name_condition(text: str) -> Q:
+    """The surname as typed, with or without its voorvoegsel: "van der Kint" matches voorvoegsel
+    "van der" + geslachtsnaam "Kint…" as well as a geslachtsnaam that starts with the whole text."""
+    words = text.split()
+    condition = Q(person__geslachtsnaam__istartswith=" ".join(words))
+    for split in range(1, len(words)):
+        condition |= Q(
+            person__voorvoegsel__iexact=" ".join(words[:split]),
+            person__geslachtsnaam__istartswith=" ".join(words[split:]),
+        )
+    return condition
+
+
 def search_persons(
     *, user: User, bsn: str = "", naam: str = "", postcode: str = "", huisnummer: str = ""
 ) -> list[SearchResult]:
@@ -60,7 +80,7 @@ def search_persons(
     if bsn:
         qs = qs.filter(person__bsn=normalise_bsn(bsn))
     elif naam:
-        qs = qs.filter(person__geslachtsnaam__istartswith=naam.strip())
+        qs = qs.filter(_name_condition(naam))
     elif postcode:
         code = normalise_postcode(postcode)
         if not code:

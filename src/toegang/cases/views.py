@@ -251,6 +251,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("alleen") == "mij"
     actions = list(plan_selectors.overdue_actions(user=user, on=day, mine=mine)[:300])
     reviews = list(plan_selectors.overdue_reviews(user=user, on=day, mine=mine)[:300])
+    for plan in reviews:
+        plan.days_overdue = (day - plan.next_review_on).days if plan.next_review_on else 0  # type: ignore[attr-defined]
     audit.record(
         actor=user,
         action=audit.Action.READ,

@@ -4,7 +4,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from toegang.cases.selectors import CASE_ROLES, sees_case_content
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The current path for highlighting the navigation; nothing that needs a query."""
-    return {"current_path": request.path}
+    """The current path and what the user's role may do, for menus and buttons; needs no query."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"current_path": request.path, "can_read_cases": False, "can_write_cases": False, "has_team": False}
+    return {
+        "current_path": request.path,
+        "can_read_cases": sees_case_content(user),
+        "can_write_cases": user.is_active and (user.role in CASE_ROLES or user.is_superuser),
+        "has_team": user.team_id is not None,
+    }

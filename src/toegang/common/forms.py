@@ -27,9 +27,17 @@ class DateInput(forms.DateInput):
 
 
 class UtrechtFormMixin(forms.BaseForm):
-    """Adds Utrecht classes and aria attributes; shows DomainError messages on the named field."""
+    """Adds Utrecht classes and aria attributes; shows DomainError messages on the named field.
+
+    Every message names its field ("Datum melding: dit veld is verplicht."). Required fields carry
+    ``aria-required`` instead of the HTML ``required`` attribute, so the browser does not paint empty
+    fields as invalid before anyone typed. Fields listed in ``conditional_fields`` are needed only in
+    some cases (their help text says when) and are not labelled "(niet verplicht)".
+    """
 
     template_name = "forms/div.html"
+    use_required_attribute = False
+    conditional_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,14 +52,23 @@ class UtrechtFormMixin(forms.BaseForm):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{str(self.auto_id) % name}_help" if self.auto_id else ""
+            if field.required:
+                widget.attrs["aria-required"] = "true"
             if isinstance(field, forms.DateField):
                 field.input_formats = ["%Y-%m-%d", "%d-%m-%Y"]
+            field.conditional = name in self.conditional_fields  # type: ignore[attr-defined]
 
     def full_clean(self) -> None:
         super().full_clean()
         if self.is_bound:
             for name in self.errors:
                 if name in self.fields:
+                    label = str(self.fields[name].label or name)
+                    texts = [str(m) for m in self.errors[name]]
+                    self.errors[name] = self.error_class(
+                        [t if t.startswith(label) else f"{label}: {t[:1].lower()}{t[1:]}" for t in texts],
+                        renderer=self.renderer,
+                    )
                     widget = self.fields[name].widget
                     widget.attrs["aria-invalid"] = "true"
                     described = widget.attrs.get("aria-describedby", "")

@@ -63,6 +63,8 @@ def require_case_worker(request: HttpRequest) -> User:
 
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    if user.role == User.Role.TEAM_LEAD:
+        return redirect("team-overview")
     if user.role in CASE_ROLES:
         return redirect("caseload")
     if user.role == User.Role.MANAGER or user.is_superuser:

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "toegang.common.middleware.LoginRequiredMiddleware",
+    "toegang.common.http.FriendlyMethodNotAllowedMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -170,4 +171,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TOEGANG_LOG_LEVEL", "WARNING")},
+    # 403 and 404 are answers, not faults: keep their tracebacks out of the log; errors (500) stay in.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

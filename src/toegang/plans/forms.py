@@ -11,6 +11,7 @@ from toegang.people.models import Person
 from toegang.plans.models import Action, Goal, GoalReview, LifeDomain, Plan, SelfRelianceLevel
 
 NOT_SCORED = [("", _("Niet gescoord"))]
+BLANK = [("", _("— kies —"))]
 
 
 def level_choices(levels: list[SelfRelianceLevel]) -> list[tuple[str, Any]]:
@@ -52,11 +53,13 @@ class ExplorationForm(UtrechtForm):
             )
         self._apply_widget_classes()
 
-    def domain_groups(self) -> list[tuple[LifeDomain, list[forms.BoundField]]]:
-        return [
-            (d, [self[f"d{d.pk}_{part}"] for part in ("situation", "strengths", "concerns", "own", "level")])
-            for d in self.domains
-        ]
+    def domain_groups(self) -> list[tuple[LifeDomain, list[forms.BoundField], bool]]:
+        """Per domain its fields and whether anything was entered (that section stays open after an error)."""
+        groups = []
+        for d in self.domains:
+            fields = [self[f"d{d.pk}_{part}"] for part in ("situation", "strengths", "concerns", "own", "level")]
+            groups.append((d, fields, any(f.value() for f in fields) or any(f.errors for f in fields)))
+        return groups
 
 
 class PlanForm(UtrechtForm):
@@ -80,12 +83,29 @@ class GoalForm(UtrechtForm):
 
 
 class ActionForm(UtrechtForm):
+    conditional_fields = ("member", "network_name", "professional")
+
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     description = forms.CharField(label=_("Actie"), max_length=300)
     party = forms.ChoiceField(label=_("Wie"), choices=Action.Party.choices)
-    member = forms.ModelChoiceField(label=_("Lid van het huishouden"), queryset=Person.objects.none(), required=False)
-    network_name = forms.CharField(label=_("Naam netwerk"), max_length=150, required=False)
-    professional = forms.ModelChoiceField(label=_("Professional"), queryset=User.objects.none(), required=False)
+    member = forms.ModelChoiceField(
+        label=_("Lid van het huishouden"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Nodig als een lid van het huishouden de actie doet."),
+    )
+    network_name = forms.CharField(
+        label=_("Naam netwerk"),
+        max_length=150,
+        required=False,
+        help_text=_("Nodig als iemand uit het netwerk de actie doet."),
+    )
+    professional = forms.ModelChoiceField(
+        label=_("Professional"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Nodig als een betrokken professional de actie doet."),
+    )
     due_on = forms.DateField(label=_("Uiterlijk op"), widget=DateInput())
 
     def __init__(self, *args: Any, members: Any = None, professionals: Any = None, **kwargs: Any) -> None:
@@ -104,7 +124,7 @@ class ActionStatusForm(UtrechtForm):
 class AgreeForm(UtrechtForm):
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
     agreed_on = forms.DateField(label=_("Afgesproken op"), widget=DateInput())
-    agreed_how = forms.ChoiceField(label=_("Wijze van akkoord"), choices=Plan.AgreedHow.choices)
+    agreed_how = forms.ChoiceField(label=_("Wijze van akkoord"), choices=BLANK + list(Plan.AgreedHow.choices))
 
 
 class ReviewForm(UtrechtForm):
@@ -125,7 +145,7 @@ class ReviewForm(UtrechtForm):
         self.goals, self.domains = goals, domains
         for g in goals:
             self.fields[f"goal_{g.pk}"] = forms.ChoiceField(
-                label=_("Resultaat"), choices=[("", "—")] + list(GoalReview.Outcome.choices), required=False
+                label=_("Resultaat doel %(n)s") % {"n": g.position}, choices=BLANK + list(GoalReview.Outcome.choices)
             )
             self.fields[f"goal_{g.pk}_note"] = forms.CharField(label=_("Toelichting"), required=False, max_length=500)
         for d in domains:

@@ -177,7 +177,8 @@ def _plan_form_failed(
 ) -> HttpResponse:
     """A change from the plan page did not go through. On a conflict the user is sent to the saved
     version with the message; otherwise the page comes back with the message on the field."""
-    if isinstance(form.domain_error, ConflictError):
+    if isinstance(form.domain_error, ConflictError) or (form.domain_error and plan.status != Plan.Status.DRAFT):
+        # the plan changed under the user (or is no longer a draft, so the form is not on the page)
         messages.error(request, form.domain_error.message)
         return redirect("plan", trajectory_id=plan.trajectory_id)
     return render(request, "plans/plan.html", _plan_context(user, plan, **{form_key: form}, **extra), status=400)

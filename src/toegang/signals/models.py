@@ -40,7 +40,7 @@ class Signal(models.Model):
 
     class Status(models.TextChoices):
         NEW = "nieuw", _("Nieuw")
-        TRIAGED = "getrieerd", _("Getrieerd")
+        TRIAGED = "getrieerd", _("Getriageerd")
 
     class Outcome(models.TextChoices):
         ADVICE = "advies", _("Direct beantwoord / advies")
@@ -67,7 +67,7 @@ class Signal(models.Model):
     outcome = models.CharField(_("uitkomst triage"), max_length=12, choices=Outcome.choices, blank=True)
     triage_note = models.TextField(_("toelichting triage"), blank=True)
     referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
-    triaged_on = models.DateField(_("getrieerd op"), null=True, blank=True)
+    triaged_on = models.DateField(_("getriageerd op"), null=True, blank=True)
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

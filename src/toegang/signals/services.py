@@ -101,7 +101,7 @@ def triage_signal(
     one (a repeat signal), else starts one with the chosen regisseur."""
     locked = Signal.objects.select_for_update().get(pk=signal.pk)
     if locked.status != Signal.Status.NEW:
-        raise DomainError(_("Melding: deze melding is al getrieerd."))
+        raise DomainError(_("Melding: deze melding is al getriageerd."))
     if outcome not in Signal.Outcome.values:
         raise DomainError(_("Uitkomst triage: kies advies, voorliggend veld of intake."), field="outcome")
     if on < locked.received_on:

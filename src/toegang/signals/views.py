@@ -108,7 +108,7 @@ def signal_triage(request: HttpRequest, signal_id: int) -> HttpResponse:
             form.add_domain_error(error)
         else:
             messages.success(
-                request, _("Melding %(n)s is getrieerd: %(o)s.") % {"n": signal.pk, "o": signal.get_outcome_display()}
+                request, _("Melding %(n)s is getriageerd: %(o)s.") % {"n": signal.pk, "o": signal.get_outcome_display()}
             )
             trajectory = signal.trajectory
             if trajectory is not None:

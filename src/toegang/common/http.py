@@ -1,0 +1,23 @@
+"""A readable page for "method not allowed": a form URL opened directly (bookmark, reload after an
+error) would otherwise show Django's empty 405 response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class FriendlyMethodNotAllowedMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            friendly = render(request, "405.html", status=405)
+            if "Allow" in response:
+                friendly["Allow"] = response["Allow"]
+            return friendly
+        return response
