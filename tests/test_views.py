@@ -352,3 +352,22 @@ def test_change_from_a_stale_tab_on_an_agreed_plan_explains_itself(client, world
     body = response.content.decode()
     assert "intussen door iemand anders gewijzigd" in body or "alleen een plan in concept" in body
     assert Goal.objects.count() == 1
+
+
+def test_long_lists_say_when_they_are_cut(client, world):
+    from toegang.common.views import first_rows
+    from toegang.people.models import Membership
+
+    trajectory = make_trajectory(world, members=1)
+    people = Person.objects.bulk_create(Person(voornamen=f"Kind{i}", geslachtsnaam="Veelvoud") for i in range(51))
+    Membership.objects.bulk_create(
+        Membership(person=p, household=trajectory.household, role="kind", start_date=TODAY) for p in people
+    )
+    rows, capped = first_rows(Person.objects.order_by("pk"), 51)
+    assert len(rows) == 51 and capped  # 52 persons in all
+    client.force_login(world.professional)
+    body = client.get(reverse("search"), {"naam": "Veelvoud"}).content.decode()
+    assert body.count("Veelvoud") >= 50
+    assert "alleen de eerste 50 worden getoond" in body
+    body = client.get(reverse("search"), {"naam": "Achternaam"}).content.decode()
+    assert "alleen de eerste" not in body

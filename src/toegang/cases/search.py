@@ -111,4 +111,4 @@ def search_persons(
                 current=m.is_current_on(day),
             )
         )
-    return results[:MAX_RESULTS]
+    return results[: MAX_RESULTS + 1]  # one more than shown: the page says when there are more

@@ -17,10 +17,10 @@ from toegang.audit import services as audit
 from toegang.cases import selectors, services
 from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
 from toegang.cases.models import Trajectory
-from toegang.cases.search import SearchForm, search_persons
+from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import require_case_reader, require_case_worker, submitted, today
+from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, today
 from toegang.people import services as people_services
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households
@@ -29,7 +29,7 @@ from toegang.plans import selectors as plan_selectors
 
 def caseload(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
-    trajectories = list(selectors.caseload(user=user)[:500])
+    trajectories, capped = first_rows(selectors.caseload(user=user), 500)
     regisseur_ids = {t.regisseur_id for t in trajectories}  # type: ignore[attr-defined]
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=regisseur_ids)}
     for t in trajectories:
@@ -42,14 +42,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
         subjects=member_ids_of_households([t.household_id for t in trajectories]),
         detail=f"{len(trajectories)} trajecten (huishoudniveau)",
     )
-    return render(request, "cases/caseload.html", {"trajectories": trajectories, "today": today()})
+    return render(request, "cases/caseload.html", {"trajectories": trajectories, "capped": capped, "today": today()})
 
 
 def team_overview(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     if user.team_id is None:
         raise Http404
-    trajectories = list(selectors.team_trajectories(user=user)[:500])
+    trajectories, capped = first_rows(selectors.team_trajectories(user=user), 500)
     counts = selectors.team_caseload_counts(user=user)
     names = {member.pk: str(member) for member, _n in counts}
     for t in trajectories:
@@ -61,7 +61,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         subjects=member_ids_of_households([t.household_id for t in trajectories]),
         detail=f"{len(trajectories)} trajecten",
     )
-    context = {"trajectories": trajectories, "counts": counts, "today": today(), "team": user.team}
+    context = {"trajectories": trajectories, "capped": capped, "counts": counts, "today": today(), "team": user.team}
     return render(request, "cases/team.html", context)
 
 
@@ -228,10 +228,10 @@ def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     form = SearchForm(request.GET or None)
-    results = None
+    results, capped = None, False
     if form.is_bound and form.is_valid():
         try:
-            results = search_persons(user=user, **form.cleaned_data)
+            results, capped = first_rows(search_persons(user=user, **form.cleaned_data), MAX_RESULTS)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -242,15 +242,16 @@ def search(request: HttpRequest) -> HttpResponse:
                 subjects=[r.person_id for r in results],
                 detail=form.kind(),
             )
-    return render(request, "cases/search.html", {"form": form, "results": results}, status=400 if form.errors else 200)
+    context = {"form": form, "results": results, "capped": capped}
+    return render(request, "cases/search.html", context, status=400 if form.errors else 200)
 
 
 def overdue(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     day = today()
     mine = request.GET.get("alleen") == "mij"
-    actions = list(plan_selectors.overdue_actions(user=user, on=day, mine=mine)[:300])
-    reviews = list(plan_selectors.overdue_reviews(user=user, on=day, mine=mine)[:300])
+    actions, actions_capped = first_rows(plan_selectors.overdue_actions(user=user, on=day, mine=mine), 300)
+    reviews, reviews_capped = first_rows(plan_selectors.overdue_reviews(user=user, on=day, mine=mine), 300)
     for plan in reviews:
         plan.days_overdue = (day - plan.next_review_on).days if plan.next_review_on else 0  # type: ignore[attr-defined]
     audit.record(
@@ -262,4 +263,14 @@ def overdue(request: HttpRequest) -> HttpResponse:
         ),
         detail=f"{len(actions)} acties, {len(reviews)} evaluaties",
     )
-    return render(request, "cases/overdue.html", {"actions": actions, "reviews": reviews, "today": day, "mine": mine})
+    return render(
+        request,
+        "cases/overdue.html",
+        {
+            "actions": actions,
+            "reviews": reviews,
+            "today": day,
+            "mine": mine,
+            "capped": actions_capped or reviews_capped,
+        },
+    )

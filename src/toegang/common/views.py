@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import itertools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from toegang.cases.selectors import CASE_ROLES, sees_case_content
 from toegang.common.dates import today  # noqa: F401 - views import it from here
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtFormMixin
+
+T = TypeVar("T")
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -43,6 +47,13 @@ def submitted(request: HttpRequest, form: UtrechtFormMixin, call: Callable[[dict
         form.add_domain_error(error)
         return False
     return True
+
+
+def first_rows(rows: Iterable[T], limit: int) -> tuple[list[T], bool]:
+    """At most ``limit`` rows of a long list, and whether more exist (the page then says so); the
+    database is asked for one row more, never for a count."""
+    taken = list(itertools.islice(rows, limit + 1)) if not isinstance(rows, QuerySet) else list(rows[: limit + 1])
+    return taken[:limit], len(taken) > limit
 
 
 def require_case_reader(request: HttpRequest) -> User:

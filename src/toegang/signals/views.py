@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from toegang.audit import services as audit
 from toegang.cases.selectors import households_visible_to, team_colleagues
 from toegang.common.errors import DomainError
-from toegang.common.views import require_case_reader, require_case_worker, today
+from toegang.common.views import first_rows, require_case_reader, require_case_worker, today
 from toegang.people import services as people_services
 from toegang.signals import selectors, services
 from toegang.signals.forms import SignalForm, TriageForm
@@ -21,13 +21,13 @@ from toegang.signals.models import Signal
 
 def team_queue(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
-    signals = list(selectors.team_queue(user=user)[:200])
+    signals, capped = first_rows(selectors.team_queue(user=user), 200)
     day = today()
     for signal in signals:
         signal.age_days = (day - signal.received_on).days  # type: ignore[attr-defined]
     subjects = [p.pk for s in signals for p in s.persons.all()]
     audit.record(actor=user, action=audit.Action.READ, object_type="teamwachtrij", subjects=subjects)
-    return render(request, "signals/queue.html", {"signals": signals})
+    return render(request, "signals/queue.html", {"signals": signals, "capped": capped})
 
 
 def signal_new(request: HttpRequest) -> HttpResponse:
