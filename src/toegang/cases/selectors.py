@@ -75,25 +75,29 @@ def caseload(*, user: User) -> QuerySet[Trajectory]:
             )
         )
         .select_related("household", "household__area", "team")
-        .annotate(regisseur_id=current_regisseur_subquery())
+        .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review_subquery())
         .order_by("started_on", "pk")
+    )
+
+
+def next_review_subquery() -> Subquery:
+    """The next review date of the trajectory's agreed plan (NULL while no plan is agreed)."""
+    from toegang.plans.models import Plan  # plans depends on cases; imported here to keep the direction
+
+    return Subquery(
+        Plan.objects.filter(trajectory=OuterRef("pk"), status=Plan.Status.AGREED).values("next_review_on")[:1]
     )
 
 
 def team_trajectories(*, user: User) -> QuerySet[Trajectory]:
     """Open trajectories of the user's team with regisseur and next review date, oldest first."""
-    from toegang.plans.models import Plan  # plans depends on cases; imported here to keep the direction
-
     if user.team_id is None:
         return Trajectory.objects.none()
-    next_review = Subquery(
-        Plan.objects.filter(trajectory=OuterRef("pk"), status=Plan.Status.AGREED).values("next_review_on")[:1]
-    )
     return (
         trajectories_visible_to(user)
         .filter(team_id=user.team_id, status=Trajectory.Status.OPEN)
         .select_related("household", "household__area")
-        .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review)
+        .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review_subquery())
         .order_by("started_on", "pk")
     )
 
