@@ -128,3 +128,57 @@ def test_closed_on_before_start_is_refused(world):
 def test_household_helper_builds_members(world):
     household = make_household(world, members=4)
     assert household.memberships.count() == 4
+
+
+def test_closing_before_a_later_involvement_start_is_refused_not_a_crash(world):
+    trajectory = make_trajectory(world)
+    services.add_involvement(
+        actor=world.professional, trajectory=trajectory, professional=world.partner, role="Jeugdhulp", start_date=TODAY
+    )
+    with pytest.raises(DomainError, match="pas op .* begonnen"):
+        services.close_trajectory(
+            actor=world.professional,
+            trajectory=trajectory,
+            closed_on=TODAY - dt.timedelta(days=10),
+            reason="doelen_bereikt",
+        )
+    with pytest.raises(DomainError, match="toekomst"):
+        services.close_trajectory(
+            actor=world.professional,
+            trajectory=trajectory,
+            closed_on=TODAY + dt.timedelta(days=1),
+            reason="doelen_bereikt",
+        )
+    assert Trajectory.objects.get(pk=trajectory.pk).status == Trajectory.Status.OPEN
+
+
+def test_future_handover_and_involvement_are_refused(world):
+    trajectory = make_trajectory(world)
+    with pytest.raises(DomainError, match="toekomst"):
+        services.change_regisseur(
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.colleague,
+            on=TODAY + dt.timedelta(days=30),
+        )
+    with pytest.raises(DomainError, match="toekomst"):
+        services.add_involvement(
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.partner,
+            role="x",
+            start_date=TODAY + dt.timedelta(days=1),
+        )
+
+
+def test_closed_trajectory_takes_no_notes_or_involvements(world):
+    trajectory = make_trajectory(world)
+    services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt")
+    trajectory.refresh_from_db()
+    with pytest.raises(DomainError, match="afgesloten"):
+        services.add_note(actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY)
+    with pytest.raises(DomainError, match="afgesloten"):
+        services.add_involvement(
+            actor=world.professional, trajectory=trajectory, professional=world.partner, role="x", start_date=TODAY
+        )
+    assert not Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()

@@ -91,3 +91,24 @@ def test_query_count_is_pinned_and_flat(client, world, page):
     small = count_queries(client, url(add_rows(world, 2)))
     large = count_queries(client, url(add_rows(world, 4)))
     assert (small, large) == (expected, expected)
+
+
+def test_draft_plan_page_reads_the_action_choices_once(client, world):
+    """The draft plan page has an action form per goal; their choice lists must not cost a query each."""
+    trajectory = make_trajectory(world)
+    plan = plan_services.start_plan(actor=world.professional, trajectory=trajectory)
+    domain = LifeDomain.objects.first()
+    client.force_login(world.professional)
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            plan_services.add_goal(
+                actor=world.professional,
+                plan=plan,
+                expected_revision=plan.revision,
+                domain=domain,
+                result="r",
+                due_on=TODAY + dt.timedelta(days=5),
+            )
+        counts.append(count_queries(client, reverse("plan", args=[trajectory.pk])))
+    assert counts == [18, 18]

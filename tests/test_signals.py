@@ -146,3 +146,15 @@ def test_intake_starts_from_the_main_person_not_the_others(world):
     )
     assert done.trajectory != known
     assert done.trajectory.household.memberships.get().person == main
+
+
+def test_intake_refuses_a_household_in_another_municipality(world):
+    elsewhere = make_household(world, members=1, area=world.other_area, actor=world.outsider)
+    person = elsewhere.memberships.get().person
+    signal = register(world, person=person)
+    with pytest.raises(DomainError, match="andere gemeente"):
+        services.triage_signal(
+            actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.professional
+        )
+    assert not Trajectory.objects.exists()
+    assert Signal.objects.get(pk=signal.pk).status == Signal.Status.NEW

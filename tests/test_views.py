@@ -371,3 +371,36 @@ def test_long_lists_say_when_they_are_cut(client, world):
     assert "alleen de eerste 50 worden getoond" in body
     body = client.get(reverse("search"), {"naam": "Achternaam"}).content.decode()
     assert "alleen de eerste" not in body
+
+
+def test_no_members_added_to_a_household_without_an_open_trajectory(client, world):
+    from toegang.cases import services as case_services
+
+    trajectory = make_trajectory(world)
+    case_services.close_trajectory(
+        actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt"
+    )
+    client.force_login(world.professional)
+    response = client.post(
+        reverse("member-add", args=[trajectory.household_id]),
+        {"bsn": next_bsn(), "voornamen": "A", "geslachtsnaam": "B", "role": "kind", "start_date": TODAY.isoformat()},
+        follow=True,
+    )
+    assert "geen lopend traject" in response.content.decode()
+    assert trajectory.household.memberships.count() == 3
+
+
+def test_member_added_by_bsn_alone_is_not_named_back(client, world):
+    trajectory = make_trajectory(world)
+    stranger = make_trajectory(world).household.memberships.first().person
+    from toegang.people.models import Membership
+
+    Membership.objects.filter(person=stranger).update(end_date=TODAY - dt.timedelta(days=1))
+    client.force_login(world.professional)
+    response = client.post(
+        reverse("member-add", args=[trajectory.household_id]),
+        {"bsn": stranger.bsn, "role": "overig", "start_date": TODAY.isoformat()},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "De persoon is toegevoegd aan het huishouden." in body

@@ -18,6 +18,11 @@ from toegang.people.selectors import member_ids
 from toegang.plans.models import Plan
 
 
+def _require_open(trajectory: Trajectory) -> None:
+    if trajectory.status != Trajectory.Status.OPEN:
+        raise DomainError(_("Traject: dit traject is afgesloten en kan niet meer worden gewijzigd."))
+
+
 def _check_professional(professional: User, field: str) -> int:
     """Refuse anyone who cannot carry a case; return the employer organisation's id."""
     if not professional.is_active or professional.role not in (User.Role.PROFESSIONAL, User.Role.TEAM_LEAD):
@@ -68,6 +73,10 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
     organisation_id = _check_professional(professional, "regisseur")
     if trajectory.status != Trajectory.Status.OPEN:
         raise DomainError(_("Regisseur: een afgesloten traject krijgt geen nieuwe regisseur."), field="regisseur")
+    if on > today():
+        raise DomainError(
+            _("Regie over per: de datum ligt in de toekomst; draag de regie over op de dag zelf."), field="on"
+        )
     current = (
         RegisseurAssignment.objects.select_for_update().filter(trajectory=trajectory, end_date__isnull=True).first()
     )
@@ -109,7 +118,10 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
 def add_involvement(
     *, actor: User, trajectory: Trajectory, professional: User, role: str, start_date: dt.date
 ) -> Involvement:
+    _require_open(trajectory)
     organisation_id = _check_professional(professional, "professional")
+    if start_date > today():
+        raise DomainError(_("Betrokken vanaf: de datum ligt in de toekomst."), field="start_date")
     if not role.strip():
         raise DomainError(_("Rol in traject: beschrijf wat deze professional doet."), field="role")
     if start_date < trajectory.started_on:
@@ -167,6 +179,7 @@ def add_note(
     kind: str = Note.Kind.NOTE,
     channel: str = "",
 ) -> Note:
+    _require_open(trajectory)
     if not text.strip():
         raise DomainError(_("Tekst: schrijf de notitie."), field="text")
     if kind not in Note.Kind.values:
@@ -195,6 +208,23 @@ def close_trajectory(
         raise DomainError(_("Reden afsluiting: kies een reden."), field="reason")
     if closed_on < locked.started_on:
         raise DomainError(_("Datum afsluiting: de datum ligt vóór de start van het traject."), field="closed_on")
+    if closed_on > today():
+        raise DomainError(_("Datum afsluiting: de datum ligt in de toekomst."), field="closed_on")
+    latest_start = max(
+        [
+            *RegisseurAssignment.objects.filter(trajectory=locked, end_date__isnull=True).values_list(
+                "start_date", flat=True
+            ),
+            *Involvement.objects.filter(trajectory=locked, end_date__isnull=True).values_list("start_date", flat=True),
+        ],
+        default=locked.started_on,
+    )
+    if closed_on < latest_start:
+        raise DomainError(
+            _("Datum afsluiting: een regisseur of betrokkene is pas op %(day)s begonnen; sluit niet eerder af.")
+            % {"day": latest_start.strftime("%d-%m-%Y")},
+            field="closed_on",
+        )
     if reason == Trajectory.ClosureReason.OTHER and not note.strip():
         raise DomainError(_("Toelichting: licht de reden 'anders' toe."), field="note")
     locked.status = Trajectory.Status.CLOSED

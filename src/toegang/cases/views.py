@@ -119,6 +119,9 @@ def _form_page(request: HttpRequest, template: str, context: dict, form: Utrecht
 def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
     user = require_case_worker(request)
     household = _household_or_404(user, household_id)
+    if selectors.open_trajectory_of(household=household) is None:
+        messages.error(request, _("Lid toevoegen: dit huishouden heeft geen lopend traject."))
+        return redirect("household", household_id=household.pk)
     form = MemberForm(request.POST or None, initial={"start_date": today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -143,7 +146,11 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, _("%(name)s is toegevoegd aan het huishouden.") % {"name": person.full_name})
+            # name the person as the user typed them (a BSN alone says nothing about whom it belongs to)
+            typed = " ".join(part for part in (d["voornamen"], d["voorvoegsel"], d["geslachtsnaam"]) if part)
+            messages.success(
+                request, _("%(who)s is toegevoegd aan het huishouden.") % {"who": typed or _("De persoon")}
+            )
             return redirect("household", household_id=household.pk)
     return _form_page(request, "cases/form.html", {"household": household, "title": _("Lid toevoegen")}, form)
 

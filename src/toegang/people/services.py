@@ -61,19 +61,26 @@ def register_person(
         raise DomainError(_("Geslachtsnaam: vul de geslachtsnaam in."), field="geslachtsnaam")
     if geboortedatum is not None and geboortedatum > today():
         raise DomainError(_("Geboortedatum: de datum ligt in de toekomst."), field="geboortedatum")
-    person = Person.objects.create(
-        bsn=clean_bsn,
-        voornamen=voornamen.strip(),
-        voorvoegsel=voorvoegsel.strip(),
-        geslachtsnaam=geslachtsnaam.strip(),
-        geboortedatum=geboortedatum,
-        telefoon=telefoon.strip(),
-        email=email.strip(),
-        postcode=normalise_postcode(postcode),
-        huisnummer=huisnummer.strip(),
-        straat=straat.strip(),
-        woonplaats=woonplaats.strip(),
-    )
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                bsn=clean_bsn,
+                voornamen=voornamen.strip(),
+                voorvoegsel=voorvoegsel.strip(),
+                geslachtsnaam=geslachtsnaam.strip(),
+                geboortedatum=geboortedatum,
+                telefoon=telefoon.strip(),
+                email=email.strip(),
+                postcode=normalise_postcode(postcode),
+                huisnummer=huisnummer.strip(),
+                straat=straat.strip(),
+                woonplaats=woonplaats.strip(),
+            )
+    except IntegrityError:  # someone registered the same BSN at the same moment: that is the person
+        existing = Person.objects.filter(bsn=clean_bsn).first() if clean_bsn else None
+        if existing is None:
+            raise
+        return existing
     audit.record(actor=actor, action=audit.Action.CREATE, obj=person, subjects=[person.pk])
     return person
 

@@ -129,6 +129,7 @@ def record_exploration(
 @transaction.atomic
 def start_plan(*, actor: User, trajectory: Trajectory) -> Plan:
     """Start the first plan, or a new draft version that copies the open goals of the agreed one."""
+    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)  # one new version at a time
     _require_open(trajectory)
     if Plan.objects.filter(household_id=trajectory.household_id, status=Plan.Status.DRAFT).exists():
         raise DomainError(_("Plan: er is al een plan in concept voor dit huishouden."))
@@ -284,6 +285,8 @@ def set_action_status(*, actor: User, action: Action, expected_revision: int, st
 def agree_plan(*, actor: User, plan: Plan, expected_revision: int, agreed_on: dt.date, agreed_how: str) -> Plan:
     _require_draft(plan)
     _require_open(plan.trajectory)
+    if agreed_on < plan.trajectory.started_on:
+        raise DomainError(_("Afgesproken op: de datum ligt vóór de start van het traject."), field="agreed_on")
     if agreed_how not in Plan.AgreedHow.values:
         raise DomainError(_("Wijze van akkoord: kies hoe het huishouden akkoord gaf."), field="agreed_how")
     if agreed_on > today():

@@ -106,32 +106,39 @@ def _action_choices(plan: Plan) -> tuple[Any, Any]:
     return members, professionals
 
 
-def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
+def _action_form(plan: Plan, goal_id: int, data: Any = None, **kwargs: Any) -> ActionForm:
     members, professionals = _action_choices(plan)
+    return ActionForm(data, members=members, professionals=professionals, auto_id=f"id_goal{goal_id}_%s", **kwargs)
+
+
+def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     revision = {"expected_revision": plan.revision}
     day = today()
     goals = list(plan.goals.all())
     bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
-    goal_rows = [  # one action form per goal, each with its own element ids
-        (
-            g,
+    editable = plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES
+    goal_rows: list[tuple[Goal, ActionForm | None]] = []  # per goal its action form, with its own element ids
+    choices: dict[str, list[Any]] | None = None
+    for g in goals:
+        if not editable:
+            goal_rows.append((g, None))
+            continue
+        form = (
             bound_form
-            if bound_goal == g.pk
-            else ActionForm(
-                initial={**revision, "due_on": day},
-                members=members,
-                professionals=professionals,
-                auto_id=f"id_goal{g.pk}_%s",
-            ),
+            if bound_goal == g.pk and bound_form is not None
+            else _action_form(plan, g.pk, initial={**revision, "due_on": day})
         )
-        for g in goals
-    ]
+        if choices is None:  # the member and professional lists are read once for all goals
+            choices = {name: list(getattr(form.fields[name], "choices", [])) for name in ("member", "professional")}
+        for name, options in choices.items():
+            form.fields[name].choices = options  # type: ignore[union-attr]
+        goal_rows.append((g, form))
     return {
         "plan": plan,
         "goal_rows": goal_rows,
         "trajectory": plan.trajectory,
         "household": plan.household,
-        "editable": plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES,
+        "editable": editable,
         "plan_form": forms.get("plan_form")
         or PlanForm(
             initial={
@@ -218,8 +225,7 @@ def action_add(request: HttpRequest, goal_id: int) -> HttpResponse:
         raise Http404 from None
     plan = selectors.plan_with_content(plan_id=goal.plan_id)
     goal.plan = plan
-    members, professionals = _action_choices(plan)
-    form = ActionForm(request.POST, members=members, professionals=professionals, auto_id=f"id_goal{goal.pk}_%s")
+    form = _action_form(plan, goal.pk, request.POST)
     if submitted(request, form, lambda d: services.add_action(actor=user, goal=goal, **d)):
         return _saved(request, plan, _("De actie is toegevoegd."))
     return _plan_form_failed(request, user, plan, form, "action_form", action_goal_id=goal.pk)

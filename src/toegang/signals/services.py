@@ -69,6 +69,14 @@ def register_signal(
 
 def _household_for_intake(*, actor: User, signal: Signal, person: Person, on: dt.date) -> Household:
     household = current_household_of(person=person, on=on)
+    if household is not None and household.municipality_id != signal.municipality_id:
+        raise DomainError(
+            _(
+                "Uitkomst triage: deze inwoner hoort bij een huishouden in een andere gemeente; "
+                "een traject begint daar. Verwijs door of kies advies."
+            ),
+            field="outcome",
+        )
     if household is not None:
         return household
     household = people_services.create_household(
