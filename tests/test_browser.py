@@ -4,22 +4,20 @@ process on its own database: new signal → intake → exploration → plan agre
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.processes import MANAGE, ROOT, separate_database
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "demo-Toegang-2026"
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -31,64 +29,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_database(tmp_path: Path) -> tuple[str, str | None]:
-    """A database of its own for the server: a fresh PostgreSQL database when the suite runs on
-    PostgreSQL, else a SQLite file. Returns (DATABASE_URL, name of the PostgreSQL database or None)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        name = f"toegang_browser_{os.getpid()}"
-        admin = url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return url.rsplit("/", 1)[0] + "/" + name, name
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}", None
-
-
-def drop_database(url: str, name: str) -> None:
-    import psycopg
-
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("browser")
-    url, pg_name = server_database(tmp)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "toegang.conf.test", "TOEGANG_DEMO": "1"}
-    env.pop("PYTEST_CURRENT_TEST", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(
-        [*manage, "seed_demo", "--size", "XS", "--seed", "7"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
-    )
-    port = free_port()
-    proc = subprocess.Popen(
-        [*manage, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/gezondheid/", timeout=1)  # noqa: S310 - our own loopback server
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start: " + proc.stderr.read().decode() if proc.stderr else "")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    if pg_name:
-        drop_database(url, pg_name)
+    with separate_database(tmp_path_factory.mktemp("browser"), "browser") as env:
+        port = free_port()
+        proc = subprocess.Popen(
+            [*MANAGE, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/gezondheid/", timeout=1)  # noqa: S310 - our own loopback server
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            proc.kill()
+            raise RuntimeError("server did not start")
+        yield base
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
