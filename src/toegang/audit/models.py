@@ -14,21 +14,31 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("Gewijzigd")
         DELETE = "delete", _("Verwijderd")
         SEARCH = "search", _("Gezocht")
+        EXPORT = "export", _("Geëxporteerd / afgedrukt")
+        LOGIN = "login", _("Ingelogd")
+        LOGOUT = "logout", _("Uitgelogd")
+        LOGIN_FAILED = "login_failed", _("Inloggen mislukt")
+        DENIED = "denied", _("Toegang geweigerd")
 
     at = models.DateTimeField(_("moment"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_name = models.CharField(_("gebruiker"), max_length=150)
     organisation_name = models.CharField(_("organisatie"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=20, blank=True)
-    action = models.CharField(_("handeling"), max_length=10, choices=Action.choices)
+    on_behalf_of = models.CharField(_("namens"), max_length=150, blank=True)
+    action = models.CharField(_("handeling"), max_length=12, choices=Action.choices)
     object_type = models.CharField(_("soort gegeven"), max_length=50)
     object_id = models.CharField(_("gegeven-id"), max_length=50, blank=True)
     detail = models.CharField(_("toelichting"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("grondslag of toestemming"), max_length=150, blank=True)
+    emergency = models.BooleanField(_("noodtoegang"), default=False)
+    chain_hash = models.CharField(_("ketenwaarde"), max_length=64)
 
     class Meta:
         verbose_name = _("logregel")
         verbose_name_plural = _("logregels")
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "-at"], name="audit_actor_at_idx")]
 
 
 class AuditSubject(models.Model):

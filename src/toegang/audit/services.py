@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from toegang.accounts.models import User
+from toegang.audit import chain
 from toegang.audit.models import AuditEntry, AuditSubject
 
 Action = AuditEntry.Action
@@ -17,31 +18,43 @@ Action = AuditEntry.Action
 @transaction.atomic
 def record(
     *,
-    actor: User,
+    actor: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
     subjects: Iterable[int] = (),
     detail: str = "",
+    legal_basis: str = "",
+    emergency: bool = False,
+    on_behalf_of: str = "",
+    actor_name: str = "",
 ) -> AuditEntry:
-    """Append one entry with the persons it concerns. Never updates or deletes (the table refuses)."""
+    """Append one entry with the persons it concerns, chained to the entry before it (audit/chain.py).
+    Never updates or deletes (the table refuses). ``actor`` may be None for a failed login, with the
+    name that was tried in ``actor_name``."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk or ""
     organisation = getattr(actor, "organisation", None)
-    entry = AuditEntry.objects.create(
+    person_ids = sorted(set(subjects))
+    previous = chain.lock_and_last_hash()
+    entry = AuditEntry(
         at=timezone.now(),
-        actor=actor if actor.pk else None,
-        actor_name=actor.get_username(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_username() if actor is not None else actor_name[:150],
+        on_behalf_of=on_behalf_of[:150],
         organisation_name=organisation.name if organisation is not None else "",
-        role=actor.role,
+        role=actor.role if actor is not None else "",
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         detail=detail[:300],
+        legal_basis=legal_basis[:150],
+        emergency=emergency,
     )
-    person_ids = sorted(set(subjects))
+    entry.chain_hash = chain.link(previous, entry, person_ids)
+    entry.save(force_insert=True)
     if person_ids:
         AuditSubject.objects.bulk_create([AuditSubject(entry=entry, person_id=pid) for pid in person_ids])
     return entry

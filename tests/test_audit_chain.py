@@ -1,0 +1,89 @@
+"""The audit log is tamper-evident: `manage.py audit verify` finds a changed, deleted or reordered row."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from toegang.audit import chain
+from toegang.audit import services as audit
+from toegang.audit.models import AuditEntry
+
+
+def drop_guards() -> None:
+    """Remove the append-only triggers inside the test's transaction (rolled back afterwards), to play
+    an attacker with database access."""
+    with connection.cursor() as cursor:
+        for table in ("audit_auditentry", "audit_auditsubject"):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+            else:
+                cursor.execute(f"DROP TRIGGER {table}_no_update")
+                cursor.execute(f"DROP TRIGGER {table}_no_delete")
+
+
+@pytest.fixture
+def entries(world):
+    return [
+        audit.record(
+            actor=world.professional,
+            action=audit.Action.READ,
+            object_type="household",
+            object_id=i,
+            subjects=[i, i + 100],
+        )
+        for i in range(1, 6)
+    ]
+
+
+def run_verify(capsys) -> tuple[int, str]:
+    try:
+        call_command("audit", "verify")
+    except SystemExit as exit_:
+        return int(exit_.code or 0), capsys.readouterr().err
+    return 0, capsys.readouterr().out
+
+
+def test_intact_chain_verifies(entries, capsys):
+    code, out = run_verify(capsys)
+    assert code == 0 and "keten in orde" in out
+    assert chain.verify().checked == AuditEntry.objects.count()
+
+
+def test_changed_row_is_reported(entries, capsys):
+    drop_guards()
+    AuditEntry.objects.filter(pk=entries[2].pk).update(detail="niets aan de hand")
+    code, err = run_verify(capsys)
+    assert code == 1 and f"verbroken bij logregel {entries[2].pk}" in err
+
+
+def test_changed_subject_is_reported(entries, capsys):
+    drop_guards()
+    entries[1].subjects.filter(person_id=2).update(person_id=999)
+    assert chain.verify().broken_at == entries[1].pk
+
+
+def test_deleted_row_is_reported(entries):
+    drop_guards()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditsubject WHERE entry_id = %s", [entries[1].pk])
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
+    assert chain.verify().broken_at == entries[2].pk
+
+
+def test_reordered_rows_are_reported(entries):
+    drop_guards()
+    a, b = entries[1], entries[3]
+    AuditEntry.objects.filter(pk=a.pk).update(object_id=b.object_id, chain_hash=b.chain_hash)
+    assert chain.verify().broken_at == a.pk
+
+
+def test_login_logout_and_failed_login_are_logged(client, world):
+    client.post(reverse("login"), {"username": "professional", "password": "fout"})
+    client.post(reverse("login"), {"username": "professional", "password": "test-wachtwoord-123"})
+    client.post(reverse("logout"))
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor_name"))
+    assert actions == [("login_failed", "professional"), ("login", "professional"), ("logout", "professional")]
+    assert chain.verify().broken_at is None
