@@ -39,6 +39,9 @@ def case(world):
     return trajectory, signal, person
 
 
+AUDIT_PAGES = ["audit-person", "audit-user"]
+
+
 def url_for(page, trajectory, signal):
     if page == "household" or page == "member-add":
         return reverse(page, args=[trajectory.household_id])
@@ -73,8 +76,11 @@ EXPECTED = {
         **{p: 404 for p in WRITE_PAGES if p != "signal-new"},
     },
     "beheerder": {p: 403 for p in READ_PAGES + WRITE_PAGES},
-    "privacy": {p: 403 for p in READ_PAGES + WRITE_PAGES},
+    "privacy": {**{p: 403 for p in READ_PAGES + WRITE_PAGES}, **{p: 200 for p in AUDIT_PAGES}},
 }
+for _username, _pages in EXPECTED.items():  # the log screens are the privacy officer's alone
+    for _page in AUDIT_PAGES:
+        _pages.setdefault(_page, 403)
 
 
 @pytest.mark.parametrize("username", list(EXPECTED))

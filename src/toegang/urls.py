@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from toegang.accounts.forms import LoginForm
+from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
 from toegang.plans import views as plans
@@ -16,6 +17,8 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("privacy/logboek/persoon/", audit.person_log, name="audit-person"),
+    path("privacy/logboek/gebruiker/", audit.user_log, name="audit-user"),
     path("mijn-caseload/", cases.caseload, name="caseload"),
     path("achterstallig/", cases.overdue, name="overdue"),
     path("zoeken/", cases.search, name="search"),

@@ -15,6 +15,27 @@ from toegang.audit.models import AuditEntry, AuditSubject
 Action = AuditEntry.Action
 
 
+def log_denied(*, user: User, object_type: str, object_id: int) -> None:
+    """A user asked for a dossier outside their access (they get a 404): log the attempt, with the
+    persons it concerns when the dossier exists, so the privacy officer sees it under that person."""
+    from toegang.people.models import Membership  # audit is used by people; imported here to keep direction
+
+    household_id = object_id if object_type == "household" else 0
+    if object_type == "trajectory":
+        from toegang.cases.models import Trajectory
+
+        household_id = Trajectory.objects.filter(pk=object_id).values_list("household_id", flat=True).first() or 0
+    subjects = Membership.objects.filter(household_id=household_id).values_list("person_id", flat=True)
+    record(
+        actor=user,
+        action=Action.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        subjects=list(subjects),
+        detail="geen toegang (404 getoond)",
+    )
+
+
 @transaction.atomic
 def record(
     *,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.audit.services import log_denied
 from toegang.cases import selectors, services
 from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
 from toegang.cases.models import Trajectory
@@ -69,6 +70,7 @@ def _household_or_404(user: User, household_id: int) -> Household:
     try:
         return selectors.households_visible_to(user).select_related("area", "municipality").get(pk=household_id)
     except Household.DoesNotExist:
+        log_denied(user=user, object_type="household", object_id=household_id)
         raise Http404 from None
 
 
@@ -76,6 +78,7 @@ def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
     try:
         return selectors.trajectory_for_page(user=user, trajectory_id=trajectory_id)
     except Trajectory.DoesNotExist:
+        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
         raise Http404 from None
 
 

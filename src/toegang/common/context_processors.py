@@ -11,10 +11,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The current path and what the user's role may do, for menus and buttons; needs no query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"current_path": request.path, "can_read_cases": False, "can_write_cases": False, "has_team": False}
+        return {
+            "current_path": request.path,
+            "can_read_cases": False,
+            "can_write_cases": False,
+            "has_team": False,
+            "is_privacy_officer": False,
+        }
     return {
         "current_path": request.path,
         "can_read_cases": sees_case_content(user),
         "can_write_cases": user.is_active and (user.role in CASE_ROLES or user.is_superuser),
         "has_team": user.team_id is not None,
+        "is_privacy_officer": user.is_active and (user.role == "privacy" or user.is_superuser),
     }

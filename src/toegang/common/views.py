@@ -80,6 +80,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("caseload")
     if user.role == User.Role.MANAGER or user.is_superuser:
         return redirect("overdue")
+    if user.role == User.Role.PRIVACY_OFFICER:
+        return redirect("audit-person")
     return render(request, "common/no_case_access.html")
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.audit.services import log_denied
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.errors import ConflictError, DomainError
@@ -38,6 +39,7 @@ def _trajectory(user: User, trajectory_id: int) -> Trajectory:
     try:
         return trajectory_for_page(user=user, trajectory_id=trajectory_id)
     except Trajectory.DoesNotExist:
+        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
         raise Http404 from None
 
 
@@ -45,6 +47,7 @@ def _visible_plan(user: User, plan_id: int) -> Plan:
     try:
         plan = Plan.objects.filter(trajectory__in=trajectories_visible_to(user).values("pk")).get(pk=plan_id)
     except Plan.DoesNotExist:
+        log_denied(user=user, object_type="plan", object_id=plan_id)
         raise Http404 from None
     return selectors.plan_with_content(plan_id=plan.pk)
 
@@ -222,6 +225,7 @@ def action_add(request: HttpRequest, goal_id: int) -> HttpResponse:
     try:
         goal = Goal.objects.filter(plan__trajectory__in=trajectories_visible_to(user).values("pk")).get(pk=goal_id)
     except Goal.DoesNotExist:
+        log_denied(user=user, object_type="goal", object_id=goal_id)
         raise Http404 from None
     plan = selectors.plan_with_content(plan_id=goal.plan_id)
     goal.plan = plan
@@ -241,6 +245,7 @@ def action_status(request: HtmxHttpRequest, action_id: int) -> HttpResponse:
             .get(pk=action_id)
         )
     except Action.DoesNotExist:
+        log_denied(user=user, object_type="action", object_id=action_id)
         raise Http404 from None
     form = ActionStatusForm(request.POST)
     error = None

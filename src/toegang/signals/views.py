@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from toegang.audit import services as audit
+from toegang.audit.services import log_denied
 from toegang.cases.selectors import households_visible_to, team_colleagues
 from toegang.common.errors import DomainError
 from toegang.common.views import first_rows, require_case_reader, require_case_worker, today
@@ -77,6 +78,7 @@ def signal_detail(request: HttpRequest, signal_id: int) -> HttpResponse:
     try:
         signal = selectors.signal_for_page(user=user, signal_id=signal_id)
     except Signal.DoesNotExist:
+        log_denied(user=user, object_type="signal", object_id=signal_id)
         raise Http404 from None
     form = TriageForm(initial={"on": today(), "regisseur": user.pk}, colleagues=team_colleagues(user=user))
     persons = list(signal.persons.all())
@@ -90,6 +92,7 @@ def signal_triage(request: HttpRequest, signal_id: int) -> HttpResponse:
     try:
         signal = selectors.signal_for_page(user=user, signal_id=signal_id)
     except Signal.DoesNotExist:
+        log_denied(user=user, object_type="signal", object_id=signal_id)
         raise Http404 from None
     form = TriageForm(request.POST, colleagues=team_colleagues(user=user))
     if form.is_valid():

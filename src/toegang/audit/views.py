@@ -1,0 +1,72 @@
+"""Screens for the privacy officer: who saw person X, what did user Y see. Every lookup is logged."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from toegang.accounts.models import User
+from toegang.audit import selectors
+from toegang.audit import services as audit
+from toegang.audit.forms import PersonLogForm, UserLogForm
+from toegang.common.errors import DomainError
+from toegang.common.views import current_user
+from toegang.people.bsn import normalise_bsn
+from toegang.people.models import Person
+
+
+def require_privacy_officer(request: HttpRequest) -> User:
+    user = current_user(request)
+    if not user.is_active or (user.role != User.Role.PRIVACY_OFFICER and not user.is_superuser):
+        raise PermissionDenied(_("Alleen de privacyfunctionaris ziet het logboek."))
+    return user
+
+
+def person_log(request: HttpRequest) -> HttpResponse:
+    user = require_privacy_officer(request)
+    form = PersonLogForm(request.GET or None)
+    context: dict = {"form": form, "rows": None}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        try:
+            person = Person.objects.filter(bsn=normalise_bsn(d["bsn"])).first()
+        except DomainError as error:
+            form.add_domain_error(error)
+            person = None
+        else:
+            if person is None:
+                form.add_error("bsn", _("BSN: er is geen persoon met dit nummer geregistreerd."))
+        if person is not None:
+            rows, next_before = selectors.entries_about_person(
+                person_id=person.pk, start=d["start"], end=d["end"], before=d["before"]
+            )
+            audit.record(
+                actor=user,
+                action=audit.Action.SEARCH,
+                object_type="logboek",
+                subjects=[person.pk],
+                detail="wie zag deze persoon",
+            )
+            context.update(rows=rows, next_before=next_before, person=person)
+    return render(request, "audit/person_log.html", context, status=400 if form.errors else 200)
+
+
+def user_log(request: HttpRequest) -> HttpResponse:
+    user = require_privacy_officer(request)
+    form = UserLogForm(request.GET or None)
+    context: dict = {"form": form, "rows": None}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        rows, next_before = selectors.entries_by_user(
+            username=d["username"], start=d["start"], end=d["end"], before=d["before"]
+        )
+        audit.record(
+            actor=user,
+            action=audit.Action.SEARCH,
+            object_type="logboek",
+            detail=f"wat zag gebruiker {d['username']}"[:300],
+        )
+        context.update(rows=rows, next_before=next_before)
+    return render(request, "audit/user_log.html", context, status=400 if form.errors else 200)
