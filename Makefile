@@ -24,7 +24,7 @@ run: $(STAMP)
 	TOEGANG_DEMO=1 $(PY) manage.py collectstatic --no-input -v 0
 	TOEGANG_DEMO=1 $(PY) manage.py seed_demo --size S --seed 1 --if-empty
 	@echo "Toegang: open http://$(HOST):$(PORT)/ en log in met een van de demo-accounts hierboven (Ctrl+C stopt)."
-	TOEGANG_DEMO=1 TOEGANG_DEBUG=$${TOEGANG_DEBUG:-0} $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
+	TOEGANG_DEMO=1 TOEGANG_REQUIRE_2FA=$${TOEGANG_REQUIRE_2FA:-0} TOEGANG_DEBUG=$${TOEGANG_DEBUG:-0} $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
 
 demo-reset:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

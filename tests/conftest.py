@@ -8,6 +8,9 @@ import itertools
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.cases import services as case_services
@@ -19,6 +22,29 @@ from toegang.plans import services as plan_services
 from toegang.plans.models import Action, LifeDomain, Plan
 
 TODAY = dt.date.today()
+
+
+class VerifiedClient(Client):
+    """A test client whose force_login also passes the second factor, the way the middleware checks it:
+    a confirmed TOTP device of the user, remembered in the session. Tests of the second factor itself
+    use `unverified_client`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+@pytest.fixture
+def unverified_client():
+    return Client()
 
 
 def bsn_iter():

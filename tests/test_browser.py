@@ -83,10 +83,21 @@ def shot(page, name: str) -> None:
 
 
 def login(page, base: str, username: str) -> None:
+    """Log in with password, then set up the authenticator app as a new user does: read the key that
+    the page shows and answer with the current TOTP code."""
+    import base64
+
+    from django_otp.oath import totp
+
     page.goto(base + "/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(base + "/tweestaps/**")
+    secret = page.locator("#totp-secret").inner_text()
+    shot(page, "00-two-factor-setup")
+    page.get_by_label("Code uit de authenticator-app").fill(f"{totp(base64.b32decode(secret)):06d}")
+    page.get_by_role("button", name="Bevestigen").click()
     page.wait_for_url(base + "/mijn-caseload/")
 
 
@@ -179,7 +190,7 @@ def test_core_journey_signal_to_closure(server, browser):
 
 def test_denied_household_shows_nothing(server, browser):
     page = browser.new_page(base_url=server)
-    login(page, server, "professional")
+    login(page, server, "partner")
     page.goto(server + "/huishoudens/999999/")
     assert "Niet gevonden" in page.content()
     page.close()

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from toegang.accounts.forms import LoginForm
+from toegang.accounts.twofactor import second_factor
 from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
@@ -16,6 +17,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path("tweestaps/", second_factor, name="second-factor"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("privacy/logboek/persoon/", audit.person_log, name="audit-person"),
     path("privacy/logboek/gebruiker/", audit.user_log, name="audit-user"),

@@ -2,15 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
+from toegang.accounts.twofactor import needs_second_factor
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The current path and what the user's role may do, for menus and buttons; needs no query."""
+    flags = _navigation(request)
+    flags["two_factor_off"] = not settings.REQUIRE_2FA
+    return flags
+
+
+def _navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or needs_second_factor(user):
         return {
             "current_path": request.path,
             "can_read_cases": False,

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "csp",
     "toegang.common",
     "toegang.accounts",
@@ -63,12 +66,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "toegang.common.middleware.LoginRequiredMiddleware",
+    "toegang.accounts.twofactor.TwoFactorRequiredMiddleware",
     "toegang.common.http.FriendlyMethodNotAllowedMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -107,7 +113,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["toegang.accounts.backends.AccountsBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "toegang.accounts.backends.AccountsBackend"]
+
+# Two-factor authentication (TOTP, django-otp) for every role that sees case content or the audit log.
+# Only the demo of `make run` may switch it off; every page then says so in a banner.
+REQUIRE_2FA = env_bool("TOEGANG_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = os.environ.get("TOEGANG_OTP_ISSUER", "Toegang")
+
+# Failed logins (django-axes): after 5 failures for one user name from one address, 15 minutes' wait.
+AXES_FAILURE_LIMIT = int(os.environ.get("TOEGANG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TOEGANG_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # logins are in our own audit log
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
