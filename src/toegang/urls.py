@@ -7,6 +7,7 @@ from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
 from toegang.plans import views as plans
+from toegang.privacy import views as privacy
 from toegang.signals import views as signals
 
 urlpatterns = [
@@ -21,6 +22,10 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("privacy/logboek/persoon/", audit.person_log, name="audit-person"),
     path("privacy/logboek/gebruiker/", audit.user_log, name="audit-user"),
+    path("privacy/noodtoegang/", privacy.emergency_reviews, name="emergency-reviews"),
+    path("privacy/noodtoegang/<int:access_id>/", privacy.emergency_review, name="emergency-review"),
+    path("noodtoegang/", privacy.emergency_start, name="emergency-start"),
+    path("berichten/", privacy.inbox, name="inbox"),
     path("mijn-caseload/", cases.caseload, name="caseload"),
     path("achterstallig/", cases.overdue, name="overdue"),
     path("zoeken/", cases.search, name="search"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from toegang.accounts.models import User
 from toegang.audit import chain
 from toegang.audit.models import AuditEntry, AuditSubject
+from toegang.privacy.context import current_emergency
 
 Action = AuditEntry.Action
 
@@ -57,6 +58,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk or ""
+    active_emergency = current_emergency.get()
+    if active_emergency and not emergency:  # every row written while a break-the-glass access runs
+        emergency, legal_basis = True, legal_basis or active_emergency
     organisation = getattr(actor, "organisation", None)
     person_ids = sorted(set(subjects))
     previous = chain.lock_and_last_hash()

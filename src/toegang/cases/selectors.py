@@ -8,10 +8,12 @@ clause is a single predicate of subqueries, so access costs no query per object.
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from toegang.accounts.models import User
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.people.models import Household
+from toegang.privacy.models import EmergencyAccess
 
 CASE_ROLES = {User.Role.PROFESSIONAL, User.Role.TEAM_LEAD}
 
@@ -31,8 +33,11 @@ def households_visible_to(user: User) -> QuerySet[Household]:
         return qs.filter(municipality_id=user.municipality_id) if user.municipality_id else qs.none()
     if user.team_id is None:
         return qs.none()
+    emergency = Q(
+        pk__in=EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values("household_id")
+    )
     if user.role == User.Role.TEAM_LEAD:
-        return qs.filter(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
+        return qs.filter(Q(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id")) | emergency)
     if user.role == User.Role.PROFESSIONAL:
         return qs.filter(
             Q(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
@@ -41,6 +46,7 @@ def households_visible_to(user: User) -> QuerySet[Household]:
                     "trajectory__household_id"
                 )
             )
+            | emergency
         )
     return qs.none()  # deny by default: functional administrator, privacy officer, unknown roles
 

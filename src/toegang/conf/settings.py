@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "toegang.signals",
     "toegang.cases",
     "toegang.plans",
+    "toegang.privacy",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "toegang.privacy.context.EmergencyContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,6 +121,9 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "toegang.accou
 # Only the demo of `make run` may switch it off; every page then says so in a banner.
 REQUIRE_2FA = env_bool("TOEGANG_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = os.environ.get("TOEGANG_OTP_ISSUER", "Toegang")
+
+# Break-the-glass: how long an emergency access lasts.
+EMERGENCY_ACCESS_HOURS = float(os.environ.get("TOEGANG_EMERGENCY_HOURS", "4"))
 
 # Failed logins (django-axes): after 5 failures for one user name from one address, 15 minutes' wait.
 AXES_FAILURE_LIMIT = int(os.environ.get("TOEGANG_LOGIN_FAILURE_LIMIT", "5"))

@@ -1,0 +1,124 @@
+"""Break-the-glass: start an emergency access, announce it, review it afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.cases.selectors import CASE_ROLES, current_regisseur, households_visible_to, open_trajectory_of
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
+from toegang.people.bsn import normalise_bsn
+from toegang.people.models import Person
+from toegang.people.selectors import current_household_of, member_ids
+from toegang.privacy.models import EmergencyAccess, Message
+
+MIN_REASON = 20
+
+
+class AlreadyVisible(DomainError):
+    """The user can see this household already; no emergency access is needed."""
+
+    def __init__(self, household_id: int) -> None:
+        super().__init__(_("U heeft al toegang tot dit huishouden; noodtoegang is niet nodig."))
+        self.household_id = household_id
+
+
+def send_message(*, recipient: User, text: str, link: str = "") -> Message:
+    return Message.objects.create(recipient=recipient, text=text[:500], link=link, created_at=timezone.now())
+
+
+@transaction.atomic
+def start_emergency_access(*, actor: User, bsn: str, reason: str) -> EmergencyAccess:
+    if actor.role not in CASE_ROLES or actor.team is None:
+        raise DomainError(_("Noodtoegang: alleen een professional of teamleider van een team kan noodtoegang vragen."))
+    if len(reason.strip()) < MIN_REASON:
+        raise DomainError(
+            _("Reden: beschrijf waarom u nu moet handelen, in ten minste %(n)s tekens.") % {"n": MIN_REASON},
+            field="reason",
+        )
+    person = Person.objects.filter(bsn=normalise_bsn(bsn)).first()
+    household = current_household_of(person=person, on=today()) if person is not None else None
+    if household is None:
+        raise DomainError(_("BSN: er is geen huishouden bekend met een inwoner met dit nummer."), field="bsn")
+    if household.municipality_id != actor.team.area.municipality_id:
+        raise DomainError(
+            _("BSN: deze inwoner woont in een andere gemeente; noodtoegang geldt alleen binnen uw gemeente."),
+            field="bsn",
+        )
+    if households_visible_to(actor).filter(pk=household.pk).exists():
+        raise AlreadyVisible(household.pk)
+    now = timezone.now()
+    access = EmergencyAccess.objects.create(
+        user=actor,
+        household=household,
+        reason=reason.strip(),
+        started_at=now,
+        expires_at=now + dt.timedelta(hours=settings.EMERGENCY_ACCESS_HOURS),
+    )
+    text = _("Noodtoegang: %(user)s (%(org)s) opende het dossier van %(household)s. Reden: %(reason)s") % {
+        "user": actor,
+        "org": actor.organisation.name if actor.organisation else "-",
+        "household": household.name,
+        "reason": access.reason,
+    }
+    recipients = set(
+        User.objects.filter(role=User.Role.PRIVACY_OFFICER, is_active=True, municipality_id=household.municipality_id)
+    )
+    trajectory = open_trajectory_of(household=household)
+    regisseur = current_regisseur(trajectory=trajectory) if trajectory is not None else None
+    if regisseur is not None:
+        recipients.add(regisseur.professional)
+    for recipient in recipients:
+        send_message(
+            recipient=recipient,
+            text=text,
+            link=f"/privacy/noodtoegang/#noodtoegang-{access.pk}"
+            if recipient.role == User.Role.PRIVACY_OFFICER
+            else f"/huishoudens/{household.pk}/",
+        )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=access,
+        subjects=member_ids(household_id=household.pk),
+        emergency=True,
+        legal_basis=f"noodtoegang {access.pk}",
+        detail=access.reason,
+    )
+    return access
+
+
+@transaction.atomic
+def review_emergency_access(*, actor: User, access: EmergencyAccess, verdict: str, note: str) -> EmergencyAccess:
+    if actor.role != User.Role.PRIVACY_OFFICER:
+        raise DomainError(_("Beoordelen: alleen de privacyfunctionaris beoordeelt noodtoegang."))
+    locked = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
+    if locked.reviewed_at is not None:
+        raise DomainError(_("Beoordelen: deze noodtoegang is al beoordeeld."))
+    if verdict not in EmergencyAccess.Verdict.values:
+        raise DomainError(_("Oordeel: kies terecht of onterecht."), field="verdict")
+    if verdict == EmergencyAccess.Verdict.UNJUSTIFIED and not note.strip():
+        raise DomainError(_("Toelichting: leg uit waarom de noodtoegang onterecht was."), field="note")
+    locked.verdict, locked.review_note = verdict, note.strip()
+    locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
+    locked.save(update_fields=["verdict", "review_note", "reviewed_at", "reviewed_by"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=locked,
+        subjects=member_ids(household_id=locked.household_id),
+        detail=f"beoordeeld: {verdict}",
+    )
+    send_message(
+        recipient=locked.user,
+        text=_("Uw noodtoegang tot %(household)s is beoordeeld: %(verdict)s.")
+        % {"household": locked.household.name, "verdict": locked.get_verdict_display()},
+    )
+    return locked

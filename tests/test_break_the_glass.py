@@ -1,0 +1,124 @@
+"""Break-the-glass: a professional without access opens a dossier for a limited time with a reason;
+every log row is flagged, the privacy officer and the regisseur hear of it at once, and it is reviewed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import make_trajectory
+from toegang.audit.models import AuditEntry
+from toegang.cases.selectors import households_visible_to
+from toegang.common.errors import DomainError
+from toegang.privacy import services
+from toegang.privacy.models import EmergencyAccess, Message
+
+REASON = "Moeder belt in paniek, kind niet thuisgekomen; regisseur onbereikbaar."
+
+
+@pytest.fixture
+def other_team_case(world):
+    """A household of the other team of the same municipality, outside the professional's access."""
+    from toegang.accounts.models import Area, Team, User
+
+    area = Area.objects.create(municipality=world.gemeente, name="Oost")
+    team = Team.objects.create(name="Team Oost", area=area)
+    regisseur = User.objects.create_user(
+        username="regie-oost",
+        password="x-wachtwoord-123456",
+        role="professional",
+        organisation=world.municipality_org,
+        team=team,
+        municipality=world.gemeente,
+    )
+    world.privacy.municipality = world.gemeente
+    world.privacy.save()
+    return make_trajectory(world, team=team, regisseur=regisseur), regisseur
+
+
+def test_without_a_reason_it_is_refused(world, other_team_case):
+    trajectory, _ = other_team_case
+    bsn = trajectory.household.memberships.first().person.bsn
+    with pytest.raises(DomainError, match="Reden"):
+        services.start_emergency_access(actor=world.professional, bsn=bsn, reason="  kort ")
+    assert not EmergencyAccess.objects.exists()
+    assert not households_visible_to(world.professional).filter(pk=trajectory.household_id).exists()
+
+
+def test_emergency_access_through_the_screens(client, world, other_team_case):
+    trajectory, regisseur = other_team_case
+    person = trajectory.household.memberships.first().person
+    client.force_login(world.professional)
+    household_url = reverse("household", args=[trajectory.household_id])
+    assert client.get(household_url).status_code == 404
+    response = client.post(reverse("emergency-start"), {"bsn": person.bsn, "reason": "te kort"})
+    assert response.status_code == 400 and "Reden: beschrijf waarom u nu moet handelen" in response.content.decode()
+    response = client.post(reverse("emergency-start"), {"bsn": person.bsn, "reason": REASON})
+    assert response.status_code == 302 and response["Location"] == household_url
+    page = client.get(household_url)
+    assert page.status_code == 200 and "Noodtoegang actief tot" in page.content.decode()
+    access = EmergencyAccess.objects.get()
+    read = AuditEntry.objects.filter(actor=world.professional, action="read", object_type="household").latest("id")
+    assert read.emergency and read.legal_basis == f"noodtoegang {access.pk}"
+    # announced at once to the privacy officer and the regisseur
+    assert set(Message.objects.values_list("recipient__username", flat=True)) == {"privacy", "regie-oost"}
+    # after the time limit the door closes again
+    past = timezone.now() - dt.timedelta(hours=5)
+    EmergencyAccess.objects.filter(pk=access.pk).update(started_at=past, expires_at=past + dt.timedelta(hours=4))
+    assert client.get(household_url).status_code == 404
+
+
+def test_review_by_the_privacy_officer(client, world, other_team_case):
+    trajectory, _ = other_team_case
+    bsn = trajectory.household.memberships.first().person.bsn
+    access = services.start_emergency_access(actor=world.professional, bsn=bsn, reason=REASON)
+    client.force_login(world.privacy)
+    page = client.get(reverse("emergency-reviews")).content.decode()
+    assert REASON in page
+    response = client.post(
+        reverse("emergency-review", args=[access.pk]), {"verdict": "onterecht", "note": ""}, follow=True
+    )
+    assert "Toelichting: leg uit waarom" in response.content.decode()
+    assert EmergencyAccess.objects.get().reviewed_at is None
+    client.post(reverse("emergency-review", args=[access.pk]), {"verdict": "terecht", "note": "Acute zorg."})
+    access.refresh_from_db()
+    assert access.verdict == "terecht" and access.reviewed_by == world.privacy
+    assert (
+        "Er zijn geen noodtoegangen die op beoordeling wachten"
+        in client.get(reverse("emergency-reviews")).content.decode()
+    )
+    assert Message.objects.filter(recipient=world.professional, text__contains="Terecht").exists()
+
+
+def test_only_case_workers_ask_and_only_the_privacy_officer_reviews(client, world, other_team_case):
+    trajectory, _ = other_team_case
+    bsn = trajectory.household.memberships.first().person.bsn
+    with pytest.raises(DomainError, match="alleen een professional"):
+        services.start_emergency_access(actor=world.manager, bsn=bsn, reason=REASON)
+    for user in (world.professional, world.manager, world.admin):
+        client.force_login(user)
+        assert client.get(reverse("emergency-reviews")).status_code == 403
+    client.force_login(world.privacy)
+    assert client.get(reverse("emergency-start")).status_code == 403
+
+
+def test_not_for_another_municipality_or_an_unknown_bsn(world):
+    elsewhere = make_trajectory(world, team=world.other_team, regisseur=world.outsider)
+    with pytest.raises(DomainError, match="andere gemeente"):
+        services.start_emergency_access(
+            actor=world.professional, bsn=elsewhere.household.memberships.first().person.bsn, reason=REASON
+        )
+    with pytest.raises(DomainError, match="geen huishouden bekend"):
+        services.start_emergency_access(actor=world.professional, bsn="999999990", reason=REASON)
+
+
+def test_already_visible_needs_no_emergency(client, world):
+    trajectory = make_trajectory(world)
+    client.force_login(world.professional)
+    response = client.post(
+        reverse("emergency-start"), {"bsn": trajectory.household.memberships.first().person.bsn, "reason": REASON}
+    )
+    assert response.status_code == 302 and not EmergencyAccess.objects.exists()
