@@ -75,8 +75,8 @@ PAGES = {
     "overdue": (9, lambda t: reverse("overdue")),
     "search": (9, lambda t: reverse("search") + "?naam=Achternaam"),
     "household": (26, lambda t: reverse("household", args=[t.household_id])),
-    "plan": (15, lambda t: reverse("plan", args=[t.pk])),
-    "review-new": (16, lambda t: reverse("review-new", args=[t.pk])),
+    "plan": (16, lambda t: reverse("plan", args=[t.pk])),
+    "review-new": (17, lambda t: reverse("review-new", args=[t.pk])),
 }
 
 
@@ -113,4 +113,4 @@ def test_draft_plan_page_reads_the_action_choices_once(client, world):
                 due_on=TODAY + dt.timedelta(days=5),
             )
         counts.append(count_queries(client, reverse("plan", args=[trajectory.pk])))
-    assert counts == [20, 20]
+    assert counts == [21, 21]

@@ -17,6 +17,11 @@ class NoteForm(UtrechtForm):
     channel = forms.ChoiceField(label=_("Contactvorm"), choices=Note.Channel.choices, required=False)
     happened_on = forms.DateField(label=_("Datum"), widget=DateInput())
     text = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 3}))
+    restricted = forms.BooleanField(
+        label=_("Alleen zichtbaar voor mijn eigen organisatie"),
+        required=False,
+        help_text=_("Collega's van andere organisaties zien dan niet dat deze notitie bestaat."),
+    )
 
 
 class ProfessionalChoiceForm(UtrechtForm):

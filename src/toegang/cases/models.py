@@ -126,6 +126,14 @@ class Note(models.Model):
     channel = models.CharField(_("contactvorm"), max_length=12, choices=Channel.choices, blank=True)
     happened_on = models.DateField(_("datum"))
     text = models.TextField(_("tekst"))
+    restricted_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("alleen zichtbaar voor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

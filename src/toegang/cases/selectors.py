@@ -155,9 +155,11 @@ def household_trajectories(*, household: Household) -> QuerySet[Trajectory]:
     )
 
 
-def recent_notes(*, trajectory: Trajectory, limit: int = 50) -> QuerySet[Note]:
+def recent_notes(*, trajectory: Trajectory, viewer: User, limit: int = 50) -> QuerySet[Note]:
+    """The latest notes the viewer may read: open ones, and those restricted to the viewer's organisation."""
     return (
         Note.objects.filter(trajectory=trajectory)
+        .filter(Q(restricted_to__isnull=True) | Q(restricted_to_id=viewer.organisation_id))
         .select_related("author", "author__organisation")
         .order_by("-happened_on", "-pk")[:limit]
     )

@@ -178,7 +178,9 @@ def add_note(
     happened_on: dt.date,
     kind: str = Note.Kind.NOTE,
     channel: str = "",
+    restricted: bool = False,
 ) -> Note:
+    """A note or contact moment; ``restricted`` keeps it within the author's own organisation."""
     _require_open(trajectory)
     if not text.strip():
         raise DomainError(_("Tekst: schrijf de notitie."), field="text")
@@ -188,8 +190,16 @@ def add_note(
         raise DomainError(_("Contactvorm: kies hoe het contact plaatsvond."), field="channel")
     if happened_on > today():
         raise DomainError(_("Datum: een notitie of contactmoment ligt niet in de toekomst."), field="happened_on")
+    if restricted and actor.organisation_id is None:
+        raise DomainError(_("Alleen mijn organisatie: u heeft geen werkgever vastgelegd."), field="restricted")
     note = Note.objects.create(
-        trajectory=trajectory, author=actor, kind=kind, channel=channel, happened_on=happened_on, text=text.strip()
+        restricted_to_id=actor.organisation_id if restricted else None,
+        trajectory=trajectory,
+        author=actor,
+        kind=kind,
+        channel=channel,
+        happened_on=happened_on,
+        text=text.strip(),
     )
     audit.record(
         actor=actor, action=audit.Action.CREATE, obj=note, subjects=member_ids(household_id=trajectory.household_id)

@@ -25,6 +25,7 @@ from toegang.common.views import first_rows, require_case_reader, require_case_w
 from toegang.people import services as people_services
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households
+from toegang.plans import need_to_know
 from toegang.plans import selectors as plan_selectors
 
 
@@ -103,12 +104,19 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
         and trajectory.status == Trajectory.Status.OPEN,
     }
     if trajectory is not None:
+        regisseur = next((a for a in trajectory.regisseur_assignments.all() if a.end_date is None), None)
+        whole = need_to_know.sees_whole_plan(viewer=user, regisseur_id=regisseur.professional_id if regisseur else None)
+        plan = plan_selectors.current_plan(trajectory=trajectory)
+        goal_views = need_to_know.goal_views(plan=plan, viewer=user, whole=whole) if plan else []
         context.update(
-            regisseur=next((a for a in trajectory.regisseur_assignments.all() if a.end_date is None), None),
-            plan=plan_selectors.current_plan(trajectory=trajectory),
-            explorations=list(plan_selectors.explorations(trajectory=trajectory)[:5]),
+            regisseur=regisseur,
+            whole_plan=whole,
+            plan=plan,
+            goal_views=goal_views,
+            visible_goal_ids={gv.goal.pk for gv in goal_views if gv.full},
+            explorations=list(plan_selectors.explorations(trajectory=trajectory)[:5]) if whole else [],
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]),
-            notes=list(selectors.recent_notes(trajectory=trajectory)),
+            notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)),
             note_form=NoteForm(initial={"happened_on": day}),
         )
     audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])

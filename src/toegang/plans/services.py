@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
-from toegang.cases.models import Involvement, Trajectory
+from toegang.cases.models import Involvement, RegisseurAssignment, Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.people.models import Membership, Person
 from toegang.people.selectors import member_ids
+from toegang.plans import need_to_know
 from toegang.plans.models import (
     Action,
     DomainFinding,
@@ -67,6 +68,27 @@ def _bump(plan: Plan, expected_revision: int) -> None:
     plan.revision = expected_revision + 1
 
 
+def _whole_plan(actor: User, trajectory_id: int) -> bool:
+    regisseur = (
+        RegisseurAssignment.objects.filter(trajectory_id=trajectory_id, end_date__isnull=True)
+        .values_list("professional_id", flat=True)
+        .first()
+    )
+    return need_to_know.sees_whole_plan(viewer=actor, regisseur_id=regisseur)
+
+
+def _require_whole_plan(actor: User, trajectory_id: int) -> None:
+    """Shaping the plan is for the regisseur, the municipality's staff and team leads; a partner
+    professional sees only their own organisation's goals and cannot change the rest."""
+    if not _whole_plan(actor, trajectory_id):
+        raise DomainError(
+            _(
+                "Plan: alleen de regisseur en medewerkers van de gemeente werken het plan uit; "
+                "u kunt de acties van uw eigen organisatie bijwerken."
+            )
+        )
+
+
 def _require_draft(plan: Plan) -> None:
     if plan.status != Plan.Status.DRAFT:
         raise DomainError(_("Plan: alleen een plan in concept kan worden aangepast; maak een nieuwe versie."))
@@ -83,6 +105,7 @@ def record_exploration(
     findings: list[FindingInput],
 ) -> Exploration:
     _require_open(trajectory)
+    _require_whole_plan(actor, trajectory.pk)
     if held_on > today():
         raise DomainError(_("Datum gesprek: de datum ligt in de toekomst."), field="held_on")
     if held_on < trajectory.started_on:
@@ -131,6 +154,7 @@ def start_plan(*, actor: User, trajectory: Trajectory) -> Plan:
     """Start the first plan, or a new draft version that copies the open goals of the agreed one."""
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)  # one new version at a time
     _require_open(trajectory)
+    _require_whole_plan(actor, trajectory.pk)
     if Plan.objects.filter(household_id=trajectory.household_id, status=Plan.Status.DRAFT).exists():
         raise DomainError(_("Plan: er is al een plan in concept voor dit huishouden."))
     last = Plan.objects.filter(trajectory=trajectory).aggregate(v=Max("version"))["v"] or 0
@@ -178,6 +202,7 @@ def update_plan(
     review_interval_weeks: int,
 ) -> Plan:
     _require_draft(plan)
+    _require_whole_plan(actor, plan.trajectory_id)
     if not 1 <= review_interval_weeks <= 52:
         raise DomainError(_("Evaluatie-interval: kies tussen 1 en 52 weken."), field="review_interval_weeks")
     _bump(plan, expected_revision)
@@ -197,6 +222,7 @@ def add_goal(
     *, actor: User, plan: Plan, expected_revision: int, domain: LifeDomain, result: str, due_on: dt.date
 ) -> Goal:
     _require_draft(plan)
+    _require_whole_plan(actor, plan.trajectory_id)
     if not result.strip():
         raise DomainError(_("Afgesproken resultaat: beschrijf wat er bereikt moet zijn."), field="result")
     if due_on < today():
@@ -223,6 +249,7 @@ def add_action(
 ) -> Action:
     plan = goal.plan
     _require_draft(plan)
+    _require_whole_plan(actor, plan.trajectory_id)
     if not description.strip():
         raise DomainError(_("Actie: beschrijf wat er gedaan wordt."), field="description")
     if party == Action.Party.MEMBER:
@@ -269,6 +296,8 @@ def set_action_status(*, actor: User, action: Action, expected_revision: int, st
         raise DomainError(_("Actie: dit plan is niet meer actief."))
     if status not in Action.Status.values:
         raise DomainError(_("Status: kies open, gedaan of vervallen."), field="status")
+    if not need_to_know.may_change_action(viewer=actor, action=action, whole=_whole_plan(actor, plan.trajectory_id)):
+        raise DomainError(_("Actie: u kunt alleen de acties van uw eigen organisatie bijwerken."))
     if on > today():
         raise DomainError(_("Datum: de datum ligt in de toekomst."), field="on")
     _bump(plan, expected_revision)
@@ -285,6 +314,7 @@ def set_action_status(*, actor: User, action: Action, expected_revision: int, st
 def agree_plan(*, actor: User, plan: Plan, expected_revision: int, agreed_on: dt.date, agreed_how: str) -> Plan:
     _require_draft(plan)
     _require_open(plan.trajectory)
+    _require_whole_plan(actor, plan.trajectory_id)
     if agreed_on < plan.trajectory.started_on:
         raise DomainError(_("Afgesproken op: de datum ligt vóór de start van het traject."), field="agreed_on")
     if agreed_how not in Plan.AgreedHow.values:
@@ -330,6 +360,7 @@ def record_review(
     if plan.status != Plan.Status.AGREED:
         raise DomainError(_("Plan: een voortgangsbespreking gaat over een afgesproken plan."))
     _require_open(plan.trajectory)
+    _require_whole_plan(actor, plan.trajectory_id)
     if held_on > today():
         raise DomainError(_("Datum bespreking: de datum ligt in de toekomst."), field="held_on")
     if plan.agreed_on and held_on < plan.agreed_on:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from toegang.common.forms import UtrechtForm
 from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted, today
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
-from toegang.plans import selectors, services
+from toegang.plans import need_to_know, selectors, services
 from toegang.plans.forms import (
     ActionForm,
     ActionStatusForm,
@@ -52,9 +53,16 @@ def _visible_plan(user: User, plan_id: int) -> Plan:
     return selectors.plan_with_content(plan_id=plan.pk)
 
 
+def _require_whole_plan(user: User, trajectory: Trajectory) -> None:
+    """The exploration and the review forms show the whole plan: not for a partner's need-to-know view."""
+    if not need_to_know.sees_whole_plan(viewer=user, regisseur_id=selectors.regisseur_id(trajectory=trajectory)):
+        raise PermissionDenied(_("De verkenning en de voortgangsbespreking zijn voor de regisseur en de gemeente."))
+
+
 def exploration_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory(user, trajectory_id)
+    _require_whole_plan(user, trajectory)
     domains, levels = selectors.life_domains(), selectors.self_reliance_levels()
     form = ExplorationForm(request.POST or None, initial={"held_on": today()}, domains=domains, levels=levels)
     if request.method == "POST" and form.is_valid():
@@ -117,14 +125,15 @@ def _action_form(plan: Plan, goal_id: int, data: Any = None, **kwargs: Any) -> A
 def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     revision = {"expected_revision": plan.revision}
     day = today()
-    goals = list(plan.goals.all())
     bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
-    editable = plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES
-    goal_rows: list[tuple[Goal, ActionForm | None]] = []  # per goal its action form, with its own element ids
+    whole = need_to_know.sees_whole_plan(viewer=user, regisseur_id=selectors.regisseur_id(trajectory=plan.trajectory))
+    editable = plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES and whole
+    goal_rows: list[tuple[need_to_know.GoalView, ActionForm | None]] = []  # per goal its action form, own ids
     choices: dict[str, list[Any]] | None = None
-    for g in goals:
+    for gv in need_to_know.goal_views(plan=plan, viewer=user, whole=whole):
+        g = gv.goal
         if not editable:
-            goal_rows.append((g, None))
+            goal_rows.append((gv, None))
             continue
         form = (
             bound_form
@@ -135,8 +144,9 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
             choices = {name: list(getattr(form.fields[name], "choices", [])) for name in ("member", "professional")}
         for name, options in choices.items():
             form.fields[name].choices = options  # type: ignore[union-attr]
-        goal_rows.append((g, form))
+        goal_rows.append((gv, form))
     return {
+        "whole_plan": whole,
         "plan": plan,
         "goal_rows": goal_rows,
         "trajectory": plan.trajectory,
@@ -292,6 +302,7 @@ def plan_agree(request: HttpRequest, plan_id: int) -> HttpResponse:
 def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory(user, trajectory_id)
+    _require_whole_plan(user, trajectory)
     plan = Plan.objects.filter(trajectory=trajectory, status=Plan.Status.AGREED).first()
     if plan is None:
         messages.error(

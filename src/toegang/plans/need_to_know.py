@@ -1,0 +1,65 @@
+"""Need-to-know inside the one plan ("dat, niet wat").
+
+The regisseur, the municipality's own staff, team leads and managers see the whole plan. A
+professional of a partner organisation sees the plan's outline and, in full, the goals in which their
+own organisation carries out an action; of every other goal only *that* an organisation is involved,
+not the life domain, the result or the actions. The household itself sees the whole plan (portal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from toegang.accounts.models import Organisation, User
+from toegang.plans.models import Action, Goal, Plan
+
+WHOLE_PLAN_ROLES = {User.Role.TEAM_LEAD, User.Role.MANAGER}
+
+
+def sees_whole_plan(*, viewer: User, regisseur_id: int | None) -> bool:
+    if viewer.is_superuser or viewer.role in WHOLE_PLAN_ROLES or viewer.pk == regisseur_id:
+        return True
+    organisation = viewer.organisation
+    return organisation is not None and organisation.kind == Organisation.Kind.MUNICIPALITY
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    full: bool
+    organisations: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+def _organisation_names(actions: list[Action]) -> list[str]:
+    return sorted(
+        {
+            a.professional.organisation.name
+            for a in actions
+            if a.professional is not None and a.professional.organisation is not None
+        }
+    )
+
+
+def goal_views(*, plan: Plan, viewer: User, whole: bool) -> list[GoalView]:
+    """The plan's goals as this viewer may see them; needs goals with actions, professionals and their
+    organisations prefetched (plans.selectors.plan_with_content)."""
+    views = []
+    for goal in plan.goals.all():
+        actions = list(goal.actions.all())
+        own = viewer.organisation_id is not None and any(
+            a.professional is not None and a.professional.organisation_id == viewer.organisation_id for a in actions
+        )
+        if whole or own:
+            views.append(GoalView(goal=goal, full=True, organisations=_organisation_names(actions), actions=actions))
+        else:
+            views.append(GoalView(goal=goal, full=False, organisations=_organisation_names(actions)))
+    return views
+
+
+def may_change_action(*, viewer: User, action: Action, whole: bool) -> bool:
+    """A partner changes only the actions of their own organisation."""
+    if whole:
+        return True
+    professional = action.professional
+    return professional is not None and professional.organisation_id == viewer.organisation_id

@@ -1,0 +1,142 @@
+"""Need-to-know inside the one plan ("dat, niet wat") and notes kept within one organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_trajectory
+from toegang.cases import services as case_services
+from toegang.common.errors import DomainError
+from toegang.plans import services as plan_services
+from toegang.plans.models import Action, LifeDomain, Plan, SelfRelianceLevel
+
+
+@pytest.fixture
+def shared_case(world):
+    """A team trajectory with a youth-care partner involved: goal 1 is the partner's, goal 2 the municipality's."""
+    trajectory = make_trajectory(world)
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulpverlener",
+        start_date=TODAY,
+    )
+    actor = world.professional
+    plan = plan_services.start_plan(actor=actor, trajectory=trajectory)
+    upbringing, money = LifeDomain.objects.get(code="huiselijke-relaties"), LifeDomain.objects.get(code="financien")
+    plan_services.record_exploration(
+        actor=actor,
+        trajectory=trajectory,
+        held_on=TODAY,
+        participants="",
+        summary="Schulden bij de zorgverzekeraar",
+        findings=[
+            plan_services.FindingInput(
+                domain=money, situation="Betalingsachterstand", level=SelfRelianceLevel.objects.get(level=2)
+            )
+        ],
+    )
+    g1 = plan_services.add_goal(
+        actor=actor,
+        plan=plan,
+        expected_revision=plan.revision,
+        domain=upbringing,
+        result="Rust en regelmaat voor de kinderen",
+        due_on=TODAY + dt.timedelta(days=60),
+    )
+    plan_services.add_action(
+        actor=actor,
+        goal=g1,
+        expected_revision=plan.revision,
+        description="Opvoedondersteuning",
+        party=Action.Party.PROFESSIONAL,
+        professional=world.partner,
+        due_on=TODAY,
+    )
+    g2 = plan_services.add_goal(
+        actor=actor,
+        plan=plan,
+        expected_revision=plan.revision,
+        domain=money,
+        result="Schuld bij de zorgverzekeraar geregeld",
+        due_on=TODAY + dt.timedelta(days=60),
+    )
+    plan_services.add_action(
+        actor=actor,
+        goal=g2,
+        expected_revision=plan.revision,
+        description="Betalingsregeling",
+        party=Action.Party.PROFESSIONAL,
+        professional=world.professional,
+        due_on=TODAY,
+    )
+    plan_services.agree_plan(
+        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how=Plan.AgreedHow.VERBAL
+    )
+    return trajectory, plan
+
+
+def test_partner_sees_own_goal_and_only_that_others_are_involved(client, world, shared_case):
+    trajectory, _plan = shared_case
+    client.force_login(world.partner)
+    for url in (reverse("household", args=[trajectory.household_id]), reverse("plan", args=[trajectory.pk])):
+        body = client.get(url).content.decode()
+        assert "Rust en regelmaat voor de kinderen" in body and "Opvoedondersteuning" in body
+        assert "zorgverzekeraar" not in body and "Betalingsregeling" not in body and "Financiën" not in body
+        assert "Gemeente Test is betrokken" in body
+    client.force_login(world.professional)
+    body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "zorgverzekeraar" in body and "Opvoedondersteuning" in body
+
+
+def test_partner_updates_only_own_actions_and_does_not_shape_the_plan(client, world, shared_case):
+    trajectory, plan = shared_case
+    own = Action.objects.get(description="Opvoedondersteuning")
+    other = Action.objects.get(description="Betalingsregeling")
+    plan_services.set_action_status(
+        actor=world.partner, action=own, expected_revision=plan.revision, status="gedaan", on=TODAY
+    )
+    with pytest.raises(DomainError, match="eigen organisatie"):
+        plan_services.set_action_status(
+            actor=world.partner, action=other, expected_revision=plan.revision, status="gedaan", on=TODAY
+        )
+    with pytest.raises(DomainError, match="alleen de regisseur"):
+        plan_services.start_plan(actor=world.partner, trajectory=trajectory)
+    client.force_login(world.partner)
+    assert client.get(reverse("review-new", args=[trajectory.pk])).status_code == 403
+    assert client.get(reverse("exploration-new", args=[trajectory.pk])).status_code == 403
+
+
+def test_a_partner_who_is_regisseur_sees_the_whole_plan(client, world, shared_case):
+    trajectory, _plan = shared_case
+    case_services.change_regisseur(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        on=TODAY + dt.timedelta(days=0) if trajectory.started_on < TODAY else TODAY,
+    )
+    client.force_login(world.partner)
+    body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "zorgverzekeraar" in body
+
+
+def test_restricted_note_stays_within_the_organisation(client, world, shared_case):
+    trajectory, _plan = shared_case
+    case_services.add_note(
+        actor=world.partner,
+        trajectory=trajectory,
+        text="Vermoeden van spanningen thuis",
+        happened_on=TODAY,
+        restricted=True,
+    )
+    case_services.add_note(actor=world.partner, trajectory=trajectory, text="Afspraak gemaakt", happened_on=TODAY)
+    client.force_login(world.professional)
+    body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "Afspraak gemaakt" in body and "spanningen" not in body
+    client.force_login(world.partner)
+    body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "spanningen" in body and "alleen eigen organisatie" in body
