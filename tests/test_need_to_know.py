@@ -140,3 +140,19 @@ def test_restricted_note_stays_within_the_organisation(client, world, shared_cas
     client.force_login(world.partner)
     body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
     assert "spanningen" in body and "alleen eigen organisatie" in body
+
+
+def test_who_is_involved_shows_organisations_never_content(client, world, shared_case, django_assert_max_num_queries):
+    trajectory, _plan = shared_case
+    client.force_login(world.partner)
+    url = reverse("involved", args=[trajectory.household_id])
+    with django_assert_max_num_queries(12):
+        body = client.get(url).content.decode()
+    assert "Jeugdhulp Test" in body and "Gemeente Test" in body
+    assert "Jeugdhulpverlener" not in body and "zorgverzekeraar" not in body and "Rust en regelmaat" not in body
+    from toegang.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(object_type="betrokkenen", actor=world.partner).get()
+    assert entry.subjects.count() == trajectory.household.memberships.count()
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404

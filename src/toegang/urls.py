@@ -35,6 +35,7 @@ urlpatterns = [
     path("meldingen/<int:signal_id>/", signals.signal_detail, name="signal-detail"),
     path("meldingen/<int:signal_id>/triage/", signals.signal_triage, name="signal-triage"),
     path("huishoudens/<int:household_id>/", cases.household_page, name="household"),
+    path("huishoudens/<int:household_id>/betrokkenen/", cases.involved, name="involved"),
     path("huishoudens/<int:household_id>/leden/nieuw/", cases.add_member, name="member-add"),
     path("trajecten/<int:trajectory_id>/notities/nieuw/", cases.add_note, name="note-add"),
     path("trajecten/<int:trajectory_id>/regisseur/", cases.change_regisseur, name="regisseur-change"),

@@ -7,12 +7,15 @@ clause is a single predicate of subqueries, so access costs no query per object.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from toegang.accounts.models import User
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
-from toegang.people.models import Household
+from toegang.people.models import Household, Membership, Person
 from toegang.privacy.models import EmergencyAccess
 
 CASE_ROLES = {User.Role.PROFESSIONAL, User.Role.TEAM_LEAD}
@@ -153,6 +156,50 @@ def household_trajectories(*, household: Household) -> QuerySet[Trajectory]:
         )
         .order_by("-started_on", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class InvolvedOrganisation:
+    organisation: str
+    since: dt.date
+    contact: str
+    contact_email: str
+
+
+def who_is_involved(*, household: Household, on: dt.date) -> list[tuple[Person, list[InvolvedOrganisation]]]:
+    """Per current member: which organisations are involved with them now (in any household they are or
+    were part of), since when and with whom to get in touch; never what they do."""
+    members = list(
+        Membership.objects.filter(household=household, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("person")
+        .order_by("person__geboortedatum", "pk")
+    )
+    homes: dict[int, set[int]] = {}
+    for person_id, household_id in Membership.objects.filter(person_id__in=[m.person_id for m in members]).values_list(
+        "person_id", "household_id"
+    ):
+        homes.setdefault(person_id, set()).add(household_id)
+    all_homes = set().union(*homes.values()) if homes else set()
+    involvements = list(
+        Involvement.objects.filter(trajectory__household_id__in=all_homes, end_date__isnull=True)
+        .select_related("organisation", "professional", "trajectory")
+        .order_by("start_date", "pk")
+    )
+    overview = []
+    for m in members:
+        rows = [
+            InvolvedOrganisation(
+                organisation=i.organisation.name,
+                since=i.start_date,
+                contact=str(i.professional),
+                contact_email=i.professional.email,
+            )
+            for i in involvements
+            if i.trajectory.household_id in homes.get(m.person_id, set())
+        ]
+        overview.append((m.person, rows))
+    return overview
 
 
 def recent_notes(*, trajectory: Trajectory, viewer: User, limit: int = 50) -> QuerySet[Note]:

@@ -123,6 +123,22 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
     return render(request, "cases/household.html", context)
 
 
+def involved(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Who is involved with each member: organisations, since when, a contact person; never content."""
+    user = require_case_reader(request)
+    household = _household_or_404(user, household_id)
+    overview = selectors.who_is_involved(household=household, on=today())
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        obj=household,
+        object_type="betrokkenen",
+        subjects=[person.pk for person, _rows in overview],
+        detail="wie is betrokken",
+    )
+    return render(request, "cases/involved.html", {"household": household, "overview": overview})
+
+
 def _form_page(request: HttpRequest, template: str, context: dict, form: UtrechtForm) -> HttpResponse:
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
