@@ -205,3 +205,10 @@ def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, ac
 
 def household_persons(household: Household) -> list[Person]:
     return [m.person for m in household.memberships.select_related("person")]
+
+
+def law_basis():
+    """The register entry for Jeugdwet art. 7.4.0: a legal basis for sharing with a youth-care partner."""
+    from toegang.privacy.models import ProcessingActivity
+
+    return ProcessingActivity.objects.get(code="jeugdhulp")

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.conftest import TODAY, make_agreed_plan, make_household, make_trajectory
+from tests.conftest import TODAY, law_basis, make_agreed_plan, make_household, make_trajectory
 from toegang.cases import services
 from toegang.cases.models import Involvement, RegisseurAssignment, Trajectory
 from toegang.common.errors import DomainError
@@ -59,6 +59,7 @@ def test_seconded_partner_can_be_involved_once(world):
         professional=world.partner,
         role="Jeugdhulpverlener",
         start_date=TODAY,
+        basis=law_basis(),
     )
     assert world.partner.is_seconded
     with pytest.raises(DomainError, match="al betrokken"):
@@ -68,6 +69,7 @@ def test_seconded_partner_can_be_involved_once(world):
             professional=world.partner,
             role="Jeugdhulpverlener",
             start_date=TODAY,
+            basis=law_basis(),
         )
 
 
@@ -133,7 +135,12 @@ def test_household_helper_builds_members(world):
 def test_closing_before_a_later_involvement_start_is_refused_not_a_crash(world):
     trajectory = make_trajectory(world)
     services.add_involvement(
-        actor=world.professional, trajectory=trajectory, professional=world.partner, role="Jeugdhulp", start_date=TODAY
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=TODAY,
+        basis=law_basis(),
     )
     with pytest.raises(DomainError, match="pas op .* begonnen"):
         services.close_trajectory(
@@ -168,6 +175,7 @@ def test_future_handover_and_involvement_are_refused(world):
             professional=world.partner,
             role="x",
             start_date=TODAY + dt.timedelta(days=1),
+            basis=law_basis(),
         )
 
 
@@ -179,6 +187,11 @@ def test_closed_trajectory_takes_no_notes_or_involvements(world):
         services.add_note(actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY)
     with pytest.raises(DomainError, match="afgesloten"):
         services.add_involvement(
-            actor=world.professional, trajectory=trajectory, professional=world.partner, role="x", start_date=TODAY
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.partner,
+            role="x",
+            start_date=TODAY,
+            basis=law_basis(),
         )
     assert not Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import TODAY, law_basis, make_trajectory
 from toegang.cases import services as case_services
 from toegang.common.errors import DomainError
 from toegang.plans import services as plan_services
@@ -24,6 +24,7 @@ def shared_case(world):
         professional=world.partner,
         role="Jeugdhulpverlener",
         start_date=TODAY,
+        basis=law_basis(),
     )
     actor = world.professional
     plan = plan_services.start_plan(actor=actor, trajectory=trajectory)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_agreed_plan, make_trajectory
+from tests.conftest import law_basis, make_agreed_plan, make_trajectory
 from toegang.cases import services as case_services
 from toegang.cases.selectors import households_visible_to
 from toegang.signals import services as signal_services
@@ -128,6 +128,7 @@ def test_involved_partner_from_another_team_sees_the_household(client, world, ca
         professional=world.partner,
         role="Jeugdhulp",
         start_date=trajectory.started_on,
+        basis=law_basis(),
     )
     response = client.get(reverse("household", args=[trajectory.household_id]))
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory
+from tests.conftest import TODAY, law_basis, make_agreed_plan, make_trajectory
 from toegang.cases import services as case_services
 from toegang.plans import services as plan_services
 from toegang.plans.models import LifeDomain, SelfRelianceLevel
@@ -49,6 +49,7 @@ def add_rows(world, n: int):
             professional=world.partner,
             role="Jeugdhulp",
             start_date=TODAY,
+            basis=law_basis(),
         )
         person = trajectory.household.memberships.first().person
         signal_services.register_signal(

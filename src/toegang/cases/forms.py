@@ -10,6 +10,7 @@ from toegang.cases.models import Note, Trajectory
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.forms import require_names_unless_known
 from toegang.people.models import Membership
+from toegang.privacy.models import ProcessingActivity
 
 
 class NoteForm(UtrechtForm):
@@ -37,6 +38,8 @@ class RegisseurForm(ProfessionalChoiceForm):
 
 
 class InvolvementForm(ProfessionalChoiceForm):
+    conditional_fields = ("basis",)
+
     professional = forms.ModelChoiceField(label=_("Professional"), queryset=User.objects.none())
     role = forms.CharField(
         label=_("Rol in traject"),
@@ -44,6 +47,15 @@ class InvolvementForm(ProfessionalChoiceForm):
         help_text=_("Bijvoorbeeld: schuldhulpverlener, jeugdhulpverlener, cliëntondersteuner."),
     )
     start_date = forms.DateField(label=_("Betrokken vanaf"), widget=DateInput())
+    basis = forms.ModelChoiceField(
+        label=_("Grondslag"),
+        queryset=ProcessingActivity.objects.order_by("basis", "name"),
+        required=False,
+        help_text=_(
+            "Nodig voor een organisatie buiten het team en buiten de gemeente: een wettelijke grondslag, "
+            "of toestemming van het huishouden voor die organisatie."
+        ),
+    )
 
 
 class CloseForm(UtrechtForm):

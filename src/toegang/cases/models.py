@@ -88,6 +88,15 @@ class Involvement(models.Model):
     role = models.CharField(_("rol in traject"), max_length=100)
     start_date = models.DateField(_("vanaf"))
     end_date = models.DateField(_("tot en met"), null=True, blank=True)
+    legal_basis = models.CharField(_("grondslag"), max_length=200, blank=True, default="")
+    consent = models.ForeignKey(
+        "privacy.Consent",
+        verbose_name=_("toestemming"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+    )
 
     class Meta:
         verbose_name = _("betrokken professional")

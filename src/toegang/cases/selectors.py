@@ -26,6 +26,14 @@ def sees_case_content(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role in CASE_ROLES or user.role == User.Role.MANAGER)
 
 
+def active_involvements(user: User) -> QuerySet[Involvement]:
+    """The user's current involvements whose basis still holds: an involvement that rests on consent
+    stops giving access the moment that consent is withdrawn or expires."""
+    return Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).filter(
+        Q(consent__isnull=True) | Q(consent__withdrawn_on__isnull=True, consent__valid_until__gte=timezone.localdate())
+    )
+
+
 def households_visible_to(user: User) -> QuerySet[Household]:
     qs = Household.objects.all()
     if not user.is_active or not user.is_authenticated:
@@ -44,11 +52,7 @@ def households_visible_to(user: User) -> QuerySet[Household]:
     if user.role == User.Role.PROFESSIONAL:
         return qs.filter(
             Q(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
-            | Q(
-                pk__in=Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
-                    "trajectory__household_id"
-                )
-            )
+            | Q(pk__in=active_involvements(user).values("trajectory__household_id"))
             | emergency
         )
     return qs.none()  # deny by default: functional administrator, privacy officer, unknown roles

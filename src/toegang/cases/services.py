@@ -16,6 +16,8 @@ from toegang.common.errors import DomainError
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids
 from toegang.plans.models import Plan
+from toegang.privacy import services as privacy_services
+from toegang.privacy.models import ProcessingActivity
 
 
 def _require_open(trajectory: Trajectory) -> None:
@@ -116,8 +118,17 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
 
 @transaction.atomic
 def add_involvement(
-    *, actor: User, trajectory: Trajectory, professional: User, role: str, start_date: dt.date
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    professional: User,
+    role: str,
+    start_date: dt.date,
+    basis: ProcessingActivity | None = None,
 ) -> Involvement:
+    """Involve a professional. Someone outside the trajectory's team and outside the municipality gets
+    dossier content, so that share needs a recorded basis: a legal basis from the register, or a valid
+    consent of a household member that names their organisation."""
     _require_open(trajectory)
     organisation_id = _check_professional(professional, "professional")
     if start_date > today():
@@ -126,6 +137,21 @@ def add_involvement(
         raise DomainError(_("Rol in traject: beschrijf wat deze professional doet."), field="role")
     if start_date < trajectory.started_on:
         raise DomainError(_("Vanaf: de datum ligt vóór de start van het traject."), field="start_date")
+    legal_basis, consent = "", None
+    own_team = professional.team_id == trajectory.team_id
+    municipal = professional.organisation is not None and professional.organisation.kind == "gemeente"
+    if not (own_team or municipal):
+        if basis is None:
+            raise DomainError(_("Grondslag: kies op welke grondslag deze organisatie gegevens krijgt."), field="basis")
+        if basis.basis == ProcessingActivity.Basis.CONSENT:
+            organisation = professional.organisation
+            assert organisation is not None  # noqa: S101 - _check_professional guarantees an employer
+            consent = privacy_services.consent_for_share(
+                household=trajectory.household, organisation=organisation, on=start_date
+            )
+            legal_basis = f"toestemming {consent.pk}"
+        else:
+            legal_basis = basis.reference
     try:
         with transaction.atomic():
             involvement = Involvement.objects.create(
@@ -134,6 +160,8 @@ def add_involvement(
                 organisation_id=organisation_id,
                 role=role.strip(),
                 start_date=start_date,
+                legal_basis=legal_basis,
+                consent=consent,
             )
     except IntegrityError:
         raise DomainError(
@@ -144,6 +172,7 @@ def add_involvement(
         action=audit.Action.CREATE,
         obj=involvement,
         subjects=member_ids(household_id=trajectory.household_id),
+        legal_basis=legal_basis,
     )
     return involvement
 

@@ -67,7 +67,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/team.html", context)
 
 
-def _household_or_404(user: User, household_id: int) -> Household:
+def household_or_404(user: User, household_id: int) -> Household:
     try:
         return selectors.households_visible_to(user).select_related("area", "municipality").get(pk=household_id)
     except Household.DoesNotExist:
@@ -85,7 +85,7 @@ def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
 
 def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
     user = require_case_reader(request)
-    household = _household_or_404(user, household_id)
+    household = household_or_404(user, household_id)
     day = today()
     memberships = list(household.memberships.select_related("person").order_by("start_date", "pk"))
     current = [m for m in memberships if m.is_current_on(day)]
@@ -126,7 +126,7 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
 def involved(request: HttpRequest, household_id: int) -> HttpResponse:
     """Who is involved with each member: organisations, since when, a contact person; never content."""
     user = require_case_reader(request)
-    household = _household_or_404(user, household_id)
+    household = household_or_404(user, household_id)
     overview = selectors.who_is_involved(household=household, on=today())
     audit.record(
         actor=user,
@@ -145,7 +145,7 @@ def _form_page(request: HttpRequest, template: str, context: dict, form: Utrecht
 
 def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    household = _household_or_404(user, household_id)
+    household = household_or_404(user, household_id)
     if selectors.open_trajectory_of(household=household) is None:
         messages.error(request, _("Lid toevoegen: dit huishouden heeft geen lopend traject."))
         return redirect("household", household_id=household.pk)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toegang.common.forms import UtrechtForm
-from toegang.privacy.models import EmergencyAccess
+from toegang.accounts.models import Organisation
+from toegang.common.forms import DateInput, UtrechtForm
+from toegang.people.models import Person
+from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity
 
 
 class EmergencyForm(UtrechtForm):
@@ -24,3 +28,34 @@ class ReviewForm(UtrechtForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Verplicht bij onterecht."),
     )
+
+
+class ConsentForm(UtrechtForm):
+    conditional_fields = ("representative_name",)
+
+    person = forms.ModelChoiceField(label=_("Inwoner om wie het gaat"), queryset=Person.objects.none())
+    activity = forms.ModelChoiceField(
+        label=_("Doel"), queryset=ProcessingActivity.objects.filter(basis=ProcessingActivity.Basis.CONSENT)
+    )
+    given_by = forms.ChoiceField(label=_("Gegeven door"), choices=Consent.GivenBy.choices, widget=forms.RadioSelect)
+    representative_name = forms.CharField(
+        label=_("Naam vertegenwoordiger"),
+        max_length=200,
+        required=False,
+        help_text=_("Nodig als een wettelijk vertegenwoordiger toestemming gaf."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Gegevenscategorieën"), choices=Consent.Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisaties"),
+        queryset=Organisation.objects.exclude(kind=Organisation.Kind.MUNICIPALITY),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    given_on = forms.DateField(label=_("Gegeven op"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Geldig tot en met"), widget=DateInput())
+
+    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["person"].queryset = members  # type: ignore[attr-defined]

@@ -56,3 +56,72 @@ class Message(models.Model):
         verbose_name = _("bericht")
         verbose_name_plural = _("berichten")
         indexes = [models.Index(fields=["recipient", "read_at"], name="message_unread_idx")]
+
+
+class ProcessingActivity(models.Model):
+    """An entry of the register of processing activities (verwerkingsactiviteiten): purpose and basis."""
+
+    class Basis(models.TextChoices):
+        LAW = "wet", _("Wettelijke grondslag")
+        CONSENT = "toestemming", _("Toestemming")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=150)
+    purpose = models.TextField(_("doel"))
+    basis = models.CharField(_("soort grondslag"), max_length=12, choices=Basis.choices)
+    reference = models.CharField(_("grondslag"), max_length=200)
+    source = models.CharField(_("bron"), max_length=300)
+
+    class Meta:
+        verbose_name = _("verwerkingsactiviteit")
+        verbose_name_plural = _("verwerkingsactiviteiten")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reference})"
+
+
+class Consent(models.Model):
+    """Consent of a resident (or their legal representative) to share data with named organisations
+    for one purpose. Withdrawal takes effect at once: access that rests on it stops."""
+
+    class GivenBy(models.TextChoices):
+        RESIDENT = "inwoner", _("De inwoner zelf")
+        REPRESENTATIVE = "vertegenwoordiger", _("Wettelijk vertegenwoordiger")
+
+    class Category(models.TextChoices):
+        CONTACT = "contact", _("Contact- en persoonsgegevens")
+        HOUSEHOLD = "huishouden", _("Samenstelling huishouden")
+        PLAN = "plan", _("Ondersteuningsplan en voortgang")
+        HEALTH = "gezondheid", _("Gezondheid")
+        YOUTH = "jeugd", _("Opvoeden en opgroeien")
+        MONEY = "financien", _("Financiën en schulden")
+        JUSTICE = "justitie", _("Justitie")
+        NOTES = "notities", _("Notities en contactmomenten")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents")
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.PROTECT, related_name="consents", verbose_name=_("doel")
+    )
+    given_by = models.CharField(_("gegeven door"), max_length=20, choices=GivenBy.choices)
+    representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=200, blank=True)
+    categories = models.JSONField(_("gegevenscategorieën"), default=list)
+    organisations = models.ManyToManyField(
+        "accounts.Organisation", related_name="consents", verbose_name=_("organisaties")
+    )
+    given_on = models.DateField(_("gegeven op"))
+    valid_until = models.DateField(_("geldig tot en met"))
+    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("vastgelegd"))
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("given_on")), name="consent_period"),
+            models.CheckConstraint(
+                condition=~models.Q(given_by="vertegenwoordiger") | ~models.Q(representative_name=""),
+                name="consent_representative_named",
+            ),
+        ]

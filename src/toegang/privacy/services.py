@@ -9,15 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from toegang.accounts.models import User
+from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
+from toegang.cases.models import Involvement
 from toegang.cases.selectors import CASE_ROLES, current_regisseur, households_visible_to, open_trajectory_of
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
-from toegang.people.models import Person
+from toegang.people.models import Household, Person
 from toegang.people.selectors import current_household_of, member_ids
-from toegang.privacy.models import EmergencyAccess, Message
+from toegang.privacy.models import Consent, EmergencyAccess, Message, ProcessingActivity
 
 MIN_REASON = 20
 
@@ -122,3 +123,109 @@ def review_emergency_access(*, actor: User, access: EmergencyAccess, verdict: st
         % {"household": locked.household.name, "verdict": locked.get_verdict_display()},
     )
     return locked
+
+
+def _consent_activity_error() -> DomainError:
+    return DomainError(_("Doel: toestemming hoort bij een verwerking die op toestemming rust."), field="activity")
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    actor: User,
+    person: Person,
+    activity: ProcessingActivity,
+    given_by: str,
+    categories: list[str],
+    organisations: list[Organisation],
+    given_on: dt.date,
+    valid_until: dt.date,
+    representative_name: str = "",
+) -> Consent:
+    if activity.basis != ProcessingActivity.Basis.CONSENT:
+        raise _consent_activity_error()
+    if given_by not in Consent.GivenBy.values:
+        raise DomainError(_("Gegeven door: kies de inwoner of de wettelijk vertegenwoordiger."), field="given_by")
+    if given_by == Consent.GivenBy.REPRESENTATIVE and not representative_name.strip():
+        raise DomainError(
+            _("Naam vertegenwoordiger: noem wie namens de inwoner toestemming gaf."), field="representative_name"
+        )
+    unknown = [c for c in categories if c not in Consent.Category.values]
+    if not categories or unknown:
+        raise DomainError(_("Gegevenscategorieën: kies waarvoor de toestemming geldt."), field="categories")
+    if not organisations:
+        raise DomainError(_("Organisaties: kies met welke organisaties gedeeld mag worden."), field="organisations")
+    if given_on > today():
+        raise DomainError(_("Gegeven op: de datum ligt in de toekomst."), field="given_on")
+    if valid_until < today():
+        raise DomainError(_("Geldig tot en met: de datum ligt in het verleden."), field="valid_until")
+    consent = Consent.objects.create(
+        person=person,
+        activity=activity,
+        given_by=given_by,
+        representative_name=representative_name.strip(),
+        categories=sorted(set(categories)),
+        given_on=given_on,
+        valid_until=valid_until,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    consent.organisations.set(organisations)
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=consent,
+        subjects=[person.pk],
+        legal_basis=f"toestemming {consent.pk}",
+        detail=", ".join(o.name for o in organisations)[:300],
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, actor: User, consent: Consent, on: dt.date) -> Consent:
+    """Withdrawal takes effect at once: involvements that rest on this consent end today."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_on is not None:
+        raise DomainError(_("Toestemming: deze toestemming is al ingetrokken."))
+    locked.withdrawn_on = on
+    locked.save(update_fields=["withdrawn_on"])
+    Involvement.objects.filter(consent=locked, end_date__isnull=True).update(end_date=on)
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=locked,
+        subjects=[locked.person_id],
+        legal_basis=f"toestemming {locked.pk}",
+        detail="ingetrokken",
+    )
+    return locked
+
+
+def consent_for_share(*, household: Household, organisation: Organisation, on: dt.date) -> Consent:
+    """A consent of a current member that allows sharing with this organisation today, or a DomainError
+    that says why not (none, expired, withdrawn)."""
+    candidates = list(
+        Consent.objects.filter(
+            person__memberships__household=household,
+            activity__basis=ProcessingActivity.Basis.CONSENT,
+            organisations=organisation,
+        ).order_by("-valid_until")
+    )
+    for consent in candidates:
+        if consent.withdrawn_on is None and consent.given_on <= on <= consent.valid_until:
+            return consent
+    withdrawn = [c for c in candidates if c.withdrawn_on is not None]
+    expired = [c for c in candidates if c.withdrawn_on is None and c.valid_until < on]
+    if withdrawn:
+        reason = _("de toestemming is ingetrokken op %(day)s") % {
+            "day": (withdrawn[0].withdrawn_on or on).strftime("%d-%m-%Y")
+        }
+    elif expired:
+        reason = _("de toestemming is verlopen op %(day)s") % {"day": expired[0].valid_until.strftime("%d-%m-%Y")}
+    else:
+        reason = _("er is geen toestemming vastgelegd")
+    raise DomainError(
+        _("Grondslag: delen met %(org)s kan niet: %(reason)s.") % {"org": organisation.name, "reason": reason},
+        field="basis",
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,11 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from toegang.audit import services as audit
 from toegang.audit.views import require_privacy_officer
-from toegang.common.views import current_user, require_case_worker, submitted
+from toegang.cases.views import household_or_404
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
+from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
+from toegang.people.models import Person
+from toegang.people.selectors import member_ids
 from toegang.privacy import context, services
-from toegang.privacy.forms import EmergencyForm, ReviewForm
-from toegang.privacy.models import EmergencyAccess, Message
+from toegang.privacy.forms import ConsentForm, EmergencyForm, ReviewForm
+from toegang.privacy.models import Consent, EmergencyAccess, Message
 
 
 def emergency_start(request: HttpRequest) -> HttpResponse:
@@ -74,3 +82,52 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = list(Message.objects.filter(recipient=user).order_by("-created_at")[:100])
     Message.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "privacy/inbox.html", {"rows": rows})
+
+
+def consents(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The household's consents: who gave what, for which organisations, until when; record or withdraw."""
+    user = require_case_reader(request)
+    household = household_or_404(user, household_id)
+    members = Person.objects.filter(pk__in=member_ids(household_id=household.pk)).order_by("voornamen")
+    form = ConsentForm(
+        request.POST or None,
+        members=members,
+        initial={"given_on": today(), "valid_until": today() + dt.timedelta(days=365)},
+    )
+    if request.method == "POST":
+        require_case_worker(request)
+        if submitted(request, form, lambda d: services.record_consent(actor=user, **d)):
+            messages.success(request, _("De toestemming is vastgelegd."))
+            return redirect("consents", household_id=household.pk)
+    rows = list(
+        Consent.objects.filter(person__in=members)
+        .select_related("person", "activity", "recorded_by")
+        .prefetch_related("organisations")
+        .order_by("-given_on", "-pk")
+    )
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        obj=household,
+        object_type="toestemmingen",
+        subjects=[p.pk for p in members],
+    )
+    context = {"household": household, "rows": rows, "form": form, "today": today()}
+    return render(request, "privacy/consents.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    consent = Consent.objects.filter(pk=consent_id).first()
+    household = consent.person.memberships.order_by("-start_date").first() if consent else None
+    if consent is None or household is None:
+        raise Http404
+    household_or_404(user, household.household_id)  # the household must be visible to the user
+    try:
+        services.withdraw_consent(actor=user, consent=consent, on=today())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("De toestemming is ingetrokken; delen op grond ervan stopt meteen."))
+    return redirect("consents", household_id=household.household_id)

@@ -1,0 +1,160 @@
+"""Sharing with a partner organisation needs a recorded basis: a legal basis from the register or a
+valid consent. Withdrawal takes effect at once; expired or withdrawn consent blocks the share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_trajectory
+from toegang.audit.models import AuditEntry
+from toegang.cases import services as case_services
+from toegang.cases.models import Involvement
+from toegang.cases.selectors import households_visible_to
+from toegang.common.errors import DomainError
+from toegang.privacy import services
+from toegang.privacy.models import Consent, ProcessingActivity
+
+
+@pytest.fixture
+def integral():
+    return ProcessingActivity.objects.get(code="integrale-ondersteuning")
+
+
+def give_consent(world, trajectory, integral, **overrides):
+    person = trajectory.household.memberships.first().person
+    values = {
+        "actor": world.professional,
+        "person": person,
+        "activity": integral,
+        "given_by": "inwoner",
+        "categories": ["plan", "jeugd"],
+        "organisations": [world.partner_org],
+        "given_on": TODAY,
+        "valid_until": TODAY + dt.timedelta(days=365),
+    }
+    return services.record_consent(**{**values, **overrides})
+
+
+def involve(world, trajectory, basis):
+    return case_services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=TODAY,
+        basis=basis,
+    )
+
+
+def test_register_holds_purposes_with_their_basis(db):
+    codes = dict(ProcessingActivity.objects.values_list("code", "reference"))
+    assert codes["wmo-ondersteuning"] == "Wmo 2015 art. 5.1.1"
+    assert codes["jeugdhulp"] == "Jeugdwet art. 7.4.0"
+    assert ProcessingActivity.objects.get(code="integrale-ondersteuning").basis == "toestemming"
+
+
+def test_share_without_basis_or_consent_is_refused(world, integral):
+    trajectory = make_trajectory(world)
+    with pytest.raises(DomainError, match="kies op welke grondslag"):
+        involve(world, trajectory, None)
+    with pytest.raises(DomainError, match="er is geen toestemming vastgelegd"):
+        involve(world, trajectory, integral)
+    assert not Involvement.objects.filter(professional=world.partner).exists()
+
+
+def test_consent_lets_the_partner_in_and_withdrawal_shuts_the_door_at_once(world, integral):
+    trajectory = make_trajectory(world)
+    consent = give_consent(world, trajectory, integral)
+    involvement = involve(world, trajectory, integral)
+    assert involvement.consent == consent and involvement.legal_basis == f"toestemming {consent.pk}"
+    assert households_visible_to(world.partner).filter(pk=trajectory.household_id).exists()
+    assert AuditEntry.objects.filter(object_type="involvement", legal_basis=f"toestemming {consent.pk}").exists()
+    services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    assert not households_visible_to(world.partner).filter(pk=trajectory.household_id).exists()
+    with pytest.raises(DomainError, match="ingetrokken op"):
+        involve(world, trajectory, integral)
+
+
+def test_expired_consent_blocks_access_and_new_shares(world, integral):
+    trajectory = make_trajectory(world)
+    consent = give_consent(world, trajectory, integral)
+    involve(world, trajectory, integral)
+    Consent.objects.filter(pk=consent.pk).update(
+        given_on=TODAY - dt.timedelta(days=30), valid_until=TODAY - dt.timedelta(days=1)
+    )
+    assert not households_visible_to(world.partner).filter(pk=trajectory.household_id).exists()
+    Involvement.objects.filter(professional=world.partner).update(end_date=TODAY)
+    with pytest.raises(DomainError, match="verlopen op"):
+        involve(world, trajectory, integral)
+
+
+def test_consent_names_the_organisation(world, integral):
+    trajectory = make_trajectory(world)
+    from toegang.accounts.models import Organisation
+
+    other = Organisation.objects.create(name="GGZ Test", kind="ggz")
+    give_consent(world, trajectory, integral, organisations=[other])
+    with pytest.raises(DomainError, match="geen toestemming"):
+        involve(world, trajectory, integral)
+
+
+def test_legal_basis_from_the_register(world):
+    trajectory = make_trajectory(world)
+    involvement = involve(world, trajectory, ProcessingActivity.objects.get(code="jeugdhulp"))
+    assert involvement.legal_basis == "Jeugdwet art. 7.4.0" and involvement.consent is None
+
+
+def test_consent_input_is_checked(world, integral):
+    trajectory = make_trajectory(world)
+    with pytest.raises(DomainError, match="Naam vertegenwoordiger"):
+        give_consent(world, trajectory, integral, given_by="vertegenwoordiger")
+    with pytest.raises(DomainError, match="Organisaties"):
+        give_consent(world, trajectory, integral, organisations=[])
+    with pytest.raises(DomainError, match="Doel"):
+        give_consent(world, trajectory, ProcessingActivity.objects.get(code="wmo-ondersteuning"))
+    assert not Consent.objects.exists()
+
+
+def test_consent_screens(client, world, integral):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    client.force_login(world.professional)
+    url = reverse("consents", args=[trajectory.household_id])
+    response = client.post(
+        url,
+        {
+            "person": person.pk,
+            "activity": integral.pk,
+            "given_by": "inwoner",
+            "categories": ["plan"],
+            "organisations": [world.partner_org.pk],
+            "given_on": TODAY.isoformat(),
+            "valid_until": "2000-01-01",
+        },
+    )
+    assert (
+        response.status_code == 400 and "Geldig tot en met: de datum ligt in het verleden" in response.content.decode()
+    )
+    response = client.post(
+        url,
+        {
+            "person": person.pk,
+            "activity": integral.pk,
+            "given_by": "inwoner",
+            "categories": ["plan"],
+            "organisations": [world.partner_org.pk],
+            "given_on": TODAY.isoformat(),
+            "valid_until": (TODAY + dt.timedelta(days=90)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert "Jeugdhulp Test" in client.get(url).content.decode()
+    client.post(reverse("consent-withdraw", args=[consent.pk]))
+    assert Consent.objects.get().withdrawn_on == TODAY
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("consent-withdraw", args=[consent.pk])).status_code == 404
