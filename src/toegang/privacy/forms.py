@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from toegang.accounts.models import Organisation
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.models import Person
-from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity
+from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity, RightsRequest
 
 
 class EmergencyForm(UtrechtForm):
@@ -59,3 +59,25 @@ class ConsentForm(UtrechtForm):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["person"].queryset = members  # type: ignore[attr-defined]
+
+
+class RequestForm(UtrechtForm):
+    bsn = forms.CharField(label=_("BSN van de inwoner"), max_length=11)
+    kind = forms.ChoiceField(label=_("Soort verzoek"), choices=RightsRequest.Kind.choices)
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseRequestForm(UtrechtForm):
+    status = forms.ChoiceField(
+        label=_("Afhandeling"),
+        choices=[(RightsRequest.Status.DONE, _("Afgehandeld")), (RightsRequest.Status.REFUSED, _("Afgewezen"))],
+        widget=forms.RadioSelect,
+    )
+    handled_on = forms.DateField(label=_("Afgehandeld op"), widget=DateInput())
+    outcome = forms.CharField(
+        label=_("Uitkomst"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht bij afwijzing: noem de wettelijke uitzondering."),
+    )

@@ -125,3 +125,41 @@ class Consent(models.Model):
                 name="consent_representative_named",
             ),
         ]
+
+
+class RightsRequest(models.Model):
+    """A request of a resident under the AVG or the Jeugdwet, tracked against its statutory term."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "inzage", _("Inzage (AVG art. 15)")
+        CORRECTION = "correctie", _("Correctie (AVG art. 16)")
+        OBJECTION = "bezwaar", _("Bezwaar tegen verwerking (AVG art. 21)")
+        DESTRUCTION = "vernietiging", _("Vernietiging op verzoek (Jeugdwet art. 7.3.9)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "afgehandeld", _("Afgehandeld")
+        REFUSED = "afgewezen", _("Afgewezen")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="rights_requests")
+    kind = models.CharField(_("soort verzoek"), max_length=15, choices=Kind.choices)
+    received_on = models.DateField(_("ontvangen op"))
+    due_on = models.DateField(_("uiterlijk afhandelen op"))
+    description = models.TextField(_("omschrijving"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    handled_on = models.DateField(_("afgehandeld op"), null=True, blank=True)
+    outcome = models.TextField(_("uitkomst"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("verzoek van een inwoner")
+        verbose_name_plural = _("verzoeken van inwoners")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("received_on")), name="request_due"),
+            models.CheckConstraint(
+                condition=models.Q(status="open", handled_on__isnull=True)
+                | (~models.Q(status="open") & models.Q(handled_on__isnull=False)),
+                name="request_handled_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="request_due_idx")]

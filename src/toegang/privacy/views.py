@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,9 +20,9 @@ from toegang.common.errors import DomainError
 from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
-from toegang.privacy import context, services
-from toegang.privacy.forms import ConsentForm, EmergencyForm, ReviewForm
-from toegang.privacy.models import Consent, EmergencyAccess, Message
+from toegang.privacy import context, rights, services
+from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
+from toegang.privacy.models import Consent, EmergencyAccess, Message, RightsRequest
 
 
 def emergency_start(request: HttpRequest) -> HttpResponse:
@@ -131,3 +132,61 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     else:
         messages.success(request, _("De toestemming is ingetrokken; delen op grond ervan stopt meteen."))
     return redirect("consents", household_id=household.household_id)
+
+
+def requests_list(request: HttpRequest) -> HttpResponse:
+    user = require_privacy_officer(request)
+    form = RequestForm(request.POST or None, initial={"received_on": today()})
+    created: list[RightsRequest] = []
+    if submitted(request, form, lambda d: created.append(rights.register_request(actor=user, **d))):
+        messages.success(
+            request,
+            _("Het verzoek is geregistreerd; uiterlijk afhandelen op %(day)s.")
+            % {"day": created[0].due_on.strftime("%d-%m-%Y")},
+        )
+        return redirect("rights-request", request_id=created[0].pk)
+    open_requests = list(
+        RightsRequest.objects.filter(status=RightsRequest.Status.OPEN).select_related("person").order_by("due_on")[:300]
+    )
+    closed = list(
+        RightsRequest.objects.exclude(status=RightsRequest.Status.OPEN)
+        .select_related("person")
+        .order_by("-handled_on")[:50]
+    )
+    context = {"form": form, "open_requests": open_requests, "closed": closed, "today": today()}
+    return render(request, "privacy/requests.html", context, status=400 if form.errors else 200)
+
+
+def _request_or_404(request_id: int) -> RightsRequest:
+    found = RightsRequest.objects.filter(pk=request_id).select_related("person", "recorded_by").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = require_privacy_officer(request)
+    rights_request = _request_or_404(request_id)
+    form = CloseRequestForm(request.POST or None, initial={"handled_on": today()})
+    if submitted(request, form, lambda d: rights.close_request(actor=user, request=rights_request, **d)):
+        messages.success(request, _("Het verzoek is afgehandeld."))
+        return redirect("rights-requests")
+    _months, source = rights.TERMS[rights_request.kind]
+    context = {"req": rights_request, "form": form, "source": source, "today": today()}
+    return render(request, "privacy/request.html", context, status=400 if form.errors else 200)
+
+
+def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
+    user = require_privacy_officer(request)
+    rights_request = _request_or_404(request_id)
+    if fmt not in ("pdf", "json"):
+        raise Http404
+    data = rights.export_person(actor=user, person=rights_request.person)
+    name = f"inzage-{rights_request.pk}"
+    if fmt == "pdf":
+        response = HttpResponse(rights.render_pdf(data), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response

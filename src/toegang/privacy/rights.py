@@ -1,0 +1,292 @@
+"""The resident's rights: requests tracked against their statutory term, and the inzage export
+(everything held about a person, including who looked at their data) as JSON and PDF."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.audit.models import AuditEntry
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
+from toegang.people.bsn import normalise_bsn
+from toegang.people.models import Membership, Person
+from toegang.plans.models import Plan
+from toegang.privacy.models import Consent, RightsRequest
+from toegang.signals.models import Signal
+
+# Statutory terms in months, with their source (DOMAIN.md §5.1 and §5.2).
+TERMS: dict[str, tuple[int, str]] = {
+    RightsRequest.Kind.ACCESS: (1, "AVG art. 12 lid 3: binnen een maand"),
+    RightsRequest.Kind.CORRECTION: (1, "AVG art. 12 lid 3: binnen een maand"),
+    RightsRequest.Kind.OBJECTION: (1, "AVG art. 12 lid 3: binnen een maand"),
+    RightsRequest.Kind.DESTRUCTION: (3, "Jeugdwet art. 7.3.9: binnen drie maanden"),
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when that month is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _require_privacy_officer(actor: User) -> None:
+    if actor.role != User.Role.PRIVACY_OFFICER:
+        raise DomainError(_("Verzoeken: alleen de privacyfunctionaris behandelt verzoeken van inwoners."))
+
+
+@transaction.atomic
+def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, description: str = "") -> RightsRequest:
+    _require_privacy_officer(actor)
+    if kind not in RightsRequest.Kind.values:
+        raise DomainError(_("Soort verzoek: kies inzage, correctie, bezwaar of vernietiging."), field="kind")
+    if received_on > today():
+        raise DomainError(_("Ontvangen op: de datum ligt in de toekomst."), field="received_on")
+    person = Person.objects.filter(bsn=normalise_bsn(bsn)).first()
+    if person is None:
+        raise DomainError(_("BSN: er is geen persoon met dit nummer geregistreerd."), field="bsn")
+    months, _source = TERMS[kind]
+    request = RightsRequest.objects.create(
+        person=person,
+        kind=kind,
+        received_on=received_on,
+        due_on=add_months(received_on, months),
+        description=description.strip(),
+        recorded_by=actor,
+    )
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=request, subjects=[person.pk], detail=kind)
+    return request
+
+
+@transaction.atomic
+def close_request(
+    *, actor: User, request: RightsRequest, status: str, handled_on: dt.date, outcome: str
+) -> RightsRequest:
+    _require_privacy_officer(actor)
+    locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != RightsRequest.Status.OPEN:
+        raise DomainError(_("Verzoek: dit verzoek is al afgehandeld."))
+    if status not in (RightsRequest.Status.DONE, RightsRequest.Status.REFUSED):
+        raise DomainError(_("Status: kies afgehandeld of afgewezen."), field="status")
+    if handled_on < locked.received_on or handled_on > today():
+        raise DomainError(_("Afgehandeld op: kies een datum tussen ontvangst en vandaag."), field="handled_on")
+    if status == RightsRequest.Status.REFUSED and not outcome.strip():
+        raise DomainError(
+            _("Uitkomst: leg uit waarom het verzoek is afgewezen (bijvoorbeeld de wettelijke uitzondering)."),
+            field="outcome",
+        )
+    locked.status, locked.handled_on, locked.outcome = status, handled_on, outcome.strip()
+    locked.save(update_fields=["status", "handled_on", "outcome"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=status)
+    return locked
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_person(*, actor: User, person: Person) -> dict[str, Any]:
+    """Everything held about one person, as plain data (for JSON and the PDF). The export is logged."""
+    memberships = list(Membership.objects.filter(person=person).select_related("household").order_by("start_date"))
+    household_ids = [m.household_id for m in memberships]
+    trajectories = list(Trajectory.objects.filter(household_id__in=household_ids).order_by("started_on"))
+    plans = list(
+        Plan.objects.filter(trajectory__in=trajectories)
+        .prefetch_related("goals__domain", "goals__actions")
+        .order_by("trajectory_id", "version")
+    )
+    data: dict[str, Any] = {
+        "opgesteld_op": timezone.localtime().isoformat(timespec="seconds"),
+        "persoon": {
+            "bsn": person.bsn,
+            "voornamen": person.voornamen,
+            "voorvoegsel": person.voorvoegsel,
+            "geslachtsnaam": person.geslachtsnaam,
+            "geboortedatum": _day(person.geboortedatum),
+            "adres": " ".join(p for p in (person.straat, person.huisnummer, person.postcode, person.woonplaats) if p),
+            "telefoon": person.telefoon,
+            "email": person.email,
+        },
+        "huishoudens": [
+            {
+                "huishouden": m.household.name,
+                "rol": m.get_role_display(),
+                "vanaf": _day(m.start_date),
+                "tot_en_met": _day(m.end_date),
+            }
+            for m in memberships
+        ],
+        "meldingen": [
+            {
+                "ontvangen": _day(s.received_on),
+                "bron": s.get_source_display(),
+                "omschrijving": s.description,
+                "uitkomst": s.get_outcome_display() if s.outcome else "nog niet getriageerd",
+            }
+            for s in Signal.objects.filter(persons=person).order_by("received_on")
+        ],
+        "trajecten": [],
+        "toestemmingen": [
+            {
+                "doel": c.activity.name,
+                "organisaties": [o.name for o in c.organisations.all()],
+                "gegevens": c.categories,
+                "gegeven_op": _day(c.given_on),
+                "geldig_tot_en_met": _day(c.valid_until),
+                "ingetrokken_op": _day(c.withdrawn_on),
+            }
+            for c in Consent.objects.filter(person=person).select_related("activity").prefetch_related("organisations")
+        ],
+        "verzoeken": [
+            {"soort": r.get_kind_display(), "ontvangen": _day(r.received_on), "status": r.get_status_display()}
+            for r in RightsRequest.objects.filter(person=person).order_by("received_on")
+        ],
+        "wie_zag_mijn_gegevens": [
+            {
+                "moment": timezone.localtime(e.at).isoformat(timespec="seconds"),
+                "gebruiker": e.actor_name,
+                "organisatie": e.organisation_name,
+                "rol": e.role,
+                "handeling": e.get_action_display(),
+                "noodtoegang": e.emergency,
+            }
+            for e in AuditEntry.objects.filter(subjects__person_id=person.pk).order_by("id")
+        ],
+    }
+    for t in trajectories:
+        data["trajecten"].append(
+            {
+                "gestart": _day(t.started_on),
+                "afgesloten": _day(t.closed_on),
+                "reden_afsluiting": t.get_closure_reason_display() if t.closure_reason else "",
+                "regisseurs": [
+                    {"naam": str(a.professional), "vanaf": _day(a.start_date), "tot_en_met": _day(a.end_date)}
+                    for a in RegisseurAssignment.objects.filter(trajectory=t).select_related("professional")
+                ],
+                "betrokken_organisaties": sorted(
+                    {
+                        i.organisation.name
+                        for i in Involvement.objects.filter(trajectory=t).select_related("organisation")
+                    }
+                ),
+                "plannen": [
+                    {
+                        "versie": p.version,
+                        "status": p.get_status_display(),
+                        "afgesproken_op": _day(p.agreed_on),
+                        "doelen": [
+                            {
+                                "leefdomein": g.domain.name,
+                                "resultaat": g.result,
+                                "te_bereiken_op": _day(g.due_on),
+                                "status": g.get_status_display(),
+                                "acties": [
+                                    {
+                                        "actie": a.description,
+                                        "wie": a.party_label,
+                                        "uiterlijk": _day(a.due_on),
+                                        "status": a.get_status_display(),
+                                    }
+                                    for a in g.actions.all()
+                                ],
+                            }
+                            for g in p.goals.all()
+                        ],
+                    }
+                    for p in plans
+                    if p.trajectory_id == t.pk
+                ],
+                "notities": [
+                    {"datum": _day(n.happened_on), "soort": n.get_kind_display(), "tekst": n.text}
+                    for n in Note.objects.filter(trajectory=t)
+                    .filter(Q(restricted_to__isnull=True))
+                    .order_by("happened_on")
+                ],
+            }
+        )
+    audit.record(actor=actor, action=audit.Action.EXPORT, obj=person, subjects=[person.pk], detail="inzage-export")
+    return data
+
+
+def _latin1(text: Any) -> str:
+    return str(text).replace("\u2013", "-").replace("\u2014", "-").encode("latin-1", "replace").decode("latin-1")
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    """The inzage export as a readable PDF (fpdf2, core fonts)."""
+    pdf = FPDF(format="A4")
+    pdf.set_title("Inzage persoonsgegevens")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, _latin1("Inzage: alle gegevens die wij over u hebben"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(0, 6, _latin1(f"Opgesteld op {data['opgesteld_op']}"), new_x="LMARGIN", new_y="NEXT")
+
+    def section(title: str) -> None:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+
+    def line(text: str, indent: int = 0) -> None:
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+    section("Uw gegevens")
+    for key, value in data["persoon"].items():
+        if value:
+            line(f"{key}: {value}")
+    section("Huishoudens")
+    for h in data["huishoudens"]:
+        line(
+            f"{h['huishouden']} - {h['rol']}, vanaf {h['vanaf']}"
+            + (f" tot en met {h['tot_en_met']}" if h["tot_en_met"] else "")
+        )
+    section("Meldingen")
+    for s in data["meldingen"]:
+        line(f"{s['ontvangen']} - {s['bron']}: {s['omschrijving']} ({s['uitkomst']})")
+    if not data["meldingen"]:
+        line("Geen meldingen.")
+    section("Trajecten, plannen en notities")
+    for t in data["trajecten"]:
+        line(
+            f"Traject gestart {t['gestart']}"
+            + (f", afgesloten {t['afgesloten']} ({t['reden_afsluiting']})" if t["afgesloten"] else "")
+        )
+        line("Regisseurs: " + ", ".join(r["naam"] for r in t["regisseurs"]), 4)
+        line("Betrokken organisaties: " + ", ".join(t["betrokken_organisaties"]), 4)
+        for p in t["plannen"]:
+            line(f"Plan versie {p['versie']} ({p['status']})", 4)
+            for g in p["doelen"]:
+                line(f"- {g['leefdomein']}: {g['resultaat']} (uiterlijk {g['te_bereiken_op']}, {g['status']})", 8)
+                for a in g["acties"]:
+                    line(f"* {a['actie']} - {a['wie']}, uiterlijk {a['uiterlijk']} ({a['status']})", 12)
+        for n in t["notities"]:
+            line(f"{n['datum']} {n['soort']}: {n['tekst']}", 4)
+    section("Toestemmingen")
+    if not data["toestemmingen"]:
+        line("Geen toestemmingen vastgelegd.")
+    for c in data["toestemmingen"]:
+        line(
+            f"{c['doel']} met {', '.join(c['organisaties'])}: {c['gegeven_op']} t/m {c['geldig_tot_en_met']}"
+            + (f", ingetrokken {c['ingetrokken_op']}" if c["ingetrokken_op"] else "")
+        )
+    section("Wie heeft uw gegevens bekeken of gewijzigd")
+    for e in data["wie_zag_mijn_gegevens"]:
+        line(
+            f"{e['moment']} - {e['gebruiker']} ({e['organisatie']}, {e['rol']}): {e['handeling']}"
+            + (" [noodtoegang]" if e["noodtoegang"] else "")
+        )
+    return bytes(pdf.output())

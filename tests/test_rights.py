@@ -1,0 +1,94 @@
+"""The resident's rights: requests against their term, and the inzage export as JSON and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory
+from toegang.audit.models import AuditEntry
+from toegang.cases import services as case_services
+from toegang.common.errors import DomainError
+from toegang.privacy import rights
+from toegang.privacy.models import RightsRequest
+
+
+def test_months_are_added_as_calendar_months():
+    assert rights.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert rights.add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert rights.add_months(dt.date(2024, 11, 29), 3) == dt.date(2025, 2, 28)
+    assert rights.add_months(dt.date(2026, 5, 15), 1) == dt.date(2026, 6, 15)
+
+
+def test_register_and_close_with_terms(world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    access = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
+    destroy = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    assert access.due_on == rights.add_months(TODAY, 1) and destroy.due_on == rights.add_months(TODAY, 3)
+    with pytest.raises(DomainError, match="wettelijke uitzondering"):
+        rights.close_request(actor=world.privacy, request=destroy, status="afgewezen", handled_on=TODAY, outcome="")
+    rights.close_request(actor=world.privacy, request=access, status="afgehandeld", handled_on=TODAY, outcome="")
+    with pytest.raises(DomainError, match="al afgehandeld"):
+        rights.close_request(actor=world.privacy, request=access, status="afgehandeld", handled_on=TODAY, outcome="")
+    with pytest.raises(DomainError, match="privacyfunctionaris"):
+        rights.register_request(actor=world.professional, bsn=person.bsn, kind="inzage", received_on=TODAY)
+    with pytest.raises(DomainError, match="toekomst"):
+        rights.register_request(
+            actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY + dt.timedelta(days=1)
+        )
+
+
+def test_inzage_export_holds_everything_and_who_looked(client, world):
+    trajectory = make_trajectory(world)
+    make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
+    case_services.add_note(
+        actor=world.professional, trajectory=trajectory, text="Gesprek over de post", happened_on=TODAY
+    )
+    case_services.add_note(
+        actor=world.professional, trajectory=trajectory, text="Interne afweging", happened_on=TODAY, restricted=True
+    )
+    person = trajectory.household.memberships.first().person
+    client.force_login(world.team_lead)
+    client.get(reverse("household", args=[trajectory.household_id]))
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
+    client.force_login(world.privacy)
+    response = client.get(reverse("rights-export", args=[request.pk, "json"]))
+    data = json.loads(response.content)
+    assert data["persoon"]["bsn"] == person.bsn
+    assert data["trajecten"][0]["plannen"][0]["doelen"][0]["resultaat"] == "Resultaat 0"
+    notes = [n["tekst"] for n in data["trajecten"][0]["notities"]]
+    assert "Gesprek over de post" in notes and "Interne afweging" not in notes
+    assert any(e["gebruiker"] == "teamleider" and e["handeling"] == "Ingezien" for e in data["wie_zag_mijn_gegevens"])
+    pdf = client.get(reverse("rights-export", args=[request.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="export", actor=world.privacy, subjects__person_id=person.pk).count() == 2
+    assert client.get(reverse("rights-export", args=[request.pk, "exe"])).status_code == 404
+
+
+def test_request_screens(client, world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    client.force_login(world.privacy)
+    response = client.post(
+        reverse("rights-requests"), {"bsn": "123456781", "kind": "inzage", "received_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 400 and "elfproef" in response.content.decode()
+    response = client.post(
+        reverse("rights-requests"),
+        {"bsn": person.bsn, "kind": "inzage", "received_on": (TODAY - dt.timedelta(days=40)).isoformat()},
+    )
+    request = RightsRequest.objects.get()
+    assert response["Location"] == reverse("rights-request", args=[request.pk])
+    assert "termijn verstreken" in client.get(reverse("rights-requests")).content.decode()
+    client.post(
+        reverse("rights-request", args=[request.pk]),
+        {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "outcome": ""},
+    )
+    assert RightsRequest.objects.get().status == "afgehandeld"
+    client.force_login(world.professional)
+    assert client.get(reverse("rights-requests")).status_code == 403
+    assert client.get(reverse("rights-export", args=[request.pk, "json"])).status_code == 403
