@@ -212,3 +212,10 @@ def law_basis():
     from toegang.privacy.models import ProcessingActivity
 
     return ProcessingActivity.objects.get(code="jeugdhulp")
+
+
+def wmo_rule():
+    """The Selectielijst result for a Wmo plan (15 years)."""
+    from toegang.privacy.models import RetentionRule
+
+    return RetentionRule.objects.get(code="wmo")

@@ -180,6 +180,9 @@ def test_core_journey_signal_to_closure(server, browser):
     # 6. closure with a reason
     page.get_by_role("link", name="Traject afsluiten").click()
     page.get_by_label("Reden afsluiting").select_option("doelen_bereikt")
+    page.get_by_label("Resultaat (Selectielijst)").select_option(
+        label="Plan van aanpak Wmo cliënt vastgesteld (15 jaar)"
+    )
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Het traject is afgesloten")).to_be_visible()
     expect(page.get_by_role("region", name="Traject").locator(".badge", has_text="Afgesloten")).to_be_visible()

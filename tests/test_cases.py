@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.conftest import TODAY, law_basis, make_agreed_plan, make_household, make_trajectory
+from tests.conftest import TODAY, law_basis, make_agreed_plan, make_household, make_trajectory, wmo_rule
 from toegang.cases import services
 from toegang.cases.models import Involvement, RegisseurAssignment, Trajectory
 from toegang.common.errors import DomainError
@@ -98,8 +98,16 @@ def test_closure_ends_regie_involvements_and_plan(world):
     trajectory = make_trajectory(world)
     plan = make_agreed_plan(world, trajectory)
     with pytest.raises(DomainError, match="Toelichting"):
-        services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="anders")
-    services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt")
+        services.close_trajectory(
+            actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="anders", retention_rule=wmo_rule()
+        )
+    services.close_trajectory(
+        actor=world.professional,
+        trajectory=trajectory,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        retention_rule=wmo_rule(),
+    )
     trajectory.refresh_from_db()
     plan.refresh_from_db()
     assert trajectory.status == Trajectory.Status.CLOSED
@@ -108,7 +116,11 @@ def test_closure_ends_regie_involvements_and_plan(world):
     assert not Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()
     with pytest.raises(DomainError, match="al afgesloten"):
         services.close_trajectory(
-            actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt"
+            actor=world.professional,
+            trajectory=trajectory,
+            closed_on=TODAY,
+            reason="doelen_bereikt",
+            retention_rule=wmo_rule(),
         )
     # after closure a new trajectory may start for the same household
     again = make_trajectory(world, household=trajectory.household)
@@ -123,6 +135,7 @@ def test_closed_on_before_start_is_refused(world):
             trajectory=trajectory,
             closed_on=trajectory.started_on - dt.timedelta(days=1),
             reason="doelen_bereikt",
+            retention_rule=wmo_rule(),
         )
     assert Trajectory.objects.get(pk=trajectory.pk).status == Trajectory.Status.OPEN
 
@@ -148,6 +161,7 @@ def test_closing_before_a_later_involvement_start_is_refused_not_a_crash(world):
             trajectory=trajectory,
             closed_on=TODAY - dt.timedelta(days=10),
             reason="doelen_bereikt",
+            retention_rule=wmo_rule(),
         )
     with pytest.raises(DomainError, match="toekomst"):
         services.close_trajectory(
@@ -155,6 +169,7 @@ def test_closing_before_a_later_involvement_start_is_refused_not_a_crash(world):
             trajectory=trajectory,
             closed_on=TODAY + dt.timedelta(days=1),
             reason="doelen_bereikt",
+            retention_rule=wmo_rule(),
         )
     assert Trajectory.objects.get(pk=trajectory.pk).status == Trajectory.Status.OPEN
 
@@ -181,7 +196,13 @@ def test_future_handover_and_involvement_are_refused(world):
 
 def test_closed_trajectory_takes_no_notes_or_involvements(world):
     trajectory = make_trajectory(world)
-    services.close_trajectory(actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt")
+    services.close_trajectory(
+        actor=world.professional,
+        trajectory=trajectory,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        retention_rule=wmo_rule(),
+    )
     trajectory.refresh_from_db()
     with pytest.raises(DomainError, match="afgesloten"):
         services.add_note(actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY)

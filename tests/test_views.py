@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn, wmo_rule
 from toegang.audit.models import AuditEntry, AuditSubject
 from toegang.cases.models import Note, Trajectory
 from toegang.people.models import Household, Person
@@ -128,12 +128,12 @@ def test_close_form_and_note_form(client, world):
     assert not Note.objects.exists()
     response = client.post(
         reverse("trajectory-close", args=[trajectory.pk]),
-        {"closed_on": "2000-01-01", "reason": "doelen_bereikt", "note": ""},
+        {"closed_on": "2000-01-01", "reason": "doelen_bereikt", "note": "", "retention_rule": wmo_rule().pk},
     )
     assert response.status_code == 400 and "vóór de start van het traject" in response.content.decode()
     response = client.post(
         reverse("trajectory-close", args=[trajectory.pk]),
-        {"closed_on": TODAY.isoformat(), "reason": "doelen_bereikt", "note": ""},
+        {"closed_on": TODAY.isoformat(), "reason": "doelen_bereikt", "note": "", "retention_rule": wmo_rule().pk},
     )
     assert response.status_code == 302
     assert Trajectory.objects.get().status == Trajectory.Status.CLOSED
@@ -378,7 +378,11 @@ def test_no_members_added_to_a_household_without_an_open_trajectory(client, worl
 
     trajectory = make_trajectory(world)
     case_services.close_trajectory(
-        actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt"
+        actor=world.professional,
+        trajectory=trajectory,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        retention_rule=wmo_rule(),
     )
     client.force_login(world.professional)
     response = client.post(

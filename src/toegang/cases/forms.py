@@ -10,7 +10,7 @@ from toegang.cases.models import Note, Trajectory
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.forms import require_names_unless_known
 from toegang.people.models import Membership
-from toegang.privacy.models import ProcessingActivity
+from toegang.privacy.models import ProcessingActivity, RetentionRule
 
 
 class NoteForm(UtrechtForm):
@@ -61,6 +61,11 @@ class InvolvementForm(ProfessionalChoiceForm):
 class CloseForm(UtrechtForm):
     closed_on = forms.DateField(label=_("Datum afsluiting"), widget=DateInput())
     reason = forms.ChoiceField(label=_("Reden afsluiting"), choices=Trajectory.ClosureReason.choices)
+    retention_rule = forms.ModelChoiceField(
+        label=_("Resultaat (Selectielijst)"),
+        queryset=RetentionRule.objects.order_by("code"),
+        help_text=_("Bepaalt de bewaartermijn: daarna wordt het dossier vernietigd, tenzij er een blokkade is."),
+    )
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -30,6 +30,17 @@ class Trajectory(models.Model):
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
     closure_reason = models.CharField(_("reden afsluiting"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_note = models.TextField(_("toelichting afsluiting"), blank=True)
+    retention_rule = models.ForeignKey(
+        "privacy.RetentionRule",
+        verbose_name=_("resultaat (Selectielijst)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    archive_action_date = models.DateField(_("vernietigen vanaf"), null=True, blank=True, db_index=True)
+    legal_hold = models.BooleanField(_("juridische blokkade"), default=False)
+    legal_hold_reason = models.CharField(_("reden blokkade"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("traject")

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
-from toegang.common.dates import today
+from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids
 from toegang.plans.models import Plan
 from toegang.privacy import services as privacy_services
-from toegang.privacy.models import ProcessingActivity
+from toegang.privacy.models import ProcessingActivity, RetentionRule
 
 
 def _require_open(trajectory: Trajectory) -> None:
@@ -238,8 +238,15 @@ def add_note(
 
 @transaction.atomic
 def close_trajectory(
-    *, actor: User, trajectory: Trajectory, closed_on: dt.date, reason: str, note: str = ""
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    closed_on: dt.date,
+    reason: str,
+    retention_rule: RetentionRule | None,
+    note: str = "",
 ) -> Trajectory:
+    """Close with a reason and the Selectielijst result, which fixes the date the dossier may be destroyed."""
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if locked.status != Trajectory.Status.OPEN:
         raise DomainError(_("Traject: dit traject is al afgesloten."))
@@ -264,13 +271,24 @@ def close_trajectory(
             % {"day": latest_start.strftime("%d-%m-%Y")},
             field="closed_on",
         )
+    if retention_rule is None:
+        raise DomainError(
+            _("Resultaat (Selectielijst): kies het resultaat; dat bepaalt hoe lang het dossier bewaard wordt."),
+            field="retention_rule",
+        )
     if reason == Trajectory.ClosureReason.OTHER and not note.strip():
         raise DomainError(_("Toelichting: licht de reden 'anders' toe."), field="note")
     locked.status = Trajectory.Status.CLOSED
     locked.closed_on = closed_on
     locked.closure_reason = reason
     locked.closure_note = note.strip()
-    locked.save(update_fields=["status", "closed_on", "closure_reason", "closure_note"])
+    locked.retention_rule = retention_rule
+    locked.archive_action_date = add_months(closed_on, 12 * retention_rule.years) + dt.timedelta(
+        days=retention_rule.days
+    )
+    locked.save(
+        update_fields=["status", "closed_on", "closure_reason", "closure_note", "retention_rule", "archive_action_date"]
+    )
     RegisseurAssignment.objects.filter(trajectory=locked, end_date__isnull=True).update(end_date=closed_on)
     Involvement.objects.filter(trajectory=locked, end_date__isnull=True).update(end_date=closed_on)
     Plan.objects.filter(trajectory=locked, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED]).update(

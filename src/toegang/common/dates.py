@@ -3,6 +3,7 @@ not the server's UTC day."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.utils import timezone
@@ -10,3 +11,10 @@ from django.utils import timezone
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when that month is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -163,3 +163,39 @@ class RightsRequest(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="request_due_idx")]
+
+
+class RetentionRule(models.Model):
+    """A result of the Selectielijst with its retention term: when a closed dossier is destroyed."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    result = models.CharField(_("resultaat"), max_length=200)
+    years = models.PositiveSmallIntegerField(_("jaren"), default=0)
+    days = models.PositiveSmallIntegerField(_("dagen"), default=0)
+    source = models.CharField(_("bron"), max_length=300)
+
+    class Meta:
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(years__gt=0) | models.Q(days__gt=0), name="retention_has_term")
+        ]
+
+    def __str__(self) -> str:
+        term = f"{self.years} jaar" if self.years else f"{self.days} dagen"
+        return f"{self.result} ({term})"
+
+
+class DeletionRecord(models.Model):
+    """The deletion register: one row per batch of destroyed dossiers; no personal data."""
+
+    executed_at = models.DateTimeField(_("uitgevoerd"))
+    rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    category = models.CharField(_("categorie"), max_length=100)
+    count = models.PositiveIntegerField(_("aantal"))
+
+    class Meta:
+        verbose_name = _("vernietigingsregel")
+        verbose_name_plural = _("vernietigingsregister")
+        ordering = ["-executed_at", "-id"]

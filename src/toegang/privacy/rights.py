@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -17,7 +16,7 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
-from toegang.common.dates import today
+from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
@@ -32,13 +31,6 @@ TERMS: dict[str, tuple[int, str]] = {
     RightsRequest.Kind.OBJECTION: (1, "AVG art. 12 lid 3: binnen een maand"),
     RightsRequest.Kind.DESTRUCTION: (3, "Jeugdwet art. 7.3.9: binnen drie maanden"),
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day when that month is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _require_privacy_officer(actor: User) -> None:

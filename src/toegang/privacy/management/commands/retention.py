@@ -1,0 +1,44 @@
+"""manage.py retention run [--execute]: list (default) or destroy the dossiers whose term has passed."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from toegang.common.dates import today
+from toegang.privacy import retention
+
+
+class Command(BaseCommand):
+    help = (
+        "Bewaartermijnen: 'run' toont welke afgesloten dossiers vernietigd mogen worden (proefdraaien); "
+        "met --execute worden ze in batches vernietigd en komt er een regel in het vernietigingsregister."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("subcommand", choices=["run"])
+        parser.add_argument("--execute", action="store_true", help="Echt vernietigen (standaard: alleen tonen).")
+        parser.add_argument("--batch", type=int, default=100, help="Dossiers per transactie (standaard 100).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch"] < 1:
+            self.stderr.write("retention: --batch moet minstens 1 zijn.")
+            sys.exit(2)
+        day = today()
+        if not options["execute"]:
+            per_rule = Counter(t.retention_rule.code if t.retention_rule else "?" for t in retention.due(on=day))
+            total = sum(per_rule.values())
+            self.stdout.write(f"Proefdraaien: {total} dossiers mogen vernietigd worden (niets gewijzigd).")
+            for code, count in sorted(per_rule.items()):
+                self.stdout.write(f"  {code}: {count}")
+            return
+        result = retention.run(on=day, batch_size=options["batch"])
+        total = sum(result.destroyed.values())
+        self.stdout.write(
+            f"Vernietigd: {total} dossiers in {result.batches} batches; vastgelegd in het vernietigingsregister."
+        )
+        for code, count in sorted(result.destroyed.items()):
+            self.stdout.write(f"  {code}: {count}")
