@@ -129,3 +129,22 @@ def test_a_failing_batch_leaves_nothing_half_deleted(world, monkeypatch):
     assert Trajectory.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
     assert Plan.objects.filter(trajectory_id__in=[first.pk, second.pk]).count() == 2
     assert not DeletionRecord.objects.exists()
+
+
+def test_privacy_officer_sets_and_lifts_a_legal_hold(client, world):
+    from django.urls import reverse
+
+    trajectory = closed_case(world)
+    client.force_login(world.privacy)
+    page = client.get(reverse("retention")).content.decode()
+    assert "volgende run" in page
+    client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "1", "reason": ""}, follow=True)
+    assert not Trajectory.objects.get(pk=trajectory.pk).legal_hold  # a hold needs a reason
+    client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "1", "reason": "Klachtprocedure"})
+    assert Trajectory.objects.get(pk=trajectory.pk).legal_hold
+    assert sum(retention.run(on=TODAY).destroyed.values()) == 0
+    client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "0"})
+    assert sum(retention.run(on=TODAY).destroyed.values()) == 1
+    client.force_login(world.professional)
+    assert client.get(reverse("retention")).status_code == 403
+    assert client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "1", "reason": "x"}).status_code == 403

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
-from toegang.cases.models import Involvement
+from toegang.cases.models import Involvement, Trajectory
 from toegang.cases.selectors import CASE_ROLES, current_regisseur, households_visible_to, open_trajectory_of
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
@@ -229,3 +229,24 @@ def consent_for_share(*, household: Household, organisation: Organisation, on: d
         _("Grondslag: delen met %(org)s kan niet: %(reason)s.") % {"org": organisation.name, "reason": reason},
         field="basis",
     )
+
+
+@transaction.atomic
+def set_legal_hold(*, actor: User, trajectory: Trajectory, hold: bool, reason: str = "") -> Trajectory:
+    """A legal hold keeps a closed dossier past its term (a procedure, a claim); lifting it needs no reason."""
+    if actor.role != User.Role.PRIVACY_OFFICER:
+        raise DomainError(_("Blokkade: alleen de privacyfunctionaris zet of haalt een juridische blokkade."))
+    if hold and not reason.strip():
+        raise DomainError(_("Reden blokkade: noem waarom het dossier langer bewaard moet worden."), field="reason")
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        legal_hold=hold, legal_hold_reason=reason.strip() if hold else ""
+    )
+    trajectory.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=trajectory,
+        subjects=member_ids(household_id=trajectory.household_id),
+        detail=("juridische blokkade: " + reason.strip()) if hold else "blokkade opgeheven",
+    )
+    return trajectory

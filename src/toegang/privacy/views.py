@@ -14,15 +14,16 @@ from django.views.decorators.http import require_POST
 
 from toegang.audit import services as audit
 from toegang.audit.views import require_privacy_officer
+from toegang.cases.models import Trajectory
 from toegang.cases.views import household_or_404
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
-from toegang.privacy import context, rights, services
+from toegang.privacy import context, retention, rights, services
 from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
-from toegang.privacy.models import Consent, EmergencyAccess, Message, RightsRequest
+from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, Message, RightsRequest
 
 
 def emergency_start(request: HttpRequest) -> HttpResponse:
@@ -190,3 +191,35 @@ def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpRespo
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{name}.json"'
     return response
+
+
+def retention_overview(request: HttpRequest) -> HttpResponse:
+    """What the next retention run would destroy, dossiers under a legal hold, and the deletion register."""
+    require_privacy_officer(request)
+    day = today()
+    horizon = day + dt.timedelta(days=90)
+    upcoming = list(
+        Trajectory.objects.filter(status=Trajectory.Status.CLOSED, archive_action_date__lte=horizon)
+        .select_related("retention_rule", "household")
+        .order_by("archive_action_date", "pk")[:300]
+    )
+    due_ids = set(retention.due(on=day).values_list("pk", flat=True))
+    register = list(DeletionRecord.objects.select_related("rule")[:100])
+    context = {"upcoming": upcoming, "due_ids": due_ids, "register": register, "today": day, "horizon": horizon}
+    return render(request, "privacy/retention.html", context)
+
+
+@require_POST
+def legal_hold(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_privacy_officer(request)
+    trajectory = Trajectory.objects.filter(pk=trajectory_id).first()
+    if trajectory is None:
+        raise Http404
+    hold = request.POST.get("hold") == "1"
+    try:
+        services.set_legal_hold(actor=user, trajectory=trajectory, hold=hold, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Blokkade gezet.") if hold else _("Blokkade opgeheven."))
+    return redirect("retention")
