@@ -87,3 +87,47 @@ def test_login_logout_and_failed_login_are_logged(client, world):
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor_name"))
     assert actions == [("login_failed", "professional"), ("login", "professional"), ("logout", "professional")]
     assert chain.verify().broken_at is None
+
+
+def test_retention_removes_the_oldest_entries_and_the_rest_still_verifies(entries, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from toegang.audit import retention as audit_retention
+    from toegang.audit.models import AuditAnchor, AuditSubject
+
+    # make the first three entries six years old (as an attacker could not: this plays the calendar)
+    drop_guards()
+    old = timezone.now() - dt.timedelta(days=6 * 366)
+    AuditEntry.objects.filter(pk__in=[e.pk for e in entries[:3]]).update(at=old)
+    with connection.cursor() as cursor:  # put the guards back before pruning
+        for table in ("audit_auditentry", "audit_auditsubject"):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                    "WHEN NOT EXISTS (SELECT 1 FROM audit_auditprunegate) "
+                    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+                )
+    assert audit_retention.due_count() == 3
+    assert audit_retention.prune() == 3
+    assert not AuditEntry.objects.filter(pk__in=[e.pk for e in entries[:3]]).exists()
+    assert not AuditSubject.objects.filter(entry_id__in=[e.pk for e in entries[:3]]).exists()
+    assert AuditAnchor.objects.get().through_id == entries[2].pk
+    assert chain.verify().broken_at is None and chain.verify().checked == 2
+    audit.record(actor=world.professional, action=audit.Action.READ, object_type="household", object_id=9)
+    assert chain.verify().broken_at is None and chain.verify().checked == 3
+    # outside pruning, deletes stay refused
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entries[4].pk).delete()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
-from toegang.audit.models import AuditEntry, AuditSubject
+from toegang.audit.models import AuditAnchor, AuditEntry, AuditSubject
 
 GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 7_513_001  # any constant: the number of the audit chain's advisory lock
@@ -70,8 +70,8 @@ class Verdict:
     reason: str = ""
 
 
-def _entries(batch: int) -> Iterator[tuple[AuditEntry, list[int]]]:
-    last_id = 0
+def _entries(batch: int, after_id: int) -> Iterator[tuple[AuditEntry, list[int]]]:
+    last_id = after_id
     while True:
         rows = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch])
         if not rows:
@@ -87,9 +87,11 @@ def _entries(batch: int) -> Iterator[tuple[AuditEntry, list[int]]]:
 
 
 def verify(batch: int = 5000) -> Verdict:
-    previous = GENESIS
+    """Recompute the chain from its start, or from the latest anchor left by retention pruning."""
+    anchor = AuditAnchor.objects.order_by("-through_id").first()
+    previous = anchor.chain_hash if anchor else GENESIS
     checked = 0
-    for entry, subjects in _entries(batch):
+    for entry, subjects in _entries(batch, anchor.through_id if anchor else 0):
         if link(previous, entry, subjects) != entry.chain_hash:
             return Verdict(checked=checked, broken_at=entry.id, reason="ketenwaarde klopt niet")
         previous = entry.chain_hash

@@ -49,3 +49,24 @@ class AuditSubject(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "person_id"], name="auditsubject_unique")]
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts after the oldest entries were removed at the end of their retention:
+    the hash of the last removed entry, so that `audit verify` can check the rest."""
+
+    created_at = models.DateTimeField(_("moment"))
+    through_id = models.BigIntegerField(_("tot en met logregel"))
+    chain_hash = models.CharField(_("ketenwaarde"), max_length=64)
+    removed = models.PositiveIntegerField(_("verwijderd"))
+
+    class Meta:
+        verbose_name = _("ankerpunt logboek")
+        verbose_name_plural = _("ankerpunten logboek")
+
+
+class AuditPruneGate(models.Model):
+    """Present only inside the transaction that removes entries past their retention; the SQLite
+    triggers refuse deletes from the log whenever this table is empty."""
+
+    opened_at = models.DateTimeField()

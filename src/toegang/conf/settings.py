@@ -122,6 +122,9 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "toegang.accou
 REQUIRE_2FA = env_bool("TOEGANG_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = os.environ.get("TOEGANG_OTP_ISSUER", "Toegang")
 
+# Audit log retention in years (DOMAIN.md §5.5: at least 5 years, NEN 7513 / Stcrt. 2019, 38007).
+AUDIT_RETENTION_YEARS = int(os.environ.get("TOEGANG_AUDIT_RETENTION_YEARS", "5"))
+
 # Break-the-glass: how long an emergency access lasts.
 EMERGENCY_ACCESS_HOURS = float(os.environ.get("TOEGANG_EMERGENCY_HOURS", "4"))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from toegang.audit import retention as audit_retention
 from toegang.common.dates import today
 from toegang.privacy import retention
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Proefdraaien: {total} dossiers mogen vernietigd worden (niets gewijzigd).")
             for code, count in sorted(per_rule.items()):
                 self.stdout.write(f"  {code}: {count}")
+            self.stdout.write(f"Logboek: {audit_retention.due_count()} logregels ouder dan de bewaartermijn.")
             return
         result = retention.run(on=day, batch_size=options["batch"])
         total = sum(result.destroyed.values())
@@ -42,3 +44,4 @@ class Command(BaseCommand):
         )
         for code, count in sorted(result.destroyed.items()):
             self.stdout.write(f"  {code}: {count}")
+        self.stdout.write(f"Logboek: {audit_retention.prune()} logregels verwijderd na hun bewaartermijn.")
