@@ -78,13 +78,15 @@ EXPECTED = {
     "beheerder": {p: 403 for p in READ_PAGES + WRITE_PAGES},
     "privacy": {**{p: 403 for p in READ_PAGES + WRITE_PAGES}, **{p: 200 for p in AUDIT_PAGES}},
 }
+# a seconded partner professional of another team, not involved: nothing of the household
+EXPECTED["partner"] = {**EXPECTED["buitenstaander"], "team-overview": 200}
 for _pages in EXPECTED.values():  # the log and break-the-glass reviews are the privacy officer's alone
     for _page in [*AUDIT_PAGES, "emergency-reviews"]:
         _pages.setdefault(_page, 403)
 EXPECTED["privacy"]["emergency-reviews"] = 200
 for _username in EXPECTED:  # asking for emergency access is for case workers with a team
     EXPECTED[_username]["emergency-start"] = (
-        200 if _username in ("professional", "teamleider", "buitenstaander") else 403
+        200 if _username in ("professional", "teamleider", "buitenstaander", "partner") else 403
     )
     EXPECTED[_username]["inbox"] = 200  # everyone reads their own messages
 
@@ -100,6 +102,7 @@ def test_permission_matrix(client, world, case, username):
             world.manager,
             world.other_manager,
             world.outsider,
+            world.partner,
             world.admin,
             world.privacy,
         ]
