@@ -122,3 +122,32 @@ def test_already_visible_needs_no_emergency(client, world):
         reverse("emergency-start"), {"bsn": trajectory.household.memberships.first().person.bsn, "reason": REASON}
     )
     assert response.status_code == 302 and not EmergencyAccess.objects.exists()
+
+
+def test_flag_follows_the_household_in_any_session_and_nothing_else(world, other_team_case):
+    from tests.conftest import VerifiedClient
+
+    trajectory, _ = other_team_case
+    own = make_trajectory(world)
+    access = services.start_emergency_access(
+        actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
+    )
+    browser = VerifiedClient()  # another browser: nothing of the request that opened the access
+    browser.force_login(world.professional)
+    page = browser.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "Noodtoegang actief tot" in page
+    browser.get(reverse("household", args=[own.household_id]))
+    rows = AuditEntry.objects.filter(actor=world.professional, action="read", object_type="household")
+    flagged = {int(r.object_id): (r.emergency, r.legal_basis) for r in rows}
+    assert flagged[trajectory.household_id] == (True, f"noodtoegang {access.pk}")
+    assert flagged[own.household_id] == (False, "")
+
+
+def test_not_justified_ends_a_running_access(client, world, other_team_case):
+    trajectory, _ = other_team_case
+    access = services.start_emergency_access(
+        actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
+    )
+    services.review_emergency_access(actor=world.privacy, access=access, verdict="onterecht", note="Geen spoed.")
+    assert not households_visible_to(world.professional).filter(pk=trajectory.household_id).exists()
+    assert Message.objects.filter(recipient=world.professional, text__contains="Geen spoed.").exists()

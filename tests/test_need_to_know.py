@@ -147,7 +147,7 @@ def test_who_is_involved_shows_organisations_never_content(client, world, shared
     trajectory, _plan = shared_case
     client.force_login(world.partner)
     url = reverse("involved", args=[trajectory.household_id])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         body = client.get(url).content.decode()
     assert "Jeugdhulp Test" in body and "Gemeente Test" in body
     assert "Jeugdhulpverlener" not in body and "zorgverzekeraar" not in body and "Rust en regelmaat" not in body

@@ -58,11 +58,11 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk or ""
-    active_emergency = current_emergency.get()
-    if active_emergency and not emergency:  # every row written while a break-the-glass access runs
-        emergency, legal_basis = True, legal_basis or active_emergency
     organisation = getattr(actor, "organisation", None)
     person_ids = sorted(set(subjects))
+    emergency_basis = current_emergency.get().basis_for(person_ids)
+    if emergency_basis and not emergency:  # a row about a household opened with break-the-glass
+        emergency, legal_basis = True, legal_basis or emergency_basis
     previous = chain.lock_and_last_hash()
     entry = AuditEntry(
         at=timezone.now(),

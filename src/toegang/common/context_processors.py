@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from toegang.accounts.twofactor import needs_second_factor
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
-from toegang.privacy.context import active_grants
+from toegang.privacy.context import current_emergency
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,8 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     flags["two_factor_off"] = not settings.REQUIRE_2FA
     user = getattr(request, "user", None)
     flags["needs_2fa"] = user is not None and user.is_authenticated and needs_second_factor(user)
-    grants = active_grants(request)
-    flags["emergency_until"] = max(expires for _id, expires in grants) if grants else None
+    flags["emergency_until"] = current_emergency.get().until
     return flags
 
 

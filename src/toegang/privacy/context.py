@@ -1,31 +1,49 @@
-"""Which emergency access (break-the-glass) is active in this request, without a database query: the
-grant is remembered in the session when it is made, and every audit row written while it runs is
-flagged (audit.services.record reads ``current_emergency``)."""
+"""Which break-the-glass accesses of the current user are running in this request. The middleware
+reads them once per request (one query, only for roles that can hold one): every audit row about a
+person of such a household is flagged as emergency access (audit.services.record), in any session of
+that user, and every page shows until when the access runs."""
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-SESSION_KEY = "toegang_emergency"
-current_emergency: contextvars.ContextVar[str] = contextvars.ContextVar("current_emergency", default="")
+
+@dataclass(frozen=True)
+class EmergencyState:
+    access_of_person: dict[int, int] = field(default_factory=dict)  # person id -> emergency access id
+    until: dt.datetime | None = None
+
+    def basis_for(self, person_ids: list[int]) -> str:
+        ids = sorted({self.access_of_person[p] for p in person_ids if p in self.access_of_person})
+        return ", ".join(f"noodtoegang {i}" for i in ids)
 
 
-def remember(request: HttpRequest, *, access_id: int, expires_at: dt.datetime) -> None:
-    grants = [g for g in request.session.get(SESSION_KEY, []) if g[0] != access_id]
-    grants.append([access_id, expires_at.timestamp()])
-    request.session[SESSION_KEY] = grants
+NONE = EmergencyState()
+current_emergency: contextvars.ContextVar[EmergencyState] = contextvars.ContextVar("current_emergency", default=NONE)
 
 
-def active_grants(request: HttpRequest) -> list[tuple[int, dt.datetime]]:
-    now = timezone.now().timestamp()
-    session = getattr(request, "session", None)
-    grants = session.get(SESSION_KEY, []) if session is not None else []
-    return [(int(g[0]), dt.datetime.fromtimestamp(g[1], tz=dt.UTC)) for g in grants if g[1] > now]
+def load(user: object) -> EmergencyState:
+    from toegang.accounts.models import User
+    from toegang.privacy.models import EmergencyAccess
+
+    if not isinstance(user, User) or user.role not in (User.Role.PROFESSIONAL, User.Role.TEAM_LEAD):
+        return NONE
+    rows = EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values_list(
+        "pk", "expires_at", "household__memberships__person_id"
+    )
+    access_of_person: dict[int, int] = {}
+    until = None
+    for access_id, expires_at, person_id in rows:
+        until = max(until, expires_at) if until else expires_at
+        if person_id is not None:
+            access_of_person[person_id] = access_id
+    return EmergencyState(access_of_person, until) if until else NONE
 
 
 class EmergencyContextMiddleware:
@@ -33,8 +51,9 @@ class EmergencyContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        grants = active_grants(request)
-        token = current_emergency.set(", ".join(f"noodtoegang {gid}" for gid, _ in grants))
+        user = getattr(request, "user", None)
+        state = load(user) if user is not None and user.is_authenticated else NONE
+        token = current_emergency.set(state)
         try:
             return self.get_response(request)
         finally:

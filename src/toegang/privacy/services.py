@@ -109,7 +109,11 @@ def review_emergency_access(*, actor: User, access: EmergencyAccess, verdict: st
         raise DomainError(_("Toelichting: leg uit waarom de noodtoegang onterecht was."), field="note")
     locked.verdict, locked.review_note = verdict, note.strip()
     locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
-    locked.save(update_fields=["verdict", "review_note", "reviewed_at", "reviewed_by"])
+    fields = ["verdict", "review_note", "reviewed_at", "reviewed_by"]
+    if verdict == EmergencyAccess.Verdict.UNJUSTIFIED and locked.expires_at > locked.reviewed_at:
+        locked.expires_at = locked.reviewed_at  # not justified: a running access ends now
+        fields.append("expires_at")
+    locked.save(update_fields=fields)
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
@@ -119,8 +123,8 @@ def review_emergency_access(*, actor: User, access: EmergencyAccess, verdict: st
     )
     send_message(
         recipient=locked.user,
-        text=_("Uw noodtoegang tot %(household)s is beoordeeld: %(verdict)s.")
-        % {"household": locked.household.name, "verdict": locked.get_verdict_display()},
+        text=_("Uw noodtoegang tot %(household)s is beoordeeld: %(verdict)s. %(note)s")
+        % {"household": locked.household.name, "verdict": locked.get_verdict_display(), "note": locked.review_note},
     )
     return locked
 

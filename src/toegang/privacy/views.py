@@ -21,7 +21,7 @@ from toegang.common.errors import DomainError
 from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
-from toegang.privacy import context, retention, rights, services
+from toegang.privacy import retention, rights, services
 from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, Message, RightsRequest
 
@@ -36,7 +36,6 @@ def emergency_start(request: HttpRequest) -> HttpResponse:
         return redirect("household", household_id=form.domain_error.household_id)
     if ok:
         access = started[0]
-        context.remember(request, access_id=access.pk, expires_at=access.expires_at)
         messages.warning(
             request,
             _(
