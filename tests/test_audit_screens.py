@@ -33,7 +33,7 @@ def test_what_did_user_y_see_and_bad_input(client, world):
     client.get(reverse("household", args=[trajectory.household_id]))
     client.force_login(world.privacy)
     body = client.get(reverse("audit-user"), {"username": "collega"}).content.decode()
-    assert f"household {trajectory.household_id}" in body
+    assert f"huishouden {trajectory.household_id}" in body
     response = client.get(reverse("audit-person"), {"bsn": "123456781"})
     assert response.status_code == 400 and "elfproef" in response.content.decode()
     response = client.get(reverse("audit-user"), {"username": "collega", "start": "2026-02-01", "end": "2026-01-01"})
@@ -69,7 +69,19 @@ def test_log_pages_are_keyset_paged(client, world):
         audit.record(actor=world.colleague, action=audit.Action.READ, object_type="household", object_id=1)
     client.force_login(world.privacy)
     first = client.get(reverse("audit-user"), {"username": "collega"}).content.decode()
-    assert first.count("household 1") == 100 and "Oudere logregels" in first
+    assert first.count("huishouden 1") == 100 and "Oudere logregels" in first
     last_id = AuditEntry.objects.filter(actor=world.colleague).order_by("id")[5].id
     rest = client.get(reverse("audit-user"), {"username": "collega", "before": last_id + 1}).content.decode()
-    assert rest.count("household 1") == 6 and "Oudere logregels" not in rest
+    assert rest.count("huishouden 1") == 6 and "Oudere logregels" not in rest
+
+
+def test_a_new_search_starts_at_the_newest_entries(client, world):
+    from toegang.audit import services as audit
+
+    for _ in range(3):
+        audit.record(actor=world.colleague, action=audit.Action.READ, object_type="household", object_id=1)
+    client.force_login(world.privacy)
+    oldest = AuditEntry.objects.filter(actor=world.colleague).order_by("id").first().id
+    body = client.get(reverse("audit-user"), {"username": "collega", "before": oldest}).content.decode()
+    assert "huishouden 1" not in body
+    assert 'name="before"' not in client.get(reverse("audit-user")).content.decode()

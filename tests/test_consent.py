@@ -158,3 +158,16 @@ def test_consent_screens(client, world, integral):
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
     assert client.post(reverse("consent-withdraw", args=[consent.pk])).status_code == 404
+
+
+def test_a_child_consents_through_a_representative_and_consent_has_a_maximum_term(world, integral):
+    trajectory = make_trajectory(world, members=3)
+    child = trajectory.household.memberships.order_by("-person__geboortedatum").first().person
+    Person = type(child)
+    Person.objects.filter(pk=child.pk).update(geboortedatum=TODAY - dt.timedelta(days=365 * 10))
+    child.refresh_from_db()
+    with pytest.raises(DomainError, match="jonger dan 16 jaar"):
+        give_consent(world, trajectory, integral, person=child)
+    give_consent(world, trajectory, integral, person=child, given_by="vertegenwoordiger", representative_name="Moeder")
+    with pytest.raises(DomainError, match="hoogstens 2 jaar"):
+        give_consent(world, trajectory, integral, valid_until=TODAY + dt.timedelta(days=3 * 366))

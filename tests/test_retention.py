@@ -148,3 +148,12 @@ def test_privacy_officer_sets_and_lifts_a_legal_hold(client, world):
     client.force_login(world.professional)
     assert client.get(reverse("retention")).status_code == 403
     assert client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "1", "reason": "x"}).status_code == 403
+
+
+def test_legal_hold_reason_is_limited(world):
+    from toegang.privacy import services as privacy_services
+
+    trajectory = closed_case(world)
+    with pytest.raises(DomainError, match="300 tekens"):
+        privacy_services.set_legal_hold(actor=world.privacy, trajectory=trajectory, hold=True, reason="x" * 301)
+    assert not Trajectory.objects.get(pk=trajectory.pk).legal_hold

@@ -159,3 +159,18 @@ def test_seeded_values_are_valid_choices(seeded: None) -> None:
         assert used <= allowed, (model.__name__, field, used - allowed)
     for signal in Signal.objects.prefetch_related("persons"):
         assert signal.main_person_id in {p.pk for p in signal.persons.all()}
+
+
+@pytest.mark.django_db
+def test_closed_demo_trajectories_carry_their_retention():
+    from toegang.cases.models import Trajectory
+
+    call_command("seed_demo", size="XS", seed=3, verbosity=0)
+    closed = Trajectory.objects.filter(status="gesloten")
+    assert closed.exists()
+    assert not closed.filter(retention_rule__isnull=True).exists()
+    for t in closed.select_related("retention_rule"):
+        if t.retention_rule.code == "afgebroken":
+            assert (t.archive_action_date - t.closed_on).days == 42
+        else:
+            assert t.archive_action_date.year == t.closed_on.year + 15

@@ -11,7 +11,6 @@ from toegang.common.forms import DateInput, UtrechtForm
 class PeriodForm(UtrechtForm):
     start = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
-    before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

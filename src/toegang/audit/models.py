@@ -40,6 +40,12 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["actor", "-at"], name="audit_actor_at_idx")]
 
+    @property
+    def object_label(self) -> str:
+        from toegang.audit.labels import object_label
+
+        return object_label(self.object_type)
+
 
 class AuditSubject(models.Model):
     """One person whose data an audit entry touched: the index for "who saw person X"."""

@@ -24,6 +24,18 @@ def require_privacy_officer(request: HttpRequest) -> User:
     return user
 
 
+def _before(request: HttpRequest) -> int | None:
+    """The keyset cursor of the "older entries" link; a new search from the form starts at the newest."""
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+def _query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("before", None)
+    return params.urlencode()
+
+
 def person_log(request: HttpRequest) -> HttpResponse:
     user = require_privacy_officer(request)
     form = PersonLogForm(request.GET or None)
@@ -40,7 +52,7 @@ def person_log(request: HttpRequest) -> HttpResponse:
                 form.add_error("bsn", _("BSN: er is geen persoon met dit nummer geregistreerd."))
         if person is not None:
             rows, next_before = selectors.entries_about_person(
-                person_id=person.pk, start=d["start"], end=d["end"], before=d["before"]
+                person_id=person.pk, start=d["start"], end=d["end"], before=_before(request)
             )
             audit.record(
                 actor=user,
@@ -49,7 +61,7 @@ def person_log(request: HttpRequest) -> HttpResponse:
                 subjects=[person.pk],
                 detail="wie zag deze persoon",
             )
-            context.update(rows=rows, next_before=next_before, person=person)
+            context.update(rows=rows, next_before=next_before, person=person, query=_query(request))
     return render(request, "audit/person_log.html", context, status=400 if form.errors else 200)
 
 
@@ -60,7 +72,7 @@ def user_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         rows, next_before = selectors.entries_by_user(
-            username=d["username"], start=d["start"], end=d["end"], before=d["before"]
+            username=d["username"], start=d["start"], end=d["end"], before=_before(request)
         )
         audit.record(
             actor=user,
@@ -68,5 +80,5 @@ def user_log(request: HttpRequest) -> HttpResponse:
             object_type="logboek",
             detail=f"wat zag gebruiker {d['username']}"[:300],
         )
-        context.update(rows=rows, next_before=next_before)
+        context.update(rows=rows, next_before=next_before, query=_query(request))
     return render(request, "audit/user_log.html", context, status=400 if form.errors else 200)

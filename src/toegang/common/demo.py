@@ -2063,7 +2063,33 @@ def seed_demo(
             if progress is not None and writer.counts["household"]:
                 progress(writer.counts["household"], profile.households, time.monotonic() - started)
         writer.reset_sequences()
+        _retention_for_closed_trajectories()
     return SeedResult(counts=dict(writer.counts), seconds=time.monotonic() - started)
+
+
+def _retention_for_closed_trajectories() -> None:
+    """Give the closed demo trajectories their Selectielijst result and destruction date, as closing
+    them through the service would: a household that declined help counts as aborted (42 days), the
+    rest as a Wmo plan (15 years). One UPDATE per rule, in the database's own date arithmetic."""
+    from toegang.privacy.models import RetentionRule
+
+    rules = {r.code: r for r in RetentionRule.objects.filter(code__in=["wmo", "afgebroken"])}
+    if len(rules) < 2:
+        return
+    table = Trajectory._meta.db_table
+    for code, reasons, negate in (("afgebroken", ["afgezien"], False), ("wmo", ["afgezien"], True)):
+        rule = rules[code]
+        if connection.vendor == "postgresql":
+            later = f"closed_on + interval '{rule.years} years' + interval '{rule.days} days'"
+        else:
+            later = f"date(closed_on, '+{rule.years} years', '+{rule.days} days')"
+        condition = "NOT IN" if negate else "IN"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET retention_rule_id = %s, archive_action_date = {later} "  # noqa: S608 - constants
+                f"WHERE status = 'gesloten' AND closure_reason {condition} (%s)",
+                [rule.pk, reasons[0]],
+            )
 
 
 def table_label(name: str) -> str:

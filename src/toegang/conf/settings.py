@@ -125,6 +125,9 @@ OTP_TOTP_ISSUER = os.environ.get("TOEGANG_OTP_ISSUER", "Toegang")
 # Audit log retention in years (DOMAIN.md §5.5: at least 5 years, NEN 7513 / Stcrt. 2019, 38007).
 AUDIT_RETENTION_YEARS = int(os.environ.get("TOEGANG_AUDIT_RETENTION_YEARS", "5"))
 
+# Consent to share is asked again after this many years at most.
+CONSENT_MAX_YEARS = int(os.environ.get("TOEGANG_CONSENT_MAX_YEARS", "2"))
+
 # Break-the-glass: how long an emergency access lasts.
 EMERGENCY_ACCESS_HOURS = float(os.environ.get("TOEGANG_EMERGENCY_HOURS", "4"))
 

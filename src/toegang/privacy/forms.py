@@ -21,6 +21,8 @@ class EmergencyForm(UtrechtForm):
 
 
 class ReviewForm(UtrechtForm):
+    conditional_fields = ("note",)
+
     verdict = forms.ChoiceField(label=_("Oordeel"), choices=EmergencyAccess.Verdict.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Toelichting"),
@@ -69,6 +71,8 @@ class RequestForm(UtrechtForm):
 
 
 class CloseRequestForm(UtrechtForm):
+    conditional_fields = ("outcome",)
+
     status = forms.ChoiceField(
         label=_("Afhandeling"),
         choices=[(RightsRequest.Status.DONE, _("Afgehandeld")), (RightsRequest.Status.REFUSED, _("Afgewezen"))],

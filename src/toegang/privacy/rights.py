@@ -7,20 +7,20 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.audit.labels import object_label
 from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
-from toegang.plans.models import Plan
+from toegang.plans.models import Exploration, Plan, Review
 from toegang.privacy.models import Consent, RightsRequest
 from toegang.signals.models import Signal
 
@@ -151,6 +151,7 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
                 "organisatie": e.organisation_name,
                 "rol": e.role,
                 "handeling": e.get_action_display(),
+                "gegeven": object_label(e.object_type),
                 "noodtoegang": e.emergency,
             }
             for e in AuditEntry.objects.filter(subjects__person_id=person.pk).order_by("id")
@@ -199,11 +200,51 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
                     for p in plans
                     if p.trajectory_id == t.pk
                 ],
+                "verkenningen": [
+                    {
+                        "datum": _day(e.held_on),
+                        "aanwezig": e.participants,
+                        "samenvatting": e.summary,
+                        "leefdomeinen": [
+                            {
+                                "leefdomein": f.domain.name,
+                                "situatie": f.situation,
+                                "krachten": f.strengths,
+                                "zorgen": f.concerns,
+                                "zelf": f.own_capacity,
+                            }
+                            for f in e.findings.all()
+                        ],
+                        "zelfredzaamheid": [
+                            {"leefdomein": s.domain.name, "niveau": str(s.level)} for s in e.scores.all()
+                        ],
+                    }
+                    for e in Exploration.objects.filter(trajectory=t)
+                    .prefetch_related("findings__domain", "scores__domain", "scores__level")
+                    .order_by("held_on")
+                ],
+                "voortgangsbesprekingen": [
+                    {
+                        "datum": _day(r.held_on),
+                        "samenvatting": r.summary,
+                        "doelen": [
+                            {"resultaat": gr.goal.result, "uitkomst": gr.get_outcome_display(), "toelichting": gr.note}
+                            for gr in r.goal_reviews.all()
+                        ],
+                    }
+                    for r in Review.objects.filter(plan__trajectory=t)
+                    .prefetch_related("goal_reviews__goal")
+                    .order_by("held_on")
+                ],
+                # all notes: the right of access also covers what is kept within one organisation
                 "notities": [
-                    {"datum": _day(n.happened_on), "soort": n.get_kind_display(), "tekst": n.text}
-                    for n in Note.objects.filter(trajectory=t)
-                    .filter(Q(restricted_to__isnull=True))
-                    .order_by("happened_on")
+                    {
+                        "datum": _day(n.happened_on),
+                        "soort": n.get_kind_display(),
+                        "tekst": n.text,
+                        "alleen_voor_organisatie": n.restricted_to.name if n.restricted_to else "",
+                    }
+                    for n in Note.objects.filter(trajectory=t).select_related("restricted_to").order_by("happened_on")
                 ],
             }
         )
@@ -265,8 +306,19 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                 line(f"- {g['leefdomein']}: {g['resultaat']} (uiterlijk {g['te_bereiken_op']}, {g['status']})", 8)
                 for a in g["acties"]:
                     line(f"* {a['actie']} - {a['wie']}, uiterlijk {a['uiterlijk']} ({a['status']})", 12)
+        for e in t["verkenningen"]:
+            line(f"Verkenning {e['datum']}: {e['samenvatting']}", 4)
+            for f in e["leefdomeinen"]:
+                line(f"- {f['leefdomein']}: {f['situatie']} {f['zorgen']}".rstrip(), 8)
+            for z in e["zelfredzaamheid"]:
+                line(f"- zelfredzaamheid {z['leefdomein']}: {z['niveau']}", 8)
+        for r in t["voortgangsbesprekingen"]:
+            line(f"Voortgangsbespreking {r['datum']}: {r['samenvatting']}", 4)
+            for g in r["doelen"]:
+                line(f"- {g['resultaat']}: {g['uitkomst']}", 8)
         for n in t["notities"]:
-            line(f"{n['datum']} {n['soort']}: {n['tekst']}", 4)
+            extra = f" (alleen voor {n['alleen_voor_organisatie']})" if n["alleen_voor_organisatie"] else ""
+            line(f"{n['datum']} {n['soort']}{extra}: {n['tekst']}", 4)
     section("Toestemmingen")
     if not data["toestemmingen"]:
         line("Geen toestemmingen vastgelegd.")
@@ -275,10 +327,16 @@ def render_pdf(data: dict[str, Any]) -> bytes:
             f"{c['doel']} met {', '.join(c['organisaties'])}: {c['gegeven_op']} t/m {c['geldig_tot_en_met']}"
             + (f", ingetrokken {c['ingetrokken_op']}" if c["ingetrokken_op"] else "")
         )
+    section("Uw verzoeken")
+    if not data["verzoeken"]:
+        line("Geen verzoeken.")
+    for r in data["verzoeken"]:
+        line(f"{r['ontvangen']} - {r['soort']}: {r['status']}")
     section("Wie heeft uw gegevens bekeken of gewijzigd")
     for e in data["wie_zag_mijn_gegevens"]:
+        moment = e["moment"].replace("T", " ")[:16]
         line(
-            f"{e['moment']} - {e['gebruiker']} ({e['organisatie']}, {e['rol']}): {e['handeling']}"
+            f"{moment} - {e['gebruiker']} ({e['organisatie']}, {e['rol']}): {e['handeling']} {e['gegeven']}"
             + (" [noodtoegang]" if e["noodtoegang"] else "")
         )
     return bytes(pdf.output())

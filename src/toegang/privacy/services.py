@@ -13,7 +13,7 @@ from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Trajectory
 from toegang.cases.selectors import CASE_ROLES, current_regisseur, households_visible_to, open_trajectory_of
-from toegang.common.dates import today
+from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Person
@@ -21,6 +21,7 @@ from toegang.people.selectors import current_household_of, member_ids
 from toegang.privacy.models import Consent, EmergencyAccess, Message, ProcessingActivity
 
 MIN_REASON = 20
+CONSENT_OWN_AGE = 16  # UAVG art. 5: below this age consent comes from the legal representative
 
 
 class AlreadyVisible(DomainError):
@@ -150,6 +151,16 @@ def record_consent(
         raise _consent_activity_error()
     if given_by not in Consent.GivenBy.values:
         raise DomainError(_("Gegeven door: kies de inwoner of de wettelijk vertegenwoordiger."), field="given_by")
+    age = person.age_on(given_on)
+    if given_by == Consent.GivenBy.RESIDENT and age is not None and age < CONSENT_OWN_AGE:
+        raise DomainError(
+            _(
+                "Gegeven door: een inwoner jonger dan %(age)s jaar geeft toestemming via een wettelijk "
+                "vertegenwoordiger (UAVG art. 5)."
+            )
+            % {"age": CONSENT_OWN_AGE},
+            field="given_by",
+        )
     if given_by == Consent.GivenBy.REPRESENTATIVE and not representative_name.strip():
         raise DomainError(
             _("Naam vertegenwoordiger: noem wie namens de inwoner toestemming gaf."), field="representative_name"
@@ -163,6 +174,12 @@ def record_consent(
         raise DomainError(_("Gegeven op: de datum ligt in de toekomst."), field="given_on")
     if valid_until < today():
         raise DomainError(_("Geldig tot en met: de datum ligt in het verleden."), field="valid_until")
+    if valid_until > add_months(given_on, 12 * settings.CONSENT_MAX_YEARS):
+        raise DomainError(
+            _("Geldig tot en met: toestemming geldt hoogstens %(n)s jaar; vraag daarna opnieuw.")
+            % {"n": settings.CONSENT_MAX_YEARS},
+            field="valid_until",
+        )
     consent = Consent.objects.create(
         person=person,
         activity=activity,
@@ -242,6 +259,8 @@ def set_legal_hold(*, actor: User, trajectory: Trajectory, hold: bool, reason: s
         raise DomainError(_("Blokkade: alleen de privacyfunctionaris zet of haalt een juridische blokkade."))
     if hold and not reason.strip():
         raise DomainError(_("Reden blokkade: noem waarom het dossier langer bewaard moet worden."), field="reason")
+    if len(reason.strip()) > 300:
+        raise DomainError(_("Reden blokkade: gebruik ten hoogste 300 tekens."), field="reason")
     Trajectory.objects.filter(pk=trajectory.pk).update(
         legal_hold=hold, legal_hold_reason=reason.strip() if hold else ""
     )

@@ -48,8 +48,7 @@ def emergency_start(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/emergency.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def emergency_reviews(request: HttpRequest) -> HttpResponse:
-    require_privacy_officer(request)
+def _reviews_page(request: HttpRequest, bound: ReviewForm | None = None, bound_id: int | None = None) -> HttpResponse:
     open_reviews = list(
         EmergencyAccess.objects.filter(reviewed_at__isnull=True)
         .select_related("user__organisation", "household")
@@ -60,8 +59,20 @@ def emergency_reviews(request: HttpRequest) -> HttpResponse:
         .select_related("user", "household", "reviewed_by")
         .order_by("-reviewed_at")[:50]
     )
-    rows = [(access, ReviewForm(auto_id=f"id_review{access.pk}_%s")) for access in open_reviews]
-    return render(request, "privacy/reviews.html", {"rows": rows, "done": done, "now": timezone.now()})
+    rows = [
+        (
+            access,
+            bound if bound is not None and access.pk == bound_id else ReviewForm(auto_id=f"id_review{access.pk}_%s"),
+        )
+        for access in open_reviews
+    ]
+    context = {"rows": rows, "done": done, "now": timezone.now()}
+    return render(request, "privacy/reviews.html", context, status=400 if bound is not None else 200)
+
+
+def emergency_reviews(request: HttpRequest) -> HttpResponse:
+    require_privacy_officer(request)
+    return _reviews_page(request)
 
 
 @require_POST
@@ -73,9 +84,8 @@ def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
     form = ReviewForm(request.POST, auto_id=f"id_review{access.pk}_%s")
     if submitted(request, form, lambda d: services.review_emergency_access(actor=user, access=access, **d)):
         messages.success(request, _("De noodtoegang is beoordeeld."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("emergency-reviews")
+        return redirect("emergency-reviews")
+    return _reviews_page(request, bound=form, bound_id=access.pk)
 
 
 def inbox(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,34 @@
+"""Dutch names for what an audit entry is about, for screens and the resident's inzage."""
+
+from __future__ import annotations
+
+OBJECT_LABELS = {
+    "household": "huishouden",
+    "person": "persoon",
+    "membership": "lidmaatschap",
+    "trajectory": "traject",
+    "involvement": "betrokkenheid",
+    "note": "notitie",
+    "plan": "plan",
+    "goal": "doel",
+    "action": "actie",
+    "exploration": "verkenning",
+    "review": "voortgangsbespreking",
+    "signal": "melding",
+    "consent": "toestemming",
+    "emergencyaccess": "noodtoegang",
+    "rightsrequest": "verzoek",
+    "caseload": "caseload",
+    "teamwachtrij": "teamwachtrij",
+    "teamoverzicht": "teamoverzicht",
+    "achterstallig": "achterstallig",
+    "betrokkenen": "wie is betrokken",
+    "toestemmingen": "toestemmingen",
+    "logboek": "logboek",
+    "sessie": "sessie",
+    "tweestaps": "tweestapsverificatie",
+}
+
+
+def object_label(object_type: str) -> str:
+    return OBJECT_LABELS.get(object_type, object_type)
