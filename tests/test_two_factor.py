@@ -81,3 +81,19 @@ def test_lockout_after_five_failures(unverified_client, world):
     assert locked.status_code == 429
     assert "Inloggen tijdelijk geblokkeerd" in locked.content.decode()
     assert "_auth_user_id" not in unverified_client.session
+
+
+def test_idle_session_is_logged_out(client, world):
+    import time
+
+    from toegang.accounts.sessions import LAST_SEEN
+
+    client.force_login(world.professional)
+    assert client.get(reverse("caseload")).status_code == 200
+    session = client.session
+    session[LAST_SEEN] = time.time() - 31 * 60
+    session.save()
+    response = client.get(reverse("caseload"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("caseload")).status_code == 302  # the session is gone
+    assert AuditEntry.objects.filter(action="logout", actor=world.professional).exists()
