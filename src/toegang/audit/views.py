@@ -14,7 +14,7 @@ from toegang.audit.forms import PersonLogForm, UserLogForm
 from toegang.common.errors import DomainError
 from toegang.common.views import current_user
 from toegang.people.bsn import normalise_bsn
-from toegang.people.models import Person
+from toegang.privacy.scope import persons_of, users_of
 
 
 def require_privacy_officer(request: HttpRequest) -> User:
@@ -43,13 +43,13 @@ def person_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:
-            person = Person.objects.filter(bsn=normalise_bsn(d["bsn"])).first()
+            person = persons_of(user).filter(bsn=normalise_bsn(d["bsn"])).first()
         except DomainError as error:
             form.add_domain_error(error)
             person = None
         else:
             if person is None:
-                form.add_error("bsn", _("BSN: er is geen persoon met dit nummer geregistreerd."))
+                form.add_error("bsn", _("BSN: er is geen persoon met dit nummer in uw gemeente geregistreerd."))
         if person is not None:
             rows, next_before = selectors.entries_about_person(
                 person_id=person.pk, start=d["start"], end=d["end"], before=_before(request)
@@ -71,6 +71,9 @@ def user_log(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "rows": None}
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
+        if not users_of(user).filter(username=d["username"]).exists():
+            form.add_error("username", _("Gebruikersnaam: er is geen gebruiker met deze naam in uw gemeente."))
+            return render(request, "audit/user_log.html", context, status=400)
         rows, next_before = selectors.entries_by_user(
             username=d["username"], start=d["start"], end=d["end"], before=_before(request)
         )

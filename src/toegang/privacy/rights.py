@@ -22,6 +22,7 @@ from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
 from toegang.plans.models import Exploration, Plan, Review
 from toegang.privacy.models import Consent, RightsRequest
+from toegang.privacy.scope import persons_of
 from toegang.signals.models import Signal
 
 # Statutory terms in months, with their source (DOMAIN.md §5.1 and §5.2).
@@ -45,9 +46,9 @@ def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, 
         raise DomainError(_("Soort verzoek: kies inzage, correctie, bezwaar of vernietiging."), field="kind")
     if received_on > today():
         raise DomainError(_("Ontvangen op: de datum ligt in de toekomst."), field="received_on")
-    person = Person.objects.filter(bsn=normalise_bsn(bsn)).first()
+    person = persons_of(actor).filter(bsn=normalise_bsn(bsn)).first()
     if person is None:
-        raise DomainError(_("BSN: er is geen persoon met dit nummer geregistreerd."), field="bsn")
+        raise DomainError(_("BSN: er is geen persoon met dit nummer in uw gemeente geregistreerd."), field="bsn")
     months, _source = TERMS[kind]
     request = RightsRequest.objects.create(
         person=person,

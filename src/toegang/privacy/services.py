@@ -99,8 +99,8 @@ def start_emergency_access(*, actor: User, bsn: str, reason: str) -> EmergencyAc
 
 @transaction.atomic
 def review_emergency_access(*, actor: User, access: EmergencyAccess, verdict: str, note: str) -> EmergencyAccess:
-    if actor.role != User.Role.PRIVACY_OFFICER:
-        raise DomainError(_("Beoordelen: alleen de privacyfunctionaris beoordeelt noodtoegang."))
+    if actor.role != User.Role.PRIVACY_OFFICER or access.household.municipality_id != actor.municipality_id:
+        raise DomainError(_("Beoordelen: alleen de privacyfunctionaris van de gemeente beoordeelt noodtoegang."))
     locked = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     if locked.reviewed_at is not None:
         raise DomainError(_("Beoordelen: deze noodtoegang is al beoordeeld."))
@@ -255,8 +255,8 @@ def consent_for_share(*, household: Household, organisation: Organisation, on: d
 @transaction.atomic
 def set_legal_hold(*, actor: User, trajectory: Trajectory, hold: bool, reason: str = "") -> Trajectory:
     """A legal hold keeps a closed dossier past its term (a procedure, a claim); lifting it needs no reason."""
-    if actor.role != User.Role.PRIVACY_OFFICER:
-        raise DomainError(_("Blokkade: alleen de privacyfunctionaris zet of haalt een juridische blokkade."))
+    if actor.role != User.Role.PRIVACY_OFFICER or trajectory.household.municipality_id != actor.municipality_id:
+        raise DomainError(_("Blokkade: alleen de privacyfunctionaris van de gemeente zet of haalt een blokkade."))
     if hold and not reason.strip():
         raise DomainError(_("Reden blokkade: noem waarom het dossier langer bewaard moet worden."), field="reason")
     if len(reason.strip()) > 300:

@@ -6,12 +6,14 @@ import datetime as dt
 import json
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.views import require_privacy_officer
 from toegang.cases.models import Trajectory
@@ -24,6 +26,7 @@ from toegang.people.selectors import member_ids
 from toegang.privacy import retention, rights, services
 from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, Message, RightsRequest
+from toegang.privacy.scope import persons_of
 
 
 def emergency_start(request: HttpRequest) -> HttpResponse:
@@ -48,14 +51,22 @@ def emergency_start(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/emergency.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _accesses_of(officer: User) -> QuerySet[EmergencyAccess]:
+    qs = EmergencyAccess.objects.all()
+    return qs if officer.is_superuser else qs.filter(household__municipality_id=officer.municipality_id or 0)
+
+
 def _reviews_page(request: HttpRequest, bound: ReviewForm | None = None, bound_id: int | None = None) -> HttpResponse:
+    officer = require_privacy_officer(request)
     open_reviews = list(
-        EmergencyAccess.objects.filter(reviewed_at__isnull=True)
+        _accesses_of(officer)
+        .filter(reviewed_at__isnull=True)
         .select_related("user__organisation", "household")
         .order_by("started_at")[:200]
     )
     done = list(
-        EmergencyAccess.objects.filter(reviewed_at__isnull=False)
+        _accesses_of(officer)
+        .filter(reviewed_at__isnull=False)
         .select_related("user", "household", "reviewed_by")
         .order_by("-reviewed_at")[:50]
     )
@@ -78,7 +89,7 @@ def emergency_reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
     user = require_privacy_officer(request)
-    access = EmergencyAccess.objects.filter(pk=access_id).select_related("household").first()
+    access = _accesses_of(user).filter(pk=access_id).select_related("household").first()
     if access is None:
         raise Http404
     form = ReviewForm(request.POST, auto_id=f"id_review{access.pk}_%s")
@@ -156,10 +167,13 @@ def requests_list(request: HttpRequest) -> HttpResponse:
         )
         return redirect("rights-request", request_id=created[0].pk)
     open_requests = list(
-        RightsRequest.objects.filter(status=RightsRequest.Status.OPEN).select_related("person").order_by("due_on")[:300]
+        RightsRequest.objects.filter(status=RightsRequest.Status.OPEN, person__in=persons_of(user))
+        .select_related("person")
+        .order_by("due_on")[:300]
     )
     closed = list(
         RightsRequest.objects.exclude(status=RightsRequest.Status.OPEN)
+        .filter(person__in=persons_of(user))
         .select_related("person")
         .order_by("-handled_on")[:50]
     )
@@ -167,8 +181,12 @@ def requests_list(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/requests.html", context, status=400 if form.errors else 200)
 
 
-def _request_or_404(request_id: int) -> RightsRequest:
-    found = RightsRequest.objects.filter(pk=request_id).select_related("person", "recorded_by").first()
+def _request_or_404(officer: User, request_id: int) -> RightsRequest:
+    found = (
+        RightsRequest.objects.filter(pk=request_id, person__in=persons_of(officer))
+        .select_related("person", "recorded_by")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -176,7 +194,7 @@ def _request_or_404(request_id: int) -> RightsRequest:
 
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     user = require_privacy_officer(request)
-    rights_request = _request_or_404(request_id)
+    rights_request = _request_or_404(user, request_id)
     form = CloseRequestForm(request.POST or None, initial={"handled_on": today()})
     if submitted(request, form, lambda d: rights.close_request(actor=user, request=rights_request, **d)):
         messages.success(request, _("Het verzoek is afgehandeld."))
@@ -188,7 +206,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     user = require_privacy_officer(request)
-    rights_request = _request_or_404(request_id)
+    rights_request = _request_or_404(user, request_id)
     if fmt not in ("pdf", "json"):
         raise Http404
     data = rights.export_person(actor=user, person=rights_request.person)
@@ -204,11 +222,12 @@ def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpRespo
 
 def retention_overview(request: HttpRequest) -> HttpResponse:
     """What the next retention run would destroy, dossiers under a legal hold, and the deletion register."""
-    require_privacy_officer(request)
+    officer = require_privacy_officer(request)
     day = today()
     horizon = day + dt.timedelta(days=90)
     upcoming = list(
         Trajectory.objects.filter(status=Trajectory.Status.CLOSED, archive_action_date__lte=horizon)
+        .filter(household__municipality_id=officer.municipality_id or 0)
         .select_related("retention_rule", "household")
         .order_by("archive_action_date", "pk")[:300]
     )
@@ -221,7 +240,9 @@ def retention_overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def legal_hold(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_privacy_officer(request)
-    trajectory = Trajectory.objects.filter(pk=trajectory_id).first()
+    trajectory = Trajectory.objects.filter(
+        pk=trajectory_id, household__municipality_id=user.municipality_id or 0
+    ).first()
     if trajectory is None:
         raise Http404
     hold = request.POST.get("hold") == "1"
