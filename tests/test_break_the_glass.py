@@ -151,3 +151,25 @@ def test_not_justified_ends_a_running_access(client, world, other_team_case):
     services.review_emergency_access(actor=world.privacy, access=access, verdict="onterecht", note="Geen spoed.")
     assert not households_visible_to(world.professional).filter(pk=trajectory.household_id).exists()
     assert Message.objects.filter(recipient=world.professional, text__contains="Geen spoed.").exists()
+
+
+def test_emergency_cannot_become_a_lasting_involvement_and_refusals_are_logged(client, world, other_team_case):
+    from toegang.cases import services as case_services
+    from toegang.privacy.models import ProcessingActivity
+
+    trajectory, _ = other_team_case
+    services.start_emergency_access(
+        actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
+    )
+    with pytest.raises(DomainError, match="uzelf niet betrekken"):
+        case_services.add_involvement(
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.professional,
+            role="Ik",
+            start_date=trajectory.started_on,
+            basis=ProcessingActivity.objects.get(code="wmo-ondersteuning"),
+        )
+    client.force_login(world.colleague)
+    client.post(reverse("emergency-start"), {"bsn": "999999990", "reason": REASON})
+    assert AuditEntry.objects.filter(actor=world.colleague, action="denied", object_type="emergencyaccess").exists()

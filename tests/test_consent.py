@@ -171,3 +171,14 @@ def test_a_child_consents_through_a_representative_and_consent_has_a_maximum_ter
     give_consent(world, trajectory, integral, person=child, given_by="vertegenwoordiger", representative_name="Moeder")
     with pytest.raises(DomainError, match="hoogstens 2 jaar"):
         give_consent(world, trajectory, integral, valid_until=TODAY + dt.timedelta(days=3 * 366))
+
+
+def test_consent_of_a_former_member_does_not_count(world, integral):
+    from toegang.people.models import Membership
+
+    trajectory = make_trajectory(world)
+    former = trajectory.household.memberships.first()
+    Membership.objects.filter(pk=former.pk).update(end_date=TODAY - dt.timedelta(days=30))
+    give_consent(world, trajectory, integral, person=former.person)
+    with pytest.raises(DomainError, match="geen toestemming"):
+        involve(world, trajectory, integral)

@@ -157,3 +157,13 @@ def test_who_is_involved_shows_organisations_never_content(client, world, shared
     assert entry.subjects.count() == trajectory.household.memberships.count()
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_overdue_list_keeps_to_the_partners_own_actions(client, world, shared_case):
+    Action.objects.update(due_on=TODAY - dt.timedelta(days=2))
+    client.force_login(world.partner)
+    body = client.get(reverse("overdue")).content.decode()
+    assert "Opvoedondersteuning" in body and "Betalingsregeling" not in body
+    client.force_login(world.professional)
+    body = client.get(reverse("overdue")).content.decode()
+    assert "Opvoedondersteuning" in body and "Betalingsregeling" in body

@@ -171,39 +171,26 @@ class InvolvedOrganisation:
 
 
 def who_is_involved(*, household: Household, on: dt.date) -> list[tuple[Person, list[InvolvedOrganisation]]]:
-    """Per current member: which organisations are involved with them now (in any household they are or
-    were part of), since when and with whom to get in touch; never what they do."""
+    """Per current member: which organisations are involved now in this household, since when and with
+    whom to get in touch; never what they do, and nothing of other households a member belongs to."""
     members = list(
         Membership.objects.filter(household=household, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("person")
         .order_by("person__geboortedatum", "pk")
     )
-    homes: dict[int, set[int]] = {}
-    for person_id, household_id in Membership.objects.filter(person_id__in=[m.person_id for m in members]).values_list(
-        "person_id", "household_id"
-    ):
-        homes.setdefault(person_id, set()).add(household_id)
-    all_homes = set().union(*homes.values()) if homes else set()
-    involvements = list(
-        Involvement.objects.filter(trajectory__household_id__in=all_homes, end_date__isnull=True)
-        .select_related("organisation", "professional", "trajectory")
+    rows = [
+        InvolvedOrganisation(
+            organisation=i.organisation.name,
+            since=i.start_date,
+            contact=str(i.professional),
+            contact_email=i.professional.email,
+        )
+        for i in Involvement.objects.filter(trajectory__household=household, end_date__isnull=True)
+        .select_related("organisation", "professional")
         .order_by("start_date", "pk")
-    )
-    overview = []
-    for m in members:
-        rows = [
-            InvolvedOrganisation(
-                organisation=i.organisation.name,
-                since=i.start_date,
-                contact=str(i.professional),
-                contact_email=i.professional.email,
-            )
-            for i in involvements
-            if i.trajectory.household_id in homes.get(m.person_id, set())
-        ]
-        overview.append((m.person, rows))
-    return overview
+    ]
+    return [(m.person, rows) for m in members]
 
 
 def recent_notes(*, trajectory: Trajectory, viewer: User, limit: int = 50) -> QuerySet[Note]:

@@ -131,6 +131,15 @@ def add_involvement(
     consent of a household member that names their organisation."""
     _require_open(trajectory)
     organisation_id = _check_professional(professional, "professional")
+    if (
+        professional.pk == actor.pk
+        and professional.team_id != trajectory.team_id
+        and not Involvement.objects.filter(trajectory=trajectory, professional=actor, end_date__isnull=True).exists()
+    ):
+        raise DomainError(
+            _("Professional: u kunt uzelf niet betrekken bij een traject van een ander team; vraag het de regisseur."),
+            field="professional",
+        )
     if start_date > today():
         raise DomainError(_("Betrokken vanaf: de datum ligt in de toekomst."), field="start_date")
     if not role.strip():

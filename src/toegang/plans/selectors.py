@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from toegang.accounts.models import User
 from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import trajectories_visible_to
+from toegang.plans import need_to_know
 from toegang.plans.models import (
     Action,
     DomainFinding,
@@ -117,6 +118,11 @@ def overdue_actions(*, user: User, on: dt.date, mine: bool = False) -> QuerySet[
     )
     if mine:
         qs = qs.filter(Q(professional_id=user.pk) | Q(goal__plan__trajectory_id__in=_my_trajectory_ids(user)))
+    elif not need_to_know.sees_whole_plan(viewer=user, regisseur_id=None):  # "dat, niet wat" (need_to_know)
+        qs = qs.filter(
+            Q(professional__organisation_id=user.organisation_id)
+            | Q(goal__plan__trajectory_id__in=_my_trajectory_ids(user))
+        )
     return qs
 
 

@@ -93,7 +93,20 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
     """Everything held about one person, as plain data (for JSON and the PDF). The export is logged."""
     memberships = list(Membership.objects.filter(person=person).select_related("household").order_by("start_date"))
     household_ids = [m.household_id for m in memberships]
-    trajectories = list(Trajectory.objects.filter(household_id__in=household_ids).order_by("started_on"))
+    day = today()
+
+    def overlaps(t: Trajectory) -> bool:
+        """Only what happened while the person lived in that household (AVG art. 15 lid 4)."""
+        return any(
+            m.household_id == t.household_id
+            and t.started_on <= (m.end_date or day)
+            and (t.closed_on or day) >= m.start_date
+            for m in memberships
+        )
+
+    trajectories = [
+        t for t in Trajectory.objects.filter(household_id__in=household_ids).order_by("started_on") if overlaps(t)
+    ]
     plans = list(
         Plan.objects.filter(trajectory__in=trajectories)
         .prefetch_related("goals__domain", "goals__actions")

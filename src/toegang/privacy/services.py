@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from toegang.cases.selectors import CASE_ROLES, current_regisseur, households_vi
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
-from toegang.people.models import Household, Person
+from toegang.people.models import Household, Membership, Person
 from toegang.people.selectors import current_household_of, member_ids
 from toegang.privacy.models import Consent, EmergencyAccess, Message, ProcessingActivity
 
@@ -111,9 +112,17 @@ def review_emergency_access(*, actor: User, access: EmergencyAccess, verdict: st
     locked.verdict, locked.review_note = verdict, note.strip()
     locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
     fields = ["verdict", "review_note", "reviewed_at", "reviewed_by"]
-    if verdict == EmergencyAccess.Verdict.UNJUSTIFIED and locked.expires_at > locked.reviewed_at:
-        locked.expires_at = locked.reviewed_at  # not justified: a running access ends now
-        fields.append("expires_at")
+    if verdict == EmergencyAccess.Verdict.UNJUSTIFIED:
+        if locked.expires_at > locked.reviewed_at:
+            locked.expires_at = locked.reviewed_at  # not justified: a running access ends now
+            fields.append("expires_at")
+        # and whatever the user attached themselves to during the access ends with it
+        Involvement.objects.filter(
+            trajectory__household_id=locked.household_id,
+            professional_id=locked.user_id,
+            end_date__isnull=True,
+            start_date__gte=timezone.localtime(locked.started_at).date(),
+        ).update(end_date=today())
     locked.save(update_fields=fields)
     audit.record(
         actor=actor,
@@ -226,9 +235,12 @@ def withdraw_consent(*, actor: User, consent: Consent, on: dt.date) -> Consent:
 def consent_for_share(*, household: Household, organisation: Organisation, on: dt.date) -> Consent:
     """A consent of a current member that allows sharing with this organisation today, or a DomainError
     that says why not (none, expired, withdrawn)."""
+    current_members = Membership.objects.filter(household=household, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
     candidates = list(
         Consent.objects.filter(
-            person__memberships__household=household,
+            person_id__in=current_members.values("person_id"),
             activity__basis=ProcessingActivity.Basis.CONSENT,
             organisations=organisation,
         ).order_by("-valid_until")
@@ -273,3 +285,18 @@ def set_legal_hold(*, actor: User, trajectory: Trajectory, hold: bool, reason: s
         detail=("juridische blokkade: " + reason.strip()) if hold else "blokkade opgeheven",
     )
     return trajectory
+
+
+def log_refused_emergency(*, actor: User, bsn: str, reason: str) -> None:
+    """A refused break-the-glass attempt is itself worth knowing: log it, with the person if known."""
+    try:
+        person = Person.objects.filter(bsn=normalise_bsn(bsn)).first()
+    except DomainError:
+        person = None
+    audit.record(
+        actor=actor,
+        action=audit.Action.DENIED,
+        object_type="emergencyaccess",
+        subjects=[person.pk] if person else [],
+        detail=f"noodtoegang geweigerd: {reason}",
+    )

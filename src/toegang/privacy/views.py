@@ -22,7 +22,7 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
-from toegang.people.selectors import member_ids
+from toegang.people.selectors import member_ids, member_ids_of_households
 from toegang.privacy import retention, rights, services
 from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, Message, RightsRequest
@@ -34,6 +34,10 @@ def emergency_start(request: HttpRequest) -> HttpResponse:
     form = EmergencyForm(request.POST or None)
     started: list[EmergencyAccess] = []
     ok = submitted(request, form, lambda d: started.append(services.start_emergency_access(actor=user, **d)))
+    if form.domain_error is not None and not isinstance(form.domain_error, services.AlreadyVisible):
+        services.log_refused_emergency(
+            actor=user, bsn=form.cleaned_data.get("bsn", ""), reason=form.domain_error.message
+        )
     if isinstance(form.domain_error, services.AlreadyVisible):
         messages.info(request, form.domain_error.message)
         return redirect("household", household_id=form.domain_error.household_id)
@@ -77,6 +81,13 @@ def _reviews_page(request: HttpRequest, bound: ReviewForm | None = None, bound_i
         )
         for access in open_reviews
     ]
+    audit.record(
+        actor=officer,
+        action=audit.Action.READ,
+        object_type="emergencyaccess",
+        subjects=member_ids_of_households([a.household_id for a in open_reviews]),
+        detail="beoordelingen",
+    )
     context = {"rows": rows, "done": done, "now": timezone.now()}
     return render(request, "privacy/reviews.html", context, status=400 if bound is not None else 200)
 
@@ -177,6 +188,13 @@ def requests_list(request: HttpRequest) -> HttpResponse:
         .select_related("person")
         .order_by("-handled_on")[:50]
     )
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        object_type="rightsrequest",
+        subjects=[r.person_id for r in open_requests + closed],
+        detail="verzoeken",
+    )
     context = {"form": form, "open_requests": open_requests, "closed": closed, "today": today()}
     return render(request, "privacy/requests.html", context, status=400 if form.errors else 200)
 
@@ -200,6 +218,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         messages.success(request, _("Het verzoek is afgehandeld."))
         return redirect("rights-requests")
     _months, source = rights.TERMS[rights_request.kind]
+    audit.record(actor=user, action=audit.Action.READ, obj=rights_request, subjects=[rights_request.person_id])
     context = {"req": rights_request, "form": form, "source": source, "today": today()}
     return render(request, "privacy/request.html", context, status=400 if form.errors else 200)
 
