@@ -131,3 +131,37 @@ def test_retention_removes_the_oldest_entries_and_the_rest_still_verifies(entrie
 
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entries[4].pk).delete()
+
+
+def test_a_made_up_anchor_does_not_hide_deleted_rows(entries):
+    from django.utils import timezone
+
+    from toegang.audit.models import AuditAnchor, AuditPruneGate, AuditSubject
+
+    # someone with write access opens the gate, deletes young rows and writes an anchor without the key
+    gate = AuditPruneGate.objects.create(opened_at=timezone.now())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL toegang.audit_prune = 'on'")
+    AuditSubject.objects.filter(entry_id__lte=entries[2].pk).delete()
+    AuditEntry.objects.filter(id__lte=entries[2].pk).delete()
+    gate.delete()
+    anchor = AuditAnchor.objects.create(
+        created_at=timezone.now(),
+        through_id=entries[2].pk,
+        chain_hash=entries[2].chain_hash,
+        removed=3,
+        last_at=entries[2].at,
+        mac="0" * 64,
+    )
+    assert chain.verify().reason == "ankerpunt is niet door de toepassing gemaakt"
+    # even with a correct MAC, an anchor over rows that were still within their retention is refused
+    AuditAnchor.objects.filter(pk=anchor.pk).update(
+        mac=chain.anchor_mac(
+            through_id=anchor.through_id,
+            chain_hash=anchor.chain_hash,
+            last_at=anchor.last_at.isoformat(),
+            created_at=anchor.created_at.isoformat(),
+        )
+    )
+    assert chain.verify().reason == "ankerpunt verwijdert regels binnen hun bewaartermijn"

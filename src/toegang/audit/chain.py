@@ -53,6 +53,13 @@ def link(previous: str, entry: AuditEntry, subjects: Iterable[int]) -> str:
     return hmac.new(_key(), previous.encode() + canonical(entry, subjects), hashlib.sha256).hexdigest()
 
 
+def anchor_mac(*, through_id: int, chain_hash: str, last_at: str, created_at: str) -> str:
+    """An anchor is only believed when it carries this HMAC: a role that can write the tables but does
+    not hold the audit key cannot make one up to hide deleted rows."""
+    content = f"anchor|{through_id}|{chain_hash}|{last_at}|{created_at}".encode()
+    return hmac.new(_key(), content, hashlib.sha256).hexdigest()
+
+
 def lock_and_last_hash() -> str:
     """Serialise appends (call inside the transaction that appends) and return the chain's head."""
     if connection.vendor == "postgresql":  # lock and read in one round trip (migration audit 0003)
@@ -89,6 +96,23 @@ def _entries(batch: int, after_id: int) -> Iterator[tuple[AuditEntry, list[int]]
 def verify(batch: int = 5000) -> Verdict:
     """Recompute the chain from its start, or from the latest anchor left by retention pruning."""
     anchor = AuditAnchor.objects.order_by("-through_id").first()
+    if anchor is not None:
+        from toegang.audit.retention import cutoff
+
+        expected = anchor_mac(
+            through_id=anchor.through_id,
+            chain_hash=anchor.chain_hash,
+            last_at=anchor.last_at.isoformat(),
+            created_at=anchor.created_at.isoformat(),
+        )
+        if not hmac.compare_digest(expected, anchor.mac):
+            return Verdict(
+                checked=0, broken_at=anchor.through_id, reason="ankerpunt is niet door de toepassing gemaakt"
+            )
+        if anchor.last_at >= cutoff(anchor.created_at):
+            return Verdict(
+                checked=0, broken_at=anchor.through_id, reason="ankerpunt verwijdert regels binnen hun bewaartermijn"
+            )
     previous = anchor.chain_hash if anchor else GENESIS
     checked = 0
     for entry, subjects in _entries(batch, anchor.through_id if anchor else 0):

@@ -65,6 +65,8 @@ class AuditAnchor(models.Model):
     through_id = models.BigIntegerField(_("tot en met logregel"))
     chain_hash = models.CharField(_("ketenwaarde"), max_length=64)
     removed = models.PositiveIntegerField(_("verwijderd"))
+    last_at = models.DateTimeField(_("moment laatste verwijderde regel"))
+    mac = models.CharField(_("echtheidswaarde"), max_length=64)
 
     class Meta:
         verbose_name = _("ankerpunt logboek")

@@ -28,7 +28,7 @@ def due_count(now: dt.datetime | None = None) -> int:
 def prune(now: dt.datetime | None = None) -> int:
     """Remove the entries older than the retention (a prefix of the chain) and anchor the rest."""
     chain.lock_and_last_hash()  # no appends meanwhile
-    last = AuditEntry.objects.filter(at__lt=cutoff(now)).order_by("-id").values("id", "chain_hash").first()
+    last = AuditEntry.objects.filter(at__lt=cutoff(now)).order_by("-id").values("id", "chain_hash", "at").first()
     if last is None:
         return 0
     if connection.vendor == "postgresql":
@@ -41,7 +41,18 @@ def prune(now: dt.datetime | None = None) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL toegang.audit_prune = 'off'")
+    created_at = now or timezone.now()
     AuditAnchor.objects.create(
-        created_at=timezone.now(), through_id=last["id"], chain_hash=last["chain_hash"], removed=removed
+        created_at=created_at,
+        through_id=last["id"],
+        chain_hash=last["chain_hash"],
+        removed=removed,
+        last_at=last["at"],
+        mac=chain.anchor_mac(
+            through_id=last["id"],
+            chain_hash=last["chain_hash"],
+            last_at=last["at"].isoformat(),
+            created_at=created_at.isoformat(),
+        ),
     )
     return removed
