@@ -216,3 +216,29 @@ def test_closed_trajectory_takes_no_notes_or_involvements(world):
             basis=law_basis(),
         )
     assert not Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()
+
+
+def test_ending_an_involvement_through_the_screen(client, world):
+    from django.urls import reverse
+
+    trajectory = make_trajectory(world)
+    involvement = services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=TODAY,
+        basis=law_basis(),
+    )
+    client.force_login(world.professional)
+    assert (
+        "Betrokkenheid beëindigen" in client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    )
+    client.post(reverse("involvement-end", args=[involvement.pk]))
+    involvement.refresh_from_db()
+    assert involvement.end_date == TODAY
+    regie = Involvement.objects.get(trajectory=trajectory, professional=world.professional)
+    response = client.post(reverse("involvement-end", args=[regie.pk]), follow=True)
+    assert "draag eerst de regie over" in response.content.decode()
+    client.force_login(world.outsider)
+    assert client.post(reverse("involvement-end", args=[regie.pk])).status_code == 404

@@ -47,6 +47,7 @@ urlpatterns = [
     path("trajecten/<int:trajectory_id>/notities/nieuw/", cases.add_note, name="note-add"),
     path("trajecten/<int:trajectory_id>/regisseur/", cases.change_regisseur, name="regisseur-change"),
     path("trajecten/<int:trajectory_id>/betrokkenen/nieuw/", cases.add_involvement, name="involvement-add"),
+    path("betrokkenheden/<int:involvement_id>/beeindigen/", cases.end_involvement, name="involvement-end"),
     path("trajecten/<int:trajectory_id>/afsluiten/", cases.close_trajectory, name="trajectory-close"),
     path("trajecten/<int:trajectory_id>/verkenning/nieuw/", plans.exploration_new, name="exploration-new"),
     path("trajecten/<int:trajectory_id>/plan/", plans.plan_page, name="plan"),

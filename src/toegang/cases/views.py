@@ -17,7 +17,7 @@ from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases import selectors, services
 from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
-from toegang.cases.models import Trajectory
+from toegang.cases.models import Involvement, Trajectory
 from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
@@ -243,6 +243,26 @@ def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         lambda: _("%(name)s is betrokken bij het traject.") % {"name": form.cleaned_data["professional"]},
         _("Professional betrekken"),
     )
+
+
+@require_POST
+def end_involvement(request: HttpRequest, involvement_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    involvement = (
+        Involvement.objects.filter(trajectory__in=selectors.trajectories_visible_to(user).values("pk"))
+        .select_related("trajectory", "professional")
+        .filter(pk=involvement_id)
+        .first()
+    )
+    if involvement is None:
+        raise Http404
+    try:
+        services.end_involvement(actor=user, involvement=involvement, end_date=today())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is niet meer betrokken.") % {"name": involvement.professional})
+    return redirect("household", household_id=involvement.trajectory.household_id)
 
 
 def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:

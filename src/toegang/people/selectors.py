@@ -43,7 +43,3 @@ def current_household_of(*, person: Person, on: dt.date) -> Household | None:
         .first()
     )
     return membership.household if membership else None
-
-
-def person_by_bsn(bsn: str) -> Person | None:
-    return Person.objects.filter(bsn=bsn).first()
