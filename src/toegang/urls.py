@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from toegang.accounts import oidc
 from toegang.accounts.forms import LoginForm
 from toegang.accounts.twofactor import second_factor
 from toegang.audit import views as audit
@@ -19,6 +20,8 @@ urlpatterns = [
         name="login",
     ),
     path("tweestaps/", second_factor, name="second-factor"),
+    path("oidc/authenticate/", oidc.start, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("privacy/logboek/persoon/", audit.person_log, name="audit-person"),
     path("privacy/logboek/gebruiker/", audit.user_log, name="audit-user"),

@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The current path and what the user's role may do, for menus and buttons; needs no query."""
     flags = _navigation(request)
     flags["two_factor_off"] = not settings.REQUIRE_2FA
+    flags["oidc_enabled"] = getattr(settings, "OIDC_ENABLED", False)
     user = getattr(request, "user", None)
     flags["needs_2fa"] = user is not None and user.is_authenticated and needs_second_factor(user)
     flags["emergency_until"] = current_emergency.get().until

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-PUBLIC_PREFIXES = ("/inloggen/", "/static/", "/gezondheid/")
+PUBLIC_PREFIXES = ("/inloggen/", "/static/", "/gezondheid/", "/oidc/")
 
 
 class LoginRequiredMiddleware:

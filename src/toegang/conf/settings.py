@@ -118,6 +118,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "toegang.accounts.backends.AccountsBackend"]
 
+# Optional single sign-on with the municipality's OpenID Connect provider (accounts/oidc.py).
+OIDC_ENABLED = bool(os.environ.get("TOEGANG_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = os.environ["TOEGANG_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("TOEGANG_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TOEGANG_OIDC_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TOEGANG_OIDC_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("TOEGANG_OIDC_USERINFO_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("TOEGANG_OIDC_JWKS_ENDPOINT") or None
+    OIDC_RP_SIGN_ALGO = os.environ.get("TOEGANG_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_CREATE_USER = False
+    LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
+    AUTHENTICATION_BACKENDS.append("toegang.accounts.oidc.OIDCBackend")
+
 # Two-factor authentication (TOTP, django-otp) for every role that sees case content or the audit log.
 # Only the demo of `make run` may switch it off; every page then says so in a banner.
 REQUIRE_2FA = env_bool("TOEGANG_REQUIRE_2FA", True)
