@@ -38,6 +38,7 @@ urlpatterns = [
     path("achterstallig/", cases.overdue, name="overdue"),
     path("zoeken/", cases.search, name="search"),
     path("team/trajecten/", cases.team_overview, name="team-overview"),
+    path("team/trajecten.csv", cases.team_export, name="team-export"),
     path("team/wachtrij/", signals.team_queue, name="team-queue"),
     path("meldingen/nieuw/", signals.signal_new, name="signal-new"),
     path("meldingen/<int:signal_id>/", signals.signal_detail, name="signal-detail"),

@@ -20,6 +20,7 @@ from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm
 from toegang.cases.models import Involvement, Trajectory
 from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.errors import DomainError
+from toegang.common.exports import csv_response
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, today
 from toegang.people import services as people_services
@@ -65,6 +66,36 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     )
     context = {"trajectories": trajectories, "capped": capped, "counts": counts, "today": today(), "team": user.team}
     return render(request, "cases/team.html", context)
+
+
+def team_export(request: HttpRequest) -> HttpResponse:
+    """The team's open trajectories as CSV for the team lead's own planning: no content, only who and when."""
+    user = require_case_reader(request)
+    if user.team_id is None:
+        raise Http404
+    trajectories = list(selectors.team_trajectories(user=user)[:5000])
+    names = {member.pk: str(member) for member, _n in selectors.team_caseload_counts(user=user)}
+    audit.record(
+        actor=user,
+        action=audit.Action.EXPORT,
+        object_type="teamoverzicht",
+        subjects=member_ids_of_households([t.household_id for t in trajectories]),
+        detail=f"{len(trajectories)} trajecten als CSV",
+    )
+    return csv_response(
+        "team-trajecten.csv",
+        ["huishouden", "gebied", "gestart", "regisseur", "volgende evaluatie"],
+        (
+            [
+                t.household.name,
+                t.household.area.name,
+                t.started_on.isoformat(),
+                names.get(getattr(t, "regisseur_id", None), ""),  # annotated by the selector
+                getattr(t, "next_review_on", None) or "",
+            ]
+            for t in trajectories
+        ),
+    )
 
 
 def household_or_404(user: User, household_id: int) -> Household:
