@@ -90,7 +90,7 @@ def team_export(request: HttpRequest) -> HttpResponse:
                 t.household.name,
                 t.household.area.name,
                 t.started_on.isoformat(),
-                names.get(getattr(t, "regisseur_id", None), ""),  # annotated by the selector
+                names.get(getattr(t, "regisseur_id", 0), ""),  # annotated by the selector
                 getattr(t, "next_review_on", None) or "",
             ]
             for t in trajectories
