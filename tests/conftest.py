@@ -219,3 +219,14 @@ def wmo_rule():
     from toegang.privacy.models import RetentionRule
 
     return RetentionRule.objects.get(code="wmo")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_document_root():
+    """Documents uploaded by tests go to a folder of this test run; remove it afterwards."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(settings.DOCUMENT_ROOT, ignore_errors=True)

@@ -76,7 +76,7 @@ PAGES = {
     "team-queue": (11, lambda t: reverse("team-queue")),
     "overdue": (10, lambda t: reverse("overdue")),
     "search": (10, lambda t: reverse("search") + "?naam=Achternaam"),
-    "household": (27, lambda t: reverse("household", args=[t.household_id])),
+    "household": (28, lambda t: reverse("household", args=[t.household_id])),
     "plan": (17, lambda t: reverse("plan", args=[t.pk])),
     "review-new": (18, lambda t: reverse("review-new", args=[t.pk])),
 }

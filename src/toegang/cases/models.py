@@ -160,3 +160,22 @@ class Note(models.Model):
         verbose_name = _("notitie")
         verbose_name_plural = _("notities")
         indexes = [models.Index(fields=["trajectory", "-happened_on"], name="note_trajectory_idx")]
+
+
+class Document(models.Model):
+    """A file kept with a trajectory (a signed plan, a letter). Stored outside the web root under a
+    random name and served only through an access-checked view."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="documents")
+    name = models.CharField(_("bestandsnaam"), max_length=200)
+    content_type = models.CharField(_("soort"), max_length=50)
+    size = models.PositiveIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("controlegetal"), max_length=64)
+    stored_name = models.CharField(max_length=80, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("toegevoegd"))
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+        ordering = ["-uploaded_at", "-id"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
-from toegang.cases import selectors, services
+from toegang.cases import documents, selectors, services
 from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
-from toegang.cases.models import Involvement, Trajectory
+from toegang.cases.models import Document, Involvement, Trajectory
 from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.errors import DomainError
 from toegang.common.exports import csv_response
@@ -148,6 +148,7 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             explorations=list(plan_selectors.explorations(trajectory=trajectory)[:5]) if whole else [],
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]),
             notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)),
+            documents=list(trajectory.documents.select_related("uploaded_by")[:50]),
             note_form=NoteForm(initial={"happened_on": day}),
         )
     audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])
@@ -273,6 +274,48 @@ def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         lambda d: services.add_involvement(actor=user, trajectory=trajectory, **d),
         lambda: _("%(name)s is betrokken bij het traject.") % {"name": form.cleaned_data["professional"]},
         _("Professional betrekken"),
+    )
+
+
+@require_POST
+def upload_document(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Bestand: kies een bestand."))
+    else:
+        try:
+            documents.add_document(actor=user, trajectory=trajectory, upload=upload)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Het document is toegevoegd."))
+    return redirect("household", household_id=trajectory.household_id)
+
+
+def download_document(request: HttpRequest, document_id: int) -> FileResponse:
+    user = require_case_reader(request)
+    document = (
+        Document.objects.filter(trajectory__in=selectors.trajectories_visible_to(user).values("pk"), pk=document_id)
+        .select_related("trajectory")
+        .first()
+    )
+    if document is None:
+        log_denied(user=user, object_type="document", object_id=document_id)
+        raise Http404
+    audit.record(
+        actor=user,
+        action=audit.Action.EXPORT,
+        obj=document,
+        subjects=member_ids_of_households([document.trajectory.household_id]),
+        detail=document.name,
+    )
+    return FileResponse(
+        documents.path_of(document).open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
     )
 
 

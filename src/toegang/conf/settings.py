@@ -182,6 +182,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Documents: stored outside the web root, served only through the access-checked view.
+DOCUMENT_ROOT = Path(os.environ.get("TOEGANG_DOCUMENT_ROOT", str(PROJECT_DIR / "var" / "documents")))
+UPLOAD_MAX_BYTES = int(float(os.environ.get("TOEGANG_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("TOEGANG_IDLE_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

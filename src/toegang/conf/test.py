@@ -14,3 +14,5 @@ STATIC_ROOT = None  # type: ignore[assignment]  # tests serve static files throu
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Test on a file, as the embedded default runs: WAL needs a file (an in-memory database ignores it).
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+DOCUMENT_ROOT = PROJECT_DIR / "var" / f"test-documents-{os.getpid()}"  # noqa: F405

@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from toegang.audit import services as audit
-from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.cases.documents import remove_files_after_commit
+from toegang.cases.models import Document, Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Exploration, Plan, Review, SelfRelianceScore
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, RetentionRule, RightsRequest
@@ -61,6 +62,9 @@ def destroy(trajectory: Trajectory) -> None:
     Exploration.objects.filter(trajectory=trajectory).delete()
     plans.delete()
     Note.objects.filter(trajectory=trajectory).delete()
+    stored = list(Document.objects.filter(trajectory=trajectory).values_list("stored_name", flat=True))
+    Document.objects.filter(trajectory=trajectory).delete()
+    remove_files_after_commit(stored)
     Involvement.objects.filter(trajectory=trajectory).delete()
     RegisseurAssignment.objects.filter(trajectory=trajectory).delete()
     Signal.objects.filter(trajectory=trajectory).delete()

@@ -1,0 +1,102 @@
+"""Documents with a trajectory: checked on size and real type (by their first bytes, not their name),
+stored under a random name outside the web root, removed from disk only once the database agrees."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.cases.models import Document, Trajectory
+from toegang.common.errors import DomainError
+from toegang.people.selectors import member_ids
+
+# type: (magic bytes, allowed extensions)
+KINDS = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+}
+
+
+def _root() -> Path:
+    root = Path(settings.DOCUMENT_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def path_of(document: Document) -> Path:
+    return _root() / document.stored_name
+
+
+def _kind(head: bytes, name: str) -> str:
+    extension = os.path.splitext(name)[1].lower()
+    for content_type, (magic, extensions) in KINDS.items():
+        if head.startswith(magic) and extension in extensions:
+            return content_type
+    raise DomainError(_("Bestand: alleen PDF, PNG of JPEG, met de bijpassende extensie."), field="file")
+
+
+@transaction.atomic
+def add_document(*, actor: User, trajectory: Trajectory, upload: UploadedFile) -> Document:
+    if trajectory.status != Trajectory.Status.OPEN:
+        raise DomainError(_("Traject: dit traject is afgesloten en kan niet meer worden gewijzigd."))
+    if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("Bestand: ten hoogste %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}, field="file"
+        )
+    if upload.size == 0:
+        raise DomainError(_("Bestand: het bestand is leeg."), field="file")
+    name = get_valid_filename(os.path.basename(upload.name or "document"))[:200] or "document"
+    upload.seek(0)
+    content_type = _kind(upload.read(16), name)
+    stored_name = f"{uuid.uuid4().hex}.bin"
+    target = _root() / stored_name
+    digest = hashlib.sha256()
+    upload.seek(0)
+    with target.open("xb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    try:
+        document = Document.objects.create(
+            trajectory=trajectory,
+            name=name,
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            stored_name=stored_name,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action=audit.Action.CREATE,
+            obj=document,
+            subjects=member_ids(household_id=trajectory.household_id),
+            detail=name,
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def remove_files_after_commit(stored_names: list[str]) -> None:
+    """Delete files once the transaction that deleted their rows has committed (a rollback keeps them)."""
+
+    def remove() -> None:
+        for stored in stored_names:
+            (_root() / stored).unlink(missing_ok=True)
+
+    transaction.on_commit(remove)
