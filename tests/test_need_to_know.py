@@ -167,3 +167,18 @@ def test_overdue_list_keeps_to_the_partners_own_actions(client, world, shared_ca
     client.force_login(world.professional)
     body = client.get(reverse("overdue")).content.decode()
     assert "Opvoedondersteuning" in body and "Betalingsregeling" in body
+
+
+def test_partner_does_not_steer_the_trajectory(client, world, shared_case):
+    trajectory, _plan = shared_case
+    client.force_login(world.partner)
+    for name in ("regisseur-change", "involvement-add", "trajectory-close"):
+        assert client.get(reverse(name, args=[trajectory.pk])).status_code == 403, name
+    from toegang.cases.models import Involvement
+
+    regie = Involvement.objects.get(trajectory=trajectory, professional=world.professional)
+    assert client.post(reverse("involvement-end", args=[regie.pk])).status_code == 403
+    own = Involvement.objects.get(trajectory=trajectory, professional=world.partner)
+    client.post(reverse("involvement-end", args=[own.pk]))
+    own.refresh_from_db()
+    assert own.end_date == TODAY

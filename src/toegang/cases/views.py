@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,6 +105,14 @@ def household_or_404(user: User, household_id: int) -> Household:
     except Household.DoesNotExist:
         log_denied(user=user, object_type="household", object_id=household_id)
         raise Http404 from None
+
+
+def _require_lead(user: User, trajectory: Trajectory) -> None:
+    """Handing over the regie, involving or releasing partners and closing are for the regisseur, the
+    municipality's staff and team leads; a partner professional works on their own part of the plan."""
+    regisseur = selectors.current_regisseur(trajectory=trajectory)
+    if not need_to_know.sees_whole_plan(viewer=user, regisseur_id=regisseur.professional_id if regisseur else None):
+        raise PermissionDenied(_("Dit doet de regisseur of een medewerker van de gemeente."))
 
 
 def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
@@ -246,6 +255,7 @@ def add_note(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory_or_404(user, trajectory_id)
+    _require_lead(user, trajectory)
     colleagues = User.objects.filter(
         team_id=trajectory.team_id, is_active=True, role__in=selectors.CASE_ROLES
     ).select_related("organisation")
@@ -263,6 +273,7 @@ def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory_or_404(user, trajectory_id)
+    _require_lead(user, trajectory)
     professionals = User.objects.filter(
         is_active=True, role__in=selectors.CASE_ROLES, team__area__municipality_id=trajectory.household.municipality_id
     ).select_related("organisation", "team")
@@ -330,6 +341,8 @@ def end_involvement(request: HttpRequest, involvement_id: int) -> HttpResponse:
     )
     if involvement is None:
         raise Http404
+    if involvement.professional_id != user.pk:
+        _require_lead(user, involvement.trajectory)
     try:
         services.end_involvement(actor=user, involvement=involvement, end_date=today())
     except DomainError as error:
@@ -342,6 +355,7 @@ def end_involvement(request: HttpRequest, involvement_id: int) -> HttpResponse:
 def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = _trajectory_or_404(user, trajectory_id)
+    _require_lead(user, trajectory)
     form = CloseForm(request.POST or None, initial={"closed_on": today()})
     return _trajectory_form(
         request,
