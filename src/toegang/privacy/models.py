@@ -115,11 +115,6 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("vastgelegd"))
 
-    @property
-    def category_labels(self) -> list[str]:
-        labels = dict(self.Category.choices)
-        return [str(labels.get(code, code)) for code in self.categories]
-
     class Meta:
         verbose_name = _("toestemming")
         verbose_name_plural = _("toestemmingen")
@@ -130,6 +125,11 @@ class Consent(models.Model):
                 name="consent_representative_named",
             ),
         ]
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(self.Category.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
 
 
 class RightsRequest(models.Model):
