@@ -77,8 +77,8 @@ PAGES = {
     "overdue": (10, lambda t: reverse("overdue")),
     "search": (10, lambda t: reverse("search") + "?naam=Achternaam"),
     "household": (28, lambda t: reverse("household", args=[t.household_id])),
-    "plan": (17, lambda t: reverse("plan", args=[t.pk])),
-    "review-new": (18, lambda t: reverse("review-new", args=[t.pk])),
+    "plan": (16, lambda t: reverse("plan", args=[t.pk])),
+    "review-new": (17, lambda t: reverse("review-new", args=[t.pk])),
 }
 
 
@@ -115,4 +115,4 @@ def test_draft_plan_page_reads_the_action_choices_once(client, world):
                 due_on=TODAY + dt.timedelta(days=5),
             )
         counts.append(count_queries(client, reverse("plan", args=[trajectory.pk])))
-    assert counts == [22, 22]
+    assert counts == [21, 21]

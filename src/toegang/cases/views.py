@@ -110,8 +110,7 @@ def household_or_404(user: User, household_id: int) -> Household:
 def _require_lead(user: User, trajectory: Trajectory) -> None:
     """Handing over the regie, involving or releasing partners and closing are for the regisseur, the
     municipality's staff and team leads; a partner professional works on their own part of the plan."""
-    regisseur = selectors.current_regisseur(trajectory=trajectory)
-    if not need_to_know.sees_whole_plan(viewer=user, regisseur_id=regisseur.professional_id if regisseur else None):
+    if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
         raise PermissionDenied(_("Dit doet de regisseur of een medewerker van de gemeente."))
 
 

@@ -11,16 +11,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from toegang.accounts.models import Organisation, User
+from toegang.cases.models import RegisseurAssignment
 from toegang.plans.models import Action, Goal, Plan
 
 WHOLE_PLAN_ROLES = {User.Role.TEAM_LEAD, User.Role.MANAGER}
 
 
-def sees_whole_plan(*, viewer: User, regisseur_id: int | None) -> bool:
-    if viewer.is_superuser or viewer.role in WHOLE_PLAN_ROLES or viewer.pk == regisseur_id:
+def _by_role_or_employer(viewer: User) -> bool:
+    if viewer.is_superuser or viewer.role in WHOLE_PLAN_ROLES:
         return True
     organisation = viewer.organisation
     return organisation is not None and organisation.kind == Organisation.Kind.MUNICIPALITY
+
+
+def sees_whole_plan(*, viewer: User, regisseur_id: int | None) -> bool:
+    """For callers that already know the trajectory's current regisseur."""
+    return _by_role_or_employer(viewer) or viewer.pk == regisseur_id
+
+
+def sees_whole_plan_of(*, viewer: User, trajectory_id: int) -> bool:
+    """The same rule when only the trajectory is known: asks who the regisseur is only when the viewer's
+    role or employer does not decide already."""
+    if _by_role_or_employer(viewer):
+        return True
+    return RegisseurAssignment.objects.filter(
+        trajectory_id=trajectory_id, end_date__isnull=True, professional_id=viewer.pk
+    ).exists()
 
 
 @dataclass

@@ -24,14 +24,6 @@ from toegang.plans.models import (
 )
 
 
-def regisseur_id(*, trajectory: Trajectory) -> int | None:
-    return (
-        RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True)
-        .values_list("professional_id", flat=True)
-        .first()
-    )
-
-
 def life_domains() -> list[LifeDomain]:
     return list(LifeDomain.objects.order_by("position"))
 

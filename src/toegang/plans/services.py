@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
-from toegang.cases.models import Involvement, RegisseurAssignment, Trajectory
+from toegang.cases.models import Involvement, Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.people.models import Membership, Person
@@ -68,19 +68,10 @@ def _bump(plan: Plan, expected_revision: int) -> None:
     plan.revision = expected_revision + 1
 
 
-def _whole_plan(actor: User, trajectory_id: int) -> bool:
-    regisseur = (
-        RegisseurAssignment.objects.filter(trajectory_id=trajectory_id, end_date__isnull=True)
-        .values_list("professional_id", flat=True)
-        .first()
-    )
-    return need_to_know.sees_whole_plan(viewer=actor, regisseur_id=regisseur)
-
-
 def _require_whole_plan(actor: User, trajectory_id: int) -> None:
     """Shaping the plan is for the regisseur, the municipality's staff and team leads; a partner
     professional sees only their own organisation's goals and cannot change the rest."""
-    if not _whole_plan(actor, trajectory_id):
+    if not need_to_know.sees_whole_plan_of(viewer=actor, trajectory_id=trajectory_id):
         raise DomainError(
             _(
                 "Plan: alleen de regisseur en medewerkers van de gemeente werken het plan uit; "
@@ -296,7 +287,11 @@ def set_action_status(*, actor: User, action: Action, expected_revision: int, st
         raise DomainError(_("Actie: dit plan is niet meer actief."))
     if status not in Action.Status.values:
         raise DomainError(_("Status: kies open, gedaan of vervallen."), field="status")
-    if not need_to_know.may_change_action(viewer=actor, action=action, whole=_whole_plan(actor, plan.trajectory_id)):
+    if not need_to_know.may_change_action(
+        viewer=actor,
+        action=action,
+        whole=need_to_know.sees_whole_plan_of(viewer=actor, trajectory_id=plan.trajectory_id),
+    ):
         raise DomainError(_("Actie: u kunt alleen de acties van uw eigen organisatie bijwerken."))
     if on > today():
         raise DomainError(_("Datum: de datum ligt in de toekomst."), field="on")

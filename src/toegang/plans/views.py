@@ -55,7 +55,7 @@ def _visible_plan(user: User, plan_id: int) -> Plan:
 
 def _require_whole_plan(user: User, trajectory: Trajectory) -> None:
     """The exploration and the review forms show the whole plan: not for a partner's need-to-know view."""
-    if not need_to_know.sees_whole_plan(viewer=user, regisseur_id=selectors.regisseur_id(trajectory=trajectory)):
+    if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
         raise PermissionDenied(_("De verkenning en de voortgangsbespreking zijn voor de regisseur en de gemeente."))
 
 
@@ -126,7 +126,7 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     revision = {"expected_revision": plan.revision}
     day = today()
     bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
-    whole = need_to_know.sees_whole_plan(viewer=user, regisseur_id=selectors.regisseur_id(trajectory=plan.trajectory))
+    whole = need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=plan.trajectory_id)
     editable = plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES and whole
     goal_rows: list[tuple[need_to_know.GoalView, ActionForm | None]] = []  # per goal its action form, own ids
     choices: dict[str, list[Any]] | None = None
