@@ -69,10 +69,16 @@ class UtrechtFormMixin(forms.BaseForm):
                         [t if t.startswith(label) else f"{label}: {t[:1].lower()}{t[1:]}" for t in texts],
                         renderer=self.renderer,
                     )
-                    widget = self.fields[name].widget
-                    widget.attrs["aria-invalid"] = "true"
-                    described = widget.attrs.get("aria-describedby", "")
-                    widget.attrs["aria-describedby"] = (described + f" {str(self.auto_id) % name}_error").strip()
+                    self._mark_invalid(name)
+
+    def _mark_invalid(self, name: str) -> None:
+        """Tell assistive technology that the field is wrong and where its message is (once)."""
+        widget = self.fields[name].widget
+        widget.attrs["aria-invalid"] = "true"
+        error_id = f"{str(self.auto_id) % name}_error"
+        described = widget.attrs.get("aria-describedby", "").split()
+        if error_id not in described:
+            widget.attrs["aria-describedby"] = " ".join([*described, error_id])
 
     domain_error: DomainError | None = None
 
@@ -81,11 +87,7 @@ class UtrechtFormMixin(forms.BaseForm):
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
         if field is not None:
-            widget = self.fields[field].widget
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = (
-                widget.attrs.get("aria-describedby", "") + f" {str(self.auto_id) % field}_error"
-            ).strip()
+            self._mark_invalid(field)
 
 
 class UtrechtForm(UtrechtFormMixin, forms.Form):
