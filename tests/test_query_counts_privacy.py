@@ -1,0 +1,118 @@
+"""Pinned query counts for the privacy screens and the other pages added with them: measured with a
+small and a larger amount of data, they must be the same number (no query per row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import TODAY, law_basis, make_trajectory, wmo_rule
+from toegang.accounts.models import Area, Team, User
+from toegang.audit import services as audit
+from toegang.cases import services as case_services
+from toegang.cases.models import Trajectory
+from toegang.privacy import rights, services
+from toegang.privacy.models import ProcessingActivity
+
+REASON = "Acute zorg nodig; regisseur en team zijn niet bereikbaar vandaag."
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def case(world):
+    trajectory = make_trajectory(world)
+    return trajectory, trajectory.household.memberships.first().person
+
+
+def grow(world, case, n):
+    """n more of everything the privacy screens list."""
+    trajectory, person = case
+    integral = ProcessingActivity.objects.get(code="integrale-ondersteuning")
+    area = Area.objects.get_or_create(municipality=world.gemeente, name="Oost")[0]
+    team = Team.objects.get_or_create(name="Team Oost", area=area)[0]
+    other = User.objects.get_or_create(
+        username="oost",
+        defaults={
+            "role": "professional",
+            "organisation": world.municipality_org,
+            "team": team,
+            "municipality": world.gemeente,
+        },
+    )[0]
+    for _ in range(n):
+        services.record_consent(
+            actor=world.professional,
+            person=person,
+            activity=integral,
+            given_by="inwoner",
+            categories=["plan"],
+            organisations=[world.partner_org],
+            given_on=TODAY,
+            valid_until=TODAY + dt.timedelta(days=30),
+        )
+        rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
+        audit.record(
+            actor=world.colleague,
+            action=audit.Action.READ,
+            obj=trajectory.household,
+            subjects=[person.pk, person.pk + 1],
+        )
+        elsewhere = make_trajectory(world, team=team, regisseur=other)
+        services.start_emergency_access(
+            actor=world.professional, bsn=elsewhere.household.memberships.first().person.bsn, reason=REASON
+        )
+        closed = make_trajectory(world)
+        case_services.close_trajectory(
+            actor=world.professional,
+            trajectory=closed,
+            closed_on=TODAY,
+            reason="doelen_bereikt",
+            retention_rule=wmo_rule(),
+        )
+        Trajectory.objects.filter(pk=closed.pk).update(archive_action_date=TODAY + dt.timedelta(days=5))
+    if n == 2:  # one more organisation on "wie is betrokken"
+        case_services.add_involvement(
+            actor=world.professional,
+            trajectory=trajectory,
+            professional=world.partner,
+            role="Jeugdhulp",
+            start_date=TODAY,
+            basis=law_basis(),
+        )
+
+
+PAGES = {
+    # name: (user, expected queries, url builder)
+    "involved": ("professional", 12, lambda t, p, r: reverse("involved", args=[t.household_id])),
+    "consents": ("professional", 17, lambda t, p, r: reverse("consents", args=[t.household_id])),
+    "audit-person": ("privacy", 10, lambda t, p, r: reverse("audit-person") + f"?bsn={p.bsn}"),
+    "audit-user": ("privacy", 10, lambda t, p, r: reverse("audit-user") + "?username=collega"),
+    "rights-requests": ("privacy", 10, lambda t, p, r: reverse("rights-requests")),
+    "rights-request": ("privacy", 9, lambda t, p, r: reverse("rights-request", args=[r])),
+    "emergency-reviews": ("privacy", 11, lambda t, p, r: reverse("emergency-reviews")),
+    "retention": ("privacy", 6, lambda t, p, r: reverse("retention")),
+    "inbox": ("privacy", 5, lambda t, p, r: reverse("inbox")),
+    "team-export": ("teamleider", 13, lambda t, p, r: reverse("team-export")),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_privacy_pages_have_a_pinned_flat_query_count(client, world, case, page):
+    username, expected, url = PAGES[page]
+    trajectory, person = case
+    client.force_login(User.objects.get(username=username))
+    grow(world, case, 2)
+    request_id = person.rights_requests.first().pk
+    small = count(client, url(trajectory, person, request_id))
+    grow(world, case, 4)
+    large = count(client, url(trajectory, person, request_id))
+    assert (small, large) == (expected, expected)
