@@ -20,10 +20,11 @@ from toegang.cases import documents, selectors, services
 from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
 from toegang.cases.models import Document, Involvement, Trajectory
 from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.exports import csv_response
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, today
+from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted
 from toegang.people import services as people_services
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households

@@ -15,7 +15,6 @@ from django_htmx.middleware import HtmxDetails
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
-from toegang.common.dates import today  # noqa: F401 - views import it from here
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtFormMixin
 

@@ -18,9 +18,10 @@ from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
+from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted, today
+from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know, selectors, services

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.selectors import households_visible_to, team_colleagues
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
-from toegang.common.views import first_rows, require_case_reader, require_case_worker, today
+from toegang.common.views import first_rows, require_case_reader, require_case_worker
 from toegang.people import services as people_services
 from toegang.signals import selectors, services
 from toegang.signals.forms import SignalForm, TriageForm
