@@ -33,6 +33,10 @@ class AlreadyVisible(DomainError):
         self.household_id = household_id
 
 
+def mark_messages_read(*, recipient: User) -> int:
+    return Message.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def send_message(*, recipient: User, text: str, link: str = "") -> Message:
     return Message.objects.create(recipient=recipient, text=text[:500], link=link, created_at=timezone.now())
 

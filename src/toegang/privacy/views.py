@@ -113,7 +113,7 @@ def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     rows = list(Message.objects.filter(recipient=user).order_by("-created_at")[:100])
-    Message.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    services.mark_messages_read(recipient=user)
     return render(request, "privacy/inbox.html", {"rows": rows})
 
 
