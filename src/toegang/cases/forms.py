@@ -63,7 +63,7 @@ class CloseForm(UtrechtForm):
     reason = forms.ChoiceField(label=_("Reden afsluiting"), choices=Trajectory.ClosureReason.choices)
     retention_rule = forms.ModelChoiceField(
         label=_("Resultaat (Selectielijst)"),
-        queryset=RetentionRule.objects.order_by("code"),
+        queryset=RetentionRule.objects.exclude(code=RetentionRule.SIGNAL).order_by("code"),
         help_text=_("Bepaalt de bewaartermijn: daarna wordt het dossier vernietigd, tenzij er een blokkade is."),
     )
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

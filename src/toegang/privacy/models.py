@@ -173,6 +173,8 @@ class RightsRequest(models.Model):
 class RetentionRule(models.Model):
     """A result of the Selectielijst with its retention term: when a closed dossier is destroyed."""
 
+    SIGNAL = "melding"  # the term of a signal triaged without a trajectory (migration 0007), not for dossiers
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     result = models.CharField(_("resultaat"), max_length=200)
     years = models.PositiveSmallIntegerField(_("jaren"), default=0)

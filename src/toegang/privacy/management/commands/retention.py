@@ -1,4 +1,5 @@
-"""manage.py retention run [--execute]: list (default) or destroy the dossiers whose term has passed."""
+"""manage.py retention run [--execute]: list (default) or destroy the dossiers and signals whose term has
+passed."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ from toegang.privacy import retention
 
 class Command(BaseCommand):
     help = (
-        "Bewaartermijnen: 'run' toont welke afgesloten dossiers vernietigd mogen worden (proefdraaien); "
-        "met --execute worden ze in batches vernietigd en komt er een regel in het vernietigingsregister."
+        "Bewaartermijnen: 'run' toont welke afgesloten dossiers en meldingen zonder traject vernietigd mogen "
+        "worden (proefdraaien); met --execute worden ze in batches vernietigd en komt er een regel in het "
+        "vernietigingsregister."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("subcommand", choices=["run"])
         parser.add_argument("--execute", action="store_true", help="Echt vernietigen (standaard: alleen tonen).")
-        parser.add_argument("--batch", type=int, default=100, help="Dossiers per transactie (standaard 100).")
+        parser.add_argument(
+            "--batch", type=int, default=100, help="Dossiers of meldingen per transactie (standaard 100)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch"] < 1:
@@ -35,6 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Proefdraaien: {total} dossiers mogen vernietigd worden (niets gewijzigd).")
             for code, count in sorted(per_rule.items()):
                 self.stdout.write(f"  {code}: {count}")
+            signals = retention.signals_due(on=day).count()
+            self.stdout.write(f"Meldingen zonder traject: {signals} mogen vernietigd worden.")
             self.stdout.write(f"Logboek: {audit_retention.due_count()} logregels ouder dan de bewaartermijn.")
             return
         result = retention.run(on=day, batch_size=options["batch"])
@@ -44,4 +50,5 @@ class Command(BaseCommand):
         )
         for code, count in sorted(result.destroyed.items()):
             self.stdout.write(f"  {code}: {count}")
+        self.stdout.write(f"Meldingen zonder traject vernietigd: {result.signals} in {result.signal_batches} batches.")
         self.stdout.write(f"Logboek: {audit_retention.prune()} logregels verwijderd na hun bewaartermijn.")
