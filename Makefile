@@ -7,7 +7,7 @@ DEMO_DB := var/toegang.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format typecheck migrations-check lock clean demo-reset
+.PHONY: run test bench install lint format typecheck migrations-check lock clean demo-reset
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo-reset:
 test: $(STAMP)
 	mkdir -p var
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+## make bench: the benchmark suite on PostgreSQL (BENCH_SIZE=S|M|L; database toegang_bench_<size>)
+BENCH_SIZE ?= M
+bench: $(STAMP)
+	mkdir -p var
+	$(PY) -m benchmarks.run --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

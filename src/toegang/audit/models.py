@@ -21,7 +21,9 @@ class AuditEntry(models.Model):
         DENIED = "denied", _("Toegang geweigerd")
 
     at = models.DateTimeField(_("moment"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )  # indexed by audit_actor_at_idx
     actor_name = models.CharField(_("gebruiker"), max_length=150)
     organisation_name = models.CharField(_("organisatie"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=20, blank=True)
@@ -50,7 +52,9 @@ class AuditEntry(models.Model):
 class AuditSubject(models.Model):
     """One person whose data an audit entry touched: the index for "who saw person X"."""
 
-    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="subjects")
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.PROTECT, related_name="subjects", db_index=False
+    )  # indexed by auditsubject_unique
     person_id = models.BigIntegerField(_("persoon-id"), db_index=True)
 
     class Meta:
