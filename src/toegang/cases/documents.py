@@ -1,10 +1,14 @@
 """Documents with a trajectory: checked on size and real type (by their first bytes, not their name),
-stored under a random name outside the web root, removed from disk only once the database agrees."""
+stored under a random name outside the web root, removed from disk only once the database agrees; a
+file that never got its row (a rolled-back upload) is swept by the retention run after an hour."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
+import re
+import time
 import uuid
 from pathlib import Path
 
@@ -27,6 +31,10 @@ KINDS = {
     "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
 }
+# the name add_document gives a file on disk; nothing else in DOCUMENT_ROOT is ever swept
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.bin")
+# a file younger than this may belong to an upload whose transaction has not committed yet
+ORPHAN_AGE = dt.timedelta(hours=1)
 
 
 def _root() -> Path:
@@ -100,3 +108,40 @@ def remove_files_after_commit(stored_names: list[str]) -> None:
             (_root() / stored).unlink(missing_ok=True)
 
     transaction.on_commit(remove)
+
+
+def orphan_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> list[Path]:
+    """Files under a stored name that no Document row points to, last written more than ``older_than``
+    ago: left behind when the transaction around add_document rolled back after the file was written
+    (an outer transaction failing, or the process killed between write and commit)."""
+    root = Path(settings.DOCUMENT_ROOT)
+    if not root.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    candidates: dict[str, Path] = {}
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if (
+                STORED_NAME.fullmatch(entry.name)
+                and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff
+            ):
+                candidates[entry.name] = Path(entry.path)
+    names = sorted(candidates)
+    known: set[str] = set()
+    for start in range(0, len(names), 500):  # stay under SQLite's limit on query parameters
+        chunk = names[start : start + 500]
+        known.update(Document.objects.filter(stored_name__in=chunk).values_list("stored_name", flat=True))
+    return [candidates[name] for name in names if name not in known]
+
+
+def remove_orphan_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> int:
+    """Remove the orphan files; returns how many were removed (one gone meanwhile is not counted)."""
+    removed = 0
+    for path in orphan_files(older_than=older_than):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed += 1
+    return removed

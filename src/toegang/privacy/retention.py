@@ -1,7 +1,8 @@
 """Retention: destroy closed dossiers whose archive action date has come (Selectielijst terms), never
 under a legal hold or with an open objection, in batches that commit whole or not at all, and write
 the deletion register (category, rule, count, date; no personal data). Signals triaged without a
-trajectory (advice, voorliggend veld) go after their own term; a signal never triaged is kept."""
+trajectory (advice, voorliggend veld) go after their own term; a signal never triaged is kept. Files
+in the document folder that never got their database row are swept."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from toegang.audit import services as audit
+from toegang.cases import documents
 from toegang.cases.documents import remove_files_after_commit
 from toegang.cases.models import Document, Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months
@@ -24,6 +26,7 @@ from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, Ret
 from toegang.signals.models import Signal
 
 SIGNAL_CATEGORY = "melding"
+FILE_CATEGORY = "los bestand"
 
 
 def _objecting() -> QuerySet[RightsRequest, int]:
@@ -162,6 +165,7 @@ class RunResult:
     batches: int
     signals: int = 0
     signal_batches: int = 0
+    files: int = 0
 
 
 def _run_signals(*, on: dt.date, batch_size: int) -> tuple[int, int]:
@@ -190,9 +194,26 @@ def _run_signals(*, on: dt.date, batch_size: int) -> tuple[int, int]:
     return destroyed, batches
 
 
+def sweep_orphan_files() -> int:
+    """Remove document files that never got their database row (older than an hour) and register how
+    many; returns that number."""
+    removed = documents.remove_orphan_files()
+    if removed:
+        with transaction.atomic():
+            DeletionRecord.objects.create(executed_at=timezone.now(), rule=None, category=FILE_CATEGORY, count=removed)
+            audit.record(
+                actor=None,
+                actor_name="bewaartermijnen",
+                action=audit.Action.DELETE,
+                object_type=FILE_CATEGORY,
+                detail=str(removed),
+            )
+    return removed
+
+
 def run(*, on: dt.date, batch_size: int = 100, progress: Callable[[int], None] | None = None) -> RunResult:
     """Destroy what is due, one batch per transaction; each batch writes its register entries. Then
-    the signals without a trajectory, in their own batches."""
+    the signals without a trajectory, in their own batches, and last the orphan document files."""
     destroyed: Counter[str] = Counter()
     batches = 0
     while True:
@@ -224,4 +245,5 @@ def run(*, on: dt.date, batch_size: int = 100, progress: Callable[[int], None] |
         if progress is not None:
             progress(sum(destroyed.values()))
     signals, signal_batches = _run_signals(on=on, batch_size=batch_size)
-    return RunResult(destroyed=destroyed, batches=batches, signals=signals, signal_batches=signal_batches)
+    files = sweep_orphan_files()
+    return RunResult(destroyed=destroyed, batches=batches, signals=signals, signal_batches=signal_batches, files=files)

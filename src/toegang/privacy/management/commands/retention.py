@@ -1,5 +1,5 @@
 """manage.py retention run [--execute]: list (default) or destroy the dossiers and signals whose term has
-passed."""
+passed, and the document files that never got their database row."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from toegang.audit import retention as audit_retention
+from toegang.cases import documents
 from toegang.common.dates import today
 from toegang.privacy import retention
 
@@ -17,8 +18,8 @@ from toegang.privacy import retention
 class Command(BaseCommand):
     help = (
         "Bewaartermijnen: 'run' toont welke afgesloten dossiers en meldingen zonder traject vernietigd mogen "
-        "worden (proefdraaien); met --execute worden ze in batches vernietigd en komt er een regel in het "
-        "vernietigingsregister."
+        "worden en hoeveel losse bestanden zonder document er zijn (proefdraaien); met --execute worden ze "
+        "in batches vernietigd en komt er een regel in het vernietigingsregister."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {code}: {count}")
             signals = retention.signals_due(on=day).count()
             self.stdout.write(f"Meldingen zonder traject: {signals} mogen vernietigd worden.")
+            self.stdout.write(f"Losse bestanden zonder document: {len(documents.orphan_files())}.")
             self.stdout.write(f"Logboek: {audit_retention.due_count()} logregels ouder dan de bewaartermijn.")
             return
         result = retention.run(on=day, batch_size=options["batch"])
@@ -51,4 +53,5 @@ class Command(BaseCommand):
         for code, count in sorted(result.destroyed.items()):
             self.stdout.write(f"  {code}: {count}")
         self.stdout.write(f"Meldingen zonder traject vernietigd: {result.signals} in {result.signal_batches} batches.")
+        self.stdout.write(f"Losse bestanden zonder document verwijderd: {result.files}.")
         self.stdout.write(f"Logboek: {audit_retention.prune()} logregels verwijderd na hun bewaartermijn.")
