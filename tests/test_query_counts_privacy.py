@@ -15,8 +15,11 @@ from toegang.accounts.models import Area, Team, User
 from toegang.audit import services as audit
 from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
+from toegang.people import services as people_services
 from toegang.privacy import rights, services
 from toegang.privacy.models import ProcessingActivity
+from toegang.signals import services as signal_services
+from toegang.signals.models import Signal
 
 REASON = "Acute zorg nodig; regisseur en team zijn niet bereikbaar vandaag."
 
@@ -79,6 +82,20 @@ def grow(world, case, n):
             retention_rule=wmo_rule(),
         )
         Trajectory.objects.filter(pk=closed.pk).update(archive_action_date=TODAY + dt.timedelta(days=5))
+        advice = signal_services.register_signal(  # a signal without a trajectory, past its term
+            actor=world.professional,
+            team=world.team,
+            source="huisarts",
+            channel="telefoon",
+            received_on=TODAY,
+            description="Vraag over schulden",
+            persons=[
+                people_services.register_person(actor=world.professional, bsn=None, voornamen="A", geslachtsnaam="B")
+            ],
+        )
+        signal_services.triage_signal(actor=world.professional, signal=advice, outcome="advies", on=TODAY, note="x")
+        long_ago = TODAY - dt.timedelta(days=6 * 366)
+        Signal.objects.filter(pk=advice.pk).update(received_on=long_ago, triaged_on=long_ago)
     if n == 2:  # one more organisation on "wie is betrokken"
         case_services.add_involvement(
             actor=world.professional,
@@ -99,7 +116,8 @@ PAGES = {
     "rights-requests": ("privacy", 10, lambda t, p, r: reverse("rights-requests")),
     "rights-request": ("privacy", 9, lambda t, p, r: reverse("rights-request", args=[r])),
     "emergency-reviews": ("privacy", 11, lambda t, p, r: reverse("emergency-reviews")),
-    "retention": ("privacy", 6, lambda t, p, r: reverse("retention")),
+    # 8: the signals without a trajectory cost two (their retention rule, then the list with the due flag)
+    "retention": ("privacy", 8, lambda t, p, r: reverse("retention")),
     "inbox": ("privacy", 5, lambda t, p, r: reverse("inbox")),
     "team-export": ("teamleider", 13, lambda t, p, r: reverse("team-export")),
 }

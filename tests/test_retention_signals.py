@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from tests.conftest import TODAY, make_household, make_trajectory, next_bsn
 from toegang.audit.models import AuditEntry
@@ -237,6 +238,24 @@ def test_a_dossier_takes_the_persons_of_its_signals_along(world):
     assert not Signal.objects.filter(pk=linked.pk).exists()
     assert not Person.objects.filter(pk__in=[member.pk, outsider.pk]).exists()
     assert not Membership.objects.filter(person_id=member.pk).exists()
+
+
+def test_the_screen_shows_the_signals_due(client, world):
+    due = signal(world)
+    soon = signal(world, triaged_on=add_months(TODAY, -60) + dt.timedelta(days=30))
+    blocked = signal(world)
+    objection(world, blocked.main_person)
+    later = signal(world, triaged_on=TODAY)
+    elsewhere = signal(world, team=world.other_team)
+    client.force_login(world.privacy)
+    page = client.get(reverse("retention")).content.decode()
+    for shown in (due, soon, blocked):
+        assert f"Melding {shown.pk} ·" in page
+    for hidden in (later, elsewhere):
+        assert f"Melding {hidden.pk} ·" not in page
+    assert page.count("volgende run") == 1 and "tegengehouden: open bezwaar" in page
+    assert "procestype 21" in page
+    assert Signal.objects.get(pk=due.pk).main_person.geslachtsnaam not in page  # no names on this screen
 
 
 def test_a_dossier_cannot_be_closed_with_the_signal_term(db):

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +27,7 @@ from toegang.privacy import retention, rights, services
 from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, Message, RightsRequest
 from toegang.privacy.scope import persons_of
+from toegang.signals.models import Signal
 
 
 def emergency_start(request: HttpRequest) -> HttpResponse:
@@ -240,7 +241,8 @@ def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpRespo
 
 
 def retention_overview(request: HttpRequest) -> HttpResponse:
-    """What the next retention run would destroy, dossiers under a legal hold, and the deletion register."""
+    """What the next retention run would destroy (dossiers, and signals that never became a
+    trajectory), dossiers under a legal hold, and the deletion register."""
     officer = require_privacy_officer(request)
     day = today()
     horizon = day + dt.timedelta(days=90)
@@ -251,8 +253,28 @@ def retention_overview(request: HttpRequest) -> HttpResponse:
         .order_by("archive_action_date", "pk")[:300]
     )
     due_ids = set(retention.due(on=day).values_list("pk", flat=True))
+    signal_rule = retention.signal_rule()
+    signals: list[tuple[Signal, dt.date]] = []
+    if signal_rule is not None:  # signals that never became a trajectory, with the day their term ends
+        due_now = retention.signals_due(on=day, rule=signal_rule).filter(pk=OuterRef("pk"))
+        rows = (
+            retention.signals_without_trajectory(on=horizon, rule=signal_rule)
+            .filter(municipality_id=officer.municipality_id or 0)
+            .only("pk", "received_on", "outcome", "triaged_on")  # not the description: it is not shown
+            .annotate(due_now=Exists(due_now))
+            .order_by("triaged_on", "pk")[:300]
+        )
+        signals = [(s, retention.signal_destroy_from(s.triaged_on, signal_rule)) for s in rows if s.triaged_on]
     register = list(DeletionRecord.objects.select_related("rule")[:100])
-    context = {"upcoming": upcoming, "due_ids": due_ids, "register": register, "today": day, "horizon": horizon}
+    context = {
+        "upcoming": upcoming,
+        "due_ids": due_ids,
+        "signal_rule": signal_rule,
+        "signals": signals,
+        "register": register,
+        "today": day,
+        "horizon": horizon,
+    }
     return render(request, "privacy/retention.html", context)
 
 
