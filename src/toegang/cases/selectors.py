@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from toegang.accounts.models import User
@@ -34,32 +34,40 @@ def active_involvements(user: User) -> QuerySet[Involvement]:
     )
 
 
-def households_visible_to(user: User) -> QuerySet[Household]:
-    qs = Household.objects.all()
+def visible_household(user: User, household: str = "pk", own_team: str = "") -> Q | None:
+    """The access predicate as a condition on the household that ``household`` points to (``"pk"`` on
+    households, ``"household_id"`` on rows that belong to one): ``None`` means every household, an
+    empty ``Q(pk__in=[])`` none. Each way in is a correlated EXISTS on an index, so the database
+    checks only the rows the page asks for instead of first collecting every visible household
+    (docs/performance.md). ``own_team`` names a team field on the row itself (trajectories): a row of
+    the user's own team passes without looking further."""
     if not user.is_active or not user.is_authenticated:
-        return qs.none()
+        return Q(pk__in=[])
     if user.is_superuser:
-        return qs
+        return None
+    prefix = "" if household == "pk" else household.removesuffix("_id") + "__"
     if user.role == User.Role.MANAGER:
-        return qs.filter(municipality_id=user.municipality_id) if user.municipality_id else qs.none()
-    if user.team_id is None:
-        return qs.none()
-    emergency = Q(
-        pk__in=EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values("household_id")
+        return Q(**{f"{prefix}municipality_id": user.municipality_id}) if user.municipality_id else Q(pk__in=[])
+    if user.team_id is None or user.role not in CASE_ROLES:
+        return Q(pk__in=[])  # deny by default: functional administrator, privacy officer, unknown roles
+    ref = OuterRef(household)
+    condition = Q(**{own_team: user.team_id}) if own_team else Q(pk__in=[])
+    condition |= Q(Exists(Trajectory.objects.filter(household_id=ref, team_id=user.team_id))) | Q(
+        Exists(EmergencyAccess.objects.filter(household_id=ref, user_id=user.pk, expires_at__gt=timezone.now()))
     )
-    if user.role == User.Role.TEAM_LEAD:
-        return qs.filter(Q(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id")) | emergency)
     if user.role == User.Role.PROFESSIONAL:
-        return qs.filter(
-            Q(pk__in=Trajectory.objects.filter(team_id=user.team_id).values("household_id"))
-            | Q(pk__in=active_involvements(user).values("trajectory__household_id"))
-            | emergency
-        )
-    return qs.none()  # deny by default: functional administrator, privacy officer, unknown roles
+        condition |= Q(Exists(active_involvements(user).filter(trajectory__household_id=ref)))
+    return condition
+
+
+def households_visible_to(user: User) -> QuerySet[Household]:
+    condition = visible_household(user)
+    return Household.objects.all() if condition is None else Household.objects.filter(condition)
 
 
 def trajectories_visible_to(user: User) -> QuerySet[Trajectory]:
-    return Trajectory.objects.filter(household__in=households_visible_to(user).values("pk"))
+    condition = visible_household(user, "household_id", own_team="team_id")
+    return Trajectory.objects.all() if condition is None else Trajectory.objects.filter(condition)
 
 
 def current_regisseur_subquery() -> Subquery:
