@@ -247,8 +247,10 @@ def time_requests(client: Any, endpoint: Endpoint, ctx: dict[str, Any], repeat: 
 def raw_sql_p50(statements: list[str], database_url: str, repeat: int) -> float:
     """Replay the page's SELECTs on a bare connection: the time the database needs for the same rows."""
     import psycopg
+    from django.db import connection
 
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    options = connection.settings_dict.get("OPTIONS", {}).get("options", "")  # the app's session settings
+    with psycopg.connect(database_url, autocommit=True, options=options) as conn:
         for sql in statements:  # warm the plan and buffer caches like the page had them warm
             conn.execute(sql.replace("%", "%%")).fetchall()
         totals = []

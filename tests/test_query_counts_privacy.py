@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import TODAY, law_basis, make_trajectory, wmo_rule
+from tests.querycount import page_queries
 from toegang.accounts.models import Area, Team, User
 from toegang.audit import services as audit
 from toegang.cases import services as case_services
@@ -24,10 +23,11 @@ from toegang.signals.models import Signal
 REASON = "Acute zorg nodig; regisseur en team zijn niet bereikbaar vandaag."
 
 
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+NO_CLIENT_DATA = {"retention", "inbox"}  # lists without personal data write no audit row
+
+
+def count(client, url: str, page: str) -> int:
+    return page_queries(client, url, audit_rows=0 if page in NO_CLIENT_DATA else 1)
 
 
 @pytest.fixture
@@ -109,17 +109,17 @@ def grow(world, case, n):
 
 PAGES = {
     # name: (user, expected queries, url builder)
-    "involved": ("professional", 12, lambda t, p, r: reverse("involved", args=[t.household_id])),
-    "consents": ("professional", 17, lambda t, p, r: reverse("consents", args=[t.household_id])),
-    "audit-person": ("privacy", 10, lambda t, p, r: reverse("audit-person") + f"?bsn={p.bsn}"),
-    "audit-user": ("privacy", 10, lambda t, p, r: reverse("audit-user") + "?username=collega"),
-    "rights-requests": ("privacy", 10, lambda t, p, r: reverse("rights-requests")),
-    "rights-request": ("privacy", 9, lambda t, p, r: reverse("rights-request", args=[r])),
-    "emergency-reviews": ("privacy", 11, lambda t, p, r: reverse("emergency-reviews")),
+    "involved": ("professional", 7, lambda t, p, r: reverse("involved", args=[t.household_id])),
+    "consents": ("professional", 12, lambda t, p, r: reverse("consents", args=[t.household_id])),
+    "audit-person": ("privacy", 5, lambda t, p, r: reverse("audit-person") + f"?bsn={p.bsn}"),
+    "audit-user": ("privacy", 6, lambda t, p, r: reverse("audit-user") + "?username=collega"),
+    "rights-requests": ("privacy", 5, lambda t, p, r: reverse("rights-requests")),
+    "rights-request": ("privacy", 4, lambda t, p, r: reverse("rights-request", args=[r])),
+    "emergency-reviews": ("privacy", 6, lambda t, p, r: reverse("emergency-reviews")),
     # 8: the signals without a trajectory cost two (their retention rule, then the list with the due flag)
     "retention": ("privacy", 8, lambda t, p, r: reverse("retention")),
     "inbox": ("privacy", 5, lambda t, p, r: reverse("inbox")),
-    "team-export": ("teamleider", 13, lambda t, p, r: reverse("team-export")),
+    "team-export": ("teamleider", 8, lambda t, p, r: reverse("team-export")),
 }
 
 
@@ -130,7 +130,7 @@ def test_privacy_pages_have_a_pinned_flat_query_count(client, world, case, page)
     client.force_login(User.objects.get(username=username))
     grow(world, case, 2)
     request_id = person.rights_requests.first().pk
-    small = count(client, url(trajectory, person, request_id))
+    small = count(client, url(trajectory, person, request_id), page)
     grow(world, case, 4)
-    large = count(client, url(trajectory, person, request_id))
+    large = count(client, url(trajectory, person, request_id), page)
     assert (small, large) == (expected, expected)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from toegang.accounts.models import User
 from toegang.audit import chain
+from toegang.audit import context as audit_context
 from toegang.audit.models import AuditEntry, AuditSubject
 from toegang.privacy.context import current_emergency
 
@@ -77,6 +78,7 @@ def record(
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk or ""
     organisation = getattr(actor, "organisation", None)
+    on_behalf_of = on_behalf_of or audit_context.on_behalf_of.get()
     person_ids = sorted(set(subjects))
     emergency_basis = current_emergency.get().basis_for(person_ids)
     if emergency_basis and not emergency:  # a row about a household opened with break-the-glass

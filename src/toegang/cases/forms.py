@@ -87,3 +87,20 @@ class MemberForm(UtrechtForm):
         data = super().clean() or {}
         require_names_unless_known(self, data)
         return data
+
+
+class StandInForm(UtrechtForm):
+    absent = forms.ModelChoiceField(label=_("Afwezig"), queryset=User.objects.none())
+    stand_in = forms.ModelChoiceField(
+        label=_("Waarnemer"),
+        queryset=User.objects.none(),
+        help_text=_("Een collega uit het team met dezelfde werkgever; die ziet wat de afwezige collega ziet."),
+    )
+    start_date = forms.DateField(label=_("Van"), widget=DateInput())
+    end_date = forms.DateField(label=_("Tot en met"), widget=DateInput())
+    reason = forms.CharField(label=_("Reden"), max_length=100, required=False, help_text=_("Bijvoorbeeld: vakantie."))
+
+    def __init__(self, *args: Any, absent: Any = None, colleagues: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["absent"].queryset = absent  # type: ignore[attr-defined]
+        self.fields["stand_in"].queryset = colleagues  # type: ignore[attr-defined]

@@ -179,3 +179,39 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documenten")
         ordering = ["-uploaded_at", "-id"]
+
+
+class StandIn(models.Model):
+    """Waarneming: while a professional is away, a colleague of the same team takes over their cases
+    as regisseur for a period. Whatever the stand-in does in those dossiers is logged as done on
+    behalf of the absent colleague (NEN 7513: the user on whose behalf one acts)."""
+
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stood_in_for", verbose_name=_("afwezig")
+    )
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="standing_in", verbose_name=_("waarnemer")
+    )
+    start_date = models.DateField(_("van"))
+    end_date = models.DateField(_("tot en met"))
+    reason = models.CharField(_("reden"), max_length=100, blank=True)
+    arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    arranged_at = models.DateTimeField(_("geregeld op"))
+    withdrawn_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waarneming")
+        verbose_name_plural = _("waarnemingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="standin_period",
+                violation_error_message=_("Tot en met: ligt vóór de begindatum."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(absent=models.F("stand_in")),
+                name="standin_not_self",
+                violation_error_message=_("Waarnemer: iemand kan niet voor zichzelf waarnemen."),
+            ),
+        ]
+        indexes = [models.Index(fields=["stand_in", "end_date"], name="standin_active_idx")]

@@ -14,7 +14,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 
 from toegang.accounts.models import User
-from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.audit.context import act_on_behalf_of
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, StandIn, Trajectory
 from toegang.people.models import Household, Membership, Person
 from toegang.privacy.models import EmergencyAccess
 
@@ -78,16 +79,36 @@ def current_regisseur_subquery() -> Subquery:
     )
 
 
+def stand_ins_running(on: dt.date) -> QuerySet[StandIn]:
+    return StandIn.objects.filter(withdrawn_at__isnull=True, start_date__lte=on, end_date__gte=on)
+
+
+def acting_for_subquery(user: User, regisseur: str) -> Subquery:
+    """The username of the absent colleague the user stands in for today, when that colleague is the
+    regisseur that ``regisseur`` (an annotation of the outer query) names; else NULL."""
+    from toegang.common.dates import today
+
+    return Subquery(
+        stand_ins_running(today())
+        .filter(stand_in_id=user.pk, absent_id=OuterRef(regisseur))
+        .values("absent__username")[:1]
+    )
+
+
 def caseload(*, user: User) -> QuerySet[Trajectory]:
-    """Open trajectories where the user is the regisseur or is involved, with what the list shows."""
+    """Open trajectories where the user is the regisseur, stands in for the regisseur, or is involved,
+    with what the list shows."""
+    from toegang.common.dates import today
+
+    absent = stand_ins_running(today()).filter(stand_in_id=user.pk).values("absent_id")
     return (
         trajectories_visible_to(user)
         .filter(status=Trajectory.Status.OPEN)
         .filter(
             Q(
-                pk__in=RegisseurAssignment.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
-                    "trajectory_id"
-                )
+                pk__in=RegisseurAssignment.objects.filter(
+                    Q(professional_id=user.pk) | Q(professional_id__in=absent), end_date__isnull=True
+                ).values("trajectory_id")
             )
             | Q(
                 pk__in=Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
@@ -97,6 +118,7 @@ def caseload(*, user: User) -> QuerySet[Trajectory]:
         )
         .select_related("household", "household__area", "team")
         .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review_subquery())
+        .annotate(acting_for=acting_for_subquery(user, "regisseur_id"))
         .order_by("started_on", "pk")
     )
 
@@ -140,8 +162,35 @@ def team_caseload_counts(*, user: User) -> list[tuple[User, int]]:
 
 
 def trajectory_for_page(*, user: User, trajectory_id: int) -> Trajectory:
-    """One trajectory with household and team; raises Trajectory.DoesNotExist when not visible."""
-    return trajectories_visible_to(user).select_related("household", "household__area", "team").get(pk=trajectory_id)
+    """One trajectory with household and team; raises Trajectory.DoesNotExist when not visible. When
+    the user stands in for its regisseur, the rest of the request is logged on that colleague's behalf."""
+    trajectory = (
+        trajectories_visible_to(user)
+        .select_related("household", "household__area", "team")
+        .annotate(page_regisseur_id=current_regisseur_subquery())
+        .annotate(acting_for=acting_for_subquery(user, "page_regisseur_id"))
+        .get(pk=trajectory_id)
+    )
+    act_on_behalf_of(trajectory.acting_for)
+    return trajectory
+
+
+def household_for_page(*, user: User, household_id: int) -> Household:
+    """One household with area and municipality; raises Household.DoesNotExist when not visible. When
+    the user stands in for the regisseur of its open trajectory, the rest of the request is logged on
+    that colleague's behalf."""
+    open_regisseur = RegisseurAssignment.objects.filter(
+        trajectory__household_id=OuterRef("pk"), trajectory__status=Trajectory.Status.OPEN, end_date__isnull=True
+    ).values("professional_id")[:1]
+    household = (
+        households_visible_to(user)
+        .select_related("area", "municipality")
+        .annotate(open_regisseur_id=Subquery(open_regisseur))
+        .annotate(acting_for=acting_for_subquery(user, "open_regisseur_id"))
+        .get(pk=household_id)
+    )
+    act_on_behalf_of(household.acting_for)
+    return household
 
 
 def current_regisseur(*, trajectory: Trajectory) -> RegisseurAssignment | None:

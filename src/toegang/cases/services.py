@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
-from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, StandIn, Trajectory
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.models import Household
@@ -310,4 +311,77 @@ def close_trajectory(
         subjects=member_ids(household_id=locked.household_id),
         detail=f"afgesloten: {reason}",
     )
+    return locked
+
+
+@transaction.atomic
+def arrange_stand_in(
+    *, actor: User, absent: User, stand_in: User, start_date: dt.date, end_date: dt.date, reason: str = ""
+) -> StandIn:
+    """A colleague takes over the absent professional's cases as regisseur for a period (waarneming).
+    Arranged by the absent professional or by the team lead; within one team and one employer, so that
+    what the stand-in sees follows the same need-to-know rules as for the absent colleague."""
+    if actor.pk != absent.pk and not (actor.role == User.Role.TEAM_LEAD and actor.team_id == absent.team_id):
+        raise DomainError(_("Afwezig: u regelt waarneming voor uzelf; voor een collega doet de teamleider dat."))
+    _check_professional(absent, "absent")
+    _check_professional(stand_in, "stand_in")
+    if stand_in.pk == absent.pk:
+        raise DomainError(_("Waarnemer: kies een andere collega dan wie afwezig is."), field="stand_in")
+    if stand_in.team_id != absent.team_id:
+        raise DomainError(_("Waarnemer: kies een collega uit hetzelfde team."), field="stand_in")
+    if stand_in.organisation_id != absent.organisation_id:
+        raise DomainError(
+            _("Waarnemer: kies een collega van dezelfde werkgever; wat een waarnemer ziet volgt die werkgever."),
+            field="stand_in",
+        )
+    if end_date < start_date:
+        raise DomainError(_("Tot en met: ligt vóór de begindatum."), field="end_date")
+    if end_date < today():
+        raise DomainError(_("Tot en met: ligt in het verleden."), field="end_date")
+    User.objects.select_for_update().filter(pk=absent.pk).first()  # one arrangement at a time per person
+    overlapping = StandIn.objects.filter(
+        absent=absent, withdrawn_at__isnull=True, start_date__lte=end_date, end_date__gte=start_date
+    ).exists()
+    if overlapping:
+        raise DomainError(
+            _("Van: er is voor deze periode al een waarneming geregeld voor %(name)s.") % {"name": absent},
+            field="start_date",
+        )
+    arrangement = StandIn.objects.create(
+        absent=absent,
+        stand_in=stand_in,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
+        arranged_by=actor,
+        arranged_at=timezone.now(),
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=arrangement,
+        detail=f"{stand_in.get_username()} voor {absent.get_username()}, {start_date:%d-%m-%Y} t/m {end_date:%d-%m-%Y}",
+    )
+    privacy_services.send_message(
+        recipient=stand_in,
+        text=_("U neemt waar voor %(name)s van %(start)s tot en met %(end)s; hun trajecten staan in uw caseload.")
+        % {"name": absent, "start": f"{start_date:%d-%m-%Y}", "end": f"{end_date:%d-%m-%Y}"},
+    )
+    return arrangement
+
+
+@transaction.atomic
+def withdraw_stand_in(*, actor: User, arrangement: StandIn) -> StandIn:
+    """End a waarneming at once (the absent colleague is back, or another colleague takes over)."""
+    locked = StandIn.objects.select_for_update().select_related("absent").get(pk=arrangement.pk)
+    absent = locked.absent
+    if actor.pk not in (locked.absent_id, locked.stand_in_id) and not (
+        actor.role == User.Role.TEAM_LEAD and actor.team_id == absent.team_id
+    ):
+        raise DomainError(_("Waarneming: alleen de betrokkenen of de teamleider beëindigen een waarneming."))
+    if locked.withdrawn_at is not None:
+        raise DomainError(_("Waarneming: deze waarneming is al beëindigd."))
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["withdrawn_at"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, detail="beëindigd")
     return locked

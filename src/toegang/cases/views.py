@@ -17,8 +17,8 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases import documents, selectors, services
-from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm
-from toegang.cases.models import Document, Involvement, Trajectory
+from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm, StandInForm
+from toegang.cases.models import Document, Involvement, StandIn, Trajectory
 from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
@@ -40,6 +40,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     for t in trajectories:
         t.regisseur_name = names.get(t.regisseur_id, "")  # type: ignore[attr-defined]
         t.i_am_regisseur = t.regisseur_id == user.pk  # type: ignore[attr-defined]
+        t.standing_in = bool(t.acting_for)  # type: ignore[attr-defined]
     audit.record(
         actor=user,
         action=audit.Action.READ,
@@ -102,7 +103,7 @@ def team_export(request: HttpRequest) -> HttpResponse:
 
 def household_or_404(user: User, household_id: int) -> Household:
     try:
-        return selectors.households_visible_to(user).select_related("area", "municipality").get(pk=household_id)
+        return selectors.household_for_page(user=user, household_id=household_id)
     except Household.DoesNotExist:
         log_denied(user=user, object_type="household", object_id=household_id)
         raise Http404 from None
@@ -416,3 +417,45 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "capped": actions_capped or reviews_capped,
         },
     )
+
+
+def stand_ins(request: HttpRequest) -> HttpResponse:
+    """Waarneming in the team: who stands in for whom, now and planned; arrange or end one."""
+    user = require_case_worker(request)
+    if user.team_id is None:
+        raise Http404
+    colleagues = User.objects.filter(team_id=user.team_id, is_active=True, role__in=selectors.CASE_ROLES).order_by(
+        "first_name", "last_name"
+    )
+    absent = colleagues if user.role == User.Role.TEAM_LEAD else colleagues.filter(pk=user.pk)
+    form = StandInForm(
+        request.POST or None,
+        absent=absent,
+        colleagues=colleagues,
+        initial={"absent": user.pk, "start_date": today(), "end_date": today()},
+    )
+    if submitted(request, form, lambda d: services.arrange_stand_in(actor=user, **d)):
+        messages.success(request, _("De waarneming is geregeld; de waarnemer heeft een bericht gekregen."))
+        return redirect("stand-ins")
+    rows = list(
+        StandIn.objects.filter(absent__team_id=user.team_id, withdrawn_at__isnull=True, end_date__gte=today())
+        .select_related("absent", "stand_in")
+        .order_by("start_date", "pk")
+    )
+    context = {"rows": rows, "form": form, "today": today(), "is_lead": user.role == User.Role.TEAM_LEAD}
+    return render(request, "cases/stand_ins.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def stand_in_withdraw(request: HttpRequest, stand_in_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    arrangement = StandIn.objects.filter(pk=stand_in_id, absent__team_id=user.team_id or 0).first()
+    if arrangement is None:
+        raise Http404
+    try:
+        services.withdraw_stand_in(actor=user, arrangement=arrangement)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("De waarneming is beëindigd."))
+    return redirect("stand-ins")
