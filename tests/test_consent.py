@@ -182,3 +182,60 @@ def test_consent_of_a_former_member_does_not_count(world, integral):
     give_consent(world, trajectory, integral, person=former.person)
     with pytest.raises(DomainError, match="geen toestemming"):
         involve(world, trajectory, integral)
+
+
+@pytest.mark.parametrize(
+    ("categories", "sees"),
+    [
+        (["contact"], set()),
+        (["contact", "plan", "notities", "huishouden"], {"plan", "notities", "huishouden"}),
+        (["plan"], {"plan"}),
+    ],
+)
+def test_consent_categories_decide_what_the_partner_sees(client, world, integral, categories, sees):
+    """A professional outside the team who is involved on consent only sees the consented categories:
+    the plan's outline and reviews (plan), notes and documents (notities), the other members
+    (huishouden), birth dates, BSNs and the address (contact)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import make_agreed_plan
+    from toegang.cases import documents
+
+    trajectory = make_trajectory(world, members=3)
+    make_agreed_plan(world, trajectory, goals=2, actions_per_goal=1)
+    case_services.add_note(
+        actor=world.professional, trajectory=trajectory, kind="notitie", text="Geheime notitie", happened_on=TODAY
+    )
+    document = documents.add_document(
+        actor=world.professional,
+        trajectory=trajectory,
+        upload=SimpleUploadedFile("verslag.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
+    members = [m.person for m in trajectory.household.memberships.order_by("pk")]
+    give_consent(world, trajectory, integral, person=members[0], categories=categories)
+    involve(world, trajectory, integral)
+
+    client.force_login(world.partner)
+    page = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "toestemming van de inwoner" in page
+    assert ("Geheime notitie" in page) == ("notities" in sees)
+    assert ("verslag.pdf" in page) == ("notities" in sees)
+    assert ("Ander doel" in page) == ("plan" in sees)
+    assert (members[1].voornamen in page) == ("huishouden" in sees)
+    assert members[0].voornamen in page  # who gave the consent is always shown
+    assert (members[0].bsn in page) == ("contact" in categories)
+    download = client.get(reverse("document-download", args=[document.pk]))
+    assert download.status_code == (200 if "notities" in sees else 404)
+    plan_page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
+    assert ("is betrokken." in plan_page) == ("plan" in sees)  # the outline of the other goals
+
+
+def test_team_members_and_legal_basis_are_not_limited_by_consent_categories(client, world):
+    trajectory = make_trajectory(world)
+    case_services.add_note(
+        actor=world.professional, trajectory=trajectory, kind="notitie", text="Gewone notitie", happened_on=TODAY
+    )
+    involve(world, trajectory, ProcessingActivity.objects.get(code="jeugdhulp"))
+    client.force_login(world.partner)
+    page = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "Gewone notitie" in page and "toestemming van de inwoner" not in page

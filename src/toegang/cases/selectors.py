@@ -17,7 +17,7 @@ from toegang.accounts.models import User
 from toegang.audit.context import act_on_behalf_of
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, StandIn, Trajectory
 from toegang.people.models import Household, Membership, Person
-from toegang.privacy.models import EmergencyAccess
+from toegang.privacy.models import Consent, EmergencyAccess
 
 CASE_ROLES = {User.Role.PROFESSIONAL, User.Role.TEAM_LEAD}
 
@@ -191,6 +191,42 @@ def household_for_page(*, user: User, household_id: int) -> Household:
     )
     act_on_behalf_of(household.acting_for)
     return household
+
+
+@dataclass(frozen=True)
+class ConsentScope:
+    """What a resident's consent lets a professional outside the team see: its data categories
+    (privacy.Consent.Category) and the persons who gave it."""
+
+    categories: frozenset[str]
+    person_ids: frozenset[int]
+
+    def shares(self, category: str) -> bool:
+        return category in self.categories
+
+    @property
+    def labels(self) -> list[str]:
+        names = dict(Consent.Category.choices)
+        return [str(names.get(c, c)) for c in sorted(self.categories)]
+
+
+def consent_scope(*, viewer: User, trajectory: Trajectory) -> ConsentScope | None:
+    """For a professional outside the trajectory's team whose involvement rests on consent only: what
+    that consent covers. ``None`` when nothing limits the viewer to consented categories (the team,
+    a legal basis, the municipality's staff, break-the-glass). One query, for such viewers only."""
+    if viewer.team_id == trajectory.team_id or viewer.role not in CASE_ROLES:
+        return None
+    rows = list(
+        Involvement.objects.filter(trajectory=trajectory, professional_id=viewer.pk, end_date__isnull=True).values_list(
+            "consent_id", "consent__categories", "consent__person_id"
+        )
+    )
+    if not rows or any(consent_id is None for consent_id, _c, _p in rows):
+        return None
+    return ConsentScope(
+        categories=frozenset(c for _i, categories, _p in rows for c in categories or []),
+        person_ids=frozenset(person_id for _i, _c, person_id in rows),
+    )
 
 
 def current_regisseur(*, trajectory: Trajectory) -> RegisseurAssignment | None:

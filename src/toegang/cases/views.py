@@ -30,6 +30,7 @@ from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households
 from toegang.plans import need_to_know
 from toegang.plans import selectors as plan_selectors
+from toegang.privacy.models import Consent
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -147,18 +148,28 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
     if trajectory is not None:
         regisseur = next((a for a in trajectory.regisseur_assignments.all() if a.end_date is None), None)
         whole = need_to_know.sees_whole_plan(viewer=user, regisseur_id=regisseur.professional_id if regisseur else None)
+        scope = None if whole else selectors.consent_scope(viewer=user, trajectory=trajectory)
+        shares = (lambda category: True) if scope is None else scope.shares
         plan = plan_selectors.current_plan(trajectory=trajectory)
         goal_views = need_to_know.goal_views(plan=plan, viewer=user, whole=whole) if plan else []
+        if not shares(Consent.Category.PLAN):  # only the goals the viewer's organisation works on
+            goal_views = [gv for gv in goal_views if gv.full]
+        if scope is not None and not shares(Consent.Category.HOUSEHOLD):  # only who gave the consent
+            context["current_members"] = [m for m in current if m.person_id in scope.person_ids]
+            context["former_members"] = []
+        notes_shared = shares(Consent.Category.NOTES)
         context.update(
             regisseur=regisseur,
             whole_plan=whole,
+            consent_scope=scope,
+            shares_contact=shares(Consent.Category.CONTACT),
             plan=plan,
             goal_views=goal_views,
             visible_goal_ids={gv.goal.pk for gv in goal_views if gv.full},
             explorations=list(plan_selectors.explorations(trajectory=trajectory)[:5]) if whole else [],
-            reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]),
-            notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)),
-            documents=list(trajectory.documents.select_related("uploaded_by")[:50]),
+            reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]) if shares(Consent.Category.PLAN) else [],
+            notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)) if notes_shared else [],
+            documents=list(trajectory.documents.select_related("uploaded_by")[:50]) if notes_shared else [],
             note_form=NoteForm(initial={"happened_on": day}),
         )
     audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])
@@ -313,6 +324,10 @@ def download_document(request: HttpRequest, document_id: int) -> FileResponse:
         .select_related("trajectory")
         .first()
     )
+    if document is not None and not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=document.trajectory_id):
+        scope = selectors.consent_scope(viewer=user, trajectory=document.trajectory)
+        if scope is not None and not scope.shares(Consent.Category.NOTES):
+            document = None  # the resident's consent does not cover notes and documents
     if document is None:
         log_denied(user=user, object_type="document", object_id=document_id)
         raise Http404

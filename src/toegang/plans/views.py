@@ -17,7 +17,7 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import Trajectory
-from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
+from toegang.cases.selectors import CASE_ROLES, consent_scope, trajectories_visible_to, trajectory_for_page
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.common.forms import UtrechtForm
@@ -35,6 +35,7 @@ from toegang.plans.forms import (
     ReviewForm,
 )
 from toegang.plans.models import Action, Goal, LifeDomain, Plan
+from toegang.privacy.models import Consent
 
 
 def _trajectory(user: User, trajectory_id: int) -> Trajectory:
@@ -131,7 +132,11 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     editable = plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES and whole
     goal_rows: list[tuple[need_to_know.GoalView, ActionForm | None]] = []  # per goal its action form, own ids
     choices: dict[str, list[Any]] | None = None
-    for gv in need_to_know.goal_views(plan=plan, viewer=user, whole=whole):
+    views = need_to_know.goal_views(plan=plan, viewer=user, whole=whole)
+    scope = None if whole else consent_scope(viewer=user, trajectory=plan.trajectory)
+    if scope is not None and not scope.shares(Consent.Category.PLAN):  # consent without the plan: own goals only
+        views = [gv for gv in views if gv.full]
+    for gv in views:
         g = gv.goal
         if not editable:
             goal_rows.append((gv, None))
