@@ -92,3 +92,74 @@ def test_request_screens(client, world):
     client.force_login(world.professional)
     assert client.get(reverse("rights-requests")).status_code == 403
     assert client.get(reverse("rights-export", args=[request.pk, "json"])).status_code == 403
+
+
+def _closed_trajectory(world, household=None):
+    from toegang.privacy.models import RetentionRule
+
+    trajectory = make_trajectory(world, household=household)
+    case_services.close_trajectory(
+        actor=world.professional,
+        trajectory=trajectory,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        note="",
+        retention_rule=RetentionRule.objects.get(code="jeugd"),
+    )
+    return trajectory
+
+
+def test_granted_destruction_request_destroys_the_chosen_closed_dossiers(client, world):
+    from toegang.cases.models import Trajectory
+    from toegang.privacy.models import DeletionRecord
+
+    first = _closed_trajectory(world)
+    second = _closed_trajectory(world, household=first.household)
+    running = make_trajectory(world, household=first.household)
+    person = first.household.memberships.first().person
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    client.force_login(world.privacy)
+    url = reverse("rights-request", args=[request.pk])
+    page = client.get(url).content.decode()
+    assert "Te vernietigen trajecten" in page and "Jeugdwet art. 7.3.9" in page
+    form = {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "trajectories": [first.pk]}
+
+    refused = client.post(url, form)  # the legal exceptions are not confirmed
+    assert refused.status_code == 400 and "Uitzonderingen: bevestig" in refused.content.decode()
+    assert Trajectory.objects.filter(pk=first.pk).exists()
+
+    Trajectory.objects.filter(pk=second.pk).update(legal_hold=True, legal_hold_reason="Procedure")
+    held = client.post(url, {**form, "trajectories": [first.pk, second.pk], "no_exception": "on"})
+    assert held.status_code == 400 and "juridische blokkade" in held.content.decode()
+    assert Trajectory.objects.filter(pk__in=[first.pk, second.pk]).count() == 2  # nothing half done
+
+    not_closed = client.post(url, {**form, "trajectories": [running.pk], "no_exception": "on"})
+    assert not_closed.status_code == 400
+    assert Trajectory.objects.filter(pk=running.pk).exists()
+
+    done = client.post(url, {**form, "no_exception": "on"})
+    assert done.status_code == 302
+    assert not Trajectory.objects.filter(pk=first.pk).exists()
+    assert Trajectory.objects.filter(pk__in=[second.pk, running.pk]).count() == 2
+    assert DeletionRecord.objects.filter(category="vernietiging op verzoek", count=1).exists()
+    request.refresh_from_db()
+    assert request.status == "afgehandeld" and "1 afgesloten traject(en) vernietigd" in request.outcome
+    assert AuditEntry.objects.filter(object_type="rightsrequest", detail__contains="vernietigd").exists()
+
+
+def test_refused_destruction_request_destroys_nothing(world):
+    from toegang.cases.models import Trajectory
+
+    trajectory = _closed_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    rights.close_request(
+        actor=world.privacy,
+        request=request,
+        status="afgewezen",
+        handled_on=TODAY,
+        outcome="Aanmerkelijk belang van een ander (broer) verzet zich.",
+        trajectories=[trajectory],
+        no_exception=True,
+    )
+    assert Trajectory.objects.filter(pk=trajectory.pk).exists()

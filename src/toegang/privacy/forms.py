@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from toegang.accounts.models import Organisation
+from toegang.cases.models import Trajectory
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.models import Person
 from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity, RightsRequest
@@ -70,6 +71,12 @@ class RequestForm(UtrechtForm):
     description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _trajectory_label(t: Trajectory) -> str:
+    period = f"{t.started_on:%d-%m-%Y} – {t.closed_on:%d-%m-%Y}" if t.closed_on else f"{t.started_on:%d-%m-%Y}"
+    hold = " · juridische blokkade" if t.legal_hold else ""
+    return f"{t.household.name}: {period} ({t.get_closure_reason_display()}){hold}"
+
+
 class CloseRequestForm(UtrechtForm):
     conditional_fields = ("outcome",)
 
@@ -85,3 +92,26 @@ class CloseRequestForm(UtrechtForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Verplicht bij afwijzing: noem de wettelijke uitzondering."),
     )
+    trajectories = forms.ModelMultipleChoiceField(
+        label=_("Te vernietigen trajecten"),
+        queryset=Trajectory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Afgesloten trajecten van de huishoudens van deze inwoner. Een lopend traject sluit u eerst af."),
+    )
+    no_exception = forms.BooleanField(
+        label=_(
+            "Geen aanmerkelijk belang van een ander en geen wettelijk voorschrift verzet zich tegen vernietiging "
+            "(Jeugdwet art. 7.3.9)"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, destructible: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if destructible is None:  # only a request for destruction destroys anything
+            del self.fields["trajectories"], self.fields["no_exception"]
+        else:
+            field = self.fields["trajectories"]
+            field.queryset = destructible  # type: ignore[attr-defined]
+            field.label_from_instance = _trajectory_label  # type: ignore[attr-defined]

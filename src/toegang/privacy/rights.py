@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -21,7 +23,7 @@ from toegang.common.errors import DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
 from toegang.plans.models import Exploration, Plan, Review
-from toegang.privacy.models import Consent, RightsRequest
+from toegang.privacy.models import Consent, DeletionRecord, RightsRequest
 from toegang.privacy.scope import persons_of
 from toegang.signals.models import Signal
 
@@ -62,10 +64,33 @@ def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, 
     return request
 
 
+def destructible_trajectories(person: Person) -> QuerySet[Trajectory]:
+    """The closed dossiers of the households the person belongs or belonged to: what a request for
+    destruction (Jeugdwet art. 7.3.9) can cover. A running trajectory is closed first."""
+    return (
+        Trajectory.objects.filter(
+            status=Trajectory.Status.CLOSED,
+            pk__in=Trajectory.objects.filter(household__memberships__person=person).values("pk"),
+        )
+        .select_related("household")
+        .order_by("-closed_on", "-pk")
+    )
+
+
 @transaction.atomic
 def close_request(
-    *, actor: User, request: RightsRequest, status: str, handled_on: dt.date, outcome: str
+    *,
+    actor: User,
+    request: RightsRequest,
+    status: str,
+    handled_on: dt.date,
+    outcome: str,
+    trajectories: Iterable[Trajectory] = (),
+    no_exception: bool = False,
 ) -> RightsRequest:
+    """Record how a request was handled. A request for destruction that is granted destroys the chosen
+    closed dossiers in the same transaction (as the retention run does: everything or nothing), after
+    the privacy officer confirmed that none of the legal exceptions of Jeugdwet art. 7.3.9 applies."""
     _require_privacy_officer(actor)
     locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RightsRequest.Status.OPEN:
@@ -79,10 +104,49 @@ def close_request(
             _("Uitkomst: leg uit waarom het verzoek is afgewezen (bijvoorbeeld de wettelijke uitzondering)."),
             field="outcome",
         )
+    detail = status
+    if locked.kind == RightsRequest.Kind.DESTRUCTION and status == RightsRequest.Status.DONE:
+        destroyed = _destroy_on_request(locked, trajectories, no_exception)
+        detail = f"{status}: {destroyed} traject(en) vernietigd"
+        outcome = outcome.strip() or _("%(n)s afgesloten traject(en) vernietigd.") % {"n": destroyed}
     locked.status, locked.handled_on, locked.outcome = status, handled_on, outcome.strip()
     locked.save(update_fields=["status", "handled_on", "outcome"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=status)
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=detail)
     return locked
+
+
+def _destroy_on_request(request: RightsRequest, trajectories: Iterable[Trajectory], no_exception: bool) -> int:
+    from toegang.privacy import retention  # retention imports the case models; kept out of module load
+
+    if not no_exception:
+        raise DomainError(
+            _(
+                "Uitzonderingen: bevestig dat geen aanmerkelijk belang van een ander en geen wettelijk voorschrift "
+                "zich tegen vernietiging verzet (Jeugdwet art. 7.3.9), of wijs het verzoek af."
+            ),
+            field="no_exception",
+        )
+    wanted = {t.pk for t in trajectories}
+    if not wanted:
+        raise DomainError(_("Te vernietigen trajecten: kies ten minste één afgesloten traject."), field="trajectories")
+    selected = list(destructible_trajectories(request.person).filter(pk__in=wanted).select_for_update(of=("self",)))
+    if len(selected) != len(wanted):
+        raise DomainError(
+            _("Te vernietigen trajecten: kies alleen afgesloten trajecten van deze inwoner."), field="trajectories"
+        )
+    held = [t for t in selected if t.legal_hold]
+    if held:
+        raise DomainError(
+            _("Te vernietigen trajecten: %(names)s heeft een juridische blokkade; die gaat voor.")
+            % {"names": ", ".join(t.household.name for t in held)},
+            field="trajectories",
+        )
+    for trajectory in selected:
+        retention.destroy(trajectory)
+    DeletionRecord.objects.create(
+        executed_at=timezone.now(), rule=None, category="vernietiging op verzoek", count=len(selected)
+    )
+    return len(selected)
 
 
 def _day(value: dt.date | None) -> str | None:

@@ -214,7 +214,12 @@ def _request_or_404(officer: User, request_id: int) -> RightsRequest:
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     user = require_privacy_officer(request)
     rights_request = _request_or_404(user, request_id)
-    form = CloseRequestForm(request.POST or None, initial={"handled_on": today()})
+    destructible = (
+        rights.destructible_trajectories(rights_request.person)
+        if rights_request.kind == RightsRequest.Kind.DESTRUCTION and rights_request.status == RightsRequest.Status.OPEN
+        else None
+    )
+    form = CloseRequestForm(request.POST or None, initial={"handled_on": today()}, destructible=destructible)
     if submitted(request, form, lambda d: rights.close_request(actor=user, request=rights_request, **d)):
         messages.success(request, _("Het verzoek is afgehandeld."))
         return redirect("rights-requests")
