@@ -87,8 +87,11 @@ def setup_django(database_url: str) -> None:
     os.environ.setdefault("TOEGANG_SECRET_KEY", "benchmark-only-not-secret")
     os.environ.setdefault("TOEGANG_ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("TOEGANG_REQUIRE_2FA", "1")
+    import warnings
+
     import django
 
+    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
     django.setup()
 
 
