@@ -141,15 +141,16 @@ def _append_postgresql_pipelined(entry: AuditEntry, person_ids: list[int]) -> No
     raw = connection.connection
     with connection.wrap_database_errors:
         try:
-            with raw.pipeline() as pipeline, psycopg.Cursor(raw) as head_cursor, psycopg.Cursor(raw) as insert_cursor:
-                head_cursor.execute("BEGIN")
-                head_cursor.execute("SELECT audit_chain_head(%s)", [chain.ADVISORY_LOCK_KEY])
-                pipeline.sync()
-                head_row = head_cursor.fetchone()
-                entry.chain_hash = chain.link((head_row[0] if head_row else None) or chain.GENESIS, entry, person_ids)
-                insert_cursor.execute(_INSERT_PG, _insert_params(entry, person_ids))
-                head_cursor.execute("COMMIT")
-                pipeline.sync()
+            with psycopg.Cursor(raw) as head_cursor, psycopg.Cursor(raw) as insert_cursor:
+                with raw.pipeline() as pipeline:
+                    head_cursor.execute("BEGIN")
+                    head_cursor.execute("SELECT audit_chain_head(%s)", [chain.ADVISORY_LOCK_KEY])
+                    pipeline.sync()
+                    head_row = head_cursor.fetchone()
+                    previous = (head_row[0] if head_row else None) or chain.GENESIS
+                    entry.chain_hash = chain.link(previous, entry, person_ids)
+                    insert_cursor.execute(_INSERT_PG, _insert_params(entry, person_ids))
+                    head_cursor.execute("COMMIT")  # leaving the pipeline sends both and waits once
                 row = insert_cursor.fetchone()
         except BaseException:
             if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
