@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "toegang.cases",
     "toegang.plans",
     "toegang.privacy",
+    "toegang.procedures",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,13 @@ OTP_TOTP_ISSUER = os.environ.get("TOEGANG_OTP_ISSUER", "Toegang")
 AUDIT_RETENTION_YEARS = int(os.environ.get("TOEGANG_AUDIT_RETENTION_YEARS", "5"))
 
 # Consent to share is asked again after this many years at most.
+# Generally recognised holidays for the Algemene termijnenwet (art. 3; 5 mei by art. 3 lid 2), by their
+# Dutch names in the `holidays` library; a decree can add days (procedures/calendar.py).
+ATW_HOLIDAYS = env_list(
+    "TOEGANG_ATW_HOLIDAYS",
+    "Nieuwjaarsdag,Tweede paasdag,Koningsdag,Bevrijdingsdag,Hemelvaartsdag,Tweede pinksterdag,"
+    "Eerste kerstdag,Tweede kerstdag",
+)
 CONSENT_MAX_YEARS = int(os.environ.get("TOEGANG_CONSENT_MAX_YEARS", "2"))
 
 # Break-the-glass: how long an emergency access lasts.
