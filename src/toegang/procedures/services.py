@@ -1,0 +1,217 @@
+"""Writes of statutory procedures: start, the steps of the law, suspension, extension, withdrawal.
+Every write checks its dates against the law's order, changes one procedure under a row lock and is
+logged with the person as subject."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.cases.models import Trajectory
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
+from toegang.people.models import Membership, Person
+from toegang.procedures.models import ClockPause, Procedure, TermRule
+from toegang.procedures.selectors import CLOCKS, OPEN
+
+# Which steps each law knows, the label of their date field, and the step that must come first.
+STEPS: dict[str, dict[str, str | None]] = {
+    TermRule.Law.WMO: {
+        "receipt_confirmed_on": None,
+        "personal_plan_on": None,
+        "report_sent_on": None,
+        "application_on": None,
+        "notice_of_default_on": "application_on",
+        "decided_on": "application_on",
+    },
+    TermRule.Law.JEUGD: {
+        "receipt_confirmed_on": None,
+        "application_on": None,
+        "notice_of_default_on": "application_on",
+        "decided_on": "application_on",
+    },
+    TermRule.Law.PW: {
+        "receipt_confirmed_on": None,
+        "application_on": None,
+        "advance_paid_on": "application_on",
+        "notice_of_default_on": "application_on",
+        "decided_on": "application_on",
+    },
+}
+
+
+def _label(field: str) -> str:
+    model_field = Procedure._meta.get_field(field)
+    return str(getattr(model_field, "verbose_name", field)).capitalize()
+
+
+def _check_day(day: dt.date, field_label: str, field: str, not_before: dt.date | None = None) -> None:
+    if day > today():
+        raise DomainError(_("%(field)s: de datum ligt in de toekomst.") % {"field": field_label}, field=field)
+    if not_before is not None and day < not_before:
+        raise DomainError(
+            _("%(field)s: ligt vóór %(day)s.") % {"field": field_label, "day": not_before.strftime("%d-%m-%Y")},
+            field=field,
+        )
+
+
+def _locked_open(procedure: Procedure) -> Procedure:
+    locked = Procedure.objects.select_for_update().select_related("trajectory").get(pk=procedure.pk)
+    if locked.status not in OPEN:
+        raise DomainError(_("Procedure: deze procedure is afgerond en kan niet meer worden gewijzigd."))
+    return locked
+
+
+@transaction.atomic
+def start_procedure(
+    *, actor: User, trajectory: Trajectory, person: Person, law: str, reported_on: dt.date
+) -> Procedure:
+    if trajectory.status != Trajectory.Status.OPEN:
+        raise DomainError(_("Traject: dit traject is afgesloten en kan niet meer worden gewijzigd."))
+    if law not in CLOCKS:
+        raise DomainError(_("Wet: kies Wmo 2015, Jeugdwet of Participatiewet."), field="law")
+    _check_day(
+        reported_on, _("Datum melding"), "reported_on", not_before=trajectory.started_on - dt.timedelta(days=365)
+    )
+    member = (
+        Membership.objects.filter(household_id=trajectory.household_id, person=person, start_date__lte=reported_on)
+        .exclude(end_date__lt=reported_on)
+        .exists()
+    )
+    if not member:
+        raise DomainError(_("Inwoner: kies een lid van het huishouden op de datum van de melding."), field="person")
+    Trajectory.objects.select_for_update().filter(pk=trajectory.pk).first()  # one start at a time per trajectory
+    if Procedure.objects.filter(trajectory=trajectory, person=person, law=law, status__in=OPEN).exists():
+        raise DomainError(
+            _("Wet: voor %(name)s loopt al een procedure onder deze wet.") % {"name": person.full_name}, field="law"
+        )
+    procedure = Procedure.objects.create(
+        trajectory=trajectory, person=person, law=law, reported_on=reported_on, created_by=actor
+    )
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=procedure, subjects=[person.pk], detail=law)
+    return procedure
+
+
+@transaction.atomic
+def record_step(*, actor: User, procedure: Procedure, step: str, day: dt.date) -> Procedure:
+    """Record the date of one step of the law (receipt confirmed, report sent, application received,
+    advance paid, notice of default received, decision made known); a date may be corrected, and the
+    clocks follow."""
+    locked = _locked_open(procedure)
+    steps = STEPS[locked.law]
+    if step not in steps:
+        raise DomainError(_("Stap: deze stap hoort niet bij de procedure onder deze wet."), field="step")
+    label = _label(step)
+    _check_day(day, label, "day", not_before=locked.reported_on)
+    before = steps[step]
+    if before is not None and getattr(locked, before) is None:
+        raise DomainError(
+            _("%(field)s: leg eerst vast: %(before)s.") % {"field": label, "before": _label(before).lower()},
+            field="step",
+        )
+    if before is not None and day < getattr(locked, before):
+        raise DomainError(
+            _("%(field)s: ligt vóór %(before)s.") % {"field": label, "before": _label(before).lower()}, field="day"
+        )
+    setattr(locked, step, day)
+    if step == "application_on":
+        locked.status = Procedure.Status.APPLICATION
+    if step == "decided_on":
+        locked.status = Procedure.Status.DECIDED
+    locked.save()
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"{step}: {day}"
+    )
+    return locked
+
+
+def _clock_of(procedure: Procedure, clock: str) -> None:
+    if clock not in {c.code for c in CLOCKS[procedure.law] if not c.resident}:
+        raise DomainError(_("Termijn: kies een termijn van deze procedure."), field="clock")
+
+
+@transaction.atomic
+def suspend(*, actor: User, procedure: Procedure, clock: str, start: dt.date, reason: str) -> ClockPause:
+    """Opschorting: the clock stands still from ``start`` until it is resumed (for example while the
+    resident completes the application, Awb 4:15)."""
+    locked = _locked_open(procedure)
+    _clock_of(locked, clock)
+    _check_day(start, _("Van"), "start", not_before=locked.reported_on)
+    if not reason.strip():
+        raise DomainError(_("Reden: leg vast waarom de termijn wordt opgeschort."), field="reason")
+    if ClockPause.objects.filter(
+        procedure=locked, clock=clock, kind=ClockPause.Kind.SUSPENSION, end__isnull=True
+    ).exists():
+        raise DomainError(_("Termijn: deze termijn is al opgeschort; hervat hem eerst."), field="clock")
+    pause = ClockPause.objects.create(
+        procedure=locked,
+        clock=clock,
+        kind=ClockPause.Kind.SUSPENSION,
+        start=start,
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"opschorting {clock}"
+    )
+    return pause
+
+
+@transaction.atomic
+def resume(*, actor: User, procedure: Procedure, clock: str, end: dt.date) -> ClockPause:
+    locked = _locked_open(procedure)
+    pause = ClockPause.objects.filter(
+        procedure=locked, clock=clock, kind=ClockPause.Kind.SUSPENSION, end__isnull=True
+    ).first()
+    if pause is None or pause.start is None:
+        raise DomainError(_("Termijn: deze termijn is niet opgeschort."), field="clock")
+    _check_day(end, _("Tot en met"), "end", not_before=pause.start)
+    pause.end = end
+    pause.save(update_fields=["end"])
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"hervat {clock}"
+    )
+    return pause
+
+
+@transaction.atomic
+def extend(
+    *, actor: User, procedure: Procedure, clock: str, length: int, unit: str, notified_on: dt.date, reason: str
+) -> ClockPause:
+    """Verlenging (Awb 4:14): once per term, announced to the resident with a reasonable new term."""
+    locked = _locked_open(procedure)
+    _clock_of(locked, clock)
+    if unit not in TermRule.Unit.values or not 0 < length <= 26:
+        raise DomainError(_("Verlenging: kies een lengte van 1 tot 26 dagen, weken of maanden."), field="length")
+    _check_day(notified_on, _("Inwoner bericht op"), "notified_on", not_before=locked.reported_on)
+    if not reason.strip():
+        raise DomainError(_("Reden: leg vast waarom de termijn wordt verlengd."), field="reason")
+    if ClockPause.objects.filter(procedure=locked, clock=clock, kind=ClockPause.Kind.EXTENSION).exists():
+        raise DomainError(_("Termijn: deze termijn is al eens verlengd."), field="clock")
+    pause = ClockPause.objects.create(
+        procedure=locked,
+        clock=clock,
+        kind=ClockPause.Kind.EXTENSION,
+        length=length,
+        unit=unit,
+        notified_on=notified_on,
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"verlenging {clock}"
+    )
+    return pause
+
+
+@transaction.atomic
+def withdraw(*, actor: User, procedure: Procedure) -> Procedure:
+    locked = _locked_open(procedure)
+    locked.status = Procedure.Status.WITHDRAWN
+    locked.save(update_fields=["status"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail="ingetrokken")
+    return locked
