@@ -89,6 +89,9 @@ for _username in EXPECTED:  # asking for emergency access is for case workers wi
         200 if _username in ("professional", "teamleider", "buitenstaander", "partner") else 403
     )
     EXPECTED[_username]["inbox"] = 200  # everyone reads their own messages
+    EXPECTED[_username]["deadlines"] = (  # statutory terms: case workers
+        200 if _username in ("professional", "teamleider", "buitenstaander", "partner") else 403
+    )
     EXPECTED[_username]["stand-ins"] = (  # waarneming: case workers with a team
         200 if _username in ("professional", "teamleider", "buitenstaander", "partner") else 403
     )

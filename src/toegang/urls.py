@@ -9,6 +9,7 @@ from toegang.cases import views as cases
 from toegang.common import views as common
 from toegang.plans import views as plans
 from toegang.privacy import views as privacy
+from toegang.procedures import views as procedures
 from toegang.signals import views as signals
 
 urlpatterns = [
@@ -41,6 +42,10 @@ urlpatterns = [
     path("team/trajecten.csv", cases.team_export, name="team-export"),
     path("team/wachtrij/", signals.team_queue, name="team-queue"),
     path("team/waarneming/", cases.stand_ins, name="stand-ins"),
+    path("termijnen/", procedures.deadlines, name="deadlines"),
+    path("trajecten/<int:trajectory_id>/procedures/nieuw/", procedures.procedure_new, name="procedure-new"),
+    path("procedures/<int:procedure_id>/", procedures.procedure_page, name="procedure"),
+    path("procedures/<int:procedure_id>/intrekken/", procedures.procedure_withdraw, name="procedure-withdraw"),
     path("waarnemingen/<int:stand_in_id>/beeindigen/", cases.stand_in_withdraw, name="stand-in-withdraw"),
     path("meldingen/nieuw/", signals.signal_new, name="signal-new"),
     path("meldingen/<int:signal_id>/", signals.signal_detail, name="signal-detail"),

@@ -167,6 +167,9 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             goal_views=goal_views,
             visible_goal_ids={gv.goal.pk for gv in goal_views if gv.full},
             explorations=list(plan_selectors.explorations(trajectory=trajectory)[:5]) if whole else [],
+            procedures=list(trajectory.procedures.select_related("person").order_by("-reported_on", "-pk")[:20])
+            if whole
+            else [],
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]) if shares(Consent.Category.PLAN) else [],
             notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)) if notes_shared else [],
             documents=list(trajectory.documents.select_related("uploaded_by")[:50]) if notes_shared else [],

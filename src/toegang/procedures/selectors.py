@@ -3,6 +3,7 @@ and the due-soon / overdue lists built on them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Clock:
     extended: bool
     resident: bool
     penalty: clocks.Penalty | None
+    status: str = ""  # state(on) on the day the clock was computed, for templates
 
     def state(self, on: dt.date) -> str:
         if self.done_on is not None:
@@ -111,21 +113,20 @@ def clocks_of(
             penalty = clocks.penalty(
                 term_end=deadline, notice_received=procedure.notice_of_default_on, decided_on=done_on, on=on
             )
-        result.append(
-            Clock(
-                code=definition.code,
-                label=rule.label,
-                source=rule.source,
-                term=f"{rule.length} {rule.get_unit_display()}",
-                runs_from=start,
-                deadline=deadline,
-                done_on=done_on,
-                paused=any(s.end is None for s in suspensions),
-                extended=extension is not None,
-                resident=definition.resident,
-                penalty=penalty,
-            )
+        clock = Clock(
+            code=definition.code,
+            label=rule.label,
+            source=rule.source,
+            term=f"{rule.length} {rule.get_unit_display()}",
+            runs_from=start,
+            deadline=deadline,
+            done_on=done_on,
+            paused=any(s.end is None for s in suspensions),
+            extended=extension is not None,
+            resident=definition.resident,
+            penalty=penalty,
         )
+        result.append(dataclasses.replace(clock, status=clock.state(on)))
     return result
 
 

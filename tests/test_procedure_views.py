@@ -1,0 +1,113 @@
+"""The screens of the statutory procedures: start from the household, the clocks with their source,
+steps, suspension and extension through the forms, the deadline list; partners and other teams kept out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import TODAY, law_basis, make_trajectory
+from toegang.cases import services as case_services
+from toegang.procedures import services
+from toegang.procedures.models import ClockPause, Procedure
+
+MELDING = TODAY - dt.timedelta(days=40)
+
+
+def test_professional_starts_and_follows_a_wmo_procedure(client, world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    client.force_login(world.professional)
+    household = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "Wettelijke procedures" in household
+
+    new = reverse("procedure-new", args=[trajectory.pk])
+    bad = client.post(
+        new, {"person": person.pk, "law": "wmo", "reported_on": (TODAY + dt.timedelta(days=2)).isoformat()}
+    )
+    assert bad.status_code == 400 and "Datum melding: de datum ligt in de toekomst." in bad.content.decode()
+    assert not Procedure.objects.exists()
+    response = client.post(new, {"person": person.pk, "law": "wmo", "reported_on": MELDING.isoformat()})
+    procedure = Procedure.objects.get()
+    assert response.status_code == 302 and response.url == reverse("procedure", args=[procedure.pk])
+
+    url = reverse("procedure", args=[procedure.pk])
+    page = client.get(url).content.decode()
+    assert "Wmo 2015 art. 2.3.2 lid 1" in page and "Onderzoek na melding" in page
+
+    step = {"form": "stap", "stap-step": "application_on", "stap-day": (MELDING + dt.timedelta(days=20)).isoformat()}
+    assert client.post(url, step).status_code == 302
+    early = {"form": "stap", "stap-step": "decided_on", "stap-day": MELDING.isoformat()}
+    refused = client.post(url, early)
+    assert refused.status_code == 400 and "ligt vóór aanvraag ontvangen op" in refused.content.decode()
+    suspend = {
+        "form": "opschorten",
+        "opschorten-clock": "wmo-beschikking",
+        "opschorten-start": (MELDING + dt.timedelta(days=22)).isoformat(),
+        "opschorten-reason": "Medisch advies gevraagd",
+    }
+    assert client.post(url, suspend).status_code == 302
+    assert "opgeschort" in client.get(url).content.decode()
+    extend = {
+        "form": "verlengen",
+        "verlengen-clock": "wmo-beschikking",
+        "verlengen-length": "2",
+        "verlengen-unit": "weken",
+        "verlengen-notified_on": TODAY.isoformat(),
+        "verlengen-reason": "",
+    }
+    missing = client.post(url, extend)
+    assert missing.status_code == 400 and "Reden" in missing.content.decode()
+    assert not ClockPause.objects.filter(kind="verlenging").exists()
+    assert client.post(reverse("procedure-withdraw", args=[procedure.pk])).status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.status == "ingetrokken"
+
+
+def test_partners_and_other_teams_do_not_follow_the_procedure(client, world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    procedure = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=MELDING
+    )
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=TODAY,
+        basis=law_basis(),
+    )
+    client.force_login(world.partner)
+    assert client.get(reverse("procedure", args=[procedure.pk])).status_code == 403
+    assert (
+        "Wettelijke procedures" not in client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    )
+    client.force_login(world.outsider)
+    assert client.get(reverse("procedure", args=[procedure.pk])).status_code == 404
+
+
+def test_deadline_list_with_a_flat_query_count(client, world):
+    client.force_login(world.professional)
+    counts = []
+    for n in (2, 4):
+        while Procedure.objects.count() < n:
+            trajectory = make_trajectory(world)
+            procedure = services.start_procedure(
+                actor=world.professional,
+                trajectory=trajectory,
+                person=trajectory.household.memberships.first().person,
+                law="wmo",
+                reported_on=MELDING,
+            )
+            services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=MELDING)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("deadlines"))
+        counts.append(len(ctx.captured_queries))
+        assert page.status_code == 200 and "verlopen" in page.content.decode()
+    assert counts[0] == counts[1]
+    client.force_login(world.team_lead)
+    assert "Beschikking na aanvraag" in client.get(reverse("deadlines") + "?wie=team").content.decode()
