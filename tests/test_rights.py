@@ -125,7 +125,7 @@ def test_granted_destruction_request_destroys_the_chosen_closed_dossiers(client,
     form = {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "trajectories": [first.pk]}
 
     refused = client.post(url, form)  # the legal exceptions are not confirmed
-    assert refused.status_code == 400 and "Uitzonderingen: bevestig" in refused.content.decode()
+    assert refused.status_code == 400 and "Geen wettelijke uitzondering: bevestig" in refused.content.decode()
     assert Trajectory.objects.filter(pk=first.pk).exists()
 
     Trajectory.objects.filter(pk=second.pk).update(legal_hold=True, legal_hold_reason="Procedure")

@@ -88,7 +88,7 @@ def test_the_stand_in_gets_a_message(world):
     [
         ("actor_other", "Afwezig: u regelt waarneming voor uzelf"),
         ("other_team", "Waarnemer: kies een collega uit hetzelfde team."),
-        ("other_employer", "Waarnemer: kies een collega van dezelfde werkgever"),
+        ("other_employer", "Waarnemer: kies een collega met dezelfde werkgever"),
         ("self", "Waarnemer: kies een andere collega"),
         ("backwards", "Tot en met: ligt vóór de begindatum."),
         ("past", "Tot en met: ligt in het verleden."),
@@ -160,3 +160,12 @@ def test_page_arranges_and_ends_with_a_pinned_query_count(client, world):
     assert arrangement.withdrawn_at is not None
     client.force_login(world.outsider)  # another team: not found
     assert client.post(reverse("stand-in-withdraw", args=[arrangement.pk])).status_code == 404
+
+
+def test_the_stand_in_sees_on_the_household_page_that_they_stand_in(client, world):
+    case = make_trajectory(world, regisseur=world.professional)
+    arrange(world)
+    client.force_login(world.colleague)
+    assert "u neemt waar" in client.get(reverse("household", args=[case.household_id])).content.decode()
+    client.force_login(world.team_lead)
+    assert "u neemt waar" not in client.get(reverse("household", args=[case.household_id])).content.decode()

@@ -331,7 +331,7 @@ def arrange_stand_in(
         raise DomainError(_("Waarnemer: kies een collega uit hetzelfde team."), field="stand_in")
     if stand_in.organisation_id != absent.organisation_id:
         raise DomainError(
-            _("Waarnemer: kies een collega van dezelfde werkgever; wat een waarnemer ziet volgt die werkgever."),
+            _("Waarnemer: kies een collega met dezelfde werkgever als de afwezige collega."),
             field="stand_in",
         )
     if end_date < start_date:

@@ -78,7 +78,7 @@ def _trajectory_label(t: Trajectory) -> str:
 
 
 class CloseRequestForm(UtrechtForm):
-    conditional_fields = ("outcome",)
+    conditional_fields = ("outcome", "trajectories", "no_exception")
 
     status = forms.ChoiceField(
         label=_("Afhandeling"),
@@ -97,14 +97,18 @@ class CloseRequestForm(UtrechtForm):
         queryset=Trajectory.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Afgesloten trajecten van de huishoudens van deze inwoner. Een lopend traject sluit u eerst af."),
+        help_text=_(
+            "Nodig als u het verzoek inwilligt. Afgesloten trajecten van de huishoudens van deze inwoner; een "
+            "lopend traject sluit u eerst af. Vernietigen kan niet ongedaan worden gemaakt."
+        ),
     )
     no_exception = forms.BooleanField(
-        label=_(
-            "Geen aanmerkelijk belang van een ander en geen wettelijk voorschrift verzet zich tegen vernietiging "
-            "(Jeugdwet art. 7.3.9)"
-        ),
+        label=_("Geen wettelijke uitzondering"),
         required=False,
+        help_text=_(
+            "Nodig als u het verzoek inwilligt: geen aanmerkelijk belang van een ander en geen wettelijk voorschrift "
+            "verzet zich tegen vernietiging (Jeugdwet art. 7.3.9)."
+        ),
     )
 
     def __init__(self, *args: Any, destructible: Any = None, **kwargs: Any) -> None:
@@ -114,4 +118,6 @@ class CloseRequestForm(UtrechtForm):
         else:
             field = self.fields["trajectories"]
             field.queryset = destructible  # type: ignore[attr-defined]
+            if not destructible.exists():
+                field.help_text = _("Deze inwoner heeft geen afgesloten trajecten; er valt nu niets te vernietigen.")
             field.label_from_instance = _trajectory_label  # type: ignore[attr-defined]

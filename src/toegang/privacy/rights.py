@@ -121,8 +121,8 @@ def _destroy_on_request(request: RightsRequest, trajectories: Iterable[Trajector
     if not no_exception:
         raise DomainError(
             _(
-                "Uitzonderingen: bevestig dat geen aanmerkelijk belang van een ander en geen wettelijk voorschrift "
-                "zich tegen vernietiging verzet (Jeugdwet art. 7.3.9), of wijs het verzoek af."
+                "Geen wettelijke uitzondering: bevestig dat geen aanmerkelijk belang van een ander en geen wettelijk "
+                "voorschrift zich tegen vernietiging verzet (Jeugdwet art. 7.3.9), of wijs het verzoek af."
             ),
             field="no_exception",
         )

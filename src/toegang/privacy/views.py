@@ -220,8 +220,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         else None
     )
     form = CloseRequestForm(request.POST or None, initial={"handled_on": today()}, destructible=destructible)
-    if submitted(request, form, lambda d: rights.close_request(actor=user, request=rights_request, **d)):
-        messages.success(request, _("Het verzoek is afgehandeld."))
+    closed: list[RightsRequest] = []
+    if submitted(request, form, lambda d: closed.append(rights.close_request(actor=user, request=rights_request, **d))):
+        messages.success(request, _("Het verzoek is afgehandeld: %(outcome)s") % {"outcome": closed[0].outcome or "—"})
         return redirect("rights-requests")
     _months, source = rights.TERMS[rights_request.kind]
     audit.record(actor=user, action=audit.Action.READ, obj=rights_request, subjects=[rights_request.person_id])
