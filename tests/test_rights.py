@@ -163,3 +163,101 @@ def test_refused_destruction_request_destroys_nothing(world):
         no_exception=True,
     )
     assert Trajectory.objects.filter(pk=trajectory.pk).exists()
+
+
+def _closed_between(world, household, *, started_on, closed_on, team=None, regisseur=None):
+    from toegang.privacy.models import RetentionRule
+
+    regisseur = regisseur or world.professional
+    trajectory = case_services.start_trajectory(
+        actor=regisseur, household=household, team=team or regisseur.team, regisseur=regisseur, started_on=started_on
+    )
+    case_services.close_trajectory(
+        actor=regisseur,
+        trajectory=trajectory,
+        closed_on=closed_on,
+        reason="doelen_bereikt",
+        note="",
+        retention_rule=RetentionRule.objects.get(code="jeugd"),
+    )
+    return trajectory
+
+
+def test_destruction_covers_only_dossiers_of_the_officers_municipality(client, world):
+    """A resident who moved here from another municipality: the privacy officer destroys only this
+    municipality's dossiers; the other municipality's are not offered and are refused."""
+    from tests.conftest import make_household
+    from toegang.cases.models import Trajectory
+    from toegang.people import services as people_services
+
+    here = _closed_trajectory(world)
+    person = here.household.memberships.order_by("pk").first().person  # member since 400 days ago
+    elsewhere = make_household(world, area=world.other_area, actor=world.outsider, members=1)
+    people_services.add_member(
+        actor=world.outsider,
+        household=elsewhere,
+        person=person,
+        role="kind",
+        start_date=TODAY - dt.timedelta(days=800),
+        end_date=TODAY - dt.timedelta(days=401),
+    )
+    there = _closed_between(
+        world,
+        elsewhere,
+        started_on=TODAY - dt.timedelta(days=700),
+        closed_on=TODAY - dt.timedelta(days=500),
+        regisseur=world.outsider,
+    )
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    assert set(rights.destructible_trajectories(person, officer=world.privacy)) == {here}
+
+    client.force_login(world.privacy)
+    url = reverse("rights-request", args=[request.pk])
+    assert elsewhere.name not in client.get(url).content.decode()
+    form = {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "no_exception": "on"}
+    assert client.post(url, {**form, "trajectories": [there.pk]}).status_code == 400
+    with pytest.raises(DomainError, match="Te vernietigen trajecten"):
+        rights.close_request(
+            actor=world.privacy,
+            request=request,
+            status="afgehandeld",
+            handled_on=TODAY,
+            outcome="",
+            trajectories=[there],
+            no_exception=True,
+        )
+    assert Trajectory.objects.filter(pk=there.pk).exists()
+
+
+def test_destruction_covers_only_dossiers_from_while_the_person_was_a_member(world):
+    """A dossier of the household that closed before the person joined it is not the person's."""
+    from tests.conftest import make_household, next_bsn
+    from toegang.people import services as people_services
+
+    household = make_household(world)
+    before = _closed_between(
+        world, household, started_on=TODAY - dt.timedelta(days=300), closed_on=TODAY - dt.timedelta(days=100)
+    )
+    newcomer = people_services.register_person(
+        actor=world.professional, bsn=next_bsn(), voornamen="Nieuw", geslachtsnaam="Lid"
+    )
+    people_services.add_member(
+        actor=world.professional,
+        household=household,
+        person=newcomer,
+        role="partner",
+        start_date=TODAY - dt.timedelta(days=50),
+    )
+    since = _closed_between(world, household, started_on=TODAY - dt.timedelta(days=40), closed_on=TODAY)
+    assert set(rights.destructible_trajectories(newcomer, officer=world.privacy)) == {since}
+    request = rights.register_request(actor=world.privacy, bsn=newcomer.bsn, kind="vernietiging", received_on=TODAY)
+    with pytest.raises(DomainError, match="Te vernietigen trajecten"):
+        rights.close_request(
+            actor=world.privacy,
+            request=request,
+            status="afgehandeld",
+            handled_on=TODAY,
+            outcome="",
+            trajectories=[before],
+            no_exception=True,
+        )

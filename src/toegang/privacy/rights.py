@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -64,17 +64,18 @@ def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, 
     return request
 
 
-def destructible_trajectories(person: Person) -> QuerySet[Trajectory]:
-    """The closed dossiers of the households the person belongs or belonged to: what a request for
-    destruction (Jeugdwet art. 7.3.9) can cover. A running trajectory is closed first."""
-    return (
-        Trajectory.objects.filter(
-            status=Trajectory.Status.CLOSED,
-            pk__in=Trajectory.objects.filter(household__memberships__person=person).values("pk"),
-        )
-        .select_related("household")
-        .order_by("-closed_on", "-pk")
-    )
+def destructible_trajectories(person: Person, *, officer: User) -> QuerySet[Trajectory]:
+    """The closed dossiers of the officer's municipality that ran while the person was a member of
+    the household (as the inzage export counts them, AVG art. 15 lid 4): what a request for destruction
+    (Jeugdwet art. 7.3.9) can cover. A running trajectory is closed first; another municipality's
+    dossier is for that municipality's privacy officer."""
+    while_member = Membership.objects.filter(
+        person=person, household_id=OuterRef("household_id"), start_date__lte=OuterRef("closed_on")
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("started_on")))
+    qs = Trajectory.objects.filter(Exists(while_member), status=Trajectory.Status.CLOSED)
+    if not officer.is_superuser:
+        qs = qs.filter(household__municipality_id=officer.municipality_id or 0)
+    return qs.select_related("household").order_by("-closed_on", "-pk")
 
 
 @transaction.atomic
@@ -106,7 +107,7 @@ def close_request(
         )
     detail = status
     if locked.kind == RightsRequest.Kind.DESTRUCTION and status == RightsRequest.Status.DONE:
-        destroyed = _destroy_on_request(locked, trajectories, no_exception)
+        destroyed = _destroy_on_request(actor, locked, trajectories, no_exception)
         detail = f"{status}: {destroyed} traject(en) vernietigd"
         outcome = outcome.strip() or _("%(n)s afgesloten traject(en) vernietigd.") % {"n": destroyed}
     locked.status, locked.handled_on, locked.outcome = status, handled_on, outcome.strip()
@@ -115,7 +116,9 @@ def close_request(
     return locked
 
 
-def _destroy_on_request(request: RightsRequest, trajectories: Iterable[Trajectory], no_exception: bool) -> int:
+def _destroy_on_request(
+    actor: User, request: RightsRequest, trajectories: Iterable[Trajectory], no_exception: bool
+) -> int:
     from toegang.privacy import retention  # retention imports the case models; kept out of module load
 
     if not no_exception:
@@ -129,10 +132,16 @@ def _destroy_on_request(request: RightsRequest, trajectories: Iterable[Trajector
     wanted = {t.pk for t in trajectories}
     if not wanted:
         raise DomainError(_("Te vernietigen trajecten: kies ten minste één afgesloten traject."), field="trajectories")
-    selected = list(destructible_trajectories(request.person).filter(pk__in=wanted).select_for_update(of=("self",)))
+    selected = list(
+        destructible_trajectories(request.person, officer=actor).filter(pk__in=wanted).select_for_update(of=("self",))
+    )
     if len(selected) != len(wanted):
         raise DomainError(
-            _("Te vernietigen trajecten: kies alleen afgesloten trajecten van deze inwoner."), field="trajectories"
+            _(
+                "Te vernietigen trajecten: kies alleen afgesloten trajecten van deze gemeente uit de tijd dat deze "
+                "inwoner lid was van het huishouden."
+            ),
+            field="trajectories",
         )
     held = [t for t in selected if t.legal_hold]
     if held:

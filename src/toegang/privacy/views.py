@@ -215,7 +215,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     user = require_privacy_officer(request)
     rights_request = _request_or_404(user, request_id)
     destructible = (
-        rights.destructible_trajectories(rights_request.person)
+        rights.destructible_trajectories(rights_request.person, officer=user)
         if rights_request.kind == RightsRequest.Kind.DESTRUCTION and rights_request.status == RightsRequest.Status.OPEN
         else None
     )
