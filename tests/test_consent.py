@@ -239,3 +239,34 @@ def test_team_members_and_legal_basis_are_not_limited_by_consent_categories(clie
     client.force_login(world.partner)
     page = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
     assert "Gewone notitie" in page and "toestemming van de inwoner" not in page
+
+
+@pytest.mark.parametrize("categories", [["plan"], ["plan", "huishouden", "contact"]])
+def test_consent_categories_hold_on_who_is_involved_consents_and_search(client, world, integral, categories):
+    """The household page is not the only way to the members: 'wie is betrokken', the consents page and
+    the search results show the other members only with 'huishouden', and BSNs and birth dates only
+    with 'contact'."""
+    trajectory = make_trajectory(world, members=3)
+    members = [m.person for m in trajectory.household.memberships.order_by("pk")]
+    give_consent(world, trajectory, integral, person=members[0], categories=categories)
+    involve(world, trajectory, integral)
+    household_shared, contact_shared = "huishouden" in categories, "contact" in categories
+
+    client.force_login(world.partner)
+    involved_page = client.get(reverse("involved", args=[trajectory.household_id])).content.decode()
+    assert members[0].voornamen in involved_page
+    assert (members[1].voornamen in involved_page) == household_shared
+    consents_page = client.get(reverse("consents", args=[trajectory.household_id])).content.decode()
+    assert members[0].voornamen in consents_page
+    assert (members[1].voornamen in consents_page) == household_shared
+
+    by_address = client.get(
+        reverse("search"), {"postcode": trajectory.household.postcode, "huisnummer": trajectory.household.huisnummer}
+    ).content.decode()
+    assert members[0].voornamen in by_address
+    assert (members[1].voornamen in by_address) == household_shared
+    assert (members[0].bsn in by_address) == contact_shared
+    by_bsn = client.get(reverse("search"), {"bsn": members[2].bsn}).content.decode()
+    assert (members[2].voornamen in by_bsn) == household_shared
+    search_entry = AuditEntry.objects.filter(action="search").order_by("-id").first()
+    assert (members[2].pk in set(search_entry.subjects.values_list("person_id", flat=True))) == household_shared

@@ -10,13 +10,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from toegang.accounts.models import User
-from toegang.cases.selectors import visible_household
+from toegang.cases.selectors import consent_scopes_by_household, open_team_subquery, visible_household
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership
 from toegang.people.services import normalise_postcode
+from toegang.privacy.models import Consent
 
 MAX_RESULTS = 50
 
@@ -91,22 +92,32 @@ def search_persons(
             | Q(household__postcode=code, household__huisnummer=huisnummer.strip())
         )
     day = today()
-    rows = qs.select_related("person", "household").order_by(
-        "person__geslachtsnaam", "person__voornamen", "person_id", "-start_date"
-    )[: MAX_RESULTS * 3]
+    rows = list(
+        qs.select_related("person", "household")
+        .annotate(open_team_id=open_team_subquery("household_id"))
+        .order_by("person__geslachtsnaam", "person__voornamen", "person_id", "-start_date")[: MAX_RESULTS * 3]
+    )
+    # a professional outside the team involved on consent only: the consented members and data only
+    scopes = consent_scopes_by_household(
+        viewer=user, household_ids={m.household_id for m in rows if m.open_team_id not in (None, user.team_id)}
+    )
     results: list[SearchResult] = []
     seen: set[tuple[int, int]] = set()
     for m in rows:
         key = (m.person_id, m.household_id)
-        if key in seen:
+        scope = scopes.get(m.household_id)
+        if key in seen or (
+            scope is not None and not scope.shares(Consent.Category.HOUSEHOLD) and m.person_id not in scope.person_ids
+        ):
             continue
         seen.add(key)
+        contact = scope is None or scope.shares(Consent.Category.CONTACT)
         results.append(
             SearchResult(
                 person_id=m.person_id,
                 full_name=m.person.full_name,
-                bsn=m.person.bsn,
-                geboortedatum=m.person.geboortedatum,
+                bsn=m.person.bsn if contact else None,
+                geboortedatum=m.person.geboortedatum if contact else None,
                 household_id=m.household_id,
                 household_name=m.household.name,
                 current=m.is_current_on(day),

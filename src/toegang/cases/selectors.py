@@ -8,6 +8,7 @@ clause is a single predicate of subqueries, so access costs no query per object.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -175,6 +176,13 @@ def trajectory_for_page(*, user: User, trajectory_id: int) -> Trajectory:
     return trajectory
 
 
+def open_team_subquery(household: str) -> Subquery:
+    """The team of the open trajectory of the household that ``household`` points to (NULL when none)."""
+    return Subquery(
+        Trajectory.objects.filter(household_id=OuterRef(household), status=Trajectory.Status.OPEN).values("team_id")[:1]
+    )
+
+
 def household_for_page(*, user: User, household_id: int) -> Household:
     """One household with area and municipality; raises Household.DoesNotExist when not visible. When
     the user stands in for the regisseur of its open trajectory, the rest of the request is logged on
@@ -185,7 +193,7 @@ def household_for_page(*, user: User, household_id: int) -> Household:
     household = (
         households_visible_to(user)
         .select_related("area", "municipality")
-        .annotate(open_regisseur_id=Subquery(open_regisseur))
+        .annotate(open_regisseur_id=Subquery(open_regisseur), open_team_id=open_team_subquery("pk"))
         .annotate(acting_for=acting_for_subquery(user, "open_regisseur_id"))
         .get(pk=household_id)
     )
@@ -227,6 +235,44 @@ def consent_scope(*, viewer: User, trajectory: Trajectory) -> ConsentScope | Non
         categories=frozenset(c for _i, categories, _p in rows for c in categories or []),
         person_ids=frozenset(person_id for _i, _c, person_id in rows),
     )
+
+
+def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -> dict[int, ConsentScope]:
+    """consent_scope for lists and pages about whole households (search, 'wie is betrokken', consents):
+    per household, what the consent behind the viewer's involvement in its open trajectory covers, for
+    the households where it limits the viewer. Without an open trajectory no involvement gives access,
+    so nothing is limited there. One query, for professionals only."""
+    ids = set(household_ids)
+    if viewer.role != User.Role.PROFESSIONAL or not ids:
+        return {}
+    rows: dict[int, list[tuple[int, int | None, list[str] | None, int | None]]] = {}
+    for household_id, team_id, consent_id, categories, person_id in Involvement.objects.filter(
+        professional_id=viewer.pk,
+        end_date__isnull=True,
+        trajectory__household_id__in=ids,
+        trajectory__status=Trajectory.Status.OPEN,
+    ).values_list(
+        "trajectory__household_id", "trajectory__team_id", "consent_id", "consent__categories", "consent__person_id"
+    ):
+        rows.setdefault(household_id, []).append((team_id, consent_id, categories, person_id))
+    return {
+        household_id: ConsentScope(
+            categories=frozenset(c for _t, _i, categories, _p in found for c in categories or []),
+            person_ids=frozenset(p for _t, _i, _c, p in found if p is not None),
+        )
+        for household_id, found in rows.items()
+        if not any(team_id == viewer.team_id or consent_id is None for team_id, consent_id, _c, _p in found)
+    }
+
+
+def household_consent_scope(*, viewer: User, household: Household) -> ConsentScope | None:
+    """consent_scopes_by_household for one household; no query for the team of its open trajectory
+    when the household comes from household_for_page (which reads that team along)."""
+    if viewer.role != User.Role.PROFESSIONAL:
+        return None
+    if hasattr(household, "open_team_id") and household.open_team_id in (None, viewer.team_id):
+        return None
+    return consent_scopes_by_household(viewer=viewer, household_ids=[household.pk]).get(household.pk)
 
 
 def current_regisseur(*, trajectory: Trajectory) -> RegisseurAssignment | None:

@@ -184,6 +184,9 @@ def involved(request: HttpRequest, household_id: int) -> HttpResponse:
     user = require_case_reader(request)
     household = household_or_404(user, household_id)
     overview = selectors.who_is_involved(household=household, on=today())
+    scope = selectors.household_consent_scope(viewer=user, household=household)
+    if scope is not None and not scope.shares(Consent.Category.HOUSEHOLD):  # only who gave the consent
+        overview = [(person, rows) for person, rows in overview if person.pk in scope.person_ids]
     audit.record(
         actor=user,
         action=audit.Action.READ,

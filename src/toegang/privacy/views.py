@@ -17,6 +17,7 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.views import require_privacy_officer
 from toegang.cases.models import Trajectory
+from toegang.cases.selectors import household_consent_scope
 from toegang.cases.views import household_or_404
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
@@ -123,6 +124,9 @@ def consents(request: HttpRequest, household_id: int) -> HttpResponse:
     user = require_case_reader(request)
     household = household_or_404(user, household_id)
     members = Person.objects.filter(pk__in=member_ids(household_id=household.pk)).order_by("voornamen")
+    scope = household_consent_scope(viewer=user, household=household)
+    if scope is not None and not scope.shares(Consent.Category.HOUSEHOLD):  # only who gave the consent
+        members = members.filter(pk__in=scope.person_ids)
     form = ConsentForm(
         request.POST or None,
         members=members,
