@@ -156,6 +156,8 @@ ATW_HOLIDAYS = env_list(
     "Nieuwjaarsdag,Tweede paasdag,Koningsdag,Bevrijdingsdag,Hemelvaartsdag,Tweede pinksterdag,"
     "Eerste kerstdag,Tweede kerstdag",
 )
+# A decision whose budgets add up to at least this amount (in euros) needs a second person's approval.
+DECISION_FOUR_EYES_CENTS = int(float(os.environ.get("TOEGANG_FOUR_EYES_EUROS", "10000")) * 100)
 CONSENT_MAX_YEARS = int(os.environ.get("TOEGANG_CONSENT_MAX_YEARS", "2"))
 
 # Break-the-glass: how long an emergency access lasts.

@@ -23,6 +23,7 @@ from toegang.common.dates import add_months
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, Exploration, Plan, Review, SelfRelianceScore
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, RetentionRule, RightsRequest
+from toegang.procedures.models import Decision, Objection, Procedure
 from toegang.signals.models import Signal
 
 SIGNAL_CATEGORY = "melding"
@@ -37,12 +38,15 @@ def _objecting() -> QuerySet[RightsRequest, int]:
 
 
 def due(*, on: dt.date) -> QuerySet[Trajectory]:
-    """Closed trajectories whose term has passed, without a legal hold and without an open objection
-    of any of the household's members."""
+    """Closed trajectories whose term has passed, without a legal hold, without an open objection (AVG
+    art. 21) of any of the household's members and without an open bezwaar against one of their
+    decisions."""
     blocked = Membership.objects.filter(person_id__in=_objecting()).values("household_id")
+    contested = Objection.objects.filter(outcome="").values("decision__procedure__trajectory_id")
     return (
         Trajectory.objects.filter(status=Trajectory.Status.CLOSED, archive_action_date__lte=on, legal_hold=False)
         .exclude(household_id__in=blocked)
+        .exclude(pk__in=contested)
         .select_related("retention_rule")
         .order_by("archive_action_date", "pk")
     )
@@ -131,6 +135,10 @@ def _persons_of_signals(signals: QuerySet[Signal]) -> set[int]:
 
 def destroy(trajectory: Trajectory) -> None:
     """Everything of one dossier, inside the caller's transaction."""
+    procedures = Procedure.objects.filter(trajectory=trajectory)
+    Objection.objects.filter(decision__procedure__in=procedures).delete()
+    Decision.objects.filter(procedure__in=procedures).delete()  # their provisions go with them
+    procedures.delete()  # and their pauses
     plans = Plan.objects.filter(trajectory=trajectory)
     Review.objects.filter(plan__in=plans).delete()
     SelfRelianceScore.objects.filter(trajectory=trajectory).delete()

@@ -20,6 +20,7 @@ from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
+from toegang.common.pdf import latin1
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
 from toegang.plans.models import Exploration, Plan, Review
@@ -162,6 +163,44 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _procedures(person: Person) -> list[dict[str, Any]]:
+    from toegang.procedures.models import Procedure  # procedures builds on cases; loaded when exporting
+
+    procedures = (
+        Procedure.objects.filter(person=person)
+        .prefetch_related("decisions__provisions__category", "decisions__provisions__provider", "decisions__objections")
+        .order_by("reported_on", "pk")
+    )
+    return [
+        {
+            "wet": p.get_law_display(),
+            "melding": _day(p.reported_on),
+            "aanvraag": _day(p.application_on),
+            "stand": p.get_status_display(),
+            "beschikkingen": [
+                {
+                    "uitkomst": d.get_outcome_display(),
+                    "status": d.get_status_display(),
+                    "bekendgemaakt": _day(d.sent_on),
+                    "motivering": d.reasoning,
+                    "voorzieningen": [
+                        f"{v.category} {v.product_code}, {v.get_delivery_display()}"
+                        + (f", {v.provider.name}" if v.provider else "")
+                        + f", {_day(v.start_date)} t/m {_day(v.end_date) or 'nader te bepalen'}"
+                        for v in d.provisions.all()
+                    ],
+                    "bezwaren": [
+                        {"ontvangen": _day(o.received_on), "uitkomst": o.get_outcome_display() if o.outcome else ""}
+                        for o in d.objections.all()
+                    ],
+                }
+                for d in p.decisions.all()
+            ],
+        }
+        for p in procedures
+    ]
+
+
 def export_person(*, actor: User, person: Person) -> dict[str, Any]:
     """Everything held about one person, as plain data (for JSON and the PDF). The export is logged."""
     memberships = list(Membership.objects.filter(person=person).select_related("household").order_by("start_date"))
@@ -227,6 +266,7 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
             }
             for c in Consent.objects.filter(person=person).select_related("activity").prefetch_related("organisations")
         ],
+        "procedures_en_beschikkingen": _procedures(person),
         "verzoeken": [
             {"soort": r.get_kind_display(), "ontvangen": _day(r.received_on), "status": r.get_status_display()}
             for r in RightsRequest.objects.filter(person=person).order_by("received_on")
@@ -339,10 +379,6 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
     return data
 
 
-def _latin1(text: Any) -> str:
-    return str(text).replace("\u2013", "-").replace("\u2014", "-").encode("latin-1", "replace").decode("latin-1")
-
-
 def render_pdf(data: dict[str, Any]) -> bytes:
     """The inzage export as a readable PDF (fpdf2, core fonts)."""
     pdf = FPDF(format="A4")
@@ -350,19 +386,19 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin1("Inzage: alle gegevens die wij over u hebben"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, latin1("Inzage: alle gegevens die wij over u hebben"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(0, 6, _latin1(f"Opgesteld op {data['opgesteld_op']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, latin1(f"Opgesteld op {data['opgesteld_op']}"), new_x="LMARGIN", new_y="NEXT")
 
     def section(title: str) -> None:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
 
     def line(text: str, indent: int = 0) -> None:
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
     section("Uw gegevens")
     for key, value in data["persoon"].items():
@@ -414,6 +450,17 @@ def render_pdf(data: dict[str, Any]) -> bytes:
             f"{c['doel']} met {', '.join(c['organisaties'])}: {c['gegeven_op']} t/m {c['geldig_tot_en_met']}"
             + (f", ingetrokken {c['ingetrokken_op']}" if c["ingetrokken_op"] else "")
         )
+    section("Procedures en beschikkingen")
+    if not data["procedures_en_beschikkingen"]:
+        line("Geen wettelijke procedures.")
+    for p in data["procedures_en_beschikkingen"]:
+        line(f"{p['wet']}: melding {p['melding']}, aanvraag {p['aanvraag'] or '-'}, stand {p['stand']}")
+        for d in p["beschikkingen"]:
+            line(f"Beschikking ({d['uitkomst']}, {d['status']}, bekendgemaakt {d['bekendgemaakt'] or '-'})", 4)
+            for v in d["voorzieningen"]:
+                line(f"- {v}", 8)
+            for b in d["bezwaren"]:
+                line(f"Bezwaar ontvangen {b['ontvangen']}: {b['uitkomst'] or 'in behandeling'}", 8)
     section("Uw verzoeken")
     if not data["verzoeken"]:
         line("Geen verzoeken.")

@@ -149,3 +149,172 @@ class ClockPause(models.Model):
                 name="clockpause_period",
             ),
         ]
+
+
+class Provider(models.Model):
+    """A contracted care provider (zorgaanbieder), known in the chain by its AGB code."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    agb_code = models.CharField(_("AGB-code"), max_length=8, unique=True)
+
+    class Meta:
+        verbose_name = _("zorgaanbieder")
+        verbose_name_plural = _("zorgaanbieders")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(agb_code__regex=r"^[0-9]{8}$"), name="provider_agb_8_digits")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agb_code})"
+
+
+class ProductCategory(models.Model):
+    """iStandaarden product categories (WMO020, JZ020), shipped as reference data with their source."""
+
+    law = models.CharField(_("wet"), max_length=10, choices=TermRule.Law.choices)
+    code = models.CharField(_("code"), max_length=2)
+    name = models.CharField(_("naam"), max_length=200)
+    source = models.CharField(_("bron"), max_length=200)
+
+    class Meta:
+        verbose_name = _("productcategorie")
+        verbose_name_plural = _("productcategorieën")
+        ordering = ["law", "code"]
+        constraints = [models.UniqueConstraint(fields=["law", "code"], name="productcategory_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Decision(models.Model):
+    """A beschikking: the provisions granted, or the refusal, with a snapshot of the household at the
+    moment of decision. Above a configured amount a second person approves it before it can be sent."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "toegekend", _("Toegekend")
+        REFUSED = "afgewezen", _("Afgewezen")
+
+    class Status(models.TextChoices):
+        DRAFT = "concept", _("Concept")
+        AWAITING = "ter_akkoord", _("Wacht op akkoord (vier ogen)")
+        APPROVED = "akkoord", _("Akkoord")
+        SENT = "verzonden", _("Bekendgemaakt")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(_("uitkomst"), max_length=10, choices=Outcome.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    reasoning = models.TextField(_("motivering"))
+    household_snapshot = models.JSONField(_("huishouden op het moment van besluiten"), default=list)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_on = models.DateField(_("bekendgemaakt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("beschikking")
+        verbose_name_plural = _("beschikkingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["akkoord", "verzonden"]) | models.Q(approved_at__isnull=False),
+                name="decision_approved_before_sent",
+                violation_error_message=_("Een beschikking gaat pas de deur uit na akkoord."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="verzonden") | models.Q(sent_on__isnull=False), name="decision_sent_on"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.get_status_display()})"
+
+
+class Provision(models.Model):
+    """One granted provision: product, in kind (ZIN, with a provider) or as a personal budget (pgb),
+    a volume with unit and frequency or a budget in eurocents, and its period (iWmo/iJw 3.2)."""
+
+    class Delivery(models.TextChoices):
+        IN_KIND = "zin", _("Zorg in natura")
+        PGB = "pgb", _("Persoonsgebonden budget")
+
+    class Unit(models.TextChoices):  # WJ756
+        MINUTE = "01", _("minuut")
+        HOUR = "04", _("uur")
+        DAY_NIGHT = "14", _("etmaal")
+        DAYPART = "16", _("dagdeel (4 uur)")
+        PIECES_OUTPUT = "82", _("stuks (output)")
+        EUROS = "83", _("euro's")
+        PIECES_EFFORT = "84", _("stuks (inspanning)")
+
+    class Frequency(models.TextChoices):  # WMO757
+        PER_DAY = "1", _("per dag")
+        PER_WEEK = "2", _("per week")
+        PER_MONTH = "4", _("per maand")
+        TOTAL = "6", _("totaal binnen de geldigheidsduur")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="provisions")
+    category = models.ForeignKey(ProductCategory, on_delete=models.PROTECT, related_name="+")
+    product_code = models.CharField(_("productcode"), max_length=5, blank=True)
+    delivery = models.CharField(_("leveringsvorm"), max_length=3, choices=Delivery.choices)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="provisions")
+    volume = models.PositiveIntegerField(_("omvang"), null=True, blank=True)
+    unit = models.CharField(_("eenheid"), max_length=2, choices=Unit.choices, blank=True)
+    frequency = models.CharField(_("frequentie"), max_length=1, choices=Frequency.choices, blank=True)
+    budget_cents = models.PositiveIntegerField(_("budget (eurocent)"), null=True, blank=True)
+    start_date = models.DateField(_("ingangsdatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toegekende voorziening")
+        verbose_name_plural = _("toegekende voorzieningen")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="provision_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(volume__isnull=False, budget_cents__isnull=True)
+                | models.Q(volume__isnull=True, budget_cents__isnull=False),
+                name="provision_volume_or_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_cents__isnull=True) | models.Q(budget_cents__lte=99_999_999),
+                name="provision_budget_max",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delivery="zin") | models.Q(provider__isnull=False), name="provision_zin_provider"
+            ),
+        ]
+
+
+class Objection(models.Model):
+    """A bezwaar against a decision: received, decided within six weeks after the objection window (twelve
+    with an advisory committee), once extendable by six weeks (Awb 6:7, 7:10). While it is open, the
+    dossier is not destroyed."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "gegrond", _("Gegrond")
+        PARTLY = "deels_gegrond", _("Deels gegrond")
+        REJECTED = "ongegrond", _("Ongegrond")
+        INADMISSIBLE = "niet_ontvankelijk", _("Niet-ontvankelijk")
+        WITHDRAWN = "ingetrokken", _("Ingetrokken")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
+    received_on = models.DateField(_("ontvangen op"))
+    committee = models.BooleanField(_("adviescommissie"), default=False)
+    extension_notified_on = models.DateField(_("verdaging gemeld op"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(_("beslist op"), null=True, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("bezwaar")
+        verbose_name_plural = _("bezwaren")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome="", decided_on__isnull=True)
+                | (~models.Q(outcome="") & models.Q(decided_on__isnull=False)),
+                name="objection_decided_complete",
+            )
+        ]
