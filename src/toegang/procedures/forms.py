@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.models import Person
-from toegang.procedures.models import Procedure, TermRule
+from toegang.procedures.models import Objection, Procedure, ProductCategory, Provider, Provision, TermRule
 
 LAWS = [(TermRule.Law.WMO, _("Wmo 2015")), (TermRule.Law.JEUGD, _("Jeugdwet")), (TermRule.Law.PW, _("Participatiewet"))]
 
@@ -63,3 +64,72 @@ class ExtendForm(ClockChoiceForm):
         help_text=_("De verlenging wordt de inwoner gemeld (Awb 4:14)."),
     )
     reason = forms.CharField(label=_("Reden"), max_length=300)
+
+
+class DecisionForm(UtrechtForm):
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[("toegekend", _("Toekennen")), ("afgewezen", _("Afwijzen"))],
+        widget=forms.RadioSelect,
+    )
+    reasoning = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Waarom u zo besluit, in begrijpelijke taal: deze tekst komt in de brief (Awb 3:46)."),
+    )
+
+
+class ProvisionForm(UtrechtForm):
+    conditional_fields = ("provider", "volume", "unit", "frequency", "budget_euros", "end_date", "product_code")
+
+    category = forms.ModelChoiceField(label=_("Productcategorie"), queryset=ProductCategory.objects.none())
+    product_code = forms.CharField(
+        label=_("Productcode"), max_length=5, required=False, help_text=_("Bijvoorbeeld 01A01.")
+    )
+    delivery = forms.ChoiceField(label=_("Leveringsvorm"), choices=Provision.Delivery.choices, widget=forms.RadioSelect)
+    provider = forms.ModelChoiceField(
+        label=_("Zorgaanbieder"),
+        queryset=Provider.objects.all(),
+        required=False,
+        help_text=_("Nodig bij zorg in natura."),
+    )
+    volume = forms.IntegerField(
+        label=_("Omvang"), required=False, min_value=1, help_text=_("Of een budget, niet allebei.")
+    )
+    unit = forms.ChoiceField(label=_("Eenheid"), choices=[("", "—"), *Provision.Unit.choices], required=False)
+    frequency = forms.ChoiceField(
+        label=_("Frequentie"), choices=[("", "—"), *Provision.Frequency.choices], required=False
+    )
+    budget_euros = forms.DecimalField(
+        label=_("Budget in euro's"), required=False, min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    start_date = forms.DateField(label=_("Ingangsdatum"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Einddatum"), widget=DateInput(), required=False, help_text=_("Verplicht bij een budget of per week.")
+    )
+
+    def __init__(self, *args: Any, law: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ProductCategory.objects.filter(law=law)  # type: ignore[attr-defined]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        euros = data.pop("budget_euros")
+        data["budget_cents"] = int(euros * 100) if euros is not None else None
+        return data
+
+
+class SendForm(UtrechtForm):
+    on = forms.DateField(
+        label=_("Bekendgemaakt op"), widget=DateInput(), help_text=_("De dag dat de brief verstuurd is.")
+    )
+
+
+class ObjectionForm(UtrechtForm):
+    received_on = forms.DateField(label=_("Bezwaar ontvangen op"), widget=DateInput())
+    committee = forms.BooleanField(label=_("Advies van de bezwaarcommissie (beslistermijn 12 weken)"), required=False)
+
+
+class ObjectionDecisionForm(UtrechtForm):
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Objection.Outcome.choices)
+    decided_on = forms.DateField(label=_("Beslist op"), widget=DateInput())

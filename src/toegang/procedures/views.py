@@ -3,6 +3,7 @@ suspend, resume or extend a term; the due-soon and overdue list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,13 +20,25 @@ from toegang.cases.models import Trajectory
 from toegang.cases.selectors import trajectories_visible_to, trajectory_for_page
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.common.forms import UtrechtForm
 from toegang.common.views import require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
-from toegang.procedures import selectors, services
-from toegang.procedures.forms import ExtendForm, ResumeForm, StartForm, StepForm, SuspendForm
-from toegang.procedures.models import Procedure
+from toegang.procedures import decisions, letters, selectors, services
+from toegang.procedures.forms import (
+    DecisionForm,
+    ExtendForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    ProvisionForm,
+    ResumeForm,
+    SendForm,
+    StartForm,
+    StepForm,
+    SuspendForm,
+)
+from toegang.procedures.models import Decision, Objection, Procedure
 
 FORMS = {"stap": StepForm, "opschorten": SuspendForm, "hervatten": ResumeForm, "verlengen": ExtendForm}
 
@@ -103,7 +116,23 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
             messages.success(request, _("Vastgelegd; de termijnen zijn opnieuw berekend."))
             return redirect("procedure", procedure_id=procedure.pk)
     audit.record(actor=user, action=audit.Action.READ, obj=procedure, subjects=[procedure.person_id])
+    decision_rows = [
+        {
+            "decision": d,
+            "total_cents": decisions.total_cents(d),
+            "objections": [(o, decisions.objection_deadline(o)) for o in d.objections.all()],
+        }
+        for d in procedure.decisions.prefetch_related(
+            "provisions__category", "provisions__provider", "objections"
+        ).select_related("created_by", "approved_by")
+    ]
     context = {
+        "decision_rows": decision_rows,
+        "decision_form": DecisionForm(initial={"outcome": "toegekend"}),
+        "provision_form": ProvisionForm(law=procedure.law, initial={"start_date": today(), "delivery": "zin"}),
+        "send_form": SendForm(initial={"on": today()}),
+        "objection_form": ObjectionForm(initial={"received_on": today()}),
+        "objection_decision_form": ObjectionDecisionForm(initial={"decided_on": today()}),
         "procedure": procedure,
         "household": procedure.trajectory.household,
         "clocks": clocks,
@@ -143,3 +172,142 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         detail=f"{len(rows)} termijnen ({'team' if team else 'eigen'})",
     )
     return render(request, "procedures/deadlines.html", {"rows": rows, "team": team, "today": today()})
+
+
+# ---- decisions (beschikkingen) and objections: each change posts to its own small view and comes back
+# ---- to the procedure page with a message that names the field when the input was refused.
+
+
+def _decision_or_404(user: User, decision_id: int) -> Decision:
+    decision = (
+        Decision.objects.filter(pk=decision_id, procedure__trajectory__in=trajectories_visible_to(user).values("pk"))
+        .select_related("procedure__person", "procedure__trajectory__household__municipality")
+        .first()
+    )
+    if decision is None:
+        log_denied(user=user, object_type="decision", object_id=decision_id)
+        raise Http404
+    _require_whole(user, decision.procedure.trajectory_id)
+    return decision
+
+
+def _apply(
+    request: HttpRequest, form: UtrechtForm, call: Callable[[dict[str, Any]], object], procedure_id: int, done: str
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+    return redirect("procedure", procedure_id=procedure_id)
+
+
+@require_POST
+def decision_new(request: HttpRequest, procedure_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    procedure = _procedure_or_404(user, procedure_id)
+    return _apply(
+        request,
+        DecisionForm(request.POST),
+        lambda d: decisions.draft_decision(actor=user, procedure=procedure, **d),
+        procedure.pk,
+        _("De beschikking staat als concept klaar."),
+    )
+
+
+@require_POST
+def provision_add(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    decision = _decision_or_404(user, decision_id)
+    form = ProvisionForm(request.POST, law=decision.procedure.law)
+    return _apply(
+        request,
+        form,
+        lambda _d: decisions.add_provision(actor=user, decision=decision, **form.service_arguments()),
+        decision.procedure_id,
+        _("De voorziening is toegevoegd."),
+    )
+
+
+@require_POST
+def decision_action(request: HttpRequest, decision_id: int, action: str) -> HttpResponse:
+    """Afronden (submit), akkoord (approve) or bekendmaken (send, with its date)."""
+    user = require_case_worker(request)
+    decision = _decision_or_404(user, decision_id)
+    calls: dict[str, tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]] = {
+        "afronden": (
+            UtrechtForm(request.POST),
+            lambda d: decisions.submit(actor=user, decision=decision),
+            _("De beschikking is afgerond."),
+        ),
+        "akkoord": (
+            UtrechtForm(request.POST),
+            lambda d: decisions.approve(actor=user, decision=decision),
+            _("Akkoord gegeven."),
+        ),
+        "bekendmaken": (
+            SendForm(request.POST),
+            lambda d: decisions.send(actor=user, decision=decision, **d),
+            _("De beschikking is bekendgemaakt; de beslistermijn is gehaald."),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    form, call, done = calls[action]
+    return _apply(request, form, call, decision.procedure_id, done)
+
+
+def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = require_case_reader(request)
+    decision = _decision_or_404(user, decision_id)
+    audit.record(
+        actor=user, action=audit.Action.EXPORT, obj=decision, subjects=[decision.procedure.person_id], detail="brief"
+    )
+    response = HttpResponse(letters.decision_pdf(decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="beschikking-{decision.pk}.pdf"'
+    return response
+
+
+@require_POST
+def objection_new(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    decision = _decision_or_404(user, decision_id)
+    return _apply(
+        request,
+        ObjectionForm(request.POST),
+        lambda d: decisions.register_objection(actor=user, decision=decision, **d),
+        decision.procedure_id,
+        _("Het bezwaar is geregistreerd; de beslistermijn loopt."),
+    )
+
+
+@require_POST
+def objection_action(request: HttpRequest, objection_id: int, action: str) -> HttpResponse:
+    user = require_case_worker(request)
+    objection = Objection.objects.filter(pk=objection_id).select_related("decision").first()
+    if objection is None:
+        raise Http404
+    decision = _decision_or_404(user, objection.decision_id)
+    calls: dict[str, tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]] = {
+        "verdagen": (
+            SendForm(request.POST),
+            lambda d: decisions.extend_objection(actor=user, objection=objection, notified_on=d["on"]),
+            _("De beslistermijn op bezwaar is met zes weken verdaagd."),
+        ),
+        "beslissen": (
+            ObjectionDecisionForm(request.POST),
+            lambda d: decisions.decide_objection(actor=user, objection=objection, **d),
+            _("De beslissing op bezwaar is vastgelegd."),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    form, call, done = calls[action]
+    return _apply(request, form, call, decision.procedure_id, done)

@@ -1,0 +1,98 @@
+"""The decision screens on the procedure page: draft, provision, four-eyes approval, making it known,
+the letter, an objection; refused input comes back as a message naming the field and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_trajectory
+from toegang.procedures import services
+from toegang.procedures.models import Decision, Objection, ProductCategory, Provider, Provision
+
+APPLIED = TODAY - dt.timedelta(days=5)
+
+
+def messages_of(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+def test_professional_and_team_lead_take_a_decision_through_the_screens(client, world, settings):
+    settings.DECISION_FOUR_EYES_CENTS = 100_000
+    provider = Provider.objects.create(name="Thuiszorg De Linde", agb_code="12345678")
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    procedure = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=APPLIED
+    )
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=APPLIED)
+    page = reverse("procedure", args=[procedure.pk])
+    client.force_login(world.professional)
+    assert "Beschikking voorbereiden" in client.get(page).content.decode()
+
+    response = client.post(
+        reverse("decision-new", args=[procedure.pk]), {"outcome": "toegekend", "reasoning": ""}, follow=True
+    )
+    assert "Motivering" in messages_of(response) and not Decision.objects.exists()
+    client.post(reverse("decision-new", args=[procedure.pk]), {"outcome": "toegekend", "reasoning": "Nodig."})
+    decision = Decision.objects.get()
+
+    category = ProductCategory.objects.get(law="wmo", code="13")
+    provision = {
+        "category": category.pk,
+        "delivery": "zin",
+        "provider": provider.pk,
+        "budget_euros": "2500.50",
+        "start_date": TODAY.isoformat(),
+    }
+    refused = client.post(reverse("provision-add", args=[decision.pk]), provision, follow=True)
+    assert "Einddatum: verplicht" in messages_of(refused) and not Provision.objects.exists()
+    provision["end_date"] = (TODAY + dt.timedelta(days=90)).isoformat()
+    client.post(reverse("provision-add", args=[decision.pk]), provision)
+    assert Provision.objects.get().budget_cents == 250_050
+
+    client.post(reverse("decision-action", args=[decision.pk, "afronden"]))
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.AWAITING  # € 2,500.50 is above the four-eyes amount of € 1,000
+    refused = client.post(
+        reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": TODAY.isoformat()}, follow=True
+    )
+    assert "na akkoord" in messages_of(refused)
+
+    client.force_login(world.team_lead)
+    assert "Akkoord geven" in client.get(page).content.decode()
+    client.post(reverse("decision-action", args=[decision.pk, "akkoord"]))
+    client.force_login(world.professional)
+    client.post(reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": TODAY.isoformat()})
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.SENT and decision.approved_by == world.team_lead
+
+    letter = client.get(reverse("decision-letter", args=[decision.pk]))
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    client.post(reverse("objection-new", args=[decision.pk]), {"received_on": TODAY.isoformat(), "committee": "on"})
+    objection = Objection.objects.get()
+    assert "beslissen uiterlijk" in client.get(page).content.decode()
+    client.post(
+        reverse("objection-action", args=[objection.pk, "beslissen"]),
+        {"outcome": "ongegrond", "decided_on": TODAY.isoformat()},
+    )
+    objection.refresh_from_db()
+    assert objection.outcome == "ongegrond"
+
+
+def test_other_teams_and_partners_cannot_reach_a_decision(client, world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    procedure = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=APPLIED
+    )
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=APPLIED)
+    decision = Decision.objects.create(
+        procedure=procedure, outcome="afgewezen", reasoning="r", created_by=world.professional
+    )
+    client.force_login(world.outsider)
+    assert client.get(reverse("decision-letter", args=[decision.pk])).status_code == 404
+    assert client.post(reverse("decision-action", args=[decision.pk, "afronden"])).status_code == 404
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.DRAFT
