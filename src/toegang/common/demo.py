@@ -2064,6 +2064,7 @@ def seed_demo(
                 progress(writer.counts["household"], profile.households, time.monotonic() - started)
         writer.reset_sequences()
         _retention_for_closed_trajectories()
+        _procedures_for_demo(today)
     return SeedResult(counts=dict(writer.counts), seconds=time.monotonic() - started)
 
 
@@ -2102,3 +2103,133 @@ def table_label(name: str) -> str:
         "score": "zelfredzaamheidsscores",
     }
     return special.get(name) or str(TABLES[name][0]._meta.verbose_name_plural)
+
+
+DEMO_PROVIDERS = [  # fictional providers with made-up AGB codes
+    ("Thuiszorg De Linde", "98000001"),
+    ("Zorggroep Waardland", "98000002"),
+    ("Jeugdhulp De Waardse Linde", "98000003"),
+    ("Dagbesteding Het Ambacht", "98000004"),
+]
+
+
+def _procedures_for_demo(today: dt.date) -> None:
+    """A handful of statutory procedures in the demo professional's own cases, in every stage: a Wmo
+    melding whose onderzoek is overdue, a decision waiting for four-eyes approval, a decision made
+    known with care in kind, a youth-care application past its term with a notice of default, and a
+    decision under objection. Written directly (no audit rows), like the rest of the seed."""
+    from django.conf import settings
+
+    from toegang.procedures.models import Decision, Objection, Procedure, ProductCategory, Provider, Provision
+
+    professional = User.objects.filter(username=_DEMO_USERS[0][0]).first()
+    if professional is None or not ProductCategory.objects.exists():
+        return
+    providers = [
+        Provider.objects.get_or_create(agb_code=agb, defaults={"name": name})[0] for name, agb in DEMO_PROVIDERS
+    ]
+    trajectory_ids = list(
+        RegisseurAssignment.objects.filter(professional=professional, end_date__isnull=True, trajectory__status="open")
+        .order_by("trajectory_id")
+        .values_list("trajectory_id", flat=True)[:5]
+    )
+    category = {(c.law, c.code): c for c in ProductCategory.objects.all()}
+    days = dt.timedelta
+
+    def person_of(trajectory_id: int, youngest: bool) -> Person:
+        household_id = Trajectory.objects.filter(pk=trajectory_id).values_list("household_id", flat=True).first()
+        members = Membership.objects.filter(household_id=household_id or 0, end_date__isnull=True).select_related(
+            "person"
+        )
+        first = members.order_by("-person__geboortedatum" if youngest else "person__geboortedatum", "pk").first()
+        assert first is not None  # noqa: S101 - every demo household has members
+        return first.person
+
+    def procedure(trajectory_id: int, law: str, reported: int, applied: int | None = None, **extra: Any) -> Any:
+        return Procedure.objects.create(
+            trajectory_id=trajectory_id,
+            person=person_of(trajectory_id, youngest=law == "jeugd"),
+            law=law,
+            status="aanvraag" if applied is not None else "melding",
+            reported_on=today - days(reported),
+            receipt_confirmed_on=today - days(reported - 1),
+            application_on=today - days(applied) if applied is not None else None,
+            created_by=professional,
+            **extra,
+        )
+
+    def decision(proc: Any, status: str, reasoning: str, sent: int | None = None, approved: bool = True) -> Any:
+        return Decision.objects.create(
+            procedure=proc,
+            outcome="toegekend",
+            status=status,
+            reasoning=reasoning,
+            created_by=professional,
+            approved_by=professional if approved else None,
+            approved_at=timezone.now() if approved else None,
+            sent_on=today - days(sent) if sent is not None else None,
+        )
+
+    plans = iter(trajectory_ids)
+    first = next(plans, None)
+    if first is not None:  # onderzoek overdue
+        procedure(first, "wmo", reported=50)
+    second = next(plans, None)
+    if second is not None:  # a home adaptation above the four-eyes amount, waiting for the team lead
+        proc = procedure(second, "wmo", reported=30, applied=9, report_sent_on=today - days(12))
+        d = decision(
+            proc, "ter_akkoord", "Uw woning is zonder aanpassing niet veilig; een traplift is nodig.", approved=False
+        )
+        Provision.objects.create(
+            decision=d,
+            category=category[("wmo", "13")],
+            product_code="13A01",
+            delivery="pgb",
+            budget_cents=settings.DECISION_FOUR_EYES_CENTS + 250_000,
+            start_date=today,
+            end_date=today + days(180),
+        )
+    third = next(plans, None)
+    if third is not None:  # made known: help in the household, in kind
+        proc = procedure(
+            third, "wmo", reported=60, applied=20, report_sent_on=today - days(25), decided_on=today - days(8)
+        )
+        proc.status = "besloten"
+        proc.save(update_fields=["status"])
+        d = decision(
+            proc, "verzonden", "U kunt het huishouden niet zelf voeren en uw netwerk kan dit niet overnemen.", sent=8
+        )
+        Provision.objects.create(
+            decision=d,
+            category=category[("wmo", "01")],
+            product_code="01A01",
+            delivery="zin",
+            provider=providers[0],
+            volume=3,
+            unit="04",
+            frequency="2",
+            start_date=today - days(7),
+            end_date=today + days(358),
+        )
+    fourth = next(plans, None)
+    if fourth is not None:  # youth care past its term, with a notice of default
+        procedure(fourth, "jeugd", reported=90, applied=75, notice_of_default_on=today - days(20))
+    fifth = next(plans, None)
+    if fifth is not None:  # youth care made known and under objection
+        proc = procedure(fifth, "jeugd", reported=80, applied=60, decided_on=today - days(30))
+        proc.status = "besloten"
+        proc.save(update_fields=["status"])
+        d = decision(proc, "verzonden", "Ambulante jeugdhulp sluit aan bij de hulpvraag van het gezin.", sent=30)
+        Provision.objects.create(
+            decision=d,
+            category=category[("jeugd", "45")],
+            product_code="45A48",
+            delivery="zin",
+            provider=providers[2],
+            volume=2,
+            unit="04",
+            frequency="2",
+            start_date=today - days(28),
+            end_date=today + days(150),
+        )
+        Objection.objects.create(decision=d, received_on=today - days(10), recorded_by=professional)
