@@ -219,3 +219,13 @@ def test_provider_agb_code_is_eight_digits(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Provider.objects.create(name="X", agb_code="1234")
     assert not Provider.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cents", "shown"),
+    [(0, "€ 0,00"), (5, "€ 0,05"), (250_050, "€ 2.500,50"), (144_200, "€ 1.442,00"), (99_999_999, "€ 999.999,99")],
+)
+def test_amounts_are_shown_from_cents(cents, shown):
+    from toegang.common.templatetags.money import euros
+
+    assert euros(cents) == shown

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from toegang.common.pdf import latin1
+from toegang.common.templatetags.money import euros
 from toegang.procedures import clocks
 from toegang.procedures.models import Decision, Provision
 
@@ -18,8 +19,7 @@ LAW_TITLES = {
 
 def _amount(provision: Provision) -> str:
     if provision.budget_cents is not None:
-        euros, cents = divmod(provision.budget_cents, 100)
-        return f"budget EUR {euros:,}".replace(",", ".") + f",{cents:02d}"
+        return "budget " + euros(provision.budget_cents).replace("€", "EUR")
     return f"{provision.volume} {provision.get_unit_display()} {provision.get_frequency_display()}"
 
 

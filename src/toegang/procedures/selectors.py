@@ -157,11 +157,12 @@ def due_list(*, user: User, team: bool, on: dt.date, limit: int = 500) -> list[D
         .order_by("pk")[: limit * 2]
     )
     rules = rules_for({p.trajectory.household.municipality_id for p in procedures})
-    names = dict(
-        RegisseurAssignment.objects.filter(
+    names = {
+        trajectory_id: f"{first} {last}".strip()
+        for trajectory_id, first, last in RegisseurAssignment.objects.filter(
             trajectory_id__in=[p.trajectory_id for p in procedures], end_date__isnull=True
-        ).values_list("trajectory_id", "professional__username")
-    )
+        ).values_list("trajectory_id", "professional__first_name", "professional__last_name")
+    }
     rows = [
         DueRow(procedure, clock, clock.overdue(on), names.get(procedure.trajectory_id, ""))
         for procedure in procedures
