@@ -261,3 +261,25 @@ def test_destruction_covers_only_dossiers_from_while_the_person_was_a_member(wor
             trajectories=[before],
             no_exception=True,
         )
+
+
+def test_destruction_waits_for_an_open_objection_as_the_retention_run_does(world):
+    """An open objection (AVG art. 21) of a household member keeps the dossier from the retention run;
+    a request for destruction by another member does not get round it."""
+    from toegang.cases.models import Trajectory
+
+    trajectory = _closed_trajectory(world)
+    requester, objector = [m.person for m in trajectory.household.memberships.order_by("pk")[:2]]
+    rights.register_request(actor=world.privacy, bsn=objector.bsn, kind="bezwaar", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=requester.bsn, kind="vernietiging", received_on=TODAY)
+    with pytest.raises(DomainError, match="bezwaar"):
+        rights.close_request(
+            actor=world.privacy,
+            request=request,
+            status="afgehandeld",
+            handled_on=TODAY,
+            outcome="",
+            trajectories=[trajectory],
+            no_exception=True,
+        )
+    assert Trajectory.objects.filter(pk=trajectory.pk).exists()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from toegang.audit import services as audit
@@ -37,16 +37,20 @@ def _objecting() -> QuerySet[RightsRequest, int]:
     ).values_list("person_id", flat=True)
 
 
-def due(*, on: dt.date) -> QuerySet[Trajectory]:
-    """Closed trajectories whose term has passed, without a legal hold, without an open objection (AVG
-    art. 21) of any of the household's members and without an open bezwaar against one of their
-    decisions."""
+def under_objection() -> Q:
+    """Dossiers kept while an objection is open: an objection (AVG art. 21) of any of the household's
+    members, or a bezwaar against one of their decisions. Neither the retention run nor a request for
+    destruction (privacy.rights) destroys them meanwhile."""
     blocked = Membership.objects.filter(person_id__in=_objecting()).values("household_id")
     contested = Objection.objects.filter(outcome="").values("decision__procedure__trajectory_id")
+    return Q(household_id__in=blocked) | Q(pk__in=contested)
+
+
+def due(*, on: dt.date) -> QuerySet[Trajectory]:
+    """Closed trajectories whose term has passed, without a legal hold and not under_objection."""
     return (
         Trajectory.objects.filter(status=Trajectory.Status.CLOSED, archive_action_date__lte=on, legal_hold=False)
-        .exclude(household_id__in=blocked)
-        .exclude(pk__in=contested)
+        .exclude(under_objection())
         .select_related("retention_rule")
         .order_by("archive_action_date", "pk")
     )

@@ -151,6 +151,13 @@ def _destroy_on_request(
             % {"names": ", ".join(t.household.name for t in held)},
             field="trajectories",
         )
+    objected = set(Trajectory.objects.filter(retention.under_objection(), pk__in=wanted).values_list("pk", flat=True))
+    if objected:
+        raise DomainError(
+            _("Te vernietigen trajecten: bij %(names)s loopt een bezwaar; vernietig pas als dat is afgehandeld.")
+            % {"names": ", ".join(t.household.name for t in selected if t.pk in objected)},
+            field="trajectories",
+        )
     for trajectory in selected:
         retention.destroy(trajectory)
     DeletionRecord.objects.create(
