@@ -270,3 +270,66 @@ def test_consent_categories_hold_on_who_is_involved_consents_and_search(client, 
     assert (members[2].voornamen in by_bsn) == household_shared
     search_entry = AuditEntry.objects.filter(action="search").order_by("-id").first()
     assert (members[2].pk in set(search_entry.subjects.values_list("person_id", flat=True))) == household_shared
+
+
+def test_consent_categories_also_hold_for_the_households_earlier_dossiers(client, world, integral):
+    """The involvement opens the whole household, earlier (closed) dossiers included; what the consent
+    leaves out stays out there too: their documents and their plan's outline."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import make_agreed_plan, wmo_rule
+    from toegang.cases import documents
+
+    earlier = make_trajectory(world, members=3)
+    make_agreed_plan(world, earlier, goals=2, actions_per_goal=1)
+    document = documents.add_document(
+        actor=world.professional,
+        trajectory=earlier,
+        upload=SimpleUploadedFile("oud-verslag.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
+    case_services.close_trajectory(
+        actor=world.professional,
+        trajectory=earlier,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        note="",
+        retention_rule=wmo_rule(),
+    )
+    current = case_services.start_trajectory(
+        actor=world.professional,
+        household=earlier.household,
+        team=world.team,
+        regisseur=world.professional,
+        started_on=TODAY,
+    )
+    give_consent(world, current, integral, categories=["contact"])
+    involve(world, current, integral)
+
+    client.force_login(world.partner)
+    assert client.get(reverse("document-download", args=[document.pk])).status_code == 404
+    plan_page = client.get(reverse("plan", args=[earlier.pk])).content.decode()
+    assert "is betrokken" not in plan_page
+
+
+def test_break_the_glass_is_not_limited_by_consent_categories(client, world, integral):
+    from django.utils import timezone
+
+    from toegang.privacy.models import EmergencyAccess
+
+    trajectory = make_trajectory(world)
+    case_services.add_note(
+        actor=world.professional, trajectory=trajectory, kind="notitie", text="Spoednotitie", happened_on=TODAY
+    )
+    give_consent(world, trajectory, integral, categories=["contact"])
+    involve(world, trajectory, integral)
+    client.force_login(world.partner)
+    assert "Spoednotitie" not in client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    now = timezone.now()
+    EmergencyAccess.objects.create(
+        user=world.partner,
+        household=trajectory.household,
+        reason="Acute zorg nodig; regisseur en team zijn niet bereikbaar.",
+        started_at=now,
+        expires_at=now + dt.timedelta(hours=4),
+    )
+    assert "Spoednotitie" in client.get(reverse("household", args=[trajectory.household_id])).content.decode()

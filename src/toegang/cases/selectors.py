@@ -218,56 +218,55 @@ class ConsentScope:
         return [str(names.get(c, c)) for c in sorted(self.categories)]
 
 
-def consent_scope(*, viewer: User, trajectory: Trajectory) -> ConsentScope | None:
-    """For a professional outside the trajectory's team whose involvement rests on consent only: what
-    that consent covers. ``None`` when nothing limits the viewer to consented categories (the team,
-    a legal basis, the municipality's staff, break-the-glass). One query, for such viewers only."""
-    if viewer.team_id == trajectory.team_id or viewer.role not in CASE_ROLES:
-        return None
-    rows = list(
-        Involvement.objects.filter(trajectory=trajectory, professional_id=viewer.pk, end_date__isnull=True).values_list(
-            "consent_id", "consent__categories", "consent__person_id"
-        )
-    )
-    if not rows or any(consent_id is None for consent_id, _c, _p in rows):
-        return None
-    return ConsentScope(
-        categories=frozenset(c for _i, categories, _p in rows for c in categories or []),
-        person_ids=frozenset(person_id for _i, _c, person_id in rows),
-    )
-
-
 def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -> dict[int, ConsentScope]:
-    """consent_scope for lists and pages about whole households (search, 'wie is betrokken', consents):
-    per household, what the consent behind the viewer's involvement in its open trajectory covers, for
-    the households where it limits the viewer. Without an open trajectory no involvement gives access,
-    so nothing is limited there. One query, for professionals only."""
+    """Per household, for a professional whose only way in is an involvement that rests on consent:
+    what that consent covers (its data categories and who gave it). It holds for everything of the
+    household, its earlier dossiers included, since the involvement opens them all. Households the
+    viewer reaches otherwise (a trajectory of the own team, an involvement on a legal basis or as the
+    municipality's staff, break-the-glass) are not limited and are left out. One query, for
+    professionals only."""
     ids = set(household_ids)
     if viewer.role != User.Role.PROFESSIONAL or not ids:
         return {}
-    rows: dict[int, list[tuple[int, int | None, list[str] | None, int | None]]] = {}
-    for household_id, team_id, consent_id, categories, person_id in Involvement.objects.filter(
-        professional_id=viewer.pk,
-        end_date__isnull=True,
-        trajectory__household_id__in=ids,
-        trajectory__status=Trajectory.Status.OPEN,
-    ).values_list(
-        "trajectory__household_id", "trajectory__team_id", "consent_id", "consent__categories", "consent__person_id"
+    household = OuterRef("trajectory__household_id")
+    rows: dict[int, list[tuple[bool, int | None, list[str] | None, int | None]]] = {}
+    for household_id, other_way, consent_id, categories, person_id in (
+        active_involvements(viewer)
+        .filter(trajectory__household_id__in=ids)
+        .annotate(
+            other_way=Exists(Trajectory.objects.filter(household_id=household, team_id=viewer.team_id or 0))
+            | Exists(
+                EmergencyAccess.objects.filter(household_id=household, user_id=viewer.pk, expires_at__gt=timezone.now())
+            )
+        )
+        .values_list("trajectory__household_id", "other_way", "consent_id", "consent__categories", "consent__person_id")
     ):
-        rows.setdefault(household_id, []).append((team_id, consent_id, categories, person_id))
+        rows.setdefault(household_id, []).append((other_way, consent_id, categories, person_id))
     return {
         household_id: ConsentScope(
-            categories=frozenset(c for _t, _i, categories, _p in found for c in categories or []),
-            person_ids=frozenset(p for _t, _i, _c, p in found if p is not None),
+            categories=frozenset(c for _w, _i, categories, _p in found for c in categories or []),
+            person_ids=frozenset(p for _w, _i, _c, p in found if p is not None),
         )
         for household_id, found in rows.items()
-        if not any(team_id == viewer.team_id or consent_id is None for team_id, consent_id, _c, _p in found)
+        if not any(other_way or consent_id is None for other_way, consent_id, _c, _p in found)
     }
 
 
+def consent_scope(*, viewer: User, trajectory: Trajectory) -> ConsentScope | None:
+    """consent_scopes_by_household for the household of this trajectory (any of its dossiers, open or
+    closed); ``None`` when nothing limits the viewer to consented categories. No query when the
+    trajectory is of the viewer's own team."""
+    if viewer.team_id == trajectory.team_id or viewer.role != User.Role.PROFESSIONAL:
+        return None
+    return consent_scopes_by_household(viewer=viewer, household_ids=[trajectory.household_id]).get(
+        trajectory.household_id
+    )
+
+
 def household_consent_scope(*, viewer: User, household: Household) -> ConsentScope | None:
-    """consent_scopes_by_household for one household; no query for the team of its open trajectory
-    when the household comes from household_for_page (which reads that team along)."""
+    """consent_scopes_by_household for one household. No query when the household comes from
+    household_for_page (which reads the team of its open trajectory along) and that trajectory is of
+    the viewer's team, or there is none (closing a trajectory ends its involvements)."""
     if viewer.role != User.Role.PROFESSIONAL:
         return None
     if hasattr(household, "open_team_id") and household.open_team_id in (None, viewer.team_id):
