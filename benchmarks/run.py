@@ -71,7 +71,9 @@ QUICK = {"caseload", "household", "note-add", "audit-person"}
 
 # Bounds for --check (the quick subset in .ci/run): dimensionless, so they hold on any machine.
 MAX_AUDIT_ROWS_PER_REQUEST = 1
-MAX_ACCESS_RATIO = 1.5  # professional / superuser; the target on seed M is 1.2, reported not asserted
+# professional / superuser: a per-row access check would make it grow with the rows; the target on seed M
+# (1.2) is reported, not asserted, and the bound leaves room for a busy CI machine
+MAX_ACCESS_RATIO = 2.0
 
 
 def percentile(values: list[float], q: float) -> float:

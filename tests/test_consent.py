@@ -333,3 +333,13 @@ def test_break_the_glass_is_not_limited_by_consent_categories(client, world, int
         expires_at=now + dt.timedelta(hours=4),
     )
     assert "Spoednotitie" in client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+
+
+def test_a_professional_in_on_consent_cannot_withdraw_consents(client, world, integral):
+    trajectory = make_trajectory(world)
+    consent = give_consent(world, trajectory, integral, categories=["contact", "plan", "huishouden"])
+    involve(world, trajectory, integral)
+    client.force_login(world.partner)
+    assert client.post(reverse("consent-withdraw", args=[consent.pk])).status_code == 403
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None

@@ -283,3 +283,23 @@ def test_destruction_waits_for_an_open_objection_as_the_retention_run_does(world
             no_exception=True,
         )
     assert Trajectory.objects.filter(pk=trajectory.pk).exists()
+
+
+def test_the_inzage_export_holds_what_this_municipality_holds(world):
+    from toegang.people.models import Membership
+
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    elsewhere = make_trajectory(world, team=world.other_team)  # a household in the other municipality's area?
+    if elsewhere.household.municipality_id == trajectory.household.municipality_id:
+        type(elsewhere.household).objects.filter(pk=elsewhere.household_id).update(municipality=world.other_gemeente)
+    Membership.objects.create(
+        person=person,
+        household=elsewhere.household,
+        role="kind",
+        start_date=TODAY - dt.timedelta(days=900),
+        end_date=TODAY - dt.timedelta(days=800),
+    )
+    data = rights.export_person(actor=world.privacy, person=person)
+    names = {h["huishouden"] for h in data["huishoudens"]}
+    assert trajectory.household.name in names and elsewhere.household.name not in names

@@ -97,7 +97,7 @@ def record(
         legal_basis=legal_basis[:150],
         emergency=emergency,
     )
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
         _append_postgresql_pipelined(entry, person_ids)
         return entry
     with transaction.atomic(savepoint=False):

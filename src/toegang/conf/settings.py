@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "toegang.plans",
     "toegang.privacy",
     "toegang.procedures",
+    "toegang.istandaarden",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: pages run short queries whose cost estimate can pass jit_above_cost, and then
     # compiling takes longer than the query (40 ms against 4 ms on the caseload of seed M).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Added to any options given in DATABASE_URL; behind PgBouncer in transaction mode, which refuses the
+    # options startup parameter, set jit = off on the database instead (docs/operations.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if env_bool("TOEGANG_PG_SESSION_OPTIONS", True):
+        _options["options"] = (str(_options.get("options", "")) + " -c jit=off").strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

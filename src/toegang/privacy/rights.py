@@ -210,7 +210,11 @@ def _procedures(person: Person) -> list[dict[str, Any]]:
 
 def export_person(*, actor: User, person: Person) -> dict[str, Any]:
     """Everything held about one person, as plain data (for JSON and the PDF). The export is logged."""
-    memberships = list(Membership.objects.filter(person=person).select_related("household").order_by("start_date"))
+    memberships = list(  # what this municipality holds: it is the controller that answers the request
+        Membership.objects.filter(person=person, household__municipality_id=actor.municipality_id or 0)
+        .select_related("household")
+        .order_by("start_date")
+    )
     household_ids = [m.household_id for m in memberships]
     day = today()
 

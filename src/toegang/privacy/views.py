@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -161,7 +162,11 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     household = consent.person.memberships.order_by("-start_date").first() if consent else None
     if consent is None or household is None:
         raise Http404
-    household_or_404(user, household.household_id)  # the household must be visible to the user
+    visible = household_or_404(user, household.household_id)  # the household must be visible to the user
+    if household_consent_scope(viewer=user, household=visible) is not None:
+        raise PermissionDenied(
+            _("Toestemming intrekken doet het team van het huishouden, niet wie op toestemming meekijkt.")
+        )
     try:
         services.withdraw_consent(actor=user, consent=consent, on=today())
     except DomainError as error:
