@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IstandaardenConfig(AppConfig):
+    name = "toegang.istandaarden"
+    verbose_name = "iWmo en iJw berichten"
