@@ -174,3 +174,14 @@ def test_closed_demo_trajectories_carry_their_retention():
             assert (t.archive_action_date - t.closed_on).days == 42
         else:
             assert t.archive_action_date.year == t.closed_on.year + 15
+
+
+def test_export_on_a_fresh_seed_gives_valid_wmo301_and_jw301(seeded: None, tmp_path) -> None:
+    from toegang.istandaarden import messages
+
+    call_command("istandaarden", "export", "--out", str(tmp_path))
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert any(n.startswith("WMO301_") for n in files) and any(n.startswith("JW301_") for n in files)
+    for name in files:
+        standard = "WMO" if name.startswith("WMO") else "JW"
+        assert messages.validate(standard, "301", (tmp_path / name).read_bytes()) == [], name

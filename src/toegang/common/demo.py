@@ -20,6 +20,7 @@ that stay without BSN rather than receive a number that might be a real person's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import random
@@ -2170,11 +2171,11 @@ def _procedures_for_demo(today: dt.date) -> None:
             sent_on=today - days(sent) if sent is not None else None,
         )
 
-    plans = iter(trajectory_ids)
-    first = next(plans, None)
+    # the decisions made known come first, so that even a small demo (XS) has a WMO301 and a JW301
+    slots = [trajectory_ids[i] if i < len(trajectory_ids) else None for i in (2, 3, 0, 4, 1)]
+    first, second, third, fourth, fifth = slots
     if first is not None:  # onderzoek overdue
         procedure(first, "wmo", reported=50)
-    second = next(plans, None)
     if second is not None:  # a home adaptation above the four-eyes amount, waiting for the team lead
         proc = procedure(second, "wmo", reported=30, applied=9, report_sent_on=today - days(12))
         d = decision(
@@ -2189,7 +2190,6 @@ def _procedures_for_demo(today: dt.date) -> None:
             start_date=today,
             end_date=today + days(180),
         )
-    third = next(plans, None)
     if third is not None:  # made known: help in the household, in kind
         proc = procedure(
             third, "wmo", reported=60, applied=20, report_sent_on=today - days(25), decided_on=today - days(8)
@@ -2211,10 +2211,8 @@ def _procedures_for_demo(today: dt.date) -> None:
             start_date=today - days(7),
             end_date=today + days(358),
         )
-    fourth = next(plans, None)
     if fourth is not None:  # youth care past its term, with a notice of default
         procedure(fourth, "jeugd", reported=90, applied=75, notice_of_default_on=today - days(20))
-    fifth = next(plans, None)
     if fifth is not None:  # youth care made known and under objection
         proc = procedure(fifth, "jeugd", reported=80, applied=60, decided_on=today - days(30))
         proc.status = "besloten"
@@ -2233,3 +2231,11 @@ def _procedures_for_demo(today: dt.date) -> None:
             end_date=today + days(150),
         )
         Objection.objects.create(decision=d, received_on=today - days(10), recorded_by=professional)
+    from toegang.common.errors import DomainError
+    from toegang.istandaarden.services import queue_assignments
+
+    for sent in Decision.objects.filter(status="verzonden", procedure__created_by=professional):
+        # the toewijzingen of the decisions made known, waiting for `istandaarden export`; a demo person
+        # without a BSN cannot be assigned (its savepoint is rolled back, the decision stays as it is)
+        with contextlib.suppress(DomainError), transaction.atomic():
+            queue_assignments(sent)

@@ -179,7 +179,8 @@ def approve(*, actor: User, decision: Decision) -> Decision:
 
 @transaction.atomic
 def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
-    """Make the decision known: only after approval; the procedure's decision clock is met that day."""
+    """Make the decision known: only after approval; the procedure's decision clock is met that day, and
+    care in kind is assigned to its providers (a 301 per provider, queued for the export)."""
     locked = Decision.objects.select_for_update().select_related("procedure").get(pk=decision.pk)
     if locked.status == Decision.Status.SENT:
         raise DomainError(_("Beschikking: deze beschikking is al bekendgemaakt."))
@@ -188,6 +189,9 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
     services.record_step(actor=actor, procedure=locked.procedure, step="decided_on", day=on)
     locked.status, locked.sent_on = Decision.Status.SENT, on
     locked.save(update_fields=["status", "sent_on"])
+    from toegang.istandaarden.services import queue_assignments  # istandaarden builds on procedures
+
+    queue_assignments(locked)
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
