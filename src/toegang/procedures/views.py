@@ -209,6 +209,17 @@ def _apply(
     return redirect("procedure", procedure_id=procedure_id)
 
 
+Call = tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]  # form, service call, success message
+
+
+def _dispatch(request: HttpRequest, calls: dict[str, Call], action: str, procedure_id: int) -> HttpResponse:
+    """One of several named changes from the procedure page (the URL names the action)."""
+    if action not in calls:
+        raise Http404
+    form, call, done = calls[action]
+    return _apply(request, form, call, procedure_id, done)
+
+
 @require_POST
 def decision_new(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_worker(request)
@@ -241,7 +252,7 @@ def decision_action(request: HttpRequest, decision_id: int, action: str) -> Http
     """Afronden (submit), akkoord (approve) or bekendmaken (send, with its date)."""
     user = require_case_worker(request)
     decision = _decision_or_404(user, decision_id)
-    calls: dict[str, tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]] = {
+    calls: dict[str, Call] = {
         "afronden": (
             UtrechtForm(request.POST),
             lambda d: decisions.submit(actor=user, decision=decision),
@@ -258,10 +269,7 @@ def decision_action(request: HttpRequest, decision_id: int, action: str) -> Http
             _("De beschikking is bekendgemaakt; de beslistermijn is gehaald."),
         ),
     }
-    if action not in calls:
-        raise Http404
-    form, call, done = calls[action]
-    return _apply(request, form, call, decision.procedure_id, done)
+    return _dispatch(request, calls, action, decision.procedure_id)
 
 
 def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -295,7 +303,7 @@ def objection_action(request: HttpRequest, objection_id: int, action: str) -> Ht
     if objection is None:
         raise Http404
     decision = _decision_or_404(user, objection.decision_id)
-    calls: dict[str, tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]] = {
+    calls: dict[str, Call] = {
         "verdagen": (
             SendForm(request.POST),
             lambda d: decisions.extend_objection(actor=user, objection=objection, notified_on=d["on"]),
@@ -307,7 +315,4 @@ def objection_action(request: HttpRequest, objection_id: int, action: str) -> Ht
             _("De beslissing op bezwaar is vastgelegd."),
         ),
     }
-    if action not in calls:
-        raise Http404
-    form, call, done = calls[action]
-    return _apply(request, form, call, decision.procedure_id, done)
+    return _dispatch(request, calls, action, decision.procedure_id)
