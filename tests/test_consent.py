@@ -221,6 +221,7 @@ def test_consent_categories_decide_what_the_partner_sees(client, world, integral
     assert ("Geheime notitie" in page) == ("notities" in sees)
     assert ("verslag.pdf" in page) == ("notities" in sees)
     assert ("Ander doel" in page) == ("plan" in sees)
+    assert ("volgende evaluatie" in page) == ("plan" in sees)  # nor the plan's version, status and review date
     assert (members[1].voornamen in page) == ("huishouden" in sees)
     assert members[0].voornamen in page  # who gave the consent is always shown
     assert (members[0].bsn in page) == ("contact" in categories)

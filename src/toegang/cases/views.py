@@ -163,6 +163,7 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             whole_plan=whole,
             consent_scope=scope,
             shares_contact=shares(Consent.Category.CONTACT),
+            shares_plan=shares(Consent.Category.PLAN),
             plan=plan,
             goal_views=goal_views,
             visible_goal_ids={gv.goal.pk for gv in goal_views if gv.full},
