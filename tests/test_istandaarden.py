@@ -175,3 +175,39 @@ def test_export_writes_files_once_and_marks_them_sent(world, providers, tmp_path
     with pytest.raises(SystemExit) as stop:
         call_command("istandaarden", "export", "--out", str(not_a_dir))
     assert stop.value.code == 2
+
+
+def test_retention_destroys_the_message_history_with_the_dossier(world, providers):
+    from toegang.cases import services as case_services
+    from toegang.cases.models import Trajectory
+    from toegang.privacy import retention
+    from toegang.privacy.models import RetentionRule
+
+    home, _youth = providers
+    decision = decided(
+        world,
+        "wmo",
+        [
+            {
+                "category": ProductCategory.objects.get(law="wmo", code="02"),
+                "delivery": "zin",
+                "provider": home,
+                "volume": 4,
+                "unit": "04",
+                "frequency": "4",
+            }
+        ],
+    )
+    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    trajectory = decision.procedure.trajectory
+    case_services.close_trajectory(
+        actor=world.professional,
+        trajectory=trajectory,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        retention_rule=RetentionRule.objects.get(code="wmo"),
+    )
+    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=TODAY - dt.timedelta(days=1))
+    assert Message.objects.exists()
+    retention.run(on=TODAY)
+    assert not Trajectory.objects.filter(pk=trajectory.pk).exists() and not Message.objects.exists()

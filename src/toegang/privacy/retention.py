@@ -20,6 +20,7 @@ from toegang.cases import documents
 from toegang.cases.documents import remove_files_after_commit
 from toegang.cases.models import Document, Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months
+from toegang.istandaarden.models import Message
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, Exploration, Plan, Review, SelfRelianceScore
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, RetentionRule, RightsRequest
@@ -116,6 +117,8 @@ def _delete_persons_left_over(person_ids: Iterable[int]) -> None:
         | set(Consent.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
         | set(RightsRequest.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
         | set(Action.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
+        | set(Procedure.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
+        | set(Message.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
     )
     Person.objects.filter(pk__in=ids - keep).delete()
 
@@ -140,6 +143,7 @@ def _persons_of_signals(signals: QuerySet[Signal]) -> set[int]:
 def destroy(trajectory: Trajectory) -> None:
     """Everything of one dossier, inside the caller's transaction."""
     procedures = Procedure.objects.filter(trajectory=trajectory)
+    Message.objects.filter(decision__procedure__in=procedures).delete()  # the iWmo/iJw history of its decisions
     Objection.objects.filter(decision__procedure__in=procedures).delete()
     Decision.objects.filter(procedure__in=procedures).delete()  # their provisions go with them
     procedures.delete()  # and their pauses
