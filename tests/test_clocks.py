@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from toegang.procedures import calendar, clocks
 from toegang.procedures.clocks import DAYS, WEEKS, WORKING_DAYS, Suspension, Term
-from toegang.procedures.models import TermRule, term_rule
+from toegang.procedures.models import TermRule
+from toegang.procedures.selectors import rule_for, rules_for
 
 D = dt.date
 
@@ -119,7 +120,7 @@ def test_objection_terms():
 
 
 def test_terms_are_configuration_with_their_source(world):
-    default = term_rule(code="jeugd-beschikking", municipality_id=world.gemeente.pk)
+    default = rule_for(rules_for([world.gemeente.pk]), world.gemeente.pk, "jeugd-beschikking")
     assert (default.length, default.unit, default.municipality_id) == (8, WEEKS, None)
     assert "Jeugdwet art. 2.9" in default.source
     TermRule.objects.create(
@@ -132,9 +133,9 @@ def test_terms_are_configuration_with_their_source(world):
         unit=WEEKS,
         source="Verordening jeugdhulp Testgemeente art. 7",
     )
-    own = term_rule(code="jeugd-beschikking", municipality_id=world.gemeente.pk)
+    own = rule_for(rules_for([world.gemeente.pk]), world.gemeente.pk, "jeugd-beschikking")
     assert own.length == 6 and own.term == Term(6, WEEKS, "Verordening jeugdhulp Testgemeente art. 7")
-    assert term_rule(code="jeugd-beschikking", municipality_id=world.other_gemeente.pk).length == 8
+    assert rule_for(rules_for([world.other_gemeente.pk]), world.other_gemeente.pk, "jeugd-beschikking").length == 8
     assert TermRule.objects.filter(municipality=None).count() >= 11
 
 

@@ -56,10 +56,19 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
+def _has_two_working_days(start: dt.date, end: dt.date) -> bool:
+    """Whether the days after ``start`` up to and including ``end`` hold at least two working days."""
+    found, day = 0, start
+    while found < 2 and day < end:
+        day += dt.timedelta(days=1)
+        found += not is_non_working(day)
+    return found >= 2
+
+
 def atw_end(start: dt.date, end: dt.date) -> dt.date:
     """Apply the Atw to a term that runs from the day after ``start`` up to and including ``end``."""
     end = next_working_day(end)
     if (end - start).days >= 3:  # art. 2: at least two working days inside a term of three days or more
-        while sum(1 for n in range(1, (end - start).days + 1) if not is_non_working(start + dt.timedelta(days=n))) < 2:
+        while not _has_two_working_days(start, end):
             end = next_working_day(end + dt.timedelta(days=1))
     return end

@@ -53,19 +53,6 @@ class TermRule(models.Model):
         return clocks.Term(self.length, self.unit, self.source)
 
 
-def term_rule(*, code: str, municipality_id: int | None) -> TermRule:
-    """The municipality's own rule for this clock, else the national default (one query)."""
-    rule = (
-        TermRule.objects.filter(code=code)
-        .filter(models.Q(municipality_id=municipality_id) | models.Q(municipality__isnull=True))
-        .order_by(models.F("municipality_id").asc(nulls_last=True))
-        .first()
-    )
-    if rule is None:
-        raise TermRule.DoesNotExist(code)
-    return rule
-
-
 class Procedure(models.Model):
     """A statutory procedure for one person within a trajectory: from the melding (or hulpvraag) via
     the application to the decision, with the terms of its law (``TermRule``) running alongside."""

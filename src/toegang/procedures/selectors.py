@@ -3,7 +3,6 @@ and the due-soon / overdue lists built on them."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,7 +55,11 @@ class Clock:
     extended: bool
     resident: bool
     penalty: clocks.Penalty | None
-    status: str = ""  # state(on) on the day the clock was computed, for templates
+    on: dt.date  # the day the clock was computed for
+
+    @property
+    def status(self) -> str:
+        return self.state(self.on)
 
     def state(self, on: dt.date) -> str:
         if self.done_on is not None:
@@ -84,6 +87,11 @@ def rules_for(municipality_ids: Iterable[int]) -> dict[tuple[int | None, str], T
     return {(r.municipality_id, r.code): r for r in rows}
 
 
+def rule_for(rules: dict[tuple[int | None, str], TermRule], municipality_id: int | None, code: str) -> TermRule:
+    """The municipality's own rule for a clock, else the national default."""
+    return rules.get((municipality_id, code)) or rules[(None, code)]
+
+
 def clocks_of(
     procedure: Procedure, *, municipality_id: int, rules: dict[tuple[int | None, str], TermRule], on: dt.date
 ) -> list[Clock]:
@@ -98,7 +106,7 @@ def clocks_of(
             age = procedure.person.age_on(start)
             if age is None or age >= 27:
                 continue  # the search period applies to young people under 27 only
-        rule = rules.get((municipality_id, definition.code)) or rules[(None, definition.code)]
+        rule = rule_for(rules, municipality_id, definition.code)
         own = [p for p in pauses if p.clock == definition.code]
         suspensions = [
             clocks.Suspension(p.start, p.end) for p in own if p.kind == ClockPause.Kind.SUSPENSION and p.start
@@ -113,20 +121,22 @@ def clocks_of(
             penalty = clocks.penalty(
                 term_end=deadline, notice_received=procedure.notice_of_default_on, decided_on=done_on, on=on
             )
-        clock = Clock(
-            code=definition.code,
-            label=rule.label,
-            source=rule.source,
-            term=f"{rule.length} {rule.get_unit_display()}",
-            runs_from=start,
-            deadline=deadline,
-            done_on=done_on,
-            paused=any(s.end is None for s in suspensions),
-            extended=extension is not None,
-            resident=definition.resident,
-            penalty=penalty,
+        result.append(
+            Clock(
+                code=definition.code,
+                label=rule.label,
+                source=rule.source,
+                term=f"{rule.length} {rule.get_unit_display()}",
+                runs_from=start,
+                deadline=deadline,
+                done_on=done_on,
+                paused=any(s.end is None for s in suspensions),
+                extended=extension is not None,
+                resident=definition.resident,
+                penalty=penalty,
+                on=on,
+            )
         )
-        result.append(dataclasses.replace(clock, status=clock.state(on)))
     return result
 
 
@@ -154,7 +164,7 @@ def due_list(*, user: User, team: bool, on: dt.date, limit: int = 500) -> list[D
         open_procedures()
         .filter(trajectory__in=trajectories.values("pk"))
         .select_related("person", "trajectory__household")
-        .order_by("pk")[: limit * 2]
+        .order_by("pk")
     )
     rules = rules_for({p.trajectory.household.municipality_id for p in procedures})
     names = {

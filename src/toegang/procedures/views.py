@@ -17,7 +17,7 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import Trajectory
-from toegang.cases.selectors import trajectories_visible_to, trajectory_for_page
+from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
@@ -140,7 +140,7 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
         "posted": posted,
         "today": today(),
         "open": procedure.status in selectors.OPEN,
-        "can_edit": user.role in ("professional", "teamleider") or user.is_superuser,
+        "can_edit": user.role in CASE_ROLES or user.is_superuser,
     }
     return render(request, "procedures/procedure.html", context, status=400 if posted else 200)
 
