@@ -111,3 +111,57 @@ def test_deadline_list_with_a_flat_query_count(client, world):
     assert counts[0] == counts[1]
     client.force_login(world.team_lead)
     assert "Beschikking na aanvraag" in client.get(reverse("deadlines") + "?wie=team").content.decode()
+
+
+def test_procedure_page_and_deadline_list_have_pinned_flat_query_counts(client, world):
+    """Measured as the regisseur, growing the data between the two measurements: more procedures for the
+    list, and more pauses, decisions, provisions and objections on the page."""
+    from tests.querycount import page_queries
+    from toegang.procedures import decisions
+    from toegang.procedures.models import ProductCategory, Provider
+
+    provider = Provider.objects.create(name="Thuiszorg", agb_code="98000009")
+    client.force_login(world.professional)
+
+    def grow(n: int) -> Procedure:
+        for _ in range(n):
+            trajectory = make_trajectory(world)
+            procedure = services.start_procedure(
+                actor=world.professional,
+                trajectory=trajectory,
+                person=trajectory.household.memberships.first().person,
+                law="wmo",
+                reported_on=MELDING,
+            )
+            services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=MELDING)
+            services.suspend(
+                actor=world.professional, procedure=procedure, clock="wmo-beschikking", start=MELDING, reason="r"
+            )
+            decision = decisions.draft_decision(
+                actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="r"
+            )
+            for _ in range(2):
+                decisions.add_provision(
+                    actor=world.professional,
+                    decision=decision,
+                    category=ProductCategory.objects.get(law="wmo", code="02"),
+                    delivery="zin",
+                    provider=provider,
+                    volume=2,
+                    unit="04",
+                    frequency="4",
+                    start_date=TODAY,
+                )
+        return procedure
+
+    first = grow(2)
+    small = (
+        page_queries(client, reverse("procedure", args=[first.pk])),
+        page_queries(client, reverse("deadlines") + "?wie=team"),
+    )
+    last = grow(3)
+    large = (
+        page_queries(client, reverse("procedure", args=[last.pk])),
+        page_queries(client, reverse("deadlines") + "?wie=team"),
+    )
+    assert small == large == (14, 8)
