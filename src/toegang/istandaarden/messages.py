@@ -78,6 +78,62 @@ def validate(standard: str, code: str, document: bytes) -> list[Problem]:
     return problems
 
 
+def sub(parent: etree._Element, tag: str, text: object | None = None) -> etree._Element:
+    node = etree.SubElement(parent, tag)
+    if text is not None:
+        node.text = str(text)
+    return node
+
+
+def _xsd_version(parent: etree._Element, tag: str, standard: str) -> None:
+    base = namespaces(standard, "301")[0]
+    version = sub(parent, tag)
+    sub(version, f"{{{base}}}BasisschemaXsdVersie", XSD_VERSIONS[standard])
+    sub(version, f"{{{base}}}BerichtXsdVersie", XSD_VERSIONS[standard])
+
+
+def _start(
+    standard: str, code: str, *, sender: str, receiver: str, identification: str, now: dt.datetime
+) -> tuple[etree._Element, etree._Element]:
+    """The root and header of a message the municipality starts (301, 319, 325)."""
+    base, message = namespaces(standard, code)
+    root = etree.Element(f"{{{message}}}Bericht", nsmap={None: message, FOLDERS[standard]: base})
+    header = sub(root, f"{{{message}}}Header")
+    sub(header, f"{{{message}}}BerichtCode", MESSAGE_CODES[(standard, code)])
+    sub(header, f"{{{message}}}BerichtVersie", 3)
+    sub(header, f"{{{message}}}BerichtSubversie", 2)
+    sub(header, f"{{{message}}}Afzender", sender)
+    sub(header, f"{{{message}}}Ontvanger", receiver)
+    ident = sub(header, f"{{{message}}}BerichtIdentificatie")
+    sub(ident, f"{{{base}}}Identificatie", identification)
+    sub(ident, f"{{{base}}}Dagtekening", now.date().isoformat())
+    _xsd_version(header, f"{{{message}}}XsdVersie", standard)
+    return root, header
+
+
+def clone(element: etree._Element, parent: etree._Element, rename: dict[str, str]) -> etree._Element:
+    """Copy ``element`` with its subtree under ``parent``, moving elements from one message namespace to
+    another (``rename``: old → new); base-schema elements keep theirs."""
+    qname = etree.QName(element)
+    namespace = rename.get(qname.namespace or "", qname.namespace)
+    copy = etree.SubElement(parent, f"{{{namespace}}}{qname.localname}")
+    copy.text = element.text if len(element) == 0 else None
+    for child in element:
+        if isinstance(child.tag, str):
+            clone(child, copy, rename)
+    return copy
+
+
+def _finish(root: etree._Element, standard: str, code: str) -> bytes:
+    """Serialise a message the municipality builds and check it against the official XSD: a message that
+    does not validate is never stored or sent."""
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    problems = validate(standard, code, document)
+    if problems:
+        raise DomainError(f"{standard}{code} voldoet niet aan het XSD: " + "; ".join(str(p) for p in problems[:3]))
+    return document
+
+
 def _split_house_number(text: str) -> tuple[int | None, str, str]:
     match = re.match(r"^\s*(\d{1,5})\s*([A-Za-z]?)\s*[-\s]?\s*(\w{0,4})\s*$", text or "")
     if not match:
@@ -98,6 +154,7 @@ def build_assignment(
     provisions: Iterable[Provision],
     identification: str,
     now: dt.datetime,
+    references: dict[int, str] | None = None,
 ) -> bytes:
     """A WMO301 / JW301 toewijzing for one client and one provider, validated against the official XSD.
     Raises DomainError (in Dutch, naming what is missing) when the data cannot make a valid message."""
@@ -112,26 +169,8 @@ def build_assignment(
 
     m = lambda tag: f"{{{message}}}{tag}"  # noqa: E731 - element in the message's namespace
     b = lambda tag: f"{{{base}}}{tag}"  # noqa: E731 - element of a base-schema type
-
-    def sub(parent: etree._Element, tag: str, text: object | None = None) -> etree._Element:
-        node = etree.SubElement(parent, tag)
-        if text is not None:
-            node.text = str(text)
-        return node
-
-    root = etree.Element(m("Bericht"), nsmap={None: message, "iwmo" if standard == "WMO" else "ijw": base})
-    header = sub(root, m("Header"))
-    sub(header, m("BerichtCode"), MESSAGE_CODES[(standard, "301")])
-    sub(header, m("BerichtVersie"), 3)
-    sub(header, m("BerichtSubversie"), 2)
-    sub(header, m("Afzender"), municipality_code)
-    sub(header, m("Ontvanger"), provider.agb_code)
-    ident = sub(header, m("BerichtIdentificatie"))
-    sub(ident, b("Identificatie"), identification)
-    sub(ident, b("Dagtekening"), now.date().isoformat())
-    version = sub(header, m("XsdVersie"))
-    sub(version, b("BasisschemaXsdVersie"), XSD_VERSIONS[standard])
-    sub(version, b("BerichtXsdVersie"), XSD_VERSIONS[standard])
+    root, _header = _start(standard, "301", sender=municipality_code, receiver=provider.agb_code,
+                           identification=identification, now=now)  # fmt: skip
 
     client = sub(root, m("Client"))
     sub(client, m("Bsn"), person.bsn)
@@ -175,6 +214,9 @@ def build_assignment(
         any_product = True
         product = sub(products, m("ToegewezenProduct"))
         sub(product, m("ToewijzingNummer"), provision.pk)
+        reference = (references or {}).get(provision.pk)
+        if reference:
+            sub(product, m("ReferentieAanbieder"), reference)
         code = sub(product, m("Product"))
         sub(code, b("Categorie"), provision.category.code)
         if provision.product_code:
@@ -184,6 +226,8 @@ def build_assignment(
         sub(product, m("Ingangsdatum"), provision.start_date.isoformat())
         if provision.end_date:
             sub(product, m("Einddatum"), provision.end_date.isoformat())
+        if provision.change_reason:
+            sub(product, m("RedenWijziging"), provision.change_reason)
         if provision.volume is not None:
             size = sub(product, m("Omvang"))
             sub(size, b("Volume"), provision.volume)
@@ -193,11 +237,7 @@ def build_assignment(
             sub(product, m("Budget"), provision.budget_cents)
     if not any_product:
         raise DomainError("Voorzieningen: een toewijzing bevat ten minste één product in natura.")
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    problems = validate(standard, "301", document)
-    if problems:
-        raise DomainError("Toewijzing voldoet niet aan het XSD: " + "; ".join(str(p) for p in problems[:3]))
-    return document
+    return _finish(root, standard, "301")
 
 
 def file_name(standard: str, code: str, identification: str) -> str:
@@ -206,3 +246,172 @@ def file_name(standard: str, code: str, identification: str) -> str:
 
 def outbox_dir() -> Path:
     return Path(settings.ISTANDAARDEN_DIR)
+
+
+# --- answers the municipality sends to a provider's message ------------------------------------------
+
+# the retour message of each message a provider sends the municipality, and the elements in it that
+# carry their own RetourCodes (the retour repeats the heenbericht with codes per record; see the XSDs)
+RETOUR = {"305": "306", "307": "308", "315": "316", "317": "318", "301": "302", "319": "320"}
+RECORDS = {
+    "302": ("Client", "Relatie", "Contact", "ToegewezenProduct"),
+    "320": ("Antwoord", "Woonplaatsbeginsel"),
+    "306": ("Client", "StartProduct"),
+    "308": ("Client", "StopProduct"),
+    "316": ("Client", "AangevraagdProduct"),
+    "318": ("Client", "Verzoek", "OngewijzigdProduct", "TeWijzigenProduct", "NieuwProduct"),
+}
+ACCEPTED = "0200"  # WJ001: geen opmerking
+NOT_ASSESSED = "0233"  # WJ001: berichtklasse is niet beoordeeld
+
+
+def build_retour(
+    tree: etree._Element,
+    standard: str,
+    code: str,
+    *,
+    identification: str,
+    now: dt.datetime,
+    codes: dict[str, list[str]],
+    header_codes: list[str] | None = None,
+) -> bytes:
+    """The retour of a message ``code`` (a provider's 305, 307, 315 or 317; the provider's side of our 301
+    and 319 is built the same way by istandaarden.provider): the heenbericht repeated in the
+    retour's namespace with the municipality's identification and, per record, its return codes.
+    ``codes`` maps the path of a record in ``tree`` (``tree.getroottree().getpath(element)``) to its
+    codes; a record without an entry is accepted (0200)."""
+    answer = RETOUR[code]
+    base, incoming = namespaces(standard, code)
+    outgoing = namespaces(standard, answer)[1]
+    root = etree.Element(f"{{{outgoing}}}Bericht", nsmap={None: outgoing, FOLDERS[standard]: base})
+    for child in tree:
+        if isinstance(child.tag, str):
+            clone(child, root, {incoming: outgoing})
+    records = set(RECORDS[answer])
+    paths = tree.getroottree()
+    for original, element in list(zip(tree.iter(), root.iter(), strict=True)):
+        if not isinstance(element.tag, str) or etree.QName(element).localname not in records:
+            continue
+        returned = sub(element, f"{{{outgoing}}}RetourCodes")
+        for value in codes.get(paths.getpath(original), [ACCEPTED]):
+            sub(returned, f"{{{outgoing}}}RetourCode", value)
+    o = lambda tag: f"{{{outgoing}}}{tag}"  # noqa: E731
+    header = root.find(o("Header"))
+    assert header is not None  # noqa: S101 - the XSD requires the header
+    header.find(o("BerichtCode")).text = MESSAGE_CODES[(standard, answer)]  # type: ignore[union-attr]
+    position = list(header).index(header.find(o("XsdVersie"))) + 1
+    extra = [etree.Element(o("IdentificatieRetour")), etree.Element(o("DagtekeningRetour"))]
+    extra[0].text, extra[1].text = identification, now.date().isoformat()
+    for offset, element in enumerate(extra):
+        header.insert(position + offset, element)
+    _xsd_version(header, o("XsdVersieRetour"), standard)
+    if header_codes:
+        returned = sub(header, o("RetourCodes"))
+        for value in header_codes:
+            sub(returned, o("RetourCode"), value)
+    return _finish(root, standard, answer)
+
+
+def build_answer(
+    *,
+    standard: str,
+    municipality_code: str,
+    provider: Provider,
+    reference: str,
+    investigating: bool,
+    refusal: str,
+    identification: str,
+    now: dt.datetime,
+) -> bytes:
+    """A 319 antwoordbericht to a request (315/317): refused (WJ760 1, with a WJ759 reason) or under
+    investigation (WJ760 2)."""
+    message = namespaces(standard, "319")[1]
+    root, _header = _start(
+        standard, "319", sender=municipality_code, receiver=provider.agb_code, identification=identification, now=now
+    )
+    answer = sub(root, f"{{{message}}}Antwoord")
+    sub(answer, f"{{{message}}}ReferentieAanbieder", reference)
+    sub(answer, f"{{{message}}}VerzoekAntwoord", "2" if investigating else "1")
+    if not investigating:
+        sub(answer, f"{{{message}}}RedenAfwijzingVerzoek", refusal)
+    return _finish(root, standard, "319")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One prestatie of a claim as the municipality judged it: the prestatie element and its codes."""
+
+    element: etree._Element
+    bsn: str
+    codes: tuple[str, ...]
+
+    @property
+    def approved(self) -> bool:
+        return self.codes == (ACCEPTED,)
+
+
+def build_claim_answer(
+    claim: etree._Element,
+    standard: str,
+    *,
+    identification: str,
+    now: dt.datetime,
+    judged: list[Judged],
+    header_codes: list[str],
+    granted_cents: int,
+) -> bytes:
+    """The 325 declaratie-antwoord to a claim (323). A claim that is rejected as a whole carries its code
+    in the header and no answer per prestatie; otherwise the header says 8001 when everything is granted,
+    and the answer lists the rejected prestaties with their codes (the granted ones are not repeated)."""
+    base, incoming = namespaces(standard, "323")
+    message = namespaces(standard, "325")[1]
+    i = lambda tag: f"{{{incoming}}}{tag}"  # noqa: E731
+    m = lambda tag: f"{{{message}}}{tag}"  # noqa: E731
+    b = lambda tag: f"{{{base}}}{tag}"  # noqa: E731
+    head = claim.find(i("Header"))
+    declaration = claim.find(i("Declaratie"))
+    assert head is not None and declaration is not None  # noqa: S101 - required by the XSD
+    root, header = _start(
+        standard,
+        "325",
+        sender=head.findtext(i("Ontvanger")) or "",
+        receiver=head.findtext(i("Afzender")) or "",
+        identification=identification,
+        now=now,
+    )
+    claimed = head.find(i("BerichtIdentificatie"))
+    assert claimed is not None  # noqa: S101
+    clone(claimed, header, {incoming: message}).tag = m("DeclaratieIdentificatie")
+    _xsd_version(header, m("XsdVersieDeclaratie"), standard)
+    returned = sub(header, m("RetourCodes"))
+    for value in header_codes:
+        sub(returned, m("RetourCode"), value)
+    if header_codes not in ([ACCEPTED], ["8001"]):
+        return _finish(root, standard, "325")
+    answer = sub(root, m("DeclaratieAntwoord"))
+    sub(answer, m("DeclaratieNummer"), declaration.findtext(i("DeclaratieNummer")))
+    total = declaration.find(i("TotaalIngediendBedrag"))
+    assert total is not None  # noqa: S101
+    clone(total, answer, {incoming: message})
+    granted = sub(answer, m("TotaalToegekendBedrag"))
+    sub(granted, b("TotaalBedrag"), abs(granted_cents))
+    sub(granted, b("DebetCredit"), "C" if granted_cents < 0 else "D")
+    rejected = [line for line in judged if not line.approved]
+    if rejected:
+        clients = sub(answer, m("Clienten"))
+        by_bsn: dict[str, etree._Element] = {}
+        for line in rejected:
+            if line.bsn not in by_bsn:
+                client = sub(clients, m("Client"))
+                sub(client, m("Bsn"), line.bsn)
+                by_bsn[line.bsn] = sub(client, m("Prestaties"))
+            prestatie = clone(line.element, by_bsn[line.bsn], {incoming: message})
+            codes = sub(prestatie, m("RetourCodes"))
+            for value in line.codes:
+                sub(codes, m("RetourCode"), value)
+        for prestaties in by_bsn.values():
+            client_codes = sub(prestaties.getparent(), m("RetourCodes"))
+            sub(client_codes, m("RetourCode"), ACCEPTED)
+    answer_codes = sub(answer, m("RetourCodes"))
+    sub(answer_codes, m("RetourCode"), ACCEPTED)
+    return _finish(root, standard, "325")

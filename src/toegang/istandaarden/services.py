@@ -1,23 +1,86 @@
 """Outgoing iStandaarden messages: a decision made known with care in kind queues one toewijzing (301)
-per provider; the export writes pending messages as files for the transport (a directory by default)."""
+per provider; a provider's request (315/317) is answered with a 301 or a 319 from the work queue; the
+export writes pending messages as files for the transport (a directory by default)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
 from toegang.istandaarden import messages
-from toegang.istandaarden.models import Message
-from toegang.procedures.models import Decision, Provision
+from toegang.istandaarden.models import Message, Request
+from toegang.procedures.calendar import add_working_days
+from toegang.procedures.models import Decision, Provider, Provision
+
+RETOUR_DAYS = 3  # a retour within three working days (DOMAIN.md §2.3)
+ANSWER_DAYS = 5  # a 301 or 319 to a request within five working days
+INVESTIGATION_WEEKS = 8  # after "aanvraag in onderzoek": the final answer within eight weeks of the request
+CLAIM_DAYS = 10  # a 325 to every claim within ten working days
 
 
-def queue_assignments(decision: Decision) -> list[Message]:
+def new_outgoing(
+    *,
+    standard: str,
+    code: str,
+    provider: Provider,
+    build: Callable[[str, dt.datetime], bytes],
+    person_id: int | None = None,
+    decision: Decision | None = None,
+    answers: Message | None = None,
+    summary: str = "",
+    due_on: dt.date | None = None,
+) -> Message:
+    """Store a message the municipality sends, numbered by its own row (``000123``), built and checked
+    against the XSD by ``build(identification, now)``; it waits for the export."""
+    now = timezone.localtime()
+    message = Message.objects.create(
+        direction=Message.Direction.OUT,
+        standard=standard,
+        code=code,
+        identification=uuid.uuid4().hex[:12],  # replaced below by the row's own number
+        dated=now.date(),
+        provider=provider,
+        person_id=person_id,
+        decision=decision,
+        answers=answers,
+        xml="",
+        status=Message.Status.PENDING,
+        summary=summary[:300],
+        due_on=due_on,
+    )
+    message.identification = f"{message.pk:06d}"
+    message.xml = build(message.identification, now).decode()
+    message.save(update_fields=["identification", "xml"])
+    return message
+
+
+def _open_requests(provider_id: int, person_id: int, law: str) -> list[Request]:
+    return list(
+        Request.objects.filter(
+            provider_id=provider_id,
+            person_id=person_id,
+            law=law,
+            kind=Request.Kind.VOT,
+            status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING),
+        ).order_by("received_on", "pk")
+    )
+
+
+def queue_assignments(decision: Decision, *, actor: User | None = None) -> list[Message]:
     """Inside the transaction that makes the decision known: one 301 per provider of its provisions in
-    kind. A decision under a law without iStandaarden (Participatiewet) or with only pgb sends none."""
+    kind. A decision under a law without iStandaarden (Participatiewet) or with only pgb sends none. A
+    provision that matches an open request for assignment (315) of that provider for this client (same
+    product category) answers it: the 301 carries the provider's reference."""
     procedure = decision.procedure
     standard = messages.STANDARDS.get(procedure.law)
     if standard is None:
@@ -26,67 +89,217 @@ def queue_assignments(decision: Decision) -> list[Message]:
     for provision in decision.provisions.select_related("category", "provider").order_by("pk"):
         if provision.delivery == Provision.Delivery.IN_KIND and provision.provider_id is not None:
             by_provider[provision.provider_id].append(provision)
-    now = timezone.localtime()
     municipality = procedure.trajectory.household.municipality
     queued = []
-    for provisions in by_provider.values():
+    for provider_id, provisions in by_provider.items():
         provider = provisions[0].provider
         assert provider is not None  # noqa: S101 - in kind means a provider (database constraint)
-        message = Message.objects.create(
-            direction=Message.Direction.OUT,
+        requests = _open_requests(provider_id, procedure.person_id, procedure.law)
+        answered: dict[int, Request] = {}
+        for provision in provisions:
+            match = next(
+                (r for r in requests if r not in answered.values() and r.products[0]["categorie"] == provision.category.code),
+                None,
+            )
+            if match is not None:
+                answered[provision.pk] = match
+
+        def build(identification: str, now: dt.datetime, provisions: list[Provision] = provisions) -> bytes:
+            return messages.build_assignment(
+                law=procedure.law,
+                municipality_code=municipality.code,
+                provider=provider,
+                person=procedure.person,
+                provisions=provisions,
+                identification=identification,
+                now=now,
+                references={pk: request.reference for pk, request in answered.items()},
+            )
+
+        message = new_outgoing(
             standard=standard,
             code="301",
-            identification=f"T{timezone.now():%y%m%d%H%M%S%f}"[:12],  # replaced below by the row's own number
-            dated=now.date(),
             provider=provider,
-            person=procedure.person,
+            build=build,
+            person_id=procedure.person_id,
             decision=decision,
-            xml="",
-            status=Message.Status.PENDING,
+            summary=f"Toewijzing van {len(provisions)} product(en)",
+            due_on=add_working_days(today(), RETOUR_DAYS),
         )
-        message.identification = f"{message.pk:06d}"
-        message.xml = messages.build_assignment(
-            law=procedure.law,
-            municipality_code=municipality.code,
-            provider=provider,
-            person=procedure.person,
-            provisions=provisions,
-            identification=message.identification,
-            now=now,
-        ).decode()
-        message.save(update_fields=["identification", "xml"])
+        for request in answered.values():
+            _close_request(request, message, Request.Status.ASSIGNED, actor)
         queued.append(message)
     return queued
 
 
-def export_pending(*, out: Path) -> list[Path]:
-    """Write every pending outgoing message as ``<BERICHT>_<identificatie>.xml`` and mark it sent, one
-    message per transaction: a file is only marked sent once it is completely on disk."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for pk in (
-        Message.objects.filter(direction=Message.Direction.OUT, status=Message.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            message = Message.objects.select_for_update().get(pk=pk)
-            if message.status != Message.Status.PENDING:
+def _close_request(request: Request, answer: Message, status: str, actor: User | None) -> None:
+    request.status, request.answer, request.answered_on, request.answered_by = status, answer, today(), actor
+    request.save(update_fields=["status", "answer", "answered_on", "answered_by"])
+    incoming = request.message
+    if not Request.objects.filter(message=incoming, status=Request.Status.OPEN).exists():
+        Message.objects.filter(pk=incoming.pk, answered_on__isnull=True).update(answered_on=today())
+
+
+def answer_request(*, actor: User, request: Request, investigating: bool, refusal: str = "") -> Message:
+    """Answer a provider's request with a 319: refused (with its WJ759 reason) or "aanvraag in
+    onderzoek", after which the final answer is due within eight weeks of the request."""
+    with transaction.atomic():
+        locked = Request.objects.select_for_update().select_related("provider", "municipality").get(pk=request.pk)
+        if locked.status not in (Request.Status.OPEN, Request.Status.INVESTIGATING):
+            raise DomainError("Dit verzoek is al beantwoord.")
+        if investigating and locked.status == Request.Status.INVESTIGATING:
+            raise DomainError("Dit verzoek is al in onderzoek; het antwoord is nu een toewijzing of een afwijzing.")
+        if not investigating and refusal not in Request.Refusal.values:
+            raise DomainError("Reden afwijzing: kies een reden uit de lijst.", field="refusal")
+        standard = messages.STANDARDS[locked.law]
+
+        def build(identification: str, now: dt.datetime) -> bytes:
+            return messages.build_answer(
+                standard=standard,
+                municipality_code=locked.municipality.code,
+                provider=locked.provider,
+                reference=locked.reference,
+                investigating=investigating,
+                refusal=refusal,
+                identification=identification,
+                now=now,
+            )
+
+        label = "Aanvraag in onderzoek" if investigating else f"Verzoek afgewezen: {Request.Refusal(refusal).label}"
+        answer = new_outgoing(
+            standard=standard,
+            code="319",
+            provider=locked.provider,
+            build=build,
+            person_id=locked.person_id,
+            answers=locked.message,
+            summary=f"{label} (referentie {locked.reference})",
+            due_on=add_working_days(today(), RETOUR_DAYS),
+        )
+        if investigating:
+            locked.status = Request.Status.INVESTIGATING
+            locked.due_on = locked.received_on + dt.timedelta(weeks=INVESTIGATION_WEEKS)
+            locked.answer, locked.answered_by = answer, actor
+            locked.save(update_fields=["status", "due_on", "answer", "answered_by"])
+        else:
+            locked.refusal = refusal
+            locked.save(update_fields=["refusal"])
+            _close_request(locked, answer, Request.Status.REFUSED, actor)
+        audit.record(actor=actor, action=audit.Action.CREATE, obj=answer, subjects=[locked.person_id] if locked.person_id else [], detail=answer.summary)
+    return answer
+
+
+def assign_change(*, actor: User, request: Request) -> Message:
+    """Grant a request for change (317) whose changes stay within the assignments the client has: each
+    product to change gets its new end date and volume or budget (reason 12, initiated by the provider),
+    and one 301 with every product of the request answers it. New products need a decision of their own."""
+    with transaction.atomic():
+        locked = Request.objects.select_for_update().select_related("provider", "municipality", "person").get(
+            pk=request.pk
+        )
+        if locked.kind != Request.Kind.VOW or locked.status not in (Request.Status.OPEN, Request.Status.INVESTIGATING):
+            raise DomainError("Alleen een open verzoek om wijziging kan zo worden toegewezen.")
+        if any(item["soort"] == "nieuw" for item in locked.products):
+            raise DomainError(
+                "Nieuwe producten: dit verzoek vraagt een nieuw product; daarvoor is een beschikking nodig. "
+                "Zet het verzoek in onderzoek en neem een besluit in de procedure."
+            )
+        numbers = [item["toewijzing"] for item in locked.products]
+        provisions = {p.pk: p for p in Provision.objects.select_for_update().filter(pk__in=numbers).select_related("category", "decision__procedure__person")}
+        if len(provisions) != len(set(numbers)):
+            raise DomainError("Een toewijzing uit dit verzoek bestaat niet meer.")
+        for item in locked.products:
+            if item["soort"] != "wijzigen":
                 continue
-            name = messages.file_name(message.standard, message.code, message.identification)
-            target = out / name
-            partial = out / f".{name}.part"
-            partial.write_text(message.xml, encoding="utf-8")
-            partial.replace(target)  # atomic on one file system: no half file is ever offered
-            message.status, message.sent_at, message.file_name = Message.Status.SENT, timezone.now(), name
-            message.save(update_fields=["status", "sent_at", "file_name"])
+            provision = provisions[item["toewijzing"]]
+            end = dt.date.fromisoformat(item["einde"]) if item.get("einde") else provision.end_date
+            if end is not None and end < provision.start_date:
+                raise DomainError(f"Einddatum: de gevraagde einddatum ligt vóór de ingangsdatum van toewijzing {provision.pk}.")
+            provision.end_date = end
+            if item.get("volume") is not None:
+                provision.volume, provision.unit, provision.frequency = item["volume"], item["eenheid"], item["frequentie"]
+                provision.budget_cents = None
+            elif item.get("budget") is not None:
+                provision.budget_cents, provision.volume, provision.unit, provision.frequency = item["budget"], None, "", ""
+            provision.change_reason = "12"  # geïnitieerd door aanbieder (WMO002 / JZ002)
+            provision.save(update_fields=["end_date", "volume", "unit", "frequency", "budget_cents", "change_reason"])
+        first = next(iter(provisions.values()))
+        procedure = first.decision.procedure
+        standard = messages.STANDARDS[locked.law]
+
+        def build(identification: str, now: dt.datetime) -> bytes:
+            return messages.build_assignment(
+                law=locked.law,
+                municipality_code=locked.municipality.code,
+                provider=locked.provider,
+                person=procedure.person,
+                provisions=sorted(provisions.values(), key=lambda p: p.pk),
+                identification=identification,
+                now=now,
+                references={pk: locked.reference for pk in provisions},
+            )
+
+        answer = new_outgoing(
+            standard=standard,
+            code="301",
+            provider=locked.provider,
+            build=build,
+            person_id=procedure.person_id,
+            decision=first.decision,
+            answers=locked.message,
+            summary=f"Wijziging toegewezen (referentie {locked.reference})",
+            due_on=add_working_days(today(), RETOUR_DAYS),
+        )
+        _close_request(locked, answer, Request.Status.ASSIGNED, actor)
+        audit.record(actor=actor, action=audit.Action.UPDATE, obj=answer, subjects=[procedure.person_id], detail=answer.summary)
+    return answer
+
+
+EXPORT_BATCH = 500
+
+
+def export_pending(*, out: Path, only: list[int] | None = None) -> list[Path]:
+    """Write every pending outgoing message (or only those with these ids) as
+    ``<BERICHT>_<identificatie>.xml`` and mark it sent, in batches: each file is first written whole under
+    a hidden name, then renamed (atomic on one file system, so no half file is ever offered), and the
+    batch is marked sent in the same transaction with one audit row. A crash between the rename and the
+    commit offers a file again at the next export; receivers refuse a repeated identification (9056)."""
+    out.mkdir(parents=True, exist_ok=True)
+    pending = Message.objects.filter(direction=Message.Direction.OUT, status=Message.Status.PENDING)
+    if only is not None:
+        pending = pending.filter(pk__in=only)
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    written: list[Path] = []
+    for start in range(0, len(ids), EXPORT_BATCH):
+        with transaction.atomic():
+            batch = list(
+                Message.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=ids[start : start + EXPORT_BATCH], status=Message.Status.PENDING)
+                .order_by("pk")
+                .only("pk", "standard", "code", "identification", "xml", "person_id")
+            )
+            if not batch:
+                continue
+            staged = []
+            for message in batch:
+                name = messages.file_name(message.standard, message.code, message.identification)
+                partial = out / f".{name}.part"
+                partial.write_text(message.xml, encoding="utf-8")
+                staged.append((message, partial, out / name))
+            for _message, partial, target in staged:
+                partial.replace(target)
+            now = timezone.now()
+            for message, _partial, target in staged:
+                message.status, message.sent_at, message.file_name = Message.Status.SENT, now, target.name
+            Message.objects.bulk_update(batch, ["status", "sent_at", "file_name"])
             audit.record(
                 actor=None,
                 actor_name="istandaarden export",
                 action=audit.Action.EXPORT,
-                obj=message,
-                subjects=[message.person_id] if message.person_id else [],
-                detail=name,
+                object_type="message",
+                object_id=batch[0].pk if len(batch) == 1 else "",
+                subjects=sorted({m.person_id for m in batch if m.person_id}),
+                detail=(f"{len(batch)} bericht(en): " + ", ".join(t.name for _m, _p, t in staged))[:300],
             )
-        written.append(target)
+            written.extend(target for _m, _p, target in staged)
     return written

@@ -251,6 +251,12 @@ class Provision(models.Model):
     budget_cents = models.PositiveIntegerField(_("budget (eurocent)"), null=True, blank=True)
     start_date = models.DateField(_("ingangsdatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    # what the provider reported (start 305 / stop 307); never a condition for paying a claim (OP364)
+    started_on = models.DateField(_("gestart op"), null=True, blank=True)
+    stopped_on = models.DateField(_("gestopt op"), null=True, blank=True)
+    stop_reason = models.CharField(_("reden beëindiging"), max_length=2, blank=True)
+    # set when the assignment is changed after a provider's request for change (WMO002/JZ002 code 12)
+    change_reason = models.CharField(_("reden wijziging"), max_length=2, blank=True)
 
     class Meta:
         verbose_name = _("toegekende voorziening")
