@@ -288,7 +288,16 @@ def vot(provision: Provision, ident: str = "V1", reference: str = "REF-1", categ
         on=TODAY,
         client=client_of(provision),
         products=[
-            provider.Requested(reference, category, TODAY, code="", end=TODAY + dt.timedelta(days=90), volume=2, unit="04", frequency="2")
+            provider.Requested(
+                reference,
+                category,
+                TODAY,
+                code="",
+                end=TODAY + dt.timedelta(days=90),
+                volume=2,
+                unit="04",
+                frequency="2",
+            )
         ],
     )
 
@@ -321,7 +330,9 @@ def test_a_request_for_assignment_is_answered_by_the_301_of_the_decision_that_gr
         actor=world.professional, trajectory=earlier.trajectory, person=earlier.person, law="wmo", reported_on=TODAY
     )
     procedures.record_step(actor=world.professional, procedure=procedure, step="application_on", day=TODAY)
-    decision = decisions.draft_decision(actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Nodig.")
+    decision = decisions.draft_decision(
+        actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Nodig."
+    )
     decisions.add_provision(
         actor=world.professional,
         decision=decision,
@@ -335,7 +346,9 @@ def test_a_request_for_assignment_is_answered_by_the_301_of_the_decision_that_gr
         start_date=TODAY,
         end_date=TODAY + dt.timedelta(days=90),
     )
-    decisions.send(actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=TODAY)
+    decisions.send(
+        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=TODAY
+    )
     request.refresh_from_db()
     assert request.status == "toegewezen"
     assert b"<ReferentieAanbieder>REF-1</ReferentieAanbieder>" in request.answer.xml.encode()

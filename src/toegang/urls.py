@@ -7,6 +7,7 @@ from toegang.accounts.twofactor import second_factor
 from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
+from toegang.istandaarden import views as istandaarden
 from toegang.plans import views as plans
 from toegang.privacy import views as privacy
 from toegang.procedures import views as procedures
@@ -45,6 +46,15 @@ urlpatterns = [
     path("termijnen/", procedures.deadlines, name="deadlines"),
     path("trajecten/<int:trajectory_id>/procedures/nieuw/", procedures.procedure_new, name="procedure-new"),
     path("procedures/<int:procedure_id>/", procedures.procedure_page, name="procedure"),
+    path("procedures/<int:procedure_id>/berichten/", istandaarden.procedure_messages, name="procedure-messages"),
+    path("istandaarden/", istandaarden.overview, name="istandaarden"),
+    path("istandaarden/verzoeken/", istandaarden.work_queue, name="istandaarden-queue"),
+    path("istandaarden/verzoeken/<int:request_id>/", istandaarden.request_page, name="istandaarden-request"),
+    path(
+        "istandaarden/verzoeken/<int:request_id>/<str:action>/",
+        istandaarden.request_action,
+        name="istandaarden-request-action",
+    ),
     path("procedures/<int:procedure_id>/intrekken/", procedures.procedure_withdraw, name="procedure-withdraw"),
     path("procedures/<int:procedure_id>/beschikking/", procedures.decision_new, name="decision-new"),
     path("beschikkingen/<int:decision_id>/voorziening/", procedures.provision_add, name="provision-add"),

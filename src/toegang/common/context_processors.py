@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from toegang.accounts.twofactor import needs_second_factor
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
+from toegang.istandaarden.selectors import is_backoffice
 from toegang.privacy.context import current_emergency
 
 
@@ -30,6 +31,7 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
             "can_write_cases": False,
             "has_team": False,
             "is_privacy_officer": False,
+            "is_backoffice": False,
         }
     return {
         "current_path": request.path,
@@ -37,4 +39,5 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
         "can_write_cases": user.is_active and (user.role in CASE_ROLES or user.is_superuser),
         "has_team": user.team_id is not None,
         "is_privacy_officer": user.is_active and (user.role == "privacy" or user.is_superuser),
+        "is_backoffice": is_backoffice(user),
     }

@@ -2239,3 +2239,70 @@ def _procedures_for_demo(today: dt.date) -> None:
         # without a BSN cannot be assigned (its savepoint is rolled back, the decision stays as it is)
         with contextlib.suppress(DomainError), transaction.atomic():
             queue_assignments(sent)
+    _provider_messages_for_demo(today, professional)
+
+
+def _provider_messages_for_demo(today: dt.date, professional: User) -> None:
+    """What the providers sent back, through the real import: a start and a claim for the help in the
+    household, a request for change of it and a request for assignment of day care (both waiting in the
+    work queue). The answers (306, 325, 316, 318) wait for `istandaarden export` with the 301s."""
+    from toegang.istandaarden import inbound, provider
+    from toegang.procedures.models import Provision
+
+    assigned = (
+        Provision.objects.filter(
+            decision__procedure__created_by=professional,
+            decision__status="verzonden",
+            decision__procedure__law="wmo",
+            delivery="zin",
+            decision__procedure__person__bsn__isnull=False,
+        )
+        .select_related(
+            "provider",
+            "category",
+            "decision__procedure__person",
+            "decision__procedure__trajectory__household__municipality",
+        )
+        .first()
+    )
+    if assigned is None or assigned.provider is None:
+        return
+    person = assigned.decision.procedure.person
+    client = provider.Client(person.bsn or "", person.geboortedatum or dt.date(1950, 1, 1), person.geslachtsnaam)
+    agb = assigned.provider.agb_code
+    gemeente = assigned.decision.procedure.trajectory.household.municipality.code
+    begin = assigned.start_date
+    month_end = (begin.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = min(month_end, today - dt.timedelta(days=1))
+    common: dict[str, Any] = {"agb": agb, "municipality": gemeente, "on": today}
+    documents = [
+        provider.start_or_stop(
+            "WMO", stop=False, identification="DEMO305", client=client, assignment=assigned.pk,
+            category=assigned.category.code, code=assigned.product_code, assigned_from=begin, begin=begin, **common,
+        ),
+        provider.claim(
+            "WMO", identification="DEMO323", number=f"D{begin:%Y%m}", period=(begin.replace(day=1), month_end),
+            lines=[
+                provider.Line(
+                    person.bsn or "", f"DEMO{begin:%Y%m}", assigned.pk, assigned.category.code, assigned.product_code,
+                    begin, last, 3, assigned.unit, 3 * 3_550, rate_cents=3_550,
+                )
+            ],
+            **common,
+        ),
+        provider.request_for_change(
+            "WMO", identification="DEMO317", bsn=person.bsn or "", reference="DEMO-VOW-1", reason="1",
+            changes=[provider.Change(assigned.pk, today + dt.timedelta(days=7), end=assigned.end_date, volume=5,
+                                     unit=assigned.unit, frequency=assigned.frequency)],
+            **common,
+        ),
+        provider.request_for_assignment(
+            "WMO", identification="DEMO315", client=client,
+            products=[provider.Requested("DEMO-VOT-1", "07", today + dt.timedelta(days=14),
+                                         end=today + dt.timedelta(days=200),
+                                         volume=2, unit="16", frequency="2")],
+            **common,
+        ),
+    ]  # fmt: skip
+    for number, document in enumerate(documents):
+        inbound.import_document(document, name=f"demo-{number}.xml", out=None)

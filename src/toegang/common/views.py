@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -46,6 +47,25 @@ def submitted(request: HttpRequest, form: UtrechtFormMixin, call: Callable[[dict
         form.add_domain_error(error)
         return False
     return True
+
+
+def apply_change(
+    request: HttpRequest, form: UtrechtFormMixin, call: Callable[[dict[str, Any]], object], done: str
+) -> None:
+    """A small change posted from a page that shows it (the caller redirects back): the outcome, or why
+    the input was refused (naming the field), lands in the page's messages."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
 
 
 def first_rows(rows: Iterable[T], limit: int) -> tuple[list[T], bool]:

@@ -37,6 +37,7 @@ from lxml import etree
 from toegang.accounts.models import Municipality
 from toegang.audit import services as audit
 from toegang.common.dates import today
+from toegang.common.templatetags.money import euros
 from toegang.istandaarden import messages, services
 from toegang.istandaarden.messages import ACCEPTED, MESSAGE_CODES, NOT_ASSESSED, XSD_ROOT, Judged
 from toegang.istandaarden.models import ClaimLine, Message, Request
@@ -140,7 +141,9 @@ def import_file(path: Path, *, out: Path) -> Outcome:
     return import_document(data, name=str(path), out=out)
 
 
-def import_document(data: bytes, *, name: str, out: Path) -> Outcome:
+def import_document(data: bytes, *, name: str, out: Path | None) -> Outcome:
+    """Validate and process one message; its answer is written to ``out`` at once, or, without ``out``,
+    stays queued for the next export."""
     try:
         tree = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as error:
@@ -149,7 +152,9 @@ def import_document(data: bytes, *, name: str, out: Path) -> Outcome:
     match = _NAMESPACE.match(qname.namespace or "")
     if not match or qname.localname != "Bericht" or (match[1] == "iwmo") != (match[2] == "wmo"):
         return Outcome(
-            name, "invalid", [f"regel {tree.sourceline or 1}, {qname.localname}: geen iWmo- of iJw-bericht van release 3.2"]
+            name,
+            "invalid",
+            [f"regel {tree.sourceline or 1}, {qname.localname}: geen iWmo- of iJw-bericht van release 3.2"],
         )
     standard, code = ("WMO" if match[1] == "iwmo" else "JW"), match[3]
     if code not in INCOMING:
@@ -168,7 +173,7 @@ def import_document(data: bytes, *, name: str, out: Path) -> Outcome:
         return Outcome(
             name,
             "invalid",
-            [f"Header/BerichtCode: {head('BerichtCode')} hoort niet bij {standard}{code} ({MESSAGE_CODES[(standard, code)]})"],
+            [f"Header/BerichtCode: {head('BerichtCode')} hoort niet bij {standard}{code}"],
         )
     is_retour = code in RETOURS
     agb, gemeente = (head("Ontvanger"), head("Afzender")) if is_retour else (head("Afzender"), head("Ontvanger"))
@@ -207,11 +212,13 @@ def import_document(data: bytes, *, name: str, out: Path) -> Outcome:
     except IntegrityError:  # the same file imported at the same moment by another process
         return Outcome(name, "rejected", duplicate)
     answer = None
-    if result.answer is not None:
+    if result.answer is not None and out is not None:
         try:
             answer = str(services.export_pending(out=out, only=[result.answer.pk])[0])
         except OSError as error:  # the answer stays queued for the next export
-            result.errors.append(f"antwoord: kon niet worden weggeschreven ({error.strerror}); het staat klaar voor de volgende export")
+            result.errors.append(
+                f"antwoord: kon niet worden weggeschreven ({error.strerror}); het staat klaar voor de volgende export"
+            )
     return Outcome(name, result.status, result.errors, answer)
 
 
@@ -244,6 +251,7 @@ def _store(
         identification=context.identification,
         dated=context.dated,
         provider=context.provider,
+        municipality=context.municipality,
         person_id=person_id,
         xml=context.xml,
         status=Message.Status.REJECTED if rejected else Message.Status.ACCEPTED,
@@ -266,12 +274,15 @@ def _log(context: Context, incoming: Message, subjects: set[int]) -> None:
     )
 
 
-def _retour(context: Context, incoming: Message, codes: dict[str, list[str]], header: list[str] | None, person_id: int | None) -> Message:
+def _retour(
+    context: Context, incoming: Message, codes: dict[str, list[str]], header: list[str] | None, person_id: int | None
+) -> Message:
     answer_code = messages.RETOUR[context.code]
     return services.new_outgoing(
         standard=context.standard,
         code=answer_code,
         provider=context.provider,
+        municipality=context.municipality,
         build=lambda identification, now: messages.build_retour(
             context.tree,
             context.standard,
@@ -547,7 +558,11 @@ def _handle_vow(context: Context) -> Result:
         labels[context.path(record)] = f"NieuwProduct {position}"
         items.append(
             _product_values(context, record)
-            | {"soort": "nieuw", "ingang": context.text(record, "GewensteIngangsdatum"), "einde": context.text(record, "Einddatum")}
+            | {
+                "soort": "nieuw",
+                "ingang": context.text(record, "GewensteIngangsdatum"),
+                "einde": context.text(record, "Einddatum"),
+            }
         )
     verzoek: list[str] = []
     if Request.objects.filter(provider=context.provider, law=context.law, reference=reference).exists():
@@ -567,7 +582,10 @@ def _handle_vow(context: Context) -> Result:
     header = ["8848"] if _future(context) else None
     rejected = bool(header) or bool(found)
     if rejected:
-        for element in (request, *request.iter(context.m("OngewijzigdProduct"), context.m("TeWijzigenProduct"), context.m("NieuwProduct"))):
+        for element in (
+            request,
+            *request.iter(context.m("OngewijzigdProduct"), context.m("TeWijzigenProduct"), context.m("NieuwProduct")),
+        ):
             found.setdefault(context.path(element), [NOT_ASSESSED])
     due = add_working_days(context.received, services.ANSWER_DAYS)
     all_codes = {code for codes in found.values() for code in codes} | set(header or [])
@@ -653,7 +671,9 @@ def _handle_claim(context: Context) -> Result:
         header, errors = ["9333"], [f"Declaratie/DeclaratieNummer: {explain('9333')} ({number})"]
     elif signed(declaration, "TotaalIngediendBedrag") != sum(signed(p, "IngediendBedrag") for _b, p in lines):
         header = ["0001"]
-        errors = ["Declaratie/TotaalIngediendBedrag: is niet gelijk aan de som van de ingediende bedragen (0001 technisch afgekeurd)"]
+        errors = [
+            "Declaratie/TotaalIngediendBedrag: is niet de som van de ingediende bedragen (0001 technisch afgekeurd)"
+        ]
     judged: list[Judged] = []
     new_lines: list[ClaimLine] = []
     granted = 0
@@ -678,15 +698,18 @@ def _handle_claim(context: Context) -> Result:
             earlier[line.reference].append(line)
         used_volume: dict[int, int] = defaultdict(int)
         used_amount: dict[int, int] = defaultdict(int)
-        for pk, credit, volume, amount in ClaimLine.objects.filter(provision_id__in=provisions, approved=True).values_list(
-            "provision_id", "credit", "volume", "amount_cents"
-        ):
+        for pk, credit, volume, amount in ClaimLine.objects.filter(
+            provision_id__in=provisions, approved=True
+        ).values_list("provision_id", "credit", "volume", "amount_cents"):
             used_volume[pk] += -volume if credit else volume
             used_amount[pk] += -amount if credit else amount
         for position, ((bsn, prestatie), reference) in enumerate(zip(lines, references, strict=True), start=1):
             t = lambda path, p=prestatie: context.text(p, path)  # noqa: E731
             credit = t("IngediendBedrag/~DebetCredit") == "C"
-            start, end = context.day(prestatie, "ProductPeriode/~Begindatum"), context.day(prestatie, "ProductPeriode/~Einddatum")
+            start, end = (
+                context.day(prestatie, "ProductPeriode/~Begindatum"),
+                context.day(prestatie, "ProductPeriode/~Einddatum"),
+            )
             assert start and end  # noqa: S101
             volume, amount = int(t("GeleverdVolume")), int(t("IngediendBedrag/~Bedrag"))
             rate = int(t("ProductTarief")) if t("ProductTarief") else None
@@ -723,7 +746,11 @@ def _handle_claim(context: Context) -> Result:
                 allowed = allowed_volume(provision, start, end)
                 if allowed is not None and volume > allowed:
                     codes.append("9321")
-                elif provision.volume is not None and provision.frequency == Provision.Frequency.TOTAL and used_volume[provision.pk] + volume > provision.volume:
+                elif (
+                    provision.volume is not None
+                    and provision.frequency == Provision.Frequency.TOTAL
+                    and used_volume[provision.pk] + volume > provision.volume
+                ):
                     codes.append("9322")
                 elif provision.budget_cents is not None and used_amount[provision.pk] + amount > provision.budget_cents:
                     codes.append("9369")
@@ -761,8 +788,7 @@ def _handle_claim(context: Context) -> Result:
     persons = {line.provision.decision.procedure.person_id for line in new_lines if line.provision is not None}
     submitted = signed(declaration, "TotaalIngediendBedrag")
     summary = (
-        f"Declaratie {number}: {len(lines)} prestatie(s), ingediend {submitted / 100:.2f}, "
-        f"toegekend {granted / 100:.2f} euro"
+        f"Declaratie {number}: {len(lines)} prestatie(s), ingediend {euros(submitted)}, toegekend {euros(granted)}"
     )
     incoming = _store(
         context,
@@ -780,6 +806,7 @@ def _handle_claim(context: Context) -> Result:
         standard=context.standard,
         code="325",
         provider=context.provider,
+        municipality=context.municipality,
         build=lambda identification, now: messages.build_claim_answer(
             context.tree,
             context.standard,
@@ -791,7 +818,7 @@ def _handle_claim(context: Context) -> Result:
         ),
         person_id=incoming.person_id,
         answers=incoming,
-        summary=f"Antwoord op declaratie {number}: toegekend {granted / 100:.2f} euro",
+        summary=f"Antwoord op declaratie {number}: toegekend {euros(granted)}",
     )
     incoming.answered_on = context.received
     incoming.save(update_fields=["answered_on"])

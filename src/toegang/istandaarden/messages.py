@@ -298,7 +298,7 @@ def build_retour(
     o = lambda tag: f"{{{outgoing}}}{tag}"  # noqa: E731
     header = root.find(o("Header"))
     assert header is not None  # noqa: S101 - the XSD requires the header
-    header.find(o("BerichtCode")).text = MESSAGE_CODES[(standard, answer)]  # type: ignore[union-attr]
+    header.find(o("BerichtCode")).text = MESSAGE_CODES[(standard, answer)]
     position = list(header).index(header.find(o("XsdVersie"))) + 1
     extra = [etree.Element(o("IdentificatieRetour")), etree.Element(o("DagtekeningRetour"))]
     extra[0].text, extra[1].text = identification, now.date().isoformat()

@@ -24,6 +24,9 @@ class Message(models.Model):
     identification = models.CharField(_("berichtidentificatie"), max_length=12)
     dated = models.DateField(_("dagtekening"))
     provider = models.ForeignKey("procedures.Provider", on_delete=models.PROTECT, related_name="messages")
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
     )
@@ -38,7 +41,12 @@ class Message(models.Model):
     # the message this one answers: a retour (302, 306, …) its heenbericht, a 301/319 the request (315/317),
     # a 325 its claim (323)
     answers = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="answered_by", verbose_name=_("antwoord op")
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answered_by",
+        verbose_name=_("antwoord op"),
     )
     # by when an answer is due (iStandaarden response times, DOMAIN.md §2.3), and when it came
     due_on = models.DateField(_("antwoord uiterlijk"), null=True, blank=True)
@@ -58,7 +66,7 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["direction", "status"], name="message_queue_idx"),
-            models.Index(fields=["direction", "code", "due_on"], name="message_due_idx"),
+            models.Index(fields=["municipality", "direction", "code", "dated"], name="message_period_idx"),
         ]
 
     def __str__(self) -> str:
@@ -113,9 +121,7 @@ class Request(models.Model):
     answer = models.ForeignKey(
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("antwoord")
     )
-    answered_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    answered_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     answered_on = models.DateField(_("beantwoord op"), null=True, blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from toegang.accounts.models import User
+from toegang.accounts.models import Municipality, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
@@ -33,6 +33,7 @@ def new_outgoing(
     standard: str,
     code: str,
     provider: Provider,
+    municipality: Municipality,
     build: Callable[[str, dt.datetime], bytes],
     person_id: int | None = None,
     decision: Decision | None = None,
@@ -50,6 +51,7 @@ def new_outgoing(
         identification=uuid.uuid4().hex[:12],  # replaced below by the row's own number
         dated=now.date(),
         provider=provider,
+        municipality=municipality,
         person_id=person_id,
         decision=decision,
         answers=answers,
@@ -98,13 +100,25 @@ def queue_assignments(decision: Decision, *, actor: User | None = None) -> list[
         answered: dict[int, Request] = {}
         for provision in provisions:
             match = next(
-                (r for r in requests if r not in answered.values() and r.products[0]["categorie"] == provision.category.code),
+                (
+                    r
+                    for r in requests
+                    if r not in answered.values() and r.products[0]["categorie"] == provision.category.code
+                ),
                 None,
             )
             if match is not None:
                 answered[provision.pk] = match
 
-        def build(identification: str, now: dt.datetime, provisions: list[Provision] = provisions) -> bytes:
+        references = {pk: r.reference for pk, r in answered.items()}
+
+        def build(
+            identification: str,
+            now: dt.datetime,
+            provider: Provider = provider,
+            provisions: list[Provision] = provisions,
+            references: dict[int, str] = references,
+        ) -> bytes:
             return messages.build_assignment(
                 law=procedure.law,
                 municipality_code=municipality.code,
@@ -113,13 +127,14 @@ def queue_assignments(decision: Decision, *, actor: User | None = None) -> list[
                 provisions=provisions,
                 identification=identification,
                 now=now,
-                references={pk: request.reference for pk, request in answered.items()},
+                references=references,
             )
 
         message = new_outgoing(
             standard=standard,
             code="301",
             provider=provider,
+            municipality=municipality,
             build=build,
             person_id=procedure.person_id,
             decision=decision,
@@ -144,7 +159,11 @@ def answer_request(*, actor: User, request: Request, investigating: bool, refusa
     """Answer a provider's request with a 319: refused (with its WJ759 reason) or "aanvraag in
     onderzoek", after which the final answer is due within eight weeks of the request."""
     with transaction.atomic():
-        locked = Request.objects.select_for_update().select_related("provider", "municipality").get(pk=request.pk)
+        locked = (
+            Request.objects.select_for_update(of=("self",))
+            .select_related("provider", "municipality")
+            .get(pk=request.pk)
+        )
         if locked.status not in (Request.Status.OPEN, Request.Status.INVESTIGATING):
             raise DomainError("Dit verzoek is al beantwoord.")
         if investigating and locked.status == Request.Status.INVESTIGATING:
@@ -170,6 +189,7 @@ def answer_request(*, actor: User, request: Request, investigating: bool, refusa
             standard=standard,
             code="319",
             provider=locked.provider,
+            municipality=locked.municipality,
             build=build,
             person_id=locked.person_id,
             answers=locked.message,
@@ -185,7 +205,13 @@ def answer_request(*, actor: User, request: Request, investigating: bool, refusa
             locked.refusal = refusal
             locked.save(update_fields=["refusal"])
             _close_request(locked, answer, Request.Status.REFUSED, actor)
-        audit.record(actor=actor, action=audit.Action.CREATE, obj=answer, subjects=[locked.person_id] if locked.person_id else [], detail=answer.summary)
+        audit.record(
+            actor=actor,
+            action=audit.Action.CREATE,
+            obj=answer,
+            subjects=[locked.person_id] if locked.person_id else [],
+            detail=answer.summary,
+        )
     return answer
 
 
@@ -194,8 +220,10 @@ def assign_change(*, actor: User, request: Request) -> Message:
     product to change gets its new end date and volume or budget (reason 12, initiated by the provider),
     and one 301 with every product of the request answers it. New products need a decision of their own."""
     with transaction.atomic():
-        locked = Request.objects.select_for_update().select_related("provider", "municipality", "person").get(
-            pk=request.pk
+        locked = (
+            Request.objects.select_for_update(of=("self",))
+            .select_related("provider", "municipality", "person")
+            .get(pk=request.pk)
         )
         if locked.kind != Request.Kind.VOW or locked.status not in (Request.Status.OPEN, Request.Status.INVESTIGATING):
             raise DomainError("Alleen een open verzoek om wijziging kan zo worden toegewezen.")
@@ -205,7 +233,12 @@ def assign_change(*, actor: User, request: Request) -> Message:
                 "Zet het verzoek in onderzoek en neem een besluit in de procedure."
             )
         numbers = [item["toewijzing"] for item in locked.products]
-        provisions = {p.pk: p for p in Provision.objects.select_for_update().filter(pk__in=numbers).select_related("category", "decision__procedure__person")}
+        provisions = {
+            p.pk: p
+            for p in Provision.objects.select_for_update(of=("self",))
+            .filter(pk__in=numbers)
+            .select_related("category", "decision__procedure__person")
+        }
         if len(provisions) != len(set(numbers)):
             raise DomainError("Een toewijzing uit dit verzoek bestaat niet meer.")
         for item in locked.products:
@@ -214,13 +247,24 @@ def assign_change(*, actor: User, request: Request) -> Message:
             provision = provisions[item["toewijzing"]]
             end = dt.date.fromisoformat(item["einde"]) if item.get("einde") else provision.end_date
             if end is not None and end < provision.start_date:
-                raise DomainError(f"Einddatum: de gevraagde einddatum ligt vóór de ingangsdatum van toewijzing {provision.pk}.")
+                raise DomainError(
+                    f"Einddatum: de gevraagde einddatum ligt vóór de ingangsdatum van toewijzing {provision.pk}."
+                )
             provision.end_date = end
             if item.get("volume") is not None:
-                provision.volume, provision.unit, provision.frequency = item["volume"], item["eenheid"], item["frequentie"]
+                provision.volume, provision.unit, provision.frequency = (
+                    item["volume"],
+                    item["eenheid"],
+                    item["frequentie"],
+                )
                 provision.budget_cents = None
             elif item.get("budget") is not None:
-                provision.budget_cents, provision.volume, provision.unit, provision.frequency = item["budget"], None, "", ""
+                provision.budget_cents, provision.volume, provision.unit, provision.frequency = (
+                    item["budget"],
+                    None,
+                    "",
+                    "",
+                )
             provision.change_reason = "12"  # geïnitieerd door aanbieder (WMO002 / JZ002)
             provision.save(update_fields=["end_date", "volume", "unit", "frequency", "budget_cents", "change_reason"])
         first = next(iter(provisions.values()))
@@ -243,6 +287,7 @@ def assign_change(*, actor: User, request: Request) -> Message:
             standard=standard,
             code="301",
             provider=locked.provider,
+            municipality=locked.municipality,
             build=build,
             person_id=procedure.person_id,
             decision=first.decision,
@@ -251,7 +296,9 @@ def assign_change(*, actor: User, request: Request) -> Message:
             due_on=add_working_days(today(), RETOUR_DAYS),
         )
         _close_request(locked, answer, Request.Status.ASSIGNED, actor)
-        audit.record(actor=actor, action=audit.Action.UPDATE, obj=answer, subjects=[procedure.person_id], detail=answer.summary)
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, obj=answer, subjects=[procedure.person_id], detail=answer.summary
+        )
     return answer
 
 

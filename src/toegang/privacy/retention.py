@@ -20,7 +20,7 @@ from toegang.cases import documents
 from toegang.cases.documents import remove_files_after_commit
 from toegang.cases.models import Document, Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months
-from toegang.istandaarden.models import Message
+from toegang.istandaarden.models import Message, Request
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, Exploration, Plan, Review, SelfRelianceScore
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, RetentionRule, RightsRequest
@@ -118,9 +118,13 @@ def _delete_persons_left_over(person_ids: Iterable[int]) -> None:
         | set(RightsRequest.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
         | set(Action.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
         | set(Procedure.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
-        | set(Message.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
     )
-    Person.objects.filter(pk__in=ids - keep).delete()
+    gone = ids - keep
+    # their iWmo/iJw messages and provider requests go with them (a claim naming several clients stays
+    # until its own retention is handled; its prestaties go with the destroyed assignment)
+    Request.objects.filter(person_id__in=gone).delete()
+    Message.objects.filter(person_id__in=gone).delete()
+    Person.objects.filter(pk__in=gone).delete()
 
 
 def _destroy_household_if_empty(household_id: int) -> set[int]:

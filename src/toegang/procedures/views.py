@@ -21,7 +21,7 @@ from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, traject
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import require_case_reader, require_case_worker, submitted
+from toegang.common.views import apply_change, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
@@ -194,18 +194,7 @@ def _decision_or_404(user: User, decision_id: int) -> Decision:
 def _apply(
     request: HttpRequest, form: UtrechtForm, call: Callable[[dict[str, Any]], object], procedure_id: int, done: str
 ) -> HttpResponse:
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            text = " ".join(str(e) for e in errors)
-            messages.error(request, f"{label}: {text}" if label else text)
+    apply_change(request, form, call, done)
     return redirect("procedure", procedure_id=procedure_id)
 
 

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procedures', '0005_product_categories'),
+        ("procedures", "0005_product_categories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='provision',
-            name='change_reason',
-            field=models.CharField(blank=True, max_length=2, verbose_name='reden wijziging'),
+            model_name="provision",
+            name="change_reason",
+            field=models.CharField(blank=True, max_length=2, verbose_name="reden wijziging"),
         ),
         migrations.AddField(
-            model_name='provision',
-            name='started_on',
-            field=models.DateField(blank=True, null=True, verbose_name='gestart op'),
+            model_name="provision",
+            name="started_on",
+            field=models.DateField(blank=True, null=True, verbose_name="gestart op"),
         ),
         migrations.AddField(
-            model_name='provision',
-            name='stop_reason',
-            field=models.CharField(blank=True, max_length=2, verbose_name='reden beëindiging'),
+            model_name="provision",
+            name="stop_reason",
+            field=models.CharField(blank=True, max_length=2, verbose_name="reden beëindiging"),
         ),
         migrations.AddField(
-            model_name='provision',
-            name='stopped_on',
-            field=models.DateField(blank=True, null=True, verbose_name='gestopt op'),
+            model_name="provision",
+            name="stopped_on",
+            field=models.DateField(blank=True, null=True, verbose_name="gestopt op"),
         ),
     ]
