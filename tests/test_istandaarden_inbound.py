@@ -440,3 +440,21 @@ def test_youth_care_claim_round_trip_is_valid_jw(world, tmp_path):
     outcome = run(tmp_path, "jw323.xml", data)
     assert outcome.status == "accepted", outcome.errors
     assert messages.validate("JW", "325", etree.tostring(answer_of(outcome))) == []
+
+
+def test_the_directory_transport_picks_up_answers_and_moves_what_it_processed(assigned, tmp_path, settings, capsys):
+    settings.ISTANDAARDEN_DIR = tmp_path
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "claim.xml").write_bytes(claim(assigned, [claim_line(assigned)]))
+    (inbox / "kapot.xml").write_bytes(b"<Bericht")
+    (inbox / ".halfweg.xml.part").write_bytes(b"<")  # still being written by the provider
+    call_command("istandaarden", "exchange")
+    out = capsys.readouterr().out.splitlines()
+    results = {Path(json.loads(line)["file"]).name: json.loads(line)["status"] for line in out[:-1]}
+    assert results == {"claim.xml": "accepted", "kapot.xml": "invalid"}
+    assert (inbox / "verwerkt" / "claim.xml").exists() and (inbox / "ongeldig" / "kapot.xml").exists()
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == [".halfweg.xml.part"]
+    sent = {p.name.split("_")[0] for p in (tmp_path / "uit").iterdir()}
+    assert sent == {"WMO301", "WMO325"}  # the 301 queued by the decision and the claim's answer
+    assert out[-1] == "1 bericht(en) verzonden."  # the 325 was written at import, the 301 now

@@ -28,6 +28,9 @@ def test_the_queue_shows_a_request_and_a_refusal_sends_a_valid_319(client, world
     assert "Verzoek om toewijzing" in queue and assigned.decision.procedure.person.full_name in queue
     page = client.get(reverse("istandaarden-request", args=[request.pk])).content.decode()
     assert "REF-1" in page and "Afwijzen (319)" in page
+    assert reverse("procedure", args=[assigned.decision.procedure_id]) in page  # where the decision is made
+    procedure = client.get(reverse("procedure", args=[assigned.decision.procedure_id])).content.decode()
+    assert "Open verzoeken van aanbieders" in procedure and "REF-1" in procedure
 
     empty = client.post(reverse("istandaarden-request-action", args=[request.pk, "afwijzen"]), {"refusal": ""})
     assert empty.status_code == 302
@@ -112,4 +115,4 @@ def test_query_counts_stay_flat_as_messages_grow(client, world, assigned, tmp_pa
     grow(1, 0)
     small = counts()
     grow(3, 10)
-    assert counts() == small == (5, 5, 9, 7)
+    assert counts() == small == (5, 6, 9, 7)

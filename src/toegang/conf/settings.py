@@ -205,6 +205,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Documents: stored outside the web root, served only through the access-checked view.
 ISTANDAARDEN_DIR = Path(os.environ.get("TOEGANG_ISTANDAARDEN_DIR", str(PROJECT_DIR / "var" / "istandaarden")))
+ISTANDAARDEN_TRANSPORT = os.environ.get(
+    "TOEGANG_ISTANDAARDEN_TRANSPORT", "toegang.istandaarden.transport.DirectoryTransport"
+)
 DOCUMENT_ROOT = Path(os.environ.get("TOEGANG_DOCUMENT_ROOT", str(PROJECT_DIR / "var" / "documents")))
 UPLOAD_MAX_BYTES = int(float(os.environ.get("TOEGANG_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024

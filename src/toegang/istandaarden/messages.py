@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
 from lxml import etree
 
 from toegang.common.errors import DomainError
@@ -242,10 +241,6 @@ def build_assignment(
 
 def file_name(standard: str, code: str, identification: str) -> str:
     return f"{standard}{code}_{identification}.xml"
-
-
-def outbox_dir() -> Path:
-    return Path(settings.ISTANDAARDEN_DIR)
 
 
 # --- answers the municipality sends to a provider's message ------------------------------------------

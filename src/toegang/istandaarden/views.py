@@ -23,6 +23,7 @@ from toegang.common.views import apply_change, current_user, first_rows, require
 from toegang.istandaarden import selectors, services
 from toegang.istandaarden.forms import ConfirmChangeForm, RefuseForm
 from toegang.istandaarden.models import Request
+from toegang.procedures.models import Procedure
 from toegang.procedures.views import _procedure_or_404
 
 
@@ -76,6 +77,9 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "confirm": ConfirmChangeForm(),
             "may_answer": _may_answer(user),
             "has_new": any(item["soort"] == "nieuw" for item in found.products),
+            "procedures": list(
+                Procedure.objects.filter(person_id=found.person_id or 0, law=found.law).order_by("-reported_on")[:5]
+            ),
             "today": today(),
         },
     )

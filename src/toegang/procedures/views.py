@@ -22,6 +22,8 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import apply_change, require_case_reader, require_case_worker, submitted
+from toegang.istandaarden.models import Request
+from toegang.istandaarden.selectors import is_backoffice
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
@@ -141,6 +143,15 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
         "today": today(),
         "open": procedure.status in selectors.OPEN,
         "can_edit": user.role in CASE_ROLES or user.is_superuser,
+        # a provider's open request for this client: the decision made here may answer it (its 301)
+        "provider_requests": list(
+            Request.objects.filter(
+                person_id=procedure.person_id,
+                law=procedure.law,
+                status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING),
+            ).select_related("provider")
+        ),
+        "is_backoffice": is_backoffice(user),
     }
     return render(request, "procedures/procedure.html", context, status=400 if posted else 200)
 

@@ -9,13 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from toegang.istandaarden import inbound, services
+from toegang.istandaarden import inbound, services, transport
 
 
 class Command(BaseCommand):
     help = (
         "iWmo/iJw-berichten uitwisselen: 'export --out MAP' schrijft de klaarstaande berichten weg; "
-        "'import BESTAND...' leest berichten van aanbieders in (één JSON-regel per bestand)."
+        "'import BESTAND...' leest berichten van aanbieders in (één JSON-regel per bestand); 'exchange' doet "
+        "beide via het ingestelde transport."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +29,10 @@ class Command(BaseCommand):
             "--out",
             default=None,
             help="De map voor de antwoordberichten (standaard: TOEGANG_ISTANDAARDEN_DIR/uit).",
+        )
+        sub.add_parser(
+            "exchange",
+            help="Verwerk binnengekomen berichten en verstuur de klaarstaande (het ingestelde transport).",
         )
 
     def _directory(self, value: str | None) -> Path:
@@ -49,6 +54,11 @@ class Command(BaseCommand):
             out = self._directory(options["out"])
             for name in options["files"]:
                 self.stdout.write(inbound.import_file(Path(name), out=out).as_json())
+        elif action == "exchange":
+            adapter = transport.configured()
+            for outcome in adapter.receive():
+                self.stdout.write(outcome.as_json())
+            self.stdout.write(f"{len(adapter.send())} bericht(en) verzonden.")
         else:
-            self.stderr.write("istandaarden: kies 'export --out MAP' of 'import BESTAND...'.")
+            self.stderr.write("istandaarden: kies 'export --out MAP', 'import BESTAND...' of 'exchange'.")
             sys.exit(2)
