@@ -19,6 +19,7 @@ from toegang.common.errors import DomainError
 from toegang.istandaarden import inbound, messages, provider, services
 from toegang.istandaarden.models import ClaimLine, Message, Request
 from toegang.procedures import decisions
+from toegang.procedures.calendar import add_working_days
 from toegang.procedures import services as procedures
 from toegang.procedures.models import ProductCategory, Provider, Provision
 
@@ -387,6 +388,10 @@ def test_a_granted_change_updates_the_assignment_and_sends_a_301_with_reason_12(
 
 def test_the_providers_retour_marks_our_301_answered(assigned, tmp_path):
     ours = Message.objects.get(code="301")
+    assert ours.due_on is None  # the provider's three working days run from when it is sent
+    services.export_pending(out=tmp_path / "uit")
+    ours.refresh_from_db()
+    assert ours.status == "verzonden" and ours.due_on == add_working_days(TODAY, 3)
     retour = provider.retour(ours.xml.encode(), identification="R302", on=TODAY)
     outcome = run(tmp_path, "302.xml", retour)
     assert (outcome.status, outcome.answer) == ("accepted", None)

@@ -139,7 +139,6 @@ def queue_assignments(decision: Decision, *, actor: User | None = None) -> list[
             person_id=procedure.person_id,
             decision=decision,
             summary=f"Toewijzing van {len(provisions)} product(en)",
-            due_on=add_working_days(today(), RETOUR_DAYS),
         )
         for request in answered.values():
             _close_request(request, message, Request.Status.ASSIGNED, actor)
@@ -194,7 +193,6 @@ def answer_request(*, actor: User, request: Request, investigating: bool, refusa
             person_id=locked.person_id,
             answers=locked.message,
             summary=f"{label} (referentie {locked.reference})",
-            due_on=add_working_days(today(), RETOUR_DAYS),
         )
         if investigating:
             locked.status = Request.Status.INVESTIGATING
@@ -293,7 +291,6 @@ def assign_change(*, actor: User, request: Request) -> Message:
             decision=first.decision,
             answers=locked.message,
             summary=f"Wijziging toegewezen (referentie {locked.reference})",
-            due_on=add_working_days(today(), RETOUR_DAYS),
         )
         _close_request(locked, answer, Request.Status.ASSIGNED, actor)
         audit.record(
@@ -323,7 +320,7 @@ def export_pending(*, out: Path, only: list[int] | None = None) -> list[Path]:
                 Message.objects.select_for_update(skip_locked=True)
                 .filter(pk__in=ids[start : start + EXPORT_BATCH], status=Message.Status.PENDING)
                 .order_by("pk")
-                .only("pk", "standard", "code", "identification", "xml", "person_id")
+                .only("pk", "standard", "code", "identification", "xml", "person_id", "due_on")
             )
             if not batch:
                 continue
@@ -336,9 +333,12 @@ def export_pending(*, out: Path, only: list[int] | None = None) -> list[Path]:
             for _message, partial, target in staged:
                 partial.replace(target)
             now = timezone.now()
+            retour_due = add_working_days(today(), RETOUR_DAYS)  # the provider's retour counts from receipt
             for message, _partial, target in staged:
                 message.status, message.sent_at, message.file_name = Message.Status.SENT, now, target.name
-            Message.objects.bulk_update(batch, ["status", "sent_at", "file_name"])
+                if message.code in ("301", "319"):
+                    message.due_on = retour_due
+            Message.objects.bulk_update(batch, ["status", "sent_at", "file_name", "due_on"])
             audit.record(
                 actor=None,
                 actor_name="istandaarden export",
