@@ -19,8 +19,8 @@ from toegang.common.errors import DomainError
 from toegang.istandaarden import inbound, messages, provider, services
 from toegang.istandaarden.models import ClaimLine, Message, Request
 from toegang.procedures import decisions
-from toegang.procedures.calendar import add_working_days
 from toegang.procedures import services as procedures
+from toegang.procedures.calendar import add_working_days
 from toegang.procedures.models import ProductCategory, Provider, Provision
 
 START = TODAY.replace(day=1) - dt.timedelta(days=62)  # well inside a closed month two months back
