@@ -1324,7 +1324,9 @@ class _Generator:
             age = eldest
             for _ in range(n_children):
                 children.append(self._person(age, surname=family_name))
-                age = max(0, age - self._age(1, 4))
+                age -= self._age(1, 4)
+                if age < 30:  # the younger siblings of a baby: not all born today, at least a month old
+                    age = 30 + int(rng.random() * 300)
             roles += [Membership.Role.CHILD] * len(children)
         else:
             adults.append(self._person(self._age(70, 92)))
@@ -2129,11 +2131,20 @@ def _procedures_for_demo(today: dt.date) -> None:
     providers = [
         Provider.objects.get_or_create(agb_code=agb, defaults={"name": name})[0] for name, agb in DEMO_PROVIDERS
     ]
-    trajectory_ids = list(
+    own = list(
         RegisseurAssignment.objects.filter(professional=professional, end_date__isnull=True, trajectory__status="open")
         .order_by("trajectory_id")
-        .values_list("trajectory_id", flat=True)[:5]
+        .values_list("trajectory_id", "trajectory__household_id")[:60]
     )
+    # youth care goes to households with a child; the other procedures to the others first
+    adult_day = dt.date(today.year - 18, today.month, min(today.day, 28))
+    with_child = set(
+        Membership.objects.filter(
+            household_id__in=[h for _t, h in own], end_date__isnull=True, person__geboortedatum__gt=adult_day
+        ).values_list("household_id", flat=True)
+    )
+    youth = iter([t for t, h in own if h in with_child][:2])
+    others = iter([t for t, h in own if h not in with_child])
     category = {(c.law, c.code): c for c in ProductCategory.objects.all()}
     days = dt.timedelta
 
@@ -2172,8 +2183,10 @@ def _procedures_for_demo(today: dt.date) -> None:
         )
 
     # the decisions made known come first, so that even a small demo (XS) has a WMO301 and a JW301
-    slots = [trajectory_ids[i] if i < len(trajectory_ids) else None for i in (2, 3, 0, 4, 1)]
-    first, second, third, fourth, fifth = slots
+    third = next(others, None)
+    fifth = next(youth, None) or next(others, None)
+    first, second = next(others, None), next(others, None)
+    fourth = next(youth, None) or next(others, None)
     if first is not None:  # onderzoek overdue
         procedure(first, "wmo", reported=50)
     if second is not None:  # a home adaptation above the four-eyes amount, waiting for the team lead
