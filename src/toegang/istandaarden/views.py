@@ -23,7 +23,7 @@ from toegang.common.views import apply_change, current_user, first_rows, require
 from toegang.istandaarden import selectors, services
 from toegang.istandaarden.forms import ConfirmChangeForm, RefuseForm
 from toegang.istandaarden.models import Request
-from toegang.procedures.models import Procedure
+from toegang.procedures.models import Procedure, ProductCategory, Provision
 from toegang.procedures.views import _procedure_or_404
 
 
@@ -77,12 +77,34 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "confirm": ConfirmChangeForm(),
             "may_answer": _may_answer(user),
             "has_new": any(item["soort"] == "nieuw" for item in found.products),
+            "products": _with_names(found),
             "procedures": list(
                 Procedure.objects.filter(person_id=found.person_id or 0, law=found.law).order_by("-reported_on")[:5]
             ),
             "today": today(),
         },
     )
+
+
+SOORTEN = {"nieuw": _("gevraagd product"), "wijzigen": _("te wijzigen"), "ongewijzigd": _("ongewijzigd")}
+
+
+def _with_names(found: Request) -> list[dict[str, Any]]:
+    """The requested products with the names of their category, unit and frequency (the message has codes)."""
+    names = dict(ProductCategory.objects.filter(law=found.law).values_list("code", "name"))
+    units, frequencies = dict(Provision.Unit.choices), dict(Provision.Frequency.choices)
+    return [
+        item
+        | {
+            "soort_naam": SOORTEN.get(item["soort"], item["soort"]),
+            "categorie_naam": names.get(item.get("categorie") or "", ""),
+            "eenheid_naam": units.get(item.get("eenheid") or "", ""),
+            "frequentie_naam": frequencies.get(item.get("frequentie") or "", ""),
+            "van": dt.date.fromisoformat(item["ingang"]) if item.get("ingang") else None,
+            "tot": dt.date.fromisoformat(item["einde"]) if item.get("einde") else None,
+        }
+        for item in found.products
+    ]
 
 
 @require_POST
