@@ -376,14 +376,71 @@ def test_a_request_for_change_must_list_every_current_assignment(assigned, tmp_p
     assert not Request.objects.exists()
 
 
-def test_a_granted_change_updates_the_assignment_and_sends_a_301_with_reason_12(world, assigned, tmp_path):
-    change = provider.Change(assigned.pk, TODAY, end=TODAY + dt.timedelta(days=120), volume=5, unit="04", frequency="2")
-    assert run(tmp_path, "vow.xml", vow(assigned, changes=[change])).status == "accepted"
+def test_a_granted_change_within_the_decision_ends_the_assignment_and_starts_a_new_one(world, assigned, tmp_path):
+    decided = (assigned.volume, assigned.end_date)
+    fewer = provider.Change(
+        assigned.pk,
+        TODAY + dt.timedelta(days=7),
+        end=TODAY + dt.timedelta(days=120),
+        volume=2,
+        unit="04",
+        frequency="2",
+    )
+    assert run(tmp_path, "vow.xml", vow(assigned, changes=[fewer])).status == "accepted"
     answer = services.assign_change(actor=world.professional, request=Request.objects.get())
     assert messages.validate("WMO", "301", answer.xml.encode()) == []
-    assert b"<RedenWijziging>12</RedenWijziging>" in answer.xml.encode()
     assigned.refresh_from_db()
-    assert (assigned.volume, assigned.end_date) == (5, TODAY + dt.timedelta(days=120))
+    new = assigned.replaced_by.get()
+    assert (assigned.volume, assigned.end_date) == decided  # the decision stays as it was made known
+    assert assigned.assigned_until == TODAY + dt.timedelta(days=6)
+    assert (new.volume, new.start_date, new.end_date, new.decision) == (
+        2,
+        TODAY + dt.timedelta(days=7),
+        TODAY + dt.timedelta(days=120),
+        assigned.decision,
+    )
+    tree = etree.fromstring(answer.xml.encode())
+    ns = {"m": messages.namespaces("WMO", "301")[1]}
+    products = tree.findall(".//m:ToegewezenProduct", ns)
+    assert [p.findtext("m:ToewijzingNummer", namespaces=ns) for p in products] == [str(assigned.pk), str(new.pk)]
+    assert products[0].findtext("m:Einddatum", namespaces=ns) == (TODAY + dt.timedelta(days=6)).isoformat()
+    assert products[0].findtext("m:RedenWijziging", namespaces=ns) == "12"
+    letter_lines = list(assigned.decision.provisions.filter(replaces__isnull=True))
+    assert letter_lines == [assigned]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"volume": 5}, "Omvang"),  # more than the decision grants
+        ({"end": TODAY + dt.timedelta(days=400)}, "Einddatum"),  # beyond the decision
+        ({"volume": 2, "frequency": "4"}, "Omvang"),  # another frequency
+        ({"start": MONTH[0]}, "Gewenste ingangsdatum"),  # not after the running assignment's start
+    ],
+)
+def test_a_change_beyond_the_decision_is_refused_and_changes_nothing(world, assigned, tmp_path, change, field):
+    values = {
+        "start": TODAY + dt.timedelta(days=7),
+        "end": TODAY + dt.timedelta(days=120),
+        "volume": 2,
+        "frequency": "2",
+    } | change
+    asked = provider.Change(
+        assigned.pk,
+        values["start"],
+        end=values["end"],
+        volume=values["volume"],
+        unit="04",
+        frequency=values["frequency"],
+    )
+    assert run(tmp_path, "vow.xml", vow(assigned, changes=[asked])).status == "accepted"
+    request = Request.objects.get()
+    with pytest.raises(DomainError, match=field):
+        services.assign_change(actor=world.professional, request=request)
+    request.refresh_from_db()
+    assigned.refresh_from_db()
+    assert request.status == "open" and assigned.assigned_until is None and not assigned.replaced_by.exists()
+    assert not Message.objects.filter(code="301", answers=request.message).exists()
 
 
 def test_the_providers_retour_marks_our_301_answered(assigned, tmp_path):

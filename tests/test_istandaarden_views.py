@@ -5,8 +5,11 @@ counts as the data grows."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
+from tests.conftest import TODAY
 from tests.querycount import page_queries
 from tests.test_istandaarden_inbound import (  # noqa: F401 - fixtures
     assigned,
@@ -15,8 +18,9 @@ from tests.test_istandaarden_inbound import (  # noqa: F401 - fixtures
     home,
     run,
     vot,
+    vow,
 )
-from toegang.istandaarden import messages
+from toegang.istandaarden import messages, provider
 from toegang.istandaarden.models import Message, Request
 
 
@@ -28,6 +32,8 @@ def test_the_queue_shows_a_request_and_a_refusal_sends_a_valid_319(client, world
     assert "Verzoek om toewijzing" in queue and assigned.decision.procedure.person.full_name in queue
     page = client.get(reverse("istandaarden-request", args=[request.pk])).content.decode()
     assert "REF-1" in page and "Afwijzen (319)" in page
+    assert "02 Begeleiding" in page and "2 uur per week" in page
+    assert "Geen wijziging, maar nieuwe aanvraag" not in page  # a reason for a request for change only
     assert reverse("procedure", args=[assigned.decision.procedure_id]) in page  # where the decision is made
     procedure = client.get(reverse("procedure", args=[assigned.decision.procedure_id])).content.decode()
     assert "Open verzoeken van aanbieders" in procedure and "REF-1" in procedure
@@ -47,14 +53,31 @@ def test_the_queue_shows_a_request_and_a_refusal_sends_a_valid_319(client, world
     assert b"<RedenAfwijzingVerzoek>3</RedenAfwijzingVerzoek>" in answer.xml.encode()
 
 
-def test_the_form_without_a_reason_names_the_field(client, world, assigned, tmp_path):
+def test_the_form_without_a_reason_names_the_field_once(client, world, assigned, tmp_path):
     run(tmp_path, "vot.xml", vot(assigned))
     request = Request.objects.get()
     client.force_login(world.professional)
     page = client.post(
         reverse("istandaarden-request-action", args=[request.pk, "afwijzen"]), {"refusal": ""}, follow=True
     ).content.decode()
-    assert "Reden afwijzing:" in page
+    assert "Reden afwijzing:" in page and "Reden afwijzing: Reden afwijzing" not in page
+
+
+def test_a_change_request_shows_what_the_decision_grants_and_refuses_more(client, world, assigned, tmp_path):
+    more = provider.Change(
+        assigned.pk, TODAY + dt.timedelta(days=7), end=assigned.end_date, volume=5, unit="04", frequency="2"
+    )
+    run(tmp_path, "vow.xml", vow(assigned, changes=[more]))
+    request = Request.objects.get()
+    client.force_login(world.professional)
+    page = client.get(reverse("istandaarden-request", args=[request.pk])).content.decode()
+    assert "01 Hulp bij het huishouden" in page and "5 uur per week" in page and "beschikt: 3 uur per week" in page
+    answered = client.post(
+        reverse("istandaarden-request-action", args=[request.pk, "toewijzen"]), {"within_decision": "on"}, follow=True
+    ).content.decode()
+    assert "Omvang: 5 uur per week is meer dan de beschikking toekent (3)" in answered
+    assigned.refresh_from_db()
+    assert assigned.volume == 3 and assigned.assigned_until is None
 
 
 def test_partners_and_other_municipalities_do_not_see_the_exchange(client, world, assigned, tmp_path):
@@ -115,4 +138,4 @@ def test_query_counts_stay_flat_as_messages_grow(client, world, assigned, tmp_pa
     grow(1, 0)
     small = counts()
     grow(3, 10)
-    assert counts() == small == (5, 7, 9, 7)
+    assert counts() == small == (5, 6, 9, 7)

@@ -62,10 +62,8 @@ def apply_change(
         else:
             messages.success(request, done)
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            text = " ".join(str(e) for e in errors)
-            messages.error(request, f"{label}: {text}" if label else text)
+        for errors in form.errors.values():  # each message already names its field (UtrechtFormMixin)
+            messages.error(request, " ".join(str(e) for e in errors))
 
 
 def first_rows(rows: Iterable[T], limit: int) -> tuple[list[T], bool]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,14 @@ class RefuseForm(UtrechtForm):
         choices=[("", "—"), *Request.Refusal.choices],
         help_text=_("De reden gaat mee in het antwoordbericht (319) aan de aanbieder."),
     )
+
+    def __init__(self, *args: Any, kind: str = Request.Kind.VOW, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == Request.Kind.VOT:  # "geen wijziging, maar nieuwe aanvraag" answers a request for change only
+            field = self.fields["refusal"]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101
+            reasons = [c for c in Request.Refusal.choices if c[0] != Request.Refusal.NEW_APPLICATION]
+            field.choices = [("", "—"), *reasons]
 
 
 class ConfirmChangeForm(UtrechtForm):

@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from toegang.istandaarden.messages import ACCEPTED, MESSAGE_CODES, NOT_ASSESSED,
 from toegang.istandaarden.models import ClaimLine, Message, Request
 from toegang.people.models import Person
 from toegang.procedures.calendar import add_working_days
-from toegang.procedures.models import Decision, Provider, Provision
+from toegang.procedures.models import Decision, ProductCategory, Provider, Provision
 
 INCOMING = ("302", "305", "307", "315", "317", "320", "323")
 RETOURS = {"302": "301", "320": "319"}  # the provider's retour and the municipality's message it answers
@@ -100,6 +100,10 @@ class Context:
     @property
     def law(self) -> str:
         return LAWS[self.standard]
+
+    @cached_property
+    def category_names(self) -> dict[str, str]:
+        return dict(ProductCategory.objects.filter(law=self.law).values_list("code", "name"))
 
     def m(self, tag: str) -> str:
         return f"{{{messages.namespaces(self.standard, self.code)[1]}}}{tag}"
@@ -430,8 +434,10 @@ def _handle_regie(context: Context) -> Result:
 def _product_values(context: Context, record: etree._Element) -> dict[str, Any]:
     volume = context.text(record, "Omvang/~Volume")
     budget = context.text(record, "Budget")
+    category = context.text(record, "Product/~Categorie")
     return {
-        "categorie": context.text(record, "Product/~Categorie"),
+        "categorie": category,
+        "categorie_naam": context.category_names.get(category, ""),
         "code": context.text(record, "Product/~Code"),
         "volume": int(volume) if volume else None,
         "eenheid": context.text(record, "Omvang/~Eenheid"),
@@ -511,10 +517,11 @@ def _handle_vot(context: Context) -> Result:
     return Result("rejected" if rejected else "accepted", errors + _errors(found, labels), answer)
 
 
-def _current_assignments(context: Context, bsn: str) -> set[int]:
+def _current_assignments(context: Context, bsn: str) -> dict[int, Provision]:
     on = context.received
-    return set(
-        Provision.objects.filter(
+    return {
+        provision.pk: provision
+        for provision in Provision.objects.filter(
             provider=context.provider,
             delivery=Provision.Delivery.IN_KIND,
             decision__status=Decision.Status.SENT,
@@ -523,8 +530,9 @@ def _current_assignments(context: Context, bsn: str) -> set[int]:
             decision__procedure__trajectory__household__municipality=context.municipality,
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on), stopped_on__isnull=True)
-        .values_list("pk", flat=True)
-    )
+        .exclude(assigned_until__lt=on)
+        .select_related("category")
+    }
 
 
 def _handle_vow(context: Context) -> Result:
@@ -548,8 +556,10 @@ def _handle_vow(context: Context) -> Result:
                 found[context.path(record)] = [code]
             listed.add(number)
             item: dict[str, Any] = {"soort": soort, "toewijzing": number}
+            if number in current:
+                item |= {"categorie": current[number].category.code, "categorie_naam": current[number].category.name}
             if soort == "wijzigen":
-                item |= _product_values(context, record) | {
+                item |= {k: v for k, v in _product_values(context, record).items() if v not in ("", None)} | {
                     "ingang": context.text(record, "GewensteIngangsdatum"),
                     "einde": context.text(record, "Einddatum"),
                 }
@@ -575,7 +585,7 @@ def _handle_vow(context: Context) -> Result:
         status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING),
     ).exists():
         verzoek.append("9374")
-    if not current <= listed:
+    if not set(current) <= listed:
         verzoek.append("9349")
     if verzoek:
         found[context.path(request)] = verzoek
@@ -627,7 +637,7 @@ def allowed_volume(provision: Provision, start: dt.date, end: dt.date) -> int | 
     if provision.volume is None or provision.frequency == Provision.Frequency.TOTAL:
         return None
     first = max(start, provision.start_date)
-    last = min(end, provision.end_date) if provision.end_date else end
+    last = min(end, provision.assigned_end) if provision.assigned_end else end
     days = (last - first).days + 1
     if days <= 0:
         return 0
@@ -728,9 +738,10 @@ def _handle_claim(context: Context) -> Result:
                     codes.append("9340")
                 if provision.unit and t("Eenheid") != provision.unit:
                     codes.append("9341")
-                if start < provision.start_date or (provision.end_date and start > provision.end_date):
+                until = provision.assigned_end
+                if start < provision.start_date or (until and start > until):
                     codes.append("9307")
-                if end < provision.start_date or (provision.end_date and end > provision.end_date):
+                if end < provision.start_date or (until and end > until):
                     codes.append("9308")
             if start < period_start or end > period_end:
                 codes.append("9319")

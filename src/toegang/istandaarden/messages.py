@@ -31,6 +31,13 @@ MESSAGE_CODES = {
     ("JW", "317"): "486", ("JW", "318"): "487", ("JW", "319"): "488", ("JW", "320"): "489",
     ("JW", "323"): "490", ("JW", "325"): "491",
 }  # fmt: skip
+# what each message is, in the words of the chain (DOMAIN.md §2.2)
+NAMES = {
+    "301": "Toewijzing", "302": "Toewijzing retour", "305": "Start zorg", "306": "Start retour",
+    "307": "Stop zorg", "308": "Stop retour", "315": "Verzoek om toewijzing", "316": "Verzoek om toewijzing retour",
+    "317": "Verzoek om wijziging", "318": "Verzoek om wijziging retour", "319": "Antwoordbericht",
+    "320": "Antwoordbericht retour", "323": "Declaratie", "325": "Declaratie-antwoord",
+}  # fmt: skip
 XSD_VERSIONS = {"WMO": "1.0.0", "JW": "0.1.0"}  # as the shipped XSDs declare (xsd/SOURCE.md)
 
 
@@ -223,8 +230,8 @@ def build_assignment(
         sub(product, m("Toewijzingsdatum"), now.date().isoformat())
         sub(product, m("Toewijzingstijd"), now.time().replace(microsecond=0).isoformat())
         sub(product, m("Ingangsdatum"), provision.start_date.isoformat())
-        if provision.end_date:
-            sub(product, m("Einddatum"), provision.end_date.isoformat())
+        if provision.assigned_end:
+            sub(product, m("Einddatum"), provision.assigned_end.isoformat())
         if provision.change_reason:
             sub(product, m("RedenWijziging"), provision.change_reason)
         if provision.volume is not None:

@@ -76,6 +76,12 @@ class Message(models.Model):
     def name(self) -> str:
         return f"{self.standard}{self.code}"
 
+    @property
+    def label(self) -> str:
+        from toegang.istandaarden.messages import NAMES
+
+        return NAMES.get(self.code, "")
+
 
 class Request(models.Model):
     """A provider's request: for assignment (verzoek om toewijzing, 315; one per requested product) or

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from toegang.accounts.models import Organisation, User
 from toegang.cases.selectors import CASE_ROLES
+from toegang.istandaarden.messages import NAMES
 from toegang.istandaarden.models import Message, Request
 
 BACKOFFICE_ROLES = (*CASE_ROLES, User.Role.FUNCTIONAL_ADMIN, User.Role.MANAGER)
@@ -106,12 +107,14 @@ def timeliness(municipality_id: int, since: dt.date, on: dt.date) -> list[Timeli
 
 def volumes(municipality_id: int, since: dt.date) -> list[dict[str, Any]]:
     """Messages per type and direction since a day, with how many were refused."""
-    return list(
-        Message.objects.filter(municipality_id=municipality_id, dated__gte=since)
+    rows: list[dict[str, Any]] = [
+        {**row, "label": NAMES.get(str(row["code"]), "")}
+        for row in Message.objects.filter(municipality_id=municipality_id, dated__gte=since)
         .values("direction", "standard", "code")
         .annotate(total=Count("pk"), refused=Count("pk", filter=Q(status=Message.Status.REJECTED)))
-        .order_by("standard", "code", "direction")  # type: ignore[arg-type]
-    )
+        .order_by("standard", "code", "direction")
+    ]
+    return rows
 
 
 def overdue_retours(municipality_id: int, on: dt.date) -> QuerySet[Message]:

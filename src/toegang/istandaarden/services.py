@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -213,10 +214,70 @@ def answer_request(*, actor: User, request: Request, investigating: bool, refusa
     return answer
 
 
+def _changed(provision: Provision, item: dict[str, Any]) -> Provision:
+    """The new assignment that takes over from ``provision`` as a request for change asks, checked against
+    what its decision grants: later start, no later end, no more volume or budget, the same unit and
+    frequency. Raises DomainError naming the field otherwise."""
+    number = provision.pk
+    start = dt.date.fromisoformat(item["ingang"])
+    end = dt.date.fromisoformat(item["einde"]) if item.get("einde") else provision.assigned_end
+    running_until = provision.assigned_end
+    if start <= provision.start_date or (running_until is not None and start > running_until):
+        raise DomainError(
+            f"Gewenste ingangsdatum: {start:%d-%m-%Y} valt niet binnen de lopende toewijzing {number} "
+            f"(na {provision.start_date:%d-%m-%Y}{f' tot en met {running_until:%d-%m-%Y}' if running_until else ''})."
+        )
+    if end is not None and end < start:
+        raise DomainError(f"Einddatum: de gevraagde einddatum ligt vóór de gewenste ingangsdatum ({number}).")
+    if provision.end_date is not None and (end is None or end > provision.end_date):
+        raise DomainError(
+            f"Einddatum: de beschikking loopt tot en met {provision.end_date:%d-%m-%Y}; een langere toewijzing "
+            "vraagt een nieuw besluit. Zet het verzoek in onderzoek en neem een besluit in de procedure."
+        )
+    volume, unit, frequency, budget = provision.volume, provision.unit, provision.frequency, provision.budget_cents
+    if item.get("volume") is not None:
+        if provision.volume is None or (item["eenheid"], item["frequentie"]) != (provision.unit, provision.frequency):
+            raise DomainError(
+                f"Omvang: de gevraagde eenheid of frequentie wijkt af van de beschikking ({number}); "
+                "dat vraagt een nieuw besluit."
+            )
+        if item["volume"] > provision.volume:
+            raise DomainError(
+                f"Omvang: {item['volume']} {provision.get_unit_display()} {provision.get_frequency_display()} is "
+                f"meer dan de beschikking toekent ({provision.volume}); zet het verzoek in onderzoek en neem een "
+                "nieuw besluit."
+            )
+        volume = item["volume"]
+    elif item.get("budget") is not None:
+        if provision.budget_cents is None or item["budget"] > provision.budget_cents:
+            raise DomainError(
+                f"Budget: het gevraagde budget past niet binnen de beschikking ({number}); "
+                "dat vraagt een nieuw besluit."
+            )
+        budget = item["budget"]
+    return Provision(
+        decision_id=provision.decision_id,
+        category_id=provision.category_id,
+        product_code=provision.product_code,
+        delivery=provision.delivery,
+        provider_id=provision.provider_id,
+        volume=volume,
+        unit=unit,
+        frequency=frequency,
+        budget_cents=budget,
+        start_date=start,
+        end_date=end,
+        replaces=provision,
+    )
+
+
 def assign_change(*, actor: User, request: Request) -> Message:
-    """Grant a request for change (317) whose changes stay within the assignments the client has: each
-    product to change gets its new end date and volume or budget (reason 12, initiated by the provider),
-    and one 301 with every product of the request answers it. New products need a decision of their own."""
+    """Grant a request for change (317) that stays within the decision. Per product to change, the running
+    assignment ends the day before the wished start and a new assignment under the same decision takes
+    over with the requested end date and volume or budget (reason 12, initiated by the provider); the
+    decision itself stays exactly as it was made known. One 301 with the ended, the new and the unchanged
+    assignments answers the whole request. More than the decision grants, or a new product, needs a new
+    decision: answer "in onderzoek" and decide in the procedure."""
     with transaction.atomic():
         locked = (
             Request.objects.select_for_update(of=("self",))
@@ -234,37 +295,23 @@ def assign_change(*, actor: User, request: Request) -> Message:
         provisions = {
             p.pk: p
             for p in Provision.objects.select_for_update(of=("self",))
-            .filter(pk__in=numbers)
+            .filter(pk__in=numbers, replaced_by__isnull=True)
             .select_related("category", "decision__procedure__person")
         }
         if len(provisions) != len(set(numbers)):
-            raise DomainError("Een toewijzing uit dit verzoek bestaat niet meer.")
+            raise DomainError("Toewijzing: een toewijzing uit dit verzoek bestaat niet meer of is al gewijzigd.")
+        assigned: list[Provision] = []
         for item in locked.products:
-            if item["soort"] != "wijzigen":
-                continue
             provision = provisions[item["toewijzing"]]
-            end = dt.date.fromisoformat(item["einde"]) if item.get("einde") else provision.end_date
-            if end is not None and end < provision.start_date:
-                raise DomainError(
-                    f"Einddatum: de gevraagde einddatum ligt vóór de ingangsdatum van toewijzing {provision.pk}."
-                )
-            provision.end_date = end
-            if item.get("volume") is not None:
-                provision.volume, provision.unit, provision.frequency = (
-                    item["volume"],
-                    item["eenheid"],
-                    item["frequentie"],
-                )
-                provision.budget_cents = None
-            elif item.get("budget") is not None:
-                provision.budget_cents, provision.volume, provision.unit, provision.frequency = (
-                    item["budget"],
-                    None,
-                    "",
-                    "",
-                )
-            provision.change_reason = "12"  # geïnitieerd door aanbieder (WMO002 / JZ002)
-            provision.save(update_fields=["end_date", "volume", "unit", "frequency", "budget_cents", "change_reason"])
+            if item["soort"] == "wijzigen":
+                new = _changed(provision, item)
+                new.save()
+                provision.assigned_until = new.start_date - dt.timedelta(days=1)
+                provision.change_reason = "12"  # geïnitieerd door aanbieder (WMO002 / JZ002)
+                provision.save(update_fields=["assigned_until", "change_reason"])
+                assigned += [provision, new]
+            else:
+                assigned.append(provision)
         first = next(iter(provisions.values()))
         procedure = first.decision.procedure
         standard = messages.STANDARDS[locked.law]
@@ -275,10 +322,10 @@ def assign_change(*, actor: User, request: Request) -> Message:
                 municipality_code=locked.municipality.code,
                 provider=locked.provider,
                 person=procedure.person,
-                provisions=sorted(provisions.values(), key=lambda p: p.pk),
+                provisions=assigned,
                 identification=identification,
                 now=now,
-                references={pk: locked.reference for pk in provisions},
+                references={p.pk: locked.reference for p in assigned},
             )
 
         answer = new_outgoing(
@@ -290,7 +337,7 @@ def assign_change(*, actor: User, request: Request) -> Message:
             person_id=procedure.person_id,
             decision=first.decision,
             answers=locked.message,
-            summary=f"Wijziging toegewezen (referentie {locked.reference})",
+            summary=f"Wijziging toegewezen binnen de beschikking (referentie {locked.reference})",
         )
         _close_request(locked, answer, Request.Status.ASSIGNED, actor)
         audit.record(

@@ -19,11 +19,12 @@ from toegang.audit.services import log_denied
 from toegang.cases.selectors import CASE_ROLES
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
+from toegang.common.templatetags.money import euros
 from toegang.common.views import apply_change, current_user, first_rows, require_case_reader
 from toegang.istandaarden import selectors, services
 from toegang.istandaarden.forms import ConfirmChangeForm, RefuseForm
 from toegang.istandaarden.models import Request
-from toegang.procedures.models import Procedure, ProductCategory, Provision
+from toegang.procedures.models import Procedure, Provision
 from toegang.procedures.views import _procedure_or_404
 
 
@@ -73,13 +74,15 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "istandaarden/request.html",
         {
             "r": found,
-            "refuse": RefuseForm(),
+            "refuse": RefuseForm(kind=found.kind),
             "confirm": ConfirmChangeForm(),
             "may_answer": _may_answer(user),
             "has_new": any(item["soort"] == "nieuw" for item in found.products),
             "products": _with_names(found),
             "procedures": list(
-                Procedure.objects.filter(person_id=found.person_id or 0, law=found.law).order_by("-reported_on")[:5]
+                Procedure.objects.filter(person_id=found.person_id or 0, law=found.law)
+                .select_related("trajectory")
+                .order_by("-reported_on")[:5]
             ),
             "today": today(),
         },
@@ -90,21 +93,33 @@ SOORTEN = {"nieuw": _("gevraagd product"), "wijzigen": _("te wijzigen"), "ongewi
 
 
 def _with_names(found: Request) -> list[dict[str, Any]]:
-    """The requested products with the names of their category, unit and frequency (the message has codes)."""
-    names = dict(ProductCategory.objects.filter(law=found.law).values_list("code", "name"))
+    """The requested products with the names of their unit and frequency (the message has codes) and, for
+    an assignment to change, what its decision grants now."""
     units, frequencies = dict(Provision.Unit.choices), dict(Provision.Frequency.choices)
-    return [
-        item
-        | {
-            "soort_naam": SOORTEN.get(item["soort"], item["soort"]),
-            "categorie_naam": names.get(item.get("categorie") or "", ""),
-            "eenheid_naam": units.get(item.get("eenheid") or "", ""),
-            "frequentie_naam": frequencies.get(item.get("frequentie") or "", ""),
-            "van": dt.date.fromisoformat(item["ingang"]) if item.get("ingang") else None,
-            "tot": dt.date.fromisoformat(item["einde"]) if item.get("einde") else None,
-        }
-        for item in found.products
-    ]
+    numbers = [item["toewijzing"] for item in found.products if item.get("toewijzing")]
+    running = {p.pk: p for p in Provision.objects.filter(pk__in=numbers)} if numbers else {}
+
+    def size(volume: int | None, unit: str, frequency: str, budget: int | None) -> str:
+        if volume is not None:
+            return f"{volume} {units.get(unit, unit)} {frequencies.get(frequency, frequency)}"
+        return euros(budget) if budget is not None else ""
+
+    rows = []
+    for item in found.products:
+        now = running.get(item.get("toewijzing") or 0)
+        rows.append(
+            item
+            | {
+                "soort_naam": SOORTEN.get(item["soort"], item["soort"]),
+                "omvang": size(
+                    item.get("volume"), item.get("eenheid", ""), item.get("frequentie", ""), item.get("budget")
+                ),
+                "nu": size(now.volume, now.unit, now.frequency, now.budget_cents) if now else "",
+                "van": dt.date.fromisoformat(item["ingang"]) if item.get("ingang") else None,
+                "tot": dt.date.fromisoformat(item["einde"]) if item.get("einde") else None,
+            }
+        )
+    return rows
 
 
 @require_POST
@@ -121,7 +136,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
             _("De aanbieder krijgt bericht dat de aanvraag in onderzoek is (319)."),
         ),
         "afwijzen": (
-            RefuseForm(request.POST),
+            RefuseForm(request.POST, kind=found.kind),
             lambda d: services.answer_request(actor=user, request=found, investigating=False, refusal=d["refusal"]),
             _("Het verzoek is afgewezen; het antwoordbericht (319) staat klaar."),
         ),

@@ -58,7 +58,7 @@ def decision_pdf(decision: Decision) -> bytes:
     paragraph(f"U heeft op {application} een aanvraag gedaan. In deze brief leest u ons besluit.")
     if decision.outcome == Decision.Outcome.GRANTED:
         paragraph("Besluit: wij kennen u de volgende ondersteuning toe.", bold=True)
-        for provision in decision.provisions.all():
+        for provision in decision.provisions.filter(replaces__isnull=True):  # as decided, not later changes
             period = (
                 provision.start_date.strftime("%d-%m-%Y")
                 + " tot en met "

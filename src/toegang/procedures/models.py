@@ -3,6 +3,8 @@ municipality may override (for example the Jeugdwet term from its verordening)."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -255,8 +257,14 @@ class Provision(models.Model):
     started_on = models.DateField(_("gestart op"), null=True, blank=True)
     stopped_on = models.DateField(_("gestopt op"), null=True, blank=True)
     stop_reason = models.CharField(_("reden beëindiging"), max_length=2, blank=True)
-    # set when the assignment is changed after a provider's request for change (WMO002/JZ002 code 12)
+    # A provider's request for change (317) granted within the decision: the running assignment ends early
+    # (``assigned_until``; the decision itself stays as it was made known) and a new assignment under the
+    # same decision, which ``replaces`` it, takes over (reason WMO002/JZ002 code 12).
     change_reason = models.CharField(_("reden wijziging"), max_length=2, blank=True)
+    assigned_until = models.DateField(_("toegewezen tot"), null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replaced_by", verbose_name=_("vervangt")
+    )
 
     class Meta:
         verbose_name = _("toegekende voorziening")
@@ -279,6 +287,11 @@ class Provision(models.Model):
                 condition=~models.Q(delivery="zin") | models.Q(provider__isnull=False), name="provision_zin_provider"
             ),
         ]
+
+    @property
+    def assigned_end(self) -> dt.date | None:
+        """The last day of the assignment: its decision's end date unless a change ended it earlier."""
+        return self.assigned_until or self.end_date
 
 
 class Objection(models.Model):
