@@ -203,11 +203,11 @@ class AuditMeter:
                 self.spent += time.perf_counter() - started
                 self.calls += 1
 
-        self.services.record = timed  # type: ignore[assignment]
+        self.services.record = timed
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.services.record = self.original  # type: ignore[assignment]
+        self.services.record = self.original
 
     def reset(self) -> None:
         self.spent, self.calls = 0.0, 0

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from toegang.accounts.models import Municipality, User
@@ -21,7 +23,7 @@ from toegang.common.errors import DomainError
 from toegang.istandaarden import messages
 from toegang.istandaarden.models import Message, Request
 from toegang.procedures.calendar import add_working_days
-from toegang.procedures.models import Decision, Provider, Provision
+from toegang.procedures.models import Decision, Procedure, Provider, Provision
 
 RETOUR_DAYS = 3  # a retour within three working days (DOMAIN.md §2.3)
 ANSWER_DAYS = 5  # a 301 or 319 to a request within five working days
@@ -84,20 +86,25 @@ def queue_assignments(decision: Decision, *, actor: User | None = None) -> list[
     kind. A decision under a law without iStandaarden (Participatiewet) or with only pgb sends none. A
     provision that matches an open request for assignment (315) of that provider for this client (same
     product category) answers it: the 301 carries the provider's reference."""
-    procedure = decision.procedure
-    standard = messages.STANDARDS.get(procedure.law)
+    standard = messages.STANDARDS.get(decision.procedure.law)
     if standard is None:
         return []
+    procedure = Procedure.objects.select_related("person", "trajectory__household__municipality").get(
+        pk=decision.procedure_id
+    )
     by_provider: dict[int, list[Provision]] = defaultdict(list)
     for provision in decision.provisions.select_related("category", "provider").order_by("pk"):
         if provision.delivery == Provision.Delivery.IN_KIND and provision.provider_id is not None:
             by_provider[provision.provider_id].append(provision)
     municipality = procedure.trajectory.household.municipality
+    has_requests = Request.objects.filter(
+        person_id=procedure.person_id, status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING)
+    ).exists()  # one query for the decision, not one per provider
     queued = []
     for provider_id, provisions in by_provider.items():
         provider = provisions[0].provider
         assert provider is not None  # noqa: S101 - in kind means a provider (database constraint)
-        requests = _open_requests(provider_id, procedure.person_id, procedure.law)
+        requests = _open_requests(provider_id, procedure.person_id, procedure.law) if has_requests else []
         answered: dict[int, Request] = {}
         for provision in provisions:
             match = next(
@@ -367,7 +374,7 @@ def export_pending(*, out: Path, only: list[int] | None = None) -> list[Path]:
                 Message.objects.select_for_update(skip_locked=True)
                 .filter(pk__in=ids[start : start + EXPORT_BATCH], status=Message.Status.PENDING)
                 .order_by("pk")
-                .only("pk", "standard", "code", "identification", "xml", "person_id", "due_on")
+                .only("pk", "standard", "code", "identification", "xml", "person_id")
             )
             if not batch:
                 continue
@@ -381,11 +388,12 @@ def export_pending(*, out: Path, only: list[int] | None = None) -> list[Path]:
                 partial.replace(target)
             now = timezone.now()
             retour_due = add_working_days(today(), RETOUR_DAYS)  # the provider's retour counts from receipt
-            for message, _partial, target in staged:
-                message.status, message.sent_at, message.file_name = Message.Status.SENT, now, target.name
-                if message.code in ("301", "319"):
-                    message.due_on = retour_due
-            Message.objects.bulk_update(batch, ["status", "sent_at", "file_name", "due_on"])
+            Message.objects.filter(pk__in=[m.pk for m in batch]).update(
+                status=Message.Status.SENT,
+                sent_at=now,
+                file_name=Concat("standard", "code", Value("_"), "identification", Value(".xml")),
+                due_on=Case(When(code__in=("301", "319"), then=Value(retour_due)), default=F("due_on")),
+            )  # one statement per batch; the names are those written above (messages.file_name)
             audit.record(
                 actor=None,
                 actor_name="istandaarden export",
