@@ -9,8 +9,9 @@ The issue asks for 10,000 of each, "well under a minute on a 2-core machine". Th
    persons carry BSNs from the 9999 test range that pass the elfproef, each in a household of their
    own with a trajectory. The range holds about 9,090 such numbers, so above that a person gets a
    second decision (round robin). Not timed;
-3. times ``queue_assignments`` per decision, each in its own transaction as ``decisions.send`` calls
-   it (**queue**), then one ``export_pending`` of all N messages into a temporary directory
+3. times ``queue_assignments_for`` in chunks of 1000 decisions (``--queue bulk``, the default), or
+   ``queue_assignments`` per decision, each in its own transaction as ``decisions.send`` calls it
+   (``--queue per-decision``) (**queue**), then one ``export_pending`` of all N messages into a temporary directory
    (**export**); checks that N files were written and that a sample validates against the XSD;
 4. builds the claims with ``provider.claim`` (not timed) in two shapes: files of 100 prestaties
    (period: three months back) and one file with all N prestaties (two months back); times
@@ -306,6 +307,22 @@ def queue_all(decision_ids: list[int], splits: list[float]) -> int:
     return queued
 
 
+def queue_bulk(decision_ids: list[int], splits: list[float], chunk: int = 1000) -> int:
+    """queue_assignments_for in chunks of ``chunk`` decisions, each chunk in one transaction (a
+    re-assignment of many clients at once, for example after a contract change)."""
+    from django.db import transaction
+
+    from toegang.istandaarden.services import queue_assignments_for
+
+    queued = 0
+    for start in range(0, len(decision_ids), chunk):
+        mark = time.perf_counter()
+        with transaction.atomic():
+            queued += len(queue_assignments_for(decision_ids[start : start + chunk]))
+        splits.append(round(time.perf_counter() - mark, 2))
+    return queued
+
+
 def check_export(written: list[Path], out: Path, n: int) -> dict[str, Any]:
     from toegang.istandaarden import messages
 
@@ -442,6 +459,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", action="store_true", help=f"op SQLite ({SQLITE_FILE.relative_to(PROJECT)})")
     parser.add_argument("--profile", action="store_true", help="cProfile per fase; schrijft niets weg")
     parser.add_argument("--no-write", action="store_true", help="geen resultaatbestand")
+    parser.add_argument(
+        "--queue",
+        choices=("bulk", "per-decision"),
+        default="bulk",
+        help="301's klaarzetten met queue_assignments_for in blokken van 1000 (standaard), of per beschikking",
+    )
     args = parser.parse_args(argv)
     if args.sqlite:
         database_url = f"sqlite:///{SQLITE_FILE}"
@@ -474,8 +497,11 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         splits: list[float] = []
         with phases.measure("queue"):
-            queued = queue_all(seeded["decision_ids"], splits)
-        print(f"queue per tiende: {splits}", flush=True)
+            if args.queue == "bulk":
+                queued = queue_bulk(seeded["decision_ids"], splits)
+            else:
+                queued = queue_all(seeded["decision_ids"], splits)
+        print(f"queue ({args.queue}) per blok/tiende: {splits}", flush=True)
         if queued != n:
             raise SystemExit(f"queue: {queued} toewijzingen; verwacht {n}")
         pending = Message.objects.filter(direction="uit", status="klaar").count()
@@ -527,12 +553,14 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "n": n,
         "method": (
-            "fresh database, seed_demo XS plus N Wmo decisions made known in bulk (not timed); queue_assignments "
-            "per decision in its own transaction; one export_pending of all N; claims built with provider.claim "
+            "fresh database, seed_demo XS plus N Wmo decisions made known in bulk (not timed); queue_assignments_for "
+            "in chunks of 1000 (bulk) or queue_assignments per decision in its own transaction (per-decision); "
+            "one export_pending of all N; claims built with provider.claim "
             "(not timed) and imported with inbound.import_file, one file after the other"
         ),
         "setup_seconds": setup_seconds,
         "persons": seeded["persons"],
+        "queue_mode": args.queue,
         "queue_seconds": phases.seconds["queue"],
         "queue_statements": phases.queries["queue"],
         "queue_split_seconds": splits,
@@ -545,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'fase':28} {'s':>8} {'per stuk (ms)':>14} {'SQL':>8}")
     print(f"{'klaarzetten (niet getimed)':28} {setup_seconds:8.2f}")
-    rows = [(f"queue 301 ×{n}", "queue"), (f"export ×{n}", "export")]
+    rows = [(f"queue 301 ×{n} ({args.queue})", "queue"), (f"export ×{n}", "export")]
     rows += [(f"import {s['files']}×{s['prestaties_per_file']}", f"import {s['shape']}") for s in shapes]
     for label, phase in rows:
         seconds = phases.seconds[phase]
@@ -556,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.mkdir(parents=True, exist_ok=True)
         target = RESULTS / f"{report['date']}-istandaarden.json"
         runs = json.loads(target.read_text()) if target.exists() else {}
-        runs[vendor] = report
+        runs[vendor if args.queue == "bulk" else f"{vendor}-per-decision"] = report
         target.write_text(json.dumps(runs, indent=2, ensure_ascii=False) + "\n")
         print(f"geschreven: {target.relative_to(PROJECT)}")
     return 0

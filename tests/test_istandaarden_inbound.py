@@ -520,3 +520,32 @@ def test_the_directory_transport_picks_up_answers_and_moves_what_it_processed(as
     sent = {p.name.split("_")[0] for p in (tmp_path / "uit").iterdir()}
     assert sent == {"WMO301", "WMO325"}  # the 301 queued by the decision and the claim's answer
     assert out[-1] == "1 bericht(en) verzonden."  # the 325 was written at import, the 301 now
+
+
+def test_queueing_many_decisions_at_once_costs_a_fixed_number_of_queries(world, home):
+    """A re-assignment of many clients (for example after a contract change) goes through the same code as
+    one decision, with queries that do not grow with the number of decisions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def made_known(count: int) -> list[int]:
+        ids = []
+        for _ in range(count):
+            decision = decided(
+                world,
+                "wmo",
+                [{"category": ProductCategory.objects.get(law="wmo", code="01"), "delivery": "zin", "provider": home,
+                  "volume": 3, "unit": "04", "frequency": "2", "end_date": TODAY + dt.timedelta(days=90)}],
+            )  # fmt: skip
+            ids.append(decision.pk)
+        return ids
+
+    def queries(ids: list[int]) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            queued = services.queue_assignments_for(ids)
+        assert len(queued) == len(ids)
+        assert all(messages.validate("WMO", "301", m.xml.encode()) == [] for m in queued)
+        assert sorted(m.identification for m in queued) == sorted(f"{m.pk:06d}" for m in queued)
+        return len(ctx.captured_queries)
+
+    assert queries(made_known(2)) == queries(made_known(5))

@@ -23,7 +23,7 @@ from toegang.common.errors import DomainError
 from toegang.istandaarden import messages
 from toegang.istandaarden.models import Message, Request
 from toegang.procedures.calendar import add_working_days
-from toegang.procedures.models import Decision, Procedure, Provider, Provision
+from toegang.procedures.models import Decision, Provider, Provision
 
 RETOUR_DAYS = 3  # a retour within three working days (DOMAIN.md §2.3)
 ANSWER_DAYS = 5  # a 301 or 319 to a request within five working days
@@ -69,89 +69,91 @@ def new_outgoing(
     return message
 
 
-def _open_requests(provider_id: int, person_id: int, law: str) -> list[Request]:
-    return list(
-        Request.objects.filter(
-            provider_id=provider_id,
-            person_id=person_id,
-            law=law,
-            kind=Request.Kind.VOT,
-            status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING),
-        ).order_by("received_on", "pk")
-    )
-
-
 def queue_assignments(decision: Decision, *, actor: User | None = None) -> list[Message]:
     """Inside the transaction that makes the decision known: one 301 per provider of its provisions in
     kind. A decision under a law without iStandaarden (Participatiewet) or with only pgb sends none. A
     provision that matches an open request for assignment (315) of that provider for this client (same
     product category) answers it: the 301 carries the provider's reference."""
-    standard = messages.STANDARDS.get(decision.procedure.law)
-    if standard is None:
-        return []
-    procedure = Procedure.objects.select_related("person", "trajectory__household__municipality").get(
-        pk=decision.procedure_id
-    )
-    by_provider: dict[int, list[Provision]] = defaultdict(list)
-    for provision in decision.provisions.select_related("category", "provider").order_by("pk"):
-        if provision.delivery == Provision.Delivery.IN_KIND and provision.provider_id is not None:
-            by_provider[provision.provider_id].append(provision)
-    municipality = procedure.trajectory.household.municipality
-    has_requests = Request.objects.filter(
-        person_id=procedure.person_id, status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING)
-    ).exists()  # one query for the decision, not one per provider
-    queued = []
-    for provider_id, provisions in by_provider.items():
-        provider = provisions[0].provider
-        assert provider is not None  # noqa: S101 - in kind means a provider (database constraint)
-        requests = _open_requests(provider_id, procedure.person_id, procedure.law) if has_requests else []
+    return queue_assignments_for([decision.pk], actor=actor)
+
+
+def queue_assignments_for(decision_ids: list[int], *, actor: User | None = None) -> list[Message]:
+    """``queue_assignments`` for many decisions at once (for example a re-assignment of every client after
+    a contract change): a fixed number of queries whatever the number of decisions, the messages written
+    with two bulk statements. Runs inside the caller's transaction."""
+    decisions = {
+        d.pk: d
+        for d in Decision.objects.filter(pk__in=decision_ids, procedure__law__in=messages.STANDARDS).select_related(
+            "procedure__person", "procedure__trajectory__household__municipality"
+        )
+    }
+    groups: dict[tuple[int, int], list[Provision]] = defaultdict(list)
+    for provision in (
+        Provision.objects.filter(decision_id__in=decisions, delivery=Provision.Delivery.IN_KIND, provider__isnull=False)
+        .select_related("category", "provider")
+        .order_by("pk")
+    ):
+        assert provision.provider_id is not None  # noqa: S101 - filtered above
+        groups[(provision.decision_id, provision.provider_id)].append(provision)
+    open_requests: dict[tuple[int, int | None, str], list[Request]] = defaultdict(list)
+    for request in Request.objects.filter(
+        person_id__in={d.procedure.person_id for d in decisions.values()},
+        kind=Request.Kind.VOT,
+        status__in=(Request.Status.OPEN, Request.Status.INVESTIGATING),
+    ).order_by("received_on", "pk"):
+        open_requests[(request.provider_id, request.person_id, request.law)].append(request)
+    now = timezone.localtime()
+    planned: list[tuple[Message, list[Provision], dict[int, Request]]] = []
+    for (decision_id, provider_id), provisions in groups.items():
+        decision = decisions[decision_id]
+        procedure = decision.procedure
+        waiting = open_requests[(provider_id, procedure.person_id, procedure.law)]
         answered: dict[int, Request] = {}
         for provision in provisions:
-            match = next(
-                (
-                    r
-                    for r in requests
-                    if r not in answered.values() and r.products[0]["categorie"] == provision.category.code
-                ),
-                None,
-            )
+            match = next((r for r in waiting if r.products[0]["categorie"] == provision.category.code), None)
             if match is not None:
                 answered[provision.pk] = match
-
-        references = {pk: r.reference for pk, r in answered.items()}
-
-        def build(
-            identification: str,
-            now: dt.datetime,
-            provider: Provider = provider,
-            provisions: list[Provision] = provisions,
-            references: dict[int, str] = references,
-        ) -> bytes:
-            return messages.build_assignment(
-                law=procedure.law,
-                municipality_code=municipality.code,
-                provider=provider,
-                person=procedure.person,
-                provisions=provisions,
-                identification=identification,
-                now=now,
-                references=references,
-            )
-
-        message = new_outgoing(
-            standard=standard,
+                waiting.remove(match)
+        message = Message(
+            direction=Message.Direction.OUT,
+            standard=messages.STANDARDS[procedure.law],
             code="301",
-            provider=provider,
-            municipality=municipality,
-            build=build,
+            identification=uuid.uuid4().hex[:12],  # replaced below by the row's own number
+            dated=now.date(),
+            provider=provisions[0].provider,
+            municipality=procedure.trajectory.household.municipality,
             person_id=procedure.person_id,
             decision=decision,
+            xml="",
+            status=Message.Status.PENDING,
             summary=f"Toewijzing van {len(provisions)} product(en)",
         )
+        planned.append((message, provisions, answered))
+    if not planned:
+        return []
+    created = Message.objects.bulk_create([message for message, _p, _a in planned], batch_size=EXPORT_BATCH)
+    for (message, provisions, answered), row in zip(planned, created, strict=True):
+        procedure = message.decision.procedure  # type: ignore[union-attr]
+        message.pk = row.pk
+        message.identification = f"{row.pk:06d}"
+        message.xml = messages.build_assignment(
+            law=procedure.law,
+            municipality_code=procedure.trajectory.household.municipality.code,
+            provider=provisions[0].provider,  # type: ignore[arg-type]
+            person=procedure.person,
+            provisions=provisions,
+            identification=message.identification,
+            now=now,
+            references={pk: request.reference for pk, request in answered.items()},
+        ).decode()
+    if len(planned) == 1:  # one decision made known: a plain UPDATE is cheaper than bulk_update's CASE
+        planned[0][0].save(update_fields=["identification", "xml"])
+    else:
+        Message.objects.bulk_update([m for m, _p, _a in planned], ["identification", "xml"], batch_size=EXPORT_BATCH)
+    for message, _provisions, answered in planned:
         for request in answered.values():
             _close_request(request, message, Request.Status.ASSIGNED, actor)
-        queued.append(message)
-    return queued
+    return [message for message, _p, _a in planned]
 
 
 def _close_request(request: Request, answer: Message, status: str, actor: User | None) -> None:
