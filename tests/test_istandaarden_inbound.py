@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -168,11 +169,59 @@ def test_the_same_reference_is_not_paid_twice_and_a_credit_reverses_it(assigned,
     assert run(tmp_path, "a.xml", claim(assigned, [claim_line(assigned)], ident="D1", number="N1")).status == "accepted"
     again = run(tmp_path, "b.xml", claim(assigned, [claim_line(assigned)], ident="D2", number="N2"))
     assert again.status == "rejected" and "8021" in again.errors[0]
-    credit = run(tmp_path, "c.xml", claim(assigned, [claim_line(assigned, credit=True)], ident="D3", number="N3"))
-    assert credit.status == "accepted"
+    reverse = claim_line(assigned, reference="R1C", credit=True, previous_reference="R1")
+    credit = run(tmp_path, "c.xml", claim(assigned, [reverse], ident="D3", number="N3"))
+    assert credit.status == "accepted", credit.errors
     assert codes_in(answer_of(credit))[0] == "8001"
-    twice = run(tmp_path, "d.xml", claim(assigned, [claim_line(assigned, credit=True)], ident="D4", number="N4"))
+    twice = run(
+        tmp_path,
+        "d.xml",
+        claim(
+            assigned,
+            [claim_line(assigned, reference="R1D", credit=True, previous_reference="R1")],
+            ident="D4",
+            number="N4",
+        ),
+    )
     assert twice.status == "rejected" and "9390" in twice.errors[0]
+    # after the credit the month is free again, under a new reference
+    assert (
+        run(tmp_path, "e.xml", claim(assigned, [claim_line(assigned, reference="R2")], ident="D5", number="N5")).status
+        == "accepted"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ({"reference": "C1", "previous_reference": "NOPE"}, "8017"),  # no such debit
+        (
+            {"reference": "C1", "previous_reference": "R1", "volume": 11, "amount_cents": 11 * 3_500},
+            "8017",
+        ),  # not equal
+        ({"reference": "R1"}, "8021"),  # a credit reusing the debit's reference
+    ],
+)
+def test_a_credit_names_its_debit_by_reference_and_repeats_it(assigned, tmp_path, line, code):
+    assert run(tmp_path, "a.xml", claim(assigned, [claim_line(assigned)], ident="D1", number="N1")).status == "accepted"
+    outcome = run(
+        tmp_path, "c.xml", claim(assigned, [claim_line(assigned, credit=True, **line)], ident="D2", number="N2")
+    )
+    assert outcome.status == "rejected" and code in outcome.errors[0]
+    assert ClaimLine.objects.filter(credit=True, approved=True).count() == 0
+
+
+def test_the_same_month_cannot_be_claimed_twice_under_new_references(assigned, tmp_path):
+    allowed = math.ceil(3 * ((MONTH[1] - MONTH[0]).days + 1) / 7)  # 3 hours a week over the month
+
+    def hours(reference: str, n: int, ident: str) -> inbound.Outcome:
+        line = claim_line(assigned, reference=reference, volume=n, amount_cents=n * 3_500)
+        return run(tmp_path, f"{ident}.xml", claim(assigned, [line], ident=ident, number=ident))
+
+    assert hours("R1", allowed - 4, "D1").status == "accepted"
+    second = hours("R2", 5, "D2")
+    assert second.status == "rejected" and "9322" in second.errors[0]
+    assert hours("R3", 4, "D3").status == "accepted"  # exactly what is left
 
 
 def test_a_total_that_is_not_the_sum_rejects_the_whole_claim_and_stores_no_lines(assigned, tmp_path):
@@ -549,3 +598,64 @@ def test_queueing_many_decisions_at_once_costs_a_fixed_number_of_queries(world, 
         return len(ctx.captured_queries)
 
     assert queries(made_known(2)) == queries(made_known(5))
+
+
+def _start_xml(assigned) -> bytes:
+    return start_message(assigned)
+
+
+@pytest.mark.parametrize(
+    ("damage", "needle"),
+    [
+        (lambda x: x.replace(b"<Client>", b"<!-- opmerking --><Client>", 1), None),  # a comment is ignored
+        (lambda x: x.replace(b"?>", b'?><!DOCTYPE Bericht [<!ENTITY y "x">]>', 1), "DOCTYPE"),
+        (lambda x: x.replace(b"UTF-8", b"ISO-8859-1", 1), "UTF-8"),
+        (lambda x: x.decode().replace("UTF-8", "UTF-16", 1).encode("utf-16"), "UTF-8"),
+    ],
+)
+def test_odd_but_well_formed_files_get_a_clear_answer(assigned, tmp_path, damage, needle):
+    outcome = run(tmp_path, "odd.xml", damage(_start_xml(assigned)))
+    assert not any("kon niet worden verwerkt" in e for e in outcome.errors)  # never the safety net
+    if needle is None:
+        assert outcome.status == "accepted"
+    else:
+        assert outcome.status == "invalid" and needle in outcome.errors[0]
+
+
+def test_a_date_the_schema_lets_through_but_is_no_date_is_invalid(assigned, tmp_path):
+    data = _start_xml(assigned)
+    begin = (MONTH[0] + dt.timedelta(days=3)).isoformat().encode()
+    damaged = data.replace(b"<Begindatum>" + begin, b"<Begindatum>1" + begin, 1)  # a five-digit year
+    outcome = run(tmp_path, "year.xml", damaged)
+    assert outcome.status == "invalid" and "Begindatum" in outcome.errors[0], outcome.errors
+    assigned.refresh_from_db()
+    assert assigned.started_on is None
+
+
+def test_a_person_known_only_in_another_municipality_stays_unknown(world, assigned, tmp_path):
+    elsewhere = provider.request_for_assignment(
+        "WMO",
+        agb=assigned.provider.agb_code,
+        municipality=world.other_gemeente.code,
+        identification="V9",
+        on=TODAY,
+        client=client_of(assigned),
+        products=[
+            provider.Requested(
+                "REF-9", "02", TODAY, end=TODAY + dt.timedelta(days=30), volume=1, unit="04", frequency="2"
+            )
+        ],
+    )
+    assert run(tmp_path, "vot.xml", elsewhere).status == "accepted"
+    request = Request.objects.get()
+    assert request.municipality == world.other_gemeente and request.person is None
+
+
+def test_a_start_again_after_a_temporary_stop_and_no_withdrawal_without_a_start(assigned, tmp_path):
+    withdraw = run(tmp_path, "w.xml", start_message(assigned, ident="S0", status="3"))
+    assert withdraw.status == "rejected" and "9063" in withdraw.errors[0]
+    assert run(tmp_path, "s1.xml", start_message(assigned, ident="S1")).status == "accepted"
+    Provision.objects.filter(pk=assigned.pk).update(stopped_on=TODAY - dt.timedelta(days=2), stop_reason="20")
+    assert run(tmp_path, "s2.xml", start_message(assigned, ident="S2")).status == "accepted"
+    assigned.refresh_from_db()
+    assert assigned.stopped_on is None and assigned.stop_reason == ""

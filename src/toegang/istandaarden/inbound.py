@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 import re
 from collections import defaultdict
@@ -45,11 +46,25 @@ from toegang.people.models import Person
 from toegang.procedures.calendar import add_working_days
 from toegang.procedures.models import Decision, ProductCategory, Provider, Provision
 
+logger = logging.getLogger(__name__)
+
 INCOMING = ("302", "305", "307", "315", "317", "320", "323")
 RETOURS = {"302": "301", "320": "319"}  # the provider's retour and the municipality's message it answers
 LAWS = {"WMO": "wmo", "JW": "jeugd"}
 _NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/(iwmo|ijw)/3_2/(wmo|jw)(\d{3})/schema$")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Unreadable(ValueError):
+    """A value the XSD lets through that the municipality cannot read (for example a date with a year of
+    five digits); the file is invalid."""
+
+
+def _date(value: str, where: str) -> dt.date:
+    text = value.strip()
+    if not _DATE.match(text):
+        raise Unreadable(f"{where}: {text!r} is geen datum in de vorm JJJJ-MM-DD")
+    return dt.date.fromisoformat(text)
 
 
 @cache
@@ -123,7 +138,7 @@ class Context:
 
     def day(self, element: etree._Element, path: str) -> dt.date | None:
         value = self.text(element, path)
-        return dt.date.fromisoformat(value) if value else None
+        return _date(value, path.replace("~", "")) if value else None
 
     def path(self, element: etree._Element) -> str:
         return self.tree.getroottree().getpath(element)
@@ -147,11 +162,29 @@ def import_file(path: Path, *, out: Path) -> Outcome:
 
 def import_document(data: bytes, *, name: str, out: Path | None) -> Outcome:
     """Validate and process one message; its answer is written to ``out`` at once, or, without ``out``,
-    stays queued for the next export."""
+    stays queued for the next export. Never raises for anything in the message: what the gates below do
+    not foresee is logged and reported as invalid, and its transaction leaves nothing behind."""
     try:
-        tree = etree.fromstring(data, parser=_PARSER)
+        return _import(data, name=name, out=out)
+    except Unreadable as error:
+        return Outcome(name, "invalid", [str(error)])
+    except Exception:  # a safety net: one file must never stop the files after it
+        logger.exception("istandaarden import: %s kon niet worden verwerkt", name)
+        return Outcome(
+            name, "invalid", ["bericht: kon niet worden verwerkt (zie het applicatielog); er is niets vastgelegd"]
+        )
+
+
+def _import(data: bytes, *, name: str, out: Path | None) -> Outcome:
+    try:
+        tree = messages.parse(data)
     except etree.XMLSyntaxError as error:
         return Outcome(name, "invalid", [f"regel {error.lineno or 0}: geen geldige XML: {error.msg}"])
+    info = tree.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        return Outcome(name, "invalid", ["regel 1: een DOCTYPE hoort niet in een iWmo- of iJw-bericht"])
+    if (info.encoding or "").upper() != "UTF-8":
+        return Outcome(name, "invalid", [f"regel 1: het bericht is {info.encoding}; de standaard vraagt UTF-8"])
     qname = etree.QName(tree)
     match = _NAMESPACE.match(qname.namespace or "")
     if not match or qname.localname != "Bericht" or (match[1] == "iwmo") != (match[2] == "wmo"):
@@ -163,7 +196,7 @@ def import_document(data: bytes, *, name: str, out: Path | None) -> Outcome:
     standard, code = ("WMO" if match[1] == "iwmo" else "JW"), match[3]
     if code not in INCOMING:
         return Outcome(name, "invalid", [f"{standard}{code}: dit bericht stuurt een aanbieder niet naar de gemeente"])
-    problems = messages.validate(standard, code, data)
+    problems = messages.validate(standard, code, tree)
     if problems:
         return Outcome(name, "invalid", [str(problem) for problem in problems[:20]])
     base, own = messages.namespaces(standard, code)
@@ -184,8 +217,9 @@ def import_document(data: bytes, *, name: str, out: Path | None) -> Outcome:
     ident = header.find(f"{{{own}}}BerichtIdentificatie")
     assert ident is not None  # noqa: S101
     identification = head("IdentificatieRetour") if is_retour else (ident.findtext(f"{{{base}}}Identificatie") or "")
-    dated = dt.date.fromisoformat(
-        head("DagtekeningRetour") if is_retour else (ident.findtext(f"{{{base}}}Dagtekening") or "")
+    dated = _date(
+        head("DagtekeningRetour") if is_retour else (ident.findtext(f"{{{base}}}Dagtekening") or ""),
+        "Header/DagtekeningRetour" if is_retour else "Header/BerichtIdentificatie/Dagtekening",
     )
     municipality = Municipality.objects.filter(code=gemeente).first()
     if municipality is None:
@@ -197,7 +231,7 @@ def import_document(data: bytes, *, name: str, out: Path | None) -> Outcome:
         return Outcome(name, "rejected", [f"Header/{side}: AGB-code {agb} is geen bekende aanbieder"])
     context = Context(
         tree=tree,
-        xml=data.decode("utf-8", errors="replace"),
+        xml=data.decode("utf-8"),
         standard=standard,
         code=code,
         municipality=municipality,
@@ -212,13 +246,19 @@ def import_document(data: bytes, *, name: str, out: Path | None) -> Outcome:
         return Outcome(name, "rejected", duplicate)
     try:
         with transaction.atomic():
+            # one provider's messages one after the other: uniqueness checks (9056, 9333, 8021, 9347)
+            # and volumes already claimed hold under concurrent imports
+            Provider.objects.select_for_update().filter(pk=provider.pk).first()
+            if _received_before(context):
+                return Outcome(name, "rejected", duplicate)
             result = HANDLERS[code](context)
     except IntegrityError:  # the same file imported at the same moment by another process
         return Outcome(name, "rejected", duplicate)
     answer = None
     if result.answer is not None and out is not None:
         try:
-            answer = str(services.export_pending(out=out, only=[result.answer.pk])[0])
+            written = services.export_pending(out=out, only=[result.answer.pk])
+            answer = str(written[0]) if written else None  # else a concurrent export sent it already
         except OSError as error:  # the answer stays queued for the next export
             result.errors.append(
                 f"antwoord: kon niet worden weggeschreven ({error.strerror}); het staat klaar voor de volgende export"
@@ -310,8 +350,10 @@ def _future(context: Context) -> bool:
     return context.dated > context.received
 
 
-def _person_by_bsn(bsn: str) -> Person | None:
-    return Person.objects.filter(bsn=bsn).first()
+def _person_by_bsn(context: Context, bsn: str) -> Person | None:
+    """The resident with this BSN in a household of the receiving municipality (now or before); a
+    person known only elsewhere stays unknown here."""
+    return Person.objects.filter(bsn=bsn, memberships__household__municipality=context.municipality).first()
 
 
 # --- retours from the provider: 302 on our 301, 320 on our 319 --------------------------------------------
@@ -386,22 +428,31 @@ def _handle_regie(context: Context) -> Result:
         provision = provisions.get(_number(context.text(record, "ToewijzingNummer")) or 0)
         status = context.text(record, "StatusAanlevering")
         begin = context.day(record, "Begindatum")
+        paused = provision is not None and provision.stopped_on is not None and provision.stop_reason == "20"
         if provision is None:
             found[path] = ["9019"]
-        elif not stop and status == "1" and provision.started_on is not None:
-            found[path] = ["9074"]
+        elif not stop and status == "1" and provision.started_on is not None and not paused:
+            found[path] = ["9074"]  # a new start only after a temporary stop (reason 20)
+        elif not stop and status == "3" and provision.started_on is None:
+            found[path] = ["9063"]
         elif not stop and status == "3" and provision.stopped_on is not None:
             found[path] = ["9071"]
         elif stop and provision.started_on != begin:
             found[path] = ["9069"]
+        elif stop and status == "1" and provision.stopped_on is not None:
+            found[path] = ["9074"]
+        elif stop and status == "3" and provision.stopped_on is None:
+            found[path] = ["9063"]
         elif stop:
             gone = status == "3"
             changes.append(
                 (provision, {"stopped_on": None if gone else context.day(record, "Einddatum"),
                              "stop_reason": "" if gone else context.text(record, "RedenBeeindiging")})
             )  # fmt: skip
-        else:
-            changes.append((provision, {"started_on": None if status == "3" else begin}))
+        elif status == "3":
+            changes.append((provision, {"started_on": None}))
+        else:  # a first start, a corrected start, or a start again after a temporary stop
+            changes.append((provision, {"started_on": begin, "stopped_on": None, "stop_reason": ""}))
     header = ["8848"] if _future(context) else None
     rejected = bool(header) or bool(found)
     if rejected:
@@ -414,7 +465,8 @@ def _handle_regie(context: Context) -> Result:
             provision.save(update_fields=list(values))
     person = next(iter(provisions.values())).decision.procedure.person_id if provisions else None
     if person is None:
-        person = Person.objects.filter(bsn=bsn).values_list("pk", flat=True).first()
+        resident = _person_by_bsn(context, bsn)
+        person = resident.pk if resident else None
     word = "Stop" if stop else "Start"
     summary = f"{word} van {len(records)} product(en)" + (": afgekeurd" if rejected else "")
     all_codes = {code for codes in found.values() for code in codes} | set(header or [])
@@ -450,7 +502,7 @@ def _handle_vot(context: Context) -> Result:
     client = context.tree.find(context.m("Client"))
     assert client is not None  # noqa: S101
     bsn = context.text(client, "Bsn")
-    person = _person_by_bsn(bsn)
+    person = _person_by_bsn(context, bsn)
     records = list(client.iter(context.m("AangevraagdProduct")))
     references = [context.text(r, "ReferentieAanbieder") for r in records]
     known = dict(
@@ -464,9 +516,7 @@ def _handle_vot(context: Context) -> Result:
     for position, (record, reference) in enumerate(zip(records, references, strict=True), start=1):
         path = context.path(record)
         labels[path] = f"AangevraagdProduct {position} (referentie {reference})"
-        if reference in known:
-            found[path] = ["9359" if known[reference] == Request.Status.ASSIGNED else "9347"]
-        elif reference in seen:
+        if reference in known or reference in seen:
             found[path] = ["9347"]
         seen.add(reference)
     header = ["8848"] if _future(context) else None
@@ -539,7 +589,7 @@ def _handle_vow(context: Context) -> Result:
     client = context.tree.find(context.m("Client"))
     assert client is not None  # noqa: S101
     bsn = context.text(client, "Bsn")
-    person = _person_by_bsn(bsn)
+    person = _person_by_bsn(context, bsn)
     request = client.find(context.m("Verzoek"))
     assert request is not None  # noqa: S101
     reference = context.text(request, "ReferentieAanbieder")
@@ -649,6 +699,175 @@ def allowed_volume(provision: Provision, start: dt.date, end: dt.date) -> int | 
     return provision.volume * months
 
 
+@dataclass
+class _Granted:
+    """What an assignment has already been granted: net volume and amount, and per line its period."""
+
+    volume: int = 0
+    amount: int = 0
+    periods: list[tuple[dt.date, dt.date, int]] = field(default_factory=list)  # (start, end, signed volume)
+
+    def add(self, start: dt.date, end: dt.date, volume: int, amount: int, credit: bool) -> None:
+        sign = -1 if credit else 1
+        self.volume += sign * volume
+        self.amount += sign * amount
+        self.periods.append((start, end, sign * volume))
+
+    def overlapping(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date, int]:
+        """The span of the lines that overlap [start, end] together with it, and their net volume."""
+        hits = [(s, e, v) for s, e, v in self.periods if s <= end and e >= start]
+        return (
+            min([start, *(s for s, _e, _v in hits)]),
+            max([end, *(e for _s, e, _v in hits)]),
+            sum(v for _s, _e, v in hits),
+        )
+
+
+def _judge(
+    context: Context, lines: list[tuple[str, etree._Element]], period: tuple[dt.date, dt.date]
+) -> tuple[list[Judged], list[ClaimLine], int, list[str]]:
+    """Every prestatie of a claim against its assignment and what was granted before (DOMAIN.md §2.3):
+    client, product, unit, period, tariff, volume per period and in total, budget; a credit line has a
+    reference of its own and names the debit it reverses (VorigReferentieNummer), with the same values."""
+    numbers = {n for _b, p in lines if (n := _number(context.text(p, "ToewijzingNummer")))}
+    provisions = {
+        p.pk: p
+        for p in Provision.objects.select_for_update(of=("self",))
+        .filter(
+            pk__in=numbers,
+            provider=context.provider,
+            delivery=Provision.Delivery.IN_KIND,
+            decision__status=Decision.Status.SENT,
+            decision__procedure__law=context.law,
+            decision__procedure__trajectory__household__municipality=context.municipality,
+        )
+        .select_related("category", "decision__procedure__person")
+    }
+    references = [context.text(p, "ProductReferentie/~ReferentieNummer") for _b, p in lines]
+    previous = [context.text(p, "ProductReferentie/~VorigReferentieNummer") for _b, p in lines]
+    known: dict[str, ClaimLine] = {}  # granted lines of this provider and standard by reference
+    reversed_: set[str] = set()  # references of debit lines already reversed by a granted credit
+    for line in ClaimLine.objects.filter(
+        Q(reference__in=references)
+        | Q(reference__in=[p for p in previous if p])
+        | Q(previous_reference__in=[p for p in previous if p]),
+        message__provider=context.provider,
+        message__standard=context.standard,
+        approved=True,
+    ).only(
+        "reference",
+        "previous_reference",
+        "credit",
+        "volume",
+        "amount_cents",
+        "assignment_number",
+        "period_start",
+        "period_end",
+    ):
+        known[line.reference] = line
+        if line.credit:
+            reversed_.add(line.previous_reference)
+    granted_before: dict[int, _Granted] = defaultdict(_Granted)
+    for pk, credit, volume, amount, start, end in ClaimLine.objects.filter(
+        provision_id__in=provisions, approved=True
+    ).values_list("provision_id", "credit", "volume", "amount_cents", "period_start", "period_end"):
+        granted_before[pk].add(start, end, volume, amount, credit)
+    judged: list[Judged] = []
+    new_lines: list[ClaimLine] = []
+    errors: list[str] = []
+    granted = 0
+    for position, ((bsn, prestatie), reference, before) in enumerate(
+        zip(lines, references, previous, strict=True), start=1
+    ):
+        t = lambda path, p=prestatie: context.text(p, path)  # noqa: E731
+        credit = t("IngediendBedrag/~DebetCredit") == "C"
+        start = context.day(prestatie, "ProductPeriode/~Begindatum")
+        end = context.day(prestatie, "ProductPeriode/~Einddatum")
+        assert start and end  # noqa: S101 - required by the XSD
+        volume, amount = int(t("GeleverdVolume")), int(t("IngediendBedrag/~Bedrag"))
+        rate = int(t("ProductTarief")) if t("ProductTarief") else None
+        number = _number(t("ToewijzingNummer")) or 0
+        provision = provisions.get(number)
+        codes: list[str] = []
+        if provision is None:
+            codes.append("9338")
+        elif provision.decision.procedure.person.bsn != bsn:
+            codes.append("8187")
+        else:
+            if t("ProductCategorie") != provision.category.code:
+                codes.append("9339")
+            if provision.product_code and t("ProductCode") != provision.product_code:
+                codes.append("9340")
+            if provision.unit and t("Eenheid") != provision.unit:
+                codes.append("9341")
+            until = provision.assigned_end
+            if start < provision.start_date or (until and start > until):
+                codes.append("9307")
+            if end < provision.start_date or (until and end > until):
+                codes.append("9308")
+        if start < period[0] or end > period[1]:
+            codes.append("9319")
+        if rate is not None and t("Eenheid") != "83" and amount != volume * rate:
+            codes.append("9346")
+        if reference in known:
+            codes.append("8021")  # a reference is used once, credit lines included
+        elif credit:
+            debit = known.get(before) if before else None
+            if debit is None or debit.credit:
+                codes.append("8017")
+            elif before in reversed_:
+                codes.append("9390")
+            elif (debit.volume, debit.amount_cents, debit.assignment_number, debit.period_start, debit.period_end) != (
+                volume, amount, number, start, end,
+            ):  # fmt: skip
+                codes.append("8017")  # a credit repeats its debit exactly
+        if provision is not None and not codes and not credit:
+            so_far = granted_before[provision.pk]
+            first, last, claimed = so_far.overlapping(start, end)
+            single = allowed_volume(provision, start, end)
+            if single is not None and volume > single:
+                codes.append("9321")
+            elif single is not None and claimed + volume > (allowed_volume(provision, first, last) or 0):
+                codes.append("9322")  # with what was granted before for the same period
+            elif (
+                provision.volume is not None
+                and provision.frequency == Provision.Frequency.TOTAL
+                and so_far.volume + volume > provision.volume
+            ):
+                codes.append("9322")
+            elif provision.budget_cents is not None and so_far.amount + amount > provision.budget_cents:
+                codes.append("9369")
+        approved = not codes
+        line = ClaimLine(
+            provision=provision,
+            bsn=bsn,
+            reference=reference,
+            previous_reference=before if credit else "",
+            assignment_number=number,
+            category=t("ProductCategorie"),
+            product_code=t("ProductCode"),
+            period_start=start,
+            period_end=end,
+            volume=volume,
+            unit=t("Eenheid"),
+            rate_cents=rate,
+            amount_cents=amount,
+            credit=credit,
+            approved=approved,
+            codes=",".join(codes or [ACCEPTED]),
+        )
+        if approved and provision is not None:
+            granted_before[provision.pk].add(start, end, volume, amount, credit)
+            granted += -amount if credit else amount
+            known[reference] = line
+            if credit:
+                reversed_.add(before)
+        judged.append(Judged(prestatie, bsn, tuple(codes or [ACCEPTED])))
+        new_lines.append(line)
+        errors += [f"Prestatie {position} (referentie {reference}): {explain(code)}" for code in codes]
+    return judged, new_lines, granted, errors
+
+
 def _handle_claim(context: Context) -> Result:
     declaration = context.tree.find(context.m("Declaratie"))
     assert declaration is not None  # noqa: S101
@@ -688,112 +907,8 @@ def _handle_claim(context: Context) -> Result:
     new_lines: list[ClaimLine] = []
     granted = 0
     if not header:
-        numbers = {n for _b, p in lines if (n := _number(context.text(p, "ToewijzingNummer")))}
-        provisions = {
-            p.pk: p
-            for p in Provision.objects.filter(
-                pk__in=numbers,
-                provider=context.provider,
-                delivery=Provision.Delivery.IN_KIND,
-                decision__status=Decision.Status.SENT,
-                decision__procedure__law=context.law,
-                decision__procedure__trajectory__household__municipality=context.municipality,
-            ).select_related("category", "decision__procedure__person")
-        }
-        references = [context.text(p, "ProductReferentie/~ReferentieNummer") for _b, p in lines]
-        earlier: dict[str, list[ClaimLine]] = defaultdict(list)
-        for line in ClaimLine.objects.filter(
-            message__provider=context.provider, reference__in=references, approved=True
-        ).only("reference", "credit", "volume", "amount_cents", "provision_id"):
-            earlier[line.reference].append(line)
-        used_volume: dict[int, int] = defaultdict(int)
-        used_amount: dict[int, int] = defaultdict(int)
-        for pk, credit, volume, amount in ClaimLine.objects.filter(
-            provision_id__in=provisions, approved=True
-        ).values_list("provision_id", "credit", "volume", "amount_cents"):
-            used_volume[pk] += -volume if credit else volume
-            used_amount[pk] += -amount if credit else amount
-        for position, ((bsn, prestatie), reference) in enumerate(zip(lines, references, strict=True), start=1):
-            t = lambda path, p=prestatie: context.text(p, path)  # noqa: E731
-            credit = t("IngediendBedrag/~DebetCredit") == "C"
-            start, end = (
-                context.day(prestatie, "ProductPeriode/~Begindatum"),
-                context.day(prestatie, "ProductPeriode/~Einddatum"),
-            )
-            assert start and end  # noqa: S101
-            volume, amount = int(t("GeleverdVolume")), int(t("IngediendBedrag/~Bedrag"))
-            rate = int(t("ProductTarief")) if t("ProductTarief") else None
-            provision = provisions.get(_number(t("ToewijzingNummer")) or 0)
-            codes: list[str] = []
-            debits = [line for line in earlier[reference] if not line.credit]
-            credits = [line for line in earlier[reference] if line.credit]
-            if provision is None:
-                codes.append("9338")
-            elif provision.decision.procedure.person.bsn != bsn:
-                codes.append("8187")
-            else:
-                if t("ProductCategorie") != provision.category.code:
-                    codes.append("9339")
-                if provision.product_code and t("ProductCode") != provision.product_code:
-                    codes.append("9340")
-                if provision.unit and t("Eenheid") != provision.unit:
-                    codes.append("9341")
-                until = provision.assigned_end
-                if start < provision.start_date or (until and start > until):
-                    codes.append("9307")
-                if end < provision.start_date or (until and end > until):
-                    codes.append("9308")
-            if start < period_start or end > period_end:
-                codes.append("9319")
-            if rate is not None and t("Eenheid") != "83" and amount != volume * rate:
-                codes.append("9346")
-            if credit and not debits:
-                codes.append("8017")
-            elif credit and credits:
-                codes.append("9390")
-            elif not credit and debits and not credits:
-                codes.append("8021")
-            if provision is not None and not codes and not credit:
-                allowed = allowed_volume(provision, start, end)
-                if allowed is not None and volume > allowed:
-                    codes.append("9321")
-                elif (
-                    provision.volume is not None
-                    and provision.frequency == Provision.Frequency.TOTAL
-                    and used_volume[provision.pk] + volume > provision.volume
-                ):
-                    codes.append("9322")
-                elif provision.budget_cents is not None and used_amount[provision.pk] + amount > provision.budget_cents:
-                    codes.append("9369")
-            approved = not codes
-            if approved and provision is not None:
-                sign = -1 if credit else 1
-                used_volume[provision.pk] += sign * volume
-                used_amount[provision.pk] += sign * amount
-                granted += sign * amount
-                earlier[reference].append(ClaimLine(reference=reference, credit=credit))
-            judged.append(Judged(prestatie, bsn, tuple(codes or [ACCEPTED])))
-            new_lines.append(
-                ClaimLine(
-                    provision=provision,
-                    bsn=bsn,
-                    reference=reference,
-                    assignment_number=_number(t("ToewijzingNummer")) or 0,
-                    category=t("ProductCategorie"),
-                    product_code=t("ProductCode"),
-                    period_start=start,
-                    period_end=end,
-                    volume=volume,
-                    unit=t("Eenheid"),
-                    rate_cents=rate,
-                    amount_cents=amount,
-                    credit=credit,
-                    approved=approved,
-                    codes=",".join(codes or [ACCEPTED]),
-                )
-            )
-            if codes:
-                errors += [f"Prestatie {position} (referentie {reference}): {explain(code)}" for code in codes]
+        judged, new_lines, granted, line_errors = _judge(context, lines, (period_start, period_end))
+        errors += line_errors
         header = ["8001"] if all(line.approved for line in judged) else [ACCEPTED]
     rejected = header not in (["8001"],)
     persons = {line.provision.decision.procedure.person_id for line in new_lines if line.provision is not None}
@@ -808,7 +923,8 @@ def _handle_claim(context: Context) -> Result:
         summary=summary,
         codes=set(header) | {code for line in judged for code in line.codes},
         due_on=add_working_days(context.received, services.CLAIM_DAYS),
-        reference=number,
+        # a claim refused as a whole counts as never sent: its number may come again (9333 only after)
+        reference=number if header in (["8001"], [ACCEPTED]) else "",
     )
     for line in new_lines:
         line.message = incoming

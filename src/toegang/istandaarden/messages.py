@@ -67,15 +67,33 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def validate(standard: str, code: str, document: bytes) -> list[Problem]:
-    """Schema problems of a message, each with its line and element; empty when valid."""
-    try:
-        tree = etree.fromstring(document, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as error:
-        return [Problem(error.lineno or 0, "", f"geen geldige XML: {error.msg}")]
+# no entities, no network, no DTD; comments and processing instructions are dropped (they carry nothing)
+PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True, huge_tree=False
+)
+
+
+def parse(document: bytes) -> etree._Element:
+    """A message as a tree; raises etree.XMLSyntaxError for what is not plain well-formed XML."""
+    return etree.fromstring(document, parser=PARSER)
+
+
+def validate(standard: str, code: str, document: bytes | etree._Element) -> list[Problem]:
+    """Schema problems of a message (its bytes or its parsed tree), each with its line and element; empty
+    when valid."""
+    if isinstance(document, bytes):
+        try:
+            tree = parse(document)
+        except etree.XMLSyntaxError as error:
+            return [Problem(error.lineno or 0, "", f"geen geldige XML: {error.msg}")]
+    else:
+        tree = document
     checker = schema(standard, code)
-    if checker.validate(tree):
-        return []
+    try:
+        if checker.validate(tree):
+            return []
+    except etree.Error as error:  # for instance an entity reference the schema cannot check
+        return [Problem(0, "", f"niet te controleren tegen het XSD: {error}")]
     problems = []
     for entry in checker.error_log:
         element = re.search(r"Element '([^']+)'", entry.message)
@@ -291,8 +309,9 @@ def build_retour(
             clone(child, root, {incoming: outgoing})
     records = set(RECORDS[answer])
     paths = tree.getroottree()
-    for original, element in list(zip(tree.iter(), root.iter(), strict=True)):
-        if not isinstance(element.tag, str) or etree.QName(element).localname not in records:
+    elements = etree.Element  # elements only: a comment in the heenbericht is not copied (see clone)
+    for original, element in list(zip(tree.iter(elements), root.iter(elements), strict=True)):
+        if etree.QName(element).localname not in records:
             continue
         returned = sub(element, f"{{{outgoing}}}RetourCodes")
         for value in codes.get(paths.getpath(original), [ACCEPTED]):

@@ -153,6 +153,7 @@ class ClaimLine(models.Model):
     )
     bsn = models.CharField(_("BSN"), max_length=9)
     reference = models.CharField(_("referentie"), max_length=20)
+    previous_reference = models.CharField(_("vorige referentie"), max_length=20, blank=True)  # a credit's debit
     assignment_number = models.PositiveIntegerField(_("toewijzingnummer"))
     category = models.CharField(_("productcategorie"), max_length=2)
     product_code = models.CharField(_("productcode"), max_length=5)
@@ -172,6 +173,7 @@ class ClaimLine(models.Model):
         indexes = [
             models.Index(fields=["provision", "approved"], name="claimline_provision_idx"),
             models.Index(fields=["reference"], name="claimline_reference_idx"),
+            models.Index(fields=["previous_reference"], name="claimline_previous_idx"),
         ]
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ class Line:
     amount_cents: int
     rate_cents: int | None = None
     credit: bool = False
+    previous_reference: str = ""  # a credit line: the reference of the debit line it reverses
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,8 @@ def claim(
         prestatie = sub(per_client[line.bsn], doc.m("Prestatie"))
         reference = sub(prestatie, doc.m("ProductReferentie"))
         sub(reference, doc.b("ReferentieNummer"), line.reference)
+        if line.previous_reference:
+            sub(reference, doc.b("VorigReferentieNummer"), line.previous_reference)
         sub(prestatie, doc.m("ToewijzingNummer"), line.assignment)
         sub(prestatie, doc.m("ProductCategorie"), line.category)
         sub(prestatie, doc.m("ProductCode"), line.code)

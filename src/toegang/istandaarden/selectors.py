@@ -42,10 +42,10 @@ def queue(municipality_id: int) -> QuerySet[Request]:
     )
 
 
-def history(person_id: int) -> QuerySet[Message]:
-    """Every message about one client, newest first, with what it answers."""
+def history(person_id: int, municipality_id: int) -> QuerySet[Message]:
+    """Every message of one municipality about one client, newest first, with what it answers."""
     return (
-        Message.objects.filter(person_id=person_id)
+        Message.objects.filter(person_id=person_id, municipality_id=municipality_id)
         .select_related("provider", "answers")
         .defer("xml", "answers__xml")
         .order_by("-created_at", "-pk")

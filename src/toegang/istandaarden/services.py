@@ -5,6 +5,7 @@ export writes pending messages as files for the transport (a directory by defaul
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -384,7 +385,10 @@ def export_pending(*, out: Path, only: list[int] | None = None) -> list[Path]:
             for message in batch:
                 name = messages.file_name(message.standard, message.code, message.identification)
                 partial = out / f".{name}.part"
-                partial.write_text(message.xml, encoding="utf-8")
+                with partial.open("w", encoding="utf-8") as handle:
+                    handle.write(message.xml)
+                    handle.flush()
+                    os.fsync(handle.fileno())  # on disk before it is offered under its own name
                 staged.append((message, partial, out / name))
             for _message, partial, target in staged:
                 partial.replace(target)

@@ -80,7 +80,11 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "has_new": any(item["soort"] == "nieuw" for item in found.products),
             "products": _with_names(found),
             "procedures": list(
-                Procedure.objects.filter(person_id=found.person_id or 0, law=found.law)
+                Procedure.objects.filter(
+                    person_id=found.person_id or 0,
+                    law=found.law,
+                    trajectory__household__municipality_id=found.municipality_id,
+                )
                 .select_related("trajectory")
                 .order_by("-reported_on")[:5]
             ),
@@ -184,7 +188,7 @@ def procedure_messages(request: HttpRequest, procedure_id: int) -> HttpResponse:
     """The message history of the client of a procedure: everything sent and received about them."""
     user = require_case_reader(request)
     procedure = _procedure_or_404(user, procedure_id)
-    rows, more = first_rows(selectors.history(procedure.person_id), 200)
+    rows, more = first_rows(selectors.history(procedure.person_id, procedure.trajectory.household.municipality_id), 200)
     audit.record(
         actor=user,
         action=audit.Action.READ,
