@@ -768,10 +768,10 @@ def _judge(
         if line.credit:
             reversed_.add(line.previous_reference)
     granted_before: dict[int, _Granted] = defaultdict(_Granted)
-    for pk, credit, volume, amount, start, end in ClaimLine.objects.filter(
+    for pk, was_credit, was_volume, was_amount, was_start, was_end in ClaimLine.objects.filter(
         provision_id__in=provisions, approved=True
     ).values_list("provision_id", "credit", "volume", "amount_cents", "period_start", "period_end"):
-        granted_before[pk].add(start, end, volume, amount, credit)
+        granted_before[pk].add(was_start, was_end, was_volume, was_amount, was_credit)
     judged: list[Judged] = []
     new_lines: list[ClaimLine] = []
     errors: list[str] = []
