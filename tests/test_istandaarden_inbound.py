@@ -295,7 +295,10 @@ def start_message(provision: Provision, ident: str = "S1", status: str = "1", as
 def test_start_and_stop_are_recorded_and_answered_with_valid_306_and_308(assigned, tmp_path):
     outcome = run(tmp_path, "start.xml", start_message(assigned))
     assert outcome.status == "accepted"
-    assert messages.validate("WMO", "306", etree.tostring(answer_of(outcome))) == []
+    retour = answer_of(outcome)
+    assert messages.validate("WMO", "306", etree.tostring(retour)) == []
+    # a retour carries only what was refused (OP065): here just the header with 0200
+    assert codes_in(retour) == ["0200"] and not [e for e in retour if e.tag.endswith("}Client")]
     assigned.refresh_from_db()
     assert assigned.started_on == MONTH[0] + dt.timedelta(days=3)
     stop = provider.start_or_stop(
@@ -402,6 +405,11 @@ def test_a_request_for_assignment_is_answered_by_the_301_of_the_decision_that_gr
     request.refresh_from_db()
     assert request.status == "toegewezen"
     assert b"<ReferentieAanbieder>REF-1</ReferentieAanbieder>" in request.answer.xml.encode()
+    # the 301 holds every current assignment of the client at this provider, the earlier one too (OP087)
+    tree = etree.fromstring(request.answer.xml.encode())
+    ns = {"m": messages.namespaces("WMO", "301")[1]}
+    numbers = [n.text for n in tree.iterfind(".//m:ToegewezenProduct/m:ToewijzingNummer", ns)]
+    assert numbers == [str(assigned.pk), str(decision.provisions.get().pk)]
 
 
 def vow(provision: Provision, ident: str = "W1", unchanged: list[int] | None = None, changes=None) -> bytes:

@@ -183,6 +183,10 @@ def _import(data: bytes, *, name: str, out: Path | None) -> Outcome:
     info = tree.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
         return Outcome(name, "invalid", ["regel 1: een DOCTYPE hoort niet in een iWmo- of iJw-bericht"])
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Outcome(
+            name, "invalid", ["regel 1: het bericht begint met een byte-order-mark; de standaard staat die niet toe"]
+        )
     if (info.encoding or "").upper() != "UTF-8":
         return Outcome(name, "invalid", [f"regel 1: het bericht is {info.encoding}; de standaard vraagt UTF-8"])
     qname = etree.QName(tree)

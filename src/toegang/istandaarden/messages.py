@@ -299,7 +299,10 @@ def build_retour(
     and 319 is built the same way by istandaarden.provider): the heenbericht repeated in the
     retour's namespace with the municipality's identification and, per record, its return codes.
     ``codes`` maps the path of a record in ``tree`` (``tree.getroottree().getpath(element)``) to its
-    codes; a record without an entry is accepted (0200)."""
+    codes; a record without an entry is accepted (0200). A retour carries only what was refused
+    (iJw/iWmo 3.2 rule OP065): a client whose records are all accepted is left out, and a message
+    accepted whole is a header with code 0200. Within a client that is returned, every record keeps its
+    code (so that the required structure stays whole)."""
     answer = RETOUR[code]
     base, incoming = namespaces(standard, code)
     outgoing = namespaces(standard, answer)[1]
@@ -317,6 +320,10 @@ def build_retour(
         for value in codes.get(paths.getpath(original), [ACCEPTED]):
             sub(returned, f"{{{outgoing}}}RetourCode", value)
     o = lambda tag: f"{{{outgoing}}}{tag}"  # noqa: E731
+    for top in root.findall(o("Antwoord" if answer == "320" else "Client")):
+        if {node.text for node in top.iter(o("RetourCode"))} <= {ACCEPTED}:
+            root.remove(top)
+            header_codes = header_codes or [ACCEPTED]
     header = root.find(o("Header"))
     assert header is not None  # noqa: S101 - the XSD requires the header
     header.find(o("BerichtCode")).text = MESSAGE_CODES[(standard, answer)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -88,14 +88,37 @@ def queue_assignments_for(decision_ids: list[int], *, actor: User | None = None)
             "procedure__person", "procedure__trajectory__household__municipality"
         )
     }
-    groups: dict[tuple[int, int], list[Provision]] = defaultdict(list)
+    # one 301 per client, provider and law
+    groups: dict[tuple[int, int, str], list[Provision]] = defaultdict(list)
     for provision in (
         Provision.objects.filter(decision_id__in=decisions, delivery=Provision.Delivery.IN_KIND, provider__isnull=False)
         .select_related("category", "provider")
         .order_by("pk")
     ):
-        assert provision.provider_id is not None  # noqa: S101 - filtered above
-        groups[(provision.decision_id, provision.provider_id)].append(provision)
+        procedure = decisions[provision.decision_id].procedure
+        groups[(procedure.person_id, provision.provider_id or 0, procedure.law)].append(provision)
+    # a 301 holds every assignment of the client at that provider that is current on or after today, not
+    # only the new ones (iWmo/iJw 3.2 rule OP087)
+    running: dict[tuple[int, int, str], list[Provision]] = defaultdict(list)
+    for provision in (
+        Provision.objects.filter(
+            decision__status=Decision.Status.SENT,
+            decision__procedure__person_id__in={d.procedure.person_id for d in decisions.values()},
+            decision__procedure__law__in=messages.STANDARDS,
+            delivery=Provision.Delivery.IN_KIND,
+            provider_id__in={provider for _person, provider, _law in groups},
+        )
+        .exclude(decision_id__in=decisions)
+        .filter(
+            Q(assigned_until__gte=today())
+            | Q(assigned_until__isnull=True, end_date__gte=today())
+            | Q(assigned_until__isnull=True, end_date__isnull=True)
+        )
+        .select_related("category", "provider", "decision__procedure")
+        .order_by("pk")
+    ):
+        procedure = provision.decision.procedure
+        running[(procedure.person_id, provision.provider_id or 0, procedure.law)].append(provision)
     open_requests: dict[tuple[int, int | None, str], list[Request]] = defaultdict(list)
     for request in Request.objects.filter(
         person_id__in={d.procedure.person_id for d in decisions.values()},
@@ -105,16 +128,17 @@ def queue_assignments_for(decision_ids: list[int], *, actor: User | None = None)
         open_requests[(request.provider_id, request.person_id, request.law)].append(request)
     now = timezone.localtime()
     planned: list[tuple[Message, list[Provision], dict[int, Request]]] = []
-    for (decision_id, provider_id), provisions in groups.items():
-        decision = decisions[decision_id]
+    for (person_id, provider_id, law), provisions in groups.items():
+        decision = decisions[provisions[-1].decision_id]
         procedure = decision.procedure
-        waiting = open_requests[(provider_id, procedure.person_id, procedure.law)]
+        waiting = open_requests[(provider_id, person_id, law)]
         answered: dict[int, Request] = {}
-        for provision in provisions:
+        for provision in provisions:  # a new assignment may answer a request for assignment
             match = next((r for r in waiting if r.products[0]["categorie"] == provision.category.code), None)
             if match is not None:
                 answered[provision.pk] = match
                 waiting.remove(match)
+        provisions[:0] = running[(person_id, provider_id, law)]  # and the assignments that keep running
         message = Message(
             direction=Message.Direction.OUT,
             standard=messages.STANDARDS[procedure.law],
