@@ -98,7 +98,7 @@ def login(page, base: str, username: str) -> None:
     shot(page, "00-two-factor-setup")
     page.get_by_label("Code uit de authenticator-app").fill(f"{totp(base64.b32decode(secret)):06d}")
     page.get_by_role("button", name="Bevestigen").click()
-    page.wait_for_url(base + "/mijn-caseload/")
+    page.wait_for_url(lambda url: "/tweestaps/" not in url and "/inloggen/" not in url)
 
 
 def test_core_journey_signal_to_closure(server, browser):
@@ -109,6 +109,7 @@ def test_core_journey_signal_to_closure(server, browser):
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     login(page, server, "professional")
+    page.wait_for_url(server + "/mijn-caseload/")
     expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
     shot(page, "01-caseload")
 
@@ -176,6 +177,35 @@ def test_core_journey_signal_to_closure(server, browser):
     page.get_by_label("Resultaat").select_option("bereikt")
     page.get_by_role("button", name="Bespreking vastleggen").click()
     expect(page.get_by_text("De voortgangsbespreking is vastgelegd")).to_be_visible()
+
+    # 5b. the case stalls: escalation to the second level of the ladder and back into the dossier
+    household_url = page.url
+    page.get_by_role("link", name="Escaleren: de zaak komt niet verder").click()
+    page.get_by_label("Reden").select_option("wachtlijst")
+    page.get_by_label("Vraag").fill("Mag de schuldhulp buiten de wachtlijst om starten?")
+    page.get_by_label("Besluit nodig uiterlijk").fill((today + dt.timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Escaleren").click()
+    expect(page.get_by_role("heading", name="Escalatie: wachtlijst")).to_be_visible()
+    escalation_url = page.url
+    lead = browser.new_page(base_url=server, locale="nl-NL")
+    login(lead, server, "teamleider")
+    lead.goto(server + "/escalaties/")
+    lead.get_by_role("link", name="Wachtlijst").click()
+    lead.locator("summary", has_text="Doorzetten naar Manager Toegang").click()
+    lead.get_by_label("Toelichting").fill("Dit gaat buiten mijn mandaat.")
+    lead.get_by_role("button", name="Doorzetten").click()
+    expect(lead.get_by_text("De vraag ligt nu bij het volgende niveau")).to_be_visible()
+    lead.close()
+    manager = browser.new_page(base_url=server, locale="nl-NL")
+    login(manager, server, "manager")
+    manager.goto(escalation_url)
+    manager.get_by_label("Besluit", exact=True).fill("Ja, de schuldhulp start deze week.")
+    manager.get_by_role("button", name="Besluiten").click()
+    expect(manager.get_by_text("Het besluit is vastgelegd")).to_be_visible()
+    shot(manager, "05-escalation-decided")
+    manager.close()
+    page.goto(household_url)
+    expect(page.get_by_text("Besluit na escalatie (Manager Toegang)")).to_be_visible()
 
     # 6. closure with a reason
     page.get_by_role("link", name="Traject afsluiten").click()

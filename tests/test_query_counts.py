@@ -73,7 +73,7 @@ PAGES = {
     "team-queue": (6, lambda t: reverse("team-queue")),
     "overdue": (6, lambda t: reverse("overdue")),
     "search": (5, lambda t: reverse("search") + "?naam=Achternaam"),
-    "household": (24, lambda t: reverse("household", args=[t.household_id])),  # 24: the statutory procedures
+    "household": (25, lambda t: reverse("household", args=[t.household_id])),  # the procedures, the escalations
     "plan": (11, lambda t: reverse("plan", args=[t.pk])),
     "review-new": (12, lambda t: reverse("review-new", args=[t.pk])),
 }

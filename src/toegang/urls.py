@@ -8,6 +8,7 @@ from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
 from toegang.istandaarden import views as istandaarden
+from toegang.network import views as network
 from toegang.plans import views as plans
 from toegang.privacy import views as privacy
 from toegang.procedures import views as procedures
@@ -47,6 +48,10 @@ urlpatterns = [
     path("trajecten/<int:trajectory_id>/procedures/nieuw/", procedures.procedure_new, name="procedure-new"),
     path("procedures/<int:procedure_id>/", procedures.procedure_page, name="procedure"),
     path("procedures/<int:procedure_id>/berichten/", istandaarden.procedure_messages, name="procedure-messages"),
+    path("trajecten/<int:trajectory_id>/escaleren/", network.escalate, name="escalate"),
+    path("escalaties/", network.escalations, name="escalations"),
+    path("escalaties/<int:escalation_id>/", network.escalation_page, name="escalation"),
+    path("escalaties/<int:escalation_id>/<str:action>/", network.escalation_action, name="escalation-action"),
     path("istandaarden/", istandaarden.overview, name="istandaarden"),
     path("istandaarden/verzoeken/", istandaarden.work_queue, name="istandaarden-queue"),
     path("istandaarden/verzoeken/<int:request_id>/", istandaarden.request_page, name="istandaarden-request"),

@@ -32,6 +32,7 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
             "has_team": False,
             "is_privacy_officer": False,
             "is_backoffice": False,
+            "is_manager": False,
         }
     return {
         "current_path": request.path,
@@ -40,4 +41,5 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
         "has_team": user.team_id is not None,
         "is_privacy_officer": user.is_active and (user.role == "privacy" or user.is_superuser),
         "is_backoffice": is_backoffice(user),
+        "is_manager": user.is_active and user.role == "manager",
     }

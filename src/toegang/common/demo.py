@@ -2253,6 +2253,55 @@ def _procedures_for_demo(today: dt.date) -> None:
         with contextlib.suppress(DomainError), transaction.atomic():
             queue_assignments(sent)
     _provider_messages_for_demo(today, professional)
+    _escalations_for_demo(today, professional)
+
+
+def _escalations_for_demo(today: dt.date, professional: User) -> None:
+    """Two escalations in the demo professional's cases: one waiting for the team lead, one passed up to
+    the manager and decided, with its decision in the dossier as a note. Written directly, like the seed."""
+    from toegang.cases.models import Note
+    from toegang.network.models import Escalation, EscalationStep
+    from toegang.network.services import ladder
+
+    lead = User.objects.filter(role="teamleider", team_id=professional.team_id or 0).first()
+    manager = User.objects.filter(role="manager", municipality_id=professional.municipality_id or 0).first()
+    trajectories = list(
+        Trajectory.objects.filter(
+            regisseur_assignments__professional=professional,
+            regisseur_assignments__end_date__isnull=True,
+            status="open",
+        ).order_by("-pk")[:2]
+    )
+    if lead is None or manager is None or len(trajectories) < 2:
+        return
+    levels = ladder(trajectories[0].team.area.municipality_id)
+    days = dt.timedelta
+    waiting = Escalation.objects.create(
+        trajectory=trajectories[0], raised_by=professional, raised_on=today - days(4), reason="geen_actie",
+        question="De woningcorporatie reageert al zes weken niet op de vraag om een urgentieverklaring. "
+        "Kan de gemeente dit opschalen?",
+        deadline=today + days(5), level=levels[0], arrived_on=today - days(4),
+    )  # fmt: skip
+    EscalationStep.objects.create(escalation=waiting, level=levels[0], arrived_on=today - days(4))
+    decided = Escalation.objects.create(
+        trajectory=trajectories[1], raised_by=professional, raised_on=today - days(20), reason="buiten_regels",
+        question="Mag de dagbesteding starten voordat de beschikking er is, gezien de crisis thuis?",
+        deadline=today - days(10), level=levels[1], arrived_on=today - days(17), status="besloten",
+        decision="Ja: start per direct, de beschikking volgt met terugwerkende kracht.", decided_by=manager,
+        decided_on=today - days(15),
+    )  # fmt: skip
+    EscalationStep.objects.bulk_create(
+        [
+            EscalationStep(escalation=decided, level=levels[0], arrived_on=today - days(20), left_on=today - days(17),
+                           outcome="doorgezet", text="Buiten mijn mandaat: vraagt een uitzondering.", by=lead),
+            EscalationStep(escalation=decided, level=levels[1], arrived_on=today - days(17), left_on=today - days(15),
+                           outcome="besluit", text=decided.decision, by=manager),
+        ]
+    )  # fmt: skip
+    Note.objects.create(
+        trajectory=trajectories[1], author=manager, happened_on=today - days(15),
+        text=f"Besluit na escalatie ({levels[1].title}): {decided.decision}\nVraag was: {decided.question}",
+    )  # fmt: skip
 
 
 def _provider_messages_for_demo(today: dt.date, professional: User) -> None:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "toegang.privacy",
     "toegang.procedures",
     "toegang.istandaarden",
+    "toegang.network",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ from toegang.cases.documents import remove_files_after_commit
 from toegang.cases.models import Document, Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months
 from toegang.istandaarden.models import Message, Request
+from toegang.network.models import Escalation
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, Exploration, Plan, Review, SelfRelianceScore
 from toegang.privacy.models import Consent, DeletionRecord, EmergencyAccess, RetentionRule, RightsRequest
@@ -146,6 +147,7 @@ def _persons_of_signals(signals: QuerySet[Signal]) -> set[int]:
 
 def destroy(trajectory: Trajectory) -> None:
     """Everything of one dossier, inside the caller's transaction."""
+    Escalation.objects.filter(trajectory=trajectory).delete()  # and their steps
     procedures = Procedure.objects.filter(trajectory=trajectory)
     Message.objects.filter(decision__procedure__in=procedures).delete()  # the iWmo/iJw history of its decisions
     Objection.objects.filter(decision__procedure__in=procedures).delete()

@@ -1,0 +1,154 @@
+"""Screens of the escalation ladder: escalate from the household, the escalations waiting for me (with
+their age and deadline) and those I raised, and one escalation with its way up the ladder."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+from toegang.audit.services import log_denied
+from toegang.cases.models import RegisseurAssignment, Trajectory
+from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
+from toegang.common.dates import today
+from toegang.common.forms import UtrechtForm
+from toegang.common.views import apply_change, current_user, require_case_worker, submitted
+from toegang.network import selectors, services
+from toegang.network.forms import DecideForm, EscalateForm, ForwardForm
+from toegang.network.models import Escalation, EscalationStep
+from toegang.people.selectors import member_ids
+
+LADDER_ROLES = (*CASE_ROLES, User.Role.MANAGER)
+
+
+def require_ladder_user(request: HttpRequest) -> User:
+    user = current_user(request)
+    if not user.is_active or (user.role not in LADDER_ROLES and not user.escalation_levels.exists()):
+        raise PermissionDenied(_("Escalaties zijn er voor regisseurs en wie op de escalatieladder staat."))
+    return user
+
+
+def escalate(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    try:
+        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
+    except Trajectory.DoesNotExist:
+        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
+        raise Http404 from None
+    if not RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True, professional=user).exists():
+        raise PermissionDenied(_("Alleen de regisseur van het traject escaleert."))
+    form = EscalateForm(request.POST or None)
+    created: list[Escalation] = []
+    if submitted(request, form, lambda d: created.append(services.escalate(actor=user, trajectory=trajectory, **d))):
+        return redirect("escalation", escalation_id=created[0].pk)
+    first = services.ladder(trajectory.household.municipality_id)[0]
+    return render(
+        request,
+        "network/escalate.html",
+        {"trajectory": trajectory, "household": trajectory.household, "form": form, "first": first},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def escalations(request: HttpRequest) -> HttpResponse:
+    """Waiting for me (at a level I hold), with their age at that level, and the ones I raised."""
+    user = require_ladder_user(request)
+    waiting = list(selectors.waiting_for(user)[:200])
+    mine = list(selectors.raised_by(user)[:100])
+    on = today()
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        object_type="escalaties",
+        detail=f"{len(waiting)} wachtend, {len(mine)} zelf geëscaleerd",
+    )
+    return render(
+        request,
+        "network/escalations.html",
+        {
+            "waiting": [(e, (on - e.arrived_on).days) for e in waiting],
+            "mine": mine,
+            "today": on,
+        },
+    )
+
+
+def _escalation_or_404(user: User, escalation_id: int) -> tuple[Escalation, bool, bool]:
+    """The escalation, whether the user holds its current level, and whether they may see the dossier.
+    Visible to who raised it, to the holders of the levels it passed and to those who see the case."""
+    escalation = (
+        Escalation.objects.filter(pk=escalation_id)
+        .select_related("level", "trajectory__household", "trajectory__team", "raised_by", "decided_by")
+        .prefetch_related(Prefetch("steps", queryset=EscalationStep.objects.select_related("level", "by")))
+        .first()
+    )
+    if escalation is None:
+        raise Http404
+    trajectory = escalation.trajectory
+    holder = escalation.status == Escalation.Status.OPEN and selectors.holds(user, escalation.level, trajectory)
+    sees_case = trajectories_visible_to(user).filter(pk=trajectory.pk).exists()
+    passed = any(selectors.holds(user, step.level, trajectory) for step in escalation.steps.all())
+    if not (escalation.raised_by_id == user.pk or holder or passed or sees_case):
+        log_denied(user=user, object_type="escalation", object_id=escalation_id)
+        raise Http404
+    return escalation, holder, sees_case
+
+
+def escalation_page(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    user = require_ladder_user(request)
+    escalation, holder, sees_case = _escalation_or_404(user, escalation_id)
+    upper = [lvl for lvl in services.ladder(escalation.level.municipality_id) if lvl.rank > escalation.level.rank]
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        obj=escalation,
+        subjects=sorted(member_ids(household_id=escalation.trajectory.household_id)),
+    )
+    return render(
+        request,
+        "network/escalation.html",
+        {
+            "e": escalation,
+            "holder": holder,
+            "sees_case": sees_case,
+            "next_level": upper[0] if upper else None,
+            "decide_form": DecideForm(),
+            "forward_form": ForwardForm(),
+            "can_withdraw": escalation.status == Escalation.Status.OPEN and escalation.raised_by_id == user.pk,
+            "age": (today() - escalation.arrived_on).days,
+            "today": today(),
+        },
+    )
+
+
+@require_POST
+def escalation_action(request: HttpRequest, escalation_id: int, action: str) -> HttpResponse:
+    user = require_ladder_user(request)
+    escalation, _holder, _sees = _escalation_or_404(user, escalation_id)
+    calls = {
+        "besluiten": (
+            DecideForm(request.POST),
+            lambda d: services.decide(actor=user, escalation=escalation, **d),
+            _("Het besluit is vastgelegd en staat als notitie in het dossier."),
+        ),
+        "doorzetten": (
+            ForwardForm(request.POST),
+            lambda d: services.forward(actor=user, escalation=escalation, **d),
+            _("De vraag ligt nu bij het volgende niveau."),
+        ),
+        "intrekken": (
+            UtrechtForm(request.POST),
+            lambda d: services.withdraw(actor=user, escalation=escalation),
+            _("De escalatie is ingetrokken."),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    form, call, done = calls[action]
+    apply_change(request, form, call, done)
+    return redirect("escalation", escalation_id=escalation.pk)
