@@ -33,6 +33,7 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
             "is_privacy_officer": False,
             "is_backoffice": False,
             "is_manager": False,
+            "is_team_lead": False,
         }
     return {
         "current_path": request.path,
@@ -42,4 +43,5 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
         "is_privacy_officer": user.is_active and (user.role == "privacy" or user.is_superuser),
         "is_backoffice": is_backoffice(user),
         "is_manager": user.is_active and user.role == "manager",
+        "is_team_lead": user.is_active and user.role == "teamleider" and user.team_id is not None,
     }

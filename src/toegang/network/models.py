@@ -99,3 +99,48 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}: {self.get_outcome_display() or 'open'}"
+
+
+class Transfer(models.Model):
+    """A trajectory handed over to another team (of the same or another organisation): requested by the
+    regisseur or the team lead, accepted with a new regisseur or refused with a reason by the receiving
+    team's lead. The history stays in these rows and in the regisseur assignments."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "aangevraagd", _("Aangevraagd")
+        ACCEPTED = "geaccepteerd", _("Geaccepteerd")
+        REFUSED = "geweigerd", _("Geweigerd")
+        WITHDRAWN = "ingetrokken", _("Ingetrokken")
+
+    trajectory = models.ForeignKey("cases.Trajectory", on_delete=models.PROTECT, related_name="transfers")
+    from_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="+", verbose_name=_("van team")
+    )
+    to_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="+", verbose_name=_("naar team")
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("aangevraagd op"))
+    reason = models.TextField(_("reden"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(_("beslist op"), null=True, blank=True)
+    new_regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal = models.TextField(_("reden weigering"), blank=True)
+
+    class Meta:
+        verbose_name = _("overdracht")
+        verbose_name_plural = _("overdrachten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory"], condition=models.Q(status="aangevraagd"), name="transfer_one_open"
+            )
+        ]
+        indexes = [models.Index(fields=["to_team", "status"], name="transfer_incoming_idx")]
+
+    def __str__(self) -> str:
+        return f"Overdracht {self.pk} ({self.get_status_display()})"

@@ -7,12 +7,12 @@ import datetime as dt
 
 from django.db import transaction
 
-from toegang.accounts.models import User
+from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases.models import Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
-from toegang.network.models import Escalation, EscalationLevel, EscalationStep
+from toegang.network.models import Escalation, EscalationLevel, EscalationStep, Transfer
 from toegang.network.selectors import holds
 from toegang.people.selectors import member_ids
 
@@ -175,6 +175,134 @@ def withdraw(*, actor: User, escalation: Escalation) -> Escalation:
         locked.status = Escalation.Status.WITHDRAWN
         locked.save(update_fields=["status"])
         _close_step(locked, EscalationStep.Outcome.WITHDRAWN, "", actor)
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=locked,
+            subjects=_subjects(locked.trajectory),
+            detail="ingetrokken",
+        )
+    return locked
+
+
+# --- transfers between teams -----------------------------------------------------------------------------
+
+
+def request_transfer(*, actor: User, trajectory: Trajectory, to_team: Team, reason: str) -> Transfer:
+    """The regisseur or the team lead asks another team to take the trajectory over."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Reden: schrijf op waarom het andere team het traject overneemt.", field="reason")
+    with transaction.atomic():
+        locked = Trajectory.objects.select_for_update().select_related("household", "team__area").get(pk=trajectory.pk)
+        if locked.status != Trajectory.Status.OPEN:
+            raise DomainError("Alleen een lopend traject kan worden overgedragen.")
+        regisseur = RegisseurAssignment.objects.filter(trajectory=locked, end_date__isnull=True, professional=actor)
+        lead = actor.role == User.Role.TEAM_LEAD and actor.team_id == locked.team_id
+        if not (lead or regisseur.exists()):
+            raise DomainError("Alleen de regisseur of de teamleider draagt een traject over.")
+        if to_team.pk == locked.team_id:
+            raise DomainError("Naar team: kies een ander team dan het huidige.", field="to_team")
+        if to_team.area.municipality_id != locked.household.municipality_id:
+            raise DomainError("Naar team: kies een team van dezelfde gemeente.", field="to_team")
+        if Transfer.objects.filter(trajectory=locked, status=Transfer.Status.REQUESTED).exists():
+            raise DomainError("Er loopt al een verzoek om overdracht voor dit traject.")
+        transfer = Transfer.objects.create(
+            trajectory=locked,
+            from_team=locked.team,
+            to_team=to_team,
+            requested_by=actor,
+            requested_on=today(),
+            reason=reason,
+        )
+        audit.record(
+            actor=actor, action=audit.Action.CREATE, obj=transfer, subjects=_subjects(locked), detail=f"naar {to_team}"
+        )
+    return transfer
+
+
+def _open_transfer(transfer: Transfer) -> Transfer:
+    locked = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("trajectory__household", "to_team", "from_team")
+        .get(pk=transfer.pk)
+    )
+    if locked.status != Transfer.Status.REQUESTED:
+        raise DomainError("Dit verzoek om overdracht is al afgehandeld.")
+    return locked
+
+
+def _receiving_lead(actor: User, transfer: Transfer) -> None:
+    if actor.role != User.Role.TEAM_LEAD or actor.team_id != transfer.to_team_id:
+        raise DomainError("Alleen de teamleider van het ontvangende team beslist over de overdracht.")
+
+
+def accept_transfer(*, actor: User, transfer: Transfer, regisseur: User | None) -> Transfer:
+    """The receiving team takes the trajectory over, with a new regisseur from that team."""
+    from toegang.cases import services as cases
+
+    with transaction.atomic():
+        locked = _open_transfer(transfer)
+        _receiving_lead(actor, locked)
+        if regisseur is None or regisseur.team_id != locked.to_team_id:
+            raise DomainError("Nieuwe regisseur: kies een professional van het ontvangende team.", field="regisseur")
+        trajectory = Trajectory.objects.select_for_update().get(pk=locked.trajectory_id)
+        trajectory.team = locked.to_team
+        trajectory.save(update_fields=["team"])
+        current = RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True).first()
+        if current is None or current.professional_id != regisseur.pk:
+            cases.change_regisseur(actor=actor, trajectory=trajectory, professional=regisseur, on=today())
+        locked.status, locked.decided_by, locked.decided_on, locked.new_regisseur = (
+            Transfer.Status.ACCEPTED,
+            actor,
+            today(),
+            regisseur,
+        )
+        locked.save(update_fields=["status", "decided_by", "decided_on", "new_regisseur"])
+        Note.objects.create(
+            trajectory=trajectory,
+            author=actor,
+            happened_on=today(),
+            text=f"Overgedragen van {locked.from_team} naar {locked.to_team}; regisseur: {regisseur}. "
+            f"Reden: {locked.reason}",
+        )
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=_subjects(trajectory), detail="geaccepteerd"
+        )
+    return locked
+
+
+def refuse_transfer(*, actor: User, transfer: Transfer, refusal: str) -> Transfer:
+    refusal = (refusal or "").strip()
+    if not refusal:
+        raise DomainError("Reden weigering: schrijf op waarom het team het traject niet overneemt.", field="refusal")
+    with transaction.atomic():
+        locked = _open_transfer(transfer)
+        _receiving_lead(actor, locked)
+        locked.status, locked.decided_by, locked.decided_on, locked.refusal = (
+            Transfer.Status.REFUSED,
+            actor,
+            today(),
+            refusal,
+        )
+        locked.save(update_fields=["status", "decided_by", "decided_on", "refusal"])
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=locked,
+            subjects=_subjects(locked.trajectory),
+            detail="geweigerd",
+        )
+    return locked
+
+
+def withdraw_transfer(*, actor: User, transfer: Transfer) -> Transfer:
+    with transaction.atomic():
+        locked = _open_transfer(transfer)
+        if locked.requested_by_id != actor.pk:
+            raise DomainError("Alleen wie het verzoek deed, trekt het in.")
+        locked.status = Transfer.Status.WITHDRAWN
+        locked.save(update_fields=["status"])
         audit.record(
             actor=actor,
             action=audit.Action.UPDATE,

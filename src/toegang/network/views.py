@@ -3,14 +3,15 @@ their age and deadline) and those I raised, and one escalation with its way up t
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from toegang.accounts.models import User
+from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import RegisseurAssignment, Trajectory
@@ -19,9 +20,22 @@ from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import apply_change, current_user, require_case_worker, submitted
 from toegang.network import selectors, services
-from toegang.network.forms import DecideForm, EscalateForm, ForwardForm
-from toegang.network.models import Escalation, EscalationStep
+from toegang.network.forms import (
+    AcceptTransferForm,
+    DecideForm,
+    EscalateForm,
+    ForwardForm,
+    RefuseTransferForm,
+    TransferForm,
+)
+from toegang.network.models import Escalation, EscalationStep, Transfer
+from toegang.people.models import Membership
 from toegang.people.selectors import member_ids
+
+
+def member_ids_of(household_ids: set[int]) -> set[int]:
+    return set(Membership.objects.filter(household_id__in=household_ids).values_list("person_id", flat=True))
+
 
 LADDER_ROLES = (*CASE_ROLES, User.Role.MANAGER)
 
@@ -152,3 +166,107 @@ def escalation_action(request: HttpRequest, escalation_id: int, action: str) -> 
     form, call, done = calls[action]
     apply_change(request, form, call, done)
     return redirect("escalation", escalation_id=escalation.pk)
+
+
+# --- transfers between teams -----------------------------------------------------------------------------
+
+
+def transfer_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    user = require_case_worker(request)
+    try:
+        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
+    except Trajectory.DoesNotExist:
+        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
+        raise Http404 from None
+    teams = (
+        Team.objects.filter(area__municipality_id=trajectory.household.municipality_id)
+        .exclude(pk=trajectory.team_id)
+        .select_related("area")
+        .order_by("name")
+    )
+    form = TransferForm(request.POST or None, teams=teams)
+    if submitted(request, form, lambda d: services.request_transfer(actor=user, trajectory=trajectory, **d)):
+        messages.success(request, _("Het verzoek om overdracht ligt bij de teamleider van het andere team."))
+        return redirect("household", household_id=trajectory.household_id)
+    return render(
+        request,
+        "network/transfer_new.html",
+        {"trajectory": trajectory, "household": trajectory.household, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def transfers(request: HttpRequest) -> HttpResponse:
+    """For a team lead: requests to take over a trajectory (accept with a regisseur, or refuse), and what
+    the team asked of others."""
+    user = require_case_worker(request)
+    if user.role != User.Role.TEAM_LEAD or user.team_id is None:
+        raise PermissionDenied(_("Overdrachten tussen teams beheert de teamleider."))
+    related = ("trajectory__household", "from_team", "to_team", "requested_by", "decided_by", "new_regisseur")
+    incoming = list(
+        Transfer.objects.filter(to_team_id=user.team_id).select_related(*related).order_by("-requested_on", "-pk")[:100]
+    )
+    outgoing = list(
+        Transfer.objects.filter(from_team_id=user.team_id)
+        .select_related(*related)
+        .order_by("-requested_on", "-pk")[:100]
+    )
+    members = list(
+        User.objects.filter(team_id=user.team_id, is_active=True, role__in=CASE_ROLES).order_by(
+            "first_name", "last_name"
+        )
+    )
+    households = {t.trajectory.household_id for t in incoming + outgoing}
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        object_type="overdrachten",
+        subjects=sorted(member_ids_of(households)),
+        detail=f"{len(incoming)} inkomend, {len(outgoing)} uitgaand",
+    )
+    return render(
+        request,
+        "network/transfers.html",
+        {
+            "incoming": incoming,
+            "outgoing": outgoing,
+            "accept_form": AcceptTransferForm(members=members),
+            "refuse_form": RefuseTransferForm(),
+        },
+    )
+
+
+@require_POST
+def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> HttpResponse:
+    user = require_case_worker(request)
+    transfer = (
+        Transfer.objects.filter(pk=transfer_id).filter(Q(to_team_id=user.team_id or 0) | Q(requested_by=user)).first()
+    )
+    if transfer is None:
+        log_denied(user=user, object_type="transfer", object_id=transfer_id)
+        raise Http404
+    members = list(User.objects.filter(team_id=transfer.to_team_id, is_active=True, role__in=CASE_ROLES))
+    calls = {
+        "accepteren": (
+            AcceptTransferForm(request.POST, members=members),
+            lambda d: services.accept_transfer(actor=user, transfer=transfer, **d),
+            _("Het traject is overgenomen; de nieuwe regisseur ziet het in de caseload."),
+        ),
+        "weigeren": (
+            RefuseTransferForm(request.POST),
+            lambda d: services.refuse_transfer(actor=user, transfer=transfer, **d),
+            _("Het verzoek is geweigerd; de aanvrager ziet de reden."),
+        ),
+        "intrekken": (
+            UtrechtForm(request.POST),
+            lambda d: services.withdraw_transfer(actor=user, transfer=transfer),
+            _("Het verzoek om overdracht is ingetrokken."),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    form, call, done = calls[action]
+    apply_change(request, form, call, done)
+    if action == "intrekken":
+        return redirect("household", household_id=transfer.trajectory.household_id)
+    return redirect("transfers")
