@@ -50,6 +50,7 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/berichten/", istandaarden.procedure_messages, name="procedure-messages"),
     path("trajecten/<int:trajectory_id>/escaleren/", network.escalate, name="escalate"),
     path("escalaties/", network.escalations, name="escalations"),
+    path("sociale-kaart/", network.social_map, name="social-map"),
     path("trajecten/<int:trajectory_id>/overdragen/", network.transfer_new, name="transfer-new"),
     path("team/overdrachten/", network.transfers, name="transfers"),
     path("overdrachten/<int:transfer_id>/<str:action>/", network.transfer_action, name="transfer-action"),

@@ -2068,7 +2068,209 @@ def seed_demo(
         writer.reset_sequences()
         _retention_for_closed_trajectories()
         _procedures_for_demo(today)
+        _social_map_for_demo()
     return SeedResult(counts=dict(writer.counts), seconds=time.monotonic() - started)
+
+
+# fictional community services: (name, organisation, life domains, target groups, free, description, hours)
+DEMO_SERVICES = [
+    (
+        "Formulierenspreekuur",
+        "Welzijn De Linde",
+        ["financien"],
+        ["schulden", "volwassenen"],
+        True,
+        "Hulp bij brieven, toeslagen en formulieren, zonder afspraak.",
+        "di en do 9.30–12.00",
+    ),
+    (
+        "Schuldhulpmaatje",
+        "Stichting Samen Rond",
+        ["financien"],
+        ["schulden"],
+        True,
+        "Een getrainde vrijwilliger helpt een jaar lang met de administratie en het contact met schuldeisers.",
+        "op afspraak",
+    ),
+    (
+        "Thuisadministratie",
+        "Humanitas Waardland",
+        ["financien", "instrumentele-adl"],
+        ["ouderen", "volwassenen"],
+        True,
+        "Vrijwilligers helpen thuis de administratie op orde te brengen en te houden.",
+        "op afspraak",
+    ),
+    (
+        "Koffieochtend De Brink",
+        "Welzijn De Linde",
+        ["sociaal-netwerk", "tijdsbesteding"],
+        ["ouderen"],
+        True,
+        "Elkaar ontmoeten in het buurthuis, met koffie en af en toe een activiteit.",
+        "wo 10.00–12.00",
+    ),
+    (
+        "Maatjesproject",
+        "Welzijn De Linde",
+        ["sociaal-netwerk"],
+        ["volwassenen", "ouderen"],
+        True,
+        "Een vrijwilliger als maatje voor wie eenzaam is.",
+        "op afspraak",
+    ),
+    (
+        "Opvoedspreekuur",
+        "JGZ Waardland",
+        ["huiselijke-relaties"],
+        ["ouders", "kinderen"],
+        True,
+        "Vragen over opvoeden en opgroeien, bij de jeugdverpleegkundige.",
+        "ma 13.00–15.00",
+    ),
+    (
+        "Huiswerkbegeleiding",
+        "Buurtwerk Lindenhoeve",
+        ["werk-opleiding"],
+        ["jongeren", "kinderen"],
+        True,
+        "Begeleiding bij huiswerk en plannen, na schooltijd in het buurthuis.",
+        "ma–do 15.30–17.30",
+    ),
+    (
+        "Jongerenwerk",
+        "Buurtwerk Lindenhoeve",
+        ["tijdsbesteding", "maatschappelijke-participatie"],
+        ["jongeren"],
+        True,
+        "Inloop, activiteiten en een luisterend oor voor jongeren.",
+        "wo en vr 14.00–21.00",
+    ),
+    (
+        "Mantelzorgsteunpunt",
+        "Welzijn De Linde",
+        ["huiselijke-relaties", "geestelijke-gezondheid"],
+        ["mantelzorgers"],
+        True,
+        "Advies, lotgenotencontact en respijtzorg voor mantelzorgers.",
+        "ma–vr 9.00–17.00",
+    ),
+    (
+        "Taalcafé",
+        "Bibliotheek Waardland",
+        ["werk-opleiding", "maatschappelijke-participatie"],
+        ["nieuwkomers"],
+        True,
+        "Nederlands oefenen in een ontspannen sfeer.",
+        "za 10.00–12.00",
+    ),
+    (
+        "Vrijwilligersvacaturebank",
+        "Welzijn De Linde",
+        ["maatschappelijke-participatie", "tijdsbesteding"],
+        ["volwassenen"],
+        True,
+        "Vrijwilligerswerk vinden dat past.",
+        "ma–vr 9.00–12.00",
+    ),
+    (
+        "Valpreventietraining",
+        "Fysiopunt Waardland",
+        ["lichamelijke-gezondheid"],
+        ["ouderen"],
+        False,
+        "Tien lessen om vallen te voorkomen; een eigen bijdrage van € 25.",
+        "di 14.00–15.00",
+    ),
+    (
+        "Buurtsportcoach",
+        "Sportbedrijf Waardland",
+        ["lichamelijke-gezondheid", "tijdsbesteding"],
+        ["kinderen", "volwassenen"],
+        True,
+        "Sporten en bewegen in de wijk, ook voor wie het lastig vindt om te beginnen.",
+        "op afspraak",
+    ),
+    (
+        "Boodschappendienst",
+        "Humanitas Waardland",
+        ["instrumentele-adl"],
+        ["ouderen", "beperking"],
+        False,
+        "Vrijwilligers doen wekelijks de boodschappen; € 2 per keer.",
+        "wekelijks",
+    ),
+    (
+        "Preventief huisbezoek 75+",
+        "Welzijn De Linde",
+        ["basale-adl", "sociaal-netwerk"],
+        ["ouderen"],
+        True,
+        "Een ouderenadviseur komt langs om te kijken wat nodig is om thuis te blijven wonen.",
+        "op afspraak",
+    ),
+    (
+        "Inloop GGZ De Oever",
+        "GGZ Waardland",
+        ["geestelijke-gezondheid", "sociaal-netwerk"],
+        ["volwassenen"],
+        True,
+        "Laagdrempelige inloop voor wie psychische klachten heeft.",
+        "ma, wo, vr 10.00–16.00",
+    ),
+    (
+        "Alcohol- en drugsvoorlichting",
+        "Verslavingszorg Waardland",
+        ["middelengebruik"],
+        ["jongeren", "ouders"],
+        True,
+        "Voorlichting en een eerste gesprek, anoniem als u wilt.",
+        "op afspraak",
+    ),
+    (
+        "Woonconsulent",
+        "Woonstichting De Waard",
+        ["huisvesting"],
+        ["volwassenen", "ouderen"],
+        True,
+        "Hulp bij huurachterstand, woningaanpassing en verhuizen.",
+        "ma–vr 9.00–12.00",
+    ),
+]
+
+
+def _social_map_for_demo() -> None:
+    """The social map of the demo municipality: community services spread over its wijken/kernen."""
+    import uuid
+
+    from toegang.network.models import CommunityService, TargetGroup
+    from toegang.plans.models import LifeDomain
+
+    municipality = Municipality.objects.order_by("pk").first()
+    if municipality is None or CommunityService.objects.filter(municipality=municipality).exists():
+        return
+    areas = list(Area.objects.filter(municipality=municipality).order_by("pk"))
+    domains = {d.code: d for d in LifeDomain.objects.all()}
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    namespace = uuid.UUID("0b6f9a52-41d2-4b7e-9c1a-3a5c2f8e7d10")
+    for index, (name, organisation, domain_codes, group_codes, free, description, hours) in enumerate(DEMO_SERVICES):
+        service = CommunityService.objects.create(
+            hsds_id=uuid.uuid5(namespace, f"service/{name}"),
+            municipality=municipality,
+            organization_id=uuid.uuid5(namespace, f"organisation/{organisation}"),
+            organization_name=organisation,
+            name=name,
+            description=description,
+            free=free,
+            fees="" if free else description.rsplit(";", 1)[-1].strip(),
+            opening_hours=hours,
+            phone=f"0800-{1000 + index:04d}",
+            email=f"info@{organisation.lower().replace(' ', '')[:20]}.example",
+        )
+        service.domains.set([domains[c] for c in domain_codes if c in domains])
+        service.target_groups.set([groups[c] for c in group_codes if c in groups])
+        if areas:  # every third service across the whole municipality, the others in one or two areas
+            service.areas.set(areas if index % 3 == 0 else areas[index % len(areas) :: max(2, len(areas))][:2])
 
 
 def _retention_for_closed_trajectories() -> None:

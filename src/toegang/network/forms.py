@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toegang.accounts.models import Team, User
+from toegang.accounts.models import Area, Team, User
 from toegang.common.forms import DateInput, UtrechtForm
-from toegang.network.models import Escalation
+from toegang.network.models import Escalation, TargetGroup
+from toegang.plans.models import LifeDomain
 
 
 class EscalateForm(UtrechtForm):
@@ -68,3 +69,20 @@ class AcceptTransferForm(UtrechtForm):
 
 class RefuseTransferForm(UtrechtForm):
     refusal = forms.CharField(label=_("Reden weigering"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ServiceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    domain = forms.ModelChoiceField(
+        label=_("Leefdomein"), queryset=LifeDomain.objects.order_by("position"), required=False, empty_label="—"
+    )
+    area = forms.ModelChoiceField(
+        label=_("Wijk of kern"), queryset=Area.objects.none(), required=False, empty_label="—"
+    )
+    group = forms.ModelChoiceField(
+        label=_("Doelgroep"), queryset=TargetGroup.objects.order_by("position"), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(municipality_id=municipality_id).order_by("name")  # type: ignore[attr-defined]

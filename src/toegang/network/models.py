@@ -144,3 +144,62 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"Overdracht {self.pk} ({self.get_status_display()})"
+
+
+class TargetGroup(models.Model):
+    """Who a community service is for (reference data; the social map's own list)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+
+    class Meta:
+        verbose_name = _("doelgroep")
+        verbose_name_plural = _("doelgroepen")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityService(models.Model):
+    """A service of the voorliggend veld on the social map (sociale kaart), shaped after the Open Referral
+    HSDS 3.0 service: who offers it, for whom, on which life domains, where (wijken/kernen), at what cost,
+    how to reach it and when it is open."""
+
+    class Status(models.TextChoices):  # HSDS service.status
+        ACTIVE = "active", _("Actief")
+        INACTIVE = "inactive", _("Niet actief")
+        DEFUNCT = "defunct", _("Opgeheven")
+        CLOSED = "temporarily closed", _("Tijdelijk gesloten")
+
+    hsds_id = models.UUIDField(_("HSDS-id"), unique=True)
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT, related_name="+")
+    organization_id = models.UUIDField(_("HSDS-id organisatie"))
+    organization_name = models.CharField(_("organisatie"), max_length=200)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    email = models.EmailField(_("e-mail"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    eligibility = models.TextField(_("voor wie / voorwaarden"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("vanaf leeftijd"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("tot en met leeftijd"), null=True, blank=True)
+    free = models.BooleanField(_("gratis"), default=True)
+    fees = models.TextField(_("kosten"), blank=True)
+    opening_hours = models.TextField(_("openingstijden"), blank=True)
+    areas = models.ManyToManyField(
+        "accounts.Area", blank=True, related_name="services", verbose_name=_("wijken/kernen")
+    )
+    domains = models.ManyToManyField("plans.LifeDomain", blank=True, related_name="+", verbose_name=_("leefdomeinen"))
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="+", verbose_name=_("doelgroepen"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dienst (sociale kaart)")
+        verbose_name_plural = _("sociale kaart")
+        indexes = [models.Index(fields=["municipality", "status", "name"], name="service_search_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization_name})"

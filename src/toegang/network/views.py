@@ -18,17 +18,18 @@ from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import apply_change, current_user, require_case_worker, submitted
-from toegang.network import selectors, services
+from toegang.common.views import apply_change, current_user, first_rows, require_case_worker, submitted
+from toegang.network import selectors, services, socialmap
 from toegang.network.forms import (
     AcceptTransferForm,
     DecideForm,
     EscalateForm,
     ForwardForm,
     RefuseTransferForm,
+    ServiceSearchForm,
     TransferForm,
 )
-from toegang.network.models import Escalation, EscalationStep, Transfer
+from toegang.network.models import CommunityService, Escalation, EscalationStep, Transfer
 from toegang.people.models import Membership
 from toegang.people.selectors import member_ids
 
@@ -270,3 +271,57 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
     if action == "intrekken":
         return redirect("household", household_id=transfer.trajectory.household_id)
     return redirect("transfers")
+
+
+# --- the social map --------------------------------------------------------------------------------------
+
+
+def social_map(request: HttpRequest) -> HttpResponse:
+    """Search the services of the voorliggend veld of the user's municipality: by words, life domain,
+    wijk/kern and target group. No client data, so no audit row."""
+    user = current_user(request)
+    if not user.is_active or user.municipality_id is None:
+        raise PermissionDenied(_("De sociale kaart hoort bij een gemeente; uw account heeft er geen."))
+    form = ServiceSearchForm(request.GET or None, municipality_id=user.municipality_id)
+    rows: list[dict[str, object]] = []
+    more = False
+    if form.is_valid():
+        data = form.cleaned_data
+        found = socialmap.search(
+            user.municipality_id,
+            text=data["q"] or "",
+            domain_id=data["domain"].pk if data["domain"] else None,
+            area_id=data["area"].pk if data["area"] else None,
+            target_group_id=data["group"].pk if data["group"] else None,
+        ).prefetch_related("areas", "domains", "target_groups")
+        services, more = first_rows(found, 25)
+        rows = [_card(service) for service in services]  # plain values: the template only prints them
+
+    def chosen(name: str) -> int | None:
+        value = form.cleaned_data.get(name) if form.is_bound and form.is_valid() else None
+        return value.pk if value is not None else None
+
+    selects = [  # rendered by hand: Django's select widget renders each option through a template
+        (name, form.fields[name].label, [(o.pk, str(o)) for o in form.fields[name].queryset], chosen(name))  # type: ignore[attr-defined]
+        for name in ("domain", "area", "group")
+    ]
+    return render(request, "network/social_map.html", {"form": form, "rows": rows, "more": more, "selects": selects})
+
+
+def _card(service: CommunityService) -> dict[str, object]:
+    return {
+        "pk": service.pk,
+        "name": service.name,
+        "organisation": service.organization_name,
+        "description": service.description[:300],
+        "free": service.free,
+        "fees": service.fees,
+        "hours": service.opening_hours,
+        "domains": ", ".join(d.name for d in service.domains.all()),
+        "groups": ", ".join(g.name for g in service.target_groups.all()),
+        "eligibility": service.eligibility,
+        "areas": ", ".join(a.name for a in service.areas.all()),
+        "phone": service.phone,
+        "email": service.email,
+        "url": service.url,
+    }
