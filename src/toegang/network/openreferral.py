@@ -1,6 +1,8 @@
-"""Validation against the official Open Referral HSDS 3.0 JSON Schema, shipped unchanged in
-``hsds/schema/`` (provenance in ``hsds/SOURCE.md``). The schema is the contract: a record that does not
-validate is reported with the path of the field and the rule it breaks."""
+"""Validation against the Open Referral HSDS 3.0 JSON Schema files shipped unchanged in ``hsds/schema/``
+(a late 3.0 development snapshot of the specification; provenance and the known differences from the
+3.0 release in ``hsds/SOURCE.md``). The schema is the contract: a record that does not validate is
+reported with the path of the field and the rule it breaks. The schema itself allows fields it does not
+know; an import refuses them too (``unknown_fields``), so that a misspelt field is not silently lost."""
 
 from __future__ import annotations
 
@@ -18,13 +20,18 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "hsds" / "schema"
 
 
 @cache
-def service_validator() -> Validator:
+def _registry() -> Registry:
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append((path.name, Resource.from_contents(contents, default_specification=DRAFT202012)))
-    registry: Registry = Registry().with_resources(resources)
-    schema = json.loads((SCHEMA_DIR / "service.json").read_text(encoding="utf-8"))
+    return Registry().with_resources(resources)
+
+
+@cache
+def service_validator() -> Validator:
+    registry = _registry()
+    schema = registry.contents("service.json")
     cls = Draft202012Validator
     return cls(schema, registry=registry, format_checker=FormatChecker())
 
@@ -34,7 +41,33 @@ def validate_service(record: Any) -> list[str]:
     if not isinstance(record, dict):
         return ["dienst: verwacht een JSON-object"]
     problems = []
-    for error in sorted(service_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
+    for error in sorted(service_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path]):
         where = ".".join(str(part) for part in error.absolute_path) or "dienst"
         problems.append(f"{where}: {error.message}")
-    return problems[:20]
+    return (problems + unknown_fields(record))[:20]
+
+
+def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
+    reference = schema.get("$ref")
+    if isinstance(reference, str):
+        contents = _registry().contents(reference)
+        return contents if isinstance(contents, dict) else {}
+    return schema
+
+
+def unknown_fields(record: Any, schema: dict[str, Any] | None = None, where: str = "") -> list[str]:
+    """Field names the HSDS schema does not define, at any depth, as ``path: onbekend veld``."""
+    schema = _resolved(schema if schema is not None else {"$ref": "service.json"})
+    problems: list[str] = []
+    if isinstance(record, dict) and isinstance(schema.get("properties"), dict):
+        properties = schema["properties"]
+        for key, value in record.items():
+            path = f"{where}.{key}" if where else str(key)
+            if key not in properties:
+                problems.append(f"{path}: onbekend veld in HSDS 3.0")
+            else:
+                problems += unknown_fields(value, properties[key], path)
+    elif isinstance(record, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(record):
+            problems += unknown_fields(item, schema["items"], f"{where}.{index}")
+    return problems

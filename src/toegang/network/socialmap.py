@@ -84,7 +84,7 @@ def to_hsds(service: CommunityService) -> dict[str, Any]:
             "link_type": link_type,
             "link_entity": "service",
             "taxonomy_term_id": term,
-            "taxonomy_term": {"id": term, "code": code, "name": name, "taxonomy": taxonomy},
+            "taxonomy_term": {"id": term, "code": code, "name": name, "description": name, "taxonomy": taxonomy},
         }
 
     record: dict[str, Any] = {
