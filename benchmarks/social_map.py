@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", size="XS", verbosity=0)
-    rng = random.Random(6)
+    rng = random.Random(6)  # noqa: S311 - deterministic test data, not security
     municipality = Municipality.objects.order_by("pk").first()
     if municipality is None:
         raise SystemExit("seed_demo maakte geen gemeente")

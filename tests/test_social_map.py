@@ -38,7 +38,9 @@ def services(world):
     south = Area.objects.create(municipality=world.gemeente, name="Zuiderkern")
     domains = list(LifeDomain.objects.order_by("position").values_list("code", flat=True))
     return {
-        "coffee": add_service(world, "Koffieochtend", domain=domains[0], group="ouderen", description="Ontmoeting in de wijk"),
+        "coffee": add_service(
+            world, "Koffieochtend", domain=domains[0], group="ouderen", description="Ontmoeting in de wijk"
+        ),
         "money": add_service(world, "Formulierenhulp", domain=domains[1], group="schulden", area=south, free=True),
         "closed": add_service(world, "Oude inloop", domain=domains[0], group="ouderen", status="inactive"),
         "elsewhere": CommunityService.objects.create(
