@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
@@ -64,6 +64,17 @@ def apply_change(
     else:
         for errors in form.errors.values():  # each message already names its field (UtrechtFormMixin)
             messages.error(request, " ".join(str(e) for e in errors))
+
+
+NamedChange = tuple[UtrechtFormMixin, Callable[[dict[str, Any]], object], str]  # form, service call, message
+
+
+def run_named_change(request: HttpRequest, calls: dict[str, NamedChange], action: str) -> None:
+    """One of several named changes posted from a page (the URL names the action); any other name is 404."""
+    if action not in calls:
+        raise Http404
+    form, call, done = calls[action]
+    apply_change(request, form, call, done)
 
 
 def first_rows(rows: Iterable[T], limit: int) -> tuple[list[T], bool]:

@@ -4,7 +4,6 @@ change (317) with their answers, the response times, and a client's message hist
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from toegang.cases.selectors import CASE_ROLES
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
 from toegang.common.templatetags.money import euros
-from toegang.common.views import apply_change, current_user, first_rows, require_case_reader
+from toegang.common.views import NamedChange, current_user, first_rows, require_case_reader, run_named_change
 from toegang.istandaarden import selectors, services
 from toegang.istandaarden.forms import ConfirmChangeForm, RefuseForm
 from toegang.istandaarden.models import Request
@@ -133,7 +132,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     if not _may_answer(user):
         raise PermissionDenied(_("Uw rol mag verzoeken inzien maar niet beantwoorden."))
     found = _request_or_404(user, request_id)
-    calls: dict[str, tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]] = {
+    calls: dict[str, NamedChange] = {
         "onderzoek": (
             UtrechtForm(request.POST),
             lambda d: services.answer_request(actor=user, request=found, investigating=True),
@@ -150,10 +149,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
             _("De wijziging is toegewezen; de toewijzing (301) staat klaar."),
         ),
     }
-    if action not in calls:
-        raise Http404
-    form, call, done = calls[action]
-    apply_change(request, form, call, done)
+    run_named_change(request, calls, action)
     return redirect("istandaarden-request", request_id=found.pk)
 
 

@@ -18,7 +18,14 @@ from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import apply_change, current_user, first_rows, require_case_worker, submitted
+from toegang.common.views import (
+    NamedChange,
+    current_user,
+    first_rows,
+    require_case_worker,
+    run_named_change,
+    submitted,
+)
 from toegang.network import selectors, services, socialmap
 from toegang.network.forms import (
     AcceptTransferForm,
@@ -145,7 +152,7 @@ def escalation_page(request: HttpRequest, escalation_id: int) -> HttpResponse:
 def escalation_action(request: HttpRequest, escalation_id: int, action: str) -> HttpResponse:
     user = require_ladder_user(request)
     escalation, _holder, _sees = _escalation_or_404(user, escalation_id)
-    calls = {
+    calls: dict[str, NamedChange] = {
         "besluiten": (
             DecideForm(request.POST),
             lambda d: services.decide(actor=user, escalation=escalation, **d),
@@ -162,10 +169,7 @@ def escalation_action(request: HttpRequest, escalation_id: int, action: str) -> 
             _("De escalatie is ingetrokken."),
         ),
     }
-    if action not in calls:
-        raise Http404
-    form, call, done = calls[action]
-    apply_change(request, form, call, done)
+    run_named_change(request, calls, action)
     return redirect("escalation", escalation_id=escalation.pk)
 
 
@@ -247,7 +251,7 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
         log_denied(user=user, object_type="transfer", object_id=transfer_id)
         raise Http404
     members = list(User.objects.filter(team_id=transfer.to_team_id, is_active=True, role__in=CASE_ROLES))
-    calls = {
+    calls: dict[str, NamedChange] = {
         "accepteren": (
             AcceptTransferForm(request.POST, members=members),
             lambda d: services.accept_transfer(actor=user, transfer=transfer, **d),
@@ -264,10 +268,7 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
             _("Het verzoek om overdracht is ingetrokken."),
         ),
     }
-    if action not in calls:
-        raise Http404
-    form, call, done = calls[action]
-    apply_change(request, form, call, done)
+    run_named_change(request, calls, action)
     if action == "intrekken":
         return redirect("household", household_id=transfer.trajectory.household_id)
     return redirect("transfers")
