@@ -131,6 +131,20 @@ def test_other_teams_and_partners_stay_out(client, world):
         services.decide(actor=other_lead, escalation=escalation, decision="Ja.")
     client.force_login(world.partner)
     assert client.get(reverse("escalation", args=[escalation.pk])).status_code == 404
+    # a partner in the same team who sees the case (involved) but not the whole plan: still not found
+    partner_here = make_user("partnerhier", User.Role.PROFESSIONAL, org=world.partner_org, team=world.team)
+    from toegang.cases import services as case_services
+
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=escalation.trajectory,
+        professional=partner_here,
+        role="Jeugdhulp",
+        start_date=TODAY,
+    )
+    client.force_login(partner_here)
+    assert client.get(reverse("household", args=[escalation.trajectory.household_id])).status_code == 200
+    assert client.get(reverse("escalation", args=[escalation.pk])).status_code == 404
     client.force_login(world.other_manager)
     assert client.get(reverse("escalation", args=[escalation.pk])).status_code == 404
 

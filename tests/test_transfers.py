@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.conftest import make_trajectory, make_user
 from tests.querycount import page_queries
 from toegang.accounts.models import Team, User
-from toegang.cases.models import Note, RegisseurAssignment
+from toegang.cases.models import Involvement, Note, RegisseurAssignment
 from toegang.common.errors import DomainError
 from toegang.network import services
 from toegang.network.models import Transfer
@@ -44,6 +44,10 @@ def test_request_accept_moves_the_trajectory_with_a_new_regisseur(world, south):
     )
     assert assignments[-1] == (pro.pk, None) and assignments[0][1] is not None  # history kept
     assert "Overgedragen van Team Noord naar Team Noord-Oost" in Note.objects.get(trajectory=trajectory).text
+    # the old regisseur leaves with the old team: no open involvement, so no access through it
+    assert not Involvement.objects.filter(
+        trajectory=trajectory, professional=world.professional, end_date__isnull=True
+    ).exists()
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -83,6 +87,8 @@ def test_screens(client, world, south):
     assert bad.status_code == 400 and "Reden" in bad.content.decode()
     client.post(reverse("transfer-new", args=[trajectory.pk]), {"to_team": team.pk, "reason": "Verhuisd."})
     transfer = Transfer.objects.get()
+    pending = client.get(reverse("transfer-new", args=[trajectory.pk])).content.decode()
+    assert "Verzoek loopt" in pending and "Verzoek intrekken" in pending
     client.force_login(lead)
     listing = client.get(reverse("transfers")).content.decode()
     assert trajectory.household.name in listing and "Verhuisd." in listing
@@ -91,7 +97,7 @@ def test_screens(client, world, south):
         other = make_trajectory(world)
         services.request_transfer(actor=world.professional, trajectory=other, to_team=team, reason="Ook verhuisd.")
     assert page_queries(client, reverse("transfers")) == few == 8
-    client.post(reverse("transfer-action", args=[transfer.pk, "accepteren"]), {"regisseur": pro.pk})
+    client.post(reverse("transfer-action", args=[transfer.pk, "accepteren"]), {f"t{transfer.pk}-regisseur": pro.pk})
     transfer.refresh_from_db()
     assert transfer.status == "geaccepteerd"
     client.force_login(world.partner)

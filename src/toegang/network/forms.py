@@ -37,7 +37,7 @@ class ForwardForm(UtrechtForm):
 
 
 class TransferForm(UtrechtForm):
-    to_team = forms.ModelChoiceField(label=_("Naar team"), queryset=Team.objects.none())
+    to_team = forms.ModelChoiceField(label=_("Naar team"), queryset=Team.objects.none(), empty_label="—")
     reason = forms.CharField(
         label=_("Reden"),
         widget=forms.Textarea(attrs={"rows": 3}),

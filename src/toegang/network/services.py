@@ -9,7 +9,7 @@ from django.db import transaction
 
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
-from toegang.cases.models import Note, RegisseurAssignment, Trajectory
+from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.network.models import Escalation, EscalationLevel, EscalationStep, Transfer
@@ -252,6 +252,10 @@ def accept_transfer(*, actor: User, transfer: Transfer, regisseur: User | None) 
         current = RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True).first()
         if current is None or current.professional_id != regisseur.pk:
             cases.change_regisseur(actor=actor, trajectory=trajectory, professional=regisseur, on=today())
+            if current is not None:  # the old regisseur leaves with the old team: no involvement, no access
+                Involvement.objects.filter(
+                    trajectory=trajectory, professional_id=current.professional_id, end_date__isnull=True
+                ).update(end_date=today())
         locked.status, locked.decided_by, locked.decided_on, locked.new_regisseur = (
             Transfer.Status.ACCEPTED,
             actor,

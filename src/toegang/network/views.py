@@ -39,6 +39,7 @@ from toegang.network.forms import (
 from toegang.network.models import CommunityService, Escalation, EscalationStep, Transfer
 from toegang.people.models import Membership
 from toegang.people.selectors import member_ids
+from toegang.plans import need_to_know
 
 
 def member_ids_of(household_ids: set[int]) -> set[int]:
@@ -113,7 +114,11 @@ def _escalation_or_404(user: User, escalation_id: int) -> tuple[Escalation, bool
         raise Http404
     trajectory = escalation.trajectory
     holder = escalation.status == Escalation.Status.OPEN and selectors.holds(user, escalation.level, trajectory)
-    sees_case = trajectories_visible_to(user).filter(pk=trajectory.pk).exists()
+    # the dossier's own people: those who may see the whole plan of a case they can open (not a partner
+    # who sees only that it exists)
+    sees_case = trajectories_visible_to(user).filter(pk=trajectory.pk).exists() and need_to_know.sees_whole_plan_of(
+        viewer=user, trajectory_id=trajectory.pk
+    )
     passed = any(selectors.holds(user, step.level, trajectory) for step in escalation.steps.all())
     if not (escalation.raised_by_id == user.pk or holder or passed or sees_case):
         log_denied(user=user, object_type="escalation", object_id=escalation_id)
@@ -189,14 +194,21 @@ def transfer_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         .select_related("area")
         .order_by("name")
     )
+    pending = (
+        Transfer.objects.filter(trajectory=trajectory, status=Transfer.Status.REQUESTED)
+        .select_related("to_team", "requested_by")
+        .first()
+    )
     form = TransferForm(request.POST or None, teams=teams)
-    if submitted(request, form, lambda d: services.request_transfer(actor=user, trajectory=trajectory, **d)):
+    if pending is None and submitted(
+        request, form, lambda d: services.request_transfer(actor=user, trajectory=trajectory, **d)
+    ):
         messages.success(request, _("Het verzoek om overdracht ligt bij de teamleider van het andere team."))
         return redirect("household", household_id=trajectory.household_id)
     return render(
         request,
         "network/transfer_new.html",
-        {"trajectory": trajectory, "household": trajectory.household, "form": form},
+        {"trajectory": trajectory, "household": trajectory.household, "form": form, "pending": pending, "user": user},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -233,10 +245,12 @@ def transfers(request: HttpRequest) -> HttpResponse:
         request,
         "network/transfers.html",
         {
-            "incoming": incoming,
+            # each request its own form prefix, so that labels and fields stay paired on the page
+            "incoming": [
+                (t, AcceptTransferForm(members=members, prefix=f"t{t.pk}"), RefuseTransferForm(prefix=f"t{t.pk}"))
+                for t in incoming
+            ],
             "outgoing": outgoing,
-            "accept_form": AcceptTransferForm(members=members),
-            "refuse_form": RefuseTransferForm(),
         },
     )
 
@@ -253,12 +267,12 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
     members = list(User.objects.filter(team_id=transfer.to_team_id, is_active=True, role__in=CASE_ROLES))
     calls: dict[str, NamedChange] = {
         "accepteren": (
-            AcceptTransferForm(request.POST, members=members),
+            AcceptTransferForm(request.POST, members=members, prefix=f"t{transfer.pk}"),
             lambda d: services.accept_transfer(actor=user, transfer=transfer, **d),
             _("Het traject is overgenomen; de nieuwe regisseur ziet het in de caseload."),
         ),
         "weigeren": (
-            RefuseTransferForm(request.POST),
+            RefuseTransferForm(request.POST, prefix=f"t{transfer.pk}"),
             lambda d: services.refuse_transfer(actor=user, transfer=transfer, **d),
             _("Het verzoek is geweigerd; de aanvrager ziet de reden."),
         ),
