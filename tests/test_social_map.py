@@ -128,3 +128,11 @@ def test_the_command_exports_and_imports(world, services, tmp_path, capsys):
     call_command("sociale_kaart", "import", str(target), "--gemeente", world.gemeente.code)
     assert "0 dienst(en) toegevoegd, 3 bijgewerkt." in capsys.readouterr().out
     assert CommunityService.objects.filter(name="Koffieochtend (nieuw)").exists()
+
+
+def test_every_service_on_first_visit_and_a_clear_message_for_a_bad_filter(client, world, services):
+    client.force_login(world.professional)
+    first = client.get(reverse("social-map")).content.decode()
+    assert "Koffieochtend" in first and "Formulierenhulp" in first
+    bad = client.get(reverse("social-map"), {"domain": "99999"})
+    assert bad.status_code == 200 and "Leefdomein:" in bad.content.decode()

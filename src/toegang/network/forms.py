@@ -71,7 +71,7 @@ class RefuseTransferForm(UtrechtForm):
     refusal = forms.CharField(label=_("Reden weigering"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ServiceSearchForm(forms.Form):
+class ServiceSearchForm(UtrechtForm):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
     domain = forms.ModelChoiceField(
         label=_("Leefdomein"), queryset=LifeDomain.objects.order_by("position"), required=False, empty_label="—"

@@ -297,7 +297,7 @@ def social_map(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not user.is_active or user.municipality_id is None:
         raise PermissionDenied(_("De sociale kaart hoort bij een gemeente; uw account heeft er geen."))
-    form = ServiceSearchForm(request.GET or None, municipality_id=user.municipality_id)
+    form = ServiceSearchForm(request.GET, municipality_id=user.municipality_id)  # no filters: every service
     rows: list[dict[str, object]] = []
     more = False
     if form.is_valid():
