@@ -110,6 +110,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("overdue")
     if user.role == User.Role.PRIVACY_OFFICER:
         return redirect("audit-person")
+    if user.role == User.Role.REPORTER:
+        return redirect("partner-signal-new")
     return render(request, "common/no_case_access.html")
 
 

@@ -9,6 +9,7 @@ from toegang.accounts.models import Area, Team, User
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.network.models import Escalation, TargetGroup
 from toegang.plans.models import LifeDomain
+from toegang.signals.models import Signal
 
 
 class EscalateForm(UtrechtForm):
@@ -86,3 +87,25 @@ class ServiceSearchForm(UtrechtForm):
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(municipality_id=municipality_id).order_by("name")  # type: ignore[attr-defined]
+
+
+class PartnerSignalForm(UtrechtForm):
+    """A partner organisation's signal: who it is about, what worries you, how urgent, how to reach you.
+    Only what the Toegang needs to pick it up."""
+
+    voornamen = forms.CharField(label=_("Voornamen"), max_length=200)
+    voorvoegsel = forms.CharField(label=_("Voorvoegsel"), max_length=20, required=False)
+    geslachtsnaam = forms.CharField(label=_("Geslachtsnaam"), max_length=200)
+    geboortedatum = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+    postcode = forms.CharField(label=_("Postcode"), max_length=7)
+    huisnummer = forms.CharField(label=_("Huisnummer"), max_length=10)
+    bsn = forms.CharField(label=_("BSN"), max_length=11, required=False, help_text=_("Alleen als u het BSN kent."))
+    urgency = forms.ChoiceField(label=_("Urgentie"), choices=Signal.Urgency.choices)
+    description = forms.CharField(
+        label=_("Wat is er aan de hand?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Wat ziet u, wat heeft u al gedaan, weet de inwoner van deze melding?"),
+    )
+    contact = forms.CharField(
+        label=_("Hoe bereikt de Toegang u?"), max_length=100, help_text=_("Telefoonnummer of e-mailadres.")
+    )

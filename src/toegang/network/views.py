@@ -3,20 +3,24 @@ their age and deadline) and those I raised, and one escalation with its way up t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from toegang.accounts.models import Team, User
+from toegang.accounts.models import Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
 from toegang.common.dates import today
+from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import (
     NamedChange,
@@ -32,14 +36,18 @@ from toegang.network.forms import (
     DecideForm,
     EscalateForm,
     ForwardForm,
+    PartnerSignalForm,
     RefuseTransferForm,
     ServiceSearchForm,
     TransferForm,
 )
 from toegang.network.models import CommunityService, Escalation, EscalationStep, Transfer
+from toegang.people import services as people_services
 from toegang.people.models import Membership
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
+from toegang.signals import services as signal_services
+from toegang.signals.models import Signal
 
 
 def member_ids_of(household_ids: set[int]) -> set[int]:
@@ -340,3 +348,81 @@ def _card(service: CommunityService) -> dict[str, object]:
         "email": service.email,
         "url": service.url,
     }
+
+
+# --- signals from partner organisations ------------------------------------------------------------------
+
+# the source a partner's signal is registered under, by the kind of organisation that sends it
+SOURCE_BY_KIND: dict[str, str] = {
+    Organisation.Kind.WELFARE: Signal.Source.WELFARE,
+    Organisation.Kind.YOUTH_HEALTH: Signal.Source.JGZ,
+}
+
+
+def require_reporter(request: HttpRequest) -> User:
+    user = current_user(request)
+    if not user.is_active or user.role != User.Role.REPORTER or user.organisation is None:
+        raise PermissionDenied(_("Melden via dit formulier is voor accounts van partnerorganisaties."))
+    return user
+
+
+def partner_signal_new(request: HttpRequest) -> HttpResponse:
+    """A partner organisation's account reports a worry about a resident; the signal goes to the team the
+    account sends to. The reporter sees a reference and what happens next — never the case."""
+    user = require_reporter(request)
+    form = PartnerSignalForm(request.POST or None)
+    created: list[Signal] = []
+
+    def register(data: dict[str, Any]) -> None:
+        if user.team is None:
+            raise DomainError(
+                _("Uw account heeft geen team om meldingen naar te sturen; vraag de functioneel beheerder.")
+            )
+        with transaction.atomic():
+            person = people_services.register_person(
+                actor=user,
+                bsn=data["bsn"] or None,
+                voornamen=data["voornamen"],
+                voorvoegsel=data["voorvoegsel"],
+                geslachtsnaam=data["geslachtsnaam"],
+                geboortedatum=data["geboortedatum"],
+                postcode=data["postcode"],
+                huisnummer=data["huisnummer"],
+            )
+            assert user.organisation is not None  # noqa: S101 - require_reporter
+            created.append(
+                signal_services.register_signal(
+                    actor=user,
+                    team=user.team,
+                    source=SOURCE_BY_KIND.get(user.organisation.kind, Signal.Source.OTHER),
+                    channel=Signal.Channel.PARTNER,
+                    received_on=today(),
+                    description=data["description"],
+                    persons=[person],
+                    urgency=data["urgency"],
+                    reporter=f"{user.get_full_name() or user.username}, {user.organisation.name} ({data['contact']})",
+                )
+            )
+
+    if submitted(request, form, register):
+        return redirect("partner-signal-done", signal_id=created[0].pk)
+    return render(request, "network/partner_signal.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def partner_signal_done(request: HttpRequest, signal_id: int) -> HttpResponse:
+    user = require_reporter(request)
+    signal = Signal.objects.filter(pk=signal_id, registered_by=user).only("pk", "received_on", "urgency").first()
+    if signal is None:
+        raise Http404
+    return render(request, "network/partner_signal_done.html", {"signal": signal})
+
+
+def partner_signals(request: HttpRequest) -> HttpResponse:
+    """My signals with only whether and when the Toegang picked them up."""
+    user = require_reporter(request)
+    rows = list(
+        Signal.objects.filter(registered_by=user)
+        .only("pk", "received_on", "status", "triaged_on")
+        .order_by("-received_on", "-pk")[:200]
+    )
+    return render(request, "network/partner_signals.html", {"rows": rows})
