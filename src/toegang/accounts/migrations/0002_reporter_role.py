@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('professional', 'Professional'), ('teamleider', 'Teamleider'), ('manager', 'Manager'), ('beheerder', 'Functioneel beheerder'), ('privacy', 'Privacyfunctionaris'), ('melder', 'Melder (partnerorganisatie)')], default='professional', max_length=20, verbose_name='rol'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("professional", "Professional"),
+                    ("teamleider", "Teamleider"),
+                    ("manager", "Manager"),
+                    ("beheerder", "Functioneel beheerder"),
+                    ("privacy", "Privacyfunctionaris"),
+                    ("melder", "Melder (partnerorganisatie)"),
+                ],
+                default="professional",
+                max_length=20,
+                verbose_name="rol",
+            ),
         ),
     ]
