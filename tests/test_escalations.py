@@ -159,3 +159,33 @@ def test_query_counts_stay_flat(client, world):
     large = (page_queries(client, reverse("escalations")), page_queries(client, reverse("escalation", args=[first.pk])))
     assert small == large
     assert small == (6, 9)
+
+
+def test_the_functional_administrator_names_the_holders_of_a_level(client, world):
+    from tests.querycount import page_queries
+
+    principal = make_user(
+        "opdrachtgever2", User.Role.MANAGER, org=world.municipality_org, team=None, gemeente=world.gemeente
+    )
+    client.force_login(world.admin)
+    page = client.get(reverse("ladder-settings")).content.decode()
+    assert "Ambtelijk opdrachtgever" in page and "Portefeuillehouder" in page
+    levels = {level.rank: level for level in EscalationLevel.objects.filter(municipality=world.gemeente)}
+    third = levels[3]
+    client.post(
+        reverse("ladder-settings"),
+        {"level": third.pk, f"l{third.pk}-title": "Directeur sociaal domein", f"l{third.pk}-holders": [principal.pk]},
+    )
+    third.refresh_from_db()
+    assert third.title == "Directeur sociaal domein" and list(third.holders.all()) == [principal]
+    refused = client.post(
+        reverse("ladder-settings"),
+        {"level": levels[1].pk, f"l{levels[1].pk}-title": "Teamleider", f"l{levels[1].pk}-holders": [principal.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Aangewezen personen:" in refused and not levels[1].holders.exists()
+    empty = client.post(reverse("ladder-settings"), {"level": third.pk, f"l{third.pk}-title": " "}, follow=True)
+    assert "Naam van het niveau:" in empty.content.decode()
+    assert page_queries(client, reverse("ladder-settings"), audit_rows=0) == 6
+    client.force_login(world.professional)
+    assert client.get(reverse("ladder-settings")).status_code == 403

@@ -50,6 +50,7 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/berichten/", istandaarden.procedure_messages, name="procedure-messages"),
     path("trajecten/<int:trajectory_id>/escaleren/", network.escalate, name="escalate"),
     path("escalaties/", network.escalations, name="escalations"),
+    path("beheer/escalatieladder/", network.ladder_settings, name="ladder-settings"),
     path("sociale-kaart/", network.social_map, name="social-map"),
     path("melden/", network.partner_signal_new, name="partner-signal-new"),
     path("melden/<int:signal_id>/ontvangen/", network.partner_signal_done, name="partner-signal-done"),

@@ -109,3 +109,19 @@ class PartnerSignalForm(UtrechtForm):
     contact = forms.CharField(
         label=_("Hoe bereikt de Toegang u?"), max_length=100, help_text=_("Telefoonnummer of e-mailadres.")
     )
+
+
+class LadderLevelForm(UtrechtForm):
+    title = forms.CharField(label=_("Naam van het niveau"), max_length=100)
+    holders = forms.TypedMultipleChoiceField(
+        label=_("Aangewezen personen"),
+        coerce=int,
+        required=False,
+        help_text=_("Alleen voor een niveau met aangewezen personen, zoals de ambtelijk opdrachtgever."),
+    )
+
+    def __init__(self, *args: Any, users: list[User] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        field = self.fields["holders"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101
+        field.choices = [(u.pk, f"{u} ({u.get_role_display()})") for u in users]

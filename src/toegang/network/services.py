@@ -315,3 +315,31 @@ def withdraw_transfer(*, actor: User, transfer: Transfer) -> Transfer:
             detail="ingetrokken",
         )
     return locked
+
+
+def configure_level(*, actor: User, level: EscalationLevel, title: str, holders: list[int]) -> EscalationLevel:
+    """The functional administrator names a level and, for a level with named holders, who decides there
+    (active users of the same municipality)."""
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("Naam van het niveau: vul een naam in.", field="title")
+    with transaction.atomic():
+        locked = EscalationLevel.objects.select_for_update().get(pk=level.pk)
+        chosen = list(User.objects.filter(pk__in=holders, is_active=True, municipality_id=locked.municipality_id))
+        if len(chosen) != len(set(holders)):
+            raise DomainError("Aangewezen personen: kies actieve gebruikers van deze gemeente.", field="holders")
+        if chosen and locked.holder != EscalationLevel.Holder.NAMED:
+            raise DomainError(
+                "Aangewezen personen: op dit niveau beslist de rol (teamleider of manager), geen aangewezen persoon.",
+                field="holders",
+            )
+        locked.title = title
+        locked.save(update_fields=["title"])
+        locked.holders.set(chosen)
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=locked,
+            detail=f"escalatieladder niveau {locked.rank}: {title}, {len(chosen)} aangewezen",
+        )
+    return locked

@@ -24,6 +24,7 @@ from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import (
     NamedChange,
+    apply_change,
     current_user,
     first_rows,
     require_case_worker,
@@ -36,12 +37,13 @@ from toegang.network.forms import (
     DecideForm,
     EscalateForm,
     ForwardForm,
+    LadderLevelForm,
     PartnerSignalForm,
     RefuseTransferForm,
     ServiceSearchForm,
     TransferForm,
 )
-from toegang.network.models import CommunityService, Escalation, EscalationStep, Transfer
+from toegang.network.models import CommunityService, Escalation, EscalationLevel, EscalationStep, Transfer
 from toegang.people import services as people_services
 from toegang.people.models import Membership
 from toegang.people.selectors import member_ids
@@ -426,3 +428,45 @@ def partner_signals(request: HttpRequest) -> HttpResponse:
         .order_by("-received_on", "-pk")[:200]
     )
     return render(request, "network/partner_signals.html", {"rows": rows})
+
+
+# --- the ladder's configuration ---------------------------------------------------------------------------
+
+
+def ladder_settings(request: HttpRequest) -> HttpResponse:
+    """For the functional administrator: the municipality's escalation ladder, its names and who decides on
+    the levels with named holders."""
+    user = current_user(request)
+    if not user.is_active or user.role != User.Role.FUNCTIONAL_ADMIN or user.municipality_id is None:
+        raise PermissionDenied(_("De escalatieladder stelt de functioneel beheerder in."))
+    levels = services.ladder(user.municipality_id)
+    users = list(
+        User.objects.filter(municipality_id=user.municipality_id, is_active=True).order_by("first_name", "last_name")
+    )
+    holders: dict[int, list[int]] = {level.pk: [] for level in levels}
+    for level_id, user_id in EscalationLevel.holders.through.objects.filter(escalationlevel_id__in=holders).values_list(
+        "escalationlevel_id", "user_id"
+    ):
+        holders[level_id].append(user_id)
+    if request.method == "POST":
+        level = next((lvl for lvl in levels if str(lvl.pk) == request.POST.get("level")), None)
+        if level is None:
+            raise Http404
+        form = LadderLevelForm(request.POST, users=users, prefix=f"l{level.pk}")
+        apply_change(
+            request,
+            form,
+            lambda d: services.configure_level(actor=user, level=level, **d),
+            _("Het niveau is bijgewerkt."),
+        )
+        return redirect("ladder-settings")
+    rows = [
+        (
+            level,
+            LadderLevelForm(
+                users=users, prefix=f"l{level.pk}", initial={"title": level.title, "holders": holders[level.pk]}
+            ),
+        )
+        for level in levels
+    ]
+    return render(request, "network/ladder_settings.html", {"rows": rows})
