@@ -2345,8 +2345,10 @@ def _procedures_for_demo(today: dt.date) -> None:
             household_id__in=[h for _t, h in own], end_date__isnull=True, person__geboortedatum__gt=adult_day
         ).values_list("household_id", flat=True)
     )
-    youth = iter([t for t, h in own if h in with_child][:2])
-    others = iter([t for t, h in own if h not in with_child])
+    children = [t for t, h in own if h in with_child]
+    youth = iter(children[:2])
+    # the Wmo procedures go to the other households first, then to the parents of the remaining families
+    others = iter([t for t, h in own if h not in with_child] + children[2:])
     category = {(c.law, c.code): c for c in ProductCategory.objects.all()}
     days = dt.timedelta
 
@@ -2355,7 +2357,9 @@ def _procedures_for_demo(today: dt.date) -> None:
         members = Membership.objects.filter(household_id=household_id or 0, end_date__isnull=True).select_related(
             "person"
         )
-        first = members.order_by("-person__geboortedatum" if youngest else "person__geboortedatum", "pk").first()
+        order = ("-person__geboortedatum" if youngest else "person__geboortedatum", "pk")
+        # a member with a BSN first: without one the toewijzing (301) cannot be sent
+        first = members.filter(person__bsn__isnull=False).order_by(*order).first() or members.order_by(*order).first()
         assert first is not None  # noqa: S101 - every demo household has members
         return first.person
 
