@@ -93,9 +93,9 @@ def test_export_is_valid_hsds_and_imports_back_unchanged(world, services, tmp_pa
 @pytest.mark.parametrize(
     ("damage", "needle"),
     [
-        (lambda r: r.update(status="open"), "status"),
-        (lambda r: r.pop("name"), "'name' is a required property"),
-        (lambda r: r.update(id="geen-uuid"), "id"),
+        (lambda r: r.update(status="open"), "status: waarde 'open' is niet toegestaan"),
+        (lambda r: r.pop("name"), "name: verplicht veld ontbreekt"),
+        (lambda r: r.update(id="geen-uuid"), "id: waarde 'geen-uuid' is geen geldige uuid"),
         (lambda r: r["service_areas"].append({"id": str(uuid.uuid4()), "name": "Atlantis"}), "Atlantis"),
         (lambda r: r.update(minimum_age=-3), "minimum_age"),
         (lambda r: r.update(openingstijden="ma–vr"), "openingstijden: onbekend veld"),

@@ -98,8 +98,38 @@ def validate(standard: str, code: str, document: bytes | etree._Element) -> list
     for entry in checker.error_log:
         element = re.search(r"Element '([^']+)'", entry.message)
         name = re.sub(r"\{[^}]*\}", "", element.group(1)) if element else ""
-        problems.append(Problem(entry.line, name, entry.message))
+        problems.append(Problem(entry.line, name, _dutch(entry.type_name, entry.message)))
     return problems
+
+
+# libxml2's schema errors in Dutch, by kind; anything else keeps its text after a Dutch lead
+_RULES = {
+    "SCHEMAV_ELEMENT_CONTENT": "staat niet op een toegestane plaats, of een verplicht element ervoor ontbreekt",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_4": "een verplicht element ontbreekt",
+    "SCHEMAV_CVC_ENUMERATION_VALID": "is geen toegestane code",
+    "SCHEMAV_CVC_PATTERN_VALID": "heeft niet de voorgeschreven vorm",
+    "SCHEMAV_CVC_MAXLENGTH_VALID": "is te lang",
+    "SCHEMAV_CVC_MINLENGTH_VALID": "is te kort",
+    "SCHEMAV_CVC_LENGTH_VALID": "heeft niet de voorgeschreven lengte",
+    "SCHEMAV_CVC_MAXINCLUSIVE_VALID": "is groter dan toegestaan",
+    "SCHEMAV_CVC_MININCLUSIVE_VALID": "is kleiner dan toegestaan",
+    "SCHEMAV_CVC_DATATYPE_VALID_1_2_1": "heeft niet het voorgeschreven gegevenstype",
+    "SCHEMAV_CVC_DATATYPE_VALID_1_2_3": "heeft niet het voorgeschreven gegevenstype",
+    "SCHEMAV_CVC_TYPE_3_1_2": "mag geen onderliggende elementen bevatten",
+    "SCHEMAV_CVC_ELT_1": "is geen element van dit bericht",
+}
+
+
+def _dutch(kind: str, message: str) -> str:
+    value = re.search(r"The value '([^']*)'", message) or re.search(r"'([^']*)' is not (?:a valid|accepted)", message)
+    expected = re.search(r"Expected is (?:one of )?\( ([^)]*) \)", message)
+    rule = _RULES.get(kind)
+    if rule is None:
+        return f"voldoet niet aan het XSD ({message.strip()})"
+    text = (f"waarde '{value.group(1)}' " if value and kind != "SCHEMAV_ELEMENT_CONTENT" else "") + rule
+    if expected:
+        text += "; verwacht: " + re.sub(r"\{[^}]*\}", "", expected.group(1))
+    return text
 
 
 def sub(parent: etree._Element, tag: str, text: object | None = None) -> etree._Element:

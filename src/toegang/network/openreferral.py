@@ -7,11 +7,12 @@ know; an import refuses them too (``unknown_fields``), so that a misspelt field 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -42,9 +43,34 @@ def validate_service(record: Any) -> list[str]:
         return ["dienst: verwacht een JSON-object"]
     problems = []
     for error in sorted(service_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path]):
-        where = ".".join(str(part) for part in error.absolute_path) or "dienst"
-        problems.append(f"{where}: {error.message}")
+        where = ".".join(str(part) for part in error.absolute_path)
+        if error.validator == "required":  # the field that is missing, not the object that misses it
+            missing = re.search(r"'([^']+)' is a required property", error.message)
+            where = ".".join(filter(None, [where, missing.group(1) if missing else ""]))
+        problems.append(f"{where or 'dienst'}: {_dutch(error)}")
     return (problems + unknown_fields(record))[:20]
+
+
+def _dutch(error: ValidationError) -> str:
+    """The rule a value breaks, in Dutch (the schema library reports in English)."""
+    rule = error.validator_value
+    match error.validator:
+        case "required":
+            return "verplicht veld ontbreekt"
+        case "enum":
+            return f"waarde {error.instance!r} is niet toegestaan; kies uit {', '.join(map(str, rule))}"
+        case "type":
+            names = {"string": "tekst", "number": "getal", "integer": "geheel getal", "array": "lijst",
+                     "object": "object", "boolean": "ja/nee"}  # fmt: skip
+            return f"verwacht {names.get(str(rule), str(rule))}, niet {error.instance!r}"
+        case "format":
+            return f"waarde {error.instance!r} is geen geldige {rule}"
+        case "minimum" | "exclusiveMinimum":
+            return f"waarde {error.instance!r} is kleiner dan {rule}"
+        case "maximum" | "exclusiveMaximum":
+            return f"waarde {error.instance!r} is groter dan {rule}"
+        case _:
+            return f"voldoet niet aan de regel '{error.validator}' van HSDS 3.0"
 
 
 def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
