@@ -80,3 +80,23 @@ def test_my_signals_page_has_a_flat_query_count(client, world, reporter):
     for _ in range(3):
         client.post(reverse("partner-signal-new"), VALID | {"geslachtsnaam": "Anders"})
     assert page_queries(client, reverse("partner-signals"), audit_rows=0) == few == 4
+
+
+def test_the_form_pages_have_pinned_query_counts(client, world, reporter):
+    """The remaining new form pages, each pinned: escalate, transfer request, report, report received."""
+    from tests.conftest import make_trajectory
+    from tests.querycount import page_queries
+
+    trajectory = make_trajectory(world)
+    client.force_login(world.professional)
+    assert page_queries(client, reverse("escalate", args=[trajectory.pk]), audit_rows=0) == ESCALATE
+    assert page_queries(client, reverse("transfer-new", args=[trajectory.pk]), audit_rows=0) == TRANSFER
+    client.force_login(reporter)
+    assert page_queries(client, reverse("partner-signal-new"), audit_rows=0) == REPORT
+    client.post(reverse("partner-signal-new"), VALID)
+    signal = Signal.objects.get()
+    assert page_queries(client, reverse("partner-signal-done", args=[signal.pk]), audit_rows=0) == RECEIVED
+
+
+# pinned: escalate form 8, transfer request 7, partner report form 3, report received 4
+ESCALATE, TRANSFER, REPORT, RECEIVED = 8, 7, 3, 4
