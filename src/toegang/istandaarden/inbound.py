@@ -128,13 +128,13 @@ class Context:
 
     def text(self, element: etree._Element, path: str) -> str:
         """Text at a slash-separated path of local names; a name starting with ``~`` is in the base schema."""
-        node: etree._Element | None = element
+        node = element
         for part in path.split("/"):
-            assert node is not None  # noqa: S101
-            node = node.find(self.b(part[1:]) if part.startswith("~") else self.m(part))
-            if node is None:
+            found = node.find(self.b(part[1:]) if part.startswith("~") else self.m(part))
+            if found is None:
                 return ""
-        return (node.text or "").strip() if node is not None else ""
+            node = found
+        return (node.text or "").strip()
 
     def day(self, element: etree._Element, path: str) -> dt.date | None:
         value = self.text(element, path)

@@ -139,17 +139,18 @@ def sub(parent: etree._Element, tag: str, text: object | None = None) -> etree._
     return node
 
 
-def _xsd_version(parent: etree._Element, tag: str, standard: str) -> None:
+def xsd_version(parent: etree._Element, tag: str, standard: str) -> None:
     base = namespaces(standard, "301")[0]
     version = sub(parent, tag)
     sub(version, f"{{{base}}}BasisschemaXsdVersie", XSD_VERSIONS[standard])
     sub(version, f"{{{base}}}BerichtXsdVersie", XSD_VERSIONS[standard])
 
 
-def _start(
+def start(
     standard: str, code: str, *, sender: str, receiver: str, identification: str, now: dt.datetime
 ) -> tuple[etree._Element, etree._Element]:
-    """The root and header of a message the municipality starts (301, 319, 325)."""
+    """The root and header of a message that starts an exchange: the municipality's 301, 319 and 325, and
+    (for demo and tests, istandaarden.provider) a provider's 305, 307, 315, 317 and 323."""
     base, message = namespaces(standard, code)
     root = etree.Element(f"{{{message}}}Bericht", nsmap={None: message, FOLDERS[standard]: base})
     header = sub(root, f"{{{message}}}Header")
@@ -161,7 +162,7 @@ def _start(
     ident = sub(header, f"{{{message}}}BerichtIdentificatie")
     sub(ident, f"{{{base}}}Identificatie", identification)
     sub(ident, f"{{{base}}}Dagtekening", now.date().isoformat())
-    _xsd_version(header, f"{{{message}}}XsdVersie", standard)
+    xsd_version(header, f"{{{message}}}XsdVersie", standard)
     return root, header
 
 
@@ -178,7 +179,7 @@ def clone(element: etree._Element, parent: etree._Element, rename: dict[str, str
     return copy
 
 
-def _finish(root: etree._Element, standard: str, code: str) -> bytes:
+def finish(root: etree._Element, standard: str, code: str) -> bytes:
     """Serialise a message the municipality builds and check it against the official XSD: a message that
     does not validate is never stored or sent."""
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -223,7 +224,7 @@ def build_assignment(
 
     m = lambda tag: f"{{{message}}}{tag}"  # noqa: E731 - element in the message's namespace
     b = lambda tag: f"{{{base}}}{tag}"  # noqa: E731 - element of a base-schema type
-    root, _header = _start(standard, "301", sender=municipality_code, receiver=provider.agb_code,
+    root, _header = start(standard, "301", sender=municipality_code, receiver=provider.agb_code,
                            identification=identification, now=now)  # fmt: skip
 
     client = sub(root, m("Client"))
@@ -291,7 +292,7 @@ def build_assignment(
             sub(product, m("Budget"), provision.budget_cents)
     if not any_product:
         raise DomainError("Voorzieningen: een toewijzing bevat ten minste één product in natura.")
-    return _finish(root, standard, "301")
+    return finish(root, standard, "301")
 
 
 def file_name(standard: str, code: str, identification: str) -> str:
@@ -362,12 +363,12 @@ def build_retour(
     extra[0].text, extra[1].text = identification, now.date().isoformat()
     for offset, element in enumerate(extra):
         header.insert(position + offset, element)
-    _xsd_version(header, o("XsdVersieRetour"), standard)
+    xsd_version(header, o("XsdVersieRetour"), standard)
     if header_codes:
         returned = sub(header, o("RetourCodes"))
         for value in header_codes:
             sub(returned, o("RetourCode"), value)
-    return _finish(root, standard, answer)
+    return finish(root, standard, answer)
 
 
 def build_answer(
@@ -384,7 +385,7 @@ def build_answer(
     """A 319 antwoordbericht to a request (315/317): refused (WJ760 1, with a WJ759 reason) or under
     investigation (WJ760 2)."""
     message = namespaces(standard, "319")[1]
-    root, _header = _start(
+    root, _header = start(
         standard, "319", sender=municipality_code, receiver=provider.agb_code, identification=identification, now=now
     )
     answer = sub(root, f"{{{message}}}Antwoord")
@@ -392,7 +393,7 @@ def build_answer(
     sub(answer, f"{{{message}}}VerzoekAntwoord", "2" if investigating else "1")
     if not investigating:
         sub(answer, f"{{{message}}}RedenAfwijzingVerzoek", refusal)
-    return _finish(root, standard, "319")
+    return finish(root, standard, "319")
 
 
 @dataclass(frozen=True)
@@ -429,7 +430,7 @@ def build_claim_answer(
     head = claim.find(i("Header"))
     declaration = claim.find(i("Declaratie"))
     assert head is not None and declaration is not None  # noqa: S101 - required by the XSD
-    root, header = _start(
+    root, header = start(
         standard,
         "325",
         sender=head.findtext(i("Ontvanger")) or "",
@@ -440,12 +441,12 @@ def build_claim_answer(
     claimed = head.find(i("BerichtIdentificatie"))
     assert claimed is not None  # noqa: S101
     clone(claimed, header, {incoming: message}).tag = m("DeclaratieIdentificatie")
-    _xsd_version(header, m("XsdVersieDeclaratie"), standard)
+    xsd_version(header, m("XsdVersieDeclaratie"), standard)
     returned = sub(header, m("RetourCodes"))
     for value in header_codes:
         sub(returned, m("RetourCode"), value)
     if header_codes not in ([ACCEPTED], ["8001"]):
-        return _finish(root, standard, "325")
+        return finish(root, standard, "325")
     answer = sub(root, m("DeclaratieAntwoord"))
     sub(answer, m("DeclaratieNummer"), declaration.findtext(i("DeclaratieNummer")))
     total = declaration.find(i("TotaalIngediendBedrag"))
@@ -472,4 +473,4 @@ def build_claim_answer(
             sub(client_codes, m("RetourCode"), ACCEPTED)
     answer_codes = sub(answer, m("RetourCodes"))
     sub(answer_codes, m("RetourCode"), ACCEPTED)
-    return _finish(root, standard, "325")
+    return finish(root, standard, "325")

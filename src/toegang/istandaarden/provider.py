@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from toegang.istandaarden import messages
-from toegang.istandaarden.messages import MESSAGE_CODES, _finish, _xsd_version, namespaces, sub
+from toegang.istandaarden.messages import finish, namespaces, sub
 
 
 @dataclass(frozen=True)
@@ -83,19 +83,12 @@ class _Doc:
 
 
 def _start(standard: str, code: str, agb: str, municipality: str, identification: str, on: dt.date) -> _Doc:
+    """A provider's message: the same header as the municipality's, with the provider as sender."""
     doc = _Doc(standard, code)
-    base, message = namespaces(standard, code)
-    doc.root = etree.Element(doc.m("Bericht"), nsmap={None: message, messages.FOLDERS[standard]: base})
-    doc.header = sub(doc.root, doc.m("Header"))
-    sub(doc.header, doc.m("BerichtCode"), MESSAGE_CODES[(standard, code)])
-    sub(doc.header, doc.m("BerichtVersie"), 3)
-    sub(doc.header, doc.m("BerichtSubversie"), 2)
-    sub(doc.header, doc.m("Afzender"), agb)
-    sub(doc.header, doc.m("Ontvanger"), municipality)
-    ident = sub(doc.header, doc.m("BerichtIdentificatie"))
-    sub(ident, doc.b("Identificatie"), identification)
-    sub(ident, doc.b("Dagtekening"), on.isoformat())
-    _xsd_version(doc.header, doc.m("XsdVersie"), standard)
+    doc.root, doc.header = messages.start(
+        standard, code, sender=agb, receiver=municipality, identification=identification,
+        now=dt.datetime.combine(on, dt.time(12)),
+    )  # fmt: skip
     return doc
 
 
@@ -162,7 +155,7 @@ def start_or_stop(
         sub(product, doc.m("RedenBeeindiging"), reason)
         sub(product, doc.m("Einddatum"), (end or on).isoformat())
     sub(product, doc.m("StatusAanlevering"), status)
-    return _finish(doc.root, standard, doc.code)
+    return finish(doc.root, standard, doc.code)
 
 
 def request_for_assignment(
@@ -191,7 +184,7 @@ def request_for_assignment(
         _size(doc, product, requested.volume, requested.unit, requested.frequency, requested.budget_cents)
         referral = sub(product, doc.m("Verwijzer"))
         sub(referral, doc.b("Type"), referrer)
-    return _finish(doc.root, standard, doc.code)
+    return finish(doc.root, standard, doc.code)
 
 
 def request_for_change(
@@ -238,7 +231,7 @@ def request_for_change(
             if requested.end:
                 sub(product, doc.m("Einddatum"), requested.end.isoformat())
             _size(doc, product, requested.volume, requested.unit, requested.frequency, requested.budget_cents)
-    return _finish(doc.root, standard, doc.code)
+    return finish(doc.root, standard, doc.code)
 
 
 def claim(
@@ -292,7 +285,7 @@ def claim(
         billed = sub(prestatie, doc.m("IngediendBedrag"))
         sub(billed, doc.b("Bedrag"), line.amount_cents)
         sub(billed, doc.b("DebetCredit"), "C" if line.credit else "D")
-    return _finish(doc.root, standard, doc.code)
+    return finish(doc.root, standard, doc.code)
 
 
 def retour(document: bytes, *, identification: str, on: dt.date, codes: dict[str, list[str]] | None = None) -> bytes:
