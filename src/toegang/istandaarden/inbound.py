@@ -350,6 +350,27 @@ def _errors(found: dict[str, list[str]], labels: dict[str, str]) -> list[str]:
     return [f"{labels[path]}: {explain(code)}" for path, codes in found.items() for code in codes if code != ACCEPTED]
 
 
+def _verdict(
+    context: Context, found: dict[str, list[str]], records: list[etree._Element]
+) -> tuple[list[str] | None, bool, set[str]]:
+    """The outcome of a start, stop or request message: refused whole when it is dated in the future
+    (8848); when any record is refused, nothing is applied and the other records are "niet beoordeeld"
+    (0233). Returns the header codes, whether it was refused, and every code used."""
+    header = ["8848"] if _future(context) else None
+    rejected = bool(header) or bool(found)
+    if rejected:
+        for record in records:
+            found.setdefault(context.path(record), [NOT_ASSESSED])
+    return header, rejected, {code for codes in found.values() for code in codes} | set(header or []) or {ACCEPTED}
+
+
+def _result(
+    rejected: bool, header: list[str] | None, found: dict[str, list[str]], labels: dict[str, str], answer: Message
+) -> Result:
+    errors = [f"Header/Dagtekening: {explain('8848')}"] if header else []
+    return Result("rejected" if rejected else "accepted", errors + _errors(found, labels), answer)
+
+
 def _future(context: Context) -> bool:
     return context.dated > context.received
 
@@ -457,12 +478,8 @@ def _handle_regie(context: Context) -> Result:
             changes.append((provision, {"started_on": None}))
         else:  # a first start, a corrected start, or a start again after a temporary stop
             changes.append((provision, {"started_on": begin, "stopped_on": None, "stop_reason": ""}))
-    header = ["8848"] if _future(context) else None
-    rejected = bool(header) or bool(found)
-    if rejected:
-        for record in records:
-            found.setdefault(context.path(record), [NOT_ASSESSED])
-    else:
+    header, rejected, all_codes = _verdict(context, found, records)
+    if not rejected:
         for provision, values in changes:
             for name, value in values.items():
                 setattr(provision, name, value)
@@ -473,15 +490,12 @@ def _handle_regie(context: Context) -> Result:
         person = resident.pk if resident else None
     word = "Stop" if stop else "Start"
     summary = f"{word} van {len(records)} product(en)" + (": afgekeurd" if rejected else "")
-    all_codes = {code for codes in found.values() for code in codes} | set(header or [])
-    incoming = _store(context, rejected=rejected, person_id=person, summary=summary, codes=all_codes or {ACCEPTED})
+    incoming = _store(context, rejected=rejected, person_id=person, summary=summary, codes=all_codes)
     answer = _retour(context, incoming, found, header, person)
     incoming.answered_on = context.received
     incoming.save(update_fields=["answered_on"])
     _log(context, incoming, {person} if person else set())
-    errors = [f"Header/Dagtekening: {explain('8848')}"] if header else []
-    errors += _errors(found, labels)
-    return Result("rejected" if rejected else "accepted", errors, answer)
+    return _result(rejected, header, found, labels, answer)
 
 
 # --- requests for assignment (315) and for change (317) ----------------------------------------------------
@@ -523,20 +537,15 @@ def _handle_vot(context: Context) -> Result:
         if reference in known or reference in seen:
             found[path] = ["9347"]
         seen.add(reference)
-    header = ["8848"] if _future(context) else None
-    rejected = bool(header) or bool(found)
-    if rejected:
-        for record in records:
-            found.setdefault(context.path(record), [NOT_ASSESSED])
+    header, rejected, all_codes = _verdict(context, found, records)
     due = add_working_days(context.received, services.ANSWER_DAYS)
-    all_codes = {code for codes in found.values() for code in codes} | set(header or [])
     name = context.text(client, "Naam/~Geslachtsnaam/~Achternaam")
     incoming = _store(
         context,
         rejected=rejected,
         person_id=person.pk if person else None,
         summary=f"Verzoek om toewijzing van {len(records)} product(en)" + (": afgekeurd" if rejected else ""),
-        codes=all_codes or {ACCEPTED},
+        codes=all_codes,
         due_on=None if rejected else due,
     )
     if not rejected:
@@ -567,8 +576,7 @@ def _handle_vot(context: Context) -> Result:
         )
     answer = _retour(context, incoming, found, header, person.pk if person else None)
     _log(context, incoming, {person.pk} if person else set())
-    errors = [f"Header/Dagtekening: {explain('8848')}"] if header else []
-    return Result("rejected" if rejected else "accepted", errors + _errors(found, labels), answer)
+    return _result(rejected, header, found, labels, answer)
 
 
 def _current_assignments(context: Context, bsn: str) -> dict[int, Provision]:
@@ -643,23 +651,16 @@ def _handle_vow(context: Context) -> Result:
         verzoek.append("9349")
     if verzoek:
         found[context.path(request)] = verzoek
-    header = ["8848"] if _future(context) else None
-    rejected = bool(header) or bool(found)
-    if rejected:
-        for element in (
-            request,
-            *request.iter(context.m("OngewijzigdProduct"), context.m("TeWijzigenProduct"), context.m("NieuwProduct")),
-        ):
-            found.setdefault(context.path(element), [NOT_ASSESSED])
+    parts = request.iter(context.m("OngewijzigdProduct"), context.m("TeWijzigenProduct"), context.m("NieuwProduct"))
+    header, rejected, all_codes = _verdict(context, found, [request, *parts])
     due = add_working_days(context.received, services.ANSWER_DAYS)
-    all_codes = {code for codes in found.values() for code in codes} | set(header or [])
     incoming = _store(
         context,
         rejected=rejected,
         person_id=person.pk if person else None,
         summary=f"Verzoek om wijziging (referentie {reference})" + (": afgekeurd" if rejected else ""),
         reference=reference,
-        codes=all_codes or {ACCEPTED},
+        codes=all_codes,
         due_on=None if rejected else due,
     )
     if not rejected:
@@ -678,8 +679,7 @@ def _handle_vow(context: Context) -> Result:
         )
     answer = _retour(context, incoming, found, header, person.pk if person else None)
     _log(context, incoming, {person.pk} if person else set())
-    errors = [f"Header/Dagtekening: {explain('8848')}"] if header else []
-    return Result("rejected" if rejected else "accepted", errors + _errors(found, labels), answer)
+    return _result(rejected, header, found, labels, answer)
 
 
 # --- claims (323) ------------------------------------------------------------------------------------------
