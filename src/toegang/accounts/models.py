@@ -91,7 +91,7 @@ class User(AbstractUser):
         MANAGER = "manager", _("Manager")
         FUNCTIONAL_ADMIN = "beheerder", _("Functioneel beheerder")
         PRIVACY_OFFICER = "privacy", _("Privacyfunctionaris")
-        REPORTER = "melder", _("Melder (partnerorganisatie)")
+        REPORTER = "melder", _("Partnermedewerker (melden en verwijzingen)")
 
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.PROFESSIONAL)
     organisation = models.ForeignKey(

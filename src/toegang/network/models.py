@@ -177,6 +177,15 @@ class CommunityService(models.Model):
     municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT, related_name="+")
     organization_id = models.UUIDField(_("HSDS-id organisatie"))
     organization_name = models.CharField(_("organisatie"), max_length=200)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+        verbose_name=_("organisatie in Toegang"),
+        help_text=_("De organisatie met accounts in Toegang die verwijzingen naar deze dienst beantwoordt."),
+    )
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -203,3 +212,306 @@ class CommunityService(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization_name})"
+
+
+class CaseConference(models.Model):
+    """A case conference (MDO / casusoverleg) about one household: who is invited, the agenda, each
+    participant's preparation, the minutes (sections may be kept to one organisation) and the decisions,
+    which become actions of the one plan."""
+
+    class Status(models.TextChoices):
+        PLANNED = "gepland", _("Gepland")
+        HELD = "gehouden", _("Gehouden")
+        CANCELLED = "geannuleerd", _("Geannuleerd")
+
+    trajectory = models.ForeignKey("cases.Trajectory", on_delete=models.PROTECT, related_name="conferences")
+    held_on = models.DateField(_("datum"))
+    starts_at = models.TimeField(_("aanvang"))
+    location = models.CharField(_("plaats"), max_length=200)
+    purpose = models.TextField(_("doel van het overleg"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    organised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("aangemaakt"))
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("casusoverleg")
+        verbose_name_plural = _("casusoverleggen")
+        indexes = [models.Index(fields=["trajectory", "held_on"], name="conference_trajectory_idx")]
+
+    def __str__(self) -> str:
+        return f"Casusoverleg {self.held_on:%d-%m-%Y}"
+
+
+class Participant(models.Model):
+    """Someone invited to a case conference: a user of Toegang (internal or a partner's professional),
+    a professional without an account (named, with their organisation), a member of the household, or
+    someone of its network."""
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", _("Professional met account")
+        EXTERNAL = "extern", _("Professional zonder account")
+        MEMBER = "lid", _("Lid van het huishouden")
+        NETWORK = "netwerk", _("Netwerk van het huishouden")
+
+    conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="participants")
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="conference_seats"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(_("rol"), max_length=100, blank=True)
+    invited = models.BooleanField(_("uitgenodigd"), default=True)
+    attended = models.BooleanField(_("aanwezig"), null=True, blank=True)
+    preparation = models.TextField(_("voorbereiding"), blank=True)
+
+    class Meta:
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="professional") & models.Q(user__isnull=False))
+                | (models.Q(kind="extern") & ~models.Q(name="") & models.Q(organisation__isnull=False))
+                | (models.Q(kind="lid") & models.Q(person__isnull=False))
+                | (models.Q(kind="netwerk") & ~models.Q(name="")),
+                name="participant_named",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "user"], condition=models.Q(user__isnull=False), name="participant_user_once"
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "person"],
+                condition=models.Q(person__isnull=False),
+                name="participant_person_once",
+            ),
+        ]
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return str(self.user)
+        if self.person is not None:
+            return self.person.full_name
+        return self.name
+
+
+class AgendaItem(models.Model):
+    conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    title = models.CharField(_("agendapunt"), max_length=200)
+    brought_in_by = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingebracht door"),
+    )
+
+    class Meta:
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agenda")
+        ordering = ["position", "pk"]
+
+
+class MinutesSection(models.Model):
+    """A part of the minutes; a section restricted to an organisation is read only by its people."""
+
+    conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="minutes")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.TextField(_("verslag"))
+    restricted_to = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("alleen voor organisatie"),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("geschreven"))
+
+    class Meta:
+        verbose_name = _("verslagdeel")
+        verbose_name_plural = _("verslag")
+        ordering = ["pk"]
+
+
+class ConferenceDecision(models.Model):
+    """A decision of the conference; recorded together with the plan action that carries it out."""
+
+    conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("besluit"))
+    action = models.OneToOneField("plans.Action", on_delete=models.PROTECT, related_name="conference_decision")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("vastgelegd"))
+
+    class Meta:
+        verbose_name = _("besluit casusoverleg")
+        verbose_name_plural = _("besluiten casusoverleg")
+        ordering = ["pk"]
+
+
+class Referral(models.Model):
+    """A referral from a trajectory to a service of the social map or to a partner organisation, in a
+    closed loop: the receiving side answers (accepted/declined), reports the start, and gives feedback
+    at the end (did the resident arrive, did it help). Each state change is a ReferralEvent."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "voorgesteld", _("Voorgesteld")
+        SENT = "verstuurd", _("Verstuurd")
+        ACCEPTED = "geaccepteerd", _("Geaccepteerd")
+        DECLINED = "afgewezen", _("Afgewezen")
+        STARTED = "gestart", _("Gestart")
+        COMPLETED = "afgerond", _("Afgerond")
+        NO_SHOW = "niet_verschenen", _("Niet verschenen")
+        WITHDRAWN = "ingetrokken", _("Ingetrokken")
+
+    class Helped(models.TextChoices):
+        YES = "ja", _("Ja")
+        PARTLY = "deels", _("Deels")
+        NO = "nee", _("Nee")
+
+    trajectory = models.ForeignKey("cases.Trajectory", on_delete=models.PROTECT, related_name="referrals")
+    goal = models.ForeignKey(
+        "plans.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals", verbose_name=_("doel")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("voor wie")
+    )
+    service = models.ForeignKey(
+        CommunityService,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("dienst"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="incoming_referrals", verbose_name=_("naar")
+    )
+    question = models.TextField(_("vraag"))
+    handover = models.TextField(_("warme overdracht"), help_text=_("Wat de ontvangende organisatie moet weten."))
+    categories = models.JSONField(_("gedeelde gegevens"), default=list)
+    legal_basis = models.CharField(_("grondslag"), max_length=200, blank=True)
+    consent = models.ForeignKey(
+        "privacy.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_on = models.DateField(_("voorgesteld op"))
+    sent_on = models.DateField(_("verstuurd op"), null=True, blank=True)
+    answered_on = models.DateField(_("beantwoord op"), null=True, blank=True)
+    started_on = models.DateField(_("gestart op"), null=True, blank=True)
+    closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    feedback_due_on = models.DateField(_("terugkoppeling uiterlijk"), null=True, blank=True)
+    reminded_on = models.DateField(_("herinnerd op"), null=True, blank=True)
+    arrived = models.BooleanField(_("inwoner gekomen"), null=True, blank=True)
+    helped = models.CharField(_("geholpen"), max_length=6, choices=Helped.choices, blank=True)
+    feedback = models.TextField(_("terugkoppeling"), blank=True)
+    declined_reason = models.TextField(_("reden afwijzing"), blank=True)
+
+    class Meta:
+        verbose_name = _("verwijzing")
+        verbose_name_plural = _("verwijzingen")
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="referral_incoming_idx"),
+            models.Index(fields=["status", "feedback_due_on"], name="referral_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="voorgesteld")
+                | models.Q(status="ingetrokken", sent_on__isnull=True)
+                | ~models.Q(legal_basis="")
+                | models.Q(consent__isnull=False),
+                name="referral_sent_with_basis",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="afgerond") | (models.Q(arrived=True) & ~models.Q(helped="")),
+                name="referral_completed_with_feedback",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verwijzing {self.pk} ({self.get_status_display()})"
+
+
+class ReferralEvent(models.Model):
+    """The history of a referral: each state it entered, when, by whom, with what remark."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=16, choices=Referral.Status.choices)
+    at = models.DateTimeField(_("moment"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    remark = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class ContactPerson(models.Model):
+    """A named contact person of a partner organisation, for one area (wijk/kern) or, without an area,
+    for the whole municipality."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="contact_persons")
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "accounts.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="contact_persons"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    function = models.CharField(_("functie"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(email="") | ~models.Q(phone=""), name="contact_person_reachable")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class PartnerAgreement(models.Model):
+    """A service-level agreement between the municipality and a partner organisation, measured from the
+    referrals: answer (accept or decline) within N working days, start within N working days of the
+    referral, or a capacity of N referrals a month."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "beantwoorden", _("Accepteren of afwijzen binnen (werkdagen)")
+        START = "starten", _("Starten binnen (werkdagen)")
+        CAPACITY = "capaciteit", _("Capaciteit (verwijzingen per maand)")
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="agreements")
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("afspraak"), max_length=14, choices=Kind.choices)
+    value = models.PositiveSmallIntegerField(_("norm"))
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("partnerafspraak")
+        verbose_name_plural = _("partnerafspraken")
+        ordering = ["organisation", "kind", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="agreement_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_kind_display()} {self.value}"
