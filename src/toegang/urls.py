@@ -8,6 +8,7 @@ from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
 from toegang.istandaarden import views as istandaarden
+from toegang.network import partner_views
 from toegang.network import views as network
 from toegang.plans import views as plans
 from toegang.privacy import views as privacy
@@ -55,6 +56,10 @@ urlpatterns = [
     path("melden/", network.partner_signal_new, name="partner-signal-new"),
     path("melden/<int:signal_id>/ontvangen/", network.partner_signal_done, name="partner-signal-done"),
     path("melden/mijn-meldingen/", network.partner_signals, name="partner-signals"),
+    path("beheer/netwerk/", partner_views.network_admin, name="network-admin"),
+    path("netwerk/", partner_views.area_network, name="area-network"),
+    path("netwerk/gebied/<int:area_id>/", partner_views.area_network, name="area-network-detail"),
+    path("netwerk/sturing/", partner_views.steering, name="network-steering"),
     path("trajecten/<int:trajectory_id>/overdragen/", network.transfer_new, name="transfer-new"),
     path("team/overdrachten/", network.transfers, name="transfers"),
     path("overdrachten/<int:transfer_id>/<str:action>/", network.transfer_action, name="transfer-action"),
