@@ -39,16 +39,40 @@ def service_validator() -> Validator:
 
 def validate_service(record: Any) -> list[str]:
     """The schema errors of one HSDS service object, each as ``field.path: rule``; empty when valid."""
+    return [f"{where}: {rule}" for where, rule in service_problems(record)]
+
+
+def service_problems(record: Any) -> list[tuple[str, str]]:
+    """The schema errors of one HSDS service object as ``(field.path, rule)`` pairs (at most 20): the
+    path says where a problem is (``service_areas.0.name``), so that the tabular form can name the file,
+    row and column it came from."""
     if not isinstance(record, dict):
-        return ["dienst: verwacht een JSON-object"]
+        return [("dienst", "verwacht een JSON-object")]
     problems = []
     for error in sorted(service_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path]):
         where = ".".join(str(part) for part in error.absolute_path)
         if error.validator == "required":  # the field that is missing, not the object that misses it
             missing = re.search(r"'([^']+)' is a required property", error.message)
             where = ".".join(filter(None, [where, missing.group(1) if missing else ""]))
-        problems.append(f"{where or 'dienst'}: {_dutch(error)}")
-    return (problems + unknown_fields(record))[:20]
+        problems.append((where or "dienst", _dutch(error)))
+    return (problems + _unknown(record, {"$ref": "service.json"}, ""))[:20]
+
+
+def table_schema(name: str) -> dict[str, Any]:
+    """The schema of one HSDS object (``service``, ``service_area``, ...), as shipped in ``hsds/schema/``.
+    Its ``path`` is the object's CSV file in the tabular form, its ``datapackage_metadata.order`` the
+    file's place in the package, ``required`` plus ``tabular_required`` its required columns."""
+    contents = _registry().contents(f"{name}.json")
+    if not isinstance(contents, dict):
+        raise LookupError(name)
+    return contents
+
+
+def table_columns(name: str) -> list[str]:
+    """The columns of an HSDS object's CSV file, in schema order: its fields that hold one value (not
+    the lists and objects that the tabular form keeps in files of their own)."""
+    properties = table_schema(name).get("properties", {})
+    return [key for key, prop in properties.items() if prop.get("type") in ("string", "number", "integer", "boolean")]
 
 
 def _dutch(error: ValidationError) -> str:
@@ -83,17 +107,22 @@ def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
 
 def unknown_fields(record: Any, schema: dict[str, Any] | None = None, where: str = "") -> list[str]:
     """Field names the HSDS schema does not define, at any depth, as ``path: onbekend veld``."""
-    schema = _resolved(schema if schema is not None else {"$ref": "service.json"})
-    problems: list[str] = []
+    schema = schema if schema is not None else {"$ref": "service.json"}
+    return [f"{path}: {rule}" for path, rule in _unknown(record, schema, where)]
+
+
+def _unknown(record: Any, schema: dict[str, Any], where: str) -> list[tuple[str, str]]:
+    schema = _resolved(schema)
+    problems: list[tuple[str, str]] = []
     if isinstance(record, dict) and isinstance(schema.get("properties"), dict):
         properties = schema["properties"]
         for key, value in record.items():
             path = f"{where}.{key}" if where else str(key)
             if key not in properties:
-                problems.append(f"{path}: onbekend veld in HSDS 3.0")
+                problems.append((path, "onbekend veld in HSDS 3.0"))
             else:
-                problems += unknown_fields(value, properties[key], path)
+                problems += _unknown(value, properties[key], path)
     elif isinstance(record, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(record):
-            problems += unknown_fields(item, schema["items"], f"{where}.{index}")
+            problems += _unknown(item, schema["items"], f"{where}.{index}")
     return problems

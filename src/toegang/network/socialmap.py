@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +146,9 @@ def export(municipality: Municipality) -> list[dict[str, Any]]:
 
 
 # --- HSDS import -----------------------------------------------------------------------------------------
+# One path for both forms: the JSON import parses a list of service objects, the CSV import
+# (socialmap_csv.py) assembles the same objects from its tables; both then go through check_records
+# (schema and Toegang's own rules, problems per record and field) and store_records (all or nothing).
 
 
 @dataclass
@@ -154,110 +158,165 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class PlannedService:
+    record: dict[str, Any]
+    areas: list[Area]
+    domains: list[LifeDomain]
+    groups: list[TargetGroup]
+
+
+Problem = tuple[int, str, str]  # the record's place in the list (from 0), the field's path, the rule broken
+
+
 def _text(value: Any, limit: int | None = None) -> str:
     text = value if isinstance(value, str) else ""
     return text[:limit] if limit else text
+
+
+def check_records(records: list[Any], municipality: Municipality) -> tuple[list[PlannedService], list[Problem]]:
+    """Check HSDS service objects before anything is stored: against the HSDS schema, for duplicates in
+    the file, for ids that belong to another municipality's social map, and for areas, domains and target
+    groups Toegang knows. Returns what to store and the problems, each with the path of its field
+    (``service_areas.1.name``), so that each form can say where it is in its own terms."""
+    areas = {area.name.casefold(): area for area in Area.objects.filter(municipality=municipality)}
+    domains = {d.code: d for d in LifeDomain.objects.all()}
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    seen: set[str] = set()
+    planned: dict[int, PlannedService] = {}
+    problems: list[Problem] = []
+    for index, record in enumerate(records):
+        found = openreferral.service_problems(record)
+        if not found and isinstance(record, dict):
+            key = str(uuid.UUID(record["id"]))  # the schema checked the format; one spelling per id
+            if key in seen:
+                found.append(("id", "komt twee keer voor in het bestand"))
+            seen.add(key)
+            organization = record.get("organization") or {}
+            if not (record.get("organization_id") or organization.get("id")):
+                found.append(("organization_id", "de aanbieder van de dienst ontbreekt"))
+            for name in ("minimum_age", "maximum_age"):
+                age = record.get(name)
+                if age is not None and ((isinstance(age, float) and not age.is_integer()) or not 0 <= age <= 120):
+                    found.append((name, "een leeftijd in hele jaren van 0 tot en met 120"))
+            found_areas = []
+            for number, entry in enumerate(record.get("service_areas", [])):
+                area = areas.get(_text(entry.get("name")).casefold())
+                if area is None:
+                    found.append(
+                        (
+                            f"service_areas.{number}.name",
+                            f"'{entry.get('name')}' is geen wijk of kern van {municipality.name}",
+                        )
+                    )
+                else:
+                    found_areas.append(area)
+            found_domains, found_groups = [], []
+            for number, entry in enumerate(record.get("attributes", [])):
+                term = entry.get("taxonomy_term") or {}
+                code = _text(term.get("code"))
+                where = f"attributes.{number}.taxonomy_term.code"
+                if term.get("taxonomy") == DOMAIN_TAXONOMY:
+                    if code in domains:
+                        found_domains.append(domains[code])
+                    else:
+                        found.append((where, f"leefdomein '{code}' is onbekend"))
+                elif term.get("taxonomy") == AUDIENCE_TAXONOMY:
+                    if code in groups:
+                        found_groups.append(groups[code])
+                    else:
+                        found.append((where, f"doelgroep '{code}' is onbekend"))
+            if not found:
+                planned[index] = PlannedService(record, found_areas, found_domains, found_groups)
+        problems += [(index, where, rule) for where, rule in found]
+    elsewhere = {
+        str(hsds_id)
+        for hsds_id in CommunityService.objects.filter(hsds_id__in=[p.record["id"] for p in planned.values()])
+        .exclude(municipality=municipality)
+        .values_list("hsds_id", flat=True)
+    }
+    for index, plan in list(planned.items()):
+        if str(uuid.UUID(plan.record["id"])) in elsewhere:  # hsds_id is unique over all municipalities
+            problems.append((index, "id", "deze dienst staat al op de sociale kaart van een andere gemeente"))
+            del planned[index]
+    problems.sort(key=lambda problem: problem[0])
+    return list(planned.values()), problems
+
+
+@transaction.atomic
+def store_records(planned: list[PlannedService], municipality: Municipality) -> ImportResult:
+    """Store checked services in one transaction: new ids are created, known ids updated."""
+    result = ImportResult()
+    existing = {
+        s.hsds_id: s
+        for s in CommunityService.objects.filter(
+            hsds_id__in=[p.record["id"] for p in planned], municipality=municipality
+        )
+    }
+    for plan in planned:
+        record = plan.record
+        organization = record.get("organization") or {}
+        costs = record.get("cost_options") or []
+        values = {
+            "organization_id": record.get("organization_id") or organization.get("id"),
+            "organization_name": _text(organization.get("name"), 200) or "—",
+            "name": _text(record.get("name"), 200),
+            "description": _text(record.get("description")),
+            "status": record["status"],
+            "email": _text(record.get("email"), 254),
+            "url": _text(record.get("url"), 200),
+            "phone": _text(((record.get("phones") or [{}])[0]).get("number"), 30),
+            "eligibility": _text(record.get("eligibility_description")),
+            "minimum_age": record.get("minimum_age"),
+            "maximum_age": record.get("maximum_age"),
+            "free": any(c.get("amount") == 0 for c in costs)
+            or _text(record.get("fees_description")).lower() == "gratis",
+            "fees": _text(record.get("fees_description")),
+            "opening_hours": _text(((record.get("schedules") or [{}])[0]).get("description")),
+        }
+        service = existing.get(uuid.UUID(record["id"]))
+        if service is None:
+            service = CommunityService.objects.create(hsds_id=record["id"], municipality=municipality, **values)
+            result.created += 1
+        else:
+            for name, value in values.items():
+                setattr(service, name, value)
+            service.save()
+            result.updated += 1
+        service.areas.set(plan.areas)
+        service.domains.set(plan.domains)
+        service.target_groups.set(plan.groups)
+    return result
+
+
+def import_records(records: list[Any], municipality: Municipality, *, where: Callable[[int, str], str]) -> ImportResult:
+    """Check the records and store them only when none has a problem. ``where(index, path)`` says in the
+    terms of the file's form where a problem is (``dienst 2 (id): name`` or ``services.csv rij 3, veld
+    "name"``)."""
+    planned, problems = check_records(records, municipality)
+    if problems:
+        return ImportResult(errors=[f"{where(index, path)}: {rule}" for index, path, rule in problems])
+    return store_records(planned, municipality)
 
 
 def import_hsds(data: bytes, municipality: Municipality) -> ImportResult:
     """Import HSDS 3.0 service objects (a JSON list). Every record is checked first — against the HSDS
     schema, for duplicates in the file, for areas, domains and target groups Toegang knows — and the
     errors are reported per record; only a file without errors is stored, in one transaction."""
-    result = ImportResult()
     try:
         records = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        result.errors.append(f"bestand: geen geldige JSON ({error})")
-        return result
+        return ImportResult(errors=[f"bestand: geen geldige JSON ({error})"])
+    except RecursionError:
+        return ImportResult(errors=["bestand: de JSON is te diep genest"])
     if not isinstance(records, list):
-        result.errors.append("bestand: verwacht een lijst van HSDS-diensten (een JSON-array)")
-        return result
-    areas = {area.name.casefold(): area for area in Area.objects.filter(municipality=municipality)}
-    domains = {d.code: d for d in LifeDomain.objects.all()}
-    groups = {g.code: g for g in TargetGroup.objects.all()}
-    seen: set[str] = set()
-    planned: list[tuple[dict[str, Any], list[Area], list[LifeDomain], list[TargetGroup]]] = []
-    for position, record in enumerate(records, start=1):
-        label = f"dienst {position}"
+        return ImportResult(errors=["bestand: verwacht een lijst van HSDS-diensten (een JSON-array)"])
+
+    def where(index: int, path: str) -> str:
+        record = records[index]
+        label = f"dienst {index + 1}"
         if isinstance(record, dict) and isinstance(record.get("id"), str):
             label += f" ({record['id']})"
-        problems = openreferral.validate_service(record)
-        if not problems and isinstance(record, dict):
-            if record["id"] in seen:
-                problems.append("id: komt twee keer voor in het bestand")
-            seen.add(record["id"])
-            organization = record.get("organization") or {}
-            if not (record.get("organization_id") or organization.get("id")):
-                problems.append("organization_id: de aanbieder van de dienst ontbreekt")
-            for key in ("minimum_age", "maximum_age"):
-                age = record.get(key)
-                if age is not None and (not float(age).is_integer() or not 0 <= age <= 120):
-                    problems.append(f"{key}: een leeftijd in hele jaren van 0 tot en met 120")
-            found_areas = []
-            for entry in record.get("service_areas", []):
-                area = areas.get(_text(entry.get("name")).casefold())
-                if area is None:
-                    problems.append(
-                        f"service_areas: '{entry.get('name')}' is geen wijk of kern van {municipality.name}"
-                    )
-                else:
-                    found_areas.append(area)
-            found_domains, found_groups = [], []
-            for entry in record.get("attributes", []):
-                term = entry.get("taxonomy_term") or {}
-                code = _text(term.get("code"))
-                if term.get("taxonomy") == DOMAIN_TAXONOMY:
-                    if code in domains:
-                        found_domains.append(domains[code])
-                    else:
-                        problems.append(f"attributes: leefdomein '{code}' is onbekend")
-                elif term.get("taxonomy") == AUDIENCE_TAXONOMY:
-                    if code in groups:
-                        found_groups.append(groups[code])
-                    else:
-                        problems.append(f"attributes: doelgroep '{code}' is onbekend")
-            if not problems:
-                planned.append((record, found_areas, found_domains, found_groups))
-        result.errors += [f"{label}: {problem}" for problem in problems]
-    if result.errors:
-        return result
-    with transaction.atomic():
-        existing = {
-            str(s.hsds_id): s
-            for s in CommunityService.objects.filter(
-                hsds_id__in=[r["id"] for r, *_ in planned], municipality=municipality
-            )
-        }
-        for record, found_areas, found_domains, found_groups in planned:
-            organization = record.get("organization") or {}
-            costs = record.get("cost_options") or []
-            values = {
-                "organization_id": record.get("organization_id") or organization.get("id"),
-                "organization_name": _text(organization.get("name"), 200) or "—",
-                "name": _text(record.get("name"), 200),
-                "description": _text(record.get("description")),
-                "status": record["status"],
-                "email": _text(record.get("email"), 254),
-                "url": _text(record.get("url"), 200),
-                "phone": _text(((record.get("phones") or [{}])[0]).get("number"), 30),
-                "eligibility": _text(record.get("eligibility_description")),
-                "minimum_age": record.get("minimum_age"),
-                "maximum_age": record.get("maximum_age"),
-                "free": any(c.get("amount") == 0 for c in costs)
-                or _text(record.get("fees_description")).lower() == "gratis",
-                "fees": _text(record.get("fees_description")),
-                "opening_hours": _text(((record.get("schedules") or [{}])[0]).get("description")),
-            }
-            service = existing.get(record["id"])
-            if service is None:
-                service = CommunityService.objects.create(hsds_id=record["id"], municipality=municipality, **values)
-                result.created += 1
-            else:
-                for name, value in values.items():
-                    setattr(service, name, value)
-                service.save()
-                result.updated += 1
-            service.areas.set(found_areas)
-            service.domains.set(found_domains)
-            service.target_groups.set(found_groups)
-    return result
+        return f"{label}: {path}"
+
+    return import_records(records, municipality, where=where)

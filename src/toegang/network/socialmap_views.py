@@ -1,0 +1,25 @@
+"""Downloads of the social map: the user's municipality's services in Open Referral HSDS 3.0. The social map
+holds no client data, so no audit row (as for the search page)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from toegang.accounts.models import Municipality
+from toegang.common.views import current_user
+from toegang.network import socialmap_csv
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The HSDS 3.0 CSV package (a ZIP with one CSV file per table and a datapackage.json)."""
+    user = current_user(request)
+    if not user.is_active or user.municipality_id is None:
+        raise PermissionDenied(_("De sociale kaart hoort bij een gemeente; uw account heeft er geen."))
+    municipality = Municipality.objects.get(pk=user.municipality_id)
+    response = HttpResponse(socialmap_csv.export_zip(municipality), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="sociale-kaart-{municipality.code}-hsds-csv.zip"'
+    return response
