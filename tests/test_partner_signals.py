@@ -31,7 +31,7 @@ VALID = {
 
 def test_a_partner_reports_and_sees_only_that_it_was_picked_up(client, world, reporter):
     client.force_login(reporter)
-    assert client.get(reverse("home")).url == reverse("partner-signal-new")
+    assert client.get(reverse("home")).url == reverse("referrals")
     refused = client.post(reverse("partner-signal-new"), VALID | {"description": "", "geslachtsnaam": ""})
     page = refused.content.decode()
     assert refused.status_code == 400 and "Geslachtsnaam:" in page and "Wat is er aan de hand?:" in page

@@ -8,7 +8,7 @@ from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
 from toegang.istandaarden import views as istandaarden
-from toegang.network import partner_views
+from toegang.network import conference_views, partner_views, referral_views, socialmap_views
 from toegang.network import views as network
 from toegang.plans import views as plans
 from toegang.privacy import views as privacy
@@ -53,6 +53,7 @@ urlpatterns = [
     path("escalaties/", network.escalations, name="escalations"),
     path("beheer/escalatieladder/", network.ladder_settings, name="ladder-settings"),
     path("sociale-kaart/", network.social_map, name="social-map"),
+    path("sociale-kaart/export.zip", socialmap_views.export_csv, name="social-map-export-csv"),
     path("melden/", network.partner_signal_new, name="partner-signal-new"),
     path("melden/<int:signal_id>/ontvangen/", network.partner_signal_done, name="partner-signal-done"),
     path("melden/mijn-meldingen/", network.partner_signals, name="partner-signals"),
@@ -65,6 +66,15 @@ urlpatterns = [
     path("overdrachten/<int:transfer_id>/<str:action>/", network.transfer_action, name="transfer-action"),
     path("escalaties/<int:escalation_id>/", network.escalation_page, name="escalation"),
     path("escalaties/<int:escalation_id>/<str:action>/", network.escalation_action, name="escalation-action"),
+    path("trajecten/<int:trajectory_id>/casusoverleg/nieuw/", conference_views.conference_new, name="conference-new"),
+    path("casusoverleggen/", conference_views.my_conferences, name="conferences"),
+    path("casusoverleg/<int:conference_id>/", conference_views.conference_page, name="conference"),
+    path("casusoverleg/<int:conference_id>/<str:kind>.pdf", conference_views.conference_pdf, name="conference-pdf"),
+    path("casusoverleg/<int:conference_id>/<str:action>/", conference_views.conference_page, name="conference-action"),
+    path("trajecten/<int:trajectory_id>/verwijzen/", referral_views.referral_new, name="referral-new"),
+    path("verwijzingen/", referral_views.referral_list, name="referrals"),
+    path("verwijzingen/<int:referral_id>/", referral_views.referral_page, name="referral"),
+    path("verwijzingen/<int:referral_id>/<str:action>/", referral_views.referral_page, name="referral-action"),
     path("istandaarden/", istandaarden.overview, name="istandaarden"),
     path("istandaarden/verzoeken/", istandaarden.work_queue, name="istandaarden-queue"),
     path("istandaarden/verzoeken/<int:request_id>/", istandaarden.request_page, name="istandaarden-request"),

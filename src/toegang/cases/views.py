@@ -174,6 +174,12 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             escalations=list(trajectory.escalations.select_related("level").order_by("-raised_on", "-pk")[:10])
             if whole
             else [],
+            conferences=list(trajectory.conferences.order_by("-held_on", "-pk")[:10]) if whole else [],
+            referrals=list(
+                trajectory.referrals.select_related("organisation", "service").order_by("-proposed_on", "-pk")[:20]
+            )
+            if whole
+            else [],
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]) if shares(Consent.Category.PLAN) else [],
             notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)) if notes_shared else [],
             documents=list(trajectory.documents.select_related("uploaded_by")[:50]) if notes_shared else [],

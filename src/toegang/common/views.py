@@ -111,7 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == User.Role.PRIVACY_OFFICER:
         return redirect("audit-person")
     if user.role == User.Role.REPORTER:
-        return redirect("partner-signal-new")
+        return redirect("referrals")
     return render(request, "common/no_case_access.html")
 
 

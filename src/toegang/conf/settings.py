@@ -165,6 +165,12 @@ ATW_HOLIDAYS = env_list(
 # A decision whose budgets add up to at least this amount (in euros) needs a second person's approval.
 DECISION_FOUR_EYES_CENTS = int(float(os.environ.get("TOEGANG_FOUR_EYES_EUROS", "10000")) * 100)
 CONSENT_MAX_YEARS = int(os.environ.get("TOEGANG_CONSENT_MAX_YEARS", "2"))
+# Referrals (closed loop): working days within which the receiving side answers, reports the start and
+# gives its final feedback, when no partner agreement of the municipality says otherwise; after that a
+# reminder goes to the receiving organisation and the regisseur (manage.py verwijzingen herinneren).
+REFERRAL_ANSWER_DAYS = int(os.environ.get("TOEGANG_REFERRAL_ANSWER_DAYS", "5"))
+REFERRAL_START_DAYS = int(os.environ.get("TOEGANG_REFERRAL_START_DAYS", "10"))
+REFERRAL_FEEDBACK_DAYS = int(os.environ.get("TOEGANG_REFERRAL_FEEDBACK_DAYS", "40"))
 
 # Break-the-glass: how long an emergency access lasts.
 EMERGENCY_ACCESS_HOURS = float(os.environ.get("TOEGANG_EMERGENCY_HOURS", "4"))

@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toegang.accounts.models import Area, Team, User
+from toegang.accounts.models import Area, Organisation, Team, User
 from toegang.common.forms import DateInput, UtrechtForm
-from toegang.network.models import Escalation, TargetGroup
-from toegang.plans.models import LifeDomain
+from toegang.network.models import Escalation, Participant, Referral, TargetGroup
+from toegang.plans.models import Action, LifeDomain
+from toegang.privacy.models import Consent, ProcessingActivity
 from toegang.signals.models import Signal
 
 
@@ -125,3 +126,318 @@ class LadderLevelForm(UtrechtForm):
         field = self.fields["holders"]
         assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101
         field.choices = [(u.pk, f"{u} ({u.get_role_display()})") for u in users]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M")
+
+
+def _choices(rows: Any, label: Any = str) -> list[tuple[Any, str]]:
+    return [("", "—"), *((row.pk, label(row)) for row in rows)]
+
+
+class ConferenceForm(UtrechtForm):
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    starts_at = forms.TimeField(label=_("Aanvang"), widget=TimeInput(), input_formats=["%H:%M", "%H.%M"])
+    location = forms.CharField(label=_("Plaats"), max_length=200, help_text=_("Adres, ruimte of 'videobellen'."))
+    purpose = forms.CharField(
+        label=_("Doel van het overleg"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Welke vraag moet het overleg beantwoorden? Wie zonder grondslag deelneemt, ziet dit niet."),
+    )
+
+
+class InviteForm(UtrechtForm):
+    conditional_fields = ("user", "person", "name", "organisation")
+
+    kind = forms.ChoiceField(label=_("Soort deelnemer"), choices=Participant.Kind.choices)
+    user = forms.TypedChoiceField(
+        label=_("Professional met account"),
+        coerce=int,
+        required=False,
+        help_text=_("Bij een professional met account."),
+    )
+    person = forms.TypedChoiceField(
+        label=_("Lid van het huishouden"), coerce=int, required=False, help_text=_("Bij een lid van het huishouden.")
+    )
+    name = forms.CharField(
+        label=_("Naam"), max_length=200, required=False, help_text=_("Bij een professional zonder account of netwerk.")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="—",
+        help_text=_("Bij een professional zonder account."),
+    )
+    role = forms.CharField(label=_("Rol in het overleg"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, users: list[User] = (), persons: Any = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.users = {u.pk: u for u in users}
+        self.persons = {p.pk: p for p in persons}
+        user_field, person_field = self.fields["user"], self.fields["person"]
+        assert isinstance(user_field, forms.TypedChoiceField) and isinstance(person_field, forms.TypedChoiceField)  # noqa: S101
+        user_field.choices = _choices(users, lambda u: f"{u} ({u.organisation})" if u.organisation else str(u))
+        person_field.choices = _choices(persons, lambda p: p.full_name)
+
+    def clean_user(self) -> User | None:
+        return self.users.get(self.cleaned_data["user"]) if self.cleaned_data["user"] else None
+
+    def clean_person(self) -> Any:
+        return self.persons.get(self.cleaned_data["person"]) if self.cleaned_data["person"] else None
+
+
+class ParticipantChoiceForm(UtrechtForm):
+    """A form that names one participant of the conference (from the list the page already read)."""
+
+    participant_field = "participant"
+
+    def __init__(self, *args: Any, participants: list[Participant] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.participants = {p.pk: p for p in participants}
+        field = self.fields[self.participant_field]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+        field.choices = _choices(participants, lambda p: p.label)
+
+    def _participant(self) -> Participant | None:
+        value = self.cleaned_data[self.participant_field]
+        return self.participants.get(value) if value else None
+
+
+class UninviteForm(ParticipantChoiceForm):
+    participant = forms.TypedChoiceField(label=_("Deelnemer"), coerce=int)
+
+    def clean_participant(self) -> Participant | None:
+        return self._participant()
+
+
+class AgendaItemForm(ParticipantChoiceForm):
+    participant_field = "brought_in_by"
+
+    title = forms.CharField(label=_("Agendapunt"), max_length=200)
+    brought_in_by = forms.TypedChoiceField(label=_("Ingebracht door"), coerce=int, required=False)
+
+    def clean_brought_in_by(self) -> Participant | None:
+        return self._participant()
+
+
+class PreparationForm(ParticipantChoiceForm):
+    participant = forms.TypedChoiceField(label=_("Voor deelnemer"), coerce=int)
+    text = forms.CharField(
+        label=_("Voorbereiding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wat wilt u inbrengen, wat ziet u, wat is uw vraag aan de anderen?"),
+        required=False,
+    )
+
+    def clean_participant(self) -> Participant | None:
+        return self._participant()
+
+
+class MinutesForm(UtrechtForm):
+    agenda_item = forms.TypedChoiceField(label=_("Bij agendapunt"), coerce=int, required=False)
+    text = forms.CharField(label=_("Verslag"), widget=forms.Textarea(attrs={"rows": 5}))
+    restricted_to = forms.TypedChoiceField(
+        label=_("Alleen voor organisatie"),
+        coerce=int,
+        required=False,
+        help_text=_("Leeg: alle deelnemers met grondslag lezen mee. Gekozen: alleen die organisatie (en u)."),
+    )
+
+    def __init__(self, *args: Any, items: Any = (), organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = {i.pk: i for i in items}
+        self.organisations = {o.pk: o for o in organisations}
+        for name, rows, label in (
+            ("agenda_item", items, lambda i: f"{i.position}. {i.title}"),
+            ("restricted_to", organisations, str),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+            field.choices = _choices(rows, label)
+
+    def clean_agenda_item(self) -> Any:
+        return self.items.get(self.cleaned_data["agenda_item"]) if self.cleaned_data["agenda_item"] else None
+
+    def clean_restricted_to(self) -> Any:
+        value = self.cleaned_data["restricted_to"]
+        return self.organisations.get(value) if value else None
+
+
+class ConferenceDecisionForm(UtrechtForm):
+    conditional_fields = (
+        "goal",
+        "new_goal_domain",
+        "new_goal_result",
+        "new_goal_due_on",
+        "member",
+        "network_name",
+        "professional",
+    )
+
+    text = forms.CharField(label=_("Besluit"), widget=forms.Textarea(attrs={"rows": 3}))
+    goal = forms.TypedChoiceField(
+        label=_("Bij doel"),
+        coerce=int,
+        required=False,
+        help_text=_("Een open doel van het plan, of vul een nieuw doel in."),
+    )
+    new_goal_domain = forms.ModelChoiceField(
+        label=_("Nieuw doel: leefdomein"),
+        queryset=LifeDomain.objects.order_by("position"),
+        required=False,
+        empty_label="—",
+        help_text=_("Alleen als het besluit bij een nieuw doel hoort."),
+    )
+    new_goal_result = forms.CharField(label=_("Nieuw doel: resultaat"), max_length=500, required=False)
+    new_goal_due_on = forms.DateField(label=_("Nieuw doel: te bereiken op"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Actie"), max_length=300)
+    party = forms.ChoiceField(label=_("Wie doet het"), choices=[("", "—"), *Action.Party.choices])
+    member = forms.TypedChoiceField(
+        label=_("Lid van het huishouden"), coerce=int, required=False, help_text=_("Als een lid de actie doet.")
+    )
+    network_name = forms.CharField(
+        label=_("Naam netwerk"),
+        max_length=150,
+        required=False,
+        help_text=_("Als iemand uit het netwerk de actie doet."),
+    )
+    professional = forms.TypedChoiceField(
+        label=_("Professional"), coerce=int, required=False, help_text=_("Een bij het traject betrokken professional.")
+    )
+    due_on = forms.DateField(label=_("Uiterlijk op"), widget=DateInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        goals: Any = (),
+        persons: Any = (),
+        professionals: Any = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup = {
+            "goal": {g.pk: g for g in goals},
+            "member": {p.pk: p for p in persons},
+            "professional": {u.pk: u for u in professionals},
+        }
+        for name, rows, label in (
+            ("goal", goals, lambda g: f"{g.domain.name}: {g.result}"[:120]),
+            ("member", persons, lambda p: p.full_name),
+            ("professional", professionals, lambda u: f"{u} ({u.organisation})" if u.organisation else str(u)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+            field.choices = _choices(rows, label)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, rows in self.lookup.items():
+            data[name] = rows.get(data.get(name)) if data.get(name) else None
+        return data
+
+
+class CloseConferenceForm(UtrechtForm):
+    attended = forms.TypedMultipleChoiceField(
+        label=_("Aanwezig"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, participants: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["attended"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101
+        field.choices = [(p.pk, p.label) for p in participants]
+
+
+class CancelConferenceForm(UtrechtForm):
+    reason = forms.CharField(label=_("Reden"), max_length=300)
+
+
+class ReferralForm(UtrechtForm):
+    conditional_fields = ("organisation", "goal")
+
+    person = forms.TypedChoiceField(label=_("Voor wie"), coerce=int)
+    organisation = forms.TypedChoiceField(
+        label=_("Naar partnerorganisatie"),
+        coerce=int,
+        required=False,
+        help_text=_("Alleen als u niet naar een dienst van de sociale kaart verwijst."),
+    )
+    goal = forms.TypedChoiceField(label=_("Voor doel"), coerce=int, required=False)
+    question = forms.CharField(label=_("Vraag"), widget=forms.Textarea(attrs={"rows": 3}))
+    handover = forms.CharField(
+        label=_("Warme overdracht"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wat moet de ontvanger weten om te beginnen? Alleen wat nodig is."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Gedeelde gegevens"),
+        choices=Consent.Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Deze soorten gegevens gaan mee; bij delen op toestemming moet de toestemming ze dekken."),
+    )
+
+    def __init__(self, *args: Any, persons: Any = (), organisations: Any = (), goals: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup = {
+            "person": {p.pk: p for p in persons},
+            "organisation": {o.pk: o for o in organisations},
+            "goal": {g.pk: g for g in goals},
+        }
+        for name, rows, label in (
+            ("person", persons, lambda p: p.full_name),
+            ("organisation", organisations, str),
+            ("goal", goals, lambda g: f"{g.domain.name}: {g.result}"[:120]),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+            field.choices = _choices(rows, label)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, rows in self.lookup.items():
+            data[name] = rows.get(data.get(name)) if data.get(name) else None
+        return data
+
+
+class SendReferralForm(UtrechtForm):
+    basis = forms.ModelChoiceField(
+        label=_("Grondslag"),
+        queryset=ProcessingActivity.objects.order_by("basis", "name"),
+        empty_label="—",
+        help_text=_("Een wettelijke grondslag uit het register, of toestemming van een lid van het huishouden."),
+    )
+
+
+class AnswerReferralForm(UtrechtForm):
+    remark = forms.CharField(
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Verplicht bij afwijzen: waarom niet, en wat de inwoner wel kan doen."),
+    )
+
+
+class StartReferralForm(UtrechtForm):
+    on = forms.DateField(label=_("Datum"), widget=DateInput())
+    remark = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CompleteReferralForm(UtrechtForm):
+    helped = forms.ChoiceField(
+        label=_("Heeft het geholpen?"), choices=Referral.Helped.choices, widget=forms.RadioSelect
+    )
+    feedback = forms.CharField(
+        label=_("Terugkoppeling"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kort: wat is er gedaan en wat leverde het op? Geen details die de regisseur niet nodig heeft."),
+    )
+    on = forms.DateField(label=_("Afgerond op"), widget=DateInput())
+
+
+class WithdrawReferralForm(UtrechtForm):
+    reason = forms.CharField(label=_("Reden"), max_length=300)

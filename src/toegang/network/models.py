@@ -440,6 +440,13 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"Verwijzing {self.pk} ({self.get_status_display()})"
 
+    @property
+    def category_labels(self) -> list[str]:
+        from toegang.privacy.models import Consent
+
+        labels = dict(Consent.Category.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
+
 
 class ReferralEvent(models.Model):
     """The history of a referral: each state it entered, when, by whom, with what remark."""

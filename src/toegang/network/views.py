@@ -31,7 +31,7 @@ from toegang.common.views import (
     run_named_change,
     submitted,
 )
-from toegang.network import selectors, services, socialmap
+from toegang.network import referrals, selectors, services, socialmap
 from toegang.network.forms import (
     AcceptTransferForm,
     DecideForm,
@@ -321,6 +321,12 @@ def social_map(request: HttpRequest) -> HttpResponse:
         ).prefetch_related("areas", "domains", "target_groups")
         services, more = first_rows(found, 25)
         rows = [_card(service) for service in services]  # plain values: the template only prints them
+    refer_for = None  # referring from a trajectory: each service that answers in Toegang gets a button
+    traject = request.GET.get("traject", "")
+    if traject.isdigit():
+        refer_for = trajectories_visible_to(user).filter(pk=int(traject), status=Trajectory.Status.OPEN).first()
+        if refer_for is not None and not referrals.may_steer(user, refer_for):
+            refer_for = None
 
     def chosen(name: str) -> int | None:
         value = form.cleaned_data.get(name) if form.is_bound and form.is_valid() else None
@@ -330,7 +336,11 @@ def social_map(request: HttpRequest) -> HttpResponse:
         (name, form.fields[name].label, [(o.pk, str(o)) for o in form.fields[name].queryset], chosen(name))  # type: ignore[attr-defined]
         for name in ("domain", "area", "group")
     ]
-    return render(request, "network/social_map.html", {"form": form, "rows": rows, "more": more, "selects": selects})
+    return render(
+        request,
+        "network/social_map.html",
+        {"form": form, "rows": rows, "more": more, "selects": selects, "refer_for": refer_for},
+    )
 
 
 def _card(service: CommunityService) -> dict[str, object]:
@@ -338,6 +348,7 @@ def _card(service: CommunityService) -> dict[str, object]:
         "pk": service.pk,
         "name": service.name,
         "organisation": service.organization_name,
+        "closed_loop": service.organisation_id is not None,
         "description": service.description[:300],
         "free": service.free,
         "fees": service.fees,

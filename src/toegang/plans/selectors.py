@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from toegang.accounts.models import User
 from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import trajectories_visible_to
+from toegang.network.models import Referral
 from toegang.plans import need_to_know
 from toegang.plans.models import (
     Action,
@@ -44,7 +45,13 @@ def plan_with_content(*, plan_id: int) -> Plan:
                         queryset=Action.objects.select_related("member", "professional__organisation").order_by(
                             "due_on", "pk"
                         ),
-                    )
+                    ),
+                    Prefetch(  # the closed loop: what the referrals for this goal brought
+                        "referrals",
+                        queryset=Referral.objects.select_related("organisation", "service").order_by(
+                            "proposed_on", "pk"
+                        ),
+                    ),
                 ),
             )
         )

@@ -20,6 +20,7 @@ from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
+from toegang.network.models import Referral
 from toegang.people.models import Membership, Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
@@ -163,6 +164,7 @@ def start_plan(*, actor: User, trajectory: Trajectory) -> Plan:
             copy = Goal.objects.create(
                 plan=plan, domain_id=goal.domain_id, result=goal.result, due_on=goal.due_on, position=goal.position
             )
+            Referral.objects.filter(goal=goal).update(goal=copy)  # the loop follows the goal into the new version
             Action.objects.bulk_create(
                 Action(
                     goal=copy,

@@ -1,0 +1,302 @@
+"""Referrals with a closed loop: explicit states that cannot be skipped, a share only under a recorded
+basis, steps only by the right party (the regisseur's side or the receiving organisation), feedback that
+shows on the plan goal, a reminder when feedback is late, the partner role's limited view, and flat
+query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user
+from tests.querycount import page_queries
+from toegang.accounts.models import User
+from toegang.common.errors import DomainError
+from toegang.network import referrals
+from toegang.network.models import CommunityService, PartnerAgreement, Referral
+from toegang.privacy import services as privacy_services
+from toegang.privacy.models import Message, ProcessingActivity
+from toegang.procedures.calendar import add_working_days
+
+
+@pytest.fixture
+def setup(world):
+    """A trajectory with an agreed plan, a service of the partner organisation on the social map, a
+    partner account (melder) of that organisation and a consent of an adult member naming it."""
+    trajectory = make_trajectory(world)
+    plan = make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
+    service = CommunityService.objects.create(
+        hsds_id=uuid.uuid4(),
+        municipality=world.gemeente,
+        organization_id=uuid.uuid4(),
+        organization_name=world.partner_org.name,
+        organisation=world.partner_org,
+        name="Opvoedsteunpunt",
+        status="active",
+    )
+    receiver = make_user("ontvanger", User.Role.REPORTER, org=world.partner_org, team=None, gemeente=world.gemeente)
+    person = next(
+        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(TODAY) >= 18
+    )
+    consent = privacy_services.record_consent(
+        actor=world.professional,
+        person=person,
+        activity=ProcessingActivity.objects.get(code="integrale-ondersteuning"),
+        given_by="inwoner",
+        categories=["contact", "jeugd"],
+        organisations=[world.partner_org],
+        given_on=TODAY,
+        valid_until=TODAY + dt.timedelta(days=365),
+    )
+    return {
+        "trajectory": trajectory,
+        "goal": plan.goals.get(),
+        "service": service,
+        "receiver": receiver,
+        "person": person,
+        "consent": consent,
+    }
+
+
+def propose(world, setup, **overrides) -> Referral:
+    values = {
+        "actor": world.professional,
+        "trajectory": setup["trajectory"],
+        "person": setup["person"],
+        "question": "Moeder wil hulp bij de opvoeding van de oudste.",
+        "handover": "Moeder is bereikbaar na 15 uur; de oudste weigert naar school te gaan.",
+        "categories": ["contact", "jeugd"],
+        "service": setup["service"],
+        "goal": setup["goal"],
+    }
+    return referrals.propose(**{**values, **overrides})
+
+
+def consent_basis():
+    return ProcessingActivity.objects.get(code="integrale-ondersteuning")
+
+
+def sent(world, setup) -> Referral:
+    return referrals.send(actor=world.professional, referral=propose(world, setup), basis=consent_basis())
+
+
+def test_the_closed_loop_from_proposal_to_feedback_on_the_goal(client, world, setup):
+    referral = propose(world, setup)
+    assert referral.status == "voorgesteld" and referral.organisation == world.partner_org
+    referral = referrals.send(actor=world.professional, referral=referral, basis=consent_basis())
+    assert (referral.status, referral.consent, referral.sent_on) == ("verstuurd", setup["consent"], TODAY)
+    assert referral.feedback_due_on == add_working_days(TODAY, 5)
+    receiver = setup["receiver"]
+    assert Message.objects.filter(recipient=receiver, text__contains="Nieuwe verwijzing").exists()
+    referral = referrals.answer(actor=receiver, referral=referral, accept=True)
+    referral = referrals.report_start(actor=receiver, referral=referral, started=True, on=TODAY)
+    referral = referrals.complete(
+        actor=receiver, referral=referral, helped="ja", feedback="Vijf gesprekken; het gaat beter thuis.", on=TODAY
+    )
+    assert (referral.status, referral.arrived, referral.helped) == ("afgerond", True, "ja")
+    assert list(referral.events.values_list("status", flat=True)) == [
+        "voorgesteld",
+        "verstuurd",
+        "geaccepteerd",
+        "gestart",
+        "afgerond",
+    ]
+    client.force_login(world.professional)
+    plan_page = client.get(reverse("plan", args=[setup["trajectory"].pk])).content.decode()
+    assert "Opvoedsteunpunt" in plan_page and "geholpen: ja" in plan_page
+    assert "Vijf gesprekken" in plan_page
+    household = client.get(reverse("household", args=[setup["trajectory"].household_id])).content.decode()
+    assert "geholpen: ja" in household
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (
+            lambda r, w, s: referrals.complete(actor=s["receiver"], referral=r, helped="ja", feedback="x", on=TODAY),
+            "kan niet naar afgerond",
+        ),
+        (
+            lambda r, w, s: referrals.report_start(actor=s["receiver"], referral=r, started=True, on=TODAY),
+            "kan niet naar gestart",
+        ),
+        (lambda r, w, s: referrals.answer(actor=w.professional, referral=r, accept=True), "dit doet Jeugdhulp Test"),
+        (lambda r, w, s: referrals.withdraw(actor=s["receiver"], referral=r, reason="x"), "regisseur"),
+        (lambda r, w, s: referrals.answer(actor=w.outsider, referral=r, accept=True), "dit doet Jeugdhulp Test"),
+    ],
+)
+def test_no_state_is_skipped_and_only_the_right_party_moves_it(world, setup, step, message):
+    referral = sent(world, setup)
+    with pytest.raises(DomainError, match=message):
+        step(referral, world, setup)
+    referral.refresh_from_db()
+    assert referral.status == "verstuurd" and referral.events.count() == 2
+
+
+def test_a_proposal_is_not_visible_to_the_receiver_until_sent(client, world, setup):
+    referral = propose(world, setup)
+    client.force_login(setup["receiver"])
+    assert client.get(reverse("referral", args=[referral.pk])).status_code == 404
+    with pytest.raises(DomainError, match="kan niet naar geaccepteerd"):
+        referrals.answer(actor=setup["receiver"], referral=referral, accept=True)
+
+
+def test_sending_needs_a_basis_that_covers_what_is_shared(world, setup):
+    referral = propose(world, setup, categories=["contact", "financien"])
+    with pytest.raises(DomainError) as error:
+        referrals.send(actor=world.professional, referral=referral, basis=consent_basis())
+    assert error.value.field == "basis" and "financiën" in error.value.message
+    with pytest.raises(DomainError) as error:
+        referrals.send(actor=world.professional, referral=referral, basis=None)
+    assert error.value.field == "basis"
+    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=TODAY)
+    with pytest.raises(DomainError, match="ingetrokken"):
+        referrals.send(actor=world.professional, referral=propose(world, setup), basis=consent_basis())
+    referral.refresh_from_db()
+    assert referral.status == "voorgesteld" and referral.sent_on is None
+    law = ProcessingActivity.objects.get(code="jeugdhulp")
+    referral = referrals.send(actor=world.professional, referral=referral, basis=law)
+    assert referral.legal_basis == law.reference and referral.consent is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"question": " "}, "question"),
+        ({"handover": ""}, "handover"),
+        ({"categories": []}, "categories"),
+        ({"categories": ["onbekend"]}, "categories"),
+        ({"person": None}, "person"),
+        ({"service": None}, "service"),
+    ],
+)
+def test_bad_proposals_are_refused_naming_the_field_and_nothing_is_written(world, setup, overrides, field):
+    with pytest.raises(DomainError) as error:
+        propose(world, setup, **overrides)
+    assert error.value.field == field
+    assert not Referral.objects.exists()
+
+
+def test_a_service_outside_toegang_or_the_municipality_itself_is_not_a_closed_loop(world, setup):
+    service = setup["service"]
+    service.organisation = None
+    service.save()
+    with pytest.raises(DomainError, match="notitie"):
+        propose(world, setup)
+    with pytest.raises(DomainError, match="collega"):
+        propose(world, setup, service=None, organisation=world.municipality_org)
+    with pytest.raises(DomainError, match="alleen de regisseur"):
+        propose(world, setup, actor=world.partner, service=None, organisation=world.partner_org)
+
+
+def test_a_refusal_says_why_and_no_show_closes_the_loop(world, setup):
+    receiver = setup["receiver"]
+    referral = sent(world, setup)
+    with pytest.raises(DomainError) as error:
+        referrals.answer(actor=receiver, referral=referral, accept=False, remark="")
+    assert error.value.field == "remark"
+    referral = referrals.answer(actor=receiver, referral=referral, accept=True)
+    referral = referrals.report_start(actor=receiver, referral=referral, started=False, on=TODAY, remark="Niet gekomen")
+    assert (referral.status, referral.arrived, referral.closed_on) == ("niet_verschenen", False, TODAY)
+    with pytest.raises(DomainError, match="kan niet naar ingetrokken"):
+        referrals.withdraw(actor=world.professional, referral=referral, reason="Te laat")
+
+
+def test_withdrawn_consent_hides_the_handover_from_the_receiver(client, world, setup):
+    referral = sent(world, setup)
+    client.force_login(setup["receiver"])
+    assert setup["person"].full_name in client.get(reverse("referral", args=[referral.pk])).content.decode()
+    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=TODAY)
+    page = client.get(reverse("referral", args=[referral.pk])).content.decode()
+    assert setup["person"].full_name not in page and "weigert naar school" not in page
+    assert "ingetrokken of verlopen" in page
+    listing = client.get(reverse("referrals")).content.decode()
+    assert setup["person"].full_name not in listing and "grondslag vervallen" in listing
+
+
+def test_a_late_step_gets_one_reminder(world, setup):
+    PartnerAgreement.objects.create(
+        organisation=world.partner_org,
+        municipality=world.gemeente,
+        kind="beantwoorden",
+        value=2,
+        valid_from=TODAY - dt.timedelta(days=30),
+    )
+    referral = sent(world, setup)
+    assert referral.feedback_due_on == add_working_days(TODAY, 2)
+    assert referrals.remind(on=TODAY) == 0
+    later = referral.feedback_due_on + dt.timedelta(days=1)
+    assert referrals.remind(on=later) == 1
+    reminded = set(Message.objects.filter(text__startswith="Herinnering").values_list("recipient_id", flat=True))
+    assert reminded == {setup["receiver"].pk, world.professional.pk}
+    assert referrals.remind(on=later) == 0  # once per step
+    referral = referrals.answer(actor=setup["receiver"], referral=referral, accept=True)
+    assert referral.reminded_on is None and referral.feedback_due_on == add_working_days(TODAY, 10)
+    Referral.objects.filter(pk=referral.pk).update(feedback_due_on=TODAY - dt.timedelta(days=1))
+    call_command("verwijzingen", "herinneren")
+    assert Message.objects.filter(text__startswith="Herinnering").count() == 4
+
+
+def test_the_screens_take_the_loop_through(client, world, setup):
+    trajectory = setup["trajectory"]
+    client.force_login(world.professional)
+    service_link = reverse("referral-new", args=[trajectory.pk]) + f"?dienst={setup['service'].pk}"
+    social_map = client.get(reverse("social-map") + f"?traject={trajectory.pk}").content.decode()
+    assert service_link.replace("?", "?") in social_map.replace("&amp;", "&")
+    data = {
+        "person": setup["person"].pk,
+        "goal": setup["goal"].pk,
+        "question": "Hulp bij opvoeden",
+        "handover": "",
+        "categories": ["contact"],
+    }
+    response = client.post(service_link, data)
+    assert response.status_code == 400 and "Warme overdracht" in response.content.decode()
+    assert not Referral.objects.exists()
+    response = client.post(service_link, {**data, "handover": "Bel na 15 uur."})
+    referral = Referral.objects.get()
+    assert response.url == reverse("referral", args=[referral.pk])
+    client.post(reverse("referral-action", args=[referral.pk, "versturen"]), {"versturen-basis": consent_basis().pk})
+    client.force_login(setup["receiver"])
+    assert client.get(reverse("home")).url == reverse("referrals")
+    assert setup["person"].full_name in client.get(reverse("referrals")).content.decode()
+    assert client.get(reverse("household", args=[trajectory.household_id])).status_code == 403
+    url = reverse("referral-action", args=[referral.pk, "beantwoorden"])
+    assert client.post(url, {"accepteren": "1"}).status_code == 302
+    start = reverse("referral-action", args=[referral.pk, "start"])
+    assert client.post(start, {"gestart": "1", "start-on": TODAY.isoformat()}).status_code == 302
+    finish = reverse("referral-action", args=[referral.pk, "afronden"])
+    bad = client.post(finish, {"afronden-helped": "ja", "afronden-on": TODAY.isoformat()})
+    assert bad.status_code == 400 and "Terugkoppeling" in bad.content.decode()
+    client.post(finish, {"afronden-helped": "deels", "afronden-feedback": "Loopt nog.", "afronden-on": TODAY})
+    referral.refresh_from_db()
+    assert (referral.status, referral.helped) == ("afgerond", "deels")
+    assert client.post(reverse("referral-action", args=[referral.pk, "intrekken"]), {}).status_code == 403
+
+
+def test_query_counts_stay_flat(client, world, setup):
+    first = sent(world, setup)
+
+    def counts():
+        client.force_login(setup["receiver"])
+        receiver = (
+            page_queries(client, reverse("referrals")),
+            page_queries(client, reverse("referral", args=[first.pk])),
+        )
+        client.force_login(world.professional)
+        regie = (
+            page_queries(client, reverse("referrals")),
+            page_queries(client, reverse("referral", args=[first.pk])),
+            page_queries(client, reverse("referral-new", args=[setup["trajectory"].pk])),
+        )
+        return receiver, regie
+
+    small = counts()
+    for _ in range(3):
+        referrals.answer(actor=setup["receiver"], referral=sent(world, setup), accept=True)
+    assert counts() == small
+    assert small == ((4, 5), (6, 8, 9))
