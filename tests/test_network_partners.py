@@ -624,14 +624,13 @@ def test_the_demo_seed_writes_plausible_fictional_partners(world):
     welfare = Organisation.objects.create(name="Welzijn Voorbeeld", kind="welzijn")
     south = Area.objects.create(municipality=world.gemeente, name="Zuid")
     done = seed_partners(
-        municipality=world.gemeente, organisations=[world.partner_org, welfare], areas=[world.area, south],
-        admin=world.admin,
-    )  # fmt: skip
+        municipality=world.gemeente, organisations=[world.partner_org, welfare], areas=[world.area, south]
+    )
     assert done.agreements == 6 and done.contact_persons == ContactPerson.objects.count() >= 4
     for person in ContactPerson.objects.all():
         assert person.email.endswith((".example.org", ".example.nl"))
         assert person.phone.startswith(("06-1234", "0800-"))
     values = dict(PartnerAgreement.objects.filter(organisation=welfare).values_list("kind", "value"))
     assert values[ANSWER] == 5 and values[START] == 10 and 4 <= values[CAPACITY] <= 12
-    again = seed_partners(municipality=world.gemeente, organisations=[welfare], areas=[south], admin=world.admin)
+    again = seed_partners(municipality=world.gemeente, organisations=[welfare], areas=[south])
     assert again.agreements == 0  # organisations with agreements are left alone

@@ -79,7 +79,15 @@ def test_no_person_has_overlapping_memberships(seeded: None) -> None:
 def test_demo_accounts_exist_with_their_roles(seeded: None) -> None:
     accounts = demo.demo_accounts()
 
-    assert [a[0] for a in accounts] == ["professional", "partner", "teamleider", "manager", "beheerder", "privacy"]
+    assert [a[0] for a in accounts] == [
+        "professional",
+        "partner",
+        "teamleider",
+        "manager",
+        "beheerder",
+        "privacy",
+        "welzijn",
+    ]
     for username, role_label, organisation, team in accounts:
         user = User.objects.select_related("organisation", "team").get(username=username)
         assert user.get_role_display() == role_label

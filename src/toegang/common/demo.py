@@ -240,11 +240,20 @@ _DEMO_USERS = [
 ]
 
 
+# Accounts added after the generated data (so that they do not shift its random stream): a welfare
+# organisation's partner account that receives referrals and takes part in case conferences.
+_DEMO_PARTNER_USERS = [
+    ("welzijn", R.REPORTER, "Noor", "Visser", "Stichting Welzijn Lindenwaard", "", "Wijkwerker welzijn"),
+]
+
+
 def demo_accounts() -> list[tuple[str, str, str, str]]:
     """The fixed demo accounts as (username, role label, organisation, team); team is "" when none.
 
     All use the password ``DEMO_PASSWORD``."""
-    return [(u, str(R(role).label), org, team) for u, role, _f, _l, org, team, _j in _DEMO_USERS]
+    return [
+        (u, str(R(role).label), org, team) for u, role, _f, _l, org, team, _j in [*_DEMO_USERS, *_DEMO_PARTNER_USERS]
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2069,6 +2078,7 @@ def seed_demo(
         _retention_for_closed_trajectories()
         _procedures_for_demo(today)
         _social_map_for_demo()
+        _network_for_demo(probe.password)
     return SeedResult(counts=dict(writer.counts), seconds=time.monotonic() - started)
 
 
@@ -2076,7 +2086,7 @@ def seed_demo(
 DEMO_SERVICES = [
     (
         "Formulierenspreekuur",
-        "Welzijn De Linde",
+        "Stichting Welzijn Lindenwaard",
         ["financien"],
         ["schulden", "volwassenen"],
         True,
@@ -2103,7 +2113,7 @@ DEMO_SERVICES = [
     ),
     (
         "Koffieochtend De Brink",
-        "Welzijn De Linde",
+        "Stichting Welzijn Lindenwaard",
         ["sociaal-netwerk", "tijdsbesteding"],
         ["ouderen"],
         True,
@@ -2112,7 +2122,7 @@ DEMO_SERVICES = [
     ),
     (
         "Maatjesproject",
-        "Welzijn De Linde",
+        "Stichting Welzijn Lindenwaard",
         ["sociaal-netwerk"],
         ["volwassenen", "ouderen"],
         True,
@@ -2148,7 +2158,7 @@ DEMO_SERVICES = [
     ),
     (
         "Mantelzorgsteunpunt",
-        "Welzijn De Linde",
+        "Stichting Welzijn Lindenwaard",
         ["huiselijke-relaties", "geestelijke-gezondheid"],
         ["mantelzorgers"],
         True,
@@ -2166,7 +2176,7 @@ DEMO_SERVICES = [
     ),
     (
         "Vrijwilligersvacaturebank",
-        "Welzijn De Linde",
+        "Stichting Welzijn Lindenwaard",
         ["maatschappelijke-participatie", "tijdsbesteding"],
         ["volwassenen"],
         True,
@@ -2202,7 +2212,7 @@ DEMO_SERVICES = [
     ),
     (
         "Preventief huisbezoek 75+",
-        "Welzijn De Linde",
+        "Stichting Welzijn Lindenwaard",
         ["basale-adl", "sociaal-netwerk"],
         ["ouderen"],
         True,
@@ -2271,6 +2281,39 @@ def _social_map_for_demo() -> None:
         service.target_groups.set([groups[c] for c in group_codes if c in groups])
         if areas:  # every third service across the whole municipality, the others in one or two areas
             service.areas.set(areas if index % 3 == 0 else areas[index % len(areas) :: max(2, len(areas))][:2])
+
+
+def _network_for_demo(password_hash: str) -> None:
+    """The network around the demo municipality: services answered in Toegang by the organisations that
+    work in it, the welfare organisation's partner account, and contact persons and agreements."""
+    from toegang.network.demo import seed_partners
+    from toegang.network.models import CommunityService
+
+    municipality = Municipality.objects.order_by("pk").first()
+    if municipality is None or User.objects.filter(username="welzijn").exists():
+        return
+    organisations = {o.name: o for o in Organisation.objects.filter(municipality__isnull=True)}
+    for name, organisation in organisations.items():
+        CommunityService.objects.filter(municipality=municipality, organization_name=name).update(
+            organisation=organisation
+        )
+    for username, role, first, last, org_name, _team, title in _DEMO_PARTNER_USERS:
+        User.objects.create(
+            username=username,
+            password=password_hash,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@{ORG_DOMAIN[organisations[org_name].kind]}",
+            role=role,
+            organisation=organisations[org_name],
+            municipality=municipality,
+            job_title=title,
+        )
+    seed_partners(
+        municipality=municipality,
+        organisations=sorted(organisations.values(), key=lambda o: o.name),
+        areas=list(Area.objects.filter(municipality=municipality).order_by("pk")),
+    )
 
 
 def _retention_for_closed_trajectories() -> None:

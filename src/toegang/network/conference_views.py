@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -117,7 +118,10 @@ def _forms(
         if planned:
             colleagues = list(
                 User.objects.filter(is_active=True, role__in=conferences.SEAT_ROLES)
-                .filter(team__area__municipality_id=trajectory.household.municipality_id)
+                .filter(
+                    Q(team__area__municipality_id=trajectory.household.municipality_id)
+                    | Q(team__isnull=True, municipality_id=trajectory.household.municipality_id)
+                )
                 .select_related("organisation")
                 .order_by("last_name", "first_name")[:500]
             )

@@ -31,7 +31,9 @@ from toegang.plans import services as plan_services
 from toegang.plans.models import Action, Goal, LifeDomain, Plan
 from toegang.privacy.models import Consent, ProcessingActivity
 
-SEAT_ROLES = {*CASE_ROLES, User.Role.MANAGER}
+# Who can take a seat with an account: the municipality's and partners' professionals, team leads and
+# managers, and a community organisation's partner account (which reads nothing of the dossier itself).
+SEAT_ROLES = {*CASE_ROLES, User.Role.MANAGER, User.Role.REPORTER}
 
 
 @dataclass(frozen=True)
