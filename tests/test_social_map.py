@@ -100,6 +100,7 @@ def test_export_is_valid_hsds_and_imports_back_unchanged(world, services, tmp_pa
         (lambda r: r.update(minimum_age=-3), "minimum_age"),
         (lambda r: r.update(openingstijden="ma–vr"), "openingstijden: onbekend veld"),
         (lambda r: r["organization"].update(naam="X"), "organization.naam: onbekend veld"),
+        (lambda r: r.update(description="Koffie\x00"), "description: bevat een onzichtbaar stuurteken (NUL)"),
     ],
 )
 def test_a_bad_record_is_reported_and_nothing_is_imported(world, services, damage, needle):

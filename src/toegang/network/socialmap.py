@@ -174,6 +174,18 @@ def _text(value: Any, limit: int | None = None) -> str:
     return text[:limit] if limit else text
 
 
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    """The paths of the strings that hold a NUL character: no text column can store one (PostgreSQL
+    refuses it outright), and no human typed it."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _nul_paths(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [p for number, item in enumerate(value) for p in _nul_paths(item, f"{path}.{number}")]
+    return []
+
+
 def check_records(records: list[Any], municipality: Municipality) -> tuple[list[PlannedService], list[Problem]]:
     """Check HSDS service objects before anything is stored: against the HSDS schema, for duplicates in
     the file, for ids that belong to another municipality's social map, and for areas, domains and target
@@ -187,6 +199,7 @@ def check_records(records: list[Any], municipality: Municipality) -> tuple[list[
     problems: list[Problem] = []
     for index, record in enumerate(records):
         found = openreferral.service_problems(record)
+        found += [(where, "bevat een onzichtbaar stuurteken (NUL); verwijder het") for where in _nul_paths(record)]
         if not found and isinstance(record, dict):
             key = str(uuid.UUID(record["id"]))  # the schema checked the format; one spelling per id
             if key in seen:
