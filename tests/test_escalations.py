@@ -189,3 +189,13 @@ def test_the_functional_administrator_names_the_holders_of_a_level(client, world
     assert page_queries(client, reverse("ladder-settings"), audit_rows=0) == 6
     client.force_login(world.professional)
     assert client.get(reverse("ladder-settings")).status_code == 403
+
+
+def test_a_second_escalation_waits_until_the_first_is_settled(world):
+    trajectory = make_trajectory(world)
+    first = raise_one(world, trajectory)
+    with pytest.raises(DomainError, match="loopt al een escalatie"):
+        raise_one(world, trajectory)
+    assert Escalation.objects.filter(trajectory=trajectory).count() == 1
+    services.withdraw(actor=world.professional, escalation=first)
+    assert raise_one(world, trajectory).status == Escalation.Status.OPEN

@@ -265,6 +265,8 @@ def test_the_screens_take_the_loop_through(client, world, setup):
     assert client.get(reverse("home")).url == reverse("referrals")
     assert setup["person"].full_name in client.get(reverse("referrals")).content.decode()
     assert client.get(reverse("household", args=[trajectory.household_id])).status_code == 403
+    assert client.get(reverse("social-map")).status_code == 403  # a partner account: its own referrals only
+    assert client.get(reverse("social-map-export-csv")).status_code == 403
     url = reverse("referral-action", args=[referral.pk, "beantwoorden"])
     assert client.post(url, {"accepteren": "1"}).status_code == 302
     start = reverse("referral-action", args=[referral.pk, "start"])

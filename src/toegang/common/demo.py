@@ -2303,7 +2303,7 @@ def _network_for_demo(password_hash: str) -> None:
             password=password_hash,
             first_name=first,
             last_name=last,
-            email=f"{username}@{ORG_DOMAIN[organisations[org_name].kind]}",
+            email=f"{username}@{ORG_DOMAIN[K(organisations[org_name].kind)]}",
             role=role,
             organisation=organisations[org_name],
             municipality=municipality,

@@ -63,6 +63,10 @@ def escalate(
             trajectory=locked, end_date__isnull=True, professional=actor
         ).exists():
             raise DomainError("Alleen de regisseur van het traject escaleert.")
+        if Escalation.objects.filter(trajectory=locked, status=Escalation.Status.OPEN).exists():
+            raise DomainError(
+                "Er loopt al een escalatie voor dit traject; vul die aan of trek hem in voordat u opnieuw escaleert."
+            )
         first = ladder(locked.household.municipality_id)[0]
         escalation = Escalation.objects.create(
             trajectory=locked,

@@ -44,6 +44,7 @@ from toegang.network.forms import (
     TransferForm,
 )
 from toegang.network.models import CommunityService, Escalation, EscalationLevel, EscalationStep, Transfer
+from toegang.network.socialmap_views import require_social_map_user
 from toegang.people import services as people_services
 from toegang.people.models import Membership
 from toegang.people.selectors import member_ids
@@ -304,16 +305,14 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
 def social_map(request: HttpRequest) -> HttpResponse:
     """Search the services of the voorliggend veld of the user's municipality: by words, life domain,
     wijk/kern and target group. No client data, so no audit row."""
-    user = current_user(request)
-    if not user.is_active or user.municipality_id is None:
-        raise PermissionDenied(_("De sociale kaart hoort bij een gemeente; uw account heeft er geen."))
-    form = ServiceSearchForm(request.GET, municipality_id=user.municipality_id)  # no filters: every service
+    user, municipality_id = require_social_map_user(request)
+    form = ServiceSearchForm(request.GET, municipality_id=municipality_id)  # no filters: every service
     rows: list[dict[str, object]] = []
     more = False
     if form.is_valid():
         data = form.cleaned_data
         found = socialmap.search(
-            user.municipality_id,
+            municipality_id,
             text=data["q"] or "",
             domain_id=data["domain"].pk if data["domain"] else None,
             area_id=data["area"].pk if data["area"] else None,
