@@ -391,3 +391,16 @@ def test_query_counts_stay_flat(client, world, welfare):
     assert small == (21, 13)
     assert MinutesSection.objects.count() == 4
     assert Participant.objects.filter(conference=conference).count() > 5
+
+
+def test_the_form_and_the_invitations_have_pinned_counts(client, world, welfare):
+    trajectory = make_trajectory(world)
+    client.force_login(world.professional)
+    form = page_queries(client, reverse("conference-new", args=[trajectory.pk]), audit_rows=0)
+    client.force_login(welfare)
+    few = page_queries(client, reverse("conferences"))
+    for _ in range(3):
+        conference = plan_one(world, make_trajectory(world))
+        conferences.invite(actor=world.professional, conference=conference, kind="professional", user=welfare)
+    assert page_queries(client, reverse("conferences")) == few
+    assert (form, few) == (5, 5)
