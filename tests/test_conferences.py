@@ -388,7 +388,7 @@ def test_query_counts_stay_flat(client, world, welfare):
         conferences.add_agenda_item(actor=world.professional, conference=conference, title=f"Punt {n}")
         conferences.write_minutes(actor=world.professional, conference=conference, text=f"Deel {n}")
     assert counts() == small
-    assert small == (21, 13)
+    assert small == (22, 15)
     assert MinutesSection.objects.count() == 4
     assert Participant.objects.filter(conference=conference).count() > 5
 
@@ -404,3 +404,77 @@ def test_the_form_and_the_invitations_have_pinned_counts(client, world, welfare)
         conferences.invite(actor=world.professional, conference=conference, kind="professional", user=welfare)
     assert page_queries(client, reverse("conferences")) == few
     assert (form, few) == (5, 5)
+
+
+def test_a_consent_must_cover_the_plan_and_a_partner_account_never_reads_content(client, world, welfare):
+    trajectory = make_trajectory(world)
+    conference = plan_one(world, trajectory)
+    seat = conferences.invite(actor=world.professional, conference=conference, kind="professional", user=welfare)
+    consent = consent_for(world, trajectory, welfare.organisation, categories=("contact",))
+
+    def basis_of(participant):
+        participants = list(conference.participants.select_related("user__organisation"))
+        return conferences.bases(conference=conference, participants=participants, on=TODAY)[participant.pk]
+
+    assert not basis_of(seat).ok and "dekt het ondersteuningsplan niet" in basis_of(seat).text
+    privacy_services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    consent_for(world, trajectory, welfare.organisation, categories=("plan",))
+    assert basis_of(seat).ok
+    account = make_user(
+        "welzijnsbalie", User.Role.REPORTER, org=welfare.organisation, team=None, gemeente=world.gemeente
+    )
+    desk = conferences.invite(actor=world.professional, conference=conference, kind="professional", user=account)
+    assert not basis_of(desk).ok  # a partner account: agenda and own input only, whatever the consent
+    client.force_login(account)
+    page = client.get(reverse("conference", args=[conference.pk])).content.decode()
+    assert conference.purpose not in page and "geen wettelijke grondslag" in page
+
+
+def test_who_can_be_seated_and_who_gets_in(client, world):
+    trajectory = make_trajectory(world)
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=TODAY,
+        basis=ProcessingActivity.objects.get(code="jeugdhulp"),
+    )
+    conference = plan_one(world, trajectory)
+    seat = conference.participants.get(user=world.partner)
+    conferences.uninvite(actor=world.professional, participant=seat)
+    client.force_login(world.partner)  # involved in the case, but not (or no longer) invited
+    assert client.get(reverse("conference", args=[conference.pk])).status_code == 404
+    other_org = Organisation.objects.create(name="Gemeente Elders", kind="gemeente", municipality=world.other_gemeente)
+    stranger = make_user("elders", User.Role.PROFESSIONAL, org=other_org, team=world.other_team)
+    with pytest.raises(DomainError) as error:
+        conferences.invite(actor=world.professional, conference=conference, kind="professional", user=stranger)
+    assert error.value.field == "user"
+    leaver = adult(trajectory)
+    membership = trajectory.household.memberships.get(person=leaver)
+    membership.end_date = TODAY - dt.timedelta(days=1)
+    membership.save()
+    with pytest.raises(DomainError) as error:
+        conferences.invite(actor=world.professional, conference=conference, kind="lid", person=leaver)
+    assert error.value.field == "person"
+    participants = list(conference.participants.select_related("user__organisation"))
+    old_seat = next(p for p in participants if p.person_id == leaver.pk)
+    assert not conferences.bases(conference=conference, participants=participants, on=TODAY)[old_seat.pk].ok
+
+
+def test_every_change_and_read_is_logged_with_the_household(client, world, welfare):
+    from toegang.audit.models import AuditEntry
+
+    trajectory = make_trajectory(world)
+    members = set(trajectory.household.memberships.values_list("person_id", flat=True))
+    conference = plan_one(world, trajectory)
+    seat = conferences.invite(actor=world.professional, conference=conference, kind="professional", user=welfare)
+    conferences.prepare(actor=welfare, participant=seat, text="Mijn inbreng")
+    entries = AuditEntry.objects.filter(object_type__in=["caseconference", "participant"]).order_by("pk")
+    assert [e.action for e in entries] == ["create", "create", "update"]
+    assert all(set(e.subjects.values_list("person_id", flat=True)) == members for e in entries)
+    client.force_login(welfare)
+    client.get(reverse("conference", args=[conference.pk]))
+    read = AuditEntry.objects.filter(object_type="caseconference", action="read").get()
+    assert set(read.subjects.values_list("person_id", flat=True)) == members
+    assert read.detail == "alleen agenda (geen grondslag)" and "Geen grondslag" in read.legal_basis

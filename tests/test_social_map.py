@@ -137,3 +137,12 @@ def test_every_service_on_first_visit_and_a_clear_message_for_a_bad_filter(clien
     assert "Koffieochtend" in first and "Formulierenhulp" in first
     bad = client.get(reverse("social-map"), {"domain": "99999"})
     assert bad.status_code == 200 and "Leefdomein:" in bad.content.decode()
+
+
+def test_the_map_and_its_download_answer_only_get_and_head(client, world, services):
+    from django.urls import reverse
+
+    client.force_login(world.professional)
+    for name in ("social-map", "social-map-export-csv"):
+        assert client.post(reverse(name)).status_code == 405
+        assert client.head(reverse(name)).status_code == 200

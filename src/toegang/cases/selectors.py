@@ -28,11 +28,16 @@ def sees_case_content(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role in CASE_ROLES or user.role == User.Role.MANAGER)
 
 
+def involvement_basis_holds(on: dt.date) -> Q:
+    """An involvement's basis holds on ``on``: a legal basis, or a consent not withdrawn and not expired."""
+    return Q(consent__isnull=True) | Q(consent__withdrawn_on__isnull=True, consent__valid_until__gte=on)
+
+
 def active_involvements(user: User) -> QuerySet[Involvement]:
     """The user's current involvements whose basis still holds: an involvement that rests on consent
     stops giving access the moment that consent is withdrawn or expires."""
     return Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).filter(
-        Q(consent__isnull=True) | Q(consent__withdrawn_on__isnull=True, consent__valid_until__gte=timezone.localdate())
+        involvement_basis_holds(timezone.localdate())
     )
 
 

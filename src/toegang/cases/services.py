@@ -161,7 +161,9 @@ def add_involvement(
             )
             legal_basis = f"toestemming {consent.pk}"
         else:
-            legal_basis = basis.reference
+            organisation = professional.organisation
+            assert organisation is not None  # noqa: S101 - _check_professional guarantees an employer
+            legal_basis = privacy_services.legal_basis_for_share(activity=basis, organisation=organisation)
     try:
         with transaction.atomic():
             involvement = Involvement.objects.create(

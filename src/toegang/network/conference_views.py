@@ -21,7 +21,7 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import current_user, first_rows, require_case_worker, submitted
-from toegang.network import conferences, pdf
+from toegang.network import conferences, partners, pdf
 from toegang.network.conferences import View
 from toegang.network.forms import (
     AgendaItemForm,
@@ -36,7 +36,7 @@ from toegang.network.forms import (
 )
 from toegang.network.models import CaseConference, Participant
 from toegang.people.selectors import current_members, member_ids
-from toegang.plans.models import Goal, Plan
+from toegang.plans import selectors as plan_selectors
 
 
 def conference_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
@@ -104,12 +104,7 @@ def _forms(
                 "professional__organisation"
             )
         ]
-        plan = (
-            Plan.objects.filter(trajectory=trajectory, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED])
-            .order_by("-version")
-            .first()
-        )
-        goals = list(Goal.objects.filter(plan=plan, status=Goal.Status.OPEN).select_related("domain")) if plan else []
+        goals = plan_selectors.open_goals(trajectory=trajectory)
         organisations = sorted(
             {p.organisation for p in invited if p.organisation}
             | {p.user.organisation for p in invited if p.user and p.user.organisation},
@@ -125,7 +120,13 @@ def _forms(
                 .select_related("organisation")
                 .order_by("last_name", "first_name")[:500]
             )
-            make("invite", InviteForm, users=colleagues, persons=persons)
+            make(
+                "invite",
+                InviteForm,
+                users=colleagues,
+                persons=persons,
+                organisations=partners.organisations_for(trajectory.household.municipality_id),
+            )
             make("uninvite", UninviteForm, participants=invited)
             make("agenda", AgendaItemForm, participants=invited)
             make(
@@ -220,7 +221,8 @@ def conference_page(request: HttpRequest, conference_id: int, action: str = "") 
         actor=user,
         action=audit.Action.READ,
         obj=conference,
-        subjects=member_ids(household_id=trajectory.household_id) if content else [],
+        subjects=member_ids(household_id=trajectory.household_id),  # the agenda too is about them
+        legal_basis=basis.text[:150] if basis else "",
         detail="" if content else "alleen agenda (geen grondslag)",
     )
     return render(
@@ -267,7 +269,7 @@ def conference_pdf(request: HttpRequest, conference_id: int, kind: str) -> HttpR
         actor=user,
         action=audit.Action.EXPORT,
         obj=conference,
-        subjects=member_ids(household_id=conference.trajectory.household_id) if content else [],
+        subjects=member_ids(household_id=conference.trajectory.household_id),
         detail=f"{kind}.pdf",
     )
     response = HttpResponse(body, content_type="application/pdf")

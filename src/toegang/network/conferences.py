@@ -20,7 +20,7 @@ from django.utils import timezone
 from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, RegisseurAssignment, Trajectory
-from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
+from toegang.cases.selectors import CASE_ROLES, involvement_basis_holds, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.network.models import AgendaItem, CaseConference, ConferenceDecision, MinutesSection, Participant
@@ -60,9 +60,24 @@ def _require_organiser(actor: User, trajectory: Trajectory) -> None:
         raise DomainError("Casusoverleg: alleen de regisseur en medewerkers van de gemeente organiseren het overleg.")
 
 
-def _require_planned(conference: CaseConference) -> None:
-    if conference.status == CaseConference.Status.CANCELLED:
+def _lock(conference: CaseConference) -> CaseConference:
+    """The conference row, locked for the rest of the transaction: status checks and the changes that
+    follow them (closing, cancelling, a decision, the agenda order) do not interleave."""
+    locked = CaseConference.objects.select_for_update().get(pk=conference.pk)
+    conference.status = locked.status
+    return conference
+
+
+def _require_not_cancelled(conference: CaseConference) -> None:
+    if _lock(conference).status == CaseConference.Status.CANCELLED:
         raise DomainError("Casusoverleg: dit overleg is geannuleerd.")
+
+
+def _require_planned(conference: CaseConference) -> None:
+    """Changes to the set-up (date, invitations, agenda, preparation) only before the conference."""
+    _require_not_cancelled(conference)
+    if conference.status != CaseConference.Status.PLANNED:
+        raise DomainError("Casusoverleg: het overleg is al gehouden; dit kan niet meer worden aangepast.")
 
 
 def _check_when(held_on: dt.date | None, starts_at: dt.time | None, location: str) -> None:
@@ -206,13 +221,15 @@ def invite(
     if kind == Participant.Kind.PROFESSIONAL:
         if user is None or not user.is_active or user.role not in SEAT_ROLES:
             raise DomainError("Professional: kies een professional met een account in Toegang.", field="user")
+        employer = user.organisation
+        if employer is None or employer.municipality_id not in (None, conference.trajectory.household.municipality_id):
+            raise DomainError(
+                "Professional: kies iemand van deze gemeente of van een partnerorganisatie.", field="user"
+            )
         fields["user"] = user
         existing = Participant.objects.filter(conference=conference, user=user).first()
     elif kind == Participant.Kind.MEMBER:
-        if (
-            person is None
-            or not Membership.objects.filter(household_id=conference.trajectory.household_id, person=person).exists()
-        ):
+        if person is None or person.pk not in member_ids(household_id=conference.trajectory.household_id, on=today()):
             raise DomainError("Lid van het huishouden: kies een lid van dit huishouden.", field="person")
         fields["person"] = person
         existing = Participant.objects.filter(conference=conference, person=person).first()
@@ -242,7 +259,7 @@ def invite(
             with transaction.atomic():
                 participant = Participant.objects.create(conference=conference, kind=kind, **fields)
         except IntegrityError:
-            raise DomainError("Deelnemer: deze deelnemer staat al op de lijst.") from None
+            raise DomainError("Deelnemer: deze deelnemer staat al op de lijst.", field="name") from None
     audit.record(
         actor=actor,
         action=audit.Action.CREATE,
@@ -260,7 +277,7 @@ def uninvite(*, actor: User, participant: Participant) -> Participant:
     _require_organiser(actor, conference.trajectory)
     _require_planned(conference)
     if participant.user_id == conference.organised_by_id:
-        raise DomainError("Deelnemer: de organisator blijft op de lijst.")
+        raise DomainError("Deelnemer: de organisator blijft op de lijst.", field="participant")
     participant.invited = False
     participant.save(update_fields=["invited"])
     audit.record(
@@ -284,8 +301,6 @@ def add_agenda_item(
     """The organiser sets the agenda (naming who brings a point in); a participant with an account adds
     their own point."""
     _require_planned(conference)
-    if conference.status != CaseConference.Status.PLANNED:
-        raise DomainError("Agenda: het overleg is al gehouden.")
     try:
         _require_organiser(actor, conference.trajectory)
     except DomainError:
@@ -311,6 +326,8 @@ def prepare(*, actor: User, participant: Participant, text: str) -> Participant:
     the household, its network and professionals without an account."""
     conference = participant.conference
     _require_planned(conference)
+    if not participant.invited:
+        raise DomainError("Voorbereiding: deze deelnemer is niet (meer) uitgenodigd.", field="participant")
     if participant.user_id != actor.pk:
         if participant.kind == Participant.Kind.PROFESSIONAL:
             raise DomainError("Voorbereiding: een professional met een account schrijft de eigen voorbereiding.")
@@ -326,7 +343,7 @@ def _involvements(trajectory: Trajectory, on: dt.date) -> dict[int, Involvement]
     return {
         i.professional_id: i
         for i in Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).filter(
-            Q(consent__isnull=True) | Q(consent__withdrawn_on__isnull=True, consent__valid_until__gte=on)
+            involvement_basis_holds(on)
         )
     }
 
@@ -334,10 +351,16 @@ def _involvements(trajectory: Trajectory, on: dt.date) -> dict[int, Involvement]
 def _basis_of_user(
     user: User, trajectory: Trajectory, involvements: dict[int, Involvement], consents: dict[int, list[Consent]]
 ) -> Basis:
+    if user.role == User.Role.REPORTER:
+        return Basis(False, "Partneraccount: ziet alleen de agenda en de eigen inbreng")
     organisation = user.organisation
     if user.team_id is not None and user.team_id == trajectory.team_id:
         return Basis(True, "Team van het traject")
-    if organisation is not None and organisation.kind == Organisation.Kind.MUNICIPALITY:
+    if (
+        organisation is not None
+        and organisation.kind == Organisation.Kind.MUNICIPALITY
+        and organisation.municipality_id == trajectory.household.municipality_id
+    ):
         return Basis(True, "Medewerker van de gemeente (wettelijke taak)")
     involvement = involvements.get(user.pk)
     if involvement is not None:
@@ -348,24 +371,28 @@ def _basis_of_user(
 
 
 def _basis_of_organisation(organisation_id: int | None, consents: dict[int, list[Consent]]) -> Basis:
-    for consent in consents.get(organisation_id or 0, []):
+    """A consent naming the organisation that covers the support plan: what a conference is about."""
+    found = consents.get(organisation_id or 0, [])
+    for consent in found:
+        if Consent.Category.PLAN in consent.categories:
+            return Basis(
+                True,
+                f"Toestemming van {consent.person.full_name} tot en met {consent.valid_until:%d-%m-%Y} "
+                f"({', '.join(consent.category_labels)})",
+            )
+    if found:
         return Basis(
-            True,
-            f"Toestemming van {consent.person.full_name} tot en met {consent.valid_until:%d-%m-%Y} "
-            f"({', '.join(consent.category_labels)})",
+            False, "De toestemming dekt het ondersteuningsplan niet: ziet alleen de agenda en de eigen inbreng"
         )
     return Basis(False, "Geen grondslag of toestemming: ziet alleen de agenda en de eigen inbreng")
 
 
-def _valid_consents(trajectory: Trajectory, on: dt.date) -> dict[int, list[Consent]]:
-    """Per organisation, the valid consents of current household members that name it (two queries)."""
-    members = Membership.objects.filter(household_id=trajectory.household_id, start_date__lte=on).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    )
+def _valid_consents(members: list[int], on: dt.date) -> dict[int, list[Consent]]:
+    """Per organisation, the valid consents of these (current) members that name it (two queries)."""
     by_organisation: dict[int, list[Consent]] = {}
     for consent in (
         Consent.objects.filter(
-            person_id__in=members.values("person_id"),
+            person_id__in=members,
             activity__basis=ProcessingActivity.Basis.CONSENT,
             withdrawn_on__isnull=True,
             given_on__lte=on,
@@ -383,12 +410,17 @@ def _valid_consents(trajectory: Trajectory, on: dt.date) -> dict[int, list[Conse
 def bases(*, conference: CaseConference, participants: list[Participant], on: dt.date) -> dict[int, Basis]:
     """The basis of every participant, checked today: a consent withdrawn this morning counts."""
     trajectory = conference.trajectory
-    consents = _valid_consents(trajectory, on)
+    members = member_ids(household_id=trajectory.household_id, on=on)
+    consents = _valid_consents(members, on)
     involvements = _involvements(trajectory, on)
     result: dict[int, Basis] = {}
     for participant in participants:
         if participant.kind == Participant.Kind.MEMBER:
-            result[participant.pk] = Basis(True, "Lid van het huishouden")
+            result[participant.pk] = (
+                Basis(True, "Lid van het huishouden")
+                if participant.person_id in members
+                else Basis(False, "Geen lid van het huishouden meer")
+            )
         elif participant.kind == Participant.Kind.NETWORK:
             result[participant.pk] = Basis(False, "Netwerk: ziet alleen de agenda en de eigen inbreng")
         elif participant.kind == Participant.Kind.EXTERNAL:
@@ -400,9 +432,9 @@ def bases(*, conference: CaseConference, participants: list[Participant], on: dt
 
 
 class View:
-    """What a user sees of a conference: FULL (organiser side), BASIS (a participant or involved
-    professional with a basis: the content, restricted minutes only of their own organisation) or
-    AGENDA (a participant without a basis)."""
+    """What a user sees of a conference: FULL (organiser side), BASIS (an invited participant with a
+    basis: the content, restricted minutes only of their own organisation) or AGENDA (an invited
+    participant without a basis)."""
 
     FULL = "volledig"
     BASIS = "grondslag"
@@ -419,10 +451,11 @@ def view_of(*, user: User, conference: CaseConference) -> tuple[str, Participant
     )
     if reads_case and need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
         return View.FULL, seat, None
-    if seat is None and not reads_case:
+    if seat is None:  # an involved professional who is not invited has no business with the conference
         raise CaseConference.DoesNotExist
     on = today()
-    basis = _basis_of_user(user, trajectory, _involvements(trajectory, on), _valid_consents(trajectory, on))
+    members = member_ids(household_id=trajectory.household_id, on=on)
+    basis = _basis_of_user(user, trajectory, _involvements(trajectory, on), _valid_consents(members, on))
     return (View.BASIS if basis.ok else View.AGENDA), seat, basis
 
 
@@ -450,7 +483,7 @@ def write_minutes(
 ) -> MinutesSection:
     """A section of the minutes, by the organiser or a participant with a basis; restricting it to an
     organisation keeps it from everyone else (the author keeps reading their own)."""
-    _require_planned(conference)
+    _require_not_cancelled(conference)
     view, _seat, _basis = view_of(user=actor, conference=conference)
     if view == View.AGENDA:
         raise DomainError("Verslag: zonder grondslag of toestemming kunt u niet aan het verslag schrijven.")
@@ -519,7 +552,7 @@ def record_decision(
     new one) with its owner and date. The action lands in the plan draft; the regisseur agrees the new
     version with the household as usual."""
     _require_organiser(actor, conference.trajectory)
-    _require_planned(conference)
+    _require_not_cancelled(conference)
     if not text.strip():
         raise DomainError("Besluit: beschrijf wat er besloten is.", field="text")
     if due_on is None:
@@ -528,26 +561,24 @@ def record_decision(
         raise DomainError("Doel: kies een doel van het plan of beschrijf een nieuw doel.", field="goal")
     if goal is not None and goal.plan.trajectory_id != conference.trajectory_id:
         raise DomainError("Doel: kies een doel van het plan van dit huishouden.", field="goal")
-    if goal is None and new_goal_due_on is None:
-        raise DomainError("Nieuw doel te bereiken op: vul een datum in.", field="new_goal_due_on")
+    if goal is None and not new_goal_result.strip():
+        raise DomainError("Nieuw doel: beschrijf het resultaat dat bereikt moet worden.", field="new_goal_result")
+    if goal is None and (new_goal_due_on is None or new_goal_due_on < today()):
+        raise DomainError(
+            "Nieuw doel te bereiken op: vul een datum in die niet in het verleden ligt.", field="new_goal_due_on"
+        )
     trajectory = conference.trajectory
     plan, goal = _draft_goal(actor=actor, trajectory=trajectory, goal=goal)
     if goal is None:
         assert new_goal_domain is not None and new_goal_due_on is not None  # noqa: S101 - checked above
-        try:
-            goal = plan_services.add_goal(
-                actor=actor,
-                plan=plan,
-                expected_revision=plan.revision,
-                domain=new_goal_domain,
-                result=new_goal_result,
-                due_on=new_goal_due_on,
-            )
-        except DomainError as error:
-            raise DomainError(
-                error.message.replace("Afgesproken resultaat", "Nieuw doel"),
-                field="new_goal_result" if error.field == "result" else "new_goal_due_on",
-            ) from None
+        goal = plan_services.add_goal(
+            actor=actor,
+            plan=plan,
+            expected_revision=plan.revision,
+            domain=new_goal_domain,
+            result=new_goal_result,
+            due_on=new_goal_due_on,
+        )
         plan.refresh_from_db(fields=["revision"])
     action = plan_services.add_action(
         actor=actor,
@@ -579,8 +610,6 @@ def close(*, actor: User, conference: CaseConference, attended: list[int]) -> Ca
     additions, the agenda is final."""
     _require_organiser(actor, conference.trajectory)
     _require_planned(conference)
-    if conference.status != CaseConference.Status.PLANNED:
-        raise DomainError("Casusoverleg: dit overleg is al als gehouden vastgelegd.")
     if conference.held_on > today():
         raise DomainError("Casusoverleg: het overleg is nog niet geweest.", field="held_on")
     seats = conference.participants.filter(invited=True)
@@ -601,7 +630,7 @@ def close(*, actor: User, conference: CaseConference, attended: list[int]) -> Ca
 @transaction.atomic
 def cancel(*, actor: User, conference: CaseConference, reason: str) -> CaseConference:
     _require_organiser(actor, conference.trajectory)
-    if conference.status != CaseConference.Status.PLANNED:
+    if _lock(conference).status != CaseConference.Status.PLANNED:
         raise DomainError("Casusoverleg: alleen een gepland overleg kan worden geannuleerd.")
     if not reason.strip():
         raise DomainError("Reden: noem waarom het overleg niet doorgaat.", field="reason")
@@ -640,10 +669,6 @@ def decisions_with_actions(conference: CaseConference) -> list[ConferenceDecisio
             "action__goal__domain", "action__member", "action__professional__organisation", "recorded_by"
         )
     )
-
-
-def of_trajectories(*, trajectory_ids: list[int]) -> QuerySet[CaseConference]:
-    return CaseConference.objects.filter(trajectory_id__in=trajectory_ids).order_by("-held_on", "-pk")
 
 
 def invited_to(*, user: User) -> QuerySet[CaseConference]:

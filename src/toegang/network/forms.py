@@ -175,8 +175,17 @@ class InviteForm(UtrechtForm):
     )
     role = forms.CharField(label=_("Rol in het overleg"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, users: list[User] = (), persons: Any = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        *args: Any,
+        users: list[User] = (),  # type: ignore[assignment]
+        persons: Any = (),
+        organisations: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.users = {u.pk: u for u in users}
         self.persons = {p.pk: p for p in persons}
         user_field, person_field = self.fields["user"], self.fields["person"]

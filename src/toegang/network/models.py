@@ -232,7 +232,6 @@ class CaseConference(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     organised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("aangemaakt"))
-    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("casusoverleg")

@@ -187,7 +187,7 @@ def steering(request: HttpRequest) -> HttpResponse:
             "choices": [(p.code, p.label) for p in choices]
             + ([] if period in choices else [(period.code, period.label)]),
             "error": error,
-            "compliance": [(c, shares.get(c.organisation_id, (None, None))) for c in current],
+            "compliance": [(c, shares.get(c.organisation_id, (None, None))) for c in current if c.answer or c.start],
             "capacity": [c for c in current if c.capacity],
             "escalations": escalations,
             "earlier": earlier,

@@ -319,6 +319,18 @@ def agreements_in_force(on: dt.date) -> Q:
     return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
 
 
+def agreed_value(*, kind: str, organisation_id: int, municipality_id: int, on: dt.date) -> int | None:
+    """The norm of the agreement of this kind with this organisation that holds on ``on``, if any
+    (adding an agreement refuses an overlap, so there is at most one)."""
+    agreement = (
+        PartnerAgreement.objects.filter(agreements_in_force(on), organisation_id=organisation_id, kind=kind)
+        .filter(municipality_id=municipality_id)
+        .order_by("-valid_from")
+        .first()
+    )
+    return agreement.value if agreement else None
+
+
 @dataclass
 class OrganisationContacts:
     organisation: Organisation

@@ -19,8 +19,9 @@ from toegang.audit.services import log_denied
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import CASE_ROLES, trajectory_for_page
 from toegang.common.dates import today
+from toegang.common.errors import DomainError
 from toegang.common.views import current_user, first_rows, require_case_worker, submitted
-from toegang.network import referrals
+from toegang.network import partners, referrals
 from toegang.network.forms import (
     AnswerReferralForm,
     CompleteReferralForm,
@@ -31,7 +32,7 @@ from toegang.network.forms import (
 )
 from toegang.network.models import CommunityService, Referral, ReferralEvent
 from toegang.people.selectors import current_members
-from toegang.plans.models import Goal, Plan
+from toegang.plans import selectors as plan_selectors
 
 S = Referral.Status
 
@@ -52,15 +53,10 @@ def referral_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
             .first()
         )
     persons = [m.person for m in current_members(household=trajectory.household, on=today())]
-    plan = (
-        Plan.objects.filter(trajectory=trajectory, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED])
-        .order_by("-version")
-        .first()
-    )
-    goals = list(Goal.objects.filter(plan=plan, status=Goal.Status.OPEN).select_related("domain")) if plan else []
-    organisations = (
-        [] if service else list(Organisation.objects.exclude(kind=Organisation.Kind.MUNICIPALITY).order_by("name"))
-    )
+    goals = plan_selectors.open_goals(trajectory=trajectory)
+    municipality_id = trajectory.household.municipality_id
+    partners_here = partners.organisations_for(municipality_id).exclude(kind=Organisation.Kind.MUNICIPALITY)
+    organisations = [] if service else list(partners_here)
     form = ReferralForm(
         request.POST or None,
         persons=persons,
@@ -136,16 +132,26 @@ def _forms(user: User, referral: Referral, posted: tuple[str, Any]) -> dict[str,
     return forms
 
 
+def _choice(post: Any, options: dict[str, bool], rule: str) -> bool:
+    """Which of the form's buttons was pressed; a post without one changes nothing."""
+    value = post.get("keuze", "")
+    if value not in options:
+        raise DomainError(f"Keuze: {rule}.")
+    return options[value]
+
+
 def _call(action: str, user: User, referral: Referral, data: dict[str, Any], post: Any) -> object:
     if action == "versturen":
         return referrals.send(actor=user, referral=referral, basis=data["basis"])
     if action == "intrekken":
         return referrals.withdraw(actor=user, referral=referral, reason=data["reason"])
     if action == "beantwoorden":
-        return referrals.answer(actor=user, referral=referral, accept="accepteren" in post, remark=data["remark"])
+        choice = _choice(post, {"accepteren": True, "afwijzen": False}, "kies Accepteren of Afwijzen")
+        return referrals.answer(actor=user, referral=referral, accept=choice, remark=data["remark"])
     if action == "start":
+        choice = _choice(post, {"gestart": True, "niet_verschenen": False}, "kies gekomen of niet verschenen")
         return referrals.report_start(
-            actor=user, referral=referral, started="gestart" in post, on=data["on"], remark=data["remark"]
+            actor=user, referral=referral, started=choice, on=data["on"], remark=data["remark"]
         )
     return referrals.complete(
         actor=user, referral=referral, helped=data["helped"], feedback=data["feedback"], on=data["on"]
@@ -167,7 +173,8 @@ def referral_page(request: HttpRequest, referral_id: int, action: str = "") -> H
         status = 400
     steer = referrals.may_steer(user, referral.trajectory)
     on = today()
-    content = steer or referrals.shows_content(referral=referral, on=on)
+    receiving = referral.organisation_id == user.organisation_id
+    content = not receiving or referrals.shows_content(referral=referral, on=on)
     audit.record(
         actor=user,
         action=audit.Action.READ,
@@ -193,7 +200,7 @@ def referral_page(request: HttpRequest, referral_id: int, action: str = "") -> H
 
 def referral_list(request: HttpRequest) -> HttpResponse:
     """For the receiving organisation's people: what came in (open first, the most urgent first). For
-    the regisseur: the open referrals they made."""
+    the regisseur: the open referrals of their cases."""
     user = current_user(request)
     receiving = user.role in referrals.RECEIVING_ROLES and user.organisation_id is not None
     own = user.role in CASE_ROLES
@@ -202,9 +209,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     rows, more = first_rows(referrals.incoming(user=user), 200) if receiving else ([], False)
     on = today()
     incoming = [(r, referrals.shows_content(referral=r, on=on)) for r in rows]
-    sent = (
+    sent = (  # the open referrals of the cases the user is regisseur of now
         list(
-            Referral.objects.filter(created_by=user, closed_on__isnull=True)
+            referrals.visible_to(user)
+            .filter(
+                closed_on__isnull=True,
+                trajectory__regisseur_assignments__professional=user,
+                trajectory__regisseur_assignments__end_date__isnull=True,
+            )
             .select_related("organisation", "service", "trajectory__household")
             .order_by("feedback_due_on", "-pk")[:200]
         )

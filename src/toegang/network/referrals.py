@@ -16,16 +16,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
-from toegang.cases.models import Trajectory
+from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import CASE_ROLES, sees_case_content, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.network import partners
 from toegang.network.models import CommunityService, PartnerAgreement, Referral, ReferralEvent
 from toegang.people.models import Membership, Person
 from toegang.people.selectors import member_ids
@@ -54,24 +55,11 @@ def _subjects(referral: Referral) -> list[int]:
     return sorted(member_ids(household_id=referral.trajectory.household_id))
 
 
-def agreed_days(*, kind: str, organisation_id: int, municipality_id: int, on: dt.date) -> int | None:
-    """The norm of the partner agreement of this kind that holds on ``on``, if any."""
-    agreement = (
-        PartnerAgreement.objects.filter(
-            organisation_id=organisation_id, municipality_id=municipality_id, kind=kind, valid_from__lte=on
-        )
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .order_by("-valid_from")
-        .first()
-    )
-    return agreement.value if agreement else None
-
-
 def _due(referral: Referral, status: str, on: dt.date) -> dt.date | None:
     """When the receiving side's next step is due, counted in working days."""
     municipality_id = referral.trajectory.household.municipality_id
     if status == S.SENT:
-        days = agreed_days(
+        days = partners.agreed_value(
             kind=PartnerAgreement.Kind.ANSWER,
             organisation_id=referral.organisation_id,
             municipality_id=municipality_id,
@@ -80,7 +68,7 @@ def _due(referral: Referral, status: str, on: dt.date) -> dt.date | None:
         return add_working_days(on, days or settings.REFERRAL_ANSWER_DAYS)
     if status == S.ACCEPTED:
         assert referral.sent_on is not None  # noqa: S101 - a referral is accepted only after it was sent
-        days = agreed_days(
+        days = partners.agreed_value(
             kind=PartnerAgreement.Kind.START,
             organisation_id=referral.organisation_id,
             municipality_id=municipality_id,
@@ -226,9 +214,10 @@ def _notify_receivers(referral: Referral, text: str) -> None:
 
 @transaction.atomic
 def send(*, actor: User, referral: Referral, basis: ProcessingActivity | None) -> Referral:
-    """Send the referral: the share needs a basis now (a legal basis from the register, or a valid
-    consent of a household member that names the receiving organisation and covers every kind of data
-    that goes along)."""
+    """Send the referral: the share needs a basis now: a legal basis from the register whose task the
+    receiving organisation carries out, or a valid consent of the referred member (or their
+    representative) that names the receiving organisation and covers every kind of data that goes
+    along."""
     locked = _lock(referral)
     _move(locked, actor, S.SENT)
     if basis is None:
@@ -236,7 +225,7 @@ def send(*, actor: User, referral: Referral, basis: ProcessingActivity | None) -
     on = today()
     if basis.basis == ProcessingActivity.Basis.CONSENT:
         consent = privacy_services.consent_for_share(
-            household=locked.trajectory.household, organisation=locked.organisation, on=on
+            household=locked.trajectory.household, organisation=locked.organisation, on=on, person=locked.person
         )
         missing = [c for c in locked.categories if c not in consent.categories]
         if missing:
@@ -247,7 +236,8 @@ def send(*, actor: User, referral: Referral, basis: ProcessingActivity | None) -
             )
         locked.consent, locked.legal_basis = consent, ""
     else:
-        locked.consent, locked.legal_basis = None, basis.reference
+        reference = privacy_services.legal_basis_for_share(activity=basis, organisation=locked.organisation)
+        locked.consent, locked.legal_basis = None, reference
     locked.status, locked.sent_on = S.SENT, on
     locked.feedback_due_on, locked.reminded_on = _due(locked, S.SENT, on), None
     locked.save()
@@ -264,9 +254,22 @@ def send(*, actor: User, referral: Referral, basis: ProcessingActivity | None) -
     return locked
 
 
+def _regisseur_id(trajectory_id: int) -> int | None:
+    return (
+        RegisseurAssignment.objects.filter(trajectory_id=trajectory_id, end_date__isnull=True)
+        .values_list("professional_id", flat=True)
+        .first()
+    )
+
+
 def _notify_steering(referral: Referral, text: str) -> None:
-    privacy_services.send_message(
-        recipient=referral.created_by, text=text, link=reverse("referral", args=[referral.pk])
+    """News for the sending side goes to the trajectory's regisseur now (after a handover, the new one)."""
+    recipient_id = _regisseur_id(referral.trajectory_id) or referral.created_by_id
+    Message.objects.create(
+        recipient_id=recipient_id,
+        text=text[:500],
+        link=reverse("referral", args=[referral.pk]),
+        created_at=timezone.now(),
     )
 
 
@@ -357,35 +360,44 @@ def withdraw(*, actor: User, referral: Referral, reason: str) -> Referral:
 
 
 def remind(*, on: dt.date) -> int:
-    """One reminder per late step: to the receiving organisation's partner accounts and to whoever made
-    the referral. Returns how many referrals were reminded. Bulk: two queries and two inserts whatever
-    the number."""
-    late = list(
-        Referral.objects.filter(status__in=OPEN, feedback_due_on__lt=on, reminded_on__isnull=True).select_related(
-            "organisation"
-        )
-    )
-    if not late:
-        return 0
-    receivers: dict[int, list[int]] = {}
-    for user_id, organisation_id in User.objects.filter(
-        organisation_id__in={r.organisation_id for r in late}, role=User.Role.REPORTER, is_active=True
-    ).values_list("pk", "organisation_id"):
-        receivers.setdefault(organisation_id, []).append(user_id)
-    now = timezone.now()
-    messages: list[Message] = []
-    for referral in late:
-        assert referral.feedback_due_on is not None  # noqa: S101 - filtered on it
-        text = (
-            f"Herinnering: de terugkoppeling op verwijzing {referral.pk} aan {referral.organisation.name} "
-            f"({referral.get_status_display().lower()}) was uiterlijk {referral.feedback_due_on:%d-%m-%Y} verwacht."
-        )
-        link = reverse("referral", args=[referral.pk])
-        messages.extend(
-            Message(recipient_id=user_id, text=text[:500], link=link, created_at=now)
-            for user_id in {*receivers.get(referral.organisation_id, []), referral.created_by_id}
-        )
+    """One reminder per late step: to the receiving organisation's partner accounts and to the
+    trajectory's regisseur. Returns how many referrals were reminded. In one transaction that locks the
+    late referrals, so a step taken meanwhile (which resets the reminder) waits and is not marked as
+    reminded; a handful of queries and two inserts whatever the number."""
     with transaction.atomic():
+        late = list(
+            Referral.objects.select_for_update(of=("self",))
+            .filter(status__in=OPEN, feedback_due_on__lt=on, reminded_on__isnull=True)
+            .select_related("organisation")
+            .order_by("pk")
+        )
+        if not late:
+            return 0
+        receivers: dict[int, list[int]] = {}
+        for user_id, organisation_id in User.objects.filter(
+            organisation_id__in={r.organisation_id for r in late}, role=User.Role.REPORTER, is_active=True
+        ).values_list("pk", "organisation_id"):
+            receivers.setdefault(organisation_id, []).append(user_id)
+        regisseurs = dict(
+            RegisseurAssignment.objects.filter(
+                trajectory_id__in={r.trajectory_id for r in late}, end_date__isnull=True
+            ).values_list("trajectory_id", "professional_id")
+        )
+        now = timezone.now()
+        messages: list[Message] = []
+        for referral in late:
+            assert referral.feedback_due_on is not None  # noqa: S101 - filtered on it
+            text = (
+                f"Herinnering: de terugkoppeling op verwijzing {referral.pk} aan {referral.organisation.name} "
+                f"({referral.get_status_display().lower()}) was uiterlijk {referral.feedback_due_on:%d-%m-%Y} "
+                "verwacht."
+            )
+            link = reverse("referral", args=[referral.pk])
+            regisseur = regisseurs.get(referral.trajectory_id, referral.created_by_id)
+            messages.extend(
+                Message(recipient_id=user_id, text=text[:500], link=link, created_at=now)
+                for user_id in {*receivers.get(referral.organisation_id, []), regisseur}
+            )
         Message.objects.bulk_create(messages)
         Referral.objects.filter(pk__in=[r.pk for r in late]).update(reminded_on=on)
         audit.record(
@@ -393,19 +405,31 @@ def remind(*, on: dt.date) -> int:
             actor_name="herinneringen verwijzingen",
             action=audit.Action.UPDATE,
             object_type="referral",
-            detail=f"{len(late)} herinneringen",
+            detail=("herinnerd: " + ", ".join(str(r.pk) for r in late))[:300],
         )
     return len(late)
 
 
 def visible_to(user: User) -> QuerySet[Referral]:
-    """The access predicate of referrals: the receiving organisation's people see what was sent to it;
-    dossier readers see the referrals of the cases they can open."""
+    """The access predicate of referrals, one condition: the receiving organisation's people see what
+    was sent to it; on the sending side, those who see the whole plan of a case they can open (team
+    leads, managers and the municipality's staff; a partner professional only as the regisseur). A
+    partner professional who is merely involved in the case does not read another organisation's
+    handover ("dat, niet wat")."""
     condition = Q(pk__in=[])
     if user.is_active and user.role in RECEIVING_ROLES and user.organisation_id is not None:
         condition |= Q(organisation_id=user.organisation_id, sent_on__isnull=False)
     if sees_case_content(user):
-        condition |= Q(trajectory__in=trajectories_visible_to(user))
+        sending = Q(trajectory__in=trajectories_visible_to(user))
+        if not need_to_know.sees_whole_plan(viewer=user, regisseur_id=None):
+            sending &= Q(
+                Exists(
+                    RegisseurAssignment.objects.filter(
+                        trajectory_id=OuterRef("trajectory_id"), professional_id=user.pk, end_date__isnull=True
+                    )
+                )
+            )
+        condition |= sending
     return Referral.objects.filter(condition)
 
 
@@ -428,11 +452,3 @@ def shows_content(*, referral: Referral, on: dt.date) -> bool:
     consent = referral.consent
     assert consent is not None  # noqa: S101 - consent_id set
     return consent.withdrawn_on is None and consent.valid_until >= on
-
-
-def of_trajectory(*, trajectory: Trajectory) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(trajectory=trajectory)
-        .select_related("organisation", "service", "person", "goal")
-        .order_by("-proposed_on", "-pk")
-    )

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from toegang.accounts.models import Municipality, User
 from toegang.common.views import current_user
 from toegang.network import socialmap_csv
 
 
-@require_GET
 def require_social_map_user(request: HttpRequest) -> tuple[User, int]:
     """The social map is for the staff of a municipality; a partner account sees only its own referrals,
     signals and conferences. Returns the user and their municipality."""
@@ -25,6 +24,7 @@ def require_social_map_user(request: HttpRequest) -> tuple[User, int]:
     return user, user.municipality_id
 
 
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The HSDS 3.0 CSV package (a ZIP with one CSV file per table and a datapackage.json)."""
     _user, municipality_id = require_social_map_user(request)

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from toegang.accounts.models import Organisation, Team, User
 from toegang.audit import services as audit
@@ -302,6 +302,7 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
 # --- the social map --------------------------------------------------------------------------------------
 
 
+@require_safe
 def social_map(request: HttpRequest) -> HttpResponse:
     """Search the services of the voorliggend veld of the user's municipality: by words, life domain,
     wijk/kern and target group. No client data, so no audit row."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from toegang.accounts.models import Organisation, User
 from toegang.cases.models import RegisseurAssignment
+from toegang.network.models import Referral
 from toegang.plans.models import Action, Goal, Plan
 
 WHOLE_PLAN_ROLES = {User.Role.TEAM_LEAD, User.Role.MANAGER}
@@ -45,6 +46,7 @@ class GoalView:
     full: bool
     organisations: list[str] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)  # the closed loop: outcomes the viewer may see
 
 
 def _organisation_names(actions: list[Action]) -> list[str]:
@@ -59,7 +61,7 @@ def _organisation_names(actions: list[Action]) -> list[str]:
 
 def goal_views(*, plan: Plan, viewer: User, whole: bool) -> list[GoalView]:
     """The plan's goals as this viewer may see them; needs goals with actions, professionals and their
-    organisations prefetched (plans.selectors.plan_with_content)."""
+    organisations, and referrals prefetched (plans.selectors.plan_with_content)."""
     views = []
     for goal in plan.goals.all():
         actions = list(goal.actions.all())
@@ -67,7 +69,18 @@ def goal_views(*, plan: Plan, viewer: User, whole: bool) -> list[GoalView]:
             a.professional is not None and a.professional.organisation_id == viewer.organisation_id for a in actions
         )
         if whole or own:
-            views.append(GoalView(goal=goal, full=True, organisations=_organisation_names(actions), actions=actions))
+            referrals = [  # a partner sees what became of its own organisation's referrals, not of others'
+                r for r in goal.referrals.all() if whole or r.organisation_id == viewer.organisation_id
+            ]
+            views.append(
+                GoalView(
+                    goal=goal,
+                    full=True,
+                    organisations=_organisation_names(actions),
+                    actions=actions,
+                    referrals=referrals,
+                )
+            )
         else:
             views.append(GoalView(goal=goal, full=False, organisations=_organisation_names(actions)))
     return views

@@ -66,6 +66,17 @@ def current_plan(*, trajectory: Trajectory) -> Plan | None:
     return plan_with_content(plan_id=chosen.pk) if chosen else None
 
 
+def open_goals(*, trajectory: Trajectory) -> list[Goal]:
+    """The open goals of the plan being worked on (the draft, else the agreed plan): what a referral or
+    a conference decision can serve."""
+    plan = (
+        Plan.objects.filter(trajectory=trajectory, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED])
+        .order_by("-version")
+        .first()
+    )
+    return list(Goal.objects.filter(plan=plan, status=Goal.Status.OPEN).select_related("domain")) if plan else []
+
+
 def plan_versions(*, trajectory: Trajectory) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(trajectory=trajectory)

@@ -71,6 +71,15 @@ class ProcessingActivity(models.Model):
     basis = models.CharField(_("soort grondslag"), max_length=12, choices=Basis.choices)
     reference = models.CharField(_("grondslag"), max_length=200)
     source = models.CharField(_("bron"), max_length=300)
+    partner_kinds = models.JSONField(
+        _("delen met soorten organisaties"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Bij een wettelijke grondslag: met welke soorten partnerorganisaties (Organisation.Kind) op deze "
+            "grondslag gedeeld mag worden, omdat zij die wettelijke taak uitvoeren. Leeg: met geen enkele."
+        ),
+    )
 
     class Meta:
         verbose_name = _("verwerkingsactiviteit")

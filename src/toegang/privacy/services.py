@@ -236,12 +236,32 @@ def withdraw_consent(*, actor: User, consent: Consent, on: dt.date) -> Consent:
     return locked
 
 
-def consent_for_share(*, household: Household, organisation: Organisation, on: dt.date) -> Consent:
-    """A consent of a current member that allows sharing with this organisation today, or a DomainError
-    that says why not (none, expired, withdrawn)."""
+def legal_basis_for_share(*, activity: ProcessingActivity, organisation: Organisation) -> str:
+    """The reference of a legal basis that allows sharing with this organisation (one that carries out
+    that law's task, ``ProcessingActivity.partner_kinds``), or a DomainError naming the basis field."""
+    if activity.basis != ProcessingActivity.Basis.LAW or organisation.kind not in activity.partner_kinds:
+        raise DomainError(
+            _(
+                "Grondslag: %(basis)s is geen grondslag om met %(org)s te delen; deze organisatie voert die "
+                "wettelijke taak niet uit. Vraag toestemming."
+            )
+            % {"basis": activity.reference, "org": organisation.name},
+            field="basis",
+        )
+    return activity.reference
+
+
+def consent_for_share(
+    *, household: Household, organisation: Organisation, on: dt.date, person: Person | None = None
+) -> Consent:
+    """A consent of a current member (of ``person`` when given: a share about one member rests on that
+    member's own consent) that allows sharing with this organisation today, or a DomainError that says
+    why not (none, expired, withdrawn)."""
     current_members = Membership.objects.filter(household=household, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
+    if person is not None:
+        current_members = current_members.filter(person=person)
     candidates = list(
         Consent.objects.filter(
             person_id__in=current_members.values("person_id"),
@@ -260,6 +280,8 @@ def consent_for_share(*, household: Household, organisation: Organisation, on: d
         }
     elif expired:
         reason = _("de toestemming is verlopen op %(day)s") % {"day": expired[0].valid_until.strftime("%d-%m-%Y")}
+    elif person is not None:
+        reason = _("er is geen toestemming van %(name)s vastgelegd") % {"name": person.full_name}
     else:
         reason = _("er is geen toestemming vastgelegd")
     raise DomainError(

@@ -48,7 +48,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("created_at", models.DateTimeField(verbose_name="aangemaakt")),
-                ("revision", models.PositiveIntegerField(default=0)),
                 (
                     "organised_by",
                     models.ForeignKey(
