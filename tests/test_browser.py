@@ -9,7 +9,8 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -83,8 +84,8 @@ def shot(page, name: str) -> None:
 
 
 def login(page, base: str, username: str) -> None:
-    """Log in with password, then set up the authenticator app as a new user does: read the key that
-    the page shows and answer with the current TOTP code."""
+    """Log in with password, then (for the roles that need it) set up the authenticator app as a new user
+    does: read the key that the page shows and answer with the current TOTP code."""
     import base64
 
     from django_otp.oath import totp
@@ -93,7 +94,9 @@ def login(page, base: str, username: str) -> None:
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(base + "/tweestaps/**")
+    page.wait_for_url(lambda url: "/inloggen/" not in url)
+    if "/tweestaps/" not in page.url:  # a role without access to case files (the partner account) needs no app
+        return
     secret = page.locator("#totp-secret").inner_text()
     shot(page, "00-two-factor-setup")
     page.get_by_label("Code uit de authenticator-app").fill(f"{totp(base64.b32decode(secret)):06d}")
@@ -101,23 +104,46 @@ def login(page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/tweestaps/" not in url and "/inloggen/" not in url)
 
 
-def test_core_journey_signal_to_closure(server, browser):
+@pytest.fixture(scope="module")
+def open_as(server, browser) -> Iterator[Callable[[str], Any]]:
+    """``open_as(username)`` gives a page of a new browser context in which that demo user is logged in,
+    on the page the application opens with. The first time for a user goes through the login and sets up
+    the authenticator app, as a new user does; later times reuse that session (a TOTP code is accepted only
+    once), so the tests do not depend on each other's order."""
+    sessions: dict[str, dict] = {}
+    contexts = []
+
+    def open_page(username: str):
+        context = browser.new_context(base_url=server, locale="nl-NL", storage_state=sessions.get(username))
+        contexts.append(context)
+        page = context.new_page()
+        if username in sessions:
+            page.goto("/")
+        else:
+            login(page, server, username)
+            sessions[username] = context.storage_state()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+GOAL = "Financiën: Post wordt wekelijks samen geopend"
+
+
+def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str, screenshots: bool = False) -> str:
+    """As the logged-in professional: a new signal from the GP about a resident not yet known (a test-range
+    BSN that the XS seed does not use) → intake with me as regisseur → exploration of one life domain → a
+    plan with the goal ``GOAL`` and one action by the network, agreed with the household. Ends on the
+    household page ("Huishouden <surname>") and returns its URL."""
     from playwright.sync_api import expect
 
     today = dt.date.today()
-    page = browser.new_page(base_url=server, locale="nl-NL")
-    console_errors: list[str] = []
-    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
-    login(page, server, "professional")
-    page.wait_for_url(server + "/mijn-caseload/")
-    expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
-    shot(page, "01-caseload")
-
-    # 1. a new signal from the GP
     page.get_by_role("link", name="Nieuwe melding").first.click()
-    page.get_by_label("BSN van de inwoner").fill("999999990")  # the last test-range BSN: not used by the XS seed
-    page.get_by_label("Voornamen").fill("Mila")
-    page.get_by_label("Geslachtsnaam").fill("Testbrowser")
+    page.get_by_label("BSN van de inwoner").fill(bsn)
+    page.get_by_label("Voornamen").fill(first_name)
+    page.get_by_label("Geslachtsnaam").fill(surname)
     page.get_by_label("Postcode").fill("9999ZZ")
     page.get_by_label("Huisnummer").fill("1")
     page.get_by_label("Bron").select_option("huisarts")
@@ -125,14 +151,16 @@ def test_core_journey_signal_to_closure(server, browser):
     page.get_by_label("Omschrijving van de vraag of zorg").fill("Moeder loopt vast met opvoeding en post.")
     page.get_by_role("button", name="Melding registreren").click()
     expect(page.get_by_text("is geregistreerd")).to_be_visible()
-    shot(page, "02-signal")
+    if screenshots:
+        shot(page, "02-signal")
 
-    # 2. triage: intake with me as regisseur
+    # triage: intake with me as regisseur
     page.get_by_label("Intake: traject gestart").check()
     page.get_by_role("button", name="Triage vastleggen").click()
-    expect(page.get_by_role("heading", name="Huishouden Testbrowser")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Huishouden {surname}")).to_be_visible()
+    household_url = page.url
 
-    # 3. exploration: one relevant domain, scored
+    # exploration: one relevant domain, scored
     page.get_by_role("link", name="Verkenning vastleggen").click()
     page.get_by_label("Samenvatting en hulpvraag").fill("Hulp bij opvoeding en administratie")
     page.locator("summary", has_text="Financiën").click()
@@ -141,7 +169,7 @@ def test_core_journey_signal_to_closure(server, browser):
     page.get_by_role("button", name="Verkenning vastleggen").click()
     expect(page.get_by_text("De verkenning is vastgelegd")).to_be_visible()
 
-    # 4. plan with a goal and an action, agreed with the household
+    # plan with a goal and an action, agreed with the household
     page.get_by_role("link", name="Plan maken").click()
     page.get_by_role("button", name="Plan maken").click()
     page.get_by_label("Leefdomein").select_option(label="Financiën")
@@ -160,7 +188,25 @@ def test_core_journey_signal_to_closure(server, browser):
     page.get_by_label("Wijze van akkoord").select_option("mondeling")
     page.get_by_role("button", name="Plan is afgesproken").click()
     expect(page.get_by_text("is afgesproken met het huishouden")).to_be_visible()
-    shot(page, "03-household-plan-agreed")
+    expect(page.get_by_role("heading", name=f"Huishouden {surname}")).to_be_visible()
+    if screenshots:
+        shot(page, "03-household-plan-agreed")
+    return household_url
+
+
+def test_core_journey_signal_to_closure(server, open_as):
+    from playwright.sync_api import expect
+
+    today = dt.date.today()
+    page = open_as("professional")
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    expect(page).to_have_url(server + "/mijn-caseload/")
+    expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
+    shot(page, "01-caseload")
+
+    # 1-4. a new signal from the GP → intake → exploration → plan with a goal and an action, agreed
+    open_case_with_agreed_plan(page, bsn="999999990", first_name="Mila", surname="Testbrowser", screenshots=True)
 
     # 4b. carrying out the plan: an action marked done in place (htmx swaps the goals section)
     page.get_by_role("link", name="Plan openen").click()
@@ -187,8 +233,7 @@ def test_core_journey_signal_to_closure(server, browser):
     page.get_by_role("button", name="Escaleren").click()
     expect(page.get_by_role("heading", name="Escalatie: wachtlijst")).to_be_visible()
     escalation_url = page.url
-    lead = browser.new_page(base_url=server, locale="nl-NL")
-    login(lead, server, "teamleider")
+    lead = open_as("teamleider")
     lead.goto(server + "/escalaties/")
     lead.get_by_role("link", name="Wachtlijst").click()
     lead.locator("summary", has_text="Doorzetten naar Manager Toegang").click()
@@ -196,8 +241,7 @@ def test_core_journey_signal_to_closure(server, browser):
     lead.get_by_role("button", name="Doorzetten").click()
     expect(lead.get_by_text("De vraag ligt nu bij het volgende niveau")).to_be_visible()
     lead.close()
-    manager = browser.new_page(base_url=server, locale="nl-NL")
-    login(manager, server, "manager")
+    manager = open_as("manager")
     manager.goto(escalation_url)
     manager.get_by_label("Besluit", exact=True).fill("Ja, de schuldhulp start deze week.")
     manager.get_by_role("button", name="Besluiten").click()
@@ -221,10 +265,204 @@ def test_core_journey_signal_to_closure(server, browser):
     page.close()
 
 
-def test_denied_household_shows_nothing(server, browser):
-    page = browser.new_page(base_url=server)
-    login(page, server, "partner")
+def test_denied_household_shows_nothing(server, open_as):
+    page = open_as("partner")
     page.goto(server + "/huishoudens/999999/")
     assert "Niet gevonden" in page.content()
     page.close()
     assert urlparse(server).hostname == "127.0.0.1"
+
+
+def test_case_conference_with_a_participant_without_consent(server, open_as):
+    """The regisseur plans a case conference and invites the welfare organisation's worker, who has no
+    consent or legal basis: she sees the agenda and her own input, not the purpose, the household or the
+    minutes. A decision becomes an action in a new draft of the plan."""
+    from playwright.sync_api import expect
+
+    today = dt.date.today()
+    purpose = "Afstemmen wie Fatima helpt met de stapel onbetaalde rekeningen."
+    location = "Wijkcentrum De Linde, zaal 2"
+    page = open_as("professional")
+    household_url = open_case_with_agreed_plan(page, bsn="999999898", first_name="Fatima", surname="Testoverleg")
+
+    # the organiser plans the conference from the household page
+    page.get_by_role("region", name="Casusoverleg").get_by_role("link", name="Casusoverleg plannen").click()
+    page.get_by_label("Aanvang").fill("14:00")
+    page.get_by_label("Plaats").fill(location)
+    page.get_by_label("Doel van het overleg").fill(purpose)
+    page.get_by_role("button", name="Overleg plannen").click()
+    expect(page.get_by_text("Casusoverleg gepland")).to_be_visible()
+    conference_url = page.url
+
+    # invites the welfare worker, who has no basis to receive case information
+    page.locator("summary", has_text="Iemand uitnodigen").click()
+    invite = page.locator("form[action$='/invite/']")
+    invite.get_by_label("Soort deelnemer").select_option(label="Professional met account")
+    invite.get_by_label("Professional met account").select_option(label="Noor Visser (Stichting Welzijn Lindenwaard)")
+    invite.get_by_label("Rol in het overleg").fill("Wijkwerker welzijn")
+    invite.get_by_role("button", name="Uitnodigen").click()
+    expect(page.get_by_text("Deelnemer uitgenodigd.")).to_be_visible()
+    participants = page.get_by_role("table", name="Genodigden")
+    noor = participants.get_by_role("row").filter(has_text="Noor Visser")
+    expect(noor.get_by_role("cell").nth(2)).to_contain_text("nee")
+    expect(
+        participants.get_by_role("row").filter(has_text="Fatima Testoverleg").get_by_role("cell").nth(2)
+    ).to_contain_text("ja")
+
+    page.get_by_label("Agendapunt", exact=True).fill("Hoe krijgen we de post weer op orde?")
+    page.get_by_role("button", name="Agendapunt toevoegen").click()
+    expect(page.get_by_text("Agendapunt toegevoegd.")).to_be_visible()
+    expect(page.get_by_role("region", name="Agenda").get_by_role("listitem")).to_have_text(
+        ["Hoe krijgen we de post weer op orde?"]
+    )
+    shot(page, "10-conference-organiser")
+
+    # the welfare worker: only the agenda and her own preparation
+    welzijn = open_as("welzijn")
+    welzijn.get_by_role("link", name="Casusoverleggen").click()
+    invitation = welzijn.get_by_role("table", name="Geplande overleggen waarvoor u bent uitgenodigd").get_by_role("row")
+    expect(invitation.filter(has_text=location)).to_have_count(1)
+    assert "Testoverleg" not in welzijn.content()
+    invitation.filter(has_text=location).get_by_role("link").click()
+    expect(welzijn).to_have_url(conference_url)
+    expect(welzijn.get_by_text("Er is geen wettelijke grondslag of toestemming van het huishouden")).to_be_visible()
+    expect(welzijn.get_by_role("region", name="Agenda")).to_contain_text("Hoe krijgen we de post weer op orde?")
+    expect(welzijn.get_by_text(purpose)).to_have_count(0)
+    assert "Testoverleg" not in welzijn.content()
+    preparation = welzijn.get_by_role("textbox", name="Voorbereiding")
+    expect(preparation).to_have_accessible_description(
+        "Wat wilt u inbrengen, wat ziet u, wat is uw vraag aan de anderen?"
+    )
+    preparation.fill("Wij kennen Fatima van het Formulierenspreekuur.")
+    welzijn.get_by_role("button", name="Voorbereiding opslaan").click()
+    expect(welzijn.get_by_text("Voorbereiding opgeslagen.")).to_be_visible()
+    expect(welzijn.get_by_role("textbox", name="Voorbereiding")).to_have_value(
+        "Wij kennen Fatima van het Formulierenspreekuur."
+    )
+    assert "Testoverleg" not in welzijn.content()
+    shot(welzijn, "11-conference-participant-without-basis")
+
+    # back with the organiser: her preparation is in the table; a decision becomes a plan action
+    page.goto(conference_url)
+    expect(noor).to_contain_text("Wij kennen Fatima van het Formulierenspreekuur.")
+    page.locator("summary", has_text="Besluit vastleggen (wordt een actie in het plan)").click()
+    decision = page.locator("form[action$='/decision/']")
+    decision.get_by_label("Besluit", exact=True).fill("Fatima gaat met de buurvrouw naar het Formulierenspreekuur.")
+    decision.get_by_label("Bij doel").select_option(label=GOAL)
+    decision.get_by_label("Actie", exact=True).fill("Afspraak maken bij het Formulierenspreekuur")
+    decision.get_by_label("Wie doet het").select_option(label="Lid van het huishouden")
+    decision.get_by_label("Lid van het huishouden").select_option(label="Fatima Testoverleg")
+    decision.get_by_label("Uiterlijk op").fill((today + dt.timedelta(days=10)).isoformat())
+    decision.get_by_role("button", name="Besluit vastleggen").click()
+    expect(page.get_by_text("Besluit vastgelegd en als actie in het plan (concept) gezet.")).to_be_visible()
+    expect(page.get_by_role("table", name="Elk besluit staat als actie in het plan")).to_contain_text(
+        "Afspraak maken bij het Formulierenspreekuur"
+    )
+
+    # the minutes as PDF: the organiser gets them, the participant without a basis does not
+    minutes_pdf = page.get_by_role("link", name="Verslag (pdf)").get_attribute("href")
+    response = page.request.get(minutes_pdf)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    expect(welzijn.get_by_role("link", name="Verslag (pdf)")).to_have_count(0)
+    assert welzijn.request.get(minutes_pdf).status == 403
+    welzijn.close()
+
+    # the action is in a new draft version of the plan
+    page.goto(household_url)
+    plan = page.get_by_role("region", name="Ondersteuningsplan")
+    expect(plan).to_contain_text("Versie 2")
+    expect(plan.locator(".badge", has_text="Concept")).to_be_visible()
+    expect(plan.get_by_role("listitem").filter(has_text="Afspraak maken bij het Formulierenspreekuur")).to_contain_text(
+        "Fatima Testoverleg"
+    )
+    page.get_by_role("link", name="Plan openen").click()
+    expect(page.get_by_role("row").filter(has_text="Afspraak maken bij het Formulierenspreekuur")).to_contain_text(
+        "Fatima Testoverleg"
+    )
+    page.close()
+
+
+def test_referral_to_a_community_service_closes_the_loop(server, open_as):
+    """The regisseur records the resident's consent and refers to a service on the social map on that
+    consent; the welfare organisation accepts, reports the start and gives feedback; the outcome shows on
+    the plan goal and in the regisseur's inbox."""
+    from playwright.sync_api import expect
+
+    feedback = "Drie keer op het spreekuur geweest; de toeslagen zijn aangevraagd."
+    page = open_as("professional")
+    household_url = open_case_with_agreed_plan(page, bsn="999999886", first_name="Ruben", surname="Testverwijzing")
+
+    # a welfare organisation carries out no statutory task, so sharing with it rests on the resident's consent
+    page.get_by_role("link", name="Toestemmingen").click()
+    page.get_by_label("Inwoner om wie het gaat").select_option(label="Ruben Testverwijzing")
+    page.get_by_label("Doel").select_option(
+        label="Integrale ondersteuning (één gezin, één plan) (Toestemming van de betrokkene)"
+    )
+    page.get_by_role("radio", name="De inwoner zelf").check()
+    page.get_by_role("group", name="Gegevenscategorieën").get_by_label("Contact- en persoonsgegevens").check()
+    page.get_by_role("group", name="Organisaties").get_by_label("Stichting Welzijn Lindenwaard").check()
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    expect(page.get_by_role("table", name="Vastgelegde toestemmingen")).to_contain_text("Stichting Welzijn Lindenwaard")
+    page.goto(household_url)
+
+    # find the service on the social map and prepare the referral
+    page.get_by_role("link", name="Verwijzen naar een dienst van de sociale kaart").click()
+    page.get_by_role("searchbox", name="Zoeken").fill("Formulieren")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("link", name="Verwijzen naar Formulierenspreekuur").click()
+    expect(page.get_by_role("heading", name="Verwijzen")).to_be_visible()
+    page.get_by_label("Voor wie").select_option(label="Ruben Testverwijzing")
+    page.get_by_label("Voor doel").select_option(label=GOAL)
+    page.get_by_label("Vraag").fill("Wilt u Ruben helpen met de brieven van de Belastingdienst?")
+    page.get_by_label("Warme overdracht").fill("Ruben leest slecht; bel hem liever dan te schrijven.")
+    expect(page.get_by_label("Contact- en persoonsgegevens")).to_be_checked()
+    page.get_by_role("button", name="Verwijzing voorbereiden").click()
+    expect(page.get_by_text("Verwijzing voorbereid.")).to_be_visible()
+
+    # send it on that consent
+    page.get_by_label("Grondslag").select_option(
+        label="Integrale ondersteuning (één gezin, één plan) (Toestemming van de betrokkene)"
+    )
+    page.get_by_role("button", name="Verwijzing versturen").click()
+    expect(page.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(page.locator(".facts .badge").first).to_have_text("Verstuurd")
+    expect(page.locator(".facts")).to_contain_text("Toestemming (tot en met")
+
+    # the welfare organisation answers, reports the start and gives feedback
+    welzijn = open_as("welzijn")
+    expect(welzijn).to_have_url(server + "/verwijzingen/")
+    welzijn.get_by_role("link", name="Ruben Testverwijzing").click()
+    expect(welzijn.get_by_role("heading", name="Verwijzing naar Formulierenspreekuur")).to_be_visible()
+    expect(welzijn.get_by_text("Ruben leest slecht")).to_be_visible()
+    shot(welzijn, "20-referral-receiver")
+    welzijn.get_by_role("button", name="Accepteren").click()
+    expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(welzijn.get_by_label("Datum")).to_have_value(dt.date.today().isoformat())
+    welzijn.get_by_role("button", name="Gekomen: ondersteuning gestart").click()
+    expect(welzijn.get_by_role("heading", name="Afronden met terugkoppeling")).to_be_visible()
+    welzijn.get_by_role("radio", name="Ja").check()
+    welzijn.get_by_label("Terugkoppeling", exact=True).fill(feedback)
+    welzijn.get_by_role("button", name="Terugkoppelen en afronden").click()
+    expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(welzijn.locator(".facts")).to_contain_text("Inwoner gekomen; geholpen: ja")
+    welzijn.close()
+
+    # the regisseur sees the outcome on the goal and a message in the inbox
+    page.goto(household_url)
+    outcomes = page.get_by_role("region", name="Ondersteuningsplan").get_by_role(
+        "list", name="Verwijzingen voor dit doel"
+    )
+    expect(outcomes).to_contain_text("Verwezen naar Formulierenspreekuur (Stichting Welzijn Lindenwaard): afgerond")
+    expect(outcomes).to_contain_text("geholpen: ja")
+    expect(outcomes).to_contain_text(feedback)
+    shot(page, "21-household-referral-outcome")
+    page.get_by_role("link", name="Berichten", exact=True).click()
+    message = page.get_by_role(
+        "link", name="Terugkoppeling van Stichting Welzijn Lindenwaard op uw verwijzing: afgerond."
+    )
+    expect(message).to_have_count(1)
+    message.click()
+    expect(page.get_by_role("heading", name="Verwijzing naar Formulierenspreekuur")).to_be_visible()
+    page.close()

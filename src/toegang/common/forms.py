@@ -51,7 +51,9 @@ class UtrechtFormMixin(forms.BaseForm):
             if css and css not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"{str(self.auto_id) % name}_help" if self.auto_id else ""
+                widget.attrs["aria-describedby"] = (
+                    f"{str(self.auto_id) % self.add_prefix(name)}_help" if self.auto_id else ""
+                )
             if field.required:
                 widget.attrs["aria-required"] = "true"
             if isinstance(field, forms.DateField):
@@ -75,7 +77,7 @@ class UtrechtFormMixin(forms.BaseForm):
         """Tell assistive technology that the field is wrong and where its message is (once)."""
         widget = self.fields[name].widget
         widget.attrs["aria-invalid"] = "true"
-        error_id = f"{str(self.auto_id) % name}_error"
+        error_id = f"{str(self.auto_id) % self.add_prefix(name)}_error"
         described = widget.attrs.get("aria-describedby", "").split()
         if error_id not in described:
             widget.attrs["aria-describedby"] = " ".join([*described, error_id])
