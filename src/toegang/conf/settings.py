@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "toegang.procedures",
     "toegang.istandaarden",
     "toegang.network",
+    "toegang.steering",
 ]
 
 MIDDLEWARE = [
