@@ -19,6 +19,7 @@ from tests.querycount import page_queries
 from toegang.accounts.models import Area, Organisation, Team, User
 from toegang.audit.models import AuditEntry
 from toegang.common.errors import DomainError
+from toegang.common.periods import Period
 from toegang.network import partners
 from toegang.network import services as network_services
 from toegang.network.demo import seed_partners
@@ -30,7 +31,6 @@ from toegang.network.models import (
     PartnerAgreement,
     Referral,
 )
-from toegang.network.partners import Period
 from toegang.procedures.calendar import add_working_days
 
 D = dt.date

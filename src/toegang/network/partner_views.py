@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Area, User
+from toegang.common import periods
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import current_user, submitted
@@ -153,11 +154,11 @@ def steering(request: HttpRequest) -> HttpResponse:
         request, STEERING_ROLES, _("De sturing op het netwerk is er voor teamleiders, managers en beheerders.")
     )
     on = today()
-    choices = partners.recent_periods(on)
+    choices = periods.recent_periods(on)
     code = request.GET.get("periode", "")
     error = ""
     try:
-        period = partners.Period.parse(code) if code else choices[0]
+        period = periods.Period.parse(code) if code else choices[0]
     except ValueError:
         period, error = choices[0], _("Periode: kies een maand of kwartaal uit de lijst.")
     previous = period.previous()

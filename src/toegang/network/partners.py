@@ -24,6 +24,7 @@ from toegang.accounts.models import Area, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
+from toegang.common.periods import Period
 from toegang.network.models import (
     CommunityService,
     ContactPerson,
@@ -423,94 +424,6 @@ def network_admin(*, municipality_id: int) -> list[OrganisationAdmin]:
 # --- periods -------------------------------------------------------------------------------------------------
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-MONTH_NAMES = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-PERIOD_CODE = re.compile(r"^(?P<year>\d{4})-(?:(?P<month>0[1-9]|1[0-2])|K(?P<quarter>[1-4]))$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar month ("2026-03") or quarter ("2026-K1")."""
-
-    kind: str  # "maand" | "kwartaal"
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        start = dt.date(year, month, 1)
-        return cls("maand", start, add_months(start, 1) - dt.timedelta(days=1))
-
-    @classmethod
-    def quarter(cls, year: int, quarter: int) -> Period:
-        start = dt.date(year, 3 * (quarter - 1) + 1, 1)
-        return cls("kwartaal", start, add_months(start, 3) - dt.timedelta(days=1))
-
-    @classmethod
-    def containing(cls, day: dt.date, kind: str = "kwartaal") -> Period:
-        if kind == "maand":
-            return cls.month(day.year, day.month)
-        return cls.quarter(day.year, (day.month - 1) // 3 + 1)
-
-    @classmethod
-    def parse(cls, code: str) -> Period:
-        """A period from its code; ValueError for anything else."""
-        match = PERIOD_CODE.match(code or "")
-        if match is None:
-            raise ValueError(code)
-        year = int(match["year"])
-        if not 1900 <= year <= 2999:
-            raise ValueError(code)
-        if match["quarter"]:
-            return cls.quarter(year, int(match["quarter"]))
-        return cls.month(year, int(match["month"]))
-
-    @property
-    def code(self) -> str:
-        if self.kind == "maand":
-            return f"{self.start:%Y-%m}"
-        return f"{self.start.year}-K{(self.start.month - 1) // 3 + 1}"
-
-    @property
-    def label(self) -> str:
-        if self.kind == "maand":
-            return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
-        return f"{(self.start.month - 1) // 3 + 1}e kwartaal {self.start.year}"
-
-    def previous(self) -> Period:
-        return Period.containing(self.start - dt.timedelta(days=1), self.kind)
-
-    def months(self) -> list[dt.date]:
-        """The first day of each month in the period."""
-        return [add_months(self.start, i) for i in range(3 if self.kind == "kwartaal" else 1)]
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
-
-
-def recent_periods(on: dt.date, *, quarters: int = 8, months: int = 12) -> list[Period]:
-    """The choices of the period filter: the last quarters, then the last months, the current first."""
-    found = [Period.containing(on, "kwartaal")]
-    while len(found) < quarters:
-        found.append(found[-1].previous())
-    month = Period.containing(on, "maand")
-    for _ in range(months):
-        found.append(month)
-        month = month.previous()
-    return found
-
 
 # --- compliance per partner --------------------------------------------------------------------------------
 
