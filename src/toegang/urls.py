@@ -14,6 +14,7 @@ from toegang.plans import views as plans
 from toegang.privacy import views as privacy
 from toegang.procedures import views as procedures
 from toegang.signals import views as signals
+from toegang.steering import views as steering
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -75,6 +76,9 @@ urlpatterns = [
     path("verwijzingen/", referral_views.referral_list, name="referrals"),
     path("verwijzingen/<int:referral_id>/", referral_views.referral_page, name="referral"),
     path("verwijzingen/<int:referral_id>/<str:action>/", referral_views.referral_page, name="referral-action"),
+    path("sturing/indicatoren/", steering.catalogue, name="steering-catalogue"),
+    path("sturing/<str:board_code>/", steering.dashboard, name="steering"),
+    path("sturing/<str:board_code>/export.<str:fmt>", steering.export, name="steering-export"),
     path("istandaarden/", istandaarden.overview, name="istandaarden"),
     path("istandaarden/verzoeken/", istandaarden.work_queue, name="istandaarden-queue"),
     path("istandaarden/verzoeken/<int:request_id>/", istandaarden.request_page, name="istandaarden-request"),

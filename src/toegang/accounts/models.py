@@ -92,6 +92,7 @@ class User(AbstractUser):
         FUNCTIONAL_ADMIN = "beheerder", _("Functioneel beheerder")
         PRIVACY_OFFICER = "privacy", _("Privacyfunctionaris")
         REPORTER = "melder", _("Partnermedewerker (melden en verwijzingen)")
+        CLIENT = "opdrachtgever", _("Opdrachtgever sociaal domein (alleen stuurinformatie)")
 
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.PROFESSIONAL)
     organisation = models.ForeignKey(

@@ -2079,6 +2079,7 @@ def seed_demo(
         _procedures_for_demo(today)
         _social_map_for_demo()
         _network_for_demo(probe.password)
+        _steering_for_demo(today, profile.horizon_years)
     return SeedResult(counts=dict(writer.counts), seconds=time.monotonic() - started)
 
 
@@ -2314,6 +2315,35 @@ def _network_for_demo(password_hash: str) -> None:
         organisations=sorted(organisations.values(), key=lambda o: o.name),
         areas=list(Area.objects.filter(municipality=municipality).order_by("pk")),
     )
+
+
+def _steering_for_demo(today: dt.date, years: int) -> None:
+    """Inhabitants per demo municipality (derived from the generated persons: fictional), a caseload
+    bandwidth as the demo's agreed norm, and the summary table over the whole demo history, so the
+    dashboards have figures from the first start."""
+    from toegang.steering import summaries
+    from toegang.steering.models import Indicator, Norm, Population
+
+    for municipality in Municipality.objects.all():
+        people = Person.objects.filter(memberships__household__municipality=municipality).distinct()
+        born_after = dt.date(today.year - 18, 1, 1)
+        Population.objects.update_or_create(
+            municipality=municipality,
+            year=today.year,
+            defaults={
+                "inhabitants": max(people.count(), 1),
+                "under_18": people.filter(geboortedatum__gt=born_after).count(),
+                "source": "Demo: afgeleid uit de gegenereerde (fictieve) personen van de gemeente",
+            },
+        )
+        caseload = Indicator.objects.filter(code="caseload").first()
+        if caseload is not None:
+            Norm.objects.update_or_create(
+                indicator=caseload,
+                municipality=municipality,
+                defaults={"low": 20, "high": 35, "note": "Demo: afgesproken bandbreedte per regisseur (fictief)"},
+            )
+    summaries.refresh(first=dt.date(today.year - years, 1, 1), last=today)
 
 
 def _retention_for_closed_trajectories() -> None:

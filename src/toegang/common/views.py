@@ -112,6 +112,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit-person")
     if user.role == User.Role.REPORTER:
         return redirect("referrals")
+    if user.role == User.Role.CLIENT:
+        return redirect("steering", board_code="opdrachtgever")
     return render(request, "common/no_case_access.html")
 
 

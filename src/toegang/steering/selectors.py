@@ -1,0 +1,420 @@
+"""Indicator values for the dashboards, read from the summary table only (never the dossier tables).
+
+A dashboard asks ``dashboard(filters)``: a handful of grouped queries over ``steering.Fact`` (the
+period's flows, the state at its end, the same for the previous period, and the monthly trend) and the
+catalogue; each indicator is then computed in Python from those sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from toegang.common.periods import Period
+from toegang.signals.models import Signal
+from toegang.steering import summaries
+from toegang.steering.models import Fact, Indicator, Norm, Population
+
+Sums = dict[tuple[str, str], tuple[int, int]]  # (measure, dimension) → (count, total)
+
+
+@dataclass(frozen=True)
+class Filters:
+    municipality_id: int
+    period: Period
+    law: str = ""
+    area_id: int | None = None
+    team_id: int | None = None
+    organisation_id: int | None = None
+    populations: tuple[Population, ...] = ()  # the municipality's inhabitants, newest year first
+
+    def facts(self, queryset: QuerySet[Fact] | None = None) -> QuerySet[Fact]:
+        facts = (queryset if queryset is not None else Fact.objects.all()).filter(municipality_id=self.municipality_id)
+        if self.law:
+            facts = facts.filter(law=self.law)
+        if self.area_id:
+            facts = facts.filter(area_id=self.area_id)
+        if self.team_id:
+            facts = facts.filter(team_id=self.team_id)
+        if self.organisation_id:
+            facts = facts.filter(organisation_id=self.organisation_id)
+        return facts
+
+
+@dataclass
+class Figures:
+    """The sums of one period: flows over its days and the state at its last state day."""
+
+    flows: Sums
+    state: Sums
+    state_day: dt.date | None
+
+    def count(self, measure: str, dimension: str | None = None) -> int:
+        source = self.state if measure in summaries.STATE_MEASURES else self.flows
+        return sum(c for (m, d), (c, _t) in source.items() if m == measure and (dimension is None or d == dimension))
+
+    def total(self, measure: str, dimension: str | None = None) -> int:
+        source = self.state if measure in summaries.STATE_MEASURES else self.flows
+        return sum(t for (m, d), (_c, t) in source.items() if m == measure and (dimension is None or d == dimension))
+
+    def dimensions(self, measure: str) -> dict[str, tuple[int, int]]:
+        source = self.state if measure in summaries.STATE_MEASURES else self.flows
+        found: dict[str, tuple[int, int]] = {}
+        for (m, d), (c, t) in source.items():
+            if m == measure:
+                before = found.get(d, (0, 0))
+                found[d] = (before[0] + c, before[1] + t)
+        return found
+
+
+def _grouped(facts: QuerySet[Fact]) -> Sums:
+    return {
+        (measure, dimension): (count or 0, total or 0)
+        for measure, dimension, count, total in facts.values("measure", "dimension")
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list("measure", "dimension", "c", "t")
+    }
+
+
+def figures(filters: Filters, period: Period) -> Figures:
+    """Flows of the period and the state at its end (the latest state day within it): three queries."""
+    base = filters.facts()
+    flows = _grouped(base.filter(day__range=(period.start, period.end)).exclude(measure__in=summaries.STATE_MEASURES))
+    state_day = Fact.objects.filter(
+        municipality_id=filters.municipality_id,
+        measure__in=summaries.STATE_MEASURES,
+        day__range=(period.start, period.end),
+    ).aggregate(d=Max("day"))["d"]
+    state = _grouped(base.filter(day=state_day, measure__in=summaries.STATE_MEASURES)) if state_day else {}
+    return Figures(flows=flows, state=state, state_day=state_day)
+
+
+@dataclass
+class Value:
+    """One indicator's value in a period, with what it is made of (for the small-cell rules and the
+    table alternative of a chart)."""
+
+    number: float | None  # the value in the indicator's unit; None: no data or not applicable
+    part: int = 0  # for shares: the part; for averages and sums: how many cases
+    whole: int = 0  # for shares: the whole
+    total: int = 0  # for averages and sums: the sum (days, cents, score points)
+    breakdown: list[tuple[str, int]] = field(default_factory=list)  # (label, count) of the dimension
+    note: str = ""
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "signal": {code: str(label) for code, label in Signal.Source.choices},
+    "signal_channel": {code: str(label) for code, label in Signal.Channel.choices},
+    "funnel": {
+        "melding": "Melding",
+        "advies": "Direct beantwoord / advies",
+        "voorliggend": "Voorliggend veld",
+        "intake": "Intake (traject)",
+        "plan": "Plan afgesproken",
+        "maatwerk": "Maatwerkvoorziening toegekend",
+    },
+    "objection_decided": {
+        "gegrond": "Gegrond",
+        "deels_gegrond": "Deels gegrond",
+        "ongegrond": "Ongegrond",
+        "niet_ontvankelijk": "Niet-ontvankelijk",
+        "ingetrokken": "Ingetrokken",
+    },
+    "goal_review": {"bereikt": "Bereikt", "deels": "Deels bereikt", "niet": "Niet bereikt"},
+    "referral_closed": {
+        "afgerond_ja": "Afgerond, geholpen",
+        "afgerond_deels": "Afgerond, deels geholpen",
+        "afgerond_nee": "Afgerond, niet geholpen",
+        "niet_verschenen": "Niet verschenen",
+        "afgewezen": "Afgewezen",
+        "ingetrokken": "Ingetrokken",
+    },
+    "referral_answer": {"op_tijd": "Binnen de afspraak", "te_laat": "Later dan afgesproken"},
+}
+FUNNEL_ORDER = ["melding", "advies", "voorliggend", "intake", "plan", "maatwerk"]
+
+
+def _breakdown(figures: Figures, measure: str, order: list[str] | None = None) -> list[tuple[str, int]]:
+    found = figures.dimensions(measure)
+    labels = LABELS.get(measure, {})
+    keys = order or sorted(found, key=lambda d: -found[d][0])
+    return [(labels.get(key, key or "—"), found.get(key, (0, 0))[0]) for key in keys]
+
+
+def _share(part: int, whole: int) -> Value:
+    return Value(number=100 * part / whole if whole else None, part=part, whole=whole)
+
+
+def _average(total: int, n: int) -> Value:
+    return Value(number=total / n if n else None, part=n, total=total)
+
+
+def _count(figures: Figures, measure: str, breakdown: str | None = None) -> Value:
+    n = figures.count(measure)
+    return Value(number=n, part=n, breakdown=_breakdown(figures, breakdown) if breakdown else [])
+
+
+def _population(filters: Filters, period: Period) -> Population | None:
+    """The inhabitants of the latest year up to the period's end (from the list the dashboard read once)."""
+    return next((p for p in filters.populations if p.year <= period.end.year), None)
+
+
+Compute = Callable[[Figures, Filters, Period], Value]
+
+
+def _funnel(f: Figures, _filters: Filters, _period: Period) -> Value:
+    value = _count(f, "funnel")
+    value.number = f.count("funnel", "melding")
+    value.breakdown = _breakdown(f, "funnel", FUNNEL_ORDER)
+    return value
+
+
+def _without_provision(f: Figures, _filters: Filters, _period: Period) -> Value:
+    front = f.count("funnel", "advies") + f.count("funnel", "voorliggend")
+    return _share(front, front + f.count("funnel", "intake"))
+
+
+def _upheld(f: Figures, _filters: Filters, _period: Period) -> Value:
+    decided = f.dimensions("objection_decided")
+    upheld = sum(decided.get(k, (0, 0))[0] for k in ("gegrond", "deels_gegrond"))
+    counted = sum(c for k, (c, _t) in decided.items() if k != "ingetrokken")
+    value = _share(upheld, counted)
+    value.breakdown = _breakdown(f, "objection_decided")
+    return value
+
+
+def _caseload(f: Figures, _filters: Filters, _period: Period) -> Value:
+    per_professional = f.dimensions("caseload")
+    value = _average(sum(c for c, _t in per_professional.values()), len(per_professional))
+    value.part = len(per_professional)
+    value.total = sum(c for c, _t in per_professional.values())
+    return value
+
+
+def _goals(f: Figures, _filters: Filters, _period: Period) -> Value:
+    value = _share(f.count("goal_review", "bereikt"), f.count("goal_review"))
+    value.breakdown = _breakdown(f, "goal_review", ["bereikt", "deels", "niet"])
+    return value
+
+
+def _self_reliance(f: Figures, _filters: Filters, _period: Period) -> Value:
+    per_domain = f.dimensions("self_reliance")
+    value = _average(f.total("self_reliance"), f.count("self_reliance"))
+    value.breakdown = [(code, c) for code, (c, _t) in sorted(per_domain.items())]
+    return value
+
+
+def _escalations(f: Figures, _filters: Filters, _period: Period) -> Value:
+    value = _count(f, "escalation")
+    value.breakdown = [(f"Besloten door {level}", c) for level, (c, _t) in f.dimensions("escalation_decided").items()]
+    return value
+
+
+def _costs(f: Figures, _filters: Filters, _period: Period) -> Value:
+    per_line = f.dimensions("cost")
+    value = Value(number=f.total("cost") / 100, part=f.count("cost"), total=f.total("cost"))
+    value.breakdown = [(f"Taakveld {line}", round(t / 100)) for line, (_c, t) in sorted(per_line.items())]
+    return value
+
+
+def _cost_per_household(f: Figures, _filters: Filters, _period: Period) -> Value:
+    households = f.count("provision_household")
+    return Value(
+        number=f.total("cost") / 100 / households if households else None, part=households, total=f.total("cost")
+    )
+
+
+def _per_youth(dimension: str) -> Compute:
+    def compute(f: Figures, filters: Filters, period: Period) -> Value:
+        population = _population(filters, period)
+        youth = f.count("youth_provision", dimension)
+        if population is None or not population.under_18:
+            return Value(number=None, part=youth, note="Geen inwonertal voor deze gemeente vastgelegd.")
+        if filters.area_id or filters.team_id:
+            return Value(number=None, part=youth, note="Alleen voor de hele gemeente (inwonertal per gemeente).")
+        return Value(number=100 * youth / population.under_18, part=youth, whole=population.under_18)
+
+    return compute
+
+
+def _wmo_clients(f: Figures, filters: Filters, period: Period) -> Value:
+    population = _population(filters, period)
+    clients = sum(c for (m, _d), (c, _t) in f.state.items() if m == "provision_client")
+    if population is None:
+        return Value(number=None, part=clients, note="Geen inwonertal voor deze gemeente vastgelegd.")
+    if filters.area_id or filters.team_id:
+        return Value(number=None, part=clients, note="Alleen voor de hele gemeente (inwonertal per gemeente).")
+    return Value(number=10_000 * clients / population.inhabitants, part=clients, whole=population.inhabitants)
+
+
+COMPUTE: dict[str, Compute] = {
+    "meldingen_bron": lambda f, _fl, _p: _count(f, "signal", "signal"),
+    "meldingen_kanaal": lambda f, _fl, _p: _count(f, "signal_channel", "signal_channel"),
+    "trechter": _funnel,
+    "herhaalmeldingen": lambda f, _fl, _p: _share(f.count("signal_repeat"), f.count("signal")),
+    "voorliggend_zonder_maatwerk": _without_provision,
+    "doorlooptijd_verslag": lambda f, _fl, _p: _average(f.total("report"), f.count("report")),
+    "verslag_binnen_termijn": lambda f, _fl, _p: _share(f.count("report_in_time"), f.count("report")),
+    "doorlooptijd_beschikking": lambda f, _fl, _p: _average(f.total("decision"), f.count("decision")),
+    "beschikking_binnen_termijn": lambda f, _fl, _p: _share(f.count("decision_in_time"), f.count("decision")),
+    "over_termijn": lambda f, _fl, _p: _count(f, "overdue"),
+    "ingebrekestellingen": lambda f, _fl, _p: _count(f, "default_notice"),
+    "dwangsommen": lambda f, _fl, _p: Value(
+        number=f.total("penalty") / 100, part=f.count("penalty"), total=f.total("penalty")
+    ),
+    "bezwaren": lambda f, _fl, _p: _count(f, "objection"),
+    "bezwaren_gegrond": _upheld,
+    "caseload": _caseload,
+    "doelrealisatie": _goals,
+    "zelfredzaamheid": _self_reliance,
+    "verwijzingen_uitkomst": lambda f, _fl, _p: _count(f, "referral_closed", "referral_closed"),
+    "casusoverleggen": lambda f, _fl, _p: _count(f, "conference"),
+    "escalaties": _escalations,
+    "partner_sla": lambda f, _fl, _p: _share(f.count("referral_answer", "op_tijd"), f.count("referral_answer")),
+    "kosten_taakveld": _costs,
+    "kosten_per_huishouden": _cost_per_household,
+    "bbv_29_jeugdhulp": _per_youth("jeugdhulp"),
+    "bbv_30_jeugdbescherming": _per_youth("jeugdbescherming"),
+    "bbv_32_wmo_maatwerk": _wmo_clients,
+}
+# What each indicator can be split by besides municipality, area and team (the facts it reads carry it).
+SPLITS_BY_LAW = {
+    "doorlooptijd_verslag",
+    "verslag_binnen_termijn",
+    "doorlooptijd_beschikking",
+    "beschikking_binnen_termijn",
+    "over_termijn",
+    "ingebrekestellingen",
+    "dwangsommen",
+    "bezwaren",
+    "bezwaren_gegrond",
+    "kosten_taakveld",
+    "kosten_per_huishouden",
+}
+SPLITS_BY_ORGANISATION = {"caseload", "verwijzingen_uitkomst", "partner_sla"}
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    now: Value
+    before: Value
+    trend: list[tuple[dt.date, float | None]]
+    norm: Norm | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.now.number is None or self.before.number is None:
+            return None
+        return self.now.number - self.before.number
+
+
+def _applicable(code: str, filters: Filters) -> str:
+    """Why an indicator has no value under these filters ("" when it has)."""
+    if filters.law and code not in SPLITS_BY_LAW:
+        return "Niet uit te splitsen naar wet."
+    if filters.organisation_id and code not in SPLITS_BY_ORGANISATION:
+        return "Niet uit te splitsen naar organisatie."
+    return ""
+
+
+def _months(period: Period, count: int = 12) -> list[Period]:
+    last = Period.containing(period.end, "maand")
+    months = [last]
+    while len(months) < count:
+        months.append(months[-1].previous())
+    return list(reversed(months))
+
+
+def _trend(filters: Filters, period: Period) -> dict[dt.date, Figures]:
+    """Per month of the twelve up to the period's end: flows (one query grouped by month) and the
+    state at the month end (one query over the month ends)."""
+    months = _months(period)
+    base = filters.facts()
+    flows: dict[dt.date, Sums] = defaultdict(dict)
+    for month, measure, dimension, count, total in (
+        base.filter(day__range=(months[0].start, months[-1].end))
+        .exclude(measure__in=summaries.STATE_MEASURES)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "measure", "dimension")
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list("month", "measure", "dimension", "c", "t")
+    ):
+        key = month.date() if isinstance(month, dt.datetime) else month
+        flows[key][(measure, dimension)] = (count or 0, total or 0)
+    states: dict[dt.date, Sums] = defaultdict(dict)
+    ends = {m.end: m.start for m in months}
+    for day, measure, dimension, count, total in (
+        base.filter(day__in=list(ends), measure__in=summaries.STATE_MEASURES)
+        .values("day", "measure", "dimension")
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list("day", "measure", "dimension", "c", "t")
+    ):
+        states[ends[day]][(measure, dimension)] = (count or 0, total or 0)
+    return {
+        m.start: Figures(flows=flows.get(m.start, {}), state=states.get(m.start, {}), state_day=m.end) for m in months
+    }
+
+
+def dashboard(filters: Filters, *, codes: list[str] | None = None) -> list[Row]:
+    """The rows of a dashboard: per indicator (all, or ``codes`` in catalogue order) the value in the
+    period, in the previous period and per month over the last twelve, with the agreed norm."""
+    filters = replace(
+        filters,
+        populations=tuple(Population.objects.filter(municipality_id=filters.municipality_id).order_by("-year")),
+    )
+    period = filters.period
+    indicators = list(Indicator.objects.filter(code__in=list(COMPUTE)).order_by("position"))
+    if codes is not None:
+        indicators = [i for i in indicators if i.code in codes]
+    now, before = figures(filters, period), figures(filters, period.previous())
+    trend = _trend(filters, period)
+    norms = {n.indicator_id: n for n in Norm.objects.filter(municipality_id=filters.municipality_id)}
+    rows = []
+    for indicator in indicators:
+        reason = _applicable(indicator.code, filters)
+        compute = COMPUTE[indicator.code]
+        if reason:
+            rows.append(Row(indicator, Value(None, note=reason), Value(None), [], norms.get(indicator.pk)))
+            continue
+        series = [(month, compute(fig, filters, period).number) for month, fig in trend.items()]
+        rows.append(
+            Row(
+                indicator,
+                compute(now, filters, period),
+                compute(before, filters, period.previous()),
+                series,
+                norms.get(indicator.pk),
+            )
+        )
+    return rows
+
+
+def lag_note(today: dt.date) -> str:
+    """How current the figures are, for the top of every dashboard."""
+    run = summaries.latest()
+    if run is None or run.finished_at is None:
+        return "De samenvattingen zijn nog niet berekend; de cijfers zijn leeg."
+    behind = (today - run.last_day).days
+    stamp = run.finished_at.astimezone().strftime("%d-%m-%Y %H:%M")
+    if behind <= 0:
+        return f"Cijfers tot en met vandaag, bijgewerkt op {stamp}."
+    return f"Cijfers tot en met {run.last_day:%d-%m-%Y} ({behind} dag(en) achter), bijgewerkt op {stamp}."
+
+
+def norm_label(norm: Norm | None) -> str:
+    if norm is None:
+        return ""
+
+    def show(value: Decimal | None) -> str:
+        return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+
+    if norm.low is not None and norm.high is not None:
+        return f"{show(norm.low)}–{show(norm.high)}"
+    return f"≥ {show(norm.low)}" if norm.low is not None else f"≤ {show(norm.high)}"

@@ -1,0 +1,372 @@
+"""The steering dashboards (team lead, manager, municipal client), the indicator catalogue, and the
+exports of a dashboard as CSV and XLSX. Everything here reads the summary table (steering/selectors.py),
+never the dossiers, and shows no person: no audit row is written for reading it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from toegang.accounts.models import Area, Organisation, Team, User
+from toegang.common.dates import today
+from toegang.common.periods import Period
+from toegang.common.views import current_user
+from toegang.network import partners
+from toegang.procedures.models import TermRule
+from toegang.steering import disclosure, selectors
+from toegang.steering.models import Indicator
+
+
+@dataclass(frozen=True)
+class Board:
+    """One dashboard: who may open it, which indicator groups it shows, and whether its numbers leave
+    the Toegang organisation (then every number is small-cell protected, also on screen)."""
+
+    code: str
+    title: str
+    roles: frozenset[str]
+    groups: tuple[str, ...]
+    protected: bool
+    own_team_only: bool = False
+
+
+G = Indicator.Group
+BOARDS = {
+    "team": Board(
+        "team",
+        "Dashboard teamleider",
+        frozenset({User.Role.TEAM_LEAD}),
+        (G.INFLOW, G.PROCESS, G.CAPACITY, G.RESULTS, G.NETWORK),
+        protected=False,
+        own_team_only=True,
+    ),
+    "manager": Board(
+        "manager",
+        "Dashboard manager Toegang",
+        frozenset({User.Role.MANAGER}),
+        (G.INFLOW, G.PROCESS, G.LEGAL, G.CAPACITY, G.RESULTS, G.NETWORK, G.COSTS, G.BBV),
+        protected=False,
+    ),
+    "opdrachtgever": Board(
+        "opdrachtgever",
+        "Dashboard opdrachtgever",
+        frozenset({User.Role.MANAGER, User.Role.CLIENT}),
+        (G.BBV, G.COSTS, G.RESULTS, G.PROCESS, G.LEGAL, G.NETWORK),
+        protected=True,
+    ),
+}
+STEERING_ROLES = frozenset().union(*(b.roles for b in BOARDS.values()))
+PROTECTION_NOTE = "kleine aantallen als <5, rest naar beneden afgerond op vijftallen"
+
+
+def _board(request: HttpRequest, code: str) -> tuple[User, Board]:
+    board = BOARDS.get(code)
+    if board is None:
+        raise Http404
+    user = current_user(request)
+    if not user.is_active or user.municipality_id is None or (user.role not in board.roles and not user.is_superuser):
+        raise PermissionDenied(_("Dit dashboard is er voor: %(roles)s.") % {"roles": _roles(board)})
+    if board.own_team_only and user.team_id is None:
+        raise PermissionDenied(_("Het teamdashboard hoort bij een team; uw account heeft er geen."))
+    return user, board
+
+
+def _roles(board: Board) -> str:
+    return ", ".join(str(User.Role(r).label).lower() for r in sorted(board.roles))
+
+
+def period_choices(on: dt.date) -> list[Period]:
+    """Quarters, months and years to choose from, the current ones first."""
+    choices = [Period.containing(on, "kwartaal")]
+    while len(choices) < 8:
+        choices.append(choices[-1].previous())
+    month = Period.containing(on, "maand")
+    for _i in range(12):
+        choices.append(month)
+        month = month.previous()
+    choices += [Period.year(on.year - i) for i in range(5)]
+    return choices
+
+
+@dataclass
+class Chosen:
+    filters: selectors.Filters
+    errors: list[str]
+    areas: list[Area]
+    teams: list[Team]
+    organisations: list[Organisation]
+
+
+def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
+    """The filters from the query string; an unknown value is named in a message and ignored (the
+    page shows the rest, never an error page)."""
+    assert user.municipality_id is not None  # noqa: S101 - _board checked it
+    municipality_id = user.municipality_id
+    on = today()
+    errors: list[str] = []
+    areas = list(Area.objects.filter(municipality_id=municipality_id).order_by("name"))
+    teams = list(Team.objects.filter(area__municipality_id=municipality_id).order_by("name"))
+    organisations = list(partners.organisations_for(municipality_id))
+    period = Period.containing(on, "kwartaal")
+    code = request.GET.get("periode", "")
+    if code:
+        try:
+            period = Period.parse(code)
+        except ValueError:
+            errors.append(_("Periode: kies een maand, kwartaal of jaar uit de lijst."))
+
+    def pick(name: str, rows: list[Any], label: str) -> int | None:
+        value = request.GET.get(name, "")
+        if not value:
+            return None
+        if value.isdigit() and int(value) in {r.pk for r in rows}:
+            return int(value)
+        errors.append(_("%(label)s: kies een waarde uit de lijst.") % {"label": label})
+        return None
+
+    law = request.GET.get("wet", "")
+    if law and law not in TermRule.Law.values:
+        errors.append(_("Wet: kies Wmo, Jeugdwet of Participatiewet."))
+        law = ""
+    area_id = pick("gebied", areas, _("Wijk of kern"))
+    team_id = pick("team", teams, _("Team"))
+    organisation_id = pick("organisatie", organisations, _("Organisatie"))
+    if board.own_team_only:
+        team_id, area_id = user.team_id, None
+        teams = [t for t in teams if t.pk == user.team_id]
+    filters = selectors.Filters(
+        municipality_id=municipality_id,
+        period=period,
+        law=law,
+        area_id=area_id,
+        team_id=team_id,
+        organisation_id=organisation_id,
+    )
+    return Chosen(filters, errors, areas, teams, organisations)
+
+
+def show(indicator: Indicator, value: selectors.Value, *, protected: bool) -> str:
+    """A value in its unit, as a person reads it; small-cell protected when the board's numbers leave the
+    organisation (and always in exports)."""
+    if value.number is None:
+        return "—"
+    unit = Indicator.Unit
+    if protected:
+        if indicator.unit == unit.COUNT:
+            return disclosure.count(round(value.number))
+        if indicator.unit == unit.PERCENT:
+            return disclosure.share(value.part, value.whole)
+        if indicator.unit in (unit.DAYS, unit.SCORE):
+            return disclosure.average(value.total, value.part)
+        if indicator.unit == unit.EUROS:
+            return "€ " + disclosure.amount(value.total, value.part)
+        if value.part < disclosure.SMALL:
+            return disclosure.SUPPRESSED
+        rounded = int(disclosure.count(value.part))  # a rate from the rounded count: no exact difference
+        scale = 10_000 if indicator.unit == unit.PER_10000 else 100
+        return _decimal(scale * rounded / value.whole) + ("%" if indicator.unit == unit.PERCENT_OF_YOUTH else "")
+    if indicator.unit == unit.COUNT:
+        return f"{round(value.number):,}".replace(",", ".")
+    if indicator.unit in (unit.PERCENT, unit.PERCENT_OF_YOUTH):
+        return f"{_decimal(value.number)}%"
+    if indicator.unit == unit.EUROS:
+        return "€ " + f"{round(value.number):,}".replace(",", ".")
+    if indicator.unit == unit.SCORE:
+        return ("+" if value.number > 0 else "") + _decimal(value.number)
+    return _decimal(value.number)
+
+
+def _decimal(number: float) -> str:
+    return f"{number:.1f}".replace(".", ",")
+
+
+def _breakdown(rows: list[tuple[str, int]], *, protected: bool) -> list[tuple[str, str]]:
+    return [(label, disclosure.count(n) if protected else str(n)) for label, n in rows]
+
+
+@dataclass
+class Line:
+    """A dashboard row ready to print."""
+
+    row: selectors.Row
+    now: str
+    before: str
+    norm: str
+    breakdown: list[tuple[str, str]]
+    trend: list[tuple[str, str, int, int, int]]  # month, shown value, and the bar: x, y, height (pixels)
+
+
+def _lines(rows: list[selectors.Row], *, protected: bool) -> list[Line]:
+    lines = []
+    for row in rows:
+        numbers = [n for _m, n in row.trend if n is not None]
+        top = max((abs(n) for n in numbers), default=0) or 1
+        trend = []
+        for index, (month, number) in enumerate(row.trend):
+            height = round(26 * abs(number) / top) if number is not None else 0
+            shown = show(row.indicator, selectors.Value(number), protected=False)
+            trend.append((f"{month:%m-%Y}", shown, index * 10, 27 - height, height))
+        lines.append(
+            Line(
+                row=row,
+                now=show(row.indicator, row.now, protected=protected),
+                before=show(row.indicator, row.before, protected=protected),
+                norm=selectors.norm_label(row.norm),
+                breakdown=_breakdown(row.now.breakdown, protected=protected),
+                trend=[] if protected else trend,
+            )
+        )
+    return lines
+
+
+def _rows(user: User, board: Board, chosen: Chosen) -> list[selectors.Row]:
+    codes = list(Indicator.objects.filter(group__in=board.groups).values_list("code", flat=True))
+    return selectors.dashboard(chosen.filters, codes=codes)
+
+
+@require_safe
+def dashboard(request: HttpRequest, board_code: str) -> HttpResponse:
+    user, board = _board(request, board_code)
+    chosen = _choose(request, user, board)
+    rows = _rows(user, board, chosen)
+    lines = _lines(rows, protected=board.protected)
+    groups: list[tuple[str, list[Line]]] = []
+    for line in lines:
+        label = line.row.indicator.get_group_display()
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(line)
+    on = today()
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "steering/dashboard.html",
+        {
+            "board": board,
+            "boards": [b for b in BOARDS.values() if user.role in b.roles or user.is_superuser],
+            "groups": groups,
+            "chosen": chosen,
+            "filters": chosen.filters,
+            "periods": period_choices(on),
+            "laws": TermRule.Law.choices,
+            "lag": selectors.lag_note(on),
+            "query": query,
+        },
+        status=400 if chosen.errors and not lines else 200,
+    )
+
+
+def _export_rows(rows: list[selectors.Row], filters: selectors.Filters) -> list[list[str]]:
+    """The dashboard as a table, every number small-cell protected: one line per indicator, then one
+    per part of its breakdown."""
+    header = [
+        "indicator",
+        "naam",
+        "eenheid",
+        f"waarde {filters.period.label}",
+        f"waarde {filters.period.previous().label}",
+        "uitsplitsing",
+        "aantal",
+    ]
+    table = [header]
+    for row in rows:
+        indicator = row.indicator
+        table.append(
+            [
+                indicator.code,
+                indicator.name,
+                indicator.get_unit_display(),
+                show(indicator, row.now, protected=True),
+                show(indicator, row.before, protected=True),
+                "",
+                "",
+            ]
+        )
+        table += [
+            [indicator.code, indicator.name, "", "", "", label, shown]
+            for label, shown in _breakdown(row.now.breakdown, protected=True)
+        ]
+    return table
+
+
+def _description(filters: selectors.Filters) -> str:
+    parts = [f"periode {filters.period.label}"]
+    if filters.law:
+        parts.append(f"wet {filters.law}")
+    for name, value in (
+        ("wijk/kern", filters.area_id),
+        ("team", filters.team_id),
+        ("organisatie", filters.organisation_id),
+    ):
+        if value:
+            parts.append(f"{name} {value}")
+    return ", ".join(parts)
+
+
+@require_safe
+def export(request: HttpRequest, board_code: str, fmt: str) -> HttpResponse:
+    """The dashboard's table as CSV (semicolon-separated, UTF-8 with BOM for spreadsheet programs) or
+    XLSX; counts under 5 as "<5" and the rest rounded to fives, whatever the board."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    user, board = _board(request, board_code)
+    chosen = _choose(request, user, board)
+    if chosen.errors:
+        return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
+    table = _export_rows(_rows(user, board, chosen), chosen.filters)
+    name = f"sturing-{board.code}-{chosen.filters.period.code}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([f"# {board.title}; {_description(chosen.filters)}; {PROTECTION_NOTE}"])
+        writer.writerows(_safe_cells(table))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            _xlsx(table, board.title, _description(chosen.filters)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _safe_cells(table: list[list[str]]) -> list[list[str]]:
+    """No cell may start like a formula in a spreadsheet (CSV injection): prefix an apostrophe."""
+    return [[("'" + cell) if cell[:1] in ("=", "+", "-", "@") else cell for cell in row] for row in table]
+
+
+def _xlsx(table: list[list[str]], title: str, description: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook has its sheet
+    sheet.title = "Sturing"
+    sheet.append([title])
+    sheet.append([f"{description}; {PROTECTION_NOTE}"])
+    for row in table:
+        sheet.append(row)  # strings only: nothing is evaluated as a formula
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@require_safe
+def catalogue(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not user.is_active or (user.role not in STEERING_ROLES and not user.is_superuser):
+        raise PermissionDenied(_("De indicatorencatalogus is er voor wie stuurt op de Toegang."))
+    return render(request, "steering/catalogue.html", {"indicators": list(Indicator.objects.order_by("position"))})

@@ -1,0 +1,252 @@
+"""Steering: the summary table reproduces a small hand-computed scenario, the dashboards read only the
+summaries, filters without data give an empty state, every number that leaves the system is
+small-cell protected (and no difference of published numbers reveals a suppressed cell), the exports
+work, and the dashboards have flat, pinned query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user
+from tests.querycount import page_queries
+from toegang.accounts.models import User
+from toegang.common.periods import Period
+from toegang.plans.models import GoalReview, Review
+from toegang.procedures.models import Procedure
+from toegang.signals.models import Signal
+from toegang.steering import disclosure, selectors, summaries
+from toegang.steering.models import Fact
+
+MONTH = Period.containing(TODAY, "maand")
+
+
+def signal(world, person, source, *, on=TODAY, outcome="", trajectory=None):
+    return Signal.objects.create(
+        trajectory=trajectory,
+        municipality=world.gemeente,
+        area=world.area,
+        team=world.team,
+        source=source,
+        channel="telefoon",
+        received_on=on,
+        main_person=person,
+        registered_by=world.professional,
+        status="getrieerd" if outcome else "nieuw",
+        outcome=outcome,
+        triaged_on=on if outcome else None,
+    )
+
+
+@pytest.fixture
+def scenario(world):
+    """Five signals this month (3 GP, 2 school; one about a person with a signal 100 days ago), four
+    triaged (2 advice, 1 community service, 1 intake); two Wmo reports (in 10 and in 50 days); three
+    goals reviewed (2 achieved, 1 not); one open procedure whose report is overdue."""
+    trajectory = make_trajectory(world)
+    people = [m.person for m in trajectory.household.memberships.select_related("person")]
+    signal(world, people[0], "huisarts", on=TODAY - dt.timedelta(days=100), outcome="advies")
+    signal(world, people[0], "huisarts", outcome="advies")
+    signal(world, people[1], "huisarts", outcome="advies")
+    signal(world, people[2], "huisarts", outcome="voorliggend")
+    signal(world, people[1], "school", outcome="intake", trajectory=trajectory)
+    signal(world, people[2], "school")
+    Procedure.objects.create(  # still open, its report six weeks late: past its term today
+        trajectory=trajectory,
+        person=people[1],
+        law="wmo",
+        reported_on=TODAY - dt.timedelta(days=60),
+        status="melding",
+        created_by=world.professional,
+    )
+    for reported in (10, 50):
+        Procedure.objects.create(
+            trajectory=trajectory,
+            person=people[0],
+            law="wmo",
+            reported_on=TODAY - dt.timedelta(days=reported),
+            report_sent_on=TODAY,
+            status="melding",
+            created_by=world.professional,
+        )
+    plan = make_agreed_plan(world, trajectory, goals=2, actions_per_goal=1)
+    review = Review.objects.create(plan=plan, held_on=TODAY, recorded_by=world.professional)
+    goals = list(plan.goals.all())
+    GoalReview.objects.create(review=review, goal=goals[0], outcome="bereikt")
+    GoalReview.objects.create(review=review, goal=goals[1], outcome="niet")
+    review2 = Review.objects.create(plan=plan, held_on=TODAY, recorded_by=world.professional)
+    GoalReview.objects.create(review=review2, goal=goals[1], outcome="bereikt")
+    summaries.refresh(first=MONTH.start, last=TODAY)
+    return trajectory
+
+
+def values(world, **filters):
+    rows = selectors.dashboard(selectors.Filters(municipality_id=world.gemeente.pk, period=MONTH, **filters))
+    return {row.indicator.code: row.now for row in rows}
+
+
+def test_the_summaries_reproduce_the_hand_computed_scenario(world, scenario):
+    found = values(world)
+    assert found["meldingen_bron"].number == 5
+    assert dict(found["meldingen_bron"].breakdown) == {"Huisarts": 3, "School": 2}
+    assert dict(found["trechter"].breakdown) == {
+        "Melding": 5,
+        "Direct beantwoord / advies": 2,
+        "Voorliggend veld": 1,
+        "Intake (traject)": 1,
+        "Plan afgesproken": 1,
+        "Maatwerkvoorziening toegekend": 0,
+    }
+    assert found["voorliggend_zonder_maatwerk"].number == pytest.approx(75.0)  # (2 + 1) / 4 triaged
+    assert found["herhaalmeldingen"].number == pytest.approx(20.0)  # 1 of 5
+    assert found["doorlooptijd_verslag"].number == pytest.approx(30.0)  # (10 + 50) / 2 days
+    assert found["verslag_binnen_termijn"].number == pytest.approx(50.0)  # 50 days is past six weeks
+    assert found["doelrealisatie"].number == pytest.approx(200 / 3)  # 2 of 3 goal reviews achieved
+    assert found["caseload"].number == 1 and found["caseload"].part == 1  # one regisseur, one trajectory
+    assert found["over_termijn"].number == 1  # the open procedure without its report after 60 days
+
+
+def test_filters_narrow_or_say_why_not(world, scenario):
+    assert values(world, team_id=world.other_team.pk)["meldingen_bron"].number == 0
+    by_law = values(world, law="wmo")
+    assert by_law["meldingen_bron"].number is None and "wet" in by_law["meldingen_bron"].note
+    assert by_law["doorlooptijd_verslag"].number == pytest.approx(30.0)
+    assert values(world, law="jeugd")["doorlooptijd_verslag"].number is None  # no data: an empty state
+
+
+def test_refresh_is_repeatable_and_keeps_states_only_for_month_ends_and_the_last_day(world, scenario):
+    before = sorted(Fact.objects.values_list("day", "measure", "dimension", "count", "total"))
+    summaries.refresh(first=MONTH.start, last=TODAY)
+    assert sorted(Fact.objects.values_list("day", "measure", "dimension", "count", "total")) == before
+    yesterday = TODAY - dt.timedelta(days=1)
+    summaries.refresh(first=yesterday - dt.timedelta(days=40), last=yesterday)
+    summaries.refresh(first=TODAY, last=TODAY)
+    state_days = set(Fact.objects.filter(measure="caseload").values_list("day", flat=True))
+    month_ends = set(summaries.state_days(yesterday - dt.timedelta(days=40), yesterday)[:-1])
+    assert state_days <= month_ends | {TODAY} and TODAY in state_days
+
+
+def test_the_command_refreshes_and_refuses_bad_dates(world, scenario, capsys):
+    call_command("sturing", "verversen", "--dagen", "3")
+    assert "Samenvattingen herberekend" in capsys.readouterr().out
+    for arguments in (["--van", "morgen"], ["--tot", "2026-13-01"], ["--van", "2026-02-01", "--tot", "2026-01-01"]):
+        with pytest.raises(SystemExit):
+            call_command("sturing", "verversen", *arguments)
+        assert capsys.readouterr().err.startswith("sturing: ")
+
+
+# --- small cells ---------------------------------------------------------------------------------------
+
+
+def test_small_counts_are_suppressed_and_the_rest_rounded_down():
+    assert [disclosure.count(n) for n in (None, 0, 1, 4, 5, 9, 12, 15, -3, -12)] == [
+        "",
+        "0",
+        "<5",
+        "<5",
+        "5",
+        "5",
+        "10",
+        "15",
+        "<5",
+        "-10",
+    ]
+    assert disclosure.share(3, 20) == "<5" and disclosure.share(18, 20) == "<5" and disclosure.share(10, 20) == "50%"
+    assert disclosure.average(40, 4) == "<5" and disclosure.average(42, 5) == "8,4"
+    assert disclosure.amount(123_456, 4) == "<5" and disclosure.amount(123_456, 5) == "1.235"
+
+
+def _explains(observed, parts: int, top: int = 80) -> set[int]:
+    """Every value of the suppressed cell that fits what was published (brute force)."""
+    import itertools
+
+    fits = set()
+    for known in itertools.product(range(top), repeat=parts):
+        for cell in range(1, 5):
+            seen = tuple(disclosure.count(k) for k in known) + (disclosure.count(sum(known) + cell),)
+            if seen == observed:
+                fits.add(cell)
+    return fits
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_no_difference_of_published_counts_reveals_a_suppressed_cell(parts):
+    """A total published next to its other parts (other areas, other months): whatever the true numbers,
+    the published ones fit more than one value of the suppressed cell."""
+    import itertools
+
+    top = 60 if parts == 1 else 22
+    for known in itertools.product(range(top), repeat=parts):
+        for cell in range(1, 5):
+            observed = tuple(disclosure.count(k) for k in known) + (disclosure.count(sum(known) + cell),)
+            assert len(_explains(observed, parts, top + 5)) > 1, (known, cell)
+
+
+# --- screens and exports ---------------------------------------------------------------------------------
+
+
+def test_who_opens_which_dashboard(client, world, scenario):
+    client_user = make_user("opdrachtgever", User.Role.CLIENT, org=world.municipality_org, team=None,
+                            gemeente=world.gemeente)  # fmt: skip
+    expected = {
+        world.team_lead: {"team": 200, "manager": 403, "opdrachtgever": 403},
+        world.manager: {"team": 403, "manager": 200, "opdrachtgever": 200},
+        client_user: {"team": 403, "manager": 403, "opdrachtgever": 200},
+        world.professional: {"team": 403, "manager": 403, "opdrachtgever": 403},
+        world.privacy: {"team": 403, "manager": 403, "opdrachtgever": 403},
+    }
+    for user, boards in expected.items():
+        client.force_login(user)
+        for board, status in boards.items():
+            assert client.get(reverse("steering", args=[board])).status_code == status, (user, board)
+    client.force_login(client_user)
+    assert client.get(reverse("home")).url == reverse("steering", args=["opdrachtgever"])
+    assert client.get(reverse("household", args=[scenario.household_id])).status_code == 403
+    assert client.get(reverse("steering", args=["onbekend"])).status_code == 404
+
+
+def test_the_client_and_the_exports_see_protected_numbers_the_manager_exact_ones(client, world, scenario):
+    from openpyxl import load_workbook
+
+    client.force_login(world.manager)
+    query = f"?periode={MONTH.code}"
+    page = client.get(reverse("steering", args=["manager"]) + query).content.decode()
+    assert "Meldingen naar bron" in page or "meldingen" in page.lower()
+    csv_text = client.get(reverse("steering-export", args=["manager", "csv"]) + query).content.decode("utf-8-sig")
+    assert "meldingen_bron" in csv_text and ";5;" in csv_text  # 5 signals: published as 5
+    assert "Huisarts;<5" in csv_text  # 3 of them from the GP: suppressed
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("steering-export", args=["manager", "xlsx"]) + query).content)
+    )
+    cells = [c.value for row in workbook.active.iter_rows() for c in row]
+    assert "<5" in cells and "meldingen_bron" in cells
+    protected = client.get(reverse("steering", args=["opdrachtgever"]) + query).content.decode()
+    assert "naar beneden afgerond" in protected
+
+
+def test_bad_filters_are_named_and_an_empty_period_is_an_empty_state(client, world, scenario):
+    client.force_login(world.manager)
+    response = client.get(reverse("steering", args=["manager"]) + "?periode=2026-13&gebied=999&wet=x")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Periode: kies een maand, kwartaal of jaar" in page and "Wijk of kern: kies" in page and "Wet: kies" in page
+    empty = client.get(reverse("steering", args=["manager"]) + "?periode=2001").content.decode()
+    assert "—" in empty
+    export = client.get(reverse("steering-export", args=["manager", "csv"]) + "?periode=onzin")
+    assert export.status_code == 400 and "Periode" in export.content.decode()
+
+
+def test_dashboards_read_only_the_summaries_with_flat_query_counts(client, world, scenario):
+    client.force_login(world.manager)
+    url = reverse("steering", args=["manager"]) + f"?periode={MONTH.code}"
+    few = page_queries(client, url, audit_rows=0)
+    for _n in range(5):
+        signal(world, scenario.household.memberships.first().person, "school", outcome="advies")
+    summaries.refresh(first=MONTH.start, last=TODAY)
+    assert page_queries(client, url, audit_rows=0) == few == 18
+    client.force_login(world.team_lead)
+    assert page_queries(client, reverse("steering", args=["team"]), audit_rows=0) == 19
