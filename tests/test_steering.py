@@ -108,6 +108,8 @@ def test_the_summaries_reproduce_the_hand_computed_scenario(world, scenario):
     assert found["doelrealisatie"].number == pytest.approx(200 / 3)  # 2 of 3 goal reviews achieved
     assert found["caseload"].number == 1 and found["caseload"].part == 1  # one regisseur, one trajectory
     assert found["over_termijn"].number == 1  # the open procedure without its report after 60 days
+    assert found["evaluatie_op_tijd"].number == pytest.approx(100.0)  # reviewed today: not overdue
+    assert found["istandaarden_sla"].number is None  # no messages: an empty state, not zero
 
 
 def test_filters_narrow_or_say_why_not(world, scenario):

@@ -136,6 +136,8 @@ LABELS: dict[str, dict[str, str]] = {
         "ingetrokken": "Ingetrokken",
     },
     "referral_answer": {"op_tijd": "Binnen de afspraak", "te_laat": "Later dan afgesproken"},
+    "message_answer": {"op_tijd": "Op tijd beantwoord", "te_laat": "Te laat of niet beantwoord"},
+    "plan_review": {"op_tijd": "Evaluatie niet over datum", "te_laat": "Evaluatie over datum"},
 }
 FUNNEL_ORDER = ["melding", "advies", "voorliggend", "intake", "plan", "maatwerk"]
 
@@ -182,7 +184,7 @@ def _without_provision(f: Figures, _filters: Filters, _period: Period) -> Value:
 
 def _upheld(f: Figures, _filters: Filters, _period: Period) -> Value:
     decided = f.dimensions("objection_decided")
-    upheld = sum(decided.get(k, (0, 0))[0] for k in ("gegrond", "deels_gegrond"))
+    upheld = decided.get("gegrond", (0, 0))[0]  # "deels gegrond" is shown in the breakdown, not counted
     counted = sum(c for k, (c, _t) in decided.items() if k != "ingetrokken")
     value = _share(upheld, counted)
     value.breakdown = _breakdown(f, "objection_decided")
@@ -277,6 +279,8 @@ COMPUTE: dict[str, Compute] = {
     "casusoverleggen": lambda f, _fl, _p: _count(f, "conference"),
     "escalaties": _escalations,
     "partner_sla": lambda f, _fl, _p: _share(f.count("referral_answer", "op_tijd"), f.count("referral_answer")),
+    "istandaarden_sla": lambda f, _fl, _p: _share(f.count("message_answer", "op_tijd"), f.count("message_answer")),
+    "evaluatie_op_tijd": lambda f, _fl, _p: _share(f.count("plan_review", "op_tijd"), f.count("plan_review")),
     "kosten_taakveld": _costs,
     "kosten_per_huishouden": _cost_per_household,
     "bbv_29_jeugdhulp": _per_youth("jeugdhulp"),
@@ -296,6 +300,7 @@ SPLITS_BY_LAW = {
     "bezwaren_gegrond",
     "kosten_taakveld",
     "kosten_per_huishouden",
+    "istandaarden_sla",
 }
 SPLITS_BY_ORGANISATION = {"caseload", "verwijzingen_uitkomst", "partner_sla"}
 

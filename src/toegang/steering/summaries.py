@@ -39,7 +39,9 @@ from toegang.steering.models import BudgetLine, Fact, Refresh
 Where = tuple[int, int | None, int | None, int | None, str]  # municipality, area, team, organisation, law
 
 # Measures that describe a day rather than count what happened on it.
-STATE_MEASURES = frozenset({"overdue", "caseload", "provision_client", "provision_household", "youth_provision"})
+STATE_MEASURES = frozenset(
+    {"overdue", "caseload", "provision_client", "provision_household", "youth_provision", "plan_review"}
+)
 # The clocks (procedures/selectors.CLOCKS) whose meeting day counts as a lead time: the Wmo report of
 # the investigation, and the decision under each law.
 MEASURE_OF_CLOCK = {"onderzoek": "report", "beschikking": "decision"}
@@ -421,7 +423,68 @@ def _network(cells: Cells, first: dt.date, last: dt.date) -> None:
         cells.add(left, (municipality, area, team, None, ""), "escalation_decided", level)
 
 
-SOURCES = (_signals, _plans, _results, _network, _claims)
+def _messages(cells: Cells, first: dt.date, last: dt.date) -> None:
+    """iWmo/iJw messages that had to be answered by a day in the range: answered in time or not (an
+    unanswered one counts as late once its day has passed; until then it is not counted)."""
+    from toegang.istandaarden.models import Message
+
+    for due, answered, municipality, standard in Message.objects.filter(
+        due_on__range=(first, last), municipality__isnull=False
+    ).values_list("due_on", "answered_on", "municipality_id", "standard"):
+        law = "wmo" if standard == "WMO" else "jeugd"
+        where: Where = (municipality, None, None, None, law)
+        if due is None:
+            continue
+        if answered is not None:
+            cells.add(due, where, "message_answer", "op_tijd" if answered <= due else "te_laat")
+        elif due < last:
+            cells.add(due, where, "message_answer", "te_laat")
+
+
+def _plan_reviews(cells: Cells, states: list[dt.date]) -> None:
+    """Per state day, the plan in force of each open trajectory (its latest version agreed by then) and
+    whether its review is not overdue: the next review set at its latest review held by then, else the
+    agreed day plus the agreed interval; no next review set (every goal settled) counts as in time."""
+    from toegang.plans.models import Plan, Review
+
+    plans = list(
+        Plan.objects.filter(agreed_on__isnull=False, agreed_on__lte=states[-1])
+        .filter(Q(trajectory__closed_on__isnull=True) | Q(trajectory__closed_on__gte=states[0]))
+        .values_list("pk", "trajectory_id", "version", "agreed_on", "review_interval_weeks", "trajectory__closed_on")
+        .order_by("trajectory_id", "version")
+    )
+    if not plans:
+        return
+    reviews: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for plan_id, held_on, next_on in (
+        Review.objects.filter(plan_id__in=[p[0] for p in plans], held_on__lte=states[-1])
+        .order_by("held_on", "pk")
+        .values_list("plan_id", "held_on", "next_review_on")
+    ):
+        reviews[plan_id].append((held_on, next_on))
+    places = _trajectory_places({p[1] for p in plans})
+    by_trajectory: dict[int, list[tuple[int, int, dt.date, int, dt.date | None]]] = defaultdict(list)
+    for pk, trajectory, version, agreed, weeks, closed in plans:
+        if agreed is not None:  # filtered on; the type of the column does not know
+            by_trajectory[trajectory].append((pk, version, agreed, weeks, closed))
+    for trajectory, versions in by_trajectory.items():
+        municipality, area, team = places[trajectory]
+        for day in states:
+            in_force = [v for v in versions if v[2] <= day and (v[4] is None or v[4] > day)]
+            if not in_force:
+                continue
+            pk, _version, agreed, weeks, _closed = in_force[-1]
+            held = [r for r in reviews.get(pk, []) if r[0] <= day]
+            due = held[-1][1] if held else agreed + dt.timedelta(weeks=weeks)
+            cells.add(
+                day,
+                (municipality, area, team, None, ""),
+                "plan_review",
+                "op_tijd" if due is None or due >= day else "te_laat",
+            )
+
+
+SOURCES = (_signals, _plans, _results, _network, _claims, _messages)
 
 
 @dataclass(frozen=True)
@@ -456,6 +519,7 @@ def refresh(*, first: dt.date, last: dt.date) -> RefreshResult:
     _procedures(cells, first, last, states)
     _decisions_and_provisions(cells, first, last, states)
     _caseload(cells, states)
+    _plan_reviews(cells, states)
     with transaction.atomic():
         run = Refresh.objects.create(started_at=started, first_day=first, last_day=last)
         Fact.objects.filter(day__range=(first, last)).delete()

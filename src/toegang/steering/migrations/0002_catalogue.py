@@ -313,9 +313,10 @@ INDICATORS = [
             "niet over de datum is."
         ),
         "formula": (
-            "Aantal plannen met status 'afgesproken met huishouden' op de laatste dag van de periode waarvan de "
-            "volgende evaluatie op of na die dag ligt, gedeeld door alle plannen met die status op die dag, "
-            "maal 100."
+            "Per lopend traject het plan dat op de laatste dag van de periode geldt (de laatste versie die toen "
+            "was afgesproken): de volgende evaluatie is de datum uit de laatste bespreking tot die dag, anders "
+            "afgesproken op plus het evaluatie-interval; op tijd als die datum op of na die dag ligt (of er geen "
+            "volgende bespreking nodig is). Aantal op tijd gedeeld door het aantal plannen, maal 100."
         ),
         "unit": "procent",
         "source_data": "Plannen (status, afgesproken op, volgende evaluatie); evaluaties (datum bespreking)",
@@ -355,9 +356,9 @@ INDICATORS = [
             "(1 acute problematiek tot 5 volledig zelfredzaam)."
         ),
         "formula": (
-            "Per traject en leefdomein met een score bij de verkenning en een latere score bij een evaluatie in "
-            "de periode: laatste evaluatieniveau − intakeniveau; het gemiddelde over die paren, per leefdomein. "
-            "Domeinen die niet gescoord zijn tellen niet mee."
+            "Per score bij een evaluatie in de periode, op een leefdomein dat bij de verkenning van hetzelfde "
+            "traject ook is gescoord: evaluatieniveau − eerste intakeniveau; het gemiddelde over die paren, ook "
+            "per leefdomein. Domeinen die niet gescoord zijn tellen niet mee."
         ),
         "unit": "score",
         "source_data": "Zelfredzaamheidsscores (traject, leefdomein, niveau, datum, verkenning of evaluatie)",
@@ -467,7 +468,7 @@ INDICATORS = [
         ),
         "formula": (
             "Som van de toegekende declaratieregels (323, goedgekeurd in de 325; creditregels in mindering) naar "
-            "productperiode in de periode, plus de pgb-budgetten van voorzieningen die in de periode lopen, "
+            "productperiode in de periode, plus de pgb-budgetten van beschikkingen bekendgemaakt in de periode, "
             "ingedeeld naar taakveld via de productcategorie (taakveld van een productcategorie), in euro."
         ),
         "unit": "euro",
@@ -489,7 +490,7 @@ INDICATORS = [
         ),
         "formula": (
             "De kosten uit 'Kosten per taakveld' (alle taakvelden samen), gedeeld door het aantal verschillende "
-            "huishoudens met een toegekende voorziening die in de periode loopt, in euro."
+            "huishoudens met een toegekende voorziening die op de laatste dag van de periode loopt, in euro."
         ),
         "unit": "euro",
         "source_data": "Als 'Kosten per taakveld'; voorzieningen via besluit, procedure en traject (huishouden)",
@@ -510,7 +511,8 @@ INDICATORS = [
         "formula": (
             "Aantal verschillende inwoners jonger dan 18 met een toegekende Jeugdwet-voorziening in "
             "productcategorie 40–46 of 50–55 (dus zonder jeugdreclassering, jeugdbescherming en het preventief "
-            "justitieel kader, 47–49) die in de periode loopt, gedeeld door het aantal inwoners jonger dan 18 "
+            "justitieel kader, 47–49) die op de laatste dag van de periode loopt, gedeeld door het aantal inwoners "
+            "jonger dan 18 "
             "op 1 januari, maal 100."
         ),
         "unit": "procent_jeugd",
@@ -532,7 +534,8 @@ INDICATORS = [
         ),
         "formula": (
             "Aantal verschillende inwoners jonger dan 18 met een toegekende voorziening in productcategorie 48 "
-            "(jeugdbescherming) die in de periode loopt, gedeeld door het aantal inwoners jonger dan 18 op "
+            "(jeugdbescherming) die op de laatste dag van de periode loopt, gedeeld door het aantal inwoners "
+            "jonger dan 18 op "
             "1 januari, maal 100."
         ),
         "unit": "procent_jeugd",
@@ -555,7 +558,8 @@ INDICATORS = [
         ),
         "formula": (
             "Aantal verschillende inwoners met een toegekende Wmo-maatwerkvoorziening (elke productcategorie "
-            "01–18, zorg in natura of pgb) die in de periode loopt, gedeeld door het aantal inwoners op "
+            "01–18, zorg in natura of pgb) die op de laatste dag van de periode loopt, gedeeld door het aantal "
+            "inwoners op "
             "1 januari, maal 10.000."
         ),
         "unit": "per_10000",
