@@ -23,6 +23,7 @@ run: $(STAMP)
 	TOEGANG_DEMO=1 $(PY) manage.py migrate --no-input -v 0
 	TOEGANG_DEMO=1 $(PY) manage.py collectstatic --no-input -v 0
 	TOEGANG_DEMO=1 $(PY) manage.py seed_demo --size S --seed 1 --if-empty
+	TOEGANG_DEMO=1 $(PY) manage.py sturing verversen --dagen 35
 	@echo "Toegang: open http://$(HOST):$(PORT)/ en log in met een van de demo-accounts hierboven (Ctrl+C stopt)."
 	TOEGANG_DEMO=1 TOEGANG_REQUIRE_2FA=$${TOEGANG_REQUIRE_2FA:-0} TOEGANG_DEBUG=$${TOEGANG_DEBUG:-0} $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
 
