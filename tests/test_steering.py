@@ -252,3 +252,36 @@ def test_dashboards_read_only_the_summaries_with_flat_query_counts(client, world
     assert page_queries(client, url, audit_rows=0) == few == 18
     client.force_login(world.team_lead)
     assert page_queries(client, reverse("steering", args=["team"]), audit_rows=0) == 19
+
+
+def test_the_management_report_is_a_protected_pdf(client, world, scenario):
+    from tests.test_decisions import pdf_text
+
+    client.force_login(world.manager)
+    quarter = Period.containing(TODAY, "kwartaal")
+    response = client.get(reverse("steering-report", args=["manager"]) + f"?periode={quarter.code}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert f"Kwartaalrapportage Toegang - {quarter.label}" in text
+    assert "Bijlage: definities en bronnen" in text and "<5" in text
+    assert client.get(reverse("steering-report", args=["manager"]) + "?periode=x").status_code == 400
+
+
+def test_values_are_protected_by_how_they_are_made():
+    from toegang.steering.models import Indicator
+    from toegang.steering.views import show
+
+    def unit(code):
+        return Indicator(code="x", unit=code)
+
+    value = selectors.Value
+    assert show(unit("aantal"), value(4.45, kind="average", part=20, total=89), protected=True) == "4,5"
+    assert show(unit("aantal"), value(4.45, kind="average", part=20, total=89), protected=False) == "4,5"
+    assert show(unit("aantal"), value(3, kind="count", part=3), protected=True) == "<5"
+    assert show(unit("euro"), value(0, kind="amount", part=0, total=0), protected=True) == "€ 0"
+    assert show(unit("euro"), value(1234.6, kind="amount", part=7, total=123460), protected=True) == "€ 1.235"
+    assert show(unit("procent_jeugd"), value(0.0, kind="rate", part=0, whole=900), protected=True) == "0%"
+    assert show(unit("procent_jeugd"), value(0.4, kind="rate", part=4, whole=900), protected=True) == "<5"
+    assert show(unit("per_10000"), value(91.7, kind="rate", part=11, whole=1200), protected=True) == "83,3"
+    assert show(unit("score"), value(0.5, kind="average", part=6, total=3), protected=True) == "+0,5"
+    assert show(unit("procent"), value(None), protected=True) == "—"

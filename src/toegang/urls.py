@@ -79,6 +79,7 @@ urlpatterns = [
     path("sturing/indicatoren/", steering.catalogue, name="steering-catalogue"),
     path("sturing/<str:board_code>/", steering.dashboard, name="steering"),
     path("sturing/<str:board_code>/export.<str:fmt>", steering.export, name="steering-export"),
+    path("sturing/<str:board_code>/rapportage.pdf", steering.report_pdf, name="steering-report"),
     path("istandaarden/", istandaarden.overview, name="istandaarden"),
     path("istandaarden/verzoeken/", istandaarden.work_queue, name="istandaarden-queue"),
     path("istandaarden/verzoeken/<int:request_id>/", istandaarden.request_page, name="istandaarden-request"),

@@ -101,6 +101,7 @@ class Value:
     table alternative of a chart)."""
 
     number: float | None  # the value in the indicator's unit; None: no data or not applicable
+    kind: str = "count"  # count | share | average | amount | amount_per | rate: how it is made (small-cell rules)
     part: int = 0  # for shares: the part; for averages and sums: how many cases
     whole: int = 0  # for shares: the whole
     total: int = 0  # for averages and sums: the sum (days, cents, score points)
@@ -150,11 +151,11 @@ def _breakdown(figures: Figures, measure: str, order: list[str] | None = None) -
 
 
 def _share(part: int, whole: int) -> Value:
-    return Value(number=100 * part / whole if whole else None, part=part, whole=whole)
+    return Value(number=100 * part / whole if whole else None, kind="share", part=part, whole=whole)
 
 
 def _average(total: int, n: int) -> Value:
-    return Value(number=total / n if n else None, part=n, total=total)
+    return Value(number=total / n if n else None, kind="average", part=n, total=total)
 
 
 def _count(figures: Figures, measure: str, breakdown: str | None = None) -> Value:
@@ -220,7 +221,7 @@ def _escalations(f: Figures, _filters: Filters, _period: Period) -> Value:
 
 def _costs(f: Figures, _filters: Filters, _period: Period) -> Value:
     per_line = f.dimensions("cost")
-    value = Value(number=f.total("cost") / 100, part=f.count("cost"), total=f.total("cost"))
+    value = Value(number=f.total("cost") / 100, kind="amount", part=f.count("cost"), total=f.total("cost"))
     value.breakdown = [(f"Taakveld {line}", round(t / 100)) for line, (_c, t) in sorted(per_line.items())]
     return value
 
@@ -228,7 +229,10 @@ def _costs(f: Figures, _filters: Filters, _period: Period) -> Value:
 def _cost_per_household(f: Figures, _filters: Filters, _period: Period) -> Value:
     households = f.count("provision_household")
     return Value(
-        number=f.total("cost") / 100 / households if households else None, part=households, total=f.total("cost")
+        number=f.total("cost") / 100 / households if households else None,
+        kind="amount_per",
+        part=households,
+        total=f.total("cost"),
     )
 
 
@@ -237,10 +241,12 @@ def _per_youth(dimension: str) -> Compute:
         population = _population(filters, period)
         youth = f.count("youth_provision", dimension)
         if population is None or not population.under_18:
-            return Value(number=None, part=youth, note="Geen inwonertal voor deze gemeente vastgelegd.")
+            return Value(number=None, kind="rate", part=youth, note="Geen inwonertal voor deze gemeente vastgelegd.")
         if filters.area_id or filters.team_id:
-            return Value(number=None, part=youth, note="Alleen voor de hele gemeente (inwonertal per gemeente).")
-        return Value(number=100 * youth / population.under_18, part=youth, whole=population.under_18)
+            return Value(
+                number=None, kind="rate", part=youth, note="Alleen voor de hele gemeente (inwonertal per gemeente)."
+            )
+        return Value(number=100 * youth / population.under_18, kind="rate", part=youth, whole=population.under_18)
 
     return compute
 
@@ -249,10 +255,14 @@ def _wmo_clients(f: Figures, filters: Filters, period: Period) -> Value:
     population = _population(filters, period)
     clients = sum(c for (m, _d), (c, _t) in f.state.items() if m == "provision_client")
     if population is None:
-        return Value(number=None, part=clients, note="Geen inwonertal voor deze gemeente vastgelegd.")
+        return Value(number=None, kind="rate", part=clients, note="Geen inwonertal voor deze gemeente vastgelegd.")
     if filters.area_id or filters.team_id:
-        return Value(number=None, part=clients, note="Alleen voor de hele gemeente (inwonertal per gemeente).")
-    return Value(number=10_000 * clients / population.inhabitants, part=clients, whole=population.inhabitants)
+        return Value(
+            number=None, kind="rate", part=clients, note="Alleen voor de hele gemeente (inwonertal per gemeente)."
+        )
+    return Value(
+        number=10_000 * clients / population.inhabitants, kind="rate", part=clients, whole=population.inhabitants
+    )
 
 
 COMPUTE: dict[str, Compute] = {
@@ -268,7 +278,7 @@ COMPUTE: dict[str, Compute] = {
     "over_termijn": lambda f, _fl, _p: _count(f, "overdue"),
     "ingebrekestellingen": lambda f, _fl, _p: _count(f, "default_notice"),
     "dwangsommen": lambda f, _fl, _p: Value(
-        number=f.total("penalty") / 100, part=f.count("penalty"), total=f.total("penalty")
+        kind="amount", number=f.total("penalty") / 100, part=f.count("penalty"), total=f.total("penalty")
     ),
     "bezwaren": lambda f, _fl, _p: _count(f, "objection"),
     "bezwaren_gegrond": _upheld,

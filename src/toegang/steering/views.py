@@ -16,13 +16,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from toegang.accounts.models import Area, Organisation, Team, User
+from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.common.dates import today
 from toegang.common.periods import Period
 from toegang.common.views import current_user
 from toegang.network import partners
 from toegang.procedures.models import TermRule
-from toegang.steering import disclosure, selectors
+from toegang.steering import disclosure, report, selectors
 from toegang.steering.models import Indicator
 
 
@@ -155,34 +155,40 @@ def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
 
 
 def show(indicator: Indicator, value: selectors.Value, *, protected: bool) -> str:
-    """A value in its unit, as a person reads it; small-cell protected when the board's numbers leave the
-    organisation (and always in exports)."""
+    """A value in its unit, as a person reads it; small-cell protected (by how the value is made) when
+    the board's numbers leave the organisation, and always in exports and reports."""
     if value.number is None:
         return "—"
-    unit = Indicator.Unit
+    percent = "%" if indicator.unit in (Indicator.Unit.PERCENT, Indicator.Unit.PERCENT_OF_YOUTH) else ""
+    sign = "+" if indicator.unit == Indicator.Unit.SCORE and value.number > 0 else ""
     if protected:
-        if indicator.unit == unit.COUNT:
+        if value.kind == "count":
             return disclosure.count(round(value.number))
-        if indicator.unit == unit.PERCENT:
+        if value.kind == "share":
             return disclosure.share(value.part, value.whole)
-        if indicator.unit in (unit.DAYS, unit.SCORE):
-            return disclosure.average(value.total, value.part)
-        if indicator.unit == unit.EUROS:
-            return "€ " + disclosure.amount(value.total, value.part)
+        if value.kind == "average":
+            shown = disclosure.average(value.total, value.part)
+            return sign + shown if shown != disclosure.SUPPRESSED else shown
+        if value.kind == "amount":
+            return "€ " + (disclosure.amount(value.total, value.part) or "0")
+        if value.part == 0:
+            return ("€ " if value.kind == "amount_per" else "") + "0" + percent
         if value.part < disclosure.SMALL:
             return disclosure.SUPPRESSED
+        if value.kind == "amount_per":
+            return "€ " + _thousands(value.number)
         rounded = int(disclosure.count(value.part))  # a rate from the rounded count: no exact difference
-        scale = 10_000 if indicator.unit == unit.PER_10000 else 100
-        return _decimal(scale * rounded / value.whole) + ("%" if indicator.unit == unit.PERCENT_OF_YOUTH else "")
-    if indicator.unit == unit.COUNT:
-        return f"{round(value.number):,}".replace(",", ".")
-    if indicator.unit in (unit.PERCENT, unit.PERCENT_OF_YOUTH):
-        return f"{_decimal(value.number)}%"
-    if indicator.unit == unit.EUROS:
-        return "€ " + f"{round(value.number):,}".replace(",", ".")
-    if indicator.unit == unit.SCORE:
-        return ("+" if value.number > 0 else "") + _decimal(value.number)
-    return _decimal(value.number)
+        scale = 10_000 if indicator.unit == Indicator.Unit.PER_10000 else 100
+        return _decimal(scale * rounded / value.whole) + percent
+    if value.kind in ("amount", "amount_per"):
+        return "€ " + _thousands(value.number)
+    if value.kind == "count":
+        return _thousands(value.number)
+    return sign + _decimal(value.number) + percent
+
+
+def _thousands(number: float) -> str:
+    return f"{round(number):,}".replace(",", ".")
 
 
 def _decimal(number: float) -> str:
@@ -362,6 +368,34 @@ def _xlsx(table: list[list[str]], title: str, description: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@require_safe
+def report_pdf(request: HttpRequest, board_code: str) -> HttpResponse:
+    """The board's figures as the management report of the period (PDF), small-cell protected."""
+    user, board = _board(request, board_code)
+    chosen = _choose(request, user, board)
+    if chosen.errors:
+        return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
+    rows = _rows(user, board, chosen)
+    on = today()
+    body = report.management_report(
+        municipality=Municipality.objects.get(pk=chosen.filters.municipality_id).name,
+        rows=rows,
+        filters=chosen.filters,
+        lag=selectors.lag_note(on),
+        made_on=on,
+        shown={
+            row.indicator.pk: (
+                show(row.indicator, row.now, protected=True),
+                show(row.indicator, row.before, protected=True),
+            )
+            for row in rows
+        },
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rapportage-{board.code}-{chosen.filters.period.code}.pdf"'
+    return response
 
 
 @require_safe
