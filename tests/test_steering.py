@@ -285,3 +285,32 @@ def test_values_are_protected_by_how_they_are_made():
     assert show(unit("per_10000"), value(91.7, kind="rate", part=11, whole=1200), protected=True) == "83,3"
     assert show(unit("score"), value(0.5, kind="average", part=6, total=3), protected=True) == "+0,5"
     assert show(unit("procent"), value(None), protected=True) == "—"
+
+
+def test_the_gmsd_wmo_delivery_lists_each_provision_and_is_logged(client, world):
+    from tests.test_decisions import hbh
+    from tests.test_decisions import procedure as wmo_procedure
+    from toegang.audit.models import AuditEntry
+    from toegang.procedures import decisions
+    from toegang.procedures.models import Provider
+
+    supplier = Provider.objects.create(name="Thuiszorg De Linde", agb_code="98765432")
+    proc = wmo_procedure(world)
+    decision = decisions.draft_decision(actor=world.professional, procedure=proc, outcome="toegekend", reasoning="HbH")
+    hbh(world, decision, supplier)
+    decisions.send(actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision),
+                   on=TODAY)  # fmt: skip
+    summaries.refresh(first=MONTH.start, last=TODAY)
+    assert values(world)["trechter"].breakdown[-1] == ("Maatwerkvoorziening toegekend", 1)
+    assert values(world)["bbv_32_wmo_maatwerk"].part == 1
+    client.force_login(world.manager)
+    half = 1 if TODAY.month <= 6 else 2
+    response = client.get(reverse("steering-gmsd") + f"?jaar={TODAY.year}&halfjaar={half}")
+    lines = response.content.decode().splitlines()
+    assert response.status_code == 200 and lines[0].startswith("aanmaakdatum_bestand;gemeentecode;bsn;")
+    assert len(lines) == 2 and f";{proc.person.bsn};01;98765432;{TODAY:%Y%m%d};" in lines[1]
+    entry = AuditEntry.objects.filter(object_type="gmsd-wmo").get()
+    assert list(entry.subjects.values_list("person_id", flat=True)) == [proc.person_id]
+    assert client.get(reverse("steering-gmsd") + "?jaar=1999&halfjaar=3").status_code == 400
+    client.force_login(world.team_lead)
+    assert client.get(reverse("steering-gmsd")).status_code == 403

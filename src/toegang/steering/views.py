@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from toegang.accounts.models import Area, Municipality, Organisation, Team, User
+from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.periods import Period
 from toegang.common.views import current_user
 from toegang.network import partners
 from toegang.procedures.models import TermRule
-from toegang.steering import disclosure, report, selectors
+from toegang.steering import disclosure, gmsd, report, selectors
 from toegang.steering.models import Indicator
 
 
@@ -395,6 +396,39 @@ def report_pdf(request: HttpRequest, board_code: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="rapportage-{board.code}-{chosen.filters.period.code}.pdf"'
+    return response
+
+
+@require_safe
+def gmsd_wmo(request: HttpRequest) -> HttpResponse:
+    """The GMSD Wmo delivery of a half year for the manager's municipality: a file of persons (BSN) for
+    the CBS, so it is logged as an export with every person in it."""
+    user = current_user(request)
+    if not user.is_active or user.municipality_id is None or (user.role != User.Role.MANAGER and not user.is_superuser):
+        raise PermissionDenied(_("De GMSD-aanlevering maakt de manager van de gemeente."))
+    errors = []
+    on = today()
+    year_text, half_text = request.GET.get("jaar", str(on.year)), request.GET.get("halfjaar", "1")
+    if not (year_text.isdigit() and 2015 <= int(year_text) <= on.year):
+        errors.append(_("Jaar: kies een jaar van 2015 tot en met dit jaar."))
+    if half_text not in ("1", "2"):
+        errors.append(_("Halfjaar: kies 1 of 2."))
+    if errors:
+        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    half = gmsd.HalfYear(int(year_text), int(half_text))
+    municipality = Municipality.objects.get(pk=user.municipality_id)
+    delivery = gmsd.wmo_delivery(municipality=municipality, half=half, made_on=on)
+    audit.record(
+        actor=user,
+        action=audit.Action.EXPORT,
+        object_type="gmsd-wmo",
+        subjects=delivery.person_ids,
+        legal_basis="Gemeentelijke Monitor Sociaal Domein (aanlevering aan het CBS)",
+        detail=f"{half.label}: {delivery.lines} regels, {delivery.without_bsn} zonder BSN overgeslagen",
+    )
+    response = HttpResponse(delivery.content, content_type="text/csv; charset=utf-8")
+    name = f"GMSD_WMO_{municipality.code}_{half.year}H{half.half}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
