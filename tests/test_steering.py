@@ -314,3 +314,28 @@ def test_the_gmsd_wmo_delivery_lists_each_provision_and_is_logged(client, world)
     assert client.get(reverse("steering-gmsd") + "?jaar=1999&halfjaar=3").status_code == 400
     client.force_login(world.team_lead)
     assert client.get(reverse("steering-gmsd")).status_code == 403
+
+
+def test_the_functional_administrator_keeps_inhabitants_and_norms(client, world):
+    from toegang.steering.models import Norm, Population
+
+    client.force_login(world.admin)
+    url = reverse("steering-settings")
+    assert page_queries(client, url, audit_rows=0) == 6
+    bad = client.post(url, {"action": "inwoners", "inw-year": TODAY.year, "inw-inhabitants": 100, "inw-under_18": 200,
+                            "inw-source": "CBS"})  # fmt: skip
+    assert bad.status_code == 400 and "Jonger dan 18: kan niet meer zijn" in bad.content.decode()
+    assert not Population.objects.exists()
+    good = {"action": "inwoners", "inw-year": TODAY.year, "inw-inhabitants": 24000, "inw-under_18": 5200,
+            "inw-source": "CBS StatLine 03759ned"}  # fmt: skip
+    assert client.post(url, good).status_code == 302
+    assert Population.objects.get().under_18 == 5200
+    norm = {"action": "norm", "norm-indicator": 1, "norm-low": "30", "norm-high": "20", "norm-note": "Raad 2026"}
+    from toegang.steering.models import Indicator
+
+    norm["norm-indicator"] = Indicator.objects.get(code="caseload").pk
+    assert "Bovengrens: ligt onder de ondergrens." in client.post(url, norm).content.decode()
+    assert client.post(url, {**norm, "norm-low": "20", "norm-high": "35"}).status_code == 302
+    assert Norm.objects.get().high == 35
+    client.force_login(world.manager)
+    assert client.get(url).status_code == 403

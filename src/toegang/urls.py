@@ -77,6 +77,7 @@ urlpatterns = [
     path("verwijzingen/<int:referral_id>/", referral_views.referral_page, name="referral"),
     path("verwijzingen/<int:referral_id>/<str:action>/", referral_views.referral_page, name="referral-action"),
     path("sturing/indicatoren/", steering.catalogue, name="steering-catalogue"),
+    path("beheer/sturing/", steering.settings_page, name="steering-settings"),
     path("sturing/gmsd-wmo.csv", steering.gmsd_wmo, name="steering-gmsd"),
     path("sturing/<str:board_code>/", steering.dashboard, name="steering"),
     path("sturing/<str:board_code>/export.<str:fmt>", steering.export, name="steering-export"),

@@ -10,21 +10,24 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
+from toegang.common.forms import UtrechtForm
 from toegang.common.periods import Period
-from toegang.common.views import current_user
+from toegang.common.views import current_user, submitted
 from toegang.network import partners
 from toegang.procedures.models import TermRule
-from toegang.steering import disclosure, gmsd, report, selectors
-from toegang.steering.models import Indicator
+from toegang.steering import disclosure, gmsd, report, selectors, services
+from toegang.steering.models import Indicator, Norm, Population
 
 
 @dataclass(frozen=True)
@@ -438,3 +441,55 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if not user.is_active or (user.role not in STEERING_ROLES and not user.is_superuser):
         raise PermissionDenied(_("De indicatorencatalogus is er voor wie stuurt op de Toegang."))
     return render(request, "steering/catalogue.html", {"indicators": list(Indicator.objects.order_by("position"))})
+
+
+class PopulationForm(UtrechtForm):
+    year = forms.IntegerField(label=_("Jaar (1 januari)"))
+    inhabitants = forms.IntegerField(label=_("Inwoners"))
+    under_18 = forms.IntegerField(label=_("Inwoners jonger dan 18"))
+    source = forms.CharField(label=_("Bron"), max_length=300, initial="CBS StatLine 03759ned")
+
+
+class NormForm(UtrechtForm):
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.order_by("position"), empty_label="—"
+    )
+    low = forms.DecimalField(label=_("Ondergrens"), required=False, max_digits=12, decimal_places=2)
+    high = forms.DecimalField(label=_("Bovengrens"), required=False, max_digits=12, decimal_places=2)
+    note = forms.CharField(label=_("Afspraak"), max_length=300, help_text=_("Waar de norm is afgesproken."))
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The functional administrator's inhabitants per year and agreed norms (no client data)."""
+    user = current_user(request)
+    if not user.is_active or user.role != User.Role.FUNCTIONAL_ADMIN or user.municipality_id is None:
+        raise PermissionDenied(_("Inwonertallen en normen legt de functioneel beheerder van de gemeente vast."))
+    population_form = PopulationForm(prefix="inw", initial={"year": today().year})
+    norm_form = NormForm(prefix="norm")
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "inwoners":
+            population_form = PopulationForm(request.POST, prefix="inw")
+            ok = submitted(request, population_form, lambda d: services.set_population(actor=user, **d))
+        else:
+            norm_form = NormForm(request.POST, prefix="norm")
+            ok = submitted(request, norm_form, lambda d: services.set_norm(actor=user, **d))
+        if ok:
+            messages.success(request, _("Opgeslagen."))
+            return redirect("steering-settings")
+        status = 400
+    return render(
+        request,
+        "steering/settings.html",
+        {
+            "populations": list(Population.objects.filter(municipality_id=user.municipality_id).order_by("-year")),
+            "norms": list(
+                Norm.objects.filter(municipality_id=user.municipality_id)
+                .select_related("indicator")
+                .order_by("indicator__position")
+            ),
+            "population_form": population_form,
+            "norm_form": norm_form,
+        },
+        status=status,
+    )
