@@ -4,12 +4,14 @@ process on its own database: new signal → intake → exploration → plan agre
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -465,4 +467,98 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     expect(message).to_have_count(1)
     message.click()
     expect(page.get_by_role("heading", name="Verwijzing naar Formulierenspreekuur")).to_be_visible()
+    page.close()
+
+
+def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
+    """The team lead opens the team board from the menu; the manager opens the manager board, chooses a
+    year, downloads the CSV export, opens the municipal client's board (small-cell protected) and the
+    indicator catalogue. The filter form can be reached with the keyboard."""
+    from playwright.sync_api import expect
+
+    number = re.compile(r"\d")
+
+    def values(page) -> list[str]:
+        """The shown value (first number column) of every indicator row on the board."""
+        return page.locator("section.card > div > table > tbody > tr > td:nth-child(2)").all_inner_texts()
+
+    # the team lead: the team board from the menu
+    lead = open_as("teamleider")
+    lead.get_by_role("link", name="Sturing", exact=True).click()
+    expect(lead).to_have_url(server + "/sturing/team/")
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Dashboard teamleider")
+    expect(lead.get_by_role("status").filter(has_text="Cijfers tot en met")).to_be_visible()
+    assert any(number.search(v) for v in values(lead)), values(lead)
+    shot(lead, "30-dashboard-team")
+
+    # the filter form by keyboard: Tab from the top of the page reaches the period select, then "Tonen"
+    lead.get_by_role("heading", level=1).click()
+    period = lead.get_by_label("Periode")
+    for _ in range(60):
+        lead.keyboard.press("Tab")
+        if period.evaluate("el => el === document.activeElement"):
+            break
+    expect(period).to_be_focused()
+    show_button = lead.get_by_role("button", name="Tonen")
+    for _ in range(5):
+        lead.keyboard.press("Tab")
+        if show_button.evaluate("el => el === document.activeElement"):
+            break
+    expect(show_button).to_be_focused()
+    lead.keyboard.press("Enter")
+    expect(lead).to_have_url(re.compile(r"/sturing/team/\?periode="))
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Dashboard teamleider")
+    lead.close()
+
+    # the manager: the manager board from the menu, for this year
+    year = str(dt.date.today().year)
+    page = open_as("manager")
+    page.get_by_role("link", name="Sturing", exact=True).click()
+    expect(page).to_have_url(server + "/sturing/manager/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard manager Toegang")
+    page.get_by_label("Periode").select_option(year)
+    page.get_by_role("button", name="Tonen").click()
+    expect(page).to_have_url(re.compile(rf"/sturing/manager/\?periode={year}"))
+    expect(page.get_by_label("Periode")).to_have_value(year)
+    expect(page.get_by_role("columnheader", name=year).first).to_be_visible()
+    sources = page.locator("section.card > div > table > tbody > tr").filter(
+        has=page.locator("abbr", has_text="Meldingen naar bron")
+    )
+    expect(sources.locator("> td").first).to_have_text(number)
+    assert any(number.search(v) for v in values(page)), values(page)
+    # the breakdown and the chart's table alternative open in place
+    sources.locator("summary", has_text="Uitsplitsing").click()
+    expect(
+        sources.get_by_role("table", name="Uitsplitsing van Meldingen naar bron").get_by_role("row")
+    ).not_to_have_count(0)
+    expect(sources.get_by_role("img", name=re.compile("^Verloop van Meldingen naar bron: "))).to_be_visible()
+    sources.locator("summary", has_text="Tabel").click()
+    expect(
+        sources.get_by_role("table", name="Verloop per maand van Meldingen naar bron").get_by_role("row")
+    ).to_have_count(12)
+    shot(page, "31-dashboard-manager")
+
+    # the export of this board as CSV, UTF-8 with a BOM for spreadsheet programs
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Downloaden als CSV").click()
+    download = info.value
+    assert download.suggested_filename == f"sturing-manager-{year}.csv"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), data[:20]
+    assert "meldingen_bron" in data.decode("utf-8-sig")
+
+    # the municipal client's board through its link: every number protected, no trend charts
+    page.get_by_role("link", name="Dashboard opdrachtgever").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard opdrachtgever")
+    lag = page.get_by_role("status").filter(has_text="Cijfers tot en met")
+    expect(lag).to_contain_text("naar beneden afgerond op vijftallen")
+    assert any(number.search(v) for v in values(page)), values(page)
+    expect(page.locator("svg.sparkline")).to_have_count(0)
+    shot(page, "32-dashboard-opdrachtgever")
+
+    # the indicator catalogue
+    page.get_by_role("link", name="Indicatorencatalogus").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indicatorencatalogus")
+    expect(page.get_by_role("heading", name="Meldingen naar bron")).to_be_visible()
+    shot(page, "33-indicator-catalogue")
     page.close()
