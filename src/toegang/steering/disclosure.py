@@ -23,6 +23,7 @@ from __future__ import annotations
 
 SMALL = 5
 SUPPRESSED = "<5"
+TOO_FEW = "<5 gevallen"  # a share, average or amount withheld: says that cases are few, not that the value is small
 
 
 def count(value: int | None) -> str:
@@ -43,7 +44,7 @@ def share(part: int, whole: int) -> str:
     if whole <= 0:
         return ""
     if 0 < part < SMALL or 0 < whole - part < SMALL:
-        return SUPPRESSED
+        return TOO_FEW
     return f"{round(100 * part / whole)}%"
 
 
@@ -52,7 +53,7 @@ def average(total: float, n: int, *, decimals: int = 1) -> str:
     if n <= 0:
         return ""
     if n < SMALL:
-        return SUPPRESSED
+        return TOO_FEW
     return f"{total / n:.{decimals}f}".replace(".", ",")
 
 
@@ -62,5 +63,5 @@ def amount(cents: int, n: int) -> str:
     if n <= 0:
         return ""
     if n < SMALL:
-        return SUPPRESSED
+        return TOO_FEW
     return f"{round(cents / 100):,}".replace(",", ".")

@@ -106,6 +106,7 @@ class Value:
     whole: int = 0  # for shares: the whole
     total: int = 0  # for averages and sums: the sum (days, cents, score points)
     breakdown: list[tuple[str, int]] = field(default_factory=list)  # (label, count) of the dimension
+    cases: list[int] = field(default_factory=list)  # for a breakdown of amounts: how many cases make each up
     note: str = ""
 
 
@@ -141,6 +142,17 @@ LABELS: dict[str, dict[str, str]] = {
     "plan_review": {"op_tijd": "Evaluatie niet over datum", "te_laat": "Evaluatie over datum"},
 }
 FUNNEL_ORDER = ["melding", "advies", "voorliggend", "intake", "plan", "maatwerk"]
+
+
+def _load_labels() -> None:
+    """The names of life domains and budget lines for the breakdowns (two small queries per dashboard)."""
+    from toegang.plans.models import LifeDomain
+    from toegang.steering.models import BudgetLine
+
+    LABELS["self_reliance"] = dict(LifeDomain.objects.values_list("code", "name"))
+    LABELS["cost"] = {
+        line: f"Taakveld {line} {name}" for line, name in BudgetLine.objects.values_list("taakveld", "taakveld_name")
+    }
 
 
 def _breakdown(figures: Figures, measure: str, order: list[str] | None = None) -> list[tuple[str, int]]:
@@ -207,22 +219,27 @@ def _goals(f: Figures, _filters: Filters, _period: Period) -> Value:
 
 
 def _self_reliance(f: Figures, _filters: Filters, _period: Period) -> Value:
-    per_domain = f.dimensions("self_reliance")
     value = _average(f.total("self_reliance"), f.count("self_reliance"))
-    value.breakdown = [(code, c) for code, (c, _t) in sorted(per_domain.items())]
+    value.breakdown = _breakdown(f, "self_reliance")
     return value
 
 
 def _escalations(f: Figures, _filters: Filters, _period: Period) -> Value:
     value = _count(f, "escalation")
-    value.breakdown = [(f"Besloten door {level}", c) for level, (c, _t) in f.dimensions("escalation_decided").items()]
+    value.breakdown = [("Geëscaleerd in de periode", f.count("escalation"))] + [
+        (f"Besloten door {level}", c) for level, (c, _t) in f.dimensions("escalation_decided").items()
+    ]
     return value
 
 
 def _costs(f: Figures, _filters: Filters, _period: Period) -> Value:
     per_line = f.dimensions("cost")
     value = Value(number=f.total("cost") / 100, kind="amount", part=f.count("cost"), total=f.total("cost"))
-    value.breakdown = [(f"Taakveld {line}", round(t / 100)) for line, (_c, t) in sorted(per_line.items())]
+    names = LABELS.get("cost", {})
+    value.breakdown = [
+        (names.get(line, f"Taakveld {line}"), round(t / 100)) for line, (_c, t) in sorted(per_line.items())
+    ]
+    value.cases = [c for _line, (c, _t) in sorted(per_line.items())]
     return value
 
 
@@ -339,18 +356,20 @@ def _applicable(code: str, filters: Filters) -> str:
     return ""
 
 
-def _months(period: Period, count: int = 12) -> list[Period]:
-    last = Period.containing(period.end, "maand")
+def _months(period: Period, until: dt.date, count: int = 12) -> list[Period]:
+    """The twelve months up to the period's end, or up to ``until`` (today) when the period runs on."""
+    last = Period.containing(min(period.end, until), "maand")
     months = [last]
     while len(months) < count:
         months.append(months[-1].previous())
     return list(reversed(months))
 
 
-def _trend(filters: Filters, period: Period) -> dict[dt.date, Figures]:
-    """Per month of the twelve up to the period's end: flows (one query grouped by month) and the
-    state at the month end (one query over the month ends)."""
-    months = _months(period)
+def _trend(filters: Filters, period: Period, until: dt.date) -> dict[dt.date, Figures]:
+    """Per month of the twelve up to the period's end (no month after today): flows (one query grouped
+    by month) and the state at the month end, or for the running month at its latest state day (one
+    query over those days)."""
+    months = _months(period, until)
     base = filters.facts()
     flows: dict[dt.date, Sums] = defaultdict(dict)
     for month, measure, dimension, count, total in (
@@ -365,6 +384,11 @@ def _trend(filters: Filters, period: Period) -> dict[dt.date, Figures]:
         flows[key][(measure, dimension)] = (count or 0, total or 0)
     states: dict[dt.date, Sums] = defaultdict(dict)
     ends = {m.end: m.start for m in months}
+    if months[-1].end > until:  # the running month: its state is that of the latest refreshed day
+        latest = summaries.latest()
+        if latest is not None and latest.last_day >= months[-1].start:
+            del ends[months[-1].end]
+            ends[min(latest.last_day, months[-1].end)] = months[-1].start
     for day, measure, dimension, count, total in (
         base.filter(day__in=list(ends), measure__in=summaries.STATE_MEASURES)
         .values("day", "measure", "dimension")
@@ -373,11 +397,11 @@ def _trend(filters: Filters, period: Period) -> dict[dt.date, Figures]:
     ):
         states[ends[day]][(measure, dimension)] = (count or 0, total or 0)
     return {
-        m.start: Figures(flows=flows.get(m.start, {}), state=states.get(m.start, {}), state_day=m.end) for m in months
+        m.start: Figures(flows=flows.get(m.start, {}), state=states.get(m.start, {}), state_day=None) for m in months
     }
 
 
-def dashboard(filters: Filters, *, codes: list[str] | None = None) -> list[Row]:
+def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.date | None = None) -> list[Row]:
     """The rows of a dashboard: per indicator (all, or ``codes`` in catalogue order) the value in the
     period, in the previous period and per month over the last twelve, with the agreed norm."""
     filters = replace(
@@ -389,7 +413,8 @@ def dashboard(filters: Filters, *, codes: list[str] | None = None) -> list[Row]:
     if codes is not None:
         indicators = [i for i in indicators if i.code in codes]
     now, before = figures(filters, period), figures(filters, period.previous())
-    trend = _trend(filters, period)
+    trend = _trend(filters, period, today or dt.date.today())
+    _load_labels()
     norms = {n.indicator_id: n for n in Norm.objects.filter(municipality_id=filters.municipality_id)}
     rows = []
     for indicator in indicators:

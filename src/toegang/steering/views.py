@@ -158,13 +158,23 @@ def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
     return Chosen(filters, errors, areas, teams, organisations)
 
 
+UNIT_SUFFIX = {
+    Indicator.Unit.DAYS: " dagen",
+    Indicator.Unit.PER_10000: " per 10.000",
+    Indicator.Unit.SCORE: " niveau",
+}
+
+
 def show(indicator: Indicator, value: selectors.Value, *, protected: bool) -> str:
     """A value in its unit, as a person reads it; small-cell protected (by how the value is made) when
-    the board's numbers leave the organisation, and always in exports and reports."""
+    the board's numbers leave the organisation, and always in exports and reports. A withheld count is
+    "<5"; a withheld share, average or amount "<5 gevallen" (few cases, not a small value)."""
     if value.number is None:
         return "—"
     percent = "%" if indicator.unit in (Indicator.Unit.PERCENT, Indicator.Unit.PERCENT_OF_YOUTH) else ""
     sign = "+" if indicator.unit == Indicator.Unit.SCORE and value.number > 0 else ""
+    suffix = UNIT_SUFFIX.get(Indicator.Unit(indicator.unit), "")
+    euro = "€ " if value.kind in ("amount", "amount_per") else ""
     if protected:
         if value.kind == "count":
             return disclosure.count(round(value.number))
@@ -172,23 +182,24 @@ def show(indicator: Indicator, value: selectors.Value, *, protected: bool) -> st
             return disclosure.share(value.part, value.whole)
         if value.kind == "average":
             shown = disclosure.average(value.total, value.part)
-            return sign + shown if shown != disclosure.SUPPRESSED else shown
+            return shown if shown == disclosure.TOO_FEW else sign + shown + suffix
         if value.kind == "amount":
-            return "€ " + (disclosure.amount(value.total, value.part) or "0")
+            shown = disclosure.amount(value.total, value.part) or "0"
+            return shown if shown == disclosure.TOO_FEW else euro + shown
         if value.part == 0:
-            return ("€ " if value.kind == "amount_per" else "") + "0" + percent
+            return euro + "0" + percent + suffix
         if value.part < disclosure.SMALL:
-            return disclosure.SUPPRESSED
+            return disclosure.TOO_FEW
         if value.kind == "amount_per":
-            return "€ " + _thousands(value.number)
+            return euro + _thousands(value.number)
         rounded = int(disclosure.count(value.part))  # a rate from the rounded count: no exact difference
         scale = 10_000 if indicator.unit == Indicator.Unit.PER_10000 else 100
-        return _decimal(scale * rounded / value.whole) + percent
-    if value.kind in ("amount", "amount_per"):
-        return "€ " + _thousands(value.number)
+        return _decimal(scale * rounded / value.whole) + percent + suffix
+    if euro:
+        return euro + _thousands(value.number)
     if value.kind == "count":
         return _thousands(value.number)
-    return sign + _decimal(value.number) + percent
+    return sign + _decimal(value.number) + percent + suffix
 
 
 def _thousands(number: float) -> str:
@@ -199,8 +210,15 @@ def _decimal(number: float) -> str:
     return f"{number:.1f}".replace(".", ",")
 
 
-def _breakdown(rows: list[tuple[str, int]], *, protected: bool) -> list[tuple[str, str]]:
-    return [(label, disclosure.count(n) if protected else str(n)) for label, n in rows]
+def _breakdown(value: selectors.Value, *, protected: bool) -> list[tuple[str, str]]:
+    """The parts of a value: counts (protected as counts), or amounts in euros (protected by the number
+    of cases that make each up)."""
+    if value.cases:
+        return [
+            (label, "€ " + (disclosure.amount(euros * 100, n) if protected else _thousands(euros)))
+            for (label, euros), n in zip(value.breakdown, value.cases, strict=True)
+        ]
+    return [(label, disclosure.count(n) if protected else str(n)) for label, n in value.breakdown]
 
 
 @dataclass
@@ -231,7 +249,7 @@ def _lines(rows: list[selectors.Row], *, protected: bool) -> list[Line]:
                 now=show(row.indicator, row.now, protected=protected),
                 before=show(row.indicator, row.before, protected=protected),
                 norm=selectors.norm_label(row.norm),
-                breakdown=_breakdown(row.now.breakdown, protected=protected),
+                breakdown=_breakdown(row.now, protected=protected),
                 trend=[] if protected else trend,
             )
         )
@@ -240,7 +258,7 @@ def _lines(rows: list[selectors.Row], *, protected: bool) -> list[Line]:
 
 def _rows(user: User, board: Board, chosen: Chosen) -> list[selectors.Row]:
     codes = list(Indicator.objects.filter(group__in=board.groups).values_list("code", flat=True))
-    return selectors.dashboard(chosen.filters, codes=codes)
+    return selectors.dashboard(chosen.filters, codes=codes, today=today())
 
 
 @require_safe
@@ -303,7 +321,7 @@ def _export_rows(rows: list[selectors.Row], filters: selectors.Filters) -> list[
         )
         table += [
             [indicator.code, indicator.name, "", "", "", label, shown]
-            for label, shown in _breakdown(row.now.breakdown, protected=True)
+            for label, shown in _breakdown(row.now, protected=True)
         ]
     return table
 
