@@ -160,7 +160,8 @@ def test_small_counts_are_suppressed_and_the_rest_rounded_down():
     few = disclosure.TOO_FEW  # a withheld share, average or amount says the cases are few, not the value small
     assert disclosure.share(3, 20) == few and disclosure.share(18, 20) == few and disclosure.share(10, 20) == "50%"
     assert disclosure.average(40, 4) == few and disclosure.average(42, 5) == "8,4"
-    assert disclosure.amount(123_456, 4) == few and disclosure.amount(123_456, 5) == "1.235"
+    assert disclosure.amount(123_456, 4) == few and disclosure.amount(1_234_567, 5) == "12.000"  # thousands
+    assert disclosure.share(0, 3) == few  # 0% of a group of 1–4 says as much as the count
 
 
 def _explains(observed, parts: int, top: int = 80) -> set[int]:
@@ -280,7 +281,7 @@ def test_values_are_protected_by_how_they_are_made():
     assert show(unit("aantal"), value(4.45, kind="average", part=20, total=89), protected=False) == "4,5"
     assert show(unit("aantal"), value(3, kind="count", part=3), protected=True) == "<5"
     assert show(unit("euro"), value(0, kind="amount", part=0, total=0), protected=True) == "€ 0"
-    assert show(unit("euro"), value(1234.6, kind="amount", part=7, total=123460), protected=True) == "€ 1.235"
+    assert show(unit("euro"), value(12345.6, kind="amount", part=7, total=1234560), protected=True) == "€ 12.000"
     assert show(unit("procent_jeugd"), value(0.0, kind="rate", part=0, whole=900), protected=True) == "0%"
     assert show(unit("procent_jeugd"), value(0.4, kind="rate", part=4, whole=900), protected=True) == "<5 gevallen"
     assert show(unit("per_10000"), value(91.7, kind="rate", part=11, whole=1200), protected=True) == "83,3 per 10.000"
@@ -342,3 +343,46 @@ def test_the_functional_administrator_keeps_inhabitants_and_norms(client, world)
     assert Norm.objects.get().high == 35
     client.force_login(world.manager)
     assert client.get(url).status_code == 403
+
+
+def test_a_breakdown_is_withheld_when_its_total_pins_down_a_suppressed_part():
+    assert disclosure.parts(20, [4, 4, 4, 4, 4]) is None  # published "20" over five "<5": each must be 4
+    assert disclosure.parts(9, [3, 6]) == ["<5", "5"]
+    assert disclosure.parts(12, [10, 2]) == ["10", "<5"]
+
+
+@pytest.mark.parametrize("hidden", [1, 2, 3, 4, 5])
+def test_no_published_breakdown_pins_down_a_suppressed_part(hidden):
+    """Brute force over breakdowns of ``hidden`` suppressed parts and one visible part: whenever the
+    breakdown is published, every suppressed part can still take more than one value."""
+    import itertools
+    from collections import defaultdict
+
+    explanations = defaultdict(list)  # what was published → every breakdown that publishes it
+    for visible in range(0, 30):
+        for cells in itertools.product(range(1, 5), repeat=hidden):
+            values = (visible, *cells)
+            shown = disclosure.parts(sum(values), list(values))
+            if shown is not None:
+                explanations[(disclosure.count(sum(values)), tuple(shown))].append(values)
+    for published, candidates in explanations.items():
+        if all(v[0] < 25 for v in candidates):  # away from the edge of the enumeration
+            for position in range(1, hidden + 1):
+                assert len({v[position] for v in candidates}) > 1, (published, position)
+
+
+def test_a_refresh_from_the_first_of_a_month_keeps_the_month_before(world, scenario):
+    first_of_month = MONTH.start
+    before = first_of_month - dt.timedelta(days=1)
+    summaries.refresh(first=before - dt.timedelta(days=5), last=before)
+    assert Fact.objects.filter(measure="caseload", day=before).exists()
+    summaries.refresh(first=first_of_month, last=TODAY)
+    assert Fact.objects.filter(measure="caseload", day=before).exists()  # a month end stays
+
+
+def test_an_empty_period_is_empty_not_zero(world, scenario):
+    rows = selectors.dashboard(
+        selectors.Filters(municipality_id=world.gemeente.pk, period=Period.year(2001)), today=TODAY
+    )
+    assert all(row.now.number is None for row in rows)
+    assert {row.now.note for row in rows} == {"Geen gegevens voor deze periode."}

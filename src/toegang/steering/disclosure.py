@@ -40,12 +40,15 @@ def count(value: int | None) -> str:
 
 
 def share(part: int, whole: int) -> str:
-    """A published percentage of ``part`` in ``whole``: suppressed when the part or the rest is small."""
+    """A published percentage of ``part`` in ``whole``: suppressed when the whole, the part or the rest
+    is small (0% or 100% of a group of 1–4 says as much as the count); otherwise computed from the
+    published (rounded) counts, so that it gives back no exact count to subtract with."""
     if whole <= 0:
         return ""
-    if 0 < part < SMALL or 0 < whole - part < SMALL:
+    if whole < SMALL or 0 < part < SMALL or 0 < whole - part < SMALL:
         return TOO_FEW
-    return f"{round(100 * part / whole)}%"
+    shown_part, shown_whole = part // SMALL * SMALL, whole // SMALL * SMALL
+    return f"{round(100 * shown_part / shown_whole)}%"
 
 
 def average(total: float, n: int, *, decimals: int = 1) -> str:
@@ -57,11 +60,36 @@ def average(total: float, n: int, *, decimals: int = 1) -> str:
     return f"{total / n:.{decimals}f}".replace(".", ",")
 
 
+AMOUNT_STEP_CENTS = 100_000  # published amounts are rounded down to whole thousands of euros
+
+
 def amount(cents: int, n: int) -> str:
-    """A published sum of money over ``n`` cases, in whole euros: suppressed when fewer than 5 make it up
-    (a single person's provision would show)."""
+    """A published sum of money over ``n`` cases, rounded down to whole thousands of euros (so that the
+    difference of two published sums does not give back one person's budget): suppressed when fewer
+    than 5 cases make it up."""
     if n <= 0:
         return ""
     if n < SMALL:
         return TOO_FEW
-    return f"{round(cents / 100):,}".replace(",", ".")
+    shown = abs(cents) // AMOUNT_STEP_CENTS * AMOUNT_STEP_CENTS // 100
+    return f"{shown if cents >= 0 else -shown:,}".replace(",", ".")
+
+
+def parts(total: int, values: list[int]) -> list[str] | None:
+    """The published parts of a published total (a breakdown), or None when the breakdown must be
+    withheld: when the published total and the other published parts would pin down the value of a
+    suppressed part (for instance five parts "<5" under a total "20": each can only be 4)."""
+    shown = [count(v) for v in values]
+    hidden = [i for i, v in enumerate(values) if 0 < v < SMALL]
+    if not hidden:
+        return shown
+    total_low = total // SMALL * SMALL if total >= SMALL else 1
+    total_high = total_low + SMALL - 1 if total >= SMALL else SMALL - 1
+    known_low = sum(v // SMALL * SMALL for i, v in enumerate(values) if i not in hidden and v >= SMALL)
+    known_high = sum(v // SMALL * SMALL + SMALL - 1 for i, v in enumerate(values) if i not in hidden and v >= SMALL)
+    k = len(hidden)
+    low, high = max(k, total_low - known_high), min((SMALL - 1) * k, total_high - known_low)
+    for _cell in hidden:  # the range one suppressed part can take, given the others in 1–4
+        if max(1, low - (SMALL - 1) * (k - 1)) == min(SMALL - 1, high - (k - 1)):
+            return None
+    return shown

@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from toegang.common.dates import today as common_today
 from toegang.common.periods import Period
 from toegang.signals.models import Signal
 from toegang.steering import summaries
@@ -33,6 +35,7 @@ class Filters:
     team_id: int | None = None
     organisation_id: int | None = None
     populations: tuple[Population, ...] = ()  # the municipality's inhabitants, newest year first
+    labels: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)  # names per measure
 
     def facts(self, queryset: QuerySet[Fact] | None = None) -> QuerySet[Fact]:
         facts = (queryset if queryset is not None else Fact.objects.all()).filter(municipality_id=self.municipality_id)
@@ -54,6 +57,11 @@ class Figures:
     flows: Sums
     state: Sums
     state_day: dt.date | None
+
+    @property
+    def has_data(self) -> bool:
+        """Whether the summaries cover this period at all (an empty period shows "—", not zeros)."""
+        return bool(self.flows) or self.state_day is not None
 
     def count(self, measure: str, dimension: str | None = None) -> int:
         source = self.state if measure in summaries.STATE_MEASURES else self.flows
@@ -85,7 +93,7 @@ def _grouped(facts: QuerySet[Fact]) -> Sums:
 def figures(filters: Filters, period: Period) -> Figures:
     """Flows of the period and the state at its end (the latest state day within it): three queries."""
     base = filters.facts()
-    flows = _grouped(base.filter(day__range=(period.start, period.end)).exclude(measure__in=summaries.STATE_MEASURES))
+    flows = _grouped(base.filter(day__range=(period.start, period.end), measure__in=summaries.FLOW_MEASURES))
     state_day = Fact.objects.filter(
         municipality_id=filters.municipality_id,
         measure__in=summaries.STATE_MEASURES,
@@ -144,20 +152,25 @@ LABELS: dict[str, dict[str, str]] = {
 FUNNEL_ORDER = ["melding", "advies", "voorliggend", "intake", "plan", "maatwerk"]
 
 
-def _load_labels() -> None:
+def _names() -> dict[str, dict[str, str]]:
     """The names of life domains and budget lines for the breakdowns (two small queries per dashboard)."""
     from toegang.plans.models import LifeDomain
     from toegang.steering.models import BudgetLine
 
-    LABELS["self_reliance"] = dict(LifeDomain.objects.values_list("code", "name"))
-    LABELS["cost"] = {
-        line: f"Taakveld {line} {name}" for line, name in BudgetLine.objects.values_list("taakveld", "taakveld_name")
+    return {
+        "self_reliance": dict(LifeDomain.objects.values_list("code", "name")),
+        "cost": {
+            line: f"Taakveld {line} {name}"
+            for line, name in BudgetLine.objects.values_list("taakveld", "taakveld_name")
+        },
     }
 
 
-def _breakdown(figures: Figures, measure: str, order: list[str] | None = None) -> list[tuple[str, int]]:
+def _breakdown(
+    figures: Figures, measure: str, order: list[str] | None = None, names: dict[str, str] | None = None
+) -> list[tuple[str, int]]:
     found = figures.dimensions(measure)
-    labels = LABELS.get(measure, {})
+    labels = names if names is not None else LABELS.get(measure, {})
     keys = order or sorted(found, key=lambda d: -found[d][0])
     return [(labels.get(key, key or "—"), found.get(key, (0, 0))[0]) for key in keys]
 
@@ -218,9 +231,9 @@ def _goals(f: Figures, _filters: Filters, _period: Period) -> Value:
     return value
 
 
-def _self_reliance(f: Figures, _filters: Filters, _period: Period) -> Value:
+def _self_reliance(f: Figures, filters: Filters, _period: Period) -> Value:
     value = _average(f.total("self_reliance"), f.count("self_reliance"))
-    value.breakdown = _breakdown(f, "self_reliance")
+    value.breakdown = _breakdown(f, "self_reliance", names=filters.labels.get("self_reliance", {}))
     return value
 
 
@@ -232,10 +245,10 @@ def _escalations(f: Figures, _filters: Filters, _period: Period) -> Value:
     return value
 
 
-def _costs(f: Figures, _filters: Filters, _period: Period) -> Value:
+def _costs(f: Figures, filters: Filters, _period: Period) -> Value:
     per_line = f.dimensions("cost")
     value = Value(number=f.total("cost") / 100, kind="amount", part=f.count("cost"), total=f.total("cost"))
-    names = LABELS.get("cost", {})
+    names = filters.labels.get("cost", {})
     value.breakdown = [
         (names.get(line, f"Taakveld {line}"), round(t / 100)) for line, (_c, t) in sorted(per_line.items())
     ]
@@ -243,8 +256,9 @@ def _costs(f: Figures, _filters: Filters, _period: Period) -> Value:
     return value
 
 
-def _cost_per_household(f: Figures, _filters: Filters, _period: Period) -> Value:
-    households = f.count("provision_household")
+def _cost_per_household(f: Figures, filters: Filters, _period: Period) -> Value:
+    # households over all laws are counted once; with a law filter, those with a provision under that law
+    households = f.count("provision_household" if filters.law else "provision_household_any")
     return Value(
         number=f.total("cost") / 100 / households if households else None,
         kind="amount_per",
@@ -270,7 +284,7 @@ def _per_youth(dimension: str) -> Compute:
 
 def _wmo_clients(f: Figures, filters: Filters, period: Period) -> Value:
     population = _population(filters, period)
-    clients = sum(c for (m, _d), (c, _t) in f.state.items() if m == "provision_client")
+    clients = f.count("provision_client", "wmo")  # BBV 32 is about the Wmo only
     if population is None:
         return Value(number=None, kind="rate", part=clients, note="Geen inwonertal voor deze gemeente vastgelegd.")
     if filters.area_id or filters.team_id:
@@ -330,6 +344,8 @@ SPLITS_BY_LAW = {
     "istandaarden_sla",
 }
 SPLITS_BY_ORGANISATION = {"caseload", "verwijzingen_uitkomst", "partner_sla"}
+WHOLE_MUNICIPALITY_ONLY = {"istandaarden_sla"}  # messages belong to the municipality, not to an area or team
+NO_DATA = "Geen gegevens voor deze periode."
 
 
 @dataclass
@@ -353,6 +369,8 @@ def _applicable(code: str, filters: Filters) -> str:
         return "Niet uit te splitsen naar wet."
     if filters.organisation_id and code not in SPLITS_BY_ORGANISATION:
         return "Niet uit te splitsen naar organisatie."
+    if (filters.area_id or filters.team_id) and code in WHOLE_MUNICIPALITY_ONLY:
+        return "Alleen voor de hele gemeente."
     return ""
 
 
@@ -373,8 +391,7 @@ def _trend(filters: Filters, period: Period, until: dt.date) -> dict[dt.date, Fi
     base = filters.facts()
     flows: dict[dt.date, Sums] = defaultdict(dict)
     for month, measure, dimension, count, total in (
-        base.filter(day__range=(months[0].start, months[-1].end))
-        .exclude(measure__in=summaries.STATE_MEASURES)
+        base.filter(day__range=(months[0].start, months[-1].end), measure__in=summaries.FLOW_MEASURES)
         .annotate(month=TruncMonth("day"))
         .values("month", "measure", "dimension")
         .annotate(c=Sum("count"), t=Sum("total"))
@@ -407,14 +424,14 @@ def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.dat
     filters = replace(
         filters,
         populations=tuple(Population.objects.filter(municipality_id=filters.municipality_id).order_by("-year")),
+        labels=_names(),
     )
     period = filters.period
     indicators = list(Indicator.objects.filter(code__in=list(COMPUTE)).order_by("position"))
     if codes is not None:
         indicators = [i for i in indicators if i.code in codes]
     now, before = figures(filters, period), figures(filters, period.previous())
-    trend = _trend(filters, period, today or dt.date.today())
-    _load_labels()
+    trend = _trend(filters, period, today or common_today())
     norms = {n.indicator_id: n for n in Norm.objects.filter(municipality_id=filters.municipality_id)}
     rows = []
     for indicator in indicators:
@@ -423,12 +440,14 @@ def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.dat
         if reason:
             rows.append(Row(indicator, Value(None, note=reason), Value(None), [], norms.get(indicator.pk)))
             continue
-        series = [(month, compute(fig, filters, period).number) for month, fig in trend.items()]
+        series = [
+            (month, compute(fig, filters, Period.containing(month, "maand")).number) for month, fig in trend.items()
+        ]
         rows.append(
             Row(
                 indicator,
-                compute(now, filters, period),
-                compute(before, filters, period.previous()),
+                compute(now, filters, period) if now.has_data else Value(None, note=NO_DATA),
+                compute(before, filters, period.previous()) if before.has_data else Value(None),
                 series,
                 norms.get(indicator.pk),
             )
@@ -437,14 +456,15 @@ def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.dat
 
 
 def lag_note(today: dt.date) -> str:
-    """How current the figures are, for the top of every dashboard."""
+    """How current the figures are, for the top of every dashboard: up to the furthest day any refresh
+    reached (a later backfill of an old range does not make them look behind)."""
     run = summaries.latest()
     if run is None or run.finished_at is None:
         return "De samenvattingen zijn nog niet berekend; de cijfers zijn leeg."
     behind = (today - run.last_day).days
-    stamp = run.finished_at.astimezone().strftime("%d-%m-%Y %H:%M")
+    stamp = timezone.localtime(run.finished_at).strftime("%d-%m-%Y %H:%M")
     if behind <= 0:
-        return f"Cijfers tot en met vandaag, bijgewerkt op {stamp}."
+        return f"Cijfers tot en met vandaag (de dag zelf nog niet compleet), bijgewerkt op {stamp}."
     return f"Cijfers tot en met {run.last_day:%d-%m-%Y} ({behind} dag(en) achter), bijgewerkt op {stamp}."
 
 

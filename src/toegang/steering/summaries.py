@@ -18,17 +18,17 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
 from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.istandaarden.models import ClaimLine
-from toegang.network.models import CaseConference, Escalation, EscalationStep, Referral
-from toegang.network.partners import agreed_value
+from toegang.network.models import CaseConference, Escalation, EscalationStep, PartnerAgreement, Referral
 from toegang.plans.models import GoalReview, SelfRelianceScore
 from toegang.procedures import calendar as working_days
 from toegang.procedures.models import Decision, Objection, Procedure, Provision
@@ -40,13 +40,47 @@ Where = tuple[int, int | None, int | None, int | None, str]  # municipality, are
 
 # Measures that describe a day rather than count what happened on it.
 STATE_MEASURES = frozenset(
-    {"overdue", "caseload", "provision_client", "provision_household", "youth_provision", "plan_review"}
+    {
+        "overdue",
+        "caseload",
+        "provision_client",
+        "provision_household",
+        "provision_household_any",
+        "youth_provision",
+        "plan_review",
+    }
+)
+# Measures that count what happened on a day (the dashboards name them, so the database can use its
+# index on (municipality, measure, day)).
+FLOW_MEASURES = frozenset(
+    {
+        "signal",
+        "signal_channel",
+        "signal_repeat",
+        "funnel",
+        "report",
+        "report_in_time",
+        "decision",
+        "decision_in_time",
+        "penalty",
+        "default_notice",
+        "objection",
+        "objection_decided",
+        "goal_review",
+        "self_reliance",
+        "referral_closed",
+        "referral_answer",
+        "conference",
+        "escalation",
+        "escalation_decided",
+        "message_answer",
+        "cost",
+    }
 )
 # The clocks (procedures/selectors.CLOCKS) whose meeting day counts as a lead time: the Wmo report of
 # the investigation, and the decision under each law.
 MEASURE_OF_CLOCK = {"onderzoek": "report", "beschikking": "decision"}
 REPEAT_WINDOW_DAYS = 365  # a repeat signal: an earlier signal about the same person in the 12 months before
-ANSWER_DAYS_DEFAULT = 5  # referrals without an agreement: the setting's default (settings.REFERRAL_ANSWER_DAYS)
 
 
 @dataclass
@@ -185,6 +219,7 @@ def _procedures(cells: Cells, first: dt.date, last: dt.date, states: list[dt.dat
         where: Where = (household.municipality_id, household.area_id, procedure.trajectory.team_id, None, procedure.law)
         if procedure.notice_of_default_on and first <= procedure.notice_of_default_on <= last:
             cells.add(procedure.notice_of_default_on, where, "default_notice")
+        overdue_days: set[dt.date] = set()
         for clock in clocks_of(procedure, municipality_id=household.municipality_id, rules=rules, on=last):
             if clock.resident:
                 continue
@@ -196,11 +231,13 @@ def _procedures(cells: Cells, first: dt.date, last: dt.date, states: list[dt.dat
                     cells.add(done, where, f"{measure}_in_time")
                 if clock.penalty is not None and clock.penalty.amount_cents:
                     cells.add(done, where, "penalty", "", 1, clock.penalty.amount_cents)
-            if procedure.status == Procedure.Status.WITHDRAWN:
-                continue  # a withdrawn procedure's clock stopped without being met: not "past its term"
+            if procedure.status == Procedure.Status.WITHDRAWN or clock.paused:
+                continue  # withdrawn: the clock stopped without being met; paused: not running
             for day in states:
                 if clock.runs_from <= day and (done is None or done > day) and clock.deadline < day:
-                    cells.add(day, where, "overdue", clock.code)
+                    overdue_days.add(day)
+        for day in overdue_days:  # a procedure counts once, however many of its terms have passed
+            cells.add(day, where, "overdue")
     for received, municipality, area, team, law in Objection.objects.filter(
         received_on__range=(first, last)
     ).values_list(
@@ -275,19 +312,22 @@ def _decisions_and_provisions(cells: Cells, first: dt.date, last: dt.date, state
             if start > day or (end is not None and end < day) or (stopped is not None and stopped < day):
                 continue
             where: Where = (municipality, area, team, None, law)
-            if (day, law, "person", person) not in seen:
+            youth = born is not None and _age(born, day) < 18
+            if (day, law, "person", person) not in seen:  # clients per law (dimension: the law)
                 seen.add((day, law, "person", person))
-                cells.add(day, where, "provision_client")
-                youth = born is not None and _age(born, day) < 18
-                if youth and law == "jeugd" and category not in ("47", "48", "49"):
-                    cells.add(day, where, "youth_provision", "jeugdhulp")
-            if youth_protection(law, category) and (day, law, f"jb{category}", person) not in seen:
-                seen.add((day, law, f"jb{category}", person))
-                if born is not None and _age(born, day) < 18:
-                    cells.add(day, where, "youth_provision", "jeugdbescherming")
-            if (day, law, "household", household) not in seen:
+                cells.add(day, where, "provision_client", law)
+            if youth and law == "jeugd" and category not in ("47", "48", "49") and (day, "jh", "", person) not in seen:
+                seen.add((day, "jh", "", person))
+                cells.add(day, where, "youth_provision", "jeugdhulp")
+            if youth and youth_protection(law, category) and (day, "jb", "", person) not in seen:
+                seen.add((day, "jb", "", person))
+                cells.add(day, where, "youth_provision", "jeugdbescherming")
+            if (day, law, "household", household) not in seen:  # households per law, for a law filter
                 seen.add((day, law, "household", household))
                 cells.add(day, where, "provision_household")
+            if (day, "", "household", household) not in seen:  # and once over all laws
+                seen.add((day, "", "household", household))
+                cells.add(day, (municipality, area, team, None, ""), "provision_household_any")
 
 
 def youth_protection(law: str, category: str) -> bool:
@@ -379,6 +419,24 @@ def _results(cells: Cells, first: dt.date, last: dt.date) -> None:
             cells.add(day, (municipality, area, team, None, ""), "self_reliance", code, 1, level - before)
 
 
+def _answer_days() -> Callable[[int, int, dt.date], int | None]:
+    """The "answer within N working days" agreements, read once, as a lookup (organisation, municipality,
+    day) → N."""
+    rows: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, int]]] = defaultdict(list)
+    for organisation, municipality, start, end, value in PartnerAgreement.objects.filter(
+        kind=PartnerAgreement.Kind.ANSWER
+    ).values_list("organisation_id", "municipality_id", "valid_from", "valid_until", "value"):
+        rows[(organisation, municipality)].append((start, end, value))
+
+    def lookup(organisation: int, municipality: int, day: dt.date) -> int | None:
+        for start, end, value in rows.get((organisation, municipality), []):
+            if start <= day and (end is None or day <= end):
+                return value
+        return None
+
+    return lookup
+
+
 def _network(cells: Cells, first: dt.date, last: dt.date) -> None:
     """Referrals closed (by outcome) and answered (within the partner agreement or not), case
     conferences held, escalations raised and decided (by the level that decided)."""
@@ -401,16 +459,15 @@ def _network(cells: Cells, first: dt.date, last: dt.date) -> None:
     places = _trajectory_places(
         [r[6] for r in referrals] + [c[1] for c in conferences] + [e[1] for e in raised] + [d[1] for d in decided]
     )
+    answer_days = _answer_days()
     for closed, answered, sent, status, helped, organisation, trajectory in referrals:
         municipality, area, team = places[trajectory]
         where: Where = (municipality, area, team, organisation, "")
         if closed is not None and first <= closed <= last:
             cells.add(closed, where, "referral_closed", f"{status}_{helped}" if helped else status)
         if answered is not None and sent is not None and first <= answered <= last:
-            days = agreed_value(
-                kind="beantwoorden", organisation_id=organisation, municipality_id=municipality, on=sent
-            )
-            due = working_days.add_working_days(sent, days or ANSWER_DAYS_DEFAULT)
+            days = answer_days(organisation, municipality, sent)
+            due = working_days.add_working_days(sent, days or settings.REFERRAL_ANSWER_DAYS)
             cells.add(answered, where, "referral_answer", "op_tijd" if answered <= due else "te_laat")
     for held, trajectory in conferences:
         municipality, area, team = places[trajectory]
@@ -433,7 +490,7 @@ def _messages(cells: Cells, first: dt.date, last: dt.date) -> None:
     ).values_list("due_on", "answered_on", "municipality_id", "standard"):
         law = "wmo" if standard == "WMO" else "jeugd"
         where: Where = (municipality, None, None, None, law)
-        if due is None:
+        if due is None:  # filtered on a range; the column's type does not know
             continue
         if answered is not None:
             cells.add(due, where, "message_answer", "op_tijd" if answered <= due else "te_laat")
@@ -495,14 +552,30 @@ class RefreshResult:
     seconds: float
 
 
+def _is_month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
 def _drop_stale_states(*, before: dt.date) -> None:
     """States of days before ``before`` that are not a month end: left by an earlier refresh as its
     last day, now superseded."""
     oldest = Fact.objects.filter(measure__in=STATE_MEASURES, day__lt=before).aggregate(d=Min("day"))["d"]
     if oldest is None:
         return
-    keep = state_days(oldest, before - dt.timedelta(days=1))[:-1]  # month ends only (drop the added last day)
+    keep = [day for day in state_days(oldest, before - dt.timedelta(days=1)) if _is_month_end(day)]
     Fact.objects.filter(measure__in=STATE_MEASURES, day__lt=before).exclude(day__in=keep).delete()
+
+
+REFRESH_LOCK = 7_100_007  # the advisory-lock key of the summary refresh (PostgreSQL)
+
+
+def _one_refresh_at_a_time() -> None:
+    """Two refreshes writing at once would each delete only what the other had not yet committed, and
+    both inserts would stay: the second waits for the first (PostgreSQL advisory lock for the rest of
+    the transaction; SQLite serialises writers by itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
 
 
 def refresh(*, first: dt.date, last: dt.date) -> RefreshResult:
@@ -521,6 +594,7 @@ def refresh(*, first: dt.date, last: dt.date) -> RefreshResult:
     _caseload(cells, states)
     _plan_reviews(cells, states)
     with transaction.atomic():
+        _one_refresh_at_a_time()
         run = Refresh.objects.create(started_at=started, first_day=first, last_day=last)
         Fact.objects.filter(day__range=(first, last)).delete()
         _drop_stale_states(before=first)
@@ -532,5 +606,6 @@ def refresh(*, first: dt.date, last: dt.date) -> RefreshResult:
 
 
 def latest() -> Refresh | None:
-    """The last completed refresh: the dashboards show until which day the figures are complete."""
-    return Refresh.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+    """The completed refresh that reached furthest (then the latest of those): the dashboards show until
+    which day the figures are complete."""
+    return Refresh.objects.filter(finished_at__isnull=False).order_by("-last_day", "-finished_at").first()

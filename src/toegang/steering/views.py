@@ -22,7 +22,7 @@ from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
-from toegang.common.periods import Period
+from toegang.common.periods import Period, recent_periods
 from toegang.common.views import current_user, submitted
 from toegang.network import partners
 from toegang.procedures.models import TermRule
@@ -89,16 +89,8 @@ def _roles(board: Board) -> str:
 
 
 def period_choices(on: dt.date) -> list[Period]:
-    """Quarters, months and years to choose from, the current ones first."""
-    choices = [Period.containing(on, "kwartaal")]
-    while len(choices) < 8:
-        choices.append(choices[-1].previous())
-    month = Period.containing(on, "maand")
-    for _i in range(12):
-        choices.append(month)
-        month = month.previous()
-    choices += [Period.year(on.year - i) for i in range(5)]
-    return choices
+    """Quarters and months to choose from (the current ones first), and the last five years."""
+    return [*recent_periods(on), *(Period.year(on.year - i) for i in range(5))]
 
 
 @dataclass
@@ -190,8 +182,9 @@ def show(indicator: Indicator, value: selectors.Value, *, protected: bool) -> st
             return euro + "0" + percent + suffix
         if value.part < disclosure.SMALL:
             return disclosure.TOO_FEW
-        if value.kind == "amount_per":
-            return euro + _thousands(value.number)
+        if value.kind == "amount_per":  # from the published total and the published number of households
+            total = int(disclosure.amount(value.total, value.part).replace(".", "") or 0)
+            return euro + _thousands(total / int(disclosure.count(value.part)))
         rounded = int(disclosure.count(value.part))  # a rate from the rounded count: no exact difference
         scale = 10_000 if indicator.unit == Indicator.Unit.PER_10000 else 100
         return _decimal(scale * rounded / value.whole) + percent + suffix
@@ -218,7 +211,15 @@ def _breakdown(value: selectors.Value, *, protected: bool) -> list[tuple[str, st
             (label, "€ " + (disclosure.amount(euros * 100, n) if protected else _thousands(euros)))
             for (label, euros), n in zip(value.breakdown, value.cases, strict=True)
         ]
-    return [(label, disclosure.count(n) if protected else str(n)) for label, n in value.breakdown]
+    if not protected:
+        return [(label, str(n)) for label, n in value.breakdown]
+    counts = [n for _label, n in value.breakdown]
+    if sum(counts) == value.part:  # the parts of the published total: no part may be pinned down by the rest
+        shown = disclosure.parts(value.part, counts)
+        if shown is None:
+            return [(_("Uitsplitsing niet getoond: de kleine aantallen zouden te herleiden zijn"), "")]
+        return [(label, text) for (label, _n), text in zip(value.breakdown, shown, strict=True)]
+    return [(label, disclosure.count(n)) for label, n in value.breakdown]
 
 
 @dataclass
