@@ -80,7 +80,9 @@ def _require_planned(conference: CaseConference) -> None:
         raise DomainError("Casusoverleg: het overleg is al gehouden; dit kan niet meer worden aangepast.")
 
 
-def _check_when(held_on: dt.date | None, starts_at: dt.time | None, location: str) -> None:
+def _check_when(held_on: dt.date | None, starts_at: dt.time | None, location: str, purpose: str) -> None:
+    if not purpose.strip():
+        raise DomainError("Doel van het overleg: beschrijf welke vraag het overleg moet beantwoorden.", field="purpose")
     if held_on is None:
         raise DomainError("Datum: vul de datum van het overleg in.", field="held_on")
     if held_on < today() - dt.timedelta(days=30):
@@ -107,9 +109,7 @@ def plan_conference(
     _require_organiser(actor, trajectory)
     if trajectory.status != Trajectory.Status.OPEN:
         raise DomainError("Casusoverleg: dit traject is afgesloten.")
-    _check_when(held_on, starts_at, location)
-    if not purpose.strip():
-        raise DomainError("Doel van het overleg: beschrijf welke vraag het overleg moet beantwoorden.", field="purpose")
+    _check_when(held_on, starts_at, location, purpose)
     assert held_on is not None and starts_at is not None  # noqa: S101 - checked above
     conference = CaseConference.objects.create(
         trajectory=trajectory,
@@ -190,9 +190,7 @@ def change_conference(
 ) -> CaseConference:
     _require_organiser(actor, conference.trajectory)
     _require_planned(conference)
-    _check_when(held_on, starts_at, location)
-    if not purpose.strip():
-        raise DomainError("Doel van het overleg: beschrijf welke vraag het overleg moet beantwoorden.", field="purpose")
+    _check_when(held_on, starts_at, location, purpose)
     assert held_on is not None and starts_at is not None  # noqa: S101 - checked above
     conference.held_on, conference.starts_at = held_on, starts_at
     conference.location, conference.purpose = location.strip(), purpose.strip()
