@@ -90,10 +90,40 @@ def _grouped(facts: QuerySet[Fact]) -> Sums:
     }
 
 
-def figures(filters: Filters, period: Period) -> Figures:
-    """Flows of the period and the state at its end (the latest state day within it): three queries."""
+def monthly_flows(filters: Filters, start: dt.date, end: dt.date) -> dict[dt.date, Sums]:
+    """The flows of every month from ``start`` to ``end`` (first days of months), in one query: every
+    period a dashboard shows (a month, a quarter, a year, the one before, the trend) is whole months."""
+    found: dict[dt.date, Sums] = defaultdict(dict)
+    for month, measure, dimension, count, total in (
+        filters.facts()
+        .filter(day__range=(start, end), measure__in=summaries.FLOW_MEASURES)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "measure", "dimension")
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list("month", "measure", "dimension", "c", "t")
+    ):
+        key = month.date() if isinstance(month, dt.datetime) else month
+        found[key][(measure, dimension)] = (count or 0, total or 0)
+    return found
+
+
+def _merged(monthly: dict[dt.date, Sums], period: Period) -> Sums:
+    merged: dict[tuple[str, str], tuple[int, int]] = {}
+    for month, sums in monthly.items():
+        if period.start <= month <= period.end:
+            for key, (count, total) in sums.items():
+                before = merged.get(key, (0, 0))
+                merged[key] = (before[0] + count, before[1] + total)
+    return merged
+
+
+def figures(filters: Filters, period: Period, monthly: dict[dt.date, Sums] | None = None) -> Figures:
+    """Flows of the period (from ``monthly`` when the caller read the months already) and the state at
+    its end (the latest state day within it)."""
     base = filters.facts()
-    flows = _grouped(base.filter(day__range=(period.start, period.end), measure__in=summaries.FLOW_MEASURES))
+    if monthly is None:
+        monthly = monthly_flows(filters, period.start, period.end)
+    flows = _merged(monthly, period)
     state_day = Fact.objects.filter(
         municipality_id=filters.municipality_id,
         measure__in=summaries.STATE_MEASURES,
@@ -383,22 +413,13 @@ def _months(period: Period, until: dt.date, count: int = 12) -> list[Period]:
     return list(reversed(months))
 
 
-def _trend(filters: Filters, period: Period, until: dt.date) -> dict[dt.date, Figures]:
-    """Per month of the twelve up to the period's end (no month after today): flows (one query grouped
-    by month) and the state at the month end, or for the running month at its latest state day (one
-    query over those days)."""
-    months = _months(period, until)
+def _trend(
+    filters: Filters, months: list[Period], until: dt.date, flows: dict[dt.date, Sums]
+) -> dict[dt.date, Figures]:
+    """Per month of the twelve up to the period's end (no month after today): the flows read already,
+    and the state at the month end, or for the running month at its latest state day (one query over
+    those days)."""
     base = filters.facts()
-    flows: dict[dt.date, Sums] = defaultdict(dict)
-    for month, measure, dimension, count, total in (
-        base.filter(day__range=(months[0].start, months[-1].end), measure__in=summaries.FLOW_MEASURES)
-        .annotate(month=TruncMonth("day"))
-        .values("month", "measure", "dimension")
-        .annotate(c=Sum("count"), t=Sum("total"))
-        .values_list("month", "measure", "dimension", "c", "t")
-    ):
-        key = month.date() if isinstance(month, dt.datetime) else month
-        flows[key][(measure, dimension)] = (count or 0, total or 0)
     states: dict[dt.date, Sums] = defaultdict(dict)
     ends = {m.end: m.start for m in months}
     if months[-1].end > until:  # the running month: its state is that of the latest refreshed day
@@ -430,8 +451,12 @@ def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.dat
     indicators = list(Indicator.objects.filter(code__in=list(COMPUTE)).order_by("position"))
     if codes is not None:
         indicators = [i for i in indicators if i.code in codes]
-    now, before = figures(filters, period), figures(filters, period.previous())
-    trend = _trend(filters, period, today or common_today())
+    until = today or common_today()
+    months = _months(period, until)
+    previous = period.previous()
+    monthly = monthly_flows(filters, min(previous.start, months[0].start), period.end)  # one scan for all
+    now, before = figures(filters, period, monthly), figures(filters, previous, monthly)
+    trend = _trend(filters, months, until, monthly)
     norms = {n.indicator_id: n for n in Norm.objects.filter(municipality_id=filters.municipality_id)}
     rows = []
     for indicator in indicators:
