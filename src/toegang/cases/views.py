@@ -24,7 +24,7 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.exports import csv_response
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted
+from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.people import services as people_services
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households
@@ -115,14 +115,6 @@ def _require_lead(user: User, trajectory: Trajectory) -> None:
     municipality's staff and team leads; a partner professional works on their own part of the plan."""
     if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
         raise PermissionDenied(_("Dit doet de regisseur of een medewerker van de gemeente."))
-
-
-def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
-    try:
-        return selectors.trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
 
 
 def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
@@ -269,7 +261,7 @@ def _trajectory_form(
 @require_POST
 def add_note(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory_or_404(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     return _trajectory_form(
         request,
         trajectory,
@@ -282,7 +274,7 @@ def add_note(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 
 def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory_or_404(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     _require_lead(user, trajectory)
     colleagues = User.objects.filter(
         team_id=trajectory.team_id, is_active=True, role__in=selectors.CASE_ROLES
@@ -300,7 +292,7 @@ def change_regisseur(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 
 def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory_or_404(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     _require_lead(user, trajectory)
     professionals = User.objects.filter(
         is_active=True, role__in=selectors.CASE_ROLES, team__area__municipality_id=trajectory.household.municipality_id
@@ -319,7 +311,7 @@ def add_involvement(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 @require_POST
 def upload_document(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory_or_404(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Bestand: kies een bestand."))
@@ -386,7 +378,7 @@ def end_involvement(request: HttpRequest, involvement_id: int) -> HttpResponse:
 
 def close_trajectory(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory_or_404(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     _require_lead(user, trajectory)
     form = CloseForm(request.POST or None, initial={"closed_on": today()})
     return _trajectory_form(

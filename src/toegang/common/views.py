@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from toegang.accounts.models import User
-from toegang.cases.selectors import CASE_ROLES, sees_case_content
+from toegang.audit.services import log_denied
+from toegang.cases.models import Trajectory
+from toegang.cases.selectors import CASE_ROLES, sees_case_content, trajectory_for_page
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtFormMixin
 
@@ -82,6 +84,15 @@ def first_rows(rows: Iterable[T], limit: int) -> tuple[list[T], bool]:
     database is asked for one row more, never for a count."""
     taken = list(itertools.islice(rows, limit + 1)) if not isinstance(rows, QuerySet) else list(rows[: limit + 1])
     return taken[:limit], len(taken) > limit
+
+
+def trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
+    """The trajectory through the access predicate; a denied one is logged and answered as not found."""
+    try:
+        return trajectory_for_page(user=user, trajectory_id=trajectory_id)
+    except Trajectory.DoesNotExist:
+        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
+        raise Http404 from None
 
 
 def require_case_reader(request: HttpRequest) -> User:

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
-from toegang.cases.models import Involvement, Trajectory
-from toegang.cases.selectors import trajectory_for_page
+from toegang.cases.models import Involvement
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import current_user, first_rows, require_case_worker, submitted
+from toegang.common.views import current_user, first_rows, require_case_worker, submitted, trajectory_or_404
 from toegang.network import conferences, partners, pdf
 from toegang.network.conferences import View
 from toegang.network.forms import (
@@ -41,11 +40,7 @@ from toegang.plans import selectors as plan_selectors
 
 def conference_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    try:
-        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
+    trajectory = trajectory_or_404(user, trajectory_id)
     form = ConferenceForm(request.POST or None, initial={"held_on": today()})
     created: list[CaseConference] = []
     if submitted(

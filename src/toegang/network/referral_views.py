@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
-from toegang.cases.models import Trajectory
-from toegang.cases.selectors import CASE_ROLES, trajectory_for_page
+from toegang.cases.selectors import CASE_ROLES
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
-from toegang.common.views import current_user, first_rows, require_case_worker, submitted
+from toegang.common.views import current_user, first_rows, require_case_worker, submitted, trajectory_or_404
 from toegang.network import partners, referrals
 from toegang.network.forms import (
     AnswerReferralForm,
@@ -39,11 +38,7 @@ S = Referral.Status
 
 def referral_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    try:
-        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
+    trajectory = trajectory_or_404(user, trajectory_id)
     service = None
     service_id = request.GET.get("dienst", "")
     if service_id.isdigit():

@@ -18,7 +18,7 @@ from toegang.accounts.models import Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import RegisseurAssignment, Trajectory
-from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
+from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
@@ -30,6 +30,7 @@ from toegang.common.views import (
     require_case_worker,
     run_named_change,
     submitted,
+    trajectory_or_404,
 )
 from toegang.network import referrals, selectors, services, socialmap
 from toegang.network.forms import (
@@ -69,11 +70,7 @@ def require_ladder_user(request: HttpRequest) -> User:
 
 def escalate(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    try:
-        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
+    trajectory = trajectory_or_404(user, trajectory_id)
     if not RegisseurAssignment.objects.filter(trajectory=trajectory, end_date__isnull=True, professional=user).exists():
         raise PermissionDenied(_("Alleen de regisseur van het traject escaleert."))
     form = EscalateForm(request.POST or None)
@@ -194,11 +191,7 @@ def escalation_action(request: HttpRequest, escalation_id: int, action: str) -> 
 
 def transfer_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    try:
-        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
+    trajectory = trajectory_or_404(user, trajectory_id)
     teams = (
         Team.objects.filter(area__municipality_id=trajectory.household.municipality_id)
         .exclude(pk=trajectory.team_id)

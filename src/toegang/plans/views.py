@@ -17,11 +17,11 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import Trajectory
-from toegang.cases.selectors import CASE_ROLES, consent_scope, trajectories_visible_to, trajectory_for_page
+from toegang.cases.selectors import CASE_ROLES, consent_scope, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted
+from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know, selectors, services
@@ -36,14 +36,6 @@ from toegang.plans.forms import (
 )
 from toegang.plans.models import Action, Goal, LifeDomain, Plan
 from toegang.privacy.models import Consent
-
-
-def _trajectory(user: User, trajectory_id: int) -> Trajectory:
-    try:
-        return trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
 
 
 def _visible_plan(user: User, plan_id: int) -> Plan:
@@ -63,7 +55,7 @@ def _require_whole_plan(user: User, trajectory: Trajectory) -> None:
 
 def exploration_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     _require_whole_plan(user, trajectory)
     domains, levels = selectors.life_domains(), selectors.self_reliance_levels()
     form = ExplorationForm(request.POST or None, initial={"held_on": today()}, domains=domains, levels=levels)
@@ -177,7 +169,7 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
 
 def plan_page(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_reader(request)
-    trajectory = _trajectory(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     plan = selectors.current_plan(trajectory=trajectory)
     if plan is None:
         return render(request, "plans/no_plan.html", {"trajectory": trajectory, "can_edit": user.role in CASE_ROLES})
@@ -188,7 +180,7 @@ def plan_page(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 @require_POST
 def plan_start(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     try:
         plan = services.start_plan(actor=user, trajectory=trajectory)
     except DomainError as error:
@@ -307,7 +299,7 @@ def plan_agree(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def review_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    trajectory = _trajectory(user, trajectory_id)
+    trajectory = trajectory_or_404(user, trajectory_id)
     _require_whole_plan(user, trajectory)
     plan = Plan.objects.filter(trajectory=trajectory, status=Plan.Status.AGREED).first()
     if plan is None:

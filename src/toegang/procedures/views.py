@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
-from toegang.cases.models import Trajectory
-from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to, trajectory_for_page
+from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import apply_change, require_case_reader, require_case_worker, submitted
+from toegang.common.views import apply_change, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.istandaarden.models import Request
 from toegang.istandaarden.selectors import is_backoffice
 from toegang.people.models import Person
@@ -68,11 +67,7 @@ def _procedure_or_404(user: User, procedure_id: int) -> Procedure:
 
 def procedure_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
-    try:
-        trajectory = trajectory_for_page(user=user, trajectory_id=trajectory_id)
-    except Trajectory.DoesNotExist:
-        log_denied(user=user, object_type="trajectory", object_id=trajectory_id)
-        raise Http404 from None
+    trajectory = trajectory_or_404(user, trajectory_id)
     _require_whole(user, trajectory.pk)
     members = Person.objects.filter(pk__in=member_ids(household_id=trajectory.household_id)).order_by("voornamen")
     form = StartForm(request.POST or None, members=members, initial={"reported_on": today(), "law": "wmo"})
