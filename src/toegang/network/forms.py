@@ -139,6 +139,27 @@ def _choices(rows: Any, label: Any = str) -> list[tuple[Any, str]]:
     return [("", "—"), *((row.pk, label(row)) for row in rows)]
 
 
+class RowChoiceForm(UtrechtForm):
+    """Choice fields filled from rows the page read once (so a page with many forms asks the database
+    nothing more); cleaning gives back the chosen row, or None, instead of its id."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: dict[str, dict[int, Any]] = {}
+
+    def set_rows(self, name: str, rows: Any, label: Any = str) -> None:
+        self.rows[name] = {row.pk: row for row in rows}
+        field = self.fields[name]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+        field.choices = _choices(rows, label)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, rows in self.rows.items():
+            data[name] = rows.get(data[name]) if data.get(name) else None
+        return data
+
+
 class ConferenceForm(UtrechtForm):
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     starts_at = forms.TimeField(label=_("Aanvang"), widget=TimeInput(), input_formats=["%H:%M", "%H.%M"])
@@ -150,7 +171,7 @@ class ConferenceForm(UtrechtForm):
     )
 
 
-class InviteForm(UtrechtForm):
+class InviteForm(RowChoiceForm):
     conditional_fields = ("user", "person", "name", "organisation")
 
     kind = forms.ChoiceField(label=_("Soort deelnemer"), choices=Participant.Kind.choices)
@@ -186,42 +207,22 @@ class InviteForm(UtrechtForm):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.users = {u.pk: u for u in users}
-        self.persons = {p.pk: p for p in persons}
-        user_field, person_field = self.fields["user"], self.fields["person"]
-        assert isinstance(user_field, forms.TypedChoiceField) and isinstance(person_field, forms.TypedChoiceField)  # noqa: S101
-        user_field.choices = _choices(users, lambda u: f"{u} ({u.organisation})" if u.organisation else str(u))
-        person_field.choices = _choices(persons, lambda p: p.full_name)
-
-    def clean_user(self) -> User | None:
-        return self.users.get(self.cleaned_data["user"]) if self.cleaned_data["user"] else None
-
-    def clean_person(self) -> Any:
-        return self.persons.get(self.cleaned_data["person"]) if self.cleaned_data["person"] else None
+        self.set_rows("user", users, lambda u: f"{u} ({u.organisation})" if u.organisation else str(u))
+        self.set_rows("person", persons, lambda p: p.full_name)
 
 
-class ParticipantChoiceForm(UtrechtForm):
+class ParticipantChoiceForm(RowChoiceForm):
     """A form that names one participant of the conference (from the list the page already read)."""
 
     participant_field = "participant"
 
     def __init__(self, *args: Any, participants: list[Participant] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.participants = {p.pk: p for p in participants}
-        field = self.fields[self.participant_field]
-        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-        field.choices = _choices(participants, lambda p: p.label)
-
-    def _participant(self) -> Participant | None:
-        value = self.cleaned_data[self.participant_field]
-        return self.participants.get(value) if value else None
+        self.set_rows(self.participant_field, participants, lambda p: p.label)
 
 
 class UninviteForm(ParticipantChoiceForm):
     participant = forms.TypedChoiceField(label=_("Deelnemer"), coerce=int)
-
-    def clean_participant(self) -> Participant | None:
-        return self._participant()
 
 
 class AgendaItemForm(ParticipantChoiceForm):
@@ -229,9 +230,6 @@ class AgendaItemForm(ParticipantChoiceForm):
 
     title = forms.CharField(label=_("Agendapunt"), max_length=200)
     brought_in_by = forms.TypedChoiceField(label=_("Ingebracht door"), coerce=int, required=False)
-
-    def clean_brought_in_by(self) -> Participant | None:
-        return self._participant()
 
 
 class PreparationForm(ParticipantChoiceForm):
@@ -243,11 +241,8 @@ class PreparationForm(ParticipantChoiceForm):
         required=False,
     )
 
-    def clean_participant(self) -> Participant | None:
-        return self._participant()
 
-
-class MinutesForm(UtrechtForm):
+class MinutesForm(RowChoiceForm):
     agenda_item = forms.TypedChoiceField(label=_("Bij agendapunt"), coerce=int, required=False)
     text = forms.CharField(label=_("Verslag"), widget=forms.Textarea(attrs={"rows": 5}))
     restricted_to = forms.TypedChoiceField(
@@ -259,25 +254,11 @@ class MinutesForm(UtrechtForm):
 
     def __init__(self, *args: Any, items: Any = (), organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.items = {i.pk: i for i in items}
-        self.organisations = {o.pk: o for o in organisations}
-        for name, rows, label in (
-            ("agenda_item", items, lambda i: f"{i.position}. {i.title}"),
-            ("restricted_to", organisations, str),
-        ):
-            field = self.fields[name]
-            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-            field.choices = _choices(rows, label)
-
-    def clean_agenda_item(self) -> Any:
-        return self.items.get(self.cleaned_data["agenda_item"]) if self.cleaned_data["agenda_item"] else None
-
-    def clean_restricted_to(self) -> Any:
-        value = self.cleaned_data["restricted_to"]
-        return self.organisations.get(value) if value else None
+        self.set_rows("agenda_item", items, lambda i: f"{i.position}. {i.title}")
+        self.set_rows("restricted_to", organisations)
 
 
-class ConferenceDecisionForm(UtrechtForm):
+class ConferenceDecisionForm(RowChoiceForm):
     conditional_fields = (
         "goal",
         "new_goal_domain",
@@ -329,25 +310,9 @@ class ConferenceDecisionForm(UtrechtForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.lookup = {
-            "goal": {g.pk: g for g in goals},
-            "member": {p.pk: p for p in persons},
-            "professional": {u.pk: u for u in professionals},
-        }
-        for name, rows, label in (
-            ("goal", goals, lambda g: f"{g.domain.name}: {g.result}"[:120]),
-            ("member", persons, lambda p: p.full_name),
-            ("professional", professionals, lambda u: f"{u} ({u.organisation})" if u.organisation else str(u)),
-        ):
-            field = self.fields[name]
-            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-            field.choices = _choices(rows, label)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name, rows in self.lookup.items():
-            data[name] = rows.get(data.get(name)) if data.get(name) else None
-        return data
+        self.set_rows("goal", goals, lambda g: f"{g.domain.name}: {g.result}"[:120])
+        self.set_rows("member", persons, lambda p: p.full_name)
+        self.set_rows("professional", professionals, lambda u: f"{u} ({u.organisation})" if u.organisation else str(u))
 
 
 class CloseConferenceForm(UtrechtForm):
@@ -366,7 +331,7 @@ class CancelConferenceForm(UtrechtForm):
     reason = forms.CharField(label=_("Reden"), max_length=300)
 
 
-class ReferralForm(UtrechtForm):
+class ReferralForm(RowChoiceForm):
     conditional_fields = ("organisation", "goal")
 
     person = forms.TypedChoiceField(label=_("Voor wie"), coerce=int)
@@ -392,25 +357,9 @@ class ReferralForm(UtrechtForm):
 
     def __init__(self, *args: Any, persons: Any = (), organisations: Any = (), goals: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.lookup = {
-            "person": {p.pk: p for p in persons},
-            "organisation": {o.pk: o for o in organisations},
-            "goal": {g.pk: g for g in goals},
-        }
-        for name, rows, label in (
-            ("person", persons, lambda p: p.full_name),
-            ("organisation", organisations, str),
-            ("goal", goals, lambda g: f"{g.domain.name}: {g.result}"[:120]),
-        ):
-            field = self.fields[name]
-            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-            field.choices = _choices(rows, label)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name, rows in self.lookup.items():
-            data[name] = rows.get(data.get(name)) if data.get(name) else None
-        return data
+        self.set_rows("person", persons, lambda p: p.full_name)
+        self.set_rows("organisation", organisations, str)
+        self.set_rows("goal", goals, lambda g: f"{g.domain.name}: {g.result}"[:120])
 
 
 class SendReferralForm(UtrechtForm):
