@@ -251,9 +251,9 @@ def test_dashboards_read_only_the_summaries_with_flat_query_counts(client, world
     for _n in range(5):
         signal(world, scenario.household.memberships.first().person, "school", outcome="advies")
     summaries.refresh(first=MONTH.start, last=TODAY)
-    assert page_queries(client, url, audit_rows=0) == few == 19
+    assert page_queries(client, url, audit_rows=0) == few == 17
     client.force_login(world.team_lead)
-    assert page_queries(client, reverse("steering", args=["team"]), audit_rows=0) == 20
+    assert page_queries(client, reverse("steering", args=["team"]), audit_rows=0) == 18
 
 
 def test_the_management_report_is_a_protected_pdf(client, world, scenario):

@@ -21,7 +21,7 @@ from toegang.common.dates import today as common_today
 from toegang.common.periods import Period
 from toegang.signals.models import Signal
 from toegang.steering import summaries
-from toegang.steering.models import Fact, Indicator, Norm, Population
+from toegang.steering.models import Fact, Indicator, Norm, Population, Refresh
 
 Sums = dict[tuple[str, str], tuple[int, int]]  # (measure, dimension) → (count, total)
 
@@ -117,12 +117,10 @@ def _merged(monthly: dict[dt.date, Sums], period: Period) -> Sums:
     return merged
 
 
-def figures(filters: Filters, period: Period, monthly: dict[dt.date, Sums] | None = None) -> Figures:
+def figures(filters: Filters, period: Period, monthly: dict[dt.date, Sums]) -> Figures:
     """Flows of the period (from ``monthly`` when the caller read the months already) and the state at
     its end (the latest state day within it)."""
     base = filters.facts()
-    if monthly is None:
-        monthly = monthly_flows(filters, period.start, period.end)
     flows = _merged(monthly, period)
     state_day = Fact.objects.filter(
         municipality_id=filters.municipality_id,
@@ -414,7 +412,7 @@ def _months(period: Period, until: dt.date, count: int = 12) -> list[Period]:
 
 
 def _trend(
-    filters: Filters, months: list[Period], until: dt.date, flows: dict[dt.date, Sums]
+    filters: Filters, months: list[Period], until: dt.date, flows: dict[dt.date, Sums], covered: dt.date | None
 ) -> dict[dt.date, Figures]:
     """Per month of the twelve up to the period's end (no month after today): the flows read already,
     and the state at the month end, or for the running month at its latest state day (one query over
@@ -422,11 +420,9 @@ def _trend(
     base = filters.facts()
     states: dict[dt.date, Sums] = defaultdict(dict)
     ends = {m.end: m.start for m in months}
-    if months[-1].end > until:  # the running month: its state is that of the latest refreshed day
-        latest = summaries.latest()
-        if latest is not None and latest.last_day >= months[-1].start:
-            del ends[months[-1].end]
-            ends[min(latest.last_day, months[-1].end)] = months[-1].start
+    if months[-1].end > until and covered is not None and covered >= months[-1].start:
+        del ends[months[-1].end]  # the running month: its state is that of the latest refreshed day
+        ends[min(covered, months[-1].end)] = months[-1].start
     for day, measure, dimension, count, total in (
         base.filter(day__in=list(ends), measure__in=summaries.STATE_MEASURES)
         .values("day", "measure", "dimension")
@@ -439,24 +435,32 @@ def _trend(
     }
 
 
-def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.date | None = None) -> list[Row]:
-    """The rows of a dashboard: per indicator (all, or ``codes`` in catalogue order) the value in the
-    period, in the previous period and per month over the last twelve, with the agreed norm."""
+def dashboard(
+    filters: Filters,
+    *,
+    groups: tuple[str, ...] | None = None,
+    today: dt.date | None = None,
+    coverage: Refresh | None = None,
+) -> list[Row]:
+    """The rows of a dashboard: per indicator (all, or those of ``groups``, in catalogue order) the value
+    in the period, in the previous period and per month over the last twelve, with the agreed norm.
+    ``coverage`` is the refresh the caller read for the lag note (read here when not given)."""
     filters = replace(
         filters,
         populations=tuple(Population.objects.filter(municipality_id=filters.municipality_id).order_by("-year")),
         labels=_names(),
     )
     period = filters.period
-    indicators = list(Indicator.objects.filter(code__in=list(COMPUTE)).order_by("position"))
-    if codes is not None:
-        indicators = [i for i in indicators if i.code in codes]
+    indicators = Indicator.objects.filter(code__in=list(COMPUTE)).order_by("position")
+    if groups is not None:
+        indicators = indicators.filter(group__in=groups)
     until = today or common_today()
     months = _months(period, until)
     previous = period.previous()
     monthly = monthly_flows(filters, min(previous.start, months[0].start), period.end)  # one scan for all
     now, before = figures(filters, period, monthly), figures(filters, previous, monthly)
-    trend = _trend(filters, months, until, monthly)
+    run = coverage if coverage is not None else summaries.latest()
+    trend = _trend(filters, months, until, monthly, run.last_day if run else None)
     norms = {n.indicator_id: n for n in Norm.objects.filter(municipality_id=filters.municipality_id)}
     rows = []
     for indicator in indicators:
@@ -480,10 +484,9 @@ def dashboard(filters: Filters, *, codes: list[str] | None = None, today: dt.dat
     return rows
 
 
-def lag_note(today: dt.date) -> str:
+def lag_note(today: dt.date, run: Refresh | None) -> str:
     """How current the figures are, for the top of every dashboard: up to the furthest day any refresh
-    reached (a later backfill of an old range does not make them look behind)."""
-    run = summaries.latest()
+    reached (``summaries.latest``; a later backfill of an old range does not make them look behind)."""
     if run is None or run.finished_at is None:
         return "De samenvattingen zijn nog niet berekend; de cijfers zijn leeg."
     behind = (today - run.last_day).days

@@ -26,8 +26,8 @@ from toegang.common.periods import Period, recent_periods
 from toegang.common.views import current_user, submitted
 from toegang.network import partners
 from toegang.procedures.models import TermRule
-from toegang.steering import disclosure, gmsd, report, selectors, services
-from toegang.steering.models import Indicator, Norm, Population
+from toegang.steering import disclosure, gmsd, report, selectors, services, summaries
+from toegang.steering.models import Indicator, Norm, Population, Refresh
 
 
 @dataclass(frozen=True)
@@ -257,16 +257,16 @@ def _lines(rows: list[selectors.Row], *, protected: bool) -> list[Line]:
     return lines
 
 
-def _rows(user: User, board: Board, chosen: Chosen) -> list[selectors.Row]:
-    codes = list(Indicator.objects.filter(group__in=board.groups).values_list("code", flat=True))
-    return selectors.dashboard(chosen.filters, codes=codes, today=today())
+def _rows(board: Board, chosen: Chosen, run: Refresh | None) -> list[selectors.Row]:
+    return selectors.dashboard(chosen.filters, groups=board.groups, today=today(), coverage=run)
 
 
 @require_safe
 def dashboard(request: HttpRequest, board_code: str) -> HttpResponse:
     user, board = _board(request, board_code)
     chosen = _choose(request, user, board)
-    rows = _rows(user, board, chosen)
+    run = summaries.latest()
+    rows = _rows(board, chosen, run)
     lines = _lines(rows, protected=board.protected)
     groups: list[tuple[str, list[Line]]] = []
     for line in lines:
@@ -287,10 +287,9 @@ def dashboard(request: HttpRequest, board_code: str) -> HttpResponse:
             "filters": chosen.filters,
             "periods": period_choices(on),
             "laws": TermRule.Law.choices,
-            "lag": selectors.lag_note(on),
+            "lag": selectors.lag_note(on, run),
             "query": query,
         },
-        status=400 if chosen.errors and not lines else 200,
     )
 
 
@@ -351,7 +350,7 @@ def export(request: HttpRequest, board_code: str, fmt: str) -> HttpResponse:
     chosen = _choose(request, user, board)
     if chosen.errors:
         return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
-    table = _export_rows(_rows(user, board, chosen), chosen.filters)
+    table = _export_rows(_rows(board, chosen, summaries.latest()), chosen.filters)
     name = f"sturing-{board.code}-{chosen.filters.period.code}"
     if fmt == "csv":
         buffer = io.StringIO()
@@ -400,13 +399,14 @@ def report_pdf(request: HttpRequest, board_code: str) -> HttpResponse:
     chosen = _choose(request, user, board)
     if chosen.errors:
         return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
-    rows = _rows(user, board, chosen)
+    run = summaries.latest()
+    rows = _rows(board, chosen, run)
     on = today()
     body = report.management_report(
         municipality=Municipality.objects.get(pk=chosen.filters.municipality_id).name,
         rows=rows,
         filters=chosen.filters,
-        lag=selectors.lag_note(on),
+        lag=selectors.lag_note(on, run),
         made_on=on,
         shown={
             row.indicator.pk: (
