@@ -481,7 +481,7 @@ _ACCEPTED = {
 _START_COUNTS = {Referral.Status.ACCEPTED, Referral.Status.STARTED, Referral.Status.COMPLETED}
 
 
-class _Agreements:
+class Agreements:
     """The agreements of one municipality by organisation and kind, to find the one valid on a day."""
 
     def __init__(self, rows: Iterable[PartnerAgreement]) -> None:
@@ -523,7 +523,7 @@ def compliance(*, municipality_id: int, period: Period, as_of: dt.date | None = 
     )
     if not agreements:
         return []
-    index = _Agreements(agreements)
+    index = Agreements(agreements)
     rows = Referral.objects.filter(
         trajectory__household__municipality_id=municipality_id,
         organisation_id__in={a.organisation_id for a in agreements},
@@ -558,7 +558,7 @@ def compliance(*, municipality_id: int, period: Period, as_of: dt.date | None = 
     return list(result.values())
 
 
-def _capacity_in(index: _Agreements, organisation_id: int, month: dt.date) -> int | None:
+def _capacity_in(index: Agreements, organisation_id: int, month: dt.date) -> int | None:
     """The capacity valid on the month's last day (or on its first, when it ended during the month)."""
     last = add_months(month, 1) - dt.timedelta(days=1)
     agreement = index.on(organisation_id, PartnerAgreement.Kind.CAPACITY, last) or index.on(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.utils import timezone
 from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.istandaarden.models import ClaimLine
 from toegang.network.models import CaseConference, Escalation, EscalationStep, PartnerAgreement, Referral
+from toegang.network.partners import Agreements
 from toegang.plans.models import GoalReview, SelfRelianceScore
 from toegang.procedures import calendar as working_days
 from toegang.procedures.models import Decision, Objection, Procedure, Provision
@@ -419,24 +420,6 @@ def _results(cells: Cells, first: dt.date, last: dt.date) -> None:
             cells.add(day, (municipality, area, team, None, ""), "self_reliance", code, 1, level - before)
 
 
-def _answer_days() -> Callable[[int, int, dt.date], int | None]:
-    """The "answer within N working days" agreements, read once, as a lookup (organisation, municipality,
-    day) → N."""
-    rows: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, int]]] = defaultdict(list)
-    for organisation, municipality, start, end, value in PartnerAgreement.objects.filter(
-        kind=PartnerAgreement.Kind.ANSWER
-    ).values_list("organisation_id", "municipality_id", "valid_from", "valid_until", "value"):
-        rows[(organisation, municipality)].append((start, end, value))
-
-    def lookup(organisation: int, municipality: int, day: dt.date) -> int | None:
-        for start, end, value in rows.get((organisation, municipality), []):
-            if start <= day and (end is None or day <= end):
-                return value
-        return None
-
-    return lookup
-
-
 def _network(cells: Cells, first: dt.date, last: dt.date) -> None:
     """Referrals closed (by outcome) and answered (within the partner agreement or not), case
     conferences held, escalations raised and decided (by the level that decided)."""
@@ -459,15 +442,19 @@ def _network(cells: Cells, first: dt.date, last: dt.date) -> None:
     places = _trajectory_places(
         [r[6] for r in referrals] + [c[1] for c in conferences] + [e[1] for e in raised] + [d[1] for d in decided]
     )
-    answer_days = _answer_days()
+    agreements: dict[int, Agreements] = defaultdict(lambda: Agreements([]))
+    by_municipality: dict[int, list[PartnerAgreement]] = defaultdict(list)
+    for row in PartnerAgreement.objects.filter(kind=PartnerAgreement.Kind.ANSWER):  # read once
+        by_municipality[row.municipality_id].append(row)
+    agreements.update({m: Agreements(rows) for m, rows in by_municipality.items()})
     for closed, answered, sent, status, helped, organisation, trajectory in referrals:
         municipality, area, team = places[trajectory]
         where: Where = (municipality, area, team, organisation, "")
         if closed is not None and first <= closed <= last:
             cells.add(closed, where, "referral_closed", f"{status}_{helped}" if helped else status)
         if answered is not None and sent is not None and first <= answered <= last:
-            days = answer_days(organisation, municipality, sent)
-            due = working_days.add_working_days(sent, days or settings.REFERRAL_ANSWER_DAYS)
+            found = agreements[municipality].on(organisation, PartnerAgreement.Kind.ANSWER, sent)
+            due = working_days.add_working_days(sent, found.value if found else settings.REFERRAL_ANSWER_DAYS)
             cells.add(answered, where, "referral_answer", "op_tijd" if answered <= due else "te_laat")
     for held, trajectory in conferences:
         municipality, area, team = places[trajectory]
