@@ -478,3 +478,16 @@ def test_every_change_and_read_is_logged_with_the_household(client, world, welfa
     read = AuditEntry.objects.filter(object_type="caseconference", action="read").get()
     assert set(read.subjects.values_list("person_id", flat=True)) == members
     assert read.detail == "alleen agenda (geen grondslag)" and "Geen grondslag" in read.legal_basis
+
+
+def test_the_pdfs_have_pinned_counts(client, world):
+    trajectory = make_trajectory(world)
+    conference = plan_one(world, trajectory)
+    client.force_login(world.professional)
+    urls = [reverse("conference-pdf", args=[conference.pk, kind]) for kind in ("uitnodiging", "verslag")]
+    few = [page_queries(client, url) for url in urls]
+    for n in range(3):
+        conferences.add_agenda_item(actor=world.professional, conference=conference, title=f"Punt {n}")
+        conferences.write_minutes(actor=world.professional, conference=conference, text=f"Deel {n}")
+    assert [page_queries(client, url) for url in urls] == few, few
+    assert few == [10, 12]

@@ -386,3 +386,29 @@ def test_an_empty_period_is_empty_not_zero(world, scenario):
     )
     assert all(row.now.number is None for row in rows)
     assert {row.now.note for row in rows} == {"Geen gegevens voor deze periode."}
+
+
+def test_the_downloads_and_the_catalogue_have_pinned_counts(client, world, scenario):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.manager)
+    query = f"?periode={MONTH.code}"
+    assert page_queries(client, reverse("steering-catalogue"), audit_rows=0) == 4
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    downloads = {
+        "csv": reverse("steering-export", args=["manager", "csv"]),
+        "xlsx": reverse("steering-export", args=["manager", "xlsx"]),
+        "pdf": reverse("steering-report", args=["manager"]),
+    }
+    counts = {name: queries(url + query) for name, url in downloads.items()}
+    for _n in range(3):  # more data, the same number of queries
+        signal(world, scenario.household.memberships.first().person, "school", outcome="advies")
+    summaries.refresh(first=MONTH.start, last=TODAY)
+    assert counts == {name: queries(url + query) for name, url in downloads.items()}
+    assert counts == {"csv": 17, "xlsx": 17, "pdf": 18}
