@@ -23,6 +23,7 @@ from __future__ import annotations
 
 SMALL = 5
 SUPPRESSED = "<5"
+WITHHELD = "x"  # a published total withheld because its parts elsewhere would then be pinned down (CBS: "geheim")
 TOO_FEW = "<5 gevallen"  # a share, average or amount withheld: says that cases are few, not that the value is small
 
 
@@ -75,10 +76,14 @@ def amount(cents: int, n: int) -> str:
     return f"{shown if cents >= 0 else -shown:,}".replace(",", ".")
 
 
-def parts(total: int, values: list[int]) -> list[str] | None:
+def parts(total: int, values: list[int], *, open_rest: bool = False) -> list[str] | None:
     """The published parts of a published total (a breakdown), or None when the breakdown must be
     withheld: when the published total and the other published parts would pin down the value of a
-    suppressed part (for instance five parts "<5" under a total "20": each can only be 4)."""
+    suppressed part (for instance five parts "<5" under a total "20": each can only be 4).
+
+    ``open_rest``: the parts need not add up to the total (cases without an area, a team or a law are
+    in the total but in no part); the unpublished rest can be anything from 0 up, so only a total too
+    small for the suppressed parts pins them (each then 1)."""
     shown = [count(v) for v in values]
     hidden = [i for i, v in enumerate(values) if 0 < v < SMALL]
     if not hidden:
@@ -88,7 +93,8 @@ def parts(total: int, values: list[int]) -> list[str] | None:
     known_low = sum(v // SMALL * SMALL for i, v in enumerate(values) if i not in hidden and v >= SMALL)
     known_high = sum(v // SMALL * SMALL + SMALL - 1 for i, v in enumerate(values) if i not in hidden and v >= SMALL)
     k = len(hidden)
-    low, high = max(k, total_low - known_high), min((SMALL - 1) * k, total_high - known_low)
+    low = k if open_rest else max(k, total_low - known_high)
+    high = min((SMALL - 1) * k, total_high - known_low)
     for _cell in hidden:  # the range one suppressed part can take, given the others in 1–4
         if max(1, low - (SMALL - 1) * (k - 1)) == min(SMALL - 1, high - (k - 1)):
             return None

@@ -46,8 +46,9 @@ def management_report(
         4,
         latin1(
             f"Aantallen onder {SMALL} staan als <{SMALL}; andere aantallen zijn naar beneden afgerond op "
-            "vijftallen; percentages en gemiddelden over minder dan vijf gevallen zijn weggelaten. Definities "
-            "en bronnen staan in de bijlage."
+            "vijftallen; percentages en gemiddelden over minder dan vijf gevallen zijn weggelaten; x: niet "
+            "getoond, omdat anders een klein aantal in een uitsplitsing te herleiden zou zijn. Definities en "
+            "bronnen staan in de bijlage."
         ),
         new_x="LMARGIN",
         new_y="NEXT",

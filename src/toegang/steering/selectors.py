@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from toegang.common.dates import today as common_today
 from toegang.common.periods import Period
 from toegang.signals.models import Signal
-from toegang.steering import summaries
+from toegang.steering import disclosure, summaries
 from toegang.steering.models import Fact, Indicator, Norm, Population, Refresh
 
 Sums = dict[tuple[str, str], tuple[int, int]]  # (measure, dimension) → (count, total)
@@ -144,6 +144,8 @@ class Value:
     breakdown: list[tuple[str, int]] = field(default_factory=list)  # (label, count) of the dimension
     cases: list[int] = field(default_factory=list)  # for a breakdown of amounts: how many cases make each up
     note: str = ""
+    withheld: bool = False  # protected outputs: the count is not shown (see across_filters)
+    withheld_parts: set[str] = field(default_factory=set)  # … nor these parts of its breakdown
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -441,10 +443,12 @@ def dashboard(
     groups: tuple[str, ...] | None = None,
     today: dt.date | None = None,
     coverage: Refresh | None = None,
+    protect: bool = False,
 ) -> list[Row]:
     """The rows of a dashboard: per indicator (all, or those of ``groups``, in catalogue order) the value
     in the period, in the previous period and per month over the last twelve, with the agreed norm.
-    ``coverage`` is the refresh the caller read for the lag note (read here when not given)."""
+    ``coverage`` is the refresh the caller read for the lag note (read here when not given).
+    ``protect``: the numbers leave the organisation; mark the counts that ``across_filters`` withholds."""
     filters = replace(
         filters,
         populations=tuple(Population.objects.filter(municipality_id=filters.municipality_id).order_by("-year")),
@@ -481,7 +485,114 @@ def dashboard(
                 norms.get(indicator.pk),
             )
         )
+    if protect:
+        across_filters(rows, filters, {period: now, previous: before}, monthly)
     return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# Small cells across filters (docs/adr/0010-small-cells.md)
+# --------------------------------------------------------------------------------------------------
+
+SIBLING_FIELDS = ("area_id", "team_id", "law", "organisation_id")  # the filters a reader can vary one by one
+
+
+def _free_fields(filters: Filters) -> list[str]:
+    """The filters this view leaves open: each splits every number of the view into parts that are
+    published as views of their own (a team implies its area)."""
+    free = [name for name in SIBLING_FIELDS if not getattr(filters, name)]
+    return [name for name in free if not (name == "area_id" and filters.team_id)]
+
+
+def _siblings(filters: Filters, name: str, periods: dict[Period, Figures]) -> dict[Period, dict[object, Figures]]:
+    """For each period, the figures of every value of filter ``name`` under the other filters of the view
+    (every area, every team, …): one grouped query over the periods' months and state days."""
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    state_days = {f.state_day: p for p, f in periods.items() if f.state_day is not None}
+    rows = (
+        filters.facts()
+        .filter(
+            Q(day__range=(first, last), measure__in=summaries.FLOW_MEASURES)
+            | Q(day__in=list(state_days), measure__in=summaries.STATE_MEASURES)
+        )
+        .exclude(**{name: "" if name == "law" else None})
+        .annotate(month=TruncMonth("day"))
+        .values(name, "month", "measure", "dimension")
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list(name, "month", "measure", "dimension", "c", "t")
+    )
+    found: dict[Period, dict[object, Figures]] = {p: {} for p in periods}
+    for key, month, measure, dimension, count, total in rows:
+        month = month.date() if isinstance(month, dt.datetime) else month
+        state = measure in summaries.STATE_MEASURES
+        for period, own in periods.items():
+            if state and not (own.state_day and own.state_day.replace(day=1) == month):
+                continue
+            if not state and not period.start <= month <= period.end:
+                continue
+            figures = found[period].setdefault(key, Figures(flows={}, state={}, state_day=own.state_day))
+            sums = figures.state if state else figures.flows
+            before = sums.get((measure, dimension), (0, 0))
+            sums[(measure, dimension)] = (before[0] + (count or 0), before[1] + (total or 0))
+    return found
+
+
+def _sub_periods(period: Period, monthly: dict[dt.date, Sums]) -> list[list[Figures]]:
+    """The flows of a quarter or a year split into its months (and a year into its quarters): the
+    shorter periods are published views of their own."""
+    if period.kind == "maand":
+        return []
+    months = [m for m in sorted(monthly) if period.start <= m <= period.end]
+    split = [[Figures(flows=monthly[m], state={}, state_day=None) for m in months]]
+    if period.kind == "jaar":
+        quarters: dict[int, Sums] = defaultdict(dict)
+        for m in months:
+            for key, (count, total) in monthly[m].items():
+                before = quarters[(m.month - 1) // 3].get(key, (0, 0))
+                quarters[(m.month - 1) // 3][key] = (before[0] + count, before[1] + total)
+        split.append([Figures(flows=q, state={}, state_day=None) for q in quarters.values()])
+    return split
+
+
+def _cells(value: Value) -> dict[str | None, int]:
+    """The published counts of a count value: the number itself (key None) and each part of its breakdown."""
+    cells: dict[str | None, int] = {None: round(value.number or 0)}
+    cells.update((label, n) for label, n in value.breakdown)
+    return cells
+
+
+def across_filters(
+    rows: list[Row], filters: Filters, periods: dict[Period, Figures], monthly: dict[dt.date, Sums]
+) -> None:
+    """Mark the counts a protected output must withhold so that no filter reveals a small cell by
+    subtraction. Every count of this view is the total of its parts along each open filter (the areas,
+    the teams, the laws, the organisations; the months and quarters of a longer period), and each part
+    is published as a view of its own. Where the published total and the published parts would leave a
+    suppressed part ("<5") one possible value (five areas "<5" under a municipality "20": each is 4),
+    the total is withheld here, in the view that holds it (``disclosure.parts``). Which view asks makes
+    no difference: the test runs on the same numbers."""
+    splits: dict[Period, list[list[Figures]]] = {p: [] for p in periods}
+    for name in _free_fields(filters):
+        for period, by_value in _siblings(filters, name, periods).items():
+            splits[period].append(list(by_value.values()))
+    for period in periods:
+        splits[period] += _sub_periods(period, monthly)
+    for row in rows:
+        compute = COMPUTE.get(row.indicator.code)
+        for value, period in zip((row.now, row.before), periods, strict=True):
+            if compute is None or value.kind != "count" or value.number is None:
+                continue
+            totals = _cells(value)
+            for parts in splits[period]:
+                part_cells = [_cells(compute(f, filters, period)) for f in parts]
+                for key, total in totals.items():
+                    values = [cells.get(key, 0) for cells in part_cells]
+                    if disclosure.parts(total, values, open_rest=sum(values) != total) is not None:
+                        continue
+                    if key is None:
+                        value.withheld = True
+                    else:
+                        value.withheld_parts.add(key)
 
 
 def lag_note(today: dt.date, run: Refresh | None) -> str:

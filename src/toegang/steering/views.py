@@ -69,7 +69,10 @@ BOARDS = {
     ),
 }
 STEERING_ROLES = frozenset().union(*(b.roles for b in BOARDS.values()))
-PROTECTION_NOTE = "kleine aantallen als <5, rest naar beneden afgerond op vijftallen"
+PROTECTION_NOTE = (
+    "kleine aantallen als <5, rest naar beneden afgerond op vijftallen; x: niet getoond, omdat anders een klein"
+    " aantal in een uitsplitsing (naar wijk, team, wet, organisatie, maand of kwartaal) te herleiden zou zijn"
+)
 
 
 def _board(request: HttpRequest, code: str) -> tuple[User, Board]:
@@ -168,6 +171,8 @@ def show(indicator: Indicator, value: selectors.Value, *, protected: bool) -> st
     suffix = UNIT_SUFFIX.get(Indicator.Unit(indicator.unit), "")
     euro = "€ " if value.kind in ("amount", "amount_per") else ""
     if protected:
+        if value.withheld:
+            return disclosure.WITHHELD
         if value.kind == "count":
             return disclosure.count(round(value.number))
         if value.kind == "share":
@@ -218,8 +223,12 @@ def _breakdown(value: selectors.Value, *, protected: bool) -> list[tuple[str, st
         shown = disclosure.parts(value.part, counts)
         if shown is None:
             return [(_("Uitsplitsing niet getoond: de kleine aantallen zouden te herleiden zijn"), "")]
-        return [(label, text) for (label, _n), text in zip(value.breakdown, shown, strict=True)]
-    return [(label, disclosure.count(n)) for label, n in value.breakdown]
+    else:
+        shown = [disclosure.count(n) for n in counts]
+    return [
+        (label, disclosure.WITHHELD if label in value.withheld_parts else text)
+        for (label, _n), text in zip(value.breakdown, shown, strict=True)
+    ]
 
 
 @dataclass
@@ -257,8 +266,8 @@ def _lines(rows: list[selectors.Row], *, protected: bool) -> list[Line]:
     return lines
 
 
-def _rows(board: Board, chosen: Chosen, run: Refresh | None) -> list[selectors.Row]:
-    return selectors.dashboard(chosen.filters, groups=board.groups, today=today(), coverage=run)
+def _rows(board: Board, chosen: Chosen, run: Refresh | None, *, protect: bool) -> list[selectors.Row]:
+    return selectors.dashboard(chosen.filters, groups=board.groups, today=today(), coverage=run, protect=protect)
 
 
 @require_safe
@@ -266,7 +275,7 @@ def dashboard(request: HttpRequest, board_code: str) -> HttpResponse:
     user, board = _board(request, board_code)
     chosen = _choose(request, user, board)
     run = summaries.latest()
-    rows = _rows(board, chosen, run)
+    rows = _rows(board, chosen, run, protect=board.protected)
     lines = _lines(rows, protected=board.protected)
     groups: list[tuple[str, list[Line]]] = []
     for line in lines:
@@ -350,7 +359,7 @@ def export(request: HttpRequest, board_code: str, fmt: str) -> HttpResponse:
     chosen = _choose(request, user, board)
     if chosen.errors:
         return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
-    table = _export_rows(_rows(board, chosen, summaries.latest()), chosen.filters)
+    table = _export_rows(_rows(board, chosen, summaries.latest(), protect=True), chosen.filters)
     name = f"sturing-{board.code}-{chosen.filters.period.code}"
     if fmt == "csv":
         buffer = io.StringIO()
@@ -400,7 +409,7 @@ def report_pdf(request: HttpRequest, board_code: str) -> HttpResponse:
     if chosen.errors:
         return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
     run = summaries.latest()
-    rows = _rows(board, chosen, run)
+    rows = _rows(board, chosen, run, protect=True)
     on = today()
     body = report.management_report(
         municipality=Municipality.objects.get(pk=chosen.filters.municipality_id).name,
