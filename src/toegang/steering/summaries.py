@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -108,23 +109,33 @@ class Cells:
         cell[0] += count
         cell[1] += total or 0
 
-    def facts(self) -> Iterable[Fact]:
+    COLUMNS = ("day", "municipality_id", "area_id", "team_id", "organisation_id", "law", "measure", "dimension")
+
+    def rows(self) -> Iterable[tuple[Any, ...]]:
+        """One tuple per fact: the values of COLUMNS, then count and total."""
         for (day, (municipality, area, team, organisation, law), measure, dimension), (
             count,
             total,
         ) in self.values.items():
-            yield Fact(
-                day=day,
-                municipality_id=municipality,
-                area_id=area,
-                team_id=team,
-                organisation_id=organisation,
-                law=law,
-                measure=measure,
-                dimension=dimension[:40],
-                count=count,
-                total=total,
+            yield (day, municipality, area, team, organisation, law, measure, dimension[:40], count, total)
+
+    def write(self) -> None:
+        """Insert the facts: with COPY on PostgreSQL (several times faster than INSERT for the whole
+        history), in batches of INSERTs elsewhere."""
+        if connection.vendor != "postgresql":
+            fields = (*self.COLUMNS, "count", "total")
+            Fact.objects.bulk_create(
+                (Fact(**dict(zip(fields, row, strict=True))) for row in self.rows()), batch_size=5000
             )
+            return
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in (*self.COLUMNS, "count", "total"))
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {quote(Fact._meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in self.rows():
+                copy.write_row(row)
 
 
 def state_days(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -585,7 +596,7 @@ def refresh(*, first: dt.date, last: dt.date) -> RefreshResult:
         run = Refresh.objects.create(started_at=started, first_day=first, last_day=last)
         Fact.objects.filter(day__range=(first, last)).delete()
         _drop_stale_states(before=first)
-        Fact.objects.bulk_create(cells.facts(), batch_size=5000)
+        cells.write()
         run.facts = len(cells.values)
         run.finished_at = timezone.now()
         run.save(update_fields=["facts", "finished_at"])
