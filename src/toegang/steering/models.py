@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from toegang.common.periods import Period
+
 
 class Indicator(models.Model):
     """One indicator of the catalogue: what it means, how it is computed, from which data, with its
@@ -149,3 +151,60 @@ class Norm(models.Model):
                 condition=models.Q(low__isnull=False) | models.Q(high__isnull=False), name="norm_has_a_bound"
             ),
         ]
+
+
+class Export(models.Model):
+    """A time-series export of a dashboard that runs in the background (steering/exports.py): who asked
+    for it, what it covers, how far it got, and its file once complete. Only the person who asked for
+    it sees it; it is removed after a week (``manage.py sturing opruimen``)."""
+
+    class State(models.TextChoices):
+        WAITING = "wachtrij", _("In de wachtrij")
+        RUNNING = "bezig", _("Bezig")
+        DONE = "klaar", _("Klaar")
+        FAILED = "mislukt", _("Mislukt")
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel (xlsx)")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    board = models.CharField(_("dashboard"), max_length=20)
+    parameters = models.JSONField(_("parameters"))  # months and filters, see exports.Series
+    format = models.CharField(_("formaat"), max_length=4, choices=Format.choices)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.WAITING)
+    months_done = models.PositiveIntegerField(_("maanden klaar"), default=0)
+    months_total = models.PositiveIntegerField(_("maanden"))
+    file_name = models.CharField(_("bestand"), max_length=100, blank=True)  # in EXPORT_DIR, once complete
+    error = models.CharField(_("melding"), max_length=300, blank=True)  # for the user, in Dutch
+    created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("begonnen"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("afgelopen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_user_recent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(months_done__lte=models.F("months_total")), name="export_progress"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="klaar") | ~models.Q(file_name=""), name="export_done_has_file"
+            ),
+        ]
+
+    @property
+    def download_name(self) -> str:
+        """The name the user's browser saves the file under."""
+        return f"tijdreeks-{self.board}-{self.parameters['first']}-{self.parameters['last']}.{self.format}"
+
+    @property
+    def months_label(self) -> str:
+        """The months it covers, as a person reads them ("januari 2017 t/m oktober 2026")."""
+        first, last = Period.parse(self.parameters["first"]), Period.parse(self.parameters["last"])
+        return first.label if first == last else f"{first.label} t/m {last.label}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.WAITING, self.State.RUNNING)
