@@ -220,6 +220,24 @@ DOCUMENT_ROOT = Path(os.environ.get("TOEGANG_DOCUMENT_ROOT", str(PROJECT_DIR / "
 UPLOAD_MAX_BYTES = int(float(os.environ.get("TOEGANG_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
+# Background work (common/jobs.py): "celery" hands a job to the Celery worker over the broker (production:
+# `celery -A toegang.worker worker`); "thread" runs it in a thread of the web process, one job at a time
+# (the embedded default of `make run`); "inline" runs it when the transaction commits, in the same thread
+# (tests). Default: "thread" on SQLite, "celery" otherwise.
+WORKER = os.environ.get(
+    "TOEGANG_WORKER", "thread" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "celery"
+)
+if WORKER not in ("celery", "thread", "inline"):
+    raise ImproperlyConfigured("TOEGANG_WORKER moet celery, thread of inline zijn (zie docs/operations.md).")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # jobs report through their own rows (steering.Export), not a result backend
+CELERY_TIMEZONE = TIME_ZONE
+# Files of the background exports (steering/exports.py): written whole under a temporary name, then renamed;
+# removed after EXPORT_KEEP_DAYS by `manage.py sturing opruimen`. Never served directly.
+EXPORT_DIR = Path(os.environ.get("TOEGANG_EXPORT_DIR", str(PROJECT_DIR / "var" / "exports")))
+EXPORT_KEEP_DAYS = int(os.environ.get("TOEGANG_EXPORT_KEEP_DAYS", "7"))
+
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("TOEGANG_IDLE_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

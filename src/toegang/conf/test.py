@@ -16,3 +16,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 DOCUMENT_ROOT = PROJECT_DIR / "var" / f"test-documents-{os.getpid()}"  # noqa: F405
+EXPORT_DIR = PROJECT_DIR / "var" / f"test-exports-{os.getpid()}"  # noqa: F405
+WORKER = "inline"  # background jobs run when the test's transaction commits, in the test's thread
