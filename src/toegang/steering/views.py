@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -105,9 +105,10 @@ class Chosen:
     organisations: list[Organisation]
 
 
-def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
-    """The filters from the query string; an unknown value is named in a message and ignored (the
-    page shows the rest, never an error page)."""
+def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict | None = None) -> Chosen:
+    """The filters from the query string (or from ``params``, a posted form); an unknown value is named in
+    a message and ignored (the page shows the rest, never an error page)."""
+    data = request.GET if params is None else params
     assert user.municipality_id is not None  # noqa: S101 - _board checked it
     municipality_id = user.municipality_id
     on = today()
@@ -116,7 +117,7 @@ def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
     teams = list(Team.objects.filter(area__municipality_id=municipality_id).order_by("name"))
     organisations = list(partners.organisations_for(municipality_id))
     period = Period.containing(on, "kwartaal")
-    code = request.GET.get("periode", "")
+    code = data.get("periode", "")
     if code:
         try:
             period = Period.parse(code)
@@ -124,7 +125,7 @@ def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
             errors.append(_("Periode: kies een maand, kwartaal of jaar uit de lijst."))
 
     def pick(name: str, rows: list[Any], label: str) -> int | None:
-        value = request.GET.get(name, "")
+        value = data.get(name, "")
         if not value:
             return None
         if value.isdigit() and int(value) in {r.pk for r in rows}:
@@ -132,7 +133,7 @@ def _choose(request: HttpRequest, user: User, board: Board) -> Chosen:
         errors.append(_("%(label)s: kies een waarde uit de lijst.") % {"label": label})
         return None
 
-    law = request.GET.get("wet", "")
+    law = data.get("wet", "")
     if law and law not in TermRule.Law.values:
         errors.append(_("Wet: kies Wmo, Jeugdwet of Participatiewet."))
         law = ""
@@ -361,20 +362,30 @@ def export(request: HttpRequest, board_code: str, fmt: str) -> HttpResponse:
         return HttpResponse("\n".join(chosen.errors), status=400, content_type="text/plain; charset=utf-8")
     table = _export_rows(_rows(board, chosen, summaries.latest(), protect=True), chosen.filters)
     name = f"sturing-{board.code}-{chosen.filters.period.code}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([f"# {board.title}; {_description(chosen.filters)}; {PROTECTION_NOTE}"])
-        writer.writerows(_safe_cells(table))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            _xlsx(table, board.title, _description(chosen.filters)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    body = export_file(fmt, table, title=board.title, description=_description(chosen.filters))
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_file(fmt: str, table: list[list[str]], *, title: str, description: str) -> bytes:
+    """A table of protected values as a file: CSV (semicolon-separated, UTF-8 with BOM for spreadsheet
+    programs, a first line naming the board, the selection and the protection) or XLSX. The exports of a
+    dashboard and the background time series (steering/exports.py) both write through here."""
+    if fmt == "xlsx":
+        return _xlsx(table, title, description)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([f"# {title}; {description}; {PROTECTION_NOTE}"])
+    writer.writerows(_safe_cells(table))
+    return buffer.getvalue().encode()
 
 
 def _safe_cells(table: list[list[str]]) -> list[list[str]]:

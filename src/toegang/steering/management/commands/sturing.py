@@ -1,6 +1,9 @@
 """manage.py sturing verversen [--van JJJJ-MM-DD] [--tot JJJJ-MM-DD] [--dagen N]: rewrite the summary
 table the dashboards read for a range of days (default: the last 35 days up to today, which a daily
-run from the scheduler keeps current, late registrations included)."""
+run from the scheduler keeps current, late registrations included).
+
+manage.py sturing opruimen: remove the background exports (and their files) older than EXPORT_KEEP_DAYS
+and mark those whose worker stopped as failed; daily, with the refresh."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from toegang.common.dates import today
-from toegang.steering import summaries
+from toegang.steering import exports, summaries
 
 
 def _day(value: str) -> dt.date:
@@ -22,15 +25,25 @@ def _day(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Sturing: 'verversen' herberekent de samenvattingen (feiten per dag) voor een reeks dagen."
+    help = (
+        "Sturing: 'verversen' herberekent de samenvattingen (feiten per dag) voor een reeks dagen; 'opruimen' "
+        "verwijdert tijdreeksexports die ouder zijn dan een week, met hun bestanden."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", choices=["verversen"])
+        parser.add_argument("subcommand", choices=["verversen", "opruimen"])
         parser.add_argument("--van", help="Eerste dag (JJJJ-MM-DD).")
         parser.add_argument("--tot", help="Laatste dag (JJJJ-MM-DD); standaard vandaag.")
         parser.add_argument("--dagen", type=int, default=35, help="Zonder --van: zoveel dagen terug (standaard 35).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "opruimen":
+            done = exports.remove_old()
+            self.stdout.write(
+                f"Exports opgeruimd: {done.exports} verwijderd, {done.files} bestanden weg, "
+                f"{done.abandoned} afgebroken als mislukt gemarkeerd."
+            )
+            return
         try:
             last = _day(options["tot"]) if options["tot"] else today()
         except ValueError:
