@@ -14,6 +14,7 @@ from toegang.plans import views as plans
 from toegang.privacy import views as privacy
 from toegang.procedures import views as procedures
 from toegang.signals import views as signals
+from toegang.steering import export_views as steering_exports
 from toegang.steering import views as steering
 
 urlpatterns = [
@@ -79,7 +80,11 @@ urlpatterns = [
     path("sturing/indicatoren/", steering.catalogue, name="steering-catalogue"),
     path("beheer/sturing/", steering.settings_page, name="steering-settings"),
     path("sturing/gmsd-wmo.csv", steering.gmsd_wmo, name="steering-gmsd"),
+    path("sturing/exports/<int:export_id>/", steering_exports.status, name="steering-export-status"),
+    path("sturing/exports/<int:export_id>/download", steering_exports.download, name="steering-export-download"),
+    path("sturing/exports/<int:export_id>/opnieuw", steering_exports.retry, name="steering-export-retry"),
     path("sturing/<str:board_code>/", steering.dashboard, name="steering"),
+    path("sturing/<str:board_code>/tijdreeks/", steering_exports.timeseries, name="steering-timeseries"),
     path("sturing/<str:board_code>/export.<str:fmt>", steering.export, name="steering-export"),
     path("sturing/<str:board_code>/rapportage.pdf", steering.report_pdf, name="steering-report"),
     path("istandaarden/", istandaarden.overview, name="istandaarden"),
