@@ -12,6 +12,7 @@ import datetime as dt
 import errno
 import io
 import os
+import stat
 import threading
 import time
 import uuid
@@ -166,6 +167,7 @@ def test_a_run_writes_every_month_with_the_values_of_the_boards_own_export(
     assert response.status_code == 302 and response.url == reverse("steering-export-status", args=[export.pk])
     assert export.state == Export.State.DONE and export.months_done == export.months_total == 2
     assert sorted(p.name for p in export_dir.iterdir()) == [f"export-{export.pk}.csv"]  # no temporary file left
+    assert stat.S_IMODE((export_dir / export.file_name).stat().st_mode) == 0o640  # the web's group may read it
 
     page = client.get(response.url).content.decode()
     assert "Klaar" in page and 'aria-live="polite"' in page and "hx-trigger" not in page

@@ -6,6 +6,7 @@ is seen only by the person who asked for it: anyone else gets "not found"."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django import forms
@@ -25,6 +26,7 @@ from toegang.procedures.models import TermRule
 from toegang.steering import exports, views
 from toegang.steering.models import Export
 
+logger = logging.getLogger(__name__)
 RECENT = 10
 
 
@@ -177,8 +179,13 @@ def download(request: HttpRequest, export_id: int) -> FileResponse:
     path = exports.file_path(export)
     if path is None:
         raise Http404
+    try:
+        handle = path.open("rb")
+    except OSError:  # for instance a worker that wrote it as a user the web process may not read as
+        logger.exception("Exportbestand %s niet te lezen", path)
+        raise Http404 from None
     return FileResponse(
-        path.open("rb"),
+        handle,
         as_attachment=True,
         filename=export.download_name,
         content_type=views.CONTENT_TYPES[export.format],

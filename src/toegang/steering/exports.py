@@ -189,6 +189,7 @@ def write_whole(path: Path, content: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
+            os.fchmod(out.fileno(), 0o640)  # the web processes (same group) serve what the worker wrote
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
