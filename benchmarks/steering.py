@@ -144,6 +144,7 @@ def data_counts() -> dict[str, int]:
         "referrals": "network_referral",
         "claim_lines": "istandaarden_claimline",
         "facts": "steering_fact",
+        "month_facts": "steering_monthfact",
     }
     counts = {}
     with connection.cursor() as cursor:
@@ -404,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     with connection.cursor() as cursor:  # the refreshes above rewrote the table; as autovacuum would after it
         cursor.execute("VACUUM (ANALYZE) steering_fact")
+        cursor.execute("VACUUM (ANALYZE) steering_monthfact")
 
     rng = random.Random(7)  # noqa: S311 - the choice of filters, not security
     boards = []

@@ -16,8 +16,8 @@ from django.urls import reverse
 from tests.conftest import TODAY
 from toegang.accounts.models import Area, Team
 from toegang.common.periods import Period
-from toegang.steering import disclosure, selectors
-from toegang.steering.models import Fact, Indicator
+from toegang.steering import disclosure, selectors, summaries
+from toegang.steering.models import Fact, Indicator, MonthFact
 from toegang.steering.views import show
 
 MONTH = Period.containing(TODAY, "maand").previous()  # a whole past month
@@ -48,6 +48,7 @@ def signals(world, per_area: dict[Area, dict[str, int]], day: dt.date = MONTH.st
         for area, sources in per_area.items()
         for source, n in sources.items()
     )
+    summaries.roll_up_months(day, day)
 
 
 def published(world, period: Period = MONTH, **filters) -> tuple[str, dict[str, str]]:
@@ -142,6 +143,7 @@ def test_no_area_team_or_source_is_pinned_by_the_municipality(world, areas):
     exposed = 0
     for _round in range(30):
         Fact.objects.all().delete()
+        MonthFact.objects.all().delete()
         numbers = {
             area: {"huisarts": rng.choice((3, 4, 4, 4, 4, 4, 9, 14)), "school": rng.choice((0, 0, 0, 0, 1, 4))}
             for area in areas

@@ -12,18 +12,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from toegang.common.dates import today as common_today
 from toegang.common.periods import Period
 from toegang.signals.models import Signal
 from toegang.steering import disclosure, summaries
-from toegang.steering.models import Fact, Indicator, Norm, Population, Refresh
+from toegang.steering.models import Fact, Indicator, MonthFact, Norm, Population, Refresh
 
 Sums = dict[tuple[str, str], tuple[int, int]]  # (measure, dimension) → (count, total)
+AnyFact = TypeVar("AnyFact", Fact, MonthFact)
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,16 @@ class Filters:
     populations: tuple[Population, ...] = ()  # the municipality's inhabitants, newest year first
     labels: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)  # names per measure
 
-    def facts(self, queryset: QuerySet[Fact] | None = None) -> QuerySet[Fact]:
-        facts = (queryset if queryset is not None else Fact.objects.all()).filter(municipality_id=self.municipality_id)
+    def facts(self) -> QuerySet[Fact]:
+        """The daily facts under these filters (the period aside)."""
+        return self.narrow(Fact.objects.all())
+
+    def month_facts(self) -> QuerySet[MonthFact]:
+        """The monthly roll-up of the flows under these filters (the period aside)."""
+        return self.narrow(MonthFact.objects.all())
+
+    def narrow(self, facts: QuerySet[AnyFact]) -> QuerySet[AnyFact]:
+        facts = facts.filter(municipality_id=self.municipality_id)
         if self.law:
             facts = facts.filter(law=self.law)
         if self.area_id:
@@ -95,9 +104,8 @@ def monthly_flows(filters: Filters, start: dt.date, end: dt.date) -> dict[dt.dat
     period a dashboard shows (a month, a quarter, a year, the one before, the trend) is whole months."""
     found: dict[dt.date, Sums] = defaultdict(dict)
     for month, measure, dimension, count, total in (
-        filters.facts()
-        .filter(day__range=(start, end), measure__in=summaries.FLOW_MEASURES)
-        .annotate(month=TruncMonth("day"))
+        filters.month_facts()
+        .filter(month__range=(start, end))
         .values("month", "measure", "dimension")
         .annotate(c=Sum("count"), t=Sum("total"))
         .values_list("month", "measure", "dimension", "c", "t")
@@ -504,37 +512,44 @@ def _free_fields(filters: Filters) -> list[str]:
     return [name for name in free if not (name == "area_id" and filters.team_id)]
 
 
-def _siblings(filters: Filters, name: str, periods: dict[Period, Figures]) -> dict[Period, dict[object, Figures]]:
-    """For each period, the figures of every value of filter ``name`` under the other filters of the view
-    (every area, every team, …): one grouped query over the periods' months and state days."""
+def _siblings(filters: Filters, names: list[str], periods: dict[Period, Figures]) -> list[dict[Period, list[Figures]]]:
+    """For each open filter of ``names`` and each period, the figures of every value of that filter under
+    the other filters of the view (every area, every team, …): the flows from the monthly roll-up (one
+    grouped query per filter) and the states of the periods' state days (one query for all filters)."""
     first, last = min(p.start for p in periods), max(p.end for p in periods)
+    found: dict[str, dict[Period, dict[object, Figures]]] = {n: {p: {} for p in periods} for n in names}
+
+    def add(name: str, period: Period, key: object, sums_of: str, row: tuple[str, str, int, int]) -> None:
+        if key is None or key == "":
+            return  # cases without an area, team, law or organisation are in no part
+        figures = found[name][period].setdefault(key, Figures(flows={}, state={}, state_day=periods[period].state_day))
+        sums: Sums = getattr(figures, sums_of)
+        measure, dimension, count, total = row
+        before = sums.get((measure, dimension), (0, 0))
+        sums[(measure, dimension)] = (before[0] + (count or 0), before[1] + (total or 0))
+
+    for name in names:
+        for key, month, *row in (
+            filters.month_facts()
+            .filter(month__range=(first, last))
+            .values(name, "month", "measure", "dimension")
+            .annotate(c=Sum("count"), t=Sum("total"))
+            .values_list(name, "month", "measure", "dimension", "c", "t")
+        ):
+            for period in periods:
+                if period.start <= month <= period.end:
+                    add(name, period, key, "flows", tuple(row))
     state_days = {f.state_day: p for p, f in periods.items() if f.state_day is not None}
-    rows = (
-        filters.facts()
-        .filter(
-            Q(day__range=(first, last), measure__in=summaries.FLOW_MEASURES)
-            | Q(day__in=list(state_days), measure__in=summaries.STATE_MEASURES)
-        )
-        .exclude(**{name: "" if name == "law" else None})
-        .annotate(month=TruncMonth("day"))
-        .values(name, "month", "measure", "dimension")
-        .annotate(c=Sum("count"), t=Sum("total"))
-        .values_list(name, "month", "measure", "dimension", "c", "t")
-    )
-    found: dict[Period, dict[object, Figures]] = {p: {} for p in periods}
-    for key, month, measure, dimension, count, total in rows:
-        month = month.date() if isinstance(month, dt.datetime) else month
-        state = measure in summaries.STATE_MEASURES
-        for period, own in periods.items():
-            if state and not (own.state_day and own.state_day.replace(day=1) == month):
-                continue
-            if not state and not period.start <= month <= period.end:
-                continue
-            figures = found[period].setdefault(key, Figures(flows={}, state={}, state_day=own.state_day))
-            sums = figures.state if state else figures.flows
-            before = sums.get((measure, dimension), (0, 0))
-            sums[(measure, dimension)] = (before[0] + (count or 0), before[1] + (total or 0))
-    return found
+    if state_days and names:
+        for day, *keys_and_row in (
+            filters.facts()
+            .filter(day__in=list(state_days), measure__in=summaries.STATE_MEASURES)
+            .values_list("day", *names, "measure", "dimension", "count", "total")
+        ):
+            keys, row = keys_and_row[: len(names)], tuple(keys_and_row[len(names) :])
+            for name, key in zip(names, keys, strict=True):
+                add(name, state_days[day], key, "state", row)
+    return [{p: list(by_value.values()) for p, by_value in found[n].items()} for n in names]
 
 
 def _sub_periods(period: Period, monthly: dict[dt.date, Sums]) -> list[list[Figures]]:
@@ -572,9 +587,9 @@ def across_filters(
     the total is withheld here, in the view that holds it (``disclosure.parts``). Which view asks makes
     no difference: the test runs on the same numbers."""
     splits: dict[Period, list[list[Figures]]] = {p: [] for p in periods}
-    for name in _free_fields(filters):
-        for period, by_value in _siblings(filters, name, periods).items():
-            splits[period].append(list(by_value.values()))
+    for split in _siblings(filters, _free_fields(filters), periods):
+        for period, parts in split.items():
+            splits[period].append(parts)
     for period in periods:
         splits[period] += _sub_periods(period, monthly)
     for row in rows:

@@ -24,7 +24,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from toegang.cases.models import RegisseurAssignment, Trajectory
@@ -36,7 +37,7 @@ from toegang.procedures import calendar as working_days
 from toegang.procedures.models import Decision, Objection, Procedure, Provision
 from toegang.procedures.selectors import clocks_of, rules_for
 from toegang.signals.models import Signal
-from toegang.steering.models import BudgetLine, Fact, Refresh
+from toegang.steering.models import BudgetLine, Fact, MonthFact, Refresh
 
 Where = tuple[int, int | None, int | None, int | None, str]  # municipality, area, team, organisation, law
 
@@ -120,22 +121,41 @@ class Cells:
             yield (day, municipality, area, team, organisation, law, measure, dimension[:40], count, total)
 
     def write(self) -> None:
-        """Insert the facts: with COPY on PostgreSQL (several times faster than INSERT for the whole
-        history), in batches of INSERTs elsewhere."""
-        if connection.vendor != "postgresql":
-            fields = (*self.COLUMNS, "count", "total")
-            Fact.objects.bulk_create(
-                (Fact(**dict(zip(fields, row, strict=True))) for row in self.rows()), batch_size=5000
-            )
-            return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(c) for c in (*self.COLUMNS, "count", "total"))
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {quote(Fact._meta.db_table)} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in self.rows():
-                copy.write_row(row)
+        insert(Fact, (*self.COLUMNS, "count", "total"), self.rows())
+
+
+def insert(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert many summary rows: with COPY on PostgreSQL (several times faster than INSERT for the whole
+    history), in batches of INSERTs elsewhere. ``model`` may be a migration's historical model."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create((model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000)
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def roll_up_months(first: dt.date, last: dt.date, *, fact: Any = Fact, month_fact: Any = MonthFact) -> None:
+    """Rewrite the monthly roll-up of the flow facts for the months that first–last touches (whole
+    months, from the daily facts now in the table)."""
+    start = first.replace(day=1)
+    end = dt.date(last.year, last.month, month_calendar.monthrange(last.year, last.month)[1])
+    month_fact.objects.filter(month__range=(start, end)).delete()
+    columns = ("month", "municipality_id", "area_id", "team_id", "organisation_id", "law", "measure", "dimension")
+    sums = (
+        fact.objects.filter(day__range=(start, end), measure__in=FLOW_MEASURES)
+        .annotate(month=TruncMonth("day"))
+        .values(*columns)
+        .annotate(c=Sum("count"), t=Sum("total"))
+        .values_list(*columns, "c", "t")
+    )
+    rows = [(m.date() if isinstance(m, dt.datetime) else m, *rest) for m, *rest in sums]  # read before COPY
+    insert(month_fact, (*columns, "count", "total"), rows)
 
 
 def state_days(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -597,6 +617,7 @@ def refresh(*, first: dt.date, last: dt.date) -> RefreshResult:
         Fact.objects.filter(day__range=(first, last)).delete()
         _drop_stale_states(before=first)
         cells.write()
+        roll_up_months(first, last)
         run.facts = len(cells.values)
         run.finished_at = timezone.now()
         run.save(update_fields=["facts", "finished_at"])
