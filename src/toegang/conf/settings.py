@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "toegang.istandaarden",
     "toegang.network",
     "toegang.steering",
+    "toegang.governance",
 ]
 
 MIDDLEWARE = [
