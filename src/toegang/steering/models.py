@@ -78,14 +78,9 @@ class Population(models.Model):
         ]
 
 
-class Fact(models.Model):
-    """One cell of the summary: for a day and a combination of dimensions, how many (``count``) and a
-    sum (``total``: days, cents or score points, per measure). ``dimension`` splits a measure further
-    (the signal's source, the objection's outcome, the life domain). Flow measures (signals received,
-    decisions made) count what happened that day; state measures (open procedures past their term,
-    caseload) describe the day itself and are kept for month ends and the last refreshed day."""
+class FactCells(models.Model):
+    """The dimensions and sums a summary row carries (daily in ``Fact``, per month in ``MonthFact``)."""
 
-    day = models.DateField()
     municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="+")
     area = models.ForeignKey("accounts.Area", on_delete=models.CASCADE, null=True, related_name="+")
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, related_name="+")
@@ -97,27 +92,31 @@ class Fact(models.Model):
     total = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class Fact(FactCells):
+    """One cell of the summary: for a day and a combination of dimensions, how many (``count``) and a
+    sum (``total``: days, cents or score points, per measure). ``dimension`` splits a measure further
+    (the signal's source, the objection's outcome, the life domain). Flow measures (signals received,
+    decisions made) count what happened that day; state measures (open procedures past their term,
+    caseload) describe the day itself and are kept for month ends and the last refreshed day."""
+
+    day = models.DateField()
+
+    class Meta:
         indexes = [
             models.Index(fields=["municipality", "measure", "day"], name="fact_measure_day_idx"),
             models.Index(fields=["day"], name="fact_day_idx"),
         ]
 
 
-class MonthFact(models.Model):
+class MonthFact(FactCells):
     """The flow facts added up per month (``month``: its first day), written by the refresh next to the
     daily facts: every period a dashboard shows is whole months, so the dashboards read about thirty
     times fewer rows here than in ``Fact``. State measures stay in ``Fact`` only."""
 
     month = models.DateField()
-    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="+")
-    area = models.ForeignKey("accounts.Area", on_delete=models.CASCADE, null=True, related_name="+")
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, null=True, related_name="+")
-    law = models.CharField(max_length=10, blank=True)
-    measure = models.CharField(max_length=40)
-    dimension = models.CharField(max_length=40, blank=True)
-    count = models.IntegerField(default=0)
-    total = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["municipality", "month"], name="monthfact_month_idx")]

@@ -21,10 +21,10 @@ from toegang.common.dates import today as common_today
 from toegang.common.periods import Period
 from toegang.signals.models import Signal
 from toegang.steering import disclosure, summaries
-from toegang.steering.models import Fact, Indicator, MonthFact, Norm, Population, Refresh
+from toegang.steering.models import Fact, FactCells, Indicator, MonthFact, Norm, Population, Refresh
 
 Sums = dict[tuple[str, str], tuple[int, int]]  # (measure, dimension) → (count, total)
-AnyFact = TypeVar("AnyFact", Fact, MonthFact)
+AnyFact = TypeVar("AnyFact", bound=FactCells)
 
 
 @dataclass(frozen=True)
