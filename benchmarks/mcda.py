@@ -78,9 +78,7 @@ def problem(method: str, alternatives: int, criteria: int, groups: int, samples:
     if method == "ahp":
         data["pairwise"] = {"alternatives": {c: reciprocal(rng, alternatives) for c in criterion_ids}}
     else:
-        data["performance"] = {
-            a: {c: float(rng.integers(1, 11)) for c in criterion_ids} for a in alternative_ids
-        }
+        data["performance"] = {a: {c: float(rng.integers(1, 11)) for c in criterion_ids} for a in alternative_ids}
     return data
 
 

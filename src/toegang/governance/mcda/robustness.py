@@ -7,7 +7,8 @@ Conventions:
   proportionally so that all sum to 1 (w_j(t) = (1 - t) w_j / (1 - w_k)); when the other weights are all 0 they
   share 1 - t equally. Reported are all t at which the leader (the first-ranked alternative) changes, each with the
   alternative that leads beyond t as seen from the current weight (above t for points above the current weight,
-  below t for points below it), in ascending order of t. For methods whose scores are linear in the weights
+  below t for points below it), in ascending order of t; a tie reached only at t = 0 or t = 1 is not a
+  change. For methods whose scores are linear in the weights
   (weighted sum, AHP distributive and ideal, PROMETHEE II net flow) the points are solved exactly as the
   crossings of the upper envelope of straight lines; for TOPSIS and VIKOR the leader is evaluated on a grid of
   1001 points and every change is narrowed down by bisection to 1e-12 (changes closer together than 0.001 may be
@@ -72,8 +73,8 @@ def _linear_breakpoints(model: Model, weights: Vector, k: int) -> list[tuple[flo
                 break
             candidates, crossings = candidates[ahead], crossings[ahead]
             nearest = crossings[np.argmin(direction * crossings)]
-            if nearest > 1.0 + 1e-12 or nearest < -1e-12:
-                break
+            if direction * nearest >= (1.0 if direction > 0 else 0.0) - 1e-12:
+                break  # a tie at t = 1 (or t = 0) is no change of leader inside [0, 1]
             meeting = candidates[np.abs(crossings - nearest) <= 1e-12]
             gains = direction * beta[meeting]
             current = int(meeting[np.flatnonzero(gains == gains.max())[0]])
