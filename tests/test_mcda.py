@@ -49,9 +49,8 @@ def simple(method: str, performance: dict[str, dict[str, float]], criteria: list
 
 def test_rank_order_centroid_barron_barrett_1996():
     """Barron, F.H. & Barrett, B.E. (1996), 'Decision quality using ranked attribute weights', Management Science
-    42(11): 1515-1523, ROC weights for n = 4: 0.5208, 0.2708, 0.1458, 0.0625 (four decimals). The same values,
-    rounded to 0.52, 0.27, 0.15, 0.06, in the worked example at
-    https://couryes.com/... 'Rank Order Centroid Method' and https://www.vcalc.com/wiki/MichaelBartmess/Rank+Order+Centroid."""
+    42(11): 1515-1523, ROC weights for n = 4: 0.5208, 0.2708, 0.1458, 0.0625 (four decimals). The formula and a
+    calculator: https://www.vcalc.com/wiki/MichaelBartmess/Rank+Order+Centroid."""
     assert rank_order_centroid(4) == pytest.approx([0.5208, 0.2708, 0.1458, 0.0625], abs=5e-5)
     problem = simple(
         "weighted_sum",
