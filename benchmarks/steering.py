@@ -358,6 +358,24 @@ def profiled(label: str, run: Callable[[], Any], top: int = 25) -> None:
 # --- main --------------------------------------------------------------------------------------------------
 
 
+def time_refreshes(history_first: dt.date, on: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The refresh over the whole history, for today and for the daily 35 days; then the sources apart."""
+    refresh = {
+        "history": time_refresh(history_first, on, 1),
+        "day": time_refresh(on, on, 5),
+        "days_35": time_refresh(on - dt.timedelta(days=34), on, 3),
+    }
+    for label, r in refresh.items():
+        print(f"refresh {label:8} {r['first']}–{r['last']}: mediaan {r['median_seconds']} s {r['seconds']}", flush=True)
+    sources = {"history": time_sources(history_first, on), "day": time_sources(on, on)}
+    for label, found in sources.items():
+        parts = sorted(((k, v) for k, v in found.items() if k != "_total"), key=lambda kv: -kv[1]["seconds"])
+        print(
+            f"bronnen {label}: " + ", ".join(f"{k} {v['seconds']:.2f} s (sql {v['sql_seconds']:.2f})" for k, v in parts)
+        )
+    return refresh, sources
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="M", choices=["XS", "S", "M", "L"])
@@ -367,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="cProfile; er wordt niets geschreven")
     parser.add_argument("--no-write", action="store_true", help="geen resultaatbestand")
+    parser.add_argument(
+        "--dashboards-only",
+        action="store_true",
+        help="alleen de dashboards en de export (met --reuse; geen verversing)",
+    )
     args = parser.parse_args(argv)
     database_url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_PG
     if not database_url.startswith("postgres"):
@@ -390,20 +413,11 @@ def main(argv: list[str] | None = None) -> int:
             profiled(f"/sturing/{board}/", lambda client=client, board=board: get(client, f"/sturing/{board}/", {}))
         return 0
 
-    refresh = {
-        "history": time_refresh(history_first, on, 1),
-        "day": time_refresh(on, on, 5),
-        "days_35": time_refresh(on - dt.timedelta(days=34), on, 3),
-    }
-    for label, r in refresh.items():
-        print(f"refresh {label:8} {r['first']}–{r['last']}: mediaan {r['median_seconds']} s {r['seconds']}", flush=True)
-    sources = {"history": time_sources(history_first, on), "day": time_sources(on, on)}
-    for label, found in sources.items():
-        parts = sorted(((k, v) for k, v in found.items() if k != "_total"), key=lambda kv: -kv[1]["seconds"])
-        print(
-            f"bronnen {label}: " + ", ".join(f"{k} {v['seconds']:.2f} s (sql {v['sql_seconds']:.2f})" for k, v in parts)
-        )
-    with connection.cursor() as cursor:  # the refreshes above rewrote the table; as autovacuum would after it
+    refresh: dict[str, Any] = {}
+    sources: dict[str, Any] = {}
+    if not args.dashboards_only:
+        refresh, sources = time_refreshes(history_first, on)
+    with connection.cursor() as cursor:  # the refreshes rewrote the tables; as autovacuum would after it
         cursor.execute("VACUUM (ANALYZE) steering_fact")
         cursor.execute("VACUUM (ANALYZE) steering_monthfact")
 
