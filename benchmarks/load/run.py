@@ -1,0 +1,170 @@
+"""Run the load test (issue 10, point 3): gunicorn serving Toegang on a seeded PostgreSQL database,
+Locust driving the working day's mix (``locustfile.py``) headless, bounded in time and request count;
+the figures go to ``benchmarks/results/<date>-load-<label>.json`` next to the other benchmark results.
+
+    .venv/bin/python benchmarks/load/run.py --database-url postgres://postgres@127.0.0.1:5432/toegang_bench_m \\
+        [--users 30] [--run-time 3m] [--max-requests 3000] [--workers 3] [--label M]
+
+The database must be seeded already (``make bench`` or ``seed_demo --size M|L``). gunicorn runs with
+``--workers`` sync workers (default 2 × cores − 1 = 3 on this machine) on 127.0.0.1:8090, with the
+production settings (2FA on, DEBUG off). Timings are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from benchmarks.istandaarden import machine  # noqa: E402 - after the project is on the path
+from benchmarks.run import RESULTS, setup_django  # noqa: E402
+
+PORT = 8090
+VENV = PROJECT / ".venv" / "bin"
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local server
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn antwoordt niet op {url}")
+
+
+def stats(prefix: Path) -> dict[str, dict[str, float]]:
+    """Per request name: count, failures, median, p95, p99 and mean (ms), and requests per second."""
+    found = {}
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            found[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+                "mean_ms": round(float(row["Average Response Time"]), 1),
+                "rps": round(float(row["Requests/s"]), 2),
+            }
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--run-time", default="3m")
+    parser.add_argument("--max-requests", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("De belastingtest draait op PostgreSQL (--database-url postgres://…).")
+
+    subprocess.run(  # noqa: S603 - our own script
+        [VENV / "python", PROJECT / "benchmarks" / "load" / "prepare.py", "--database-url", args.database_url],
+        check=True,
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "PYTHONPATH": str(PROJECT / "src"),
+        "DJANGO_SETTINGS_MODULE": "toegang.conf.settings",
+        "TOEGANG_SECRET_KEY": os.environ.get("TOEGANG_SECRET_KEY", "benchmark-only-not-secret"),
+        "TOEGANG_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TOEGANG_REQUIRE_2FA": "1",
+        "TOEGANG_DEBUG": "0",
+        "TOEGANG_SECURE_COOKIES": "0",  # plain HTTP on the loopback; in production TLS ends in front of gunicorn
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        [
+            VENV / "gunicorn",
+            "toegang.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        env=env,
+        cwd=PROJECT,
+    )
+    prefix = PROJECT / "var" / "load"
+    try:
+        wait_for(f"http://127.0.0.1:{PORT}/gezondheid/")
+        started = time.monotonic()
+        load_before = os.getloadavg()
+        subprocess.run(  # noqa: S603 - our own load test
+            [
+                VENV / "locust",
+                "-f",
+                PROJECT / "benchmarks" / "load" / "locustfile.py",
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{PORT}",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "--run-time",
+                args.run_time,
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+            ],  # fmt: skip
+            env={**os.environ, "LOAD_MAX_REQUESTS": str(args.max_requests)},
+            check=False,
+        )
+        seconds = round(time.monotonic() - started, 1)
+        load_after = os.getloadavg()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    setup_django(args.database_url)  # for the machine's description (PostgreSQL version)
+    figures = stats(prefix)
+    total = figures.get("Aggregated", {})
+    report = {
+        "date": dt.date.today().isoformat(),
+        "label": args.label,
+        "machine": machine(),
+        "server": f"gunicorn, {args.workers} sync workers, 127.0.0.1",
+        "users": args.users,
+        "run_time_limit": args.run_time,
+        "max_requests": args.max_requests,
+        "seconds": seconds,
+        "load_average_before_after": [load_before, load_after],
+        "mix": {
+            name: round(100 * f["requests"] / total["requests"], 1)
+            for name, f in figures.items()
+            if name != "Aggregated" and total.get("requests")
+        },
+        "requests": figures,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = RESULTS / f"{report['date']}-load{'-' + args.label if args.label else ''}.json"
+    target.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps({k: report[k] for k in ("seconds", "mix")}, indent=1))
+    print(f"geschreven: {target.relative_to(PROJECT)}")
+    return 0 if total.get("failures", 1) == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
