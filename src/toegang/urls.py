@@ -7,6 +7,8 @@ from toegang.accounts.twofactor import second_factor
 from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
+from toegang.governance import contribute as governance_contribute
+from toegang.governance import views as governance
 from toegang.istandaarden import views as istandaarden
 from toegang.network import conference_views, partner_views, referral_views, socialmap_views
 from toegang.network import views as network
@@ -87,6 +89,35 @@ urlpatterns = [
     path("sturing/<str:board_code>/tijdreeks/", steering_exports.timeseries, name="steering-timeseries"),
     path("sturing/<str:board_code>/export.<str:fmt>", steering.export, name="steering-export"),
     path("sturing/<str:board_code>/rapportage.pdf", steering.report_pdf, name="steering-report"),
+    path("organisatiekeuze/", governance.projects, name="governance-projects"),
+    path("organisatiekeuze/<int:project_id>/", governance.project_page, name="governance-project"),
+    path("organisatiekeuze/<int:project_id>/wijzig/<str:action>/", governance.project_action, name="governance-action"),
+    path("organisatiekeuze/<int:project_id>/deelnemers/", governance.participants_page, name="governance-participants"),
+    path(
+        "organisatiekeuze/<int:project_id>/deelnemers/<str:action>/",
+        governance.participants_action,
+        name="governance-participants-action",
+    ),
+    path("organisatiekeuze/<int:project_id>/resultaten/", governance.results_page, name="governance-results"),
+    path("organisatiekeuze/<int:project_id>/probleem.json", governance.problem_json, name="governance-problem"),
+    path(
+        "organisatiekeuze/<int:project_id>/businesscase/",
+        governance.business_case_page,
+        name="governance-business-case",
+    ),
+    path(
+        "organisatiekeuze/<int:project_id>/businesscase/<str:action>/",
+        governance.business_case_action,
+        name="governance-business-case-action",
+    ),
+    path("organisatiekeuze/<int:project_id>/sturing/", governance.governance_page, name="governance-map"),
+    path(
+        "organisatiekeuze/<int:project_id>/sturing/<str:action>/",
+        governance.governance_action,
+        name="governance-map-action",
+    ),
+    path("organisatiekeuze/<int:project_id>/raadsrapportage.pdf", governance.report_pdf, name="governance-report"),
+    path("inbreng/<str:token>/", governance_contribute.contribute, name="governance-contribute"),
     path("istandaarden/", istandaarden.overview, name="istandaarden"),
     path("istandaarden/verzoeken/", istandaarden.work_queue, name="istandaarden-queue"),
     path("istandaarden/verzoeken/<int:request_id>/", istandaarden.request_page, name="istandaarden-request"),

@@ -1,4 +1,5 @@
-"""Deny by default: every page needs a logged-in user, except the login page and static files."""
+"""Deny by default: every page needs a logged-in user, except the login page, static files and the personal
+links of participants in a decision project (/inbreng/<token>/: the unguessable token is the key)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-PUBLIC_PREFIXES = ("/inloggen/", "/static/", "/gezondheid/", "/oidc/")
+PUBLIC_PREFIXES = ("/inloggen/", "/static/", "/gezondheid/", "/oidc/", "/inbreng/")
 
 
 class LoginRequiredMiddleware:
