@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -12,6 +13,7 @@ from toegang.governance import views as governance
 from toegang.istandaarden import views as istandaarden
 from toegang.network import conference_views, partner_views, referral_views, socialmap_views
 from toegang.network import views as network
+from toegang.people.brp import fake as brp_fake
 from toegang.plans import views as plans
 from toegang.privacy import views as privacy
 from toegang.procedures import views as procedures
@@ -159,6 +161,9 @@ urlpatterns = [
     path("doelen/<int:goal_id>/acties/nieuw/", plans.action_add, name="action-add"),
     path("acties/<int:action_id>/status/", plans.action_status, name="action-status"),
 ]
+
+if settings.BRP_FAKE:  # the local Haal Centraal BRP fake with synthetic persons (people/brp/fake.py, docs/brp.md)
+    urlpatterns.append(path("fake/haalcentraal/api/brp/personen", brp_fake.personen, name="brp-fake"))
 
 handler403 = "toegang.common.views.error_403"
 handler404 = "toegang.common.views.error_404"

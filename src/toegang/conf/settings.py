@@ -239,6 +239,20 @@ CELERY_TIMEZONE = TIME_ZONE
 EXPORT_DIR = Path(os.environ.get("TOEGANG_EXPORT_DIR", str(PROJECT_DIR / "var" / "exports")))
 EXPORT_KEEP_DAYS = int(os.environ.get("TOEGANG_EXPORT_KEEP_DAYS", "7"))
 
+# Haal Centraal BRP API Personen v2 (people/brp/, docs/brp.md): base URL without "/personen", API key in the
+# X-API-KEY header, optional mTLS (PKIoverheid) certificate and key, timeout and cache lifetime. TOEGANG_BRP_FAKE
+# mounts a local fake with synthetic persons at /fake/haalcentraal/api/brp/personen (demo and tests only; with
+# an empty TOEGANG_BRP_URL the application then asks its own fake).
+BRP_FAKE = env_bool("TOEGANG_BRP_FAKE", env_bool("TOEGANG_DEMO"))
+BRP_FAKE_DEMO_PERSONS = env_bool("TOEGANG_BRP_FAKE_DEMO_PERSONS", env_bool("TOEGANG_DEMO"))
+BRP_URL = os.environ.get("TOEGANG_BRP_URL", "").rstrip("/")
+BRP_API_KEY = os.environ.get("TOEGANG_BRP_API_KEY", "")
+BRP_CLIENT_CERT = os.environ.get("TOEGANG_BRP_CLIENT_CERT", "")
+BRP_CLIENT_KEY = os.environ.get("TOEGANG_BRP_CLIENT_KEY", "")
+BRP_CA_BUNDLE = os.environ.get("TOEGANG_BRP_CA_BUNDLE", "")
+BRP_TIMEOUT_SECONDS = float(os.environ.get("TOEGANG_BRP_TIMEOUT", "10"))
+BRP_CACHE_SECONDS = int(os.environ.get("TOEGANG_BRP_CACHE_SECONDS", "900"))
+
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("TOEGANG_IDLE_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,3 +18,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 DOCUMENT_ROOT = PROJECT_DIR / "var" / f"test-documents-{os.getpid()}"  # noqa: F405
 EXPORT_DIR = PROJECT_DIR / "var" / f"test-exports-{os.getpid()}"  # noqa: F405
 WORKER = "inline"  # background jobs run when the test's transaction commits, in the test's thread
+BRP_FAKE = True  # the local BRP fake is mounted; tests point BRP_URL at it through live_server (tests/test_brp*.py)
+BRP_FAKE_DEMO_PERSONS = False
