@@ -11,11 +11,11 @@ The mix of the issue, with think time between the steps of each simulated user:
 | 8 % | update the plan | GET the plan, then POST the status of one of its actions (with the plan's revision) |
 | 5 % | status change | GET the team queue, open a new signal, POST its triage (answered with advice) |
 | 3 % | intake | POST /meldingen/nieuw/ (a new signal about a new, synthetic person) |
-| 5 % | dashboards | GET /sturing/manager/ or /sturing/team/ (``SteeringUser``) |
+| 5 % | dashboards | GET /sturing/manager/ or /sturing/team/ (``ManagerUser``, ``TeamLeadUser``) |
 | 1 % | privacy officer | GET /privacy/logboek/persoon/?bsn=<bsn> (``PrivacyOfficer``) |
-| 1 % | export | GET /team/trajecten.csv (team lead, ``SteeringUser``) |
+| 1 % | export | GET /team/trajecten.csv (``TeamLeadUser``) |
 
-The professionals' steps are the tasks of ``WorkingDay`` with these weights; the manager/team lead and
+The professionals' steps are the tasks of ``WorkingDay`` with these weights; the manager, the team lead and
 the privacy officer are users of their own (``fixed_count``), so their share of the requests follows
 from how many there are: the run's report gives the shares that were actually measured.
 
@@ -170,24 +170,35 @@ class WorkingDay(HttpUser):
         )
 
 
-class SteeringUser(HttpUser):
-    """The manager and the team lead: dashboards (5) and the team's export (1)."""
+class ManagerUser(HttpUser):
+    """The manager: the manager's dashboard (one session per simulated user, so cookies never mix)."""
 
-    fixed_count = int(os.environ.get("LOAD_STEERING_USERS", "2"))
+    fixed_count = 1
     wait_time = WorkingDay.wait_time
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", CONTEXT["manager"])
+
+    @task
+    def dashboard(self) -> None:
+        self.client.get("/sturing/manager/", name="dashboard")
+
+
+class TeamLeadUser(HttpUser):
+    """The team lead: the team's dashboard (5) and the team's export (1)."""
+
+    fixed_count = 1
+    wait_time = WorkingDay.wait_time
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", CONTEXT["team_lead"])
 
     @task(5)
     def dashboard(self) -> None:
-        if random.random() < 0.5:  # noqa: S311
-            self.client.cookies.set("sessionid", CONTEXT["manager"])
-            self.client.get("/sturing/manager/", name="dashboard")
-        else:
-            self.client.cookies.set("sessionid", CONTEXT["team_lead"])
-            self.client.get("/sturing/team/", name="dashboard")
+        self.client.get("/sturing/team/", name="dashboard")
 
     @task(1)
     def export(self) -> None:
-        self.client.cookies.set("sessionid", CONTEXT["team_lead"])
         self.client.get("/team/trajecten.csv", name="team-export")
 
 

@@ -8,6 +8,7 @@ from toegang.accounts.twofactor import second_factor
 from toegang.audit import views as audit
 from toegang.cases import views as cases
 from toegang.common import views as common
+from toegang.events import views as events
 from toegang.governance import contribute as governance_contribute
 from toegang.governance import views as governance
 from toegang.istandaarden import views as istandaarden
@@ -58,6 +59,14 @@ urlpatterns = [
     path("trajecten/<int:trajectory_id>/escaleren/", network.escalate, name="escalate"),
     path("escalaties/", network.escalations, name="escalations"),
     path("beheer/escalatieladder/", network.ladder_settings, name="ladder-settings"),
+    path("beheer/gebeurtenissen/", events.subscriptions, name="events-subscriptions"),
+    path(
+        "beheer/gebeurtenissen/abonnementen/<int:subscription_id>/deactiveren/",
+        events.deactivate,
+        name="events-subscription-deactivate",
+    ),
+    path("beheer/gebeurtenissen/afleveringen/", events.deliveries, name="events-deliveries"),
+    path("beheer/gebeurtenissen/afleveringen/<int:delivery_id>/opnieuw/", events.retry, name="events-delivery-retry"),
     path("sociale-kaart/", network.social_map, name="social-map"),
     path("sociale-kaart/export.zip", socialmap_views.export_csv, name="social-map-export-csv"),
     path("melden/", network.partner_signal_new, name="partner-signal-new"),

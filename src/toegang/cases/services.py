@@ -14,6 +14,7 @@ from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, StandIn, Trajectory
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
+from toegang.events import services as events
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids
 from toegang.plans.models import Plan
@@ -67,6 +68,7 @@ def start_trajectory(
     audit.record(
         actor=actor, action=audit.Action.CREATE, obj=trajectory, subjects=member_ids(household_id=household.pk)
     )
+    events.trajectory_started(trajectory)
     return trajectory
 
 
@@ -313,6 +315,7 @@ def close_trajectory(
         subjects=member_ids(household_id=locked.household_id),
         detail=f"afgesloten: {reason}",
     )
+    events.trajectory_closed(locked)
     return locked
 
 

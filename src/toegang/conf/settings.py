@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "toegang.network",
     "toegang.steering",
     "toegang.governance",
+    "toegang.events",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,26 @@ CELERY_TIMEZONE = TIME_ZONE
 # removed after EXPORT_KEEP_DAYS by `manage.py sturing opruimen`. Never served directly.
 EXPORT_DIR = Path(os.environ.get("TOEGANG_EXPORT_DIR", str(PROJECT_DIR / "var" / "exports")))
 EXPORT_KEEP_DAYS = int(os.environ.get("TOEGANG_EXPORT_KEEP_DAYS", "7"))
+
+# Events (events/, docs/events.md): CloudEvents through a transactional outbox to the webhooks the functional
+# administrator subscribes. EVENTS_SOURCE is this installation's URI (the CloudEvents "source"), EVENTS_BASE_URL
+# the address the events' object URLs start with. Secrets are stored encrypted with a key derived from
+# EVENTS_KEY. Delivery: timeout per request, backoff base x 2^(n-1) up to the cap plus jitter, given up
+# after EVENTS_MAX_ATTEMPTS attempts; batches of EVENTS_BATCH_SIZE, leased for EVENTS_LEASE_SECONDS.
+EVENTS_BASE_URL = os.environ.get("TOEGANG_BASE_URL", "http://127.0.0.1:8000")
+EVENTS_SOURCE = os.environ.get("TOEGANG_EVENTS_SOURCE", EVENTS_BASE_URL.rstrip("/") + "/")
+EVENTS_KEY = os.environ.get("TOEGANG_EVENTS_KEY", SECRET_KEY)
+EVENTS_ALLOW_HTTP_LOCALHOST = env_bool("TOEGANG_EVENTS_ALLOW_HTTP_LOCALHOST", DEBUG or env_bool("TOEGANG_DEMO"))
+EVENTS_TIMEOUT_SECONDS = float(os.environ.get("TOEGANG_EVENTS_TIMEOUT_SECONDS", "5"))
+EVENTS_MAX_ATTEMPTS = int(os.environ.get("TOEGANG_EVENTS_MAX_ATTEMPTS", "12"))
+EVENTS_RETRY_BASE_SECONDS = float(os.environ.get("TOEGANG_EVENTS_RETRY_BASE_SECONDS", "60"))
+EVENTS_RETRY_CAP_SECONDS = float(os.environ.get("TOEGANG_EVENTS_RETRY_CAP_SECONDS", str(6 * 3600)))
+EVENTS_RETRY_JITTER = 0.25
+EVENTS_BATCH_SIZE = int(os.environ.get("TOEGANG_EVENTS_BATCH_SIZE", "200"))
+EVENTS_LEASE_SECONDS = 300
+# With `celery -A toegang.worker beat` (one instance) the delivery round runs every minute; without beat,
+# cron runs `manage.py events afleveren` every minute instead (docs/operations.md).
+CELERY_BEAT_SCHEDULE = {"events-afleveren": {"task": "toegang.events.deliver", "schedule": 60.0}}
 
 # Haal Centraal BRP API Personen v2 (people/brp/, docs/brp.md): base URL without "/personen", API key in the
 # X-API-KEY header, optional mTLS (PKIoverheid) certificate and key, timeout and cache lifetime. TOEGANG_BRP_FAKE

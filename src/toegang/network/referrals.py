@@ -26,6 +26,7 @@ from toegang.cases.models import RegisseurAssignment, Trajectory
 from toegang.cases.selectors import CASE_ROLES, sees_case_content, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.events import services as events
 from toegang.network import partners
 from toegang.network.models import CommunityService, PartnerAgreement, Referral, ReferralEvent
 from toegang.people.models import Membership, Person
@@ -103,6 +104,8 @@ def receives(user: User, referral: Referral) -> bool:
 
 def _event(referral: Referral, status: str, actor: User, remark: str = "") -> None:
     ReferralEvent.objects.create(referral=referral, status=status, at=timezone.now(), by=actor, remark=remark)
+    if status != S.PROPOSED:  # a referral in preparation has not left the team: no event yet
+        events.referral_state_changed(referral, status)
 
 
 @transaction.atomic

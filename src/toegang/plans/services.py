@@ -20,6 +20,7 @@ from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
+from toegang.events import services as events
 from toegang.network.models import Referral
 from toegang.people.models import Membership, Person
 from toegang.people.selectors import member_ids
@@ -338,6 +339,7 @@ def agree_plan(*, actor: User, plan: Plan, expected_revision: int, agreed_on: dt
         subjects=_subjects(plan),
         detail=f"versie {plan.version} afgesproken",
     )
+    events.plan_agreed(plan)
     return plan
 
 

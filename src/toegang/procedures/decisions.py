@@ -16,6 +16,7 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.events import services as events
 from toegang.people.models import Membership
 from toegang.procedures import clocks, services
 from toegang.procedures.models import Decision, Objection, Procedure, ProductCategory, Provider, Provision
@@ -199,6 +200,7 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
         subjects=[locked.procedure.person_id],
         detail="bekendgemaakt",
     )
+    events.decision_taken(locked)
     return locked
 
 

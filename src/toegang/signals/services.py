@@ -13,6 +13,7 @@ from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.events import services as events
 from toegang.people import services as people_services
 from toegang.people.models import Household, Membership, Person
 from toegang.people.selectors import current_household_of
@@ -64,6 +65,7 @@ def register_signal(
     if life_domains:
         signal.life_domains.set(life_domains)
     audit.record(actor=actor, action=audit.Action.CREATE, obj=signal, subjects=[p.pk for p in persons])
+    events.signal_received(signal)
     return signal
 
 
