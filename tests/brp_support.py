@@ -13,14 +13,15 @@ from toegang.people.brp.fake import STATE
 FAKE_PATH = "/fake/haalcentraal/api/brp"
 API_KEY = "test-sleutel-niet-geheim"
 
-# live_server makes a test transactional; serialized_rollback restores the rows of the data migrations
-# (processing register, life domains, ...) that the flush after the test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 
 @pytest.fixture
-def brp(live_server, settings):
-    """The BRP of the application is the fake on the live server, with an API key; a clean cache."""
+def brp(request, settings):
+    """The BRP of the application is the fake on pytest-django's live server, with an API key; a clean cache.
+
+    The live server is asked for here, not named as a parameter: naming it makes pytest-django run the test
+    in a transaction that is flushed afterwards, and the flush fails on the append-only audit tables. The fake
+    reads no database, so the tests keep their ordinary rolled-back transaction."""
+    live_server = request.getfixturevalue("live_server")
     settings.BRP_URL = live_server.url + FAKE_PATH
     settings.BRP_API_KEY = API_KEY
     STATE.reset()

@@ -153,6 +153,7 @@ urlpatterns = [
     path("huishoudens/<int:household_id>/toestemmingen/", privacy.consents, name="consents"),
     path("toestemmingen/<int:consent_id>/intrekken/", privacy.consent_withdraw, name="consent-withdraw"),
     path("huishoudens/<int:household_id>/leden/nieuw/", cases.add_member, name="member-add"),
+    path("huishoudens/<int:household_id>/personen/<int:person_id>/", cases.person_page, name="household-person"),
     path("trajecten/<int:trajectory_id>/notities/nieuw/", cases.add_note, name="note-add"),
     path("trajecten/<int:trajectory_id>/regisseur/", cases.change_regisseur, name="regisseur-change"),
     path("trajecten/<int:trajectory_id>/betrokkenen/nieuw/", cases.add_involvement, name="involvement-add"),

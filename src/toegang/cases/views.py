@@ -26,6 +26,8 @@ from toegang.common.exports import csv_response
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.people import services as people_services
+from toegang.people.brp import prefill as brp_prefill
+from toegang.people.brp.client import FIELDS_MEMBER
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids_of_households
 from toegang.plans import need_to_know
@@ -200,6 +202,40 @@ def involved(request: HttpRequest, household_id: int) -> HttpResponse:
     return render(request, "cases/involved.html", {"household": household, "overview": overview})
 
 
+def person_page(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    """One (former) member's personal data with the source and time of each value (docs/brp.md). Visible
+    to who sees the household and, under a consent scope, only with contact data shared for that person."""
+    user = require_case_reader(request)
+    household = household_or_404(user, household_id)
+    membership = (
+        household.memberships.filter(person_id=person_id).select_related("person").order_by("-start_date").first()
+    )
+    scope = selectors.household_consent_scope(viewer=user, household=household)
+    if membership is None or (
+        scope is not None and not (scope.shares(Consent.Category.CONTACT) and person_id in scope.person_ids)
+    ):
+        raise Http404
+    person = membership.person
+    sources = {s.field: s for s in person.sources.all()}
+    rows = [
+        (label, getattr(person, name), sources.get(name))
+        for name, label in (
+            ("bsn", _("BSN")),
+            ("voornamen", _("Voornamen")),
+            ("voorvoegsel", _("Voorvoegsel")),
+            ("geslachtsnaam", _("Geslachtsnaam")),
+            ("geboortedatum", _("Geboortedatum")),
+            ("straat", _("Straat")),
+            ("huisnummer", _("Huisnummer")),
+            ("postcode", _("Postcode")),
+            ("woonplaats", _("Woonplaats")),
+        )
+    ]
+    audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="persoonsgegevens")
+    context = {"household": household, "person": person, "membership": membership, "rows": rows}
+    return render(request, "people/person.html", context)
+
+
 def _form_page(request: HttpRequest, template: str, context: dict, form: UtrechtForm) -> HttpResponse:
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
@@ -210,7 +246,20 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
     if selectors.open_trajectory_of(household=household) is None:
         messages.error(request, _("Lid toevoegen: dit huishouden heeft geen lopend traject."))
         return redirect("household", household_id=household.pk)
+    brp = brp_prefill.handle(
+        request,
+        user=user,
+        form_fields=MEMBER_PERSON_FIELDS,
+        fields=FIELDS_MEMBER,
+        use="lid toevoegen",
+        address={"postcode": household.postcode, "huisnummer": household.huisnummer},
+    )
+    if brp.acted:  # "Ophalen uit de BRP": fill the form, save nothing
+        form = MemberForm(initial={"start_date": today(), **brp.initial})
+        return _member_page(request, household, form, brp)
     form = MemberForm(request.POST or None, initial={"start_date": today()})
+    if request.method == "POST":
+        brp_prefill.keep_snapshot(request, brp)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -223,6 +272,7 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
                     geslachtsnaam=d["geslachtsnaam"],
                     geboortedatum=d["geboortedatum"],
                 )
+                brp_prefill.record(request, user=user, person=person, form_fields=MEMBER_PERSON_FIELDS)
                 people_services.add_member(
                     actor=user,
                     household=household,
@@ -240,7 +290,17 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
                 request, _("%(who)s is toegevoegd aan het huishouden.") % {"who": typed or _("De persoon")}
             )
             return redirect("household", household_id=household.pk)
-    return _form_page(request, "cases/form.html", {"household": household, "title": _("Lid toevoegen")}, form)
+    return _member_page(request, household, form, brp)
+
+
+MEMBER_PERSON_FIELDS = ["bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum"]
+
+
+def _member_page(
+    request: HttpRequest, household: Household, form: UtrechtForm, brp: brp_prefill.Prefill
+) -> HttpResponse:
+    context = {"household": household, "title": _("Lid toevoegen"), "form": form, "brp": brp}
+    return render(request, "people/member_form.html", context, status=400 if form.errors or brp.failed else 200)
 
 
 def _trajectory_form(

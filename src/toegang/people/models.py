@@ -92,3 +92,45 @@ class Membership(models.Model):
 
     def is_current_on(self, day: dt.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class PersonSource(models.Model):
+    """Where a value of a person came from: fetched from the BRP (Haal Centraal BRP API Personen, docs/brp.md)
+    at a moment, or typed by hand. One row per person and field: the latest prefill of that field.
+
+    ``value`` is always the value as the BRP gave it; when the professional changed it before saving, the
+    source is "handmatig" and the person holds the typed value, so both stay visible."""
+
+    class Source(models.TextChoices):
+        BRP = "brp", _("uit de BRP")
+        MANUAL = "handmatig", _("handmatig")
+
+    FIELDS = (
+        ("bsn", _("BSN")),
+        ("voornamen", _("voornamen")),
+        ("voorvoegsel", _("voorvoegsel")),
+        ("geslachtsnaam", _("geslachtsnaam")),
+        ("geboortedatum", _("geboortedatum")),
+        ("straat", _("straat")),
+        ("huisnummer", _("huisnummer")),
+        ("postcode", _("postcode")),
+        ("woonplaats", _("woonplaats")),
+    )
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sources")
+    field = models.CharField(_("veld"), max_length=20, choices=FIELDS)
+    source = models.CharField(_("bron"), max_length=10, choices=Source.choices)
+    value = models.CharField(_("waarde volgens de BRP"), max_length=200, blank=True)
+    retrieved_at = models.DateTimeField(_("opgehaald"))
+    recorded_at = models.DateTimeField(_("vastgelegd"), auto_now=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("herkomst van een gegeven")
+        verbose_name_plural = _("herkomst van gegevens")
+        constraints = [models.UniqueConstraint(fields=["person", "field"], name="personsource_one_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}.{self.field}: {self.source}"

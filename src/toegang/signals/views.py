@@ -16,6 +16,8 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.views import first_rows, require_case_reader, require_case_worker
 from toegang.people import services as people_services
+from toegang.people.brp import prefill as brp_prefill
+from toegang.people.brp.client import FIELDS_PERSON
 from toegang.signals import selectors, services
 from toegang.signals.forms import SignalForm, TriageForm
 from toegang.signals.models import Signal
@@ -36,7 +38,14 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     user = require_case_worker(request)
     if user.team is None:
         raise Http404
-    form = SignalForm(request.POST or None, initial={"received_on": today(), "channel": Signal.Channel.PHONE})
+    initial = {"received_on": today(), "channel": Signal.Channel.PHONE}
+    brp = brp_prefill.handle(request, user=user, form_fields=PERSON_FIELDS, fields=FIELDS_PERSON, use="melding")
+    if brp.acted:  # "Ophalen uit de BRP": fill the resident's part of the form, save nothing
+        form = SignalForm(initial={**initial, **brp.initial})
+        return render(request, "signals/new.html", {"form": form, "brp": brp}, status=400 if brp.failed else 200)
+    form = SignalForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        brp_prefill.keep_snapshot(request, brp)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -51,6 +60,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
                     postcode=data["postcode"],
                     huisnummer=data["huisnummer"],
                 )
+                brp_prefill.record(request, user=user, person=person, form_fields=PERSON_FIELDS)
                 others = people_services.known_persons_by_bsn(data["other_bsns"], field="other_bsns")
                 signal = services.register_signal(
                     actor=user,
@@ -71,7 +81,10 @@ def signal_new(request: HttpRequest) -> HttpResponse:
                 request, _("Melding %(n)s is geregistreerd en staat in de teamwachtrij.") % {"n": signal.pk}
             )
             return redirect("signal-detail", signal_id=signal.pk)
-    return render(request, "signals/new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "signals/new.html", {"form": form, "brp": brp}, status=400 if form.errors else 200)
+
+
+PERSON_FIELDS = ["bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "postcode", "huisnummer"]
 
 
 def signal_detail(request: HttpRequest, signal_id: int) -> HttpResponse:

@@ -219,18 +219,15 @@ UNREACHABLE = "De BRP is niet bereikbaar ({reason}). Probeer het later opnieuw o
 
 def problem_message(status: int, body: Any) -> BrpError:
     """A Dutch message for an error answer, from its problem details when it has them (RFC 7807/9457)."""
-    problem = body if isinstance(body, dict) else {}
-    title = problem.get("title") if isinstance(problem.get("title"), str) else ""
-    code = problem.get("code") if isinstance(problem.get("code"), str) else ""
-    names = (
-        [
-            p["name"]
-            for p in problem.get("invalidParams", []) or []
-            if isinstance(p, dict) and isinstance(p.get("name"), str)
-        ]
-        if isinstance(problem.get("invalidParams", []), list)
-        else []
-    )
+    problem: dict[str, Any] = body if isinstance(body, dict) else {}
+    title = str(problem["title"]) if isinstance(problem.get("title"), str) else ""
+    code = str(problem["code"]) if isinstance(problem.get("code"), str) else ""
+    params = problem.get("invalidParams")
+    names = [
+        str(p["name"])
+        for p in (params if isinstance(params, list) else [])
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
+    ]
     if status == 400:
         what = f" ({', '.join(names[:5])})" if names else ""
         text = f"De BRP weigerde de vraag: {title or 'ongeldige vraag'}{what}. Vul de gegevens zelf in."
@@ -360,9 +357,9 @@ class BrpClient:
         except ValueError:
             payload = None
         if response.status_code != 200:
-            error = problem_message(response.status_code, payload)
-            logger.warning("BRP: status %s code %s (%s)", response.status_code, error.code, body.get("type"))
-            raise error
+            refused = problem_message(response.status_code, payload)
+            logger.warning("BRP: status %s code %s (%s)", response.status_code, refused.code, body.get("type"))
+            raise refused
         if payload is None:
             raise _invalid("geen JSON")
         return payload

@@ -378,7 +378,7 @@ def personen(request: HttpRequest) -> JsonResponse:
         return problem(request, 405, "Methode niet toegestaan.", code="methodNotAllowed")
     if settings.BRP_API_KEY and request.headers.get("X-API-KEY") != settings.BRP_API_KEY:
         return problem(request, 401, "Niet correct geauthenticeerd.", code="authentication")
-    if not request.content_type.startswith("application/json"):
+    if not (request.content_type or "").startswith("application/json"):
         return problem(request, 415, "Media Type wordt niet ondersteund.", code="unsupported")
     try:
         body = json.loads(request.body.decode("utf-8"))
