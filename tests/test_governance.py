@@ -5,11 +5,13 @@ council report: tests/test_governance_case.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import make_user
@@ -80,18 +82,31 @@ def fill_all(participant, project, *, pair_value=2, weight_values=None, score=3)
 def test_a_project_from_the_delft_template(world):
     project = gs.create_project(actor=world.manager, name="Toegang 2027", template="delft")
     criteria = [c.name for c in project.criteria.all()]
-    assert criteria == ["Ruimte voor professionals", "Integraliteit", "Centrale toegang", "Innovatief partnerschap",
-                        "Kosten"]  # fmt: skip
+    assert criteria == [
+        "Ruimte voor professionals",
+        "Integraliteit",
+        "Centrale toegang",
+        "Innovatief partnerschap",
+        "Kosten",
+    ]
     assert [a.legal_form for a in project.alternatives.all()] == [
-        "gemeente", "gr", "aanbesteding", "bv", "stichting", "cooperatie"
-    ]  # fmt: skip
+        "gemeente",
+        "gr",
+        "aanbesteding",
+        "bv",
+        "stichting",
+        "cooperatie",
+    ]
     assert project.weighting == "pairwise" and project.aggregation == "aij"
     assert project.steers_on_what is True
     # the switch leaves out the forms in which the municipality also steers on the how
     shape = selectors.structure(project)
     assert [a.name for a in shape.admissible] == [
-        "Aanbesteding / opdracht", "BV (100 % gemeente, met raad van commissarissen)", "Stichting", "Coöperatie"
-    ]  # fmt: skip
+        "Aanbesteding / opdracht",
+        "BV (100 % gemeente, met raad van commissarissen)",
+        "Stichting",
+        "Coöperatie",
+    ]
     cost = project.criteria.get(is_cost=True)
     assert cost.direction == "min"
     codes = {p.code: p for p in project.parameters.all()}
@@ -104,12 +119,19 @@ def test_a_project_from_the_delft_template(world):
 def test_a_project_from_the_deventer_template(world):
     project = gs.create_project(actor=world.admin, name="Sociale teams", template="deventer")
     assert [c.name for c in project.criteria.all()] == [
-        "Transformatieopdracht", "Rollen gemeente en transparantie", "Slagkracht", "Kosten", "Flexibiliteit",
-        "Risico's", "Wensen medewerkers",
-    ]  # fmt: skip
+        "Transformatieopdracht",
+        "Rollen gemeente en transparantie",
+        "Slagkracht",
+        "Kosten",
+        "Flexibiliteit",
+        "Risico's",
+        "Wensen medewerkers",
+    ]
     assert [a.name for a in project.alternatives.all()] == [
-        "Projectorganisatie / convenant", "Hoofdaanbieder met onderaannemers", "Aparte juridische entiteit"
-    ]  # fmt: skip
+        "Projectorganisatie / convenant",
+        "Hoofdaanbieder met onderaannemers",
+        "Aparte juridische entiteit",
+    ]
     assert project.weighting == "points" and project.aggregation == "aip_arithmetic"
     assert project.steers_on_what is False
     assert project.criteria.get(name="Risico's").direction == "min"
@@ -146,18 +168,32 @@ def test_criteria_and_alternatives_are_editable(world):
     with pytest.raises(DomainError, match="Richting: kies een van de mogelijkheden"):
         gs.add_criterion(actor=world.manager, project=project, name="Nieuw", description="", direction="omhoog")
     with pytest.raises(DomainError, match="Kostencriterium: dit project heeft al"):
-        gs.add_criterion(actor=world.manager, project=project, name="Nieuw", description="", direction="min",
-                         is_cost=True)  # fmt: skip
-    alternative = gs.add_alternative(actor=world.manager, project=project, name="In eigen beheer", description="",
-                                     legal_form="gemeente", steers_how=True)  # fmt: skip
-    gs.update_alternative(actor=world.manager, alternative=alternative, name="Gemeente zelf", description="x",
-                          legal_form="gemeente", steers_how=True)  # fmt: skip
+        gs.add_criterion(
+            actor=world.manager, project=project, name="Nieuw", description="", direction="min", is_cost=True
+        )
+    alternative = gs.add_alternative(
+        actor=world.manager,
+        project=project,
+        name="In eigen beheer",
+        description="",
+        legal_form="gemeente",
+        steers_how=True,
+    )
+    gs.update_alternative(
+        actor=world.manager,
+        alternative=alternative,
+        name="Gemeente zelf",
+        description="x",
+        legal_form="gemeente",
+        steers_how=True,
+    )
     gs.move(actor=world.manager, item=alternative, up=True)
     gs.move(actor=world.manager, item=alternative, up=True)
     assert [a.name for a in project.alternatives.all()][1] == "Gemeente zelf"
     with pytest.raises(DomainError, match="Rechtsvorm"):
-        gs.update_alternative(actor=world.manager, alternative=alternative, name="Y", description="",
-                              legal_form="nv", steers_how=False)  # fmt: skip
+        gs.update_alternative(
+            actor=world.manager, alternative=alternative, name="Y", description="", legal_form="nv", steers_how=False
+        )
     gs.remove_alternative(actor=world.manager, alternative=alternative)
     assert project.alternatives.count() == 3
     # someone who is not the facilitator changes nothing
@@ -174,20 +210,38 @@ def test_the_weighting_cannot_change_once_someone_has_weighed(world):
     person, _token = gs.add_participant(actor=world.manager, group=beleid, name="Deelnemer Een", email="")
     fill_all(person, project)
     settings = dict(
-        name="P", weighting="points", method="weighted_sum", extra_methods=[], aggregation="aij",
-        prioritisation="eigenvector", random_index="saaty1980", synthesis="distributive", normalisation="vector",
-        steers_on_what=False, cost_from_business_case=False, mc_samples=2000, mc_seed=1, facilitator=None,
-    )  # fmt: skip
+        name="P",
+        weighting="points",
+        method="weighted_sum",
+        extra_methods=[],
+        aggregation="aij",
+        prioritisation="eigenvector",
+        random_index="saaty1980",
+        synthesis="distributive",
+        normalisation="vector",
+        steers_on_what=False,
+        cost_from_business_case=False,
+        mc_samples=2000,
+        mc_seed=1,
+        facilitator=None,
+    )
     with pytest.raises(DomainError, match="Wegingsmethode: er zijn al wegingen gegeven"):
         gs.update_settings(actor=world.manager, project=project, **settings)
     with pytest.raises(DomainError, match="Kostencriterium uit de business case: wijs eerst"):
-        gs.update_settings(actor=world.manager, project=project, **{**settings, "weighting": "pairwise",
-                                                                   "cost_from_business_case": True})  # fmt: skip
+        gs.update_settings(
+            actor=world.manager,
+            project=project,
+            **{**settings, "weighting": "pairwise", "cost_from_business_case": True},
+        )
     with pytest.raises(DomainError, match="Monte-Carlo-trekkingen"):
-        gs.update_settings(actor=world.manager, project=project, **{**settings, "weighting": "pairwise",
-                                                                   "mc_samples": 5})  # fmt: skip
-    gs.update_settings(actor=world.manager, project=project, **{**settings, "weighting": "pairwise",
-                                                               "extra_methods": ["topsis", "weighted_sum"]})  # fmt: skip
+        gs.update_settings(
+            actor=world.manager, project=project, **{**settings, "weighting": "pairwise", "mc_samples": 5}
+        )
+    gs.update_settings(
+        actor=world.manager,
+        project=project,
+        **{**settings, "weighting": "pairwise", "extra_methods": ["topsis", "weighted_sum"]},
+    )
     project.refresh_from_db()
     assert project.extra_methods == ["topsis"]
 
@@ -198,13 +252,34 @@ def test_the_weighting_cannot_change_once_someone_has_weighed(world):
 def test_a_group_weight_is_recorded_with_who_decided_and_why(world):
     project, *_ = small_project(world.manager)
     with pytest.raises(DomainError, match="Gewicht vastgesteld door: dit veld is verplicht"):
-        gs.add_group(actor=world.manager, project=project, kind="beleid", name="", weight=Decimal(2),
-                     weight_decided_by="", weight_reason="Omdat")  # fmt: skip
+        gs.add_group(
+            actor=world.manager,
+            project=project,
+            kind="beleid",
+            name="",
+            weight=Decimal(2),
+            weight_decided_by="",
+            weight_reason="Omdat",
+        )
     with pytest.raises(DomainError, match="Groepsgewicht"):
-        gs.add_group(actor=world.manager, project=project, kind="beleid", name="", weight=Decimal(-1),
-                     weight_decided_by="X", weight_reason="Omdat")  # fmt: skip
-    made = gs.add_group(actor=world.manager, project=project, kind="adviesraad", name="", weight=Decimal(2),
-                        weight_decided_by="College", weight_reason="Stem van inwoners")  # fmt: skip
+        gs.add_group(
+            actor=world.manager,
+            project=project,
+            kind="beleid",
+            name="",
+            weight=Decimal(-1),
+            weight_decided_by="X",
+            weight_reason="Omdat",
+        )
+    made = gs.add_group(
+        actor=world.manager,
+        project=project,
+        kind="adviesraad",
+        name="",
+        weight=Decimal(2),
+        weight_decided_by="College",
+        weight_reason="Stem van inwoners",
+    )
     assert made.name == "Cliëntenraad / adviesraad sociaal domein"
     with pytest.raises(DomainError, match="bestaat al"):
         group(project, world.manager, name=made.name.upper())
@@ -238,10 +313,12 @@ def test_the_participant_form_refuses_bad_input_naming_the_field_and_saves_nothi
     url = reverse("governance-contribute", args=[token])
     cases = [
         ({f"pair_{quality.pk}_{cost.pk}": "12"}, "Vergelijking Kwaliteit - Kosten"),
-        ({f"pair_{quality.pk}_{cost.pk}": "2", f"score_{foundation.pk}_{quality.pk}": "7"},
-         "Score Stichting op Kwaliteit"),
+        (
+            {f"pair_{quality.pk}_{cost.pk}": "2", f"score_{foundation.pk}_{quality.pk}": "7"},
+            "Score Stichting op Kwaliteit",
+        ),
         ({f"score_{municipality.pk}_{cost.pk}": "nul"}, "Score Gemeente op Kosten"),
-    ]  # fmt: skip
+    ]
     for data, field in cases:
         page = client.post(url, data)
         assert page.status_code == 200
@@ -267,8 +344,10 @@ def test_each_weighting_rule_is_named_and_nothing_is_saved(client, world, weight
     project.weighting = weighting
     project.save()
     person, token = gs.add_participant(actor=world.manager, group=group(project, world.manager), name="P", email="")
-    page = client.post(reverse("governance-contribute", args=[token]),
-                       {f"weight_{quality.pk}": values[0], f"weight_{cost.pk}": values[1]})  # fmt: skip
+    page = client.post(
+        reverse("governance-contribute", args=[token]),
+        {f"weight_{quality.pk}": values[0], f"weight_{cost.pk}": values[1]},
+    )
     assert page.status_code == 200
     assert message in page.content.decode()
     assert not WeightJudgement.objects.exists()
@@ -276,27 +355,38 @@ def test_each_weighting_rule_is_named_and_nothing_is_saved(client, world, weight
 
 def test_a_participant_sees_their_consistency_and_the_judgements_to_revisit(client, world):
     project = gs.create_project(actor=world.manager, name="P", template="leeg")
-    a, b, c = (gs.add_criterion(actor=world.manager, project=project, name=n, description="", direction="max")
-               for n in ("Alpha", "Beta", "Gamma"))  # fmt: skip
+    a, b, c = (
+        gs.add_criterion(actor=world.manager, project=project, name=n, description="", direction="max")
+        for n in ("Alpha", "Beta", "Gamma")
+    )
     for name in ("Eén", "Twee"):
-        gs.add_alternative(actor=world.manager, project=project, name=name, description="", legal_form="overig",
-                           steers_how=False)  # fmt: skip
+        gs.add_alternative(
+            actor=world.manager, project=project, name=name, description="", legal_form="overig", steers_how=False
+        )
     person, token = gs.add_participant(actor=world.manager, group=group(project, world.manager), name="P", email="")
     url = reverse("governance-contribute", args=[token])
     # A 9x B, B 9x C, but C 9x A: as inconsistent as it gets
-    page = client.post(url, {f"pair_{a.pk}_{b.pk}": "8", f"pair_{b.pk}_{c.pk}": "8", f"pair_{a.pk}_{c.pk}": "-8"},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        url, {f"pair_{a.pk}_{b.pk}": "8", f"pair_{b.pk}_{c.pk}": "8", f"pair_{a.pk}_{c.pk}": "-8"}, follow=True
+    )
     body = page.content.decode()
     assert "Uw inbreng is opgeslagen" in body
     assert "hoger dan 0,10" in body
-    expected = evaluate(analysis._weights_problem(project, [{"id": f"c{x.pk}", "direction": "max"} for x in (a, b, c)],
-                        weighting="pairwise", pairwise={"criteria": [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]}))  # fmt: skip
+    expected = evaluate(
+        analysis._weights_problem(
+            project,
+            [{"id": f"c{x.pk}", "direction": "max"} for x in (a, b, c)],
+            weighting="pairwise",
+            pairwise={"criteria": [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]},
+        )
+    )
     cr = expected["consistency"]["criteria"]["cr"]
     assert f"{cr:.3f}".replace(".", ",") in body
     assert "Gamma 9x zo belangrijk als Alpha" in body or "Alpha" in body
     # a consistent revision
-    page = client.post(url, {f"pair_{a.pk}_{b.pk}": "1", f"pair_{b.pk}_{c.pk}": "1", f"pair_{a.pk}_{c.pk}": "3"},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        url, {f"pair_{a.pk}_{b.pk}": "1", f"pair_{b.pk}_{c.pk}": "1", f"pair_{a.pk}_{c.pk}": "3"}, follow=True
+    )
     assert "Dat is aanvaardbaar" in page.content.decode()
 
 
@@ -342,9 +432,13 @@ def test_the_problem_of_a_small_project_is_the_hand_written_json(world):
         participant=one,
         pairwise={(quality.pk, cost.pk): 2},  # Kwaliteit 3x zo belangrijk als Kosten
         weights={},
-        scores={(foundation.pk, quality.pk): 4, (foundation.pk, cost.pk): 5, (municipality.pk, quality.pk): 3,
-                (municipality.pk, cost.pk): 2},
-    )  # fmt: skip
+        scores={
+            (foundation.pk, quality.pk): 4,
+            (foundation.pk, cost.pk): 5,
+            (municipality.pk, quality.pk): 3,
+            (municipality.pk, cost.pk): 2,
+        },
+    )
     gs.save_judgements(
         participant=two,
         pairwise={(quality.pk, cost.pk): -1},  # Kosten 2x zo belangrijk als Kwaliteit
@@ -371,14 +465,18 @@ def test_the_problem_of_a_small_project_is_the_hand_written_json(world):
         },
         "groups": [
             {"id": "beleid", "name": "Beleid", "weight": 2.0, "pairwise_criteria": [[1.0, 3.0], [1 / 3, 1.0]]},
-            {"id": "professionals", "name": "Professionals", "weight": 1.0,
-             "pairwise_criteria": [[1.0, 0.5], [2.0, 1.0]]},
+            {
+                "id": "professionals",
+                "name": "Professionals",
+                "weight": 1.0,
+                "pairwise_criteria": [[1.0, 0.5], [2.0, 1.0]],
+            },
         ],
         "aggregation": "aij",
         "sensitivity": True,
         "monte_carlo": {"samples": 2000, "seed": 2026},
         "rank_reversal": True,
-    }  # fmt: skip
+    }
 
 
 def test_within_a_group_judgements_are_pooled_by_geometric_mean(world):
@@ -424,13 +522,20 @@ def test_who_sees_and_who_changes_a_project(client, world):
     project = gs.create_project(actor=world.manager, name="Toegang 2027", template="delft")
     client_role = make_user("opdrachtgever", User.Role.CLIENT, org=None, team=None, gemeente=world.gemeente)
     url = reverse("governance-project", args=[project.pk])
-    for user, status in ((world.manager, 200), (world.admin, 200), (client_role, 200), (world.professional, 403),
-                         (world.other_manager, 404)):  # fmt: skip
+    for user, status in (
+        (world.manager, 200),
+        (world.admin, 200),
+        (client_role, 200),
+        (world.professional, 403),
+        (world.other_manager, 404),
+    ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
     client.force_login(client_role)
-    page = client.post(reverse("governance-action", args=[project.pk, "criterium-nieuw"]),
-                       {"nieuw-c-name": "X", "nieuw-c-direction": "max"})  # fmt: skip
+    page = client.post(
+        reverse("governance-action", args=[project.pk, "criterium-nieuw"]),
+        {"nieuw-c-name": "X", "nieuw-c-direction": "max"},
+    )
     assert page.status_code == 403 and "Alleen de procesbegeleider" in page.content.decode()
     client.force_login(world.professional)
     assert "Organisatiekeuze is er voor" in client.get(reverse("governance-projects")).content.decode()
@@ -443,8 +548,12 @@ def test_who_sees_and_who_changes_a_project(client, world):
     # an item of another project is not found either
     gs.add_criterion(actor=world.other_manager, project=other, name="Vreemd", description="", direction="max")
     item = other.criteria.get().pk
-    assert client.post(reverse("governance-action", args=[project.pk, "criterium-weg"]), {"item": item}).status_code == 404
-    assert client.post(reverse("governance-action", args=[project.pk, "criterium-weg"]), {"item": "x"}).status_code == 404
+    assert (
+        client.post(reverse("governance-action", args=[project.pk, "criterium-weg"]), {"item": item}).status_code == 404
+    )
+    assert (
+        client.post(reverse("governance-action", args=[project.pk, "criterium-weg"]), {"item": "x"}).status_code == 404
+    )
 
 
 def test_the_facilitator_creates_and_edits_through_the_pages(client, world):
@@ -455,14 +564,17 @@ def test_the_facilitator_creates_and_edits_through_the_pages(client, world):
     project = DecisionProject.objects.get()
     assert "Het project is aangemaakt" in page.content.decode()
     action = lambda name: reverse("governance-action", args=[project.pk, name])  # noqa: E731
-    page = client.post(action("criterium-nieuw"), {"nieuw-c-name": "Privacy", "nieuw-c-direction": "omlaag"},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        action("criterium-nieuw"), {"nieuw-c-name": "Privacy", "nieuw-c-direction": "omlaag"}, follow=True
+    )
     assert "Richting: selecteer een geldige keuze" in page.content.decode()
     page = client.post(action("criterium-nieuw"), {"nieuw-c-name": "Privacy", "nieuw-c-direction": "max"}, follow=True)
     assert "Criterium &#x27;Privacy&#x27; is toegevoegd" in page.content.decode()
     privacy = project.criteria.get(name="Privacy")
-    client.post(action("criterium-wijzig"), {"item": privacy.pk, f"c{privacy.pk}-name": "Privacy (AVG)",
-                                              f"c{privacy.pk}-direction": "min"})  # fmt: skip
+    client.post(
+        action("criterium-wijzig"),
+        {"item": privacy.pk, f"c{privacy.pk}-name": "Privacy (AVG)", f"c{privacy.pk}-direction": "min"},
+    )
     privacy.refresh_from_db()
     assert privacy.name == "Privacy (AVG)" and privacy.direction == "min"
     client.post(action("criterium-omhoog"), {"item": privacy.pk})
@@ -470,8 +582,9 @@ def test_the_facilitator_creates_and_edits_through_the_pages(client, world):
     assert "Slagkracht" not in [c.name for c in project.criteria.all()]
     client.post(action("alternatief-nieuw"), {"nieuw-a-name": "Stichting", "nieuw-a-legal_form": "stichting"})
     assert project.alternatives.count() == 4
-    page = client.post(action("principe-nieuw"), {"text": "Eén huishouden, één plan", "source": "Vergelijking"},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        action("principe-nieuw"), {"text": "Eén huishouden, één plan", "source": "Vergelijking"}, follow=True
+    )
     assert "Eén huishouden, één plan" in page.content.decode()
     page = client.post(action("fase"), {"phase": "vergelijking"}, follow=True)
     assert "Principes en vergelijking" in page.content.decode()
@@ -483,11 +596,21 @@ def test_groups_and_participants_through_the_page(client, world):
     action = lambda name: reverse("governance-participants-action", args=[project.pk, name])  # noqa: E731
     page = client.post(action("groep-nieuw"), {"nieuw-g-kind": "beleid", "nieuw-g-weight": "2"}, follow=True)
     assert "Gewicht vastgesteld door: dit veld is verplicht" in page.content.decode()
-    client.post(action("groep-nieuw"), {"nieuw-g-kind": "beleid", "nieuw-g-weight": "2",
-                                        "nieuw-g-weight_decided_by": "Stuurgroep", "nieuw-g-weight_reason": "Besluit"})  # fmt: skip
+    client.post(
+        action("groep-nieuw"),
+        {
+            "nieuw-g-kind": "beleid",
+            "nieuw-g-weight": "2",
+            "nieuw-g-weight_decided_by": "Stuurgroep",
+            "nieuw-g-weight_reason": "Besluit",
+        },
+    )
     beleid = project.groups.get()
-    page = client.post(action("deelnemer-nieuw"), {"item": beleid.pk, f"p{beleid.pk}-name": "Fleur Proef",
-                                                   f"p{beleid.pk}-email": "geen-adres"}, follow=True)  # fmt: skip
+    page = client.post(
+        action("deelnemer-nieuw"),
+        {"item": beleid.pk, f"p{beleid.pk}-name": "Fleur Proef", f"p{beleid.pk}-email": "geen-adres"},
+        follow=True,
+    )
     assert "E-mailadres: voer een geldig e-mailadres in" in page.content.decode()
     page = client.post(action("deelnemer-nieuw"), {"item": beleid.pk, f"p{beleid.pk}-name": "Fleur Proef"}, follow=True)
     body = page.content.decode()
@@ -503,13 +626,26 @@ def test_groups_and_participants_through_the_page(client, world):
     assert token_of(page.content.decode()) != token
 
 
-def test_the_results_page_and_the_downloadable_problem(client, world):
+def test_the_results_page_and_the_downloadable_problem(client, world, tmp_path):
     project, quality, cost, *_ = small_project(world.manager)
-    gs.update_settings(actor=world.manager, project=project, name=project.name, weighting="pairwise",
-                       method="weighted_sum", extra_methods=["topsis", "promethee_ii", "vikor", "ahp"],
-                       aggregation="aip_geometric", prioritisation="eigenvector", random_index="saaty2005",
-                       synthesis="ideal", normalisation="vector", steers_on_what=False, cost_from_business_case=False,
-                       mc_samples=500, mc_seed=7, facilitator=None)  # fmt: skip
+    gs.update_settings(
+        actor=world.manager,
+        project=project,
+        name=project.name,
+        weighting="pairwise",
+        method="weighted_sum",
+        extra_methods=["topsis", "promethee_ii", "vikor", "ahp"],
+        aggregation="aip_geometric",
+        prioritisation="eigenvector",
+        random_index="saaty2005",
+        synthesis="ideal",
+        normalisation="vector",
+        steers_on_what=False,
+        cost_from_business_case=False,
+        mc_samples=500,
+        mc_seed=7,
+        facilitator=None,
+    )
     client.force_login(world.manager)
     page = client.get(reverse("governance-results", args=[project.pk]))
     assert "nog geen enkele deelnemer" in page.content.decode()
@@ -521,19 +657,75 @@ def test_the_results_page_and_the_downloadable_problem(client, world):
     shape = selectors.structure(project)
     foundation, municipality = shape.admissible
     person = Participant.objects.first()
-    gs.save_judgements(participant=person, pairwise={(quality.pk, cost.pk): 2}, weights={},
-                       scores={(foundation.pk, quality.pk): 5, (foundation.pk, cost.pk): 4,
-                               (municipality.pk, quality.pk): 2, (municipality.pk, cost.pk): 1})  # fmt: skip
+    gs.save_judgements(
+        participant=person,
+        pairwise={(quality.pk, cost.pk): 2},
+        weights={},
+        scores={
+            (foundation.pk, quality.pk): 5,
+            (foundation.pk, cost.pk): 4,
+            (municipality.pk, quality.pk): 2,
+            (municipality.pk, cost.pk): 1,
+        },
+    )
     expected = evaluate(analysis.problem_for(project))
     page = client.get(reverse("governance-results", args=[project.pk]))
     body = page.content.decode()
     assert page.status_code == 200
     winner = {"stichting": "Stichting", "gemeente": "Gemeente"}[expected["ranking"][0]]
     assert f"staat '{winner}' bovenaan" in body
-    for text in ("Winnaar per groep", "Kendall", "Omslagpunten", "Monte Carlo", "Rangomkering", "TOPSIS",
-                 "PROMETHEE II", "VIKOR", "Saaty 2005", "Ideaal".lower(), "<svg", "Tabel"):  # fmt: skip
+    for text in (
+        "Winnaar per groep",
+        "Kendall",
+        "Omslagpunten",
+        "Monte Carlo",
+        "Rangomkering",
+        "TOPSIS",
+        "PROMETHEE II",
+        "VIKOR",
+        "Saaty 2005",
+        "Ideaal".lower(),
+        "<svg",
+        "Tabel",
+    ):
         assert text in body, text
     download = client.get(reverse("governance-problem", args=[project.pk]))
     assert download["Content-Disposition"].startswith("attachment")
     assert json.loads(download.content) == analysis.problem_for(project)
-    assert evaluate(json.loads(download.content))["ranking"] == expected["ranking"]
+    # the facilitator re-runs the download with the command line: the same result as the page
+    path = tmp_path / "probleem.json"
+    path.write_bytes(download.content)
+    out = io.StringIO()
+    call_command("mcda", "evaluate", str(path), stdout=out)
+    assert json.loads(out.getvalue())["ranking"] == expected["ranking"]
+    assert json.loads(out.getvalue())["scores"] == pytest.approx(expected["scores"])
+
+
+def test_a_facilitator_can_be_assigned_per_project(world):
+    project = gs.create_project(actor=world.admin, name="P", template="delft", facilitator=world.manager)
+    assert project.facilitator == world.manager
+    other = make_user("manager-c", User.Role.MANAGER, org=None, team=None, gemeente=world.gemeente)
+    settings = dict(
+        name="P",
+        weighting="pairwise",
+        method="weighted_sum",
+        extra_methods=[],
+        aggregation="aij",
+        prioritisation="eigenvector",
+        random_index="saaty1980",
+        synthesis="distributive",
+        normalisation="vector",
+        steers_on_what=True,
+        cost_from_business_case=False,
+        mc_samples=2000,
+        mc_seed=1,
+    )
+    with pytest.raises(DomainError, match="Procesbegeleider: kies een manager of functioneel beheerder"):
+        gs.update_settings(actor=world.manager, project=project, facilitator=world.professional, **settings)
+    gs.update_settings(actor=world.manager, project=project, facilitator=other, **settings)
+    project.refresh_from_db()
+    assert project.facilitator == other
+    assert not selectors.may_manage(world.manager, project) and selectors.may_manage(other, project)
+    assert selectors.may_manage(world.admin, project)  # the functional administrator can always take over
+    with pytest.raises(DomainError, match="Alleen de procesbegeleider"):
+        gs.set_phase(actor=world.manager, project=project, phase="vorm")

@@ -27,15 +27,56 @@ def case_for(world, alternative):
     """One-off: kwartiermaker 100,000 in t0 (80,000-150,000). Structural: housing 50,000 a year t1-t5 and 10 fte at
     60,000 with 30 % employer charges = 780,000 a year t1-t5 (9-12 fte). Benefits: 100,000 a year t2-t5."""
     m = world.manager
-    gs.add_cost_line(actor=m, alternative=alternative, block="eenmalig", category="kwartiermaker", label="",
-                     first_year=0, last_year=0, low=80_000, expected=100_000, high=150_000)  # fmt: skip
-    gs.add_cost_line(actor=m, alternative=alternative, block="structureel", category="huisvesting", label="Kantoor",
-                     first_year=1, last_year=5, low=50_000, expected=50_000, high=50_000)  # fmt: skip
-    gs.add_staff_line(actor=m, alternative=alternative, function="Consulent", cao="sociaal_werk", scale="9",
-                      fte_low=Decimal(9), fte=Decimal(10), fte_high=Decimal(12), salary=60_000, charges_pct=None,
-                      first_year=1, last_year=5)  # fmt: skip
-    gs.add_cost_line(actor=m, alternative=alternative, block="baten", category="minder_inhuur", label="",
-                     first_year=2, last_year=5, low=0, expected=100_000, high=200_000)  # fmt: skip
+    gs.add_cost_line(
+        actor=m,
+        alternative=alternative,
+        block="eenmalig",
+        category="kwartiermaker",
+        label="",
+        first_year=0,
+        last_year=0,
+        low=80_000,
+        expected=100_000,
+        high=150_000,
+    )
+    gs.add_cost_line(
+        actor=m,
+        alternative=alternative,
+        block="structureel",
+        category="huisvesting",
+        label="Kantoor",
+        first_year=1,
+        last_year=5,
+        low=50_000,
+        expected=50_000,
+        high=50_000,
+    )
+    gs.add_staff_line(
+        actor=m,
+        alternative=alternative,
+        function="Consulent",
+        cao="sociaal_werk",
+        scale="9",
+        fte_low=Decimal(9),
+        fte=Decimal(10),
+        fte_high=Decimal(12),
+        salary=60_000,
+        charges_pct=None,
+        first_year=1,
+        last_year=5,
+    )
+    gs.add_cost_line(
+        actor=m,
+        alternative=alternative,
+        block="baten",
+        category="minder_inhuur",
+        label="",
+        first_year=2,
+        last_year=5,
+        low=0,
+        expected=100_000,
+        high=200_000,
+    )
 
 
 def test_the_business_case_adds_up_and_discounts_at_the_standard_rate(world):
@@ -63,28 +104,45 @@ def test_the_business_case_adds_up_and_discounts_at_the_standard_rate(world):
     gs.set_discount(actor=world.manager, project=project, discount="eigen", own_rate=Decimal("4"))
     project.refresh_from_db()
     summary = business_case.summaries(project, [municipality])[municipality.pk]
-    assert summary.npv_costs_expected == round(
-        (10_000_000 + sum(83_000_000 / 1.04**t for t in range(1, 6)))
-    )
+    assert summary.npv_costs_expected == round(10_000_000 + sum(83_000_000 / 1.04**t for t in range(1, 6)))
 
 
 def test_outside_the_compensation_fund_btw_becomes_a_cost_and_the_vpb_flag_follows_the_form(world):
     project, _q, _c, foundation, _m = small_project(world.manager)
-    gs.update_fiscal(actor=world.manager, alternative=foundation, purchases_low=100_000, purchases_expected=200_000,
-                     purchases_high=300_000, secondment_low=0, secondment_expected=50_000, secondment_high=50_000,
-                     market_activity=False, note="")  # fmt: skip
+    gs.update_fiscal(
+        actor=world.manager,
+        alternative=foundation,
+        purchases_low=100_000,
+        purchases_expected=200_000,
+        purchases_high=300_000,
+        secondment_low=0,
+        secondment_expected=50_000,
+        secondment_high=50_000,
+        market_activity=False,
+        note="",
+    )
     summary = business_case.summaries(project, [foundation])[foundation.pk]
     assert not summary.in_bcf
     btw = {row.label: row for row in summary.rows}
     assert btw["Niet-compensabele btw op inkopen"].values["expected"] == [0] + [4_200_000] * 5  # 21 % of 200,000
     assert btw["Btw op detachering"].values["expected"] == [0] + [1_050_000] * 5
     assert not summary.vpb_review and "marktactiviteiten" in summary.vpb_reason
-    gs.update_fiscal(actor=world.manager, alternative=foundation, purchases_low=0, purchases_expected=0,
-                     purchases_high=0, secondment_low=0, secondment_expected=0, secondment_high=0,
-                     market_activity=True, note="Verhuur van zalen")  # fmt: skip
+    gs.update_fiscal(
+        actor=world.manager,
+        alternative=foundation,
+        purchases_low=0,
+        purchases_expected=0,
+        purchases_high=0,
+        secondment_low=0,
+        secondment_expected=0,
+        secondment_high=0,
+        market_activity=True,
+        note="Verhuur van zalen",
+    )
     assert business_case.summaries(project, [foundation])[foundation.pk].vpb_review
-    bv = gs.add_alternative(actor=world.manager, project=project, name="BV", description="", legal_form="bv",
-                            steers_how=False)  # fmt: skip
+    bv = gs.add_alternative(
+        actor=world.manager, project=project, name="BV", description="", legal_form="bv", steers_how=False
+    )
     assert business_case.summaries(project, [bv])[bv.pk].vpb_review
 
 
@@ -102,8 +160,16 @@ def test_outside_the_compensation_fund_btw_becomes_a_cost_and_the_vpb_flag_follo
 )
 def test_bad_cost_lines_are_refused_naming_the_field(world, changes, message):
     project, _q, _c, foundation, _m = small_project(world.manager)
-    line = {"block": "eenmalig", "category": "ict", "label": "", "first_year": 0, "last_year": 0, "low": 1,
-            "expected": 2, "high": 3}  # fmt: skip
+    line = {
+        "block": "eenmalig",
+        "category": "ict",
+        "label": "",
+        "first_year": 0,
+        "last_year": 0,
+        "low": 1,
+        "expected": 2,
+        "high": 3,
+    }
     with pytest.raises(DomainError, match=re.escape(message)):
         gs.add_cost_line(actor=world.manager, alternative=foundation, **{**line, **changes})
     assert not CostLine.objects.exists()
@@ -111,8 +177,18 @@ def test_bad_cost_lines_are_refused_naming_the_field(world, changes, message):
 
 def test_bad_staff_lines_and_parameters_are_refused(world):
     project, _q, _c, foundation, _m = small_project(world.manager)
-    base = dict(function="Consulent", cao="sociaal_werk", scale="9", fte_low=Decimal(1), fte=Decimal(2),
-                fte_high=Decimal(3), salary=50_000, charges_pct=None, first_year=1, last_year=5)  # fmt: skip
+    base = dict(
+        function="Consulent",
+        cao="sociaal_werk",
+        scale="9",
+        fte_low=Decimal(1),
+        fte=Decimal(2),
+        fte_high=Decimal(3),
+        salary=50_000,
+        charges_pct=None,
+        first_year=1,
+        last_year=5,
+    )
     for changes, message in (
         ({"cao": "cao-x"}, "Cao: kies een van de mogelijkheden"),
         ({"fte_low": Decimal(3)}, "Fte laag: mag niet hoger zijn"),
@@ -134,20 +210,43 @@ def test_bad_staff_lines_and_parameters_are_refused(world):
 
 def test_the_cost_criterion_can_take_the_expected_present_value_of_the_costs(world):
     project, quality, cost, foundation, municipality = small_project(world.manager)
-    gs.update_criterion(actor=world.manager, criterion=cost, name="Kosten", description="", direction="min",
-                        is_cost=True)  # fmt: skip
-    settings = dict(name=project.name, weighting="pairwise", method="weighted_sum", extra_methods=[],
-                    aggregation="aij", prioritisation="eigenvector", random_index="saaty1980",
-                    synthesis="distributive", normalisation="vector", steers_on_what=False,
-                    cost_from_business_case=True, mc_samples=200, mc_seed=1, facilitator=None)  # fmt: skip
+    gs.update_criterion(
+        actor=world.manager, criterion=cost, name="Kosten", description="", direction="min", is_cost=True
+    )
+    settings = dict(
+        name=project.name,
+        weighting="pairwise",
+        method="weighted_sum",
+        extra_methods=[],
+        aggregation="aij",
+        prioritisation="eigenvector",
+        random_index="saaty1980",
+        synthesis="distributive",
+        normalisation="vector",
+        steers_on_what=False,
+        cost_from_business_case=True,
+        mc_samples=200,
+        mc_seed=1,
+        facilitator=None,
+    )
     gs.update_settings(actor=world.manager, project=project, **settings)
     person, _ = gs.add_participant(actor=world.manager, group=group(project, world.manager), name="P", email="")
     fill_all(person, project)  # participants no longer score the cost criterion
     with pytest.raises(DomainError, match="Business case: voor 'Stichting' zijn nog geen kosten ingevuld"):
         analysis.problem_for(project)
     case_for(world, foundation)
-    gs.add_cost_line(actor=world.manager, alternative=municipality, block="structureel", category="huisvesting",
-                     label="", first_year=0, last_year=5, low=1, expected=1_000_000, high=2_000_000)  # fmt: skip
+    gs.add_cost_line(
+        actor=world.manager,
+        alternative=municipality,
+        block="structureel",
+        category="huisvesting",
+        label="",
+        first_year=0,
+        last_year=5,
+        low=1,
+        expected=1_000_000,
+        high=2_000_000,
+    )
     problem = analysis.problem_for(project)
     assert problem["performance"]["stichting"]["kosten"] == 4_250_000.0  # euros, undiscounted (0 %)
     assert problem["performance"]["gemeente"]["kosten"] == 6_000_000.0
@@ -158,27 +257,65 @@ def test_business_case_page_and_its_forms(client, world):
     project, _q, _c, foundation, _m = small_project(world.manager)
     client.force_login(world.manager)
     action = lambda name: reverse("governance-business-case-action", args=[project.pk, name])  # noqa: E731
-    page = client.post(action("post-nieuw"), {"item": foundation.pk, "block": "eenmalig", "category": "ict",
-                                              "first_year": 0, "last_year": 0, "low": 10, "expected": 5, "high": 20},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        action("post-nieuw"),
+        {
+            "item": foundation.pk,
+            "block": "eenmalig",
+            "category": "ict",
+            "first_year": 0,
+            "last_year": 0,
+            "low": 10,
+            "expected": 5,
+            "high": 20,
+        },
+        follow=True,
+    )
     assert "Laag: mag niet hoger zijn dan het verwachte bedrag" in page.content.decode()
-    page = client.post(action("post-nieuw"), {"item": foundation.pk, "block": "eenmalig", "category": "ict",
-                                              "first_year": 0, "last_year": 0, "low": 10_000, "expected": 20_000,
-                                              "high": 40_000}, follow=True)  # fmt: skip
+    page = client.post(
+        action("post-nieuw"),
+        {
+            "item": foundation.pk,
+            "block": "eenmalig",
+            "category": "ict",
+            "first_year": 0,
+            "last_year": 0,
+            "low": 10_000,
+            "expected": 20_000,
+            "high": 40_000,
+        },
+        follow=True,
+    )
     body = page.content.decode()
     assert "De post is toegevoegd" in body and "€ 20.000" in body
-    page = client.post(action("formatie-nieuw"), {"item": foundation.pk, "function": "Consulent", "cao": "jeugdzorg",
-                                                  "scale": "10", "fte_low": "1", "fte": "2", "fte_high": "3",
-                                                  "salary": "55000", "charges_pct": "", "first_year": 1,
-                                                  "last_year": 5}, follow=True)  # fmt: skip
+    page = client.post(
+        action("formatie-nieuw"),
+        {
+            "item": foundation.pk,
+            "function": "Consulent",
+            "cao": "jeugdzorg",
+            "scale": "10",
+            "fte_low": "1",
+            "fte": "2",
+            "fte_high": "3",
+            "salary": "55000",
+            "charges_pct": "",
+            "first_year": 1,
+            "last_year": 5,
+        },
+        follow=True,
+    )
     assert "De formatieregel is toegevoegd" in page.content.decode()
     page = client.post(action("contante-waarde"), {"discount": "eigen", "own_rate": ""}, follow=True)
     assert "Eigen discontovoet: vul een percentage" in page.content.decode()
     page = client.post(action("contante-waarde"), {"discount": "2.25"}, follow=True)
     assert "discontovoet 2.25 %" in page.content.decode() or "discontovoet 2,25 %" in page.content.decode()
     parameter = project.parameters.get(code="werkgeverslasten")
-    page = client.post(action("parameter"), {"item": parameter.pk, f"par{parameter.pk}-value": "150",
-                                             f"par{parameter.pk}-source": "Loonadministratie"}, follow=True)  # fmt: skip
+    page = client.post(
+        action("parameter"),
+        {"item": parameter.pk, f"par{parameter.pk}-value": "150", f"par{parameter.pk}-source": "Loonadministratie"},
+        follow=True,
+    )
     assert "Werkgeverslasten (standaard voor nieuwe formatieregels): vul een percentage" in page.content.decode()
     assert client.post(action("post-weg"), {"item": CostLine.objects.get().pk}).status_code == 302
     assert not CostLine.objects.exists()
@@ -188,8 +325,14 @@ def test_business_case_page_and_its_forms(client, world):
 
 
 def a_party(world, project, alternative):
-    party = gs.add_party(actor=world.manager, project=project, name="Toegang Sociaal Domein", alternative=alternative,
-                         category="stichting", year=2027)  # fmt: skip
+    party = gs.add_party(
+        actor=world.manager,
+        project=project,
+        name="Toegang Sociaal Domein",
+        alternative=alternative,
+        category="stichting",
+        year=2027,
+    )
     return party
 
 
@@ -198,30 +341,63 @@ def test_client_and_owner_with_the_same_portfolio_holder_is_a_visible_conflict(c
     party = a_party(world, project, foundation)
     assert [s.position for s in party.escalation_steps.all()] == [1, 2, 3, 4, 5]
     assert party.escalation_steps.first().municipal_side == "Contractmanager"
-    gs.set_role(actor=world.manager, party=party, role="opdrachtgever", portfolio_holder="Wethouder De Vries",
-                portfolio="Zorg", official="Ambtenaar Jansen", official_function="Beleidsadviseur")  # fmt: skip
-    gs.set_role(actor=world.manager, party=party, role="eigenaar", portfolio_holder="  wethouder de vries ",
-                portfolio="Financiën", official="", official_function="")  # fmt: skip
+    gs.set_role(
+        actor=world.manager,
+        party=party,
+        role="opdrachtgever",
+        portfolio_holder="Wethouder De Vries",
+        portfolio="Zorg",
+        official="Ambtenaar Jansen",
+        official_function="Beleidsadviseur",
+    )
+    gs.set_role(
+        actor=world.manager,
+        party=party,
+        role="eigenaar",
+        portfolio_holder="  wethouder de vries ",
+        portfolio="Financiën",
+        official="",
+        official_function="",
+    )
     roles = list(party.roles.all())
     warnings = governance_map.conflicts(party, roles)
     assert warnings[0].serious and "dezelfde wethouder" in warnings[0].text
     client.force_login(world.manager)
     body = client.get(reverse("governance-map", args=[project.pk])).content.decode()
     assert "Rolconflict" in body and "dezelfde wethouder" in body
-    gs.set_role(actor=world.manager, party=party, role="eigenaar", portfolio_holder="Wethouder Bakker",
-                portfolio="Financiën", official="", official_function="")  # fmt: skip
+    gs.set_role(
+        actor=world.manager,
+        party=party,
+        role="eigenaar",
+        portfolio_holder="Wethouder Bakker",
+        portfolio="Financiën",
+        official="",
+        official_function="",
+    )
     assert not [w for w in governance_map.conflicts(party, list(party.roles.all())) if w.serious]
     with pytest.raises(DomainError, match="Rol: kies een van de mogelijkheden"):
-        gs.set_role(actor=world.manager, party=party, role="toezichthouder", portfolio_holder="", portfolio="",
-                    official="", official_function="")  # fmt: skip
+        gs.set_role(
+            actor=world.manager,
+            party=party,
+            role="toezichthouder",
+            portfolio_holder="",
+            portfolio="",
+            official="",
+            official_function="",
+        )
     assert RoleAssignment.objects.filter(party=party).count() == 4
 
 
 def test_the_escalation_ladder_and_service_agreements_are_editable(world):
     project, _q, _c, foundation, _m = small_project(world.manager)
     party = a_party(world, project, foundation)
-    step = gs.add_escalation_step(actor=world.manager, party=party, municipal_side="Gemeenteraad",
-                                  party_side="Raad van toezicht", subject="Ontbinding")  # fmt: skip
+    step = gs.add_escalation_step(
+        actor=world.manager,
+        party=party,
+        municipal_side="Gemeenteraad",
+        party_side="Raad van toezicht",
+        subject="Ontbinding",
+    )
     assert step.position == 6
     gs.move(actor=world.manager, item=step, up=True)
     gs.remove_escalation_step(actor=world.manager, step=party.escalation_steps.get(position=1))
@@ -229,28 +405,66 @@ def test_the_escalation_ladder_and_service_agreements_are_editable(world):
     with pytest.raises(DomainError, match="Gemeente: dit veld is verplicht"):
         gs.update_escalation_step(actor=world.manager, step=step, municipal_side="", party_side="x", subject="")
     with pytest.raises(DomainError, match="Einddatum: ligt voor de ingangsdatum"):
-        gs.add_agreement(actor=world.manager, party=party, name="DVO PIOFACH", parties="Gemeente en stichting",
-                         subject="ICT en HR", indicators="", starts_on=dt.date(2027, 1, 1),
-                         ends_on=dt.date(2026, 1, 1))  # fmt: skip
-    agreement = gs.add_agreement(actor=world.manager, party=party, name="DVO PIOFACH", parties="Gemeente en stichting",
-                                 subject="ICT en HR", indicators="Beschikbaarheid 99 %\nDoorlooptijd < 5 dagen",
-                                 starts_on=dt.date(2027, 1, 1), ends_on=None)  # fmt: skip
+        gs.add_agreement(
+            actor=world.manager,
+            party=party,
+            name="DVO PIOFACH",
+            parties="Gemeente en stichting",
+            subject="ICT en HR",
+            indicators="",
+            starts_on=dt.date(2027, 1, 1),
+            ends_on=dt.date(2026, 1, 1),
+        )
+    agreement = gs.add_agreement(
+        actor=world.manager,
+        party=party,
+        name="DVO PIOFACH",
+        parties="Gemeente en stichting",
+        subject="ICT en HR",
+        indicators="Beschikbaarheid 99 %\nDoorlooptijd < 5 dagen",
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=None,
+    )
     assert agreement.ends_on is None
     with pytest.raises(DomainError, match="Naam: 'toegang sociaal domein' staat al op de kaart"):
-        gs.add_party(actor=world.manager, project=project, name="toegang sociaal domein", alternative=None,
-                     category="stichting", year=2027)  # fmt: skip
+        gs.add_party(
+            actor=world.manager,
+            project=project,
+            name="toegang sociaal domein",
+            alternative=None,
+            category="stichting",
+            year=2027,
+        )
 
 
 def test_the_bbv_paragraph_is_drafted_from_the_data(world):
     project, _q, _c, foundation, _m = small_project(world.manager)
     party = a_party(world, project, foundation)
-    gs.update_party(actor=world.manager, party=party, public_interest="Eén toegang tot zorg en ondersteuning.",
-                    administrative_interest="De gemeente benoemt de raad van toezicht.", financial_interest=250_000,
-                    financial_interest_note="garantstelling", equity_start=1_000_000, equity_end=1_100_000,
-                    liabilities_start=400_000, liabilities_end=None, result=100_000,
-                    risks="Indexatie van de cao.", regisseur_name="Mr. Proef", regisseur_function="Regisseur")  # fmt: skip
-    gs.set_role(actor=world.manager, party=party, role="eigenaar", portfolio_holder="Wethouder Bakker",
-                portfolio="Financiën", official="", official_function="")  # fmt: skip
+    gs.update_party(
+        actor=world.manager,
+        party=party,
+        public_interest="Eén toegang tot zorg en ondersteuning.",
+        administrative_interest="De gemeente benoemt de raad van toezicht.",
+        financial_interest=250_000,
+        financial_interest_note="garantstelling",
+        equity_start=1_000_000,
+        equity_end=1_100_000,
+        liabilities_start=400_000,
+        liabilities_end=None,
+        result=100_000,
+        risks="Indexatie van de cao.",
+        regisseur_name="Mr. Proef",
+        regisseur_function="Regisseur",
+    )
+    gs.set_role(
+        actor=world.manager,
+        party=party,
+        role="eigenaar",
+        portfolio_holder="Wethouder Bakker",
+        portfolio="Financiën",
+        official="",
+        official_function="",
+    )
     with pytest.raises(DomainError, match="Financieel belang: een bedrag kan niet negatief zijn"):
         gs.update_party(actor=world.manager, party=party, financial_interest=-5)
     text = governance_map.paragraph([(party, list(party.roles.all()))], municipality="Testgemeente")
@@ -275,23 +489,37 @@ def test_governance_page_forms(client, world):
     project, _q, _c, foundation, _m = small_project(world.manager)
     client.force_login(world.manager)
     action = lambda name: reverse("governance-map-action", args=[project.pk, name])  # noqa: E731
-    page = client.post(action("partij-nieuw"), {"name": "Toegang BV", "category": "vennootschap", "year": "1999"},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        action("partij-nieuw"), {"name": "Toegang BV", "category": "vennootschap", "year": "1999"}, follow=True
+    )
     assert "Begrotingsjaar: zorg ervoor dat deze waarde minstens 2000 is" in page.content.decode()
-    page = client.post(action("partij-nieuw"), {"name": "Toegang BV", "alternative": foundation.pk,
-                                                "category": "vennootschap", "year": "2027"}, follow=True)  # fmt: skip
+    page = client.post(
+        action("partij-nieuw"),
+        {"name": "Toegang BV", "alternative": foundation.pk, "category": "vennootschap", "year": "2027"},
+        follow=True,
+    )
     assert "standaard escalatieladder" in page.content.decode()
     party = project.parties.get()
     role = party.roles.get(role="opdrachtgever")
-    page = client.post(action("rol"), {"item": party.pk, f"r{role.pk}-role": "opdrachtgever",
-                                       f"r{role.pk}-portfolio_holder": "Wethouder Noord"}, follow=True)  # fmt: skip
+    page = client.post(
+        action("rol"),
+        {"item": party.pk, f"r{role.pk}-role": "opdrachtgever", f"r{role.pk}-portfolio_holder": "Wethouder Noord"},
+        follow=True,
+    )
     assert "De rol is toegewezen" in page.content.decode()
-    page = client.post(action("partij-gegevens"), {"item": party.pk, f"d{party.pk}-equity_start": "veel"},
-                       follow=True)  # fmt: skip
+    page = client.post(action("partij-gegevens"), {"item": party.pk, f"d{party.pk}-equity_start": "veel"}, follow=True)
     assert "Eigen vermogen begin jaar (€): voer een geheel getal in" in page.content.decode()
-    page = client.post(action("dvo-nieuw"), {"item": party.pk, f"na{party.pk}-name": "DVO", f"na{party.pk}-parties": "A",
-                                             f"na{party.pk}-subject": "B", f"na{party.pk}-starts_on": "2027-01-01"},
-                       follow=True)  # fmt: skip
+    page = client.post(
+        action("dvo-nieuw"),
+        {
+            "item": party.pk,
+            f"na{party.pk}-name": "DVO",
+            f"na{party.pk}-parties": "A",
+            f"na{party.pk}-subject": "B",
+            f"na{party.pk}-starts_on": "2027-01-01",
+        },
+        follow=True,
+    )
     assert "Paragraaf verbonden partijen" in page.content.decode()
 
 
@@ -312,18 +540,41 @@ def pdf_text(data: bytes) -> str:
 def full_project(world):
     project, quality, cost, foundation, municipality = small_project(world.manager)
     for name, value in (("Beleid", 2), ("Professionals", -2)):
-        person, _ = gs.add_participant(actor=world.manager, group=group(project, world.manager, name=name), name=name,
-                                       email="")  # fmt: skip
+        person, _ = gs.add_participant(
+            actor=world.manager, group=group(project, world.manager, name=name), name=name, email=""
+        )
         fill_all(person, project, pair_value=value)
-        gs.save_judgements(participant=person, pairwise={(quality.pk, cost.pk): value}, weights={},
-                           scores={(foundation.pk, quality.pk): 5, (foundation.pk, cost.pk): 4,
-                                   (municipality.pk, quality.pk): 3, (municipality.pk, cost.pk): 2})  # fmt: skip
+        gs.save_judgements(
+            participant=person,
+            pairwise={(quality.pk, cost.pk): value},
+            weights={},
+            scores={
+                (foundation.pk, quality.pk): 5,
+                (foundation.pk, cost.pk): 4,
+                (municipality.pk, quality.pk): 3,
+                (municipality.pk, cost.pk): 2,
+            },
+        )
     case_for(world, foundation)
     party = a_party(world, project, foundation)
-    gs.set_role(actor=world.manager, party=party, role="opdrachtgever", portfolio_holder="Wethouder Een",
-                portfolio="Zorg", official="", official_function="")  # fmt: skip
-    gs.set_role(actor=world.manager, party=party, role="eigenaar", portfolio_holder="Wethouder Een",
-                portfolio="Financiën", official="", official_function="")  # fmt: skip
+    gs.set_role(
+        actor=world.manager,
+        party=party,
+        role="opdrachtgever",
+        portfolio_holder="Wethouder Een",
+        portfolio="Zorg",
+        official="",
+        official_function="",
+    )
+    gs.set_role(
+        actor=world.manager,
+        party=party,
+        role="eigenaar",
+        portfolio_holder="Wethouder Een",
+        portfolio="Financiën",
+        official="",
+        official_function="",
+    )
     return project
 
 
@@ -336,9 +587,19 @@ def test_the_council_report_is_a_pdf_with_the_method_statement(client, world):
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 3
     text = pdf_text(data)
-    for expected in (report.METHOD_STATEMENT, "Random-indextabel", "Saaty 1980", "Groepsaggregatie",
-                     "Inbreng per groep", "Uitkomsten", "Gevoeligheid", "Business case", "Kwartiermaker",
-                     "ROLCONFLICT", "Paragraaf verbonden partijen"):  # fmt: skip
+    for expected in (
+        report.METHOD_STATEMENT,
+        "Random-indextabel",
+        "Saaty 1980",
+        "Groepsaggregatie",
+        "Inbreng per groep",
+        "Uitkomsten",
+        "Gevoeligheid",
+        "Business case",
+        "Kwartiermaker",
+        "ROLCONFLICT",
+        "Paragraaf verbonden partijen",
+    ):
         assert expected in text, expected
     assert "Beleid" in text  # participants are not named: only their group
     # without results yet the report still comes, saying why
@@ -373,8 +634,9 @@ def test_every_governance_page_has_a_flat_pinned_query_count(client, world):
         for i in range(10):
             person, _ = gs.add_participant(actor=world.manager, group=g, name=f"Extra {g.pk}-{i}", email="")
             fill_all(person, project, pair_value=i % 9 - 4)
-    gs.add_party(actor=world.manager, project=project, name="Tweede partij", alternative=None, category="overig",
-                 year=2027)  # fmt: skip
+    gs.add_party(
+        actor=world.manager, project=project, name="Tweede partij", alternative=None, category="overig", year=2027
+    )
     many = {name: page_queries(client, url, audit_rows=0) for name, url in pages.items()}
     many["contribute"] = page_queries(client, contribute, audit_rows=0)
     assert many == few
