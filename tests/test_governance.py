@@ -382,7 +382,11 @@ def test_a_participant_sees_their_consistency_and_the_judgements_to_revisit(clie
     )
     cr = expected["consistency"]["criteria"]["cr"]
     assert f"{cr:.3f}".replace(".", ",") in body
-    assert "Gamma 9x zo belangrijk als Alpha" in body or "Alpha" in body
+    named = analysis.inconsistencies([a, b, c], expected["consistency"]["criteria"])
+    assert named, "evaluate names the judgements that contribute most"
+    for item in named:  # each in words, e.g. "Alpha 9x zo belangrijk als Beta"
+        assert f"{item.first} – {item.second}: u koos {item.judgement}" in body
+    assert AuditEntry.objects.filter(object_type="participant", detail="inbreng opgeslagen (3 oordelen)").exists()
     # a consistent revision
     page = client.post(
         url, {f"pair_{a.pk}_{b.pk}": "1", f"pair_{b.pk}_{c.pk}": "1", f"pair_{a.pk}_{c.pk}": "3"}, follow=True
@@ -729,3 +733,33 @@ def test_a_facilitator_can_be_assigned_per_project(world):
     assert selectors.may_manage(world.admin, project)  # the functional administrator can always take over
     with pytest.raises(DomainError, match="Alleen de procesbegeleider"):
         gs.set_phase(actor=world.manager, project=project, phase="vorm")
+
+
+def test_the_decision_records_the_form_and_closes_the_input(client, world):
+    import datetime as dt
+
+    project, _q, _c, foundation, _m = small_project(world.manager)
+    elsewhere = gs.create_project(actor=world.manager, name="Ander", template="deventer").alternatives.first()
+    with pytest.raises(DomainError, match="Gekozen vorm: kies een van de alternatieven van dit project"):
+        gs.decide(actor=world.manager, project=project, alternative=elsewhere, motivation="x", decided_on=None)
+    with pytest.raises(DomainError, match="Motivering: dit veld is verplicht"):
+        gs.decide(actor=world.manager, project=project, alternative=foundation, motivation=" ", decided_on=None)
+    client.force_login(world.manager)
+    page = client.post(
+        reverse("governance-action", args=[project.pk, "besluit"]),
+        {
+            "alternative": foundation.pk,
+            "motivation": "Beste score en passend bij sturen op het wat.",
+            "decided_on": "2026-09-15",
+        },
+        follow=True,
+    )
+    assert "Het besluit is vastgelegd" in page.content.decode()
+    project.refresh_from_db()
+    assert (project.chosen_alternative, project.decided_on, project.phase) == (
+        foundation,
+        dt.date(2026, 9, 15),
+        "besluit",
+    )
+    with pytest.raises(DomainError, match="dit is de gekozen vorm van het besluit"):
+        gs.remove_alternative(actor=world.manager, alternative=foundation)
