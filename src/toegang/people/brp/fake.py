@@ -245,8 +245,12 @@ def bundled_persons() -> tuple[dict[str, Any], ...]:
     return tuple(data["personen"])
 
 
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")  # fmt: skip
+
+
 def _datum(day: dt.date) -> dict[str, Any]:
-    return {"type": "Datum", "datum": day.isoformat(), "langFormaat": f"{day.day} {day.month} {day.year}"}
+    return {"type": "Datum", "datum": day.isoformat(), "langFormaat": f"{day.day} {MONTHS[day.month - 1]} {day.year}"}
 
 
 def _demo_persons(query: dict[str, Any]) -> list[dict[str, Any]]:
