@@ -298,3 +298,19 @@ def test_the_signal_page_prefills_name_birth_date_and_address(brp, client, world
         "postcode": "brp",
         "huisnummer": "handmatig",
     }
+
+
+def test_a_partner_organisations_employee_may_not_query_the_brp(brp, client, world):
+    """The municipality is the BRP's afnemer under its autorisatiebesluit; a youth-care professional
+    registering a melding types the data."""
+    from toegang.accounts.models import Organisation
+
+    assert world.partner.organisation.kind == Organisation.Kind.YOUTH_CARE
+    world.partner.team = world.team  # a partner professional in the municipality's team
+    world.partner.save()
+    client.force_login(world.partner)
+    assert "Ophalen op BSN" not in client.get("/meldingen/nieuw/").content.decode()
+    response = client.post("/meldingen/nieuw/", {"brp_actie": "bsn", "brp-bsn": "999990007"})
+    assert response.status_code == 400
+    assert "alleen een medewerker van de gemeente" in response.content.decode()
+    assert brp.requests == 0 and not brp_rows().exists()

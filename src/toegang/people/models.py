@@ -123,9 +123,7 @@ class PersonSource(models.Model):
     value = models.CharField(_("waarde volgens de BRP"), max_length=200, blank=True)
     retrieved_at = models.DateTimeField(_("opgehaald"))
     recorded_at = models.DateTimeField(_("vastgelegd"), auto_now=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("herkomst van een gegeven")

@@ -90,8 +90,9 @@ def handle(
     the search by address with those initial values."""
     base_url = services.base_url_for(request)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
+    allowed = bool(base_url) and services.may_query(user)
     state = Prefill(
-        enabled=bool(base_url),
+        enabled=allowed,
         bsn_form=BsnLookupForm(request.POST if action == "bsn" else None),
         address_form=AddressLookupForm(request.POST if action == "adres" else None, initial=address)
         if address is not None
@@ -102,6 +103,9 @@ def handle(
         return state
     if not base_url:
         state.failed, state.message = True, _("De koppeling met de BRP is niet ingesteld; vul de gegevens zelf in.")
+        return state
+    if not allowed:
+        state.failed, state.message = True, services.NOT_MUNICIPAL
         return state
     try:
         if action == "bsn":

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from toegang.accounts.models import User
+from toegang.accounts.models import Organisation, User
 from toegang.audit import services as audit
 from toegang.common.errors import DomainError
 from toegang.people.brp.client import BrpClient, BrpPerson, BrpResult
@@ -42,6 +42,25 @@ def base_url_for(request: HttpRequest) -> str:
     if settings.BRP_FAKE:
         return request.build_absolute_uri(FAKE_PATH)
     return ""
+
+
+NOT_MUNICIPAL = (
+    "Ophalen uit de BRP mag alleen een medewerker van de gemeente: de gemeente is de afnemer met een "
+    "autorisatiebesluit. Vul de gegevens zelf in."
+)
+
+
+def may_query(user: User) -> bool:
+    """The municipality receives BRP data under its autorisatiebesluit; a partner's employee does not."""
+    if user.is_superuser:
+        return True
+    organisation = user.organisation
+    return organisation is not None and organisation.kind == Organisation.Kind.MUNICIPALITY
+
+
+def _require_municipal(user: User) -> None:
+    if not may_query(user):
+        raise DomainError(NOT_MUNICIPAL)
 
 
 def _legal_basis() -> str:
@@ -68,8 +87,9 @@ def _log(*, actor: User, action: str, result: BrpResult, use: str) -> None:
 
 
 def lookup_bsn(*, actor: User, bsn: str, fields: tuple[str, ...], use: str, base_url: str) -> BrpResult:
-    """Raadpleeg one person by BSN. DomainError (field "bsn") for a wrong number, before any query;
-    BrpError when the BRP does not answer."""
+    """Raadpleeg one person by BSN. DomainError for a user outside the municipality or (field "bsn") for a
+    wrong number, before any query; BrpError when the BRP does not answer."""
+    _require_municipal(actor)
     clean = normalise_bsn(bsn)
     result = BrpClient.from_settings(base_url=base_url).raadpleeg([clean], fields=fields)
     _log(actor=actor, action=audit.Action.READ, result=result, use=use)
@@ -91,6 +111,7 @@ def lookup_address(
     *, actor: User, postcode: str, huisnummer: str, fields: tuple[str, ...], use: str, base_url: str
 ) -> BrpResult:
     """The persons registered at an address. DomainError naming postcode or huisnummer before any query."""
+    _require_municipal(actor)
     clean_postcode = normalise_postcode(postcode)
     if not clean_postcode:
         raise DomainError(_("Postcode: vul een postcode in, bijvoorbeeld 1234AB."), field="postcode")
