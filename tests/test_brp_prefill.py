@@ -314,3 +314,17 @@ def test_a_partner_organisations_employee_may_not_query_the_brp(brp, client, wor
     assert response.status_code == 400
     assert "alleen een medewerker van de gemeente" in response.content.decode()
     assert brp.requests == 0 and not brp_rows().exists()
+
+
+def test_the_inzage_export_names_the_source_of_prefilled_data(brp, client, page, world):
+    """AVG art. 15 lid 1 (g): a resident who asks what is held about them also learns where it came from."""
+    from toegang.privacy import rights
+
+    save(client, page, prefilled_token(client, page, "999990007"), voornamen="Jan")
+    person = Person.objects.get(bsn="999990007")
+    data = rights.export_person(actor=world.privacy, person=person)
+    sources = {s["gegeven"]: s for s in data["herkomst_persoonsgegevens"]}
+    assert sources["geslachtsnaam"]["bron"] == "uit de BRP"
+    assert sources["voornamen"]["bron"] == "handmatig"
+    assert sources["voornamen"]["waarde_volgens_de_brp"] == "Jan Pieter"
+    assert rights.render_pdf(data).startswith(b"%PDF")

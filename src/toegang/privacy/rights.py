@@ -247,6 +247,15 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
             "telefoon": person.telefoon,
             "email": person.email,
         },
+        "herkomst_persoonsgegevens": [  # AVG art. 15 lid 1 (g): the source of data not given by the person
+            {
+                "gegeven": s.get_field_display(),
+                "bron": s.get_source_display(),
+                "opgehaald_uit_de_brp": timezone.localtime(s.retrieved_at).isoformat(timespec="minutes"),
+                "waarde_volgens_de_brp": s.value,
+            }
+            for s in person.sources.order_by("pk")
+        ],
         "huishoudens": [
             {
                 "huishouden": m.household.name,
@@ -415,6 +424,11 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     for key, value in data["persoon"].items():
         if value:
             line(f"{key}: {value}")
+    for source in data.get("herkomst_persoonsgegevens", []):
+        line(
+            f"{source['gegeven']}: {source['bron']} (de BRP gaf op {source['opgehaald_uit_de_brp']}: "
+            f"{source['waarde_volgens_de_brp']})"
+        )
     section("Huishoudens")
     for h in data["huishoudens"]:
         line(
