@@ -278,6 +278,26 @@ def test_publishing_hands_the_delivery_over_after_commit(world, django_capture_o
     assert len(receiver.requests) == 2 and Delivery.objects.filter(state="afgeleverd").count() == 2
 
 
+def test_a_broker_that_is_down_keeps_the_change_and_its_event_for_the_next_round(
+    world, settings, caplog, django_capture_on_commit_callbacks
+):
+    from toegang import worker
+
+    settings.WORKER = "celery"
+    down = worker.make_app("toegang-down", broker_url="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        with Receiver() as receiver:
+            subscribe(world, receiver.url)
+            with django_capture_on_commit_callbacks(execute=True):  # the commit hands the task over, once
+                publish(world)
+            assert not receiver.requests
+    finally:
+        worker.app.set_current()
+        down.close()
+    assert Event.objects.filter(dispatched=False).count() == 1  # kept: the round delivers it
+    assert "Achtergrondtaak toegang.events.deliver niet gestart" in caplog.text
+
+
 # --- the workers for real ------------------------------------------------------------------------------
 # Transactional tests (the worker sees committed rows only). No audit rows: a flush cannot remove them on
 # SQLite, so the subscription is made without the service.

@@ -171,7 +171,7 @@ def _kick() -> None:
     from toegang.common import jobs
     from toegang.events import tasks
 
-    jobs.enqueue(tasks.deliver, on_failure=lambda error: logger.warning("Aflevering later, bij de ronde: %s", error))
+    jobs.enqueue(tasks.kick, on_failure=lambda error: logger.warning("Aflevering later, bij de ronde: %s", error))
 
 
 def _kick_after_commit() -> None:
