@@ -130,6 +130,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("TOEGANG_PG_SESSION_OPTIONS", True):
         _options["options"] = (str(_options.get("options", "")) + " -c jit=off").strip()
 
+# A read-only replica for the steering pages (toegang/common/replica.py, docs/operations.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+    }
+DATABASE_ROUTERS = ["toegang.common.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "toegang.accounts.backends.AccountsBackend"]

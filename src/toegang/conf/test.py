@@ -20,3 +20,11 @@ EXPORT_DIR = PROJECT_DIR / "var" / f"test-exports-{os.getpid()}"  # noqa: F405
 WORKER = "inline"  # background jobs run when the test's transaction commits, in the test's thread
 BRP_FAKE = True  # the local BRP fake is mounted; tests point BRP_URL at it through live_server (tests/test_brp*.py)
 BRP_FAKE_DEMO_PERSONS = False
+# The replica of the steering pages (toegang/common/replica.py) as a second connection to the test
+# database; routing to it is off except in tests/test_replica.py (REPLICA_READS), so that the other
+# tests need not list it among their databases.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # a reader: no PRAGMA journal_mode (it needs the write lock the test's own transaction holds)
+    DATABASES["replica"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
+REPLICA_READS = False

@@ -23,6 +23,7 @@ from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
 from toegang.common.periods import Period, recent_periods
+from toegang.common.replica import on_replica
 from toegang.common.views import current_user, submitted
 from toegang.network import partners
 from toegang.procedures.models import TermRule
@@ -272,6 +273,7 @@ def _rows(board: Board, chosen: Chosen, run: Refresh | None, *, protect: bool) -
 
 
 @require_safe
+@on_replica
 def dashboard(request: HttpRequest, board_code: str) -> HttpResponse:
     user, board = _board(request, board_code)
     chosen = _choose(request, user, board)
@@ -351,6 +353,7 @@ def _description(filters: selectors.Filters) -> str:
 
 
 @require_safe
+@on_replica
 def export(request: HttpRequest, board_code: str, fmt: str) -> HttpResponse:
     """The dashboard's table as CSV (semicolon-separated, UTF-8 with BOM for spreadsheet programs) or
     XLSX; counts under 5 as "<5" and the rest rounded to fives, whatever the board."""
@@ -413,6 +416,7 @@ def _xlsx(table: list[list[str]], title: str, description: str) -> bytes:
 
 
 @require_safe
+@on_replica
 def report_pdf(request: HttpRequest, board_code: str) -> HttpResponse:
     """The board's figures as the management report of the period (PDF), small-cell protected."""
     user, board = _board(request, board_code)
