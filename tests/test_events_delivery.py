@@ -385,3 +385,41 @@ def test_the_embedded_worker_delivers_in_a_thread(world, settings):
             if thread.name.startswith("job-"):
                 thread.join(10)  # it closes its database connection before it ends
     assert len(receiver.requests) == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_never_claim_the_same_delivery(world):
+    """While one worker holds rows it is claiming (its transaction still open), another worker's claim skips
+    them (FOR UPDATE SKIP LOCKED) instead of waiting or taking them too. PostgreSQL only: SQLite has one
+    writer, so a second claim waits for the first one's commit and then sees the lease."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite claims are serialised by the single writer")
+    make_subscription(world, "http://127.0.0.1:9/")
+    publish(world, 5)  # outside a transaction the inline worker tries them at once (nothing listens on port 9)
+    come_due()
+    first_three = list(Delivery.objects.order_by("next_attempt_at", "id").values_list("id", flat=True)[:3])
+    holding, release, seen = threading.Event(), threading.Event(), {}
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                seen["held"] = list(
+                    Delivery.objects.filter(id__in=first_three).select_for_update().values_list("id", flat=True)
+                )
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        claimed = delivery.claim(10)  # does not wait for the other worker's locks
+    finally:
+        release.set()
+        thread.join(30)
+    assert sorted(seen["held"]) == sorted(first_three)
+    assert len(claimed) == 2 and not {d.pk for d in claimed} & set(first_three)
