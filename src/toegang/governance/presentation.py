@@ -49,7 +49,16 @@ class Bar:
 
     @property
     def whisker_y(self) -> int:
-        return self.y + 9
+        """Just below the bar, in the gap, so that it stays visible over any bar length."""
+        return self.y + 21
+
+    @property
+    def tick_top(self) -> int:
+        return self.whisker_y - 2
+
+    @property
+    def tick_bottom(self) -> int:
+        return self.whisker_y + 2
 
 
 LABEL_WIDTH = 170
@@ -159,7 +168,7 @@ def view(project: DecisionProject, results: Results) -> View:
         )
     spread_by = agreement.get("weights_spread") or {}
     weights_chart = chart(
-        "Gewichten van de criteria (samengevoegd; lijn: laagste tot hoogste groep)",
+        "Gewichten van de criteria (samengevoegd; lijn eronder: laagste tot hoogste groep)",
         [(criteria[c], float(weights[c]), percent(float(weights[c]))) for c in criteria],
         top=max([float(weights[c]) for c in criteria] + [float(s["max"]) for s in spread_by.values()]),
         whiskers=[

@@ -107,9 +107,9 @@ class Report(FPDF):
                 x2 = left + label_width + (bar.high - presentation.LABEL_WIDTH) * scale
                 self.set_draw_color(0, 0, 0)
                 self.set_line_width(0.4)
-                self.line(x1, y + 2.25, x2, y + 2.25)
-                self.line(x1, y + 1.2, x1, y + 3.3)
-                self.line(x2, y + 1.2, x2, y + 3.3)
+                self.line(x1, y + 4.8, x2, y + 4.8)  # just below the bar, visible over any bar length
+                self.line(x1, y + 4.2, x1, y + 5.4)
+                self.line(x2, y + 4.2, x2, y + 5.4)
             self.set_xy(left + label_width + bar_space + 2, y)
             self.cell(25, 4.5, text(bar.shown))
             y += 6
