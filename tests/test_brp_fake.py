@@ -3,6 +3,7 @@ both query types, field selection, problem details with invalidParams for bad re
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -166,3 +167,33 @@ def test_the_fake_answers_nothing_when_switched_off(api, settings):
 def test_the_fake_needs_no_login_but_the_application_does(api):
     assert post(api, bsn_query("999990007")).status_code == 200
     assert api.get("/mijn-caseload/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_in_the_demo_the_fake_also_knows_the_seeded_persons(api, settings, world):
+    from toegang.people import services as people_services
+
+    settings.BRP_FAKE_DEMO_PERSONS = True
+    person = people_services.register_person(
+        actor=world.professional,
+        bsn="999999990",
+        voornamen="Demo",
+        voorvoegsel="van",
+        geslachtsnaam="Seed",
+        geboortedatum=dt.date(1970, 2, 3),
+        postcode="9999YY",
+        huisnummer="8",
+    )
+    body = post(api, bsn_query(person.bsn, fields=FIELDS_PERSON)).json()
+    assert body["personen"] == [
+        {
+            "burgerservicenummer": "999999990",
+            "naam": {"voornamen": "Demo", "voorvoegsel": "van", "geslachtsnaam": "Seed"},
+            "geboorte": {"datum": {"type": "Datum", "datum": "1970-02-03", "langFormaat": "3 februari 1970"}},
+            "verblijfplaats": {"type": "Adres", "verblijfadres": {"huisnummer": 8, "postcode": "9999YY"}},
+        }
+    ]
+    found = post(api, address_query(postcode="9999YY", huisnummer=8)).json()["personen"]
+    assert [p["burgerservicenummer"] for p in found] == ["999999990"]
+    settings.BRP_FAKE_DEMO_PERSONS = False
+    assert post(api, bsn_query(person.bsn)).json()["personen"] == []
