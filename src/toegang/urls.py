@@ -101,6 +101,7 @@ urlpatterns = [
     path("sturing/<str:board_code>/export.<str:fmt>", steering.export, name="steering-export"),
     path("sturing/<str:board_code>/rapportage.pdf", steering.report_pdf, name="steering-report"),
     path("organisatiekeuze/", governance.projects, name="governance-projects"),
+    path("organisatiekeuze/evalueer/", governance.evaluate_api, name="governance-evaluate"),
     path("organisatiekeuze/<int:project_id>/", governance.project_page, name="governance-project"),
     path("organisatiekeuze/<int:project_id>/wijzig/<str:action>/", governance.project_action, name="governance-action"),
     path("organisatiekeuze/<int:project_id>/deelnemers/", governance.participants_page, name="governance-participants"),

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from toegang.governance.forms import (
     StaffLineForm,
     StepForm,
 )
+from toegang.governance.mcda import ProblemError, evaluate
 from toegang.governance.models import (
     Alternative,
     ConnectedParty,
@@ -505,6 +506,49 @@ def problem_json(request: HttpRequest, project_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="organisatiekeuze-{project.pk}.json"'
     return response
+
+
+MAX_PROBLEM_BYTES = 1_000_000  # far above a council's problem (10 × 20 × 50 is about 60 kB)
+
+
+def _problem_details(status: int, title: str, detail: str, **extra: Any) -> JsonResponse:
+    """An error as RFC 9457 problem details."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JsonResponse(
+        body, status=status, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@require_POST
+def evaluate_api(request: HttpRequest) -> HttpResponse:
+    """POST a problem in the JSON format of docs/mcda.md, get the result: the same ``evaluate`` as the results
+    page and ``manage.py mcda evaluate``. For the roles that may see decision projects (a session; from a
+    script, send the session cookie and the CSRF token as X-CSRFToken). Errors as problem details that name
+    the field and the rule; nothing is stored."""
+    user = current_user(request)
+    if not selectors.may_view_projects(user):
+        return _problem_details(403, "Geen toegang", str(NO_ACCESS))
+    if request.content_type != "application/json":
+        return _problem_details(415, "Verkeerd type", "Stuur het probleem als JSON (Content-Type: application/json).")
+    if int(request.headers.get("Content-Length") or 0) > MAX_PROBLEM_BYTES:
+        return _problem_details(
+            413, "Te groot", f"Het probleem mag hoogstens {MAX_PROBLEM_BYTES:,} bytes zijn.".replace(",", ".")
+        )
+    try:
+        problem = json.loads(request.body, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        return _problem_details(400, "Geen geldige JSON", f"De inhoud is geen geldige JSON: {error}.")
+    try:
+        result = evaluate(problem)
+    except ProblemError as error:
+        return _problem_details(
+            400, "Ongeldig probleem", str(error), **{"invalid-params": [{"name": error.path, "reason": error.rule}]}
+        )
+    return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is geen getal in JSON")
 
 
 # ---- Business case -------------------------------------------------------------------------------------------------
