@@ -328,3 +328,14 @@ def test_the_inzage_export_names_the_source_of_prefilled_data(brp, client, page,
     assert sources["voornamen"]["bron"] == "handmatig"
     assert sources["voornamen"]["waarde_volgens_de_brp"] == "Jan Pieter"
     assert rights.render_pdf(data).startswith(b"%PDF")
+
+
+def test_a_tampered_pick_or_an_unknown_action(brp, client, page):
+    response = client.post(page, {"brp_actie": "kies", "brp_kies": "vervalst"})
+    assert response.status_code == 400
+    assert "De gegevens uit de BRP zijn verlopen" in response.content.decode()
+    # the signal page has no address search: "adres" there is no BRP action but a save with errors
+    response = client.post("/meldingen/nieuw/", {"brp_actie": "adres", "brpadres-postcode": "9999XA"})
+    assert response.status_code == 400
+    assert "Omschrijving van de vraag of zorg: dit veld is verplicht." in response.content.decode()
+    assert brp.requests == 0

@@ -90,6 +90,8 @@ def handle(
     the search by address with those initial values."""
     base_url = services.base_url_for(request)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
+    if action not in ("bsn", "kies") and not (action == "adres" and address is not None):
+        action = ""  # not a BRP action of this page: the page handles the request as a save
     allowed = bool(base_url) and services.may_query(user)
     state = Prefill(
         enabled=allowed,
@@ -110,12 +112,10 @@ def handle(
     try:
         if action == "bsn":
             _by_bsn(state, user=user, base_url=base_url, form_fields=form_fields, fields=fields, use=use)
-        elif action == "adres" and state.address_form is not None:
+        elif action == "adres":
             _by_address(state, user=user, base_url=base_url, use=use)
-        elif action == "kies":
-            _fill(state, request.POST.get(PICK, ""), form_fields)
         else:
-            state.acted = False
+            _fill(state, request.POST.get(PICK, ""), form_fields)
     except BrpError as error:
         state.failed, state.message = True, error.message
     return state
