@@ -389,25 +389,20 @@ def test_the_embedded_worker_delivers_in_a_thread(world, settings):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_never_claim_the_same_delivery(world):
-    """While one worker holds rows it is claiming (its transaction still open), another worker's claim skips
-    them (FOR UPDATE SKIP LOCKED) instead of waiting or taking them too. PostgreSQL only: SQLite has one
-    writer, so a second claim waits for the first one's commit and then sees the lease."""
+    """While one worker's claim is not yet committed, another worker's claim does not take the same rows.
+    PostgreSQL: the second claim skips the locked rows at once (FOR UPDATE SKIP LOCKED). SQLite has one
+    writer: the second claim waits for the first one's commit and then finds those rows leased."""
     from django.db import connection, connections
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite claims are serialised by the single writer")
     make_subscription(world, "http://127.0.0.1:9/")
     publish(world, 5)  # outside a transaction the inline worker tries them at once (nothing listens on port 9)
     come_due()
-    first_three = list(Delivery.objects.order_by("next_attempt_at", "id").values_list("id", flat=True)[:3])
     holding, release, seen = threading.Event(), threading.Event(), {}
 
     def other_worker() -> None:
         try:
             with transaction.atomic():
-                seen["held"] = list(
-                    Delivery.objects.filter(id__in=first_three).select_for_update().values_list("id", flat=True)
-                )
+                seen["held"] = [d.pk for d in delivery.claim(3)]
                 holding.set()
                 release.wait(30)
         finally:
@@ -415,11 +410,16 @@ def test_two_workers_never_claim_the_same_delivery(world):
 
     thread = threading.Thread(target=other_worker)
     thread.start()
+    timer = threading.Timer(1.0, release.set)  # lets the first worker commit; SQLite's second claim waits for it
     try:
         assert holding.wait(30)
-        claimed = delivery.claim(10)  # does not wait for the other worker's locks
+        timer.start()
+        claimed = delivery.claim(10)
+        waited = release.is_set()
     finally:
         release.set()
+        timer.cancel()
         thread.join(30)
-    assert sorted(seen["held"]) == sorted(first_three)
-    assert len(claimed) == 2 and not {d.pk for d in claimed} & set(first_three)
+    assert len(seen["held"]) == 3
+    assert len(claimed) == 2 and not {d.pk for d in claimed} & set(seen["held"])
+    assert waited == (connection.vendor == "sqlite")  # PostgreSQL does not wait for the other worker's locks
