@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -228,6 +229,64 @@ def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "governance/project.html", context)
 
 
+@dataclass(frozen=True)
+class Ordered:
+    """A list of a project that the facilitator edits in place: criteria or alternatives."""
+
+    rows: str  # the project's related name
+    anchor: str
+    form: type[CriterionForm] | type[AlternativeForm]
+    prefix: str
+    keyword: str  # how the services name the row
+    update: Callable[..., Any]
+    remove: Callable[..., Any]
+    changed: str
+    removed: str  # with %(name)s
+
+
+ORDERED = {
+    "criterium": Ordered(
+        "criteria",
+        "criteria",
+        CriterionForm,
+        "c",
+        "criterion",
+        gs.update_criterion,
+        gs.remove_criterion,
+        _("Het criterium is gewijzigd."),
+        _("Criterium '%(name)s' is verwijderd, met de oordelen erover."),
+    ),  # fmt: skip
+    "alternatief": Ordered(
+        "alternatives",
+        "alternatieven",
+        AlternativeForm,
+        "a",
+        "alternative",
+        gs.update_alternative,
+        gs.remove_alternative,
+        _("Het alternatief is gewijzigd."),
+        _("Alternatief '%(name)s' is verwijderd."),
+    ),  # fmt: skip
+}
+
+
+def _edit_ordered(request: HttpRequest, user: User, project: DecisionProject, kind: str, verb: str) -> str:
+    """Change, remove or move one criterion or alternative of the project; returns the page anchor."""
+    spec = ORDERED[kind]
+    item = _item(getattr(project, spec.rows).all(), request)
+    post = request.POST
+    if verb == "wijzig":
+        form = spec.form(post, prefix=f"{spec.prefix}{item.pk}")
+        _apply(request, form, lambda d: spec.update(actor=user, **{spec.keyword: item}, **d), spec.changed)
+    elif verb == "weg":
+        removed = spec.removed % {"name": item.name}
+        _apply(request, UtrechtForm(post), lambda d: spec.remove(actor=user, **{spec.keyword: item}), removed)
+    else:
+        moved = _("De volgorde is aangepast.")
+        _apply(request, UtrechtForm(post), lambda d: gs.move(actor=user, item=item, up=verb == "omhoog"), moved)
+    return spec.anchor
+
+
 @require_POST
 def project_action(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
     user, project = _managed(request, project_id)
@@ -259,30 +318,6 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
             lambda c: _("Criterium '%(name)s' is toegevoegd.") % {"name": c.name},
         )
         anchor = "criteria"
-    elif action in ("criterium-wijzig", "criterium-weg", "criterium-omhoog", "criterium-omlaag"):
-        criterion = _item(project.criteria.all(), request)
-        anchor = "criteria"
-        if action == "criterium-wijzig":
-            _apply(
-                request,
-                CriterionForm(post, prefix=f"c{criterion.pk}"),
-                lambda d: gs.update_criterion(actor=user, criterion=criterion, **d),
-                _("Het criterium is gewijzigd."),
-            )
-        elif action == "criterium-weg":
-            _apply(
-                request,
-                UtrechtForm(post),
-                lambda d: gs.remove_criterion(actor=user, criterion=criterion),
-                _("Criterium '%(name)s' is verwijderd, met de oordelen erover.") % {"name": criterion.name},
-            )
-        else:
-            _apply(
-                request,
-                UtrechtForm(post),
-                lambda d: gs.move(actor=user, item=criterion, up=action.endswith("omhoog")),
-                _("De volgorde is aangepast."),
-            )
     elif action == "alternatief-nieuw":
         _apply(
             request,
@@ -291,30 +326,9 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
             lambda a: _("Alternatief '%(name)s' is toegevoegd.") % {"name": a.name},
         )
         anchor = "alternatieven"
-    elif action in ("alternatief-wijzig", "alternatief-weg", "alternatief-omhoog", "alternatief-omlaag"):
-        alternative = _item(project.alternatives.all(), request)
-        anchor = "alternatieven"
-        if action == "alternatief-wijzig":
-            _apply(
-                request,
-                AlternativeForm(post, prefix=f"a{alternative.pk}"),
-                lambda d: gs.update_alternative(actor=user, alternative=alternative, **d),
-                _("Het alternatief is gewijzigd."),
-            )
-        elif action == "alternatief-weg":
-            _apply(
-                request,
-                UtrechtForm(post),
-                lambda d: gs.remove_alternative(actor=user, alternative=alternative),
-                _("Alternatief '%(name)s' is verwijderd.") % {"name": alternative.name},
-            )
-        else:
-            _apply(
-                request,
-                UtrechtForm(post),
-                lambda d: gs.move(actor=user, item=alternative, up=action.endswith("omhoog")),
-                _("De volgorde is aangepast."),
-            )
+    elif action.partition("-")[0] in ORDERED and action.partition("-")[2] in ("wijzig", "weg", "omhoog", "omlaag"):
+        kind, _dash, verb = action.partition("-")
+        anchor = _edit_ordered(request, user, project, kind, verb)
     elif action == "principe-nieuw":
         _apply(
             request,
