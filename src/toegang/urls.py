@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from toegang.accounts import oidc
 from toegang.accounts.forms import LoginForm
@@ -25,6 +25,7 @@ from toegang.steering import views as steering
 urlpatterns = [
     path("", common.home, name="home"),
     path("gezondheid/", common.health, name="health"),
+    path("api/v1/", include("toegang.api.urls")),  # the REST API (docs/api.md): its own authentication
     path(
         "inloggen/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -28,7 +28,7 @@ from toegang.audit import services as audit
 from toegang.common.forms import UtrechtForm
 
 ROLES_WITH_2FA = {User.Role.PROFESSIONAL, User.Role.TEAM_LEAD, User.Role.MANAGER, User.Role.PRIVACY_OFFICER}
-OPEN_PREFIXES = ("/tweestaps/", "/uitloggen/", "/inloggen/", "/static/", "/gezondheid/")
+OPEN_PREFIXES = ("/tweestaps/", "/uitloggen/", "/inloggen/", "/static/", "/gezondheid/", "/api/")
 
 
 def needs_second_factor(user: Any) -> bool:

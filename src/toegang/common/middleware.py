@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-PUBLIC_PREFIXES = ("/inloggen/", "/static/", "/gezondheid/", "/oidc/", "/inbreng/")
+PUBLIC_PREFIXES = ("/inloggen/", "/static/", "/gezondheid/", "/oidc/", "/inbreng/", "/api/")  # API: bearer tokens
 
 BRP_FAKE_PREFIX = "/fake/haalcentraal/"  # mounted only with TOEGANG_BRP_FAKE=1 (people/brp/fake.py)
 

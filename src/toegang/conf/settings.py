@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",  # the REST API: toegang/api/, docs/api.md
+    "drf_spectacular",
+    "oauth2_provider",  # OAuth2 client credentials for applications calling the API
+    "toegang.api",
     "toegang.common",
     "toegang.accounts",
     "toegang.audit",
@@ -321,3 +325,5 @@ LOGGING = {
     # 403 and 404 are answers, not faults: keep their tracebacks out of the log; errors (500) stay in.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+from .api import *  # noqa: E402,F403  (REST API, OpenAPI and OAuth2 settings: conf/api.py)

@@ -1,0 +1,178 @@
+"""What the API shows of each resource: flat rows with ids, nothing computed per row that costs a query.
+Writes go through ``StrictSerializer``: a field the endpoint does not know is an error, not ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from toegang.cases.models import Trajectory
+from toegang.people.models import Household, Membership, Person
+from toegang.plans.models import Action, Plan
+from toegang.signals.models import Signal
+
+
+class StrictSerializer(serializers.Serializer):
+    """Rejects fields it does not declare (a typo must not silently drop data) and a body that is no object."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({key: [_("Onbekend veld.")] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids van de betrokken personen.")
+    life_domains = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids van de leefdomeinen.")
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "status",
+            "source",
+            "channel",
+            "received_on",
+            "urgency",
+            "reporter",
+            "description",
+            "main_person",
+            "persons",
+            "life_domains",
+            "team",
+            "area",
+            "outcome",
+            "triaged_on",
+            "trajectory",
+        ]
+
+
+class SignalCreateSerializer(StrictSerializer):
+    source = serializers.ChoiceField(choices=Signal.Source.choices, help_text="Wie de melding doet.")
+    channel = serializers.ChoiceField(choices=Signal.Channel.choices, help_text="Hoe de melding binnenkwam.")
+    received_on = serializers.DateField(help_text="Datum melding (niet in de toekomst).")
+    urgency = serializers.ChoiceField(choices=Signal.Urgency.choices, default=Signal.Urgency.NORMAL)
+    reporter = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=10000, help_text="Omschrijving van de vraag of zorg.")
+    persons = serializers.ListField(
+        child=serializers.CharField(max_length=11),
+        min_length=1,
+        max_length=20,
+        help_text="BSN's van bekende personen om wie de melding gaat; de eerste is de hoofdpersoon.",
+    )
+    life_domains = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        max_length=20,
+        required=False,
+        default=list,
+        help_text="Ids van leefdomeinen.",
+    )
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "start_date", "end_date"]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField(help_text="Leden (ook vroegere) die u mag zien.")
+    municipality = serializers.CharField(source="municipality.code", read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "name", "municipality", "area", "postcode", "huisnummer", "straat", "woonplaats", "members"]
+
+    def get_members(self, household: Household) -> list[dict[str, Any]]:
+        return [MemberSerializer(m).data for m in getattr(household, "shown_members", [])]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    bsn = serializers.CharField(allow_null=True, read_only=True, help_text="Leeg als de toestemming dit niet deelt.")
+    geboortedatum = serializers.DateField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum"]
+
+
+class TrajectorySerializer(serializers.ModelSerializer):
+    regisseur = serializers.IntegerField(
+        source="regisseur_id", allow_null=True, read_only=True, help_text="Id van de huidige regisseur."
+    )
+
+    class Meta:
+        model = Trajectory
+        fields = ["id", "household", "team", "status", "started_on", "closed_on", "closure_reason", "regisseur"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["id", "trajectory", "household", "version", "status", "agreed_on", "next_review_on"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(
+        source="professional.organisation.name", default=None, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Action
+        fields = ["id", "description", "party", "member", "network_name", "professional", "organisation", "due_on"]
+        fields += ["status", "done_on"]
+
+
+class GoalSerializer(serializers.Serializer):
+    """A goal as the viewer may see it: in full, or (a partner's view of another organisation's goal) only
+    *that* organisations are involved ("dat, niet wat")."""
+
+    id = serializers.IntegerField(source="goal.pk")
+    full = serializers.BooleanField(help_text="Onwaar: alleen dát er een organisatie bij betrokken is.")
+    organisations = serializers.ListField(child=serializers.CharField())
+    domain = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+    due_on = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    def get_domain(self, view: Any) -> str | None:
+        return view.goal.domain.name if view.full else None
+
+    def get_result(self, view: Any) -> str | None:
+        return view.goal.result if view.full else None
+
+    def get_due_on(self, view: Any) -> str | None:
+        return view.goal.due_on.isoformat() if view.full else None
+
+    def get_status(self, view: Any) -> str | None:
+        return view.goal.status if view.full else None
+
+    def get_actions(self, view: Any) -> list[dict[str, Any]]:
+        return [ActionSerializer(a).data for a in view.actions]
+
+
+class PlanDetailSerializer(PlanSerializer):
+    what_goes_well = serializers.SerializerMethodField()
+    household_wishes = serializers.SerializerMethodField()
+    whole_plan = serializers.SerializerMethodField(help_text="Onwaar: u ziet alleen de doelen van uw organisatie.")
+    goals = serializers.SerializerMethodField()
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "whole_plan", "what_goes_well", "household_wishes", "goals"]
+
+    def get_whole_plan(self, plan: Plan) -> bool:
+        return bool(self.context["whole"])
+
+    def get_what_goes_well(self, plan: Plan) -> str | None:
+        return plan.what_goes_well if self.context["whole"] else None
+
+    def get_household_wishes(self, plan: Plan) -> str | None:
+        return plan.household_wishes if self.context["whole"] else None
+
+    def get_goals(self, plan: Plan) -> list[dict[str, Any]]:
+        return [GoalSerializer(view).data for view in self.context["goal_views"]]

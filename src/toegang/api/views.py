@@ -1,0 +1,360 @@
+"""The API's endpoints. Thin: each starts from the same access predicate as the UI (DESIGN.md rule 1),
+reads a page with explicit joins, writes one audit row with the page's subjects, and renders.
+Writes call the same service as the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from toegang.accounts.models import User
+from toegang.api import serializers as s
+from toegang.audit import services as audit
+from toegang.cases.models import Trajectory
+from toegang.cases.selectors import (
+    CASE_ROLES,
+    consent_scopes_by_household,
+    current_regisseur_subquery,
+    households_visible_to,
+    sees_case_content,
+    trajectories_visible_to,
+    visible_household,
+)
+from toegang.people import services as people_services
+from toegang.people.models import Household, Membership, Person
+from toegang.people.selectors import member_ids_of_households
+from toegang.plans import need_to_know
+from toegang.plans.models import LifeDomain, Plan
+from toegang.plans.selectors import plan_with_content
+from toegang.privacy.models import Consent
+from toegang.signals import services as signal_services
+from toegang.signals.models import Signal
+from toegang.signals.selectors import signals_visible_to
+
+PROBLEM = {"application/problem+json": {"type": "object"}}
+
+
+def _choice_filter(request: Request, name: str, choices: Iterable[str]) -> str | None:
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return None
+    if value not in set(choices):
+        raise exceptions.ValidationError({name: [_("Kies uit: %(c)s.") % {"c": ", ".join(choices)}]})
+    return value
+
+
+class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A list and a detail, both from ``visible(user)``; one audit row per request with its subjects.
+    A detail outside the user's access is a 404, logged as a denied attempt like the UI does."""
+
+    required_scopes = {"GET": "cases:read"}
+    audit_type = ""
+    denied_type = ""  # object_type for audit.log_denied ("household", "trajectory") when the UI logs it
+
+    def user(self) -> User:
+        user = self.request.user
+        assert isinstance(user, User)  # noqa: S101 - BearerAuthentication returns a User
+        return user
+
+    def check_role(self, user: User) -> None:
+        if not sees_case_content(user):
+            raise exceptions.PermissionDenied(_("Uw rol geeft geen toegang tot dossiers van inwoners."))
+
+    def visible(self, user: User) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def for_list(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs
+
+    def for_detail(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return self.for_list(qs)
+
+    def shown(self, rows: list[Any]) -> list[Any]:
+        """Hook after the page is read (consent scopes): one query for the whole page at most."""
+        return rows
+
+    def subjects(self, rows: Sequence[Any]) -> list[int]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible(self.user())
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.user()
+        self.check_role(user)
+        page = self.paginate_queryset(self.for_list(self.get_queryset()))
+        rows = self.shown(list(page or []))
+        audit.record(
+            actor=user,
+            action=audit.Action.READ,
+            object_type=f"api:{self.audit_type}",
+            subjects=self.subjects(rows),
+            detail=f"API {request.get_full_path()}"[:300],
+        )
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.user()
+        self.check_role(user)
+        obj = self.find(user, self.kwargs["pk"])
+        audit.record(
+            actor=user,
+            action=audit.Action.READ,
+            obj=obj,
+            subjects=self.subjects([obj]),
+            detail=f"API {request.get_full_path()}"[:300],
+        )
+        return Response(self.detail_data(user, obj))
+
+    def find(self, user: User, pk: str) -> Any:
+        if not str(pk).isdigit() or len(str(pk)) > 18:
+            raise exceptions.NotFound(_("Niet gevonden, of u heeft er geen toegang toe."))
+        found = self.shown(list(self.for_detail(self.visible(user)).filter(pk=int(pk))[:1]))
+        if not found:
+            if self.denied_type:
+                audit.log_denied(user=user, object_type=self.denied_type, object_id=int(pk))
+            else:
+                audit.record(
+                    actor=user,
+                    action=audit.Action.DENIED,
+                    object_type=self.audit_type,
+                    object_id=pk,
+                    detail="API: geen toegang of onbekend (404)",
+                )
+            raise exceptions.NotFound(_("Niet gevonden, of u heeft er geen toegang toe."))
+        return found[0]
+
+    def detail_data(self, user: User, obj: Any) -> Any:
+        return self.get_serializer(obj).data
+
+
+# --- signals -------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Meldingen",
+        description="De meldingen die de gebruiker in de applicatie ziet (team, of zelf geregistreerd).",
+        parameters=[OpenApiParameter("status", str, enum=Signal.Status.values, description="Alleen deze status.")],
+    ),
+    retrieve=extend_schema(summary="Eén melding"),
+    create=extend_schema(
+        summary="Melding registreren",
+        description=(
+            "Registreert een melding voor het team van de gebruiker, via dezelfde dienst als het "
+            "meldingsformulier. De personen zijn bij BSN bekende personen."
+        ),
+        request=s.SignalCreateSerializer,
+        responses={201: s.SignalSerializer},
+    ),
+)
+class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
+    required_scopes = {"GET": "signals:read", "POST": "signals:write"}
+    serializer_class = s.SignalSerializer
+    audit_type = "signal"
+
+    def visible(self, user: User) -> QuerySet[Signal]:
+        qs = signals_visible_to(user)
+        status = _choice_filter(self.request, "status", Signal.Status.values)
+        return qs.filter(status=status) if status else qs
+
+    def for_list(self, qs: QuerySet[Signal]) -> QuerySet[Signal]:
+        return qs.prefetch_related("persons", "life_domains")
+
+    def subjects(self, rows: Sequence[Signal]) -> list[int]:
+        return sorted({p.pk for signal in rows for p in signal.persons.all()})
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.user()
+        if not user.is_active or (user.role not in CASE_ROLES and not user.is_superuser) or user.team is None:
+            raise exceptions.PermissionDenied(
+                _("Meldingen registreren doen professionals en teamleiders van een team.")
+            )
+        incoming = s.SignalCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        domain_ids = list(dict.fromkeys(data["life_domains"]))
+        domains = list(LifeDomain.objects.filter(pk__in=domain_ids))
+        if len(domains) != len(domain_ids):
+            raise exceptions.ValidationError({"life_domains": [_("Een of meer leefdomeinen bestaan niet.")]})
+        with transaction.atomic():  # the service writes the signal and its one audit row together
+            persons = people_services.known_persons_by_bsn(",".join(data["persons"]), field="persons")
+            signal = signal_services.register_signal(
+                actor=user,
+                team=user.team,
+                source=data["source"],
+                channel=data["channel"],
+                received_on=data["received_on"],
+                description=data["description"],
+                persons=persons,
+                urgency=data["urgency"],
+                reporter=data["reporter"],
+                life_domains=domains,
+            )
+        signal = Signal.objects.prefetch_related("persons", "life_domains").get(pk=signal.pk)
+        return Response(s.SignalSerializer(signal).data, status=201)
+
+
+# --- households and persons ----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Huishoudens", description="De huishoudens die de gebruiker in de applicatie ziet."),
+    retrieve=extend_schema(summary="Eén huishouden"),
+)
+class HouseholdViewSet(ReadOnlyResource):
+    serializer_class = s.HouseholdSerializer
+    audit_type = "household"
+    denied_type = "household"
+
+    def visible(self, user: User) -> QuerySet[Household]:
+        return households_visible_to(user)
+
+    def for_list(self, qs: QuerySet[Household]) -> QuerySet[Household]:
+        return qs.select_related("municipality").prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.order_by("start_date", "pk"))
+        )
+
+    def shown(self, rows: list[Household]) -> list[Household]:
+        """Under a consent scope (a partner involved on consent only): the consented members only, and
+        the address only when contact data is shared, as on the household page."""
+        scopes = consent_scopes_by_household(viewer=self.user(), household_ids=[h.pk for h in rows])
+        for household in rows:
+            scope = scopes.get(household.pk)
+            members = list(household.memberships.all())
+            if scope is not None:
+                if not scope.shares(Consent.Category.HOUSEHOLD):
+                    members = [m for m in members if m.person_id in scope.person_ids]
+                if not scope.shares(Consent.Category.CONTACT):
+                    household.postcode = household.huisnummer = household.straat = household.woonplaats = ""
+            household.shown_members = members  # type: ignore[attr-defined]
+        return rows
+
+    def subjects(self, rows: Sequence[Household]) -> list[int]:
+        return sorted({m.person_id for h in rows for m in getattr(h, "shown_members", [])})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Personen",
+        description="De (vroegere) leden van de huishoudens die de gebruiker ziet; onder een toestemming alleen "
+        "wie en wat die toestemming deelt.",
+    ),
+    retrieve=extend_schema(summary="Eén persoon"),
+)
+class PersonViewSet(ReadOnlyResource):
+    serializer_class = s.PersonSerializer
+    audit_type = "person"
+
+    def visible(self, user: User) -> QuerySet[Person]:
+        condition = visible_household(user, "household_id")
+        memberships = Membership.objects.filter(person_id=OuterRef("pk"))
+        if condition is not None:
+            memberships = memberships.filter(condition)
+        return Person.objects.filter(Exists(memberships))
+
+    def shown(self, rows: list[Person]) -> list[Person]:
+        """A person reached only through consent-scoped households: shown when the consent covers the
+        household or names them; BSN and birth date only when contact data is shared (as in search)."""
+        user = self.user()
+        if user.role != User.Role.PROFESSIONAL or not rows:
+            return rows
+        condition = visible_household(user, "household_id")
+        memberships = Membership.objects.filter(person_id__in=[p.pk for p in rows])
+        if condition is not None:
+            memberships = memberships.filter(condition)
+        pairs = list(memberships.values_list("person_id", "household_id"))
+        scopes = consent_scopes_by_household(viewer=user, household_ids={h for _p, h in pairs})
+        result = []
+        for person in rows:
+            households = [h for p, h in pairs if p == person.pk]
+            limits = [scopes.get(h) for h in households]
+            if any(scope is None for scope in limits):
+                result.append(person)  # one household without a limit: the person as the UI shows them
+                continue
+            covering = [
+                sc
+                for sc in limits
+                if sc is not None and (sc.shares(Consent.Category.HOUSEHOLD) or person.pk in sc.person_ids)
+            ]
+            if not covering:
+                continue
+            if not any(sc.shares(Consent.Category.CONTACT) for sc in covering):
+                person.bsn = None
+                person.geboortedatum = None
+            result.append(person)
+        return result
+
+    def subjects(self, rows: Sequence[Person]) -> list[int]:
+        return sorted(p.pk for p in rows)
+
+
+# --- trajectories and plans ----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Trajecten",
+        description="De trajecten die de gebruiker in de applicatie ziet.",
+        parameters=[OpenApiParameter("status", str, enum=Trajectory.Status.values, description="Alleen deze status.")],
+    ),
+    retrieve=extend_schema(summary="Eén traject"),
+)
+class TrajectoryViewSet(ReadOnlyResource):
+    serializer_class = s.TrajectorySerializer
+    audit_type = "trajectory"
+    denied_type = "trajectory"
+
+    def visible(self, user: User) -> QuerySet[Trajectory]:
+        qs = trajectories_visible_to(user)
+        status = _choice_filter(self.request, "status", Trajectory.Status.values)
+        return qs.filter(status=status) if status else qs
+
+    def for_list(self, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+        return qs.annotate(regisseur_id=current_regisseur_subquery())
+
+    def subjects(self, rows: Sequence[Trajectory]) -> list[int]:
+        return member_ids_of_households(sorted({t.household_id for t in rows}))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Plannen", description="Plannen (alleen de kop) van de trajecten die de gebruiker ziet."
+    ),
+    retrieve=extend_schema(
+        summary="Eén plan met doelen en acties",
+        description="Met need-to-know: een professional van een partnerorganisatie ziet de doelen waarin de "
+        "eigen organisatie een actie heeft volledig, van andere doelen alleen dát er een organisatie bij "
+        "betrokken is.",
+        responses=s.PlanDetailSerializer,
+    ),
+)
+class PlanViewSet(ReadOnlyResource):
+    serializer_class = s.PlanSerializer
+    audit_type = "plan"
+
+    def visible(self, user: User) -> QuerySet[Plan]:
+        return Plan.objects.filter(trajectory__in=trajectories_visible_to(user))
+
+    def subjects(self, rows: Sequence[Plan]) -> list[int]:
+        return member_ids_of_households(sorted({p.household_id for p in rows}))
+
+    def detail_data(self, user: User, obj: Plan) -> Any:
+        # the same rules as the plan page (plans.views._plan_context)
+        from toegang.cases.selectors import consent_scope
+
+        plan = plan_with_content(plan_id=obj.pk)
+        whole = need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=plan.trajectory_id)
+        views = need_to_know.goal_views(plan=plan, viewer=user, whole=whole)
+        scope = None if whole else consent_scope(viewer=user, trajectory=plan.trajectory)
+        if scope is not None and not scope.shares(Consent.Category.PLAN):
+            views = [gv for gv in views if gv.full]
+        return s.PlanDetailSerializer(plan, context={"whole": whole, "goal_views": views}).data

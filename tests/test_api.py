@@ -1,0 +1,342 @@
+"""The REST API (issue 9, point 1): tokens and scopes, the same access as the UI, need-to-know on plans,
+cursor pagination, problem details, one audit row per request, and the signal write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.api_support import ApiClient, api, token_for
+from tests.conftest import TODAY, household_persons, law_basis, make_household, make_trajectory
+from toegang.api.models import ApiToken
+from toegang.audit.models import AuditEntry
+from toegang.cases import services as case_services
+from toegang.cases.search import search_persons
+from toegang.cases.selectors import households_visible_to, trajectories_visible_to
+from toegang.common.errors import DomainError
+from toegang.plans import services as plan_services
+from toegang.plans.models import Action, LifeDomain, Plan
+from toegang.signals.models import Signal
+from toegang.signals.selectors import signals_visible_to
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["type"] and "detail" in body
+    return body
+
+
+@pytest.fixture
+def cases(world):
+    """Trajectories of the own team, another team, and one the partner is involved in."""
+    own = [make_trajectory(world) for _ in range(3)]
+    other = make_trajectory(world, regisseur=world.outsider)
+    shared = make_trajectory(world)
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=shared,
+        professional=world.partner,
+        role="Jeugdhulpverlener",
+        start_date=TODAY,
+        basis=law_basis(),
+    )
+    return {"own": own, "other": other, "shared": shared}
+
+
+# --- authentication and scopes -------------------------------------------------------------------------
+
+
+def test_missing_unknown_expired_and_revoked_tokens_get_401(world, cases):
+    assert_problem(ApiClient(None).get("/api/v1/trajectories/"), 401)
+    assert_problem(ApiClient("tg_abc_def").get("/api/v1/trajectories/"), 401)
+    assert_problem(ApiClient("iets-anders").get("/api/v1/trajectories/"), 401)
+    secret = token_for(world, world.professional)
+    ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    body = assert_problem(ApiClient(secret).get("/api/v1/trajectories/"), 401)
+    assert "verlopen" in body["detail"]
+    secret = token_for(world, world.professional)
+    token = ApiToken.objects.latest("pk")
+    from toegang.api.tokens import revoke_token
+
+    revoke_token(actor=world.admin, token=token)
+    assert "ingetrokken" in assert_problem(ApiClient(secret).get("/api/v1/trajectories/"), 401)["detail"]
+    response = ApiClient(None).get("/api/v1/trajectories/")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_wrong_scope_gets_403(world, cases):
+    client = api(world, world.professional, ["signals:read"])
+    body = assert_problem(client.get("/api/v1/trajectories/"), 403)
+    assert "cases:read" in body["detail"]
+    assert client.get("/api/v1/signals/").status_code == 200
+    assert_problem(client.post("/api/v1/signals/", {}), 403)
+
+
+def test_only_a_functional_administrator_issues_tokens_and_the_secret_is_not_stored(world):
+    with pytest.raises(DomainError):
+        from toegang.api.tokens import issue_token
+
+        issue_token(actor=world.professional, user=world.professional, name="x", scopes=["cases:read"])
+    secret = token_for(world, world.professional)
+    token = ApiToken.objects.get()
+    assert secret.split("_")[-1] not in token.digest and len(token.digest) == 64
+    assert AuditEntry.objects.filter(object_type="apitoken", action="create").count() == 1
+
+
+def test_a_role_without_case_access_gets_403(world, cases):
+    assert_problem(api(world, world.admin).get("/api/v1/households/"), 403)
+
+
+# --- the same access as the UI -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["professional", "partner", "team_lead", "outsider", "manager"])
+def test_a_user_bound_token_sees_exactly_what_the_user_sees(world, cases, who):
+    user = getattr(world, who)
+    client = api(world, user)
+    assert sorted(client.all_ids("/api/v1/trajectories/")) == sorted(
+        trajectories_visible_to(user).values_list("pk", flat=True)
+    )
+    assert sorted(client.all_ids("/api/v1/households/")) == sorted(
+        households_visible_to(user).values_list("pk", flat=True)
+    )
+    assert sorted(client.all_ids("/api/v1/signals/")) == sorted(signals_visible_to(user).values_list("pk", flat=True))
+    persons = client.all_ids("/api/v1/persons/")
+    expected = set()
+    for household in households_visible_to(user):
+        expected |= {p.pk for p in household_persons(household)}
+    assert sorted(persons) == sorted(expected)
+    # and the UI's own person search agrees for each of them
+    for household in households_visible_to(user)[:2]:
+        person = household_persons(household)[0]
+        assert [r.person_id for r in search_persons(user=user, bsn=person.bsn)] == [person.pk]
+
+
+def test_the_partner_sees_the_shared_case_and_their_own_teams_not_the_others(world, cases):
+    ids = api(world, world.partner).all_ids("/api/v1/trajectories/")
+    assert ids == [cases["other"].pk, cases["shared"].pk]  # the partner's team (Zuid) and the involvement
+
+
+def test_a_denied_detail_is_404_and_logged_as_denied(world, cases):
+    client = api(world, world.outsider)
+    before = AuditEntry.objects.count()
+    assert_problem(client.get(f"/api/v1/trajectories/{cases['own'][0].pk}/"), 404)
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.latest("pk")
+    assert entry.action == AuditEntry.Action.DENIED and entry.subjects.exists()
+    assert client.get(f"/api/v1/trajectories/{cases['other'].pk}/").status_code == 200
+
+
+# --- need-to-know on plans -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_plan(world, cases):
+    trajectory = cases["shared"]
+    actor = world.professional
+    plan = plan_services.start_plan(actor=actor, trajectory=trajectory)
+    domains = list(LifeDomain.objects.order_by("position")[:2])
+    for domain, professional, text in ((domains[0], world.partner, "Eigen"), (domains[1], actor, "Ander")):
+        goal = plan_services.add_goal(
+            actor=actor,
+            plan=plan,
+            expected_revision=plan.revision,
+            domain=domain,
+            result=f"Resultaat {text}",
+            due_on=TODAY + dt.timedelta(days=60),
+        )
+        plan_services.add_action(
+            actor=actor,
+            goal=goal,
+            expected_revision=plan.revision,
+            description=f"Actie {text}",
+            party=Action.Party.PROFESSIONAL,
+            professional=professional,
+            due_on=TODAY,
+        )
+    plan_services.agree_plan(
+        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how=Plan.AgreedHow.VERBAL
+    )
+    return plan
+
+
+def test_a_partner_sees_own_goals_in_full_and_only_that_others_are_involved(world, shared_plan):
+    body = api(world, world.partner).get(f"/api/v1/plans/{shared_plan.pk}/").json()
+    assert body["whole_plan"] is False
+    own, other = body["goals"]
+    assert (
+        own["full"]
+        and own["result"] == "Resultaat Eigen"
+        and [a["description"] for a in own["actions"]] == ["Actie Eigen"]
+    )
+    assert not other["full"] and other["result"] is None and other["domain"] is None and other["actions"] == []
+    assert other["organisations"] == ["Gemeente Test"]
+    assert "Ander" not in json.dumps(body)
+    whole = api(world, world.professional).get(f"/api/v1/plans/{shared_plan.pk}/").json()
+    assert whole["whole_plan"] is True and all(g["full"] for g in whole["goals"])
+    assert [a["description"] for g in whole["goals"] for a in g["actions"]] == ["Actie Eigen", "Actie Ander"]
+
+
+def test_plans_list_follows_the_trajectories(world, shared_plan, cases):
+    assert api(world, world.partner).all_ids("/api/v1/plans/") == [shared_plan.pk]
+    assert api(world, world.outsider).all_ids("/api/v1/plans/") == []
+
+
+# --- pagination and filters ----------------------------------------------------------------------------
+
+
+def test_cursor_pagination_walks_every_row_once_in_a_stable_order(world, cases):
+    client = api(world, world.team_lead)
+    first = client.get("/api/v1/trajectories/?page_size=2").json()
+    assert len(first["results"]) == 2 and first["next"] and first["previous"] is None
+    assert "count" not in first
+    ids = client.all_ids("/api/v1/trajectories/", page_size=2)
+    assert ids == sorted(ids) and len(ids) == len(set(ids)) == 4
+    assert_problem(client.get("/api/v1/trajectories/?cursor=onzin"), 404)
+
+
+def test_status_filter_is_validated(world, cases):
+    client = api(world, world.professional)
+    assert client.all_ids("/api/v1/trajectories/?status=open")
+    body = assert_problem(client.get("/api/v1/trajectories/?status=onzin"), 400)
+    assert body["invalid-params"][0]["name"] == "status"
+
+
+# --- problem details -----------------------------------------------------------------------------------
+
+
+def test_unknown_path_and_method_are_problem_details(world, cases):
+    client = api(world, world.professional)
+    assert_problem(client.get("/api/v1/bestaat-niet/"), 404)
+    assert_problem(client.get("/api/v1/trajectories/999999/"), 404)
+    assert_problem(client.get("/api/v1/trajectories/abc/"), 404)
+    response = client.client.delete(f"/api/v1/trajectories/{cases['own'][0].pk}/", **client.headers)
+    assert_problem(response, 405)
+    assert_problem(client.post("/api/v1/trajectories/", {}), 405)
+
+
+@override_settings(API_THROTTLE_RATE="3/min")
+def test_rate_limit_gives_429_with_retry_after(world, cases):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = api(world, world.professional)
+    for _ in range(3):
+        assert client.get("/api/v1/signals/").status_code == 200
+    response = client.get("/api/v1/signals/")
+    assert_problem(response, 429)
+    assert int(response["Retry-After"]) > 0
+    other = api(world, world.colleague)  # per token: another token is not limited by this one
+    assert other.get("/api/v1/signals/").status_code == 200
+    cache.clear()
+
+
+# --- one audit row per request -------------------------------------------------------------------------
+
+
+def test_every_read_writes_one_audit_row_with_its_subjects(world, cases):
+    client = api(world, world.professional)
+    for url in ("/api/v1/trajectories/", "/api/v1/households/", "/api/v1/persons/", "/api/v1/signals/"):
+        before = AuditEntry.objects.count()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert AuditEntry.objects.count() == before + 1
+        entry = AuditEntry.objects.latest("pk")
+        assert entry.actor == world.professional and entry.action == "read" and entry.detail.startswith("API ")
+    trajectory = cases["own"][0]
+    before = AuditEntry.objects.count()
+    client.get(f"/api/v1/trajectories/{trajectory.pk}/")
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.latest("pk")
+    members = {p.pk for p in household_persons(trajectory.household)}
+    assert set(entry.subjects.values_list("person_id", flat=True)) == members
+    client.get("/api/v1/households/?page_size=1")
+    entry = AuditEntry.objects.latest("pk")
+    first = households_visible_to(world.professional).order_by("pk").first()
+    assert set(entry.subjects.values_list("person_id", flat=True)) == {p.pk for p in household_persons(first)}
+
+
+# --- writing a signal ----------------------------------------------------------------------------------
+
+
+def _signal_body(persons: list[str], **extra) -> dict:
+    return {
+        "source": Signal.Source.values[0],
+        "channel": Signal.Channel.values[0],
+        "received_on": TODAY.isoformat(),
+        "description": "Zorgen over de kinderen",
+        "persons": persons,
+        **extra,
+    }
+
+
+def test_posting_a_signal_registers_it_through_the_service_with_one_audit_row(world):
+    household = make_household(world)
+    person = household_persons(household)[0]
+    client = api(world, world.professional)
+    domain = LifeDomain.objects.order_by("position").first()
+    before = AuditEntry.objects.count()
+    response = client.post("/api/v1/signals/", _signal_body([person.bsn], life_domains=[domain.pk]))
+    assert response.status_code == 201, response.content
+    signal = Signal.objects.get(pk=response.json()["id"])
+    assert signal.team == world.professional.team and signal.registered_by == world.professional
+    assert list(signal.persons.all()) == [person] and list(signal.life_domains.all()) == [domain]
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.latest("pk")
+    assert entry.action == "create" and list(entry.subjects.values_list("person_id", flat=True)) == [person.pk]
+
+
+def test_signal_validation_errors_name_the_field(world):
+    household = make_household(world)
+    person = household_persons(household)[0]
+    client = api(world, world.professional)
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn], received_on=future)), 400)
+    assert body["invalid-params"][0]["name"] == "received_on"
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body(["123456782"])), 400)
+    assert body["invalid-params"][0]["name"] == "persons"
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body([], channel="duif")), 400)
+    assert {p["name"] for p in body["invalid-params"]} == {"persons", "channel"}
+    assert body["type"] != "about:blank"
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn], life_domains=[99999])), 400)
+    assert body["invalid-params"][0]["name"] == "life_domains"
+    assert Signal.objects.count() == 0
+
+
+def test_unknown_fields_are_rejected(world):
+    household = make_household(world)
+    person = household_persons(household)[0]
+    response = api(world, world.professional).post("/api/v1/signals/", _signal_body([person.bsn], urgentie="hoog"))
+    body = assert_problem(response, 400)
+    assert body["invalid-params"] == [{"name": "urgentie", "reason": "Onbekend veld."}]
+    assert Signal.objects.count() == 0
+
+
+def test_malformed_oversized_and_non_json_bodies_are_refused(world):
+    client = api(world, world.professional)
+    body = assert_problem(client.post("/api/v1/signals/", raw='{"source": '), 400)
+    assert "JSON" in body["detail"]
+    assert_problem(client.post("/api/v1/signals/", raw=b"\xff\xfe{}"), 400)
+    assert_problem(client.post("/api/v1/signals/", raw="NaN"), 400)
+    assert_problem(client.post("/api/v1/signals/", raw="[1, 2]"), 400)
+    big = json.dumps({"description": "x" * (70 * 1024)})
+    assert_problem(client.post("/api/v1/signals/", raw=big), 413)
+    assert_problem(
+        client.post("/api/v1/signals/", raw="source=x", content_type="application/x-www-form-urlencoded"), 415
+    )
+    assert_problem(client.post("/api/v1/signals/", raw="<a/>", content_type="text/xml"), 415)
+    assert Signal.objects.count() == 0
+
+
+def test_a_manager_may_read_but_not_register_signals(world):
+    client = api(world, world.manager)
+    assert client.get("/api/v1/signals/").status_code == 200
+    assert_problem(client.post("/api/v1/signals/", _signal_body(["123456782"])), 403)
