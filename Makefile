@@ -55,6 +55,11 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=toegang.conf.test $(PY) manage.py makemigrations --check --dry-run
 
+## make api-schema: regenerate the committed OpenAPI schema of the REST API (tests/test_api_schema.py checks it)
+.PHONY: api-schema
+api-schema: $(STAMP)
+	DJANGO_SETTINGS_MODULE=toegang.conf.test $(PY) manage.py spectacular --file docs/api/openapi.yaml
+
 lock: $(STAMP)
 	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o base.txt base.in
 	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o dev.txt dev.in
