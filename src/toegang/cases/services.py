@@ -20,6 +20,7 @@ from toegang.people.selectors import member_ids
 from toegang.plans.models import Plan
 from toegang.privacy import services as privacy_services
 from toegang.privacy.models import ProcessingActivity, RetentionRule
+from toegang.zgw import services as zgw
 
 
 def _require_open(trajectory: Trajectory) -> None:
@@ -69,6 +70,7 @@ def start_trajectory(
         actor=actor, action=audit.Action.CREATE, obj=trajectory, subjects=member_ids(household_id=household.pk)
     )
     events.trajectory_started(trajectory)
+    zgw.trajectory_started(trajectory.pk)
     return trajectory
 
 
@@ -316,6 +318,7 @@ def close_trajectory(
         detail=f"afgesloten: {reason}",
     )
     events.trajectory_closed(locked)
+    zgw.trajectory_closed(locked.pk)
     return locked
 
 

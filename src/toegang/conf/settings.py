@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "toegang.steering",
     "toegang.governance",
     "toegang.events",
+    "zgw_consumers",  # the ZGW services (Zaken API, Besluiten API) and their authentication: zgw/, docs/zgw.md
+    "simple_certmanager",  # zgw_consumers' (mutual) TLS certificates of a service
+    "toegang.zgw",
 ]
 
 MIDDLEWARE = [
@@ -270,7 +273,23 @@ EVENTS_BATCH_SIZE = int(os.environ.get("TOEGANG_EVENTS_BATCH_SIZE", "200"))
 EVENTS_LEASE_SECONDS = 300
 # With `celery -A toegang.worker beat` (one instance) the delivery round runs every minute; without beat,
 # cron runs `manage.py events afleveren` every minute instead (docs/operations.md).
-CELERY_BEAT_SCHEDULE = {"events-afleveren": {"task": "toegang.events.deliver", "schedule": 60.0}}
+CELERY_BEAT_SCHEDULE = {
+    "events-afleveren": {"task": "toegang.events.deliver", "schedule": 60.0},
+    "zgw-registreren": {"task": "toegang.zgw.register", "schedule": 60.0},
+}
+
+# ZGW registration (zgw/, docs/zgw.md): trajectories, procedures and decisions registered as zaken and besluiten
+# in the municipality's Zaken and Besluiten API (configured per municipality, off by default). A failed attempt
+# is retried after base x 2^(n-1) seconds up to the cap (plus jitter) and given up after ZGW_MAX_ATTEMPTS.
+# zgw_consumers keeps the certificates of a service in private media (django-privates), never served.
+ZGW_MAX_ATTEMPTS = int(os.environ.get("TOEGANG_ZGW_MAX_ATTEMPTS", "10"))
+ZGW_RETRY_BASE_SECONDS = float(os.environ.get("TOEGANG_ZGW_RETRY_BASE_SECONDS", "60"))
+ZGW_RETRY_CAP_SECONDS = float(os.environ.get("TOEGANG_ZGW_RETRY_CAP_SECONDS", str(6 * 3600)))
+ZGW_RETRY_JITTER = 0.25
+ZGW_BATCH_SIZE = 50
+ZGW_LEASE_SECONDS = 300
+PRIVATE_MEDIA_ROOT = os.environ.get("TOEGANG_PRIVATE_MEDIA_ROOT", str(PROJECT_DIR / "var" / "private-media"))
+PRIVATE_MEDIA_URL = "/private-media/"
 
 # Haal Centraal BRP API Personen v2 (people/brp/, docs/brp.md): base URL without "/personen", API key in the
 # X-API-KEY header, optional mTLS (PKIoverheid) certificate and key, timeout and cache lifetime. TOEGANG_BRP_FAKE

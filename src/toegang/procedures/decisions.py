@@ -20,6 +20,7 @@ from toegang.events import services as events
 from toegang.people.models import Membership
 from toegang.procedures import clocks, services
 from toegang.procedures.models import Decision, Objection, Procedure, ProductCategory, Provider, Provision
+from toegang.zgw import services as zgw
 
 MAX_AMOUNT = 99_999_999  # iWmo/iJw 3.2: volume and budget are integers of at most eight digits
 PRODUCT_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
@@ -201,6 +202,7 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
         detail="bekendgemaakt",
     )
     events.decision_taken(locked)
+    zgw.decision_sent(locked.pk)
     return locked
 
 

@@ -17,6 +17,7 @@ from toegang.common.errors import DomainError
 from toegang.people.models import Membership, Person
 from toegang.procedures.models import ClockPause, Procedure, TermRule
 from toegang.procedures.selectors import CLOCKS, OPEN
+from toegang.zgw import services as zgw
 
 # Which steps each law knows, the label of their date field, and the step that must come first.
 STEPS: dict[str, dict[str, str | None]] = {
@@ -93,6 +94,7 @@ def start_procedure(
         trajectory=trajectory, person=person, law=law, reported_on=reported_on, created_by=actor
     )
     audit.record(actor=actor, action=audit.Action.CREATE, obj=procedure, subjects=[person.pk], detail=law)
+    zgw.procedure_started(procedure.pk)
     return procedure
 
 
