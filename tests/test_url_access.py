@@ -52,6 +52,7 @@ PAGES: dict[str, set[str]] = {
     "ladder-settings": {"beheerder"},
     "events-subscriptions": {"beheerder"},
     "events-deliveries": {"beheerder"},
+    "zgw-registrations": {"beheerder"},
     "network-admin": {"beheerder"},
     "steering-settings": {"beheerder"},
     "social-map": ALL - {"melder"},
@@ -74,6 +75,7 @@ SPECIAL = {"second-factor", "logout", "oidc_authentication_init", "oidc_authenti
 OBJECT_SCOPED = {
     "emergency-review", "rights-request", "rights-export", "legal-hold", "procedure-new", "procedure",
     "procedure-messages", "escalate", "events-subscription-deactivate", "events-delivery-retry",
+    "zgw-registration-retry",
     "partner-signal-done", "area-network-detail", "transfer-new", "transfer-action", "escalation",
     "escalation-action", "conference-new", "conference", "conference-pdf", "conference-action", "referral-new",
     "referral", "referral-action", "steering-export-status", "steering-export-download", "steering-export-retry",

@@ -13,12 +13,16 @@ import socket
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
-from tests.conftest import TODAY, make_trajectory, wmo_rule
+from tests.conftest import TODAY, make_trajectory, make_user, wmo_rule
+from tests.querycount import page_queries
 from tests.zgw_stub import BESLUITEN, TEST_SECRET, ZAKEN, StubRegistry, errors_of
+from toegang.accounts.models import User
+from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.common.errors import DomainError
 from toegang.procedures import decisions
@@ -356,7 +360,7 @@ def test_zgw_controleren_names_the_fields_that_are_wrong(world, stub, capsys):
         call_command("zgw", "controleren")
     assert exit_.value.code == 1
     out, err = capsys.readouterr()
-    assert "Rsin van de gemeente (bronorganisatie): geen geldig RSIN" in out
+    assert "RSIN van de gemeente (bronorganisatie): geen geldig RSIN" in out
     assert "Zaaktype traject: vul het adres in." in out
     assert "onbekende resultaatcodes onbekend" in out
     assert err.strip() == "zgw: 1 gemeente(n) met fouten in de ZGW-instellingen."
@@ -367,3 +371,57 @@ def test_zgw_registreren_sends_what_is_due(world, stub, capsys):
     make_trajectory(world)
     call_command("zgw", "registreren", "--seconden", "10")
     assert "ZGW-registratie: 1 geregistreerd, 0 mislukt (volgt opnieuw), 0 opgegeven" in capsys.readouterr().out
+
+
+# --- the functional administrator's screen ------------------------------------------------------------------
+
+
+def test_the_screen_shows_the_configuration_the_registrations_and_their_errors(client, world, stub):
+    config = configure(world, stub, rsin="123456789")
+    stub.script = [503]
+    trajectory = make_trajectory(world)
+    registration.register_due()
+    Registration.objects.update(state=State.GIVEN_UP)
+    client.force_login(world.admin)
+    page = client.get(reverse("zgw-registrations")).content.decode()
+    assert "RSIN van de gemeente (bronorganisatie): geen geldig RSIN" in page
+    assert config.zaken_service.api_root in page
+    assert "Traject gestart: zaak aanmaken" in page and "Opgegeven" in page
+    assert "Zaken API: HTTP 503" in page and "Opnieuw proberen" in page
+    given_up = Registration.objects.get(object_id=trajectory.pk)
+    assert client.post(reverse("zgw-registration-retry", args=[given_up.pk])).status_code == 302
+    given_up.refresh_from_db()
+    assert given_up.state in (State.WAITING, State.REGISTERED) and given_up.attempts <= 1
+    assert AuditEntry.objects.filter(detail="opnieuw na 1 pogingen").exists()
+    again = client.post(reverse("zgw-registration-retry", args=[given_up.pk]), follow=True).content.decode()
+    assert "alleen een opgegeven registratie" in again
+    assert "Geen registraties." in client.get(reverse("zgw-registrations") + "?stand=mislukt").content.decode()
+
+
+def test_others_do_not_reach_the_screen(client, world):
+    configure(world, None)
+    trajectory = make_trajectory(world)
+    row = Registration.objects.get(object_id=trajectory.pk)
+    for user in (world.manager, world.professional, world.privacy):
+        client.force_login(user)
+        assert client.get(reverse("zgw-registrations")).status_code == 403
+        assert client.post(reverse("zgw-registration-retry", args=[row.pk])).status_code == 403
+    other_admin = make_user(
+        "beheerder2", User.Role.FUNCTIONAL_ADMIN, org=None, team=None, gemeente=world.other_gemeente
+    )
+    client.force_login(other_admin)
+    assert client.post(reverse("zgw-registration-retry", args=[row.pk])).status_code == 404
+    page = client.get(reverse("zgw-registrations")).content.decode()
+    assert "Geen registraties." in page and "geen ZGW-registratie ingesteld" in page
+
+
+def test_the_screen_has_a_pinned_query_count(client, world):
+    client.force_login(world.admin)
+    url = reverse("zgw-registrations")
+    few = page_queries(client, url, audit_rows=0)
+    configure(world, None)
+    for _n in range(3):
+        make_trajectory(world)
+    many = page_queries(client, url, audit_rows=0)
+    # session, user, second factor; the configuration (with its services), the rows; and the result codes
+    assert (few, many) == (5, 6)

@@ -21,6 +21,7 @@ from toegang.procedures import views as procedures
 from toegang.signals import views as signals
 from toegang.steering import export_views as steering_exports
 from toegang.steering import views as steering
+from toegang.zgw import views as zgw
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -68,6 +69,8 @@ urlpatterns = [
     ),
     path("beheer/gebeurtenissen/afleveringen/", events.deliveries, name="events-deliveries"),
     path("beheer/gebeurtenissen/afleveringen/<int:delivery_id>/opnieuw/", events.retry, name="events-delivery-retry"),
+    path("beheer/zgw/", zgw.registrations, name="zgw-registrations"),
+    path("beheer/zgw/<int:registration_id>/opnieuw/", zgw.retry, name="zgw-registration-retry"),
     path("sociale-kaart/", network.social_map, name="social-map"),
     path("sociale-kaart/export.zip", socialmap_views.export_csv, name="social-map-export-csv"),
     path("melden/", network.partner_signal_new, name="partner-signal-new"),

@@ -27,7 +27,8 @@ REQUIRED_WHEN_ACTIVE = ["zaaktype_trajectory", "statustype_trajectory_started", 
 
 
 def _label(field: str) -> str:
-    return str(getattr(Configuration._meta.get_field(field), "verbose_name", field)).capitalize()
+    label = str(getattr(Configuration._meta.get_field(field), "verbose_name", field))
+    return label[:1].upper() + label[1:]
 
 
 def _is_url(value: str) -> bool:
