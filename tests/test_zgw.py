@@ -425,3 +425,30 @@ def test_the_screen_has_a_pinned_query_count(client, world):
     many = page_queries(client, url, audit_rows=0)
     # session, user, second factor; the configuration (with its services), the rows; and the result codes
     assert (few, many) == (5, 6)
+
+
+def test_an_unexpected_error_is_recorded_and_retried_not_lost(world, stub, monkeypatch):
+    configure(world, stub)
+    trajectory = make_trajectory(world)
+
+    def broken(*args, **kwargs):
+        raise ValueError("stuk")
+
+    monkeypatch.setattr("toegang.zgw.client.create_zaak", broken)
+    assert registration.register_due().failed == 1
+    row = Registration.objects.get(object_id=trajectory.pk)
+    assert row.state == State.FAILED and "Onverwachte fout in Toegang (ValueError)" in row.last_error
+    monkeypatch.undo()
+    make_due()
+    assert registration.register_due().registered == 1
+
+
+def test_two_workers_never_claim_the_same_registration(world):
+    configure(world, None)
+    for _n in range(4):
+        make_trajectory(world)
+    first = registration.claim(size=3)
+    second = registration.claim(size=3)
+    assert len(first) == 3 and len(second) == 1
+    assert not {r.pk for r in first} & {r.pk for r in second}
+    assert registration.claim() == []  # all leased

@@ -277,7 +277,13 @@ def send(batch: list[Registration]) -> Outcome:
             _save(registration, "last_error", "next_attempt_at")
             outcome.deferred += 1
             continue
-        except (RegistryError, Impossible) as error:
+        except Exception as failure:  # noqa: BLE001 - recorded on the row and retried, never lost
+            error: RegistryError | Impossible
+            if isinstance(failure, RegistryError | Impossible):
+                error = failure
+            else:
+                logger.exception("ZGW-registratie %s: onverwachte fout", registration.pk)
+                error = RegistryError(f"Onverwachte fout in Toegang ({type(failure).__name__}); zie het logboek.")
             registration.attempts += 1
             registration.last_attempt_at = now
             registration.last_status = error.status if isinstance(error, RegistryError) else None
