@@ -53,6 +53,7 @@ PAGES: dict[str, set[str]] = {
     "events-subscriptions": {"beheerder"},
     "events-deliveries": {"beheerder"},
     "zgw-registrations": {"beheerder"},
+    "zgw-settings": {"beheerder"},
     "network-admin": {"beheerder"},
     "steering-settings": {"beheerder"},
     "social-map": ALL - {"melder"},

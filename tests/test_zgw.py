@@ -452,3 +452,68 @@ def test_two_workers_never_claim_the_same_registration(world):
     assert len(first) == 3 and len(second) == 1
     assert not {r.pk for r in first} & {r.pk for r in second}
     assert registration.claim() == []  # all leased
+
+
+def settings_post(stub, **changes):
+    data = {
+        "active": "on",
+        "zaken_api_root": stub.zaken_root,
+        "besluiten_api_root": stub.besluiten_root,
+        "client_id": "toegang",
+        "secret": TEST_SECRET,
+        "rsin": RSIN,
+        "vertrouwelijkheidaanduiding": "vertrouwelijk",
+        "resultaattypen": f"wmo = {CT}/resultaattypen/wmo",
+        "catalogus": CATALOGUS,
+        "zaaktype_trajectory": f"{CT}/zaaktypen/traject",
+        "statustype_trajectory_started": f"{CT}/statustypen/1",
+        "statustype_trajectory_closed": f"{CT}/statustypen/2",
+        "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
+        "besluittype_wmo": f"{CT}/besluittypen/wmo",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_functional_administrator_configures_through_the_page_and_registration_works(client, world, stub):
+    client.force_login(world.admin)
+    assert client.get(reverse("zgw-settings")).status_code == 200
+    response = client.post(reverse("zgw-settings"), settings_post(stub))
+    assert response.status_code == 302
+    config = Configuration.objects.get(municipality=world.gemeente)
+    assert config.active and config.zaken_service.api_root == stub.zaken_root
+    assert config.zaken_service.auth_type == AuthTypes.zgw and config.besluiten_service.api_type == APITypes.brc
+    assert config.resultaattypen == {"wmo": f"{CT}/resultaattypen/wmo"}
+    entry = AuditEntry.objects.filter(detail="ZGW-instelling: registreren aan").get()
+    assert TEST_SECRET not in entry.detail
+    page = client.get(reverse("zgw-settings")).content.decode()
+    assert TEST_SECRET not in page and stub.zaken_root in page  # the secret is never shown again
+    # saving again without the secret keeps it
+    assert client.post(reverse("zgw-settings"), settings_post(stub, secret="")).status_code == 302
+    make_trajectory(world)
+    assert registration.register_due().registered == 1 and stub.violations == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rsin": "123456789"}, "RSIN van de gemeente (bronorganisatie): geen geldig RSIN"),
+        ({"zaaktype_trajectory": ""}, "Zaaktype traject: vul het adres in."),
+        ({"zaaktype_trajectory": "ftp://x"}, "Zaaktype traject: dit is geen geldig adres"),
+        ({"zaken_api_root": "geen adres"}, "Zaken API: dit is geen geldig adres"),
+        ({"client_id": ""}, "Client-id: vul de client-id in"),
+        ({"secret": ""}, "Secret: vul het secret in"),
+        (
+            {"resultaattypen": "wmo https://x"},
+            "Resultaattypen per resultaat (Selectielijst): regel 1: schrijf code = adres.",
+        ),
+        ({"resultaattypen": "onbekend = https://x.example/r"}, "onbekende resultaatcodes onbekend"),
+        ({"vertrouwelijkheidaanduiding": "geheim"}, "Vertrouwelijkheidaanduiding: selecteer een geldige keuze"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_field(client, world, stub, changes, message):
+    client.force_login(world.admin)
+    response = client.post(reverse("zgw-settings"), settings_post(stub, **changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Configuration.objects.exists()

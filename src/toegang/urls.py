@@ -70,6 +70,7 @@ urlpatterns = [
     path("beheer/gebeurtenissen/afleveringen/", events.deliveries, name="events-deliveries"),
     path("beheer/gebeurtenissen/afleveringen/<int:delivery_id>/opnieuw/", events.retry, name="events-delivery-retry"),
     path("beheer/zgw/", zgw.registrations, name="zgw-registrations"),
+    path("beheer/zgw/instelling/", zgw.settings_page, name="zgw-settings"),
     path("beheer/zgw/<int:registration_id>/opnieuw/", zgw.retry, name="zgw-registration-retry"),
     path("sociale-kaart/", network.social_map, name="social-map"),
     path("sociale-kaart/export.zip", socialmap_views.export_csv, name="social-map-export-csv"),

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
 from toegang.common.errors import DomainError
-from toegang.common.views import current_user
+from toegang.common.views import current_user, submitted
 from toegang.zgw import checks, selectors, services
+from toegang.zgw.forms import URL_LABELS, ConfigurationForm
 from toegang.zgw.models import Registration
 
 
@@ -58,3 +59,22 @@ def retry(request: HttpRequest, registration_id: int) -> HttpResponse:
     else:
         messages.success(request, "De registratie wordt opnieuw geprobeerd.")
     return redirect("zgw-registrations")
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    user, municipality_id = _admin(request)
+    config = selectors.configuration_of(municipality_id)
+    form = ConfigurationForm(initial=ConfigurationForm.initial_of(config))
+    status = 200
+    if request.method == "POST":
+        form = ConfigurationForm(request.POST)
+
+        def save(data: dict[str, object]) -> None:
+            urls = {name: str(data.pop(name) or "") for name in URL_LABELS}
+            services.save_configuration(actor=user, urls=urls, **data)  # type: ignore[arg-type]
+
+        if submitted(request, form, save):
+            messages.success(request, "De ZGW-instelling is opgeslagen.")
+            return redirect("zgw-registrations")
+        status = 400
+    return render(request, "zgw/settings.html", {"form": form}, status=status)
