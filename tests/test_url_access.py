@@ -91,6 +91,13 @@ OBJECT_SCOPED = {
     "plan-agree", "action-add", "action-status",
 }  # fmt: skip
 TEXT_ARGUMENTS = {"action": "onbekend", "fmt": "csv", "kind": "uitnodiging", "token": "onbekend"}
+# The REST API (docs/api.md) has its own authentication: a bearer token, never the login page or a session.
+# Who sees what through a token is tested with the same access predicates in tests/test_api*.py.
+API = {
+    f"api-{resource}-{kind}"
+    for resource in ("signal", "household", "person", "trajectory", "plan", "referral", "decision", "service")
+    for kind in ("list", "detail")
+} | {"api-indicators", "api-oauth-token", "api-schema", "api-not-found"}
 
 
 def patterns(resolver: URLResolver | None = None) -> Iterator[URLPattern]:
@@ -120,7 +127,7 @@ def users(world) -> dict[str, User]:
 def test_every_url_has_an_access_decision():
     names = [p.name for p in patterns()]
     assert len(names) == len(set(names)), "every URL pattern needs a name of its own"
-    decided = set(PAGES) | set(STEERING) | OPEN | SPECIAL | OBJECT_SCOPED
+    decided = set(PAGES) | set(STEERING) | OPEN | SPECIAL | OBJECT_SCOPED | API
     assert not set(names) - decided, f"no access decision in tests/test_url_access.py for: {set(names) - decided}"
     assert not decided - set(names), f"decisions for URLs that no longer exist: {decided - set(names)}"
     for name in OBJECT_SCOPED:
@@ -170,3 +177,21 @@ def test_open_pages_need_no_login(client):
     assert client.get(reverse("health")).status_code == 200
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("governance-contribute", args=["onbekend"])).status_code == 404  # not the login page
+
+
+def test_the_api_asks_for_a_token_not_a_login(client, users):
+    """Without a bearer token every API resource answers 401 as problem details; a logged-in session
+    does not count (no session authentication on the API)."""
+    for pattern in patterns():
+        if pattern.name not in API or pattern.name in ("api-oauth-token", "api-schema", "api-not-found"):
+            continue
+        kwargs = {"pk": 1} if pattern.name.endswith("-detail") else {}
+        kwargs = {"board": "manager"} if pattern.name == "api-indicators" else kwargs
+        url = reverse(pattern.name, kwargs=kwargs)
+        for user in (None, users["professional"]):
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            response = client.get(url)
+            assert response.status_code == 401, (pattern.name, response.status_code)
+            assert response["Content-Type"].startswith("application/problem+json")

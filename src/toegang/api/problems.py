@@ -78,7 +78,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a 500: Django's handler answers without a traceback (common.views.error_500)
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.Throttled):
+        wait = f" over {int(exc.wait)} seconden" if exc.wait is not None else " later"
+        body = problem(429, _("Te veel verzoeken met dit token; probeer het%(wait)s opnieuw.") % {"wait": wait})
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        body = problem(405, _("De methode %(m)s kan hier niet.") % {"m": context["request"].method})
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        body = problem(415, _("Stuur de inhoud als application/json."))
+    elif isinstance(exc, exceptions.NotAcceptable):
+        body = problem(406, _("Deze API antwoordt alleen in JSON (application/json)."))
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        body = problem(401, _("Stuur een token mee: Authorization: Bearer <token>."))
+    elif isinstance(exc, exceptions.ValidationError):
         body = invalid(_flatten(exc.detail))
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

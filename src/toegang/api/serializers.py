@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from toegang.cases.models import Trajectory
+from toegang.network.models import CommunityService, Referral
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, Plan
+from toegang.procedures.models import Decision
 from toegang.signals.models import Signal
 
 
@@ -111,6 +113,8 @@ class TrajectorySerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(read_only=True)  # not the database's range: the schema is the same on each
+
     class Meta:
         model = Plan
         fields = ["id", "trajectory", "household", "version", "status", "agreed_on", "next_review_on"]
@@ -176,3 +180,73 @@ class PlanDetailSerializer(PlanSerializer):
 
     def get_goals(self, plan: Plan) -> list[dict[str, Any]]:
         return [GoalSerializer(view).data for view in self.context["goal_views"]]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    question = serializers.SerializerMethodField(help_text="Leeg als de grondslag voor de ontvanger is vervallen.")
+    handover = serializers.SerializerMethodField(help_text="Leeg als de grondslag voor de ontvanger is vervallen.")
+    content_shown = serializers.SerializerMethodField(help_text="Onwaar: alleen de stand, de grondslag is vervallen.")
+
+    class Meta:
+        model = Referral
+        fields = ["id", "trajectory", "goal", "person", "service", "organisation", "status", "proposed_on"]
+        fields += ["sent_on", "answered_on", "started_on", "closed_on", "feedback_due_on", "helped"]
+        fields += ["content_shown", "question", "handover"]
+
+    def _content(self, referral: Referral) -> bool:
+        return bool(getattr(referral, "content_shown", True))
+
+    def get_content_shown(self, referral: Referral) -> bool:
+        return self._content(referral)
+
+    def get_question(self, referral: Referral) -> str | None:
+        return referral.question if self._content(referral) else None
+
+    def get_handover(self, referral: Referral) -> str | None:
+        return referral.handover if self._content(referral) else None
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    trajectory = serializers.IntegerField(source="procedure.trajectory_id", read_only=True)
+    person = serializers.IntegerField(source="procedure.person_id", read_only=True)
+    law = serializers.CharField(source="procedure.law", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "procedure", "trajectory", "person", "law", "outcome", "status", "approved_at", "sent_on"]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    domains = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    areas = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    target_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    minimum_age = serializers.IntegerField(allow_null=True, read_only=True)
+    maximum_age = serializers.IntegerField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = CommunityService
+        fields = ["id", "hsds_id", "name", "organization_name", "description", "status", "email", "url", "phone"]
+        fields += ["eligibility", "minimum_age", "maximum_age", "free", "fees", "opening_hours"]
+        fields += ["domains", "areas", "target_groups"]
+
+
+class BreakdownSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField(help_text="Beschermd: <5, afgerond op vijftallen, of x.")
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    group = serializers.CharField()
+    unit = serializers.CharField()
+    value = serializers.CharField(help_text="De waarde zoals een mens hem leest, kleine-aantallen-beschermd.")
+    previous = serializers.CharField(help_text="De waarde in de vorige periode.")
+    breakdown = BreakdownSerializer(many=True)
+
+
+class IndicatorBoardSerializer(serializers.Serializer):
+    board = serializers.CharField()
+    period = serializers.CharField()
+    protected = serializers.BooleanField()
+    indicators = IndicatorSerializer(many=True)

@@ -15,6 +15,9 @@ router.register("households", views.HouseholdViewSet, basename="api-household")
 router.register("persons", views.PersonViewSet, basename="api-person")
 router.register("trajectories", views.TrajectoryViewSet, basename="api-trajectory")
 router.register("plans", views.PlanViewSet, basename="api-plan")
+router.register("referrals", views.ReferralViewSet, basename="api-referral")
+router.register("decisions", views.DecisionViewSet, basename="api-decision")
+router.register("services", views.ServiceViewSet, basename="api-service")
 
 
 class SchemaView(SpectacularAPIView):
@@ -26,6 +29,7 @@ class SchemaView(SpectacularAPIView):
 urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="api-oauth-token"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("indicators/<str:board>/", views.IndicatorView.as_view(), name="api-indicators"),
     *router.urls,
-    re_path(r"^.*$", problems.not_found),
+    re_path(r"^.*$", problems.not_found, name="api-not-found"),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,6 +29,10 @@ from toegang.cases.selectors import (
     trajectories_visible_to,
     visible_household,
 )
+from toegang.common.dates import today
+from toegang.network import referrals, socialmap
+from toegang.network.models import CommunityService, Referral
+from toegang.network.socialmap_views import require_social_map_user
 from toegang.people import services as people_services
 from toegang.people.models import Household, Membership, Person
 from toegang.people.selectors import member_ids_of_households
@@ -35,6 +40,7 @@ from toegang.plans import need_to_know
 from toegang.plans.models import LifeDomain, Plan
 from toegang.plans.selectors import plan_with_content
 from toegang.privacy.models import Consent
+from toegang.procedures.models import Decision
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
 from toegang.signals.selectors import signals_visible_to
@@ -358,3 +364,148 @@ class PlanViewSet(ReadOnlyResource):
         if scope is not None and not scope.shares(Consent.Category.PLAN):
             views = [gv for gv in views if gv.full]
         return s.PlanDetailSerializer(plan, context={"whole": whole, "goal_views": views}).data
+
+
+# --- referrals, decisions and the social map -----------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Verwijzingen",
+        description="Wat de organisatie van de gebruiker ontving, en de verwijzingen van de zaken waarvan de "
+        "gebruiker het hele plan ziet. Is de toestemming waarop een overdracht rust vervallen, dan ziet de "
+        "ontvanger alleen de stand.",
+    ),
+    retrieve=extend_schema(summary="Eén verwijzing"),
+)
+class ReferralViewSet(ReadOnlyResource):
+    serializer_class = s.ReferralSerializer
+    audit_type = "referral"
+
+    def check_role(self, user: User) -> None:
+        receiving = user.role in referrals.RECEIVING_ROLES and user.organisation_id is not None
+        if not user.is_active or not (receiving or user.role in CASE_ROLES or sees_case_content(user)):
+            raise exceptions.PermissionDenied(_("Verwijzingen zijn er voor de regie en de ontvangende organisaties."))
+
+    def visible(self, user: User) -> QuerySet[Referral]:
+        return referrals.visible_to(user)
+
+    def for_list(self, qs: QuerySet[Referral]) -> QuerySet[Referral]:
+        return qs.select_related("consent")
+
+    def shown(self, rows: list[Referral]) -> list[Referral]:
+        user, on = self.user(), today()
+        for referral in rows:  # the receiving side reads the handover only while its basis holds (as the UI)
+            receiving = referral.organisation_id == user.organisation_id
+            referral.content_shown = not receiving or referrals.shows_content(referral=referral, on=on)  # type: ignore[attr-defined]
+        return rows
+
+    def subjects(self, rows: Sequence[Referral]) -> list[int]:
+        return sorted({r.person_id for r in rows if getattr(r, "content_shown", True)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Beschikkingen", description="De beschikkingen van de trajecten die de gebruiker ziet."),
+    retrieve=extend_schema(summary="Eén beschikking"),
+)
+class DecisionViewSet(ReadOnlyResource):
+    serializer_class = s.DecisionSerializer
+    audit_type = "decision"
+
+    def visible(self, user: User) -> QuerySet[Decision]:
+        # as procedures.views: through the trajectories the user sees
+        return Decision.objects.filter(procedure__trajectory__in=trajectories_visible_to(user).values("pk"))
+
+    def for_list(self, qs: QuerySet[Decision]) -> QuerySet[Decision]:
+        return qs.select_related("procedure")
+
+    def subjects(self, rows: Sequence[Decision]) -> list[int]:
+        return sorted({d.procedure.person_id for d in rows})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Sociale kaart",
+        description="De actieve voorzieningen van het voorliggend veld in de gemeente van de gebruiker.",
+    ),
+    retrieve=extend_schema(summary="Eén voorziening"),
+)
+class ServiceViewSet(ReadOnlyResource):
+    required_scopes = {"GET": "socialmap:read"}
+    serializer_class = s.ServiceSerializer
+    audit_type = "communityservice"
+
+    def check_role(self, user: User) -> None:
+        require_social_map_user(self.request._request)  # the social map page's own rule
+
+    def visible(self, user: User) -> QuerySet[CommunityService]:
+        return socialmap.search(user.municipality_id or 0)
+
+    def for_list(self, qs: QuerySet[CommunityService]) -> QuerySet[CommunityService]:
+        return qs.prefetch_related("areas", "domains", "target_groups")
+
+    def subjects(self, rows: Sequence[CommunityService]) -> list[int]:
+        return []  # no client data
+
+
+# --- steering indicators -------------------------------------------------------------------------------
+
+
+@extend_schema(
+    summary="Sturingsindicatoren van een dashboard",
+    description=(
+        "De indicatoren van een dashboard (team, manager, opdrachtgever) voor wie dat dashboard mag openen, "
+        "altijd kleine-aantallen-beschermd zoals de exports: aantallen onder 5 als <5, de rest afgerond op "
+        "vijftallen. Filters als op het dashboard: periode, wet, gebied, team, organisatie."
+    ),
+    parameters=[
+        OpenApiParameter("periode", str, description="Maand, kwartaal of jaar, bv. 2026-K3; standaard dit kwartaal."),
+        OpenApiParameter("wet", str, description="wmo, jw of pw."),
+        OpenApiParameter("gebied", int, description="Id van een wijk of kern."),
+        OpenApiParameter("team", int, description="Id van een team."),
+        OpenApiParameter("organisatie", int, description="Id van een organisatie."),
+    ],
+    responses=s.IndicatorBoardSerializer,
+)
+class IndicatorView(GenericAPIView):
+    required_scopes = {"GET": "steering:read"}
+    serializer_class = s.IndicatorBoardSerializer
+    pagination_class = None
+
+    def get(self, request: Request, board: str) -> Response:
+        from toegang.steering import summaries
+        from toegang.steering import views as steering
+
+        user, chosen_board = steering._board(request._request, board)
+        chosen = steering._choose(request._request, user, chosen_board, params=request.query_params)
+        if chosen.errors:
+            raise exceptions.ValidationError([str(e) for e in chosen.errors])
+        rows = steering._rows(chosen_board, chosen, summaries.latest(), protect=True)
+        audit.record(
+            actor=user,
+            action=audit.Action.READ,
+            object_type="api:indicators",
+            object_id=chosen_board.code,
+            detail=f"API {request.get_full_path()}"[:300],
+        )
+        body = {
+            "board": chosen_board.code,
+            "period": chosen.filters.period.code,
+            "protected": True,
+            "indicators": [
+                {
+                    "code": row.indicator.code,
+                    "name": row.indicator.name,
+                    "group": row.indicator.group,
+                    "unit": row.indicator.unit,
+                    "value": steering.show(row.indicator, row.now, protected=True),
+                    "previous": steering.show(row.indicator, row.before, protected=True),
+                    "breakdown": [
+                        {"label": label, "value": shown}
+                        for label, shown in steering._breakdown(row.now, protected=True)
+                    ],
+                }
+                for row in rows
+            ],
+        }
+        return Response(body)

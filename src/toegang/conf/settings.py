@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
-    "rest_framework",  # the REST API: toegang/api/, docs/api.md
+    # the REST API (toegang/api/, docs/api.md); rest_framework itself is not an app here: its Dutch catalogue
+    # would replace Django's wording of the forms' messages ("vereist" for "verplicht")
     "drf_spectacular",
     "oauth2_provider",  # OAuth2 client credentials for applications calling the API
     "toegang.api",

@@ -60,11 +60,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Token (wordt niet opnieuw getoond): {issued.secret}")
                 self.stdout.write(f"Kenmerk {issued.token.prefix}, geldig tot {issued.token.expires_at:%Y-%m-%d}.")
             else:
-                token = ApiToken.objects.filter(prefix=options["kenmerk"] or "").first()
-                if token is None:
+                found = ApiToken.objects.filter(prefix=options["kenmerk"] or "").first()
+                if found is None:
                     self._fail("--kenmerk: geen token met dit kenmerk.")
-                assert token is not None  # noqa: S101 - _fail exits
-                revoke_token(actor=actor, token=token)
-                self.stdout.write(f"Token {token.prefix} is ingetrokken.")
+                assert found is not None  # noqa: S101 - _fail exits
+                revoke_token(actor=actor, token=found)
+                self.stdout.write(f"Token {found.prefix} is ingetrokken.")
         except DomainError as error:
             self._fail(error.message)

@@ -1,0 +1,31 @@
+"""Steering indicators through the API: only for who may open the dashboard, always small-cell protected
+(the same values as the protected exports), filters validated as problem details."""
+
+from __future__ import annotations
+
+from tests.api_support import api
+from tests.test_steering import MONTH, scenario  # noqa: F401 - the fixture
+from toegang.audit.models import AuditEntry
+
+
+def test_the_manager_gets_protected_numbers_like_the_export(world, scenario):  # noqa: F811
+    client = api(world, world.manager)
+    before = AuditEntry.objects.count()
+    response = client.get(f"/api/v1/indicators/manager/?periode={MONTH.code}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["protected"] is True and body["period"] == MONTH.code
+    signals = next(i for i in body["indicators"] if i["code"] == "meldingen_bron")
+    assert signals["value"] == "5"  # 5 signals: published as 5
+    assert {"label": "Huisarts", "value": "<5"} in signals["breakdown"]  # 3 from the GP: suppressed
+    assert AuditEntry.objects.count() == before + 1
+
+
+def test_who_may_not_open_the_board_gets_403_and_bad_filters_400(world, scenario):  # noqa: F811
+    response = api(world, world.professional).get("/api/v1/indicators/manager/")
+    assert response.status_code == 403 and response["Content-Type"].startswith("application/problem+json")
+    client = api(world, world.manager)
+    assert client.get("/api/v1/indicators/bestaat-niet/").status_code == 404
+    bad = client.get("/api/v1/indicators/manager/?periode=2026-13")
+    assert bad.status_code == 400 and "Periode" in bad.json()["detail"]
+    assert api(world, world.manager, ["cases:read"]).get("/api/v1/indicators/manager/").status_code == 403
