@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -517,3 +518,69 @@ def test_bad_settings_are_refused_naming_the_field(client, world, stub, changes,
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Configuration.objects.exists()
+
+
+# --- the workers for real ------------------------------------------------------------------------------
+# Transactional tests (the worker sees committed rows only). No audit rows (a flush cannot remove them on
+# SQLite): the trajectory is made with the ORM and its registration with the outbox function itself.
+
+
+def committed_trajectory(world):
+    from toegang.cases.models import Trajectory
+    from toegang.people.models import Household
+
+    household = Household.objects.create(municipality=world.gemeente, area=world.area, name="Huishouden W")
+    trajectory = Trajectory.objects.create(household=household, team=world.team, started_on=TODAY)
+    with transaction.atomic():
+        services.trajectory_started(trajectory.pk)  # as start_trajectory does, in its transaction
+    return trajectory
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_celery_worker_registers_over_redis(world, settings, stub):
+    from celery.contrib.testing.worker import start_worker
+
+    from tests.test_events_delivery import REDIS, wait_for
+    from toegang import worker
+
+    settings.WORKER = "celery"
+    queue = f"toegang-test-zgw-{uuid.uuid4().hex[:8]}"
+    app = worker.make_app(
+        "toegang-test-zgw", broker_url=REDIS, task_default_queue=queue, task_default_exchange=queue,
+        task_default_routing_key=queue, worker_hijack_root_logger=False, worker_enable_remote_control=False,
+    )  # fmt: skip
+    try:
+        configure(world, stub)
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            trajectory = committed_trajectory(world)  # the commit hands the task to the worker over Redis
+            wait_for(lambda: Registration.objects.filter(state=State.REGISTERED).count() == 1)
+    finally:
+        worker.app.set_current()
+        worker.app.set_default()
+        app.close()
+        import redis
+
+        keys_ = redis.Redis.from_url(REDIS)
+        for key in keys_.scan_iter(f"*{queue}*"):
+            keys_.delete(key)
+        keys_.close()
+    assert Registration.objects.get().object_id == trajectory.pk and stub.violations == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_embedded_worker_registers_in_a_thread_and_retries_on_its_timer(world, settings, stub):
+    import threading
+
+    from tests.test_events_delivery import wait_for
+
+    settings.WORKER = "thread"
+    settings.ZGW_RETRY_BASE_SECONDS = 1  # the timer hands the task over again after about a second
+    configure(world, stub)
+    stub.script = [503]
+    committed_trajectory(world)
+    wait_for(lambda: Registration.objects.filter(state=State.REGISTERED).count() == 1, seconds=30)
+    row = Registration.objects.get()
+    assert row.attempts == 2 and stub.violations == []
+    for thread in threading.enumerate():
+        if thread.name.startswith("job-"):
+            thread.join(10)  # it closes its database connection before it ends
