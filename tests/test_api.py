@@ -340,3 +340,16 @@ def test_a_manager_may_read_but_not_register_signals(world):
     client = api(world, world.manager)
     assert client.get("/api/v1/signals/").status_code == 200
     assert_problem(client.post("/api/v1/signals/", _signal_body(["123456782"])), 403)
+
+
+def test_a_fault_is_a_problem_500_without_a_traceback(world, cases, monkeypatch):
+    from toegang.api import views
+
+    def broken(self, rows):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(views.TrajectoryViewSet, "subjects", broken)
+    client = api(world, world.professional)
+    client.client.raise_request_exception = False
+    body = assert_problem(client.get("/api/v1/trajectories/"), 500)
+    assert "kapot" not in json.dumps(body) and "Traceback" not in json.dumps(body)

@@ -3,6 +3,7 @@ validation errors ``invalid-params`` naming each field. Every 4xx of the API has
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,8 +13,11 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from toegang.common.errors import DomainError
+
+logger = logging.getLogger("django.request")
 
 PROBLEM_JSON = "application/problem+json"
 VALIDATION_TYPE = "urn:toegang:problem:ongeldige-invoer"
@@ -28,6 +32,7 @@ TITLES = {
     413: gettext_lazy("Verzoek te groot"),
     415: gettext_lazy("Mediatype niet ondersteund"),
     429: gettext_lazy("Te veel verzoeken"),
+    500: gettext_lazy("Interne fout"),
 }
 
 
@@ -76,8 +81,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
-    if response is None:
-        return None  # a 500: Django's handler answers without a traceback (common.views.error_500)
+    if response is None:  # a fault of ours: logged with its traceback, answered without one
+        logger.error("API-fout", exc_info=exc)
+        set_rollback()
+        body = problem(500, str(_("Er ging iets mis aan onze kant; probeer het later opnieuw.")))
+        return Response(body, status=500, content_type=PROBLEM_JSON)
     if isinstance(exc, exceptions.Throttled):
         wait = f" over {int(exc.wait)} seconden" if exc.wait is not None else " later"
         body = problem(429, _("Te veel verzoeken met dit token; probeer het%(wait)s opnieuw.") % {"wait": wait})

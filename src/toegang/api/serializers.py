@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from toegang.cases.models import Trajectory
@@ -89,8 +90,18 @@ class HouseholdSerializer(serializers.ModelSerializer):
         model = Household
         fields = ["id", "name", "municipality", "area", "postcode", "huisnummer", "straat", "woonplaats", "members"]
 
+    @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, household: Household) -> list[dict[str, Any]]:
-        return [MemberSerializer(m).data for m in getattr(household, "shown_members", [])]
+        # plain dicts: a nested serializer per row costs more than the page's SQL (DESIGN.md §1)
+        return [
+            {
+                "person": m.person_id,
+                "role": m.role,
+                "start_date": m.start_date.isoformat(),
+                "end_date": m.end_date.isoformat() if m.end_date else None,
+            }
+            for m in getattr(household, "shown_members", [])
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):
