@@ -200,7 +200,20 @@ def test_cursor_pagination_walks_every_row_once_in_a_stable_order(world, cases):
     assert "count" not in first
     ids = client.all_ids("/api/v1/trajectories/", page_size=2)
     assert ids == sorted(ids) and len(ids) == len(set(ids)) == 4
-    assert_problem(client.get("/api/v1/trajectories/?cursor=onzin"), 404)
+    assert (
+        assert_problem(client.get("/api/v1/trajectories/?cursor=onzin"), 400)["invalid-params"][0]["name"] == "cursor"
+    )
+    for size in ("0", "201", "x", "-1", "¹"):
+        body = assert_problem(client.get(f"/api/v1/trajectories/?page_size={size}"), 400)
+        assert body["invalid-params"][0]["name"] == "page_size"
+
+
+def test_unknown_query_parameters_are_refused(world, cases):
+    client = api(world, world.professional)
+    body = assert_problem(client.get("/api/v1/trajectories/?staus=open"), 400)
+    assert body["invalid-params"] == [{"name": "staus", "reason": "Onbekende parameter."}]
+    assert_problem(client.get(f"/api/v1/trajectories/{cases['own'][0].pk}/?x=1"), 400)
+    assert_problem(client.get("/api/v1/households/?status=open"), 400)
 
 
 def test_status_filter_is_validated(world, cases):
@@ -218,6 +231,7 @@ def test_unknown_path_and_method_are_problem_details(world, cases):
     assert_problem(client.get("/api/v1/bestaat-niet/"), 404)
     assert_problem(client.get("/api/v1/trajectories/999999/"), 404)
     assert_problem(client.get("/api/v1/trajectories/abc/"), 404)
+    assert_problem(client.get("/api/v1/trajectories/¹/"), 404)  # a digit to str.isdigit, not to int()
     response = client.client.delete(f"/api/v1/trajectories/{cases['own'][0].pk}/", **client.headers)
     assert_problem(response, 405)
     assert_problem(client.post("/api/v1/trajectories/", {}), 405)

@@ -50,7 +50,7 @@ PROBLEM = {"application/problem+json": {"type": "object"}}
 
 def _choice_filter(request: Request, name: str, choices: Iterable[str]) -> str | None:
     value = request.query_params.get(name)
-    if value is None or value == "":
+    if value is None:
         return None
     if value not in set(choices):
         raise exceptions.ValidationError({name: [_("Kies uit: %(c)s.") % {"c": ", ".join(choices)}]})
@@ -93,7 +93,16 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self) -> QuerySet[Any]:
         return self.visible(self.user())
 
+    filters: tuple[str, ...] = ()  # query parameters a list takes besides the cursor and page_size
+
+    def check_params(self, allowed: Iterable[str]) -> None:
+        """A query parameter the endpoint does not know is an error (a typo must not widen a list)."""
+        unknown = sorted(set(self.request.query_params) - set(allowed))
+        if unknown:
+            raise exceptions.ValidationError({name: [_("Onbekende parameter.")] for name in unknown})
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_params(("cursor", "page_size", *self.filters))
         user = self.user()
         self.check_role(user)
         page = self.paginate_queryset(self.for_list(self.get_queryset()))
@@ -108,6 +117,7 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_params(())
         user = self.user()
         self.check_role(user)
         obj = self.find(user, self.kwargs["pk"])
@@ -121,7 +131,7 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.detail_data(user, obj))
 
     def find(self, user: User, pk: str) -> Any:
-        if not str(pk).isdigit() or len(str(pk)) > 18:
+        if not (str(pk).isascii() and str(pk).isdigit()) or len(str(pk)) > 18:  # "¹" is a digit to isdigit
             raise exceptions.NotFound(_("Niet gevonden, of u heeft er geen toegang toe."))
         found = self.shown(list(self.for_detail(self.visible(user)).filter(pk=int(pk))[:1]))
         if not found:
@@ -164,6 +174,7 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 )
 class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
     required_scopes = {"GET": "signals:read", "POST": "signals:write"}
+    filters = ("status",)
     serializer_class = s.SignalSerializer
     audit_type = "signal"
 
@@ -316,6 +327,7 @@ class PersonViewSet(ReadOnlyResource):
 )
 class TrajectoryViewSet(ReadOnlyResource):
     serializer_class = s.TrajectorySerializer
+    filters = ("status",)
     audit_type = "trajectory"
     denied_type = "trajectory"
 
@@ -476,6 +488,13 @@ class IndicatorView(GenericAPIView):
         from toegang.steering import summaries
         from toegang.steering import views as steering
 
+        unknown = sorted(set(request.query_params) - {"periode", "wet", "gebied", "team", "organisatie"})
+        if unknown:
+            raise exceptions.ValidationError({name: [_("Onbekende parameter.")] for name in unknown})
+        for name in ("gebied", "team", "organisatie"):  # steering's pick() takes "¹" for a digit, int() does not
+            value = request.query_params.get(name, "")
+            if value and not (value.isascii() and value.isdigit()):
+                raise exceptions.ValidationError({name: [_("Kies een id (een geheel getal).")]})
         user, chosen_board = steering._board(request._request, board)
         chosen = steering._choose(request._request, user, chosen_board, params=request.query_params)
         if chosen.errors:
