@@ -229,6 +229,7 @@ def test_status_filter_is_validated(world, cases):
 def test_unknown_path_and_method_are_problem_details(world, cases):
     client = api(world, world.professional)
     assert_problem(client.get("/api/v1/bestaat-niet/"), 404)
+    assert_problem(client.get("/api/v1/persons/.%0A/"), 404)  # a newline in the path: still problem details
     assert_problem(client.get("/api/v1/trajectories/999999/"), 404)
     assert_problem(client.get("/api/v1/trajectories/abc/"), 404)
     assert_problem(client.get("/api/v1/trajectories/¹/"), 404)  # a digit to str.isdigit, not to int()

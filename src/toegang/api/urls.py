@@ -31,5 +31,5 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("indicators/<str:board>/", views.IndicatorView.as_view(), name="api-indicators"),
     *router.urls,
-    re_path(r"^.*$", problems.not_found, name="api-not-found"),
+    re_path(r"^[\s\S]*$", problems.not_found, name="api-not-found"),  # a newline in the path too
 ]
