@@ -6,29 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_surname_prefix_index'),
+        ("people", "0003_surname_prefix_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonSource',
+            name="PersonSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('bsn', 'BSN'), ('voornamen', 'voornamen'), ('voorvoegsel', 'voorvoegsel'), ('geslachtsnaam', 'geslachtsnaam'), ('geboortedatum', 'geboortedatum'), ('straat', 'straat'), ('huisnummer', 'huisnummer'), ('postcode', 'postcode'), ('woonplaats', 'woonplaats')], max_length=20, verbose_name='veld')),
-                ('source', models.CharField(choices=[('brp', 'uit de BRP'), ('handmatig', 'handmatig')], max_length=10, verbose_name='bron')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='waarde volgens de BRP')),
-                ('retrieved_at', models.DateTimeField(verbose_name='opgehaald')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='vastgelegd')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("bsn", "BSN"),
+                            ("voornamen", "voornamen"),
+                            ("voorvoegsel", "voorvoegsel"),
+                            ("geslachtsnaam", "geslachtsnaam"),
+                            ("geboortedatum", "geboortedatum"),
+                            ("straat", "straat"),
+                            ("huisnummer", "huisnummer"),
+                            ("postcode", "postcode"),
+                            ("woonplaats", "woonplaats"),
+                        ],
+                        max_length=20,
+                        verbose_name="veld",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("brp", "uit de BRP"), ("handmatig", "handmatig")], max_length=10, verbose_name="bron"
+                    ),
+                ),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="waarde volgens de BRP")),
+                ("retrieved_at", models.DateTimeField(verbose_name="opgehaald")),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="vastgelegd")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sources", to="people.person"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'herkomst van een gegeven',
-                'verbose_name_plural': 'herkomst van gegevens',
-                'constraints': [models.UniqueConstraint(fields=('person', 'field'), name='personsource_one_per_field')],
+                "verbose_name": "herkomst van een gegeven",
+                "verbose_name_plural": "herkomst van gegevens",
+                "constraints": [models.UniqueConstraint(fields=("person", "field"), name="personsource_one_per_field")],
             },
         ),
     ]
