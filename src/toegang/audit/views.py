@@ -12,6 +12,7 @@ from toegang.audit import selectors
 from toegang.audit import services as audit
 from toegang.audit.forms import PersonLogForm, UserLogForm
 from toegang.common.errors import DomainError
+from toegang.common.numbers import whole_number
 from toegang.common.views import current_user
 from toegang.people.bsn import normalise_bsn
 from toegang.privacy.scope import persons_of, users_of
@@ -27,7 +28,7 @@ def require_privacy_officer(request: HttpRequest) -> User:
 def _before(request: HttpRequest) -> int | None:
     """The keyset cursor of the "older entries" link; a new search from the form starts at the newest."""
     value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 def _query(request: HttpRequest) -> str:

@@ -38,6 +38,7 @@ from lxml import etree
 from toegang.accounts.models import Municipality
 from toegang.audit import services as audit
 from toegang.common.dates import today
+from toegang.common.numbers import whole_number
 from toegang.common.templatetags.money import euros
 from toegang.istandaarden import messages, services
 from toegang.istandaarden.messages import ACCEPTED, MESSAGE_CODES, NOT_ASSESSED, XSD_ROOT, Judged
@@ -433,7 +434,7 @@ def _assigned(context: Context, bsn: str, numbers: list[int]) -> dict[int, Provi
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return whole_number(text, digits=9)
 
 
 def _handle_regie(context: Context) -> Result:

@@ -19,6 +19,7 @@ from toegang.audit.services import log_denied
 from toegang.cases.selectors import CASE_ROLES
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.common.numbers import whole_number
 from toegang.common.views import current_user, first_rows, require_case_worker, submitted, trajectory_or_404
 from toegang.network import partners, referrals
 from toegang.network.forms import (
@@ -41,9 +42,9 @@ def referral_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     trajectory = trajectory_or_404(user, trajectory_id)
     service = None
     service_id = request.GET.get("dienst", "")
-    if service_id.isdigit():
+    if (number := whole_number(service_id)) is not None:
         service = (
-            CommunityService.objects.filter(pk=int(service_id), municipality_id=trajectory.household.municipality_id)
+            CommunityService.objects.filter(pk=number, municipality_id=trajectory.household.municipality_id)
             .select_related("organisation")
             .first()
         )

@@ -22,6 +22,7 @@ from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
+from toegang.common.numbers import whole_number
 from toegang.common.views import (
     NamedChange,
     apply_change,
@@ -316,8 +317,8 @@ def social_map(request: HttpRequest) -> HttpResponse:
         rows = [_card(service) for service in services]  # plain values: the template only prints them
     refer_for = None  # referring from a trajectory: each service that answers in Toegang gets a button
     traject = request.GET.get("traject", "")
-    if traject.isdigit():
-        refer_for = trajectories_visible_to(user).filter(pk=int(traject), status=Trajectory.Status.OPEN).first()
+    if (number := whole_number(traject)) is not None:
+        refer_for = trajectories_visible_to(user).filter(pk=number, status=Trajectory.Status.OPEN).first()
         if refer_for is not None and not referrals.may_steer(user, refer_for):
             refer_for = None
 

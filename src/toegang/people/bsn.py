@@ -18,7 +18,7 @@ def normalise_bsn(value: str) -> str:
     raw = (value or "").strip().replace(" ", "").replace(".", "").replace("-", "")
     if not raw:
         raise DomainError(_("BSN: vul een burgerservicenummer in."), field="bsn")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise DomainError(_("BSN: een burgerservicenummer bestaat alleen uit cijfers."), field="bsn")
     if len(raw) == 8:
         raw = "0" + raw  # 8-digit numbers are left-padded with a zero

@@ -21,7 +21,7 @@ POSTCODE_HELP = gettext_lazy("Postcode: vier cijfers en twee letters, bijvoorbee
 
 def normalise_postcode(value: str) -> str:
     raw = (value or "").replace(" ", "").upper()
-    if raw and not (len(raw) == 6 and raw[:4].isdigit() and raw[4:].isalpha() and raw[0] != "0"):
+    if raw and not (len(raw) == 6 and raw.isascii() and raw[:4].isdigit() and raw[4:].isalpha() and raw[0] != "0"):
         raise DomainError(POSTCODE_HELP, field="postcode")
     return raw
 

@@ -22,6 +22,7 @@ from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
+from toegang.common.numbers import whole_number
 from toegang.common.periods import Period, recent_periods
 from toegang.common.replica import on_replica
 from toegang.common.views import current_user, submitted
@@ -129,8 +130,9 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
         value = data.get(name, "")
         if not value:
             return None
-        if value.isdigit() and int(value) in {r.pk for r in rows}:
-            return int(value)
+        number = whole_number(value)
+        if number is not None and number in {r.pk for r in rows}:
+            return number
         errors.append(_("%(label)s: kies een waarde uit de lijst.") % {"label": label})
         return None
 
@@ -455,7 +457,8 @@ def gmsd_wmo(request: HttpRequest) -> HttpResponse:
     errors = []
     on = today()
     year_text, half_text = request.GET.get("jaar", str(on.year)), request.GET.get("halfjaar", "1")
-    if not (year_text.isdigit() and 2015 <= int(year_text) <= on.year):
+    year = whole_number(year_text, digits=4)
+    if year is None or not 2015 <= year <= on.year:
         errors.append(_("Jaar: kies een jaar van 2015 tot en met dit jaar."))
     if half_text not in ("1", "2"):
         errors.append(_("Halfjaar: kies 1 of 2."))
