@@ -114,6 +114,11 @@ def _apply(
     return True
 
 
+def _edit_form(form_class: type[UtrechtForm], row: Any, *, prefix: str) -> UtrechtForm:
+    """The form that edits ``row`` in place, filled from the row's attributes of the same names as its fields."""
+    return form_class(prefix=prefix, initial={name: getattr(row, name) for name in form_class.base_fields})
+
+
 def _base(user: User, project: DecisionProject, tab: str) -> dict[str, Any]:
     return {
         "project": project,
@@ -180,37 +185,9 @@ def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
             ),
             phase_form=PhaseForm(initial={"phase": project.phase}),
             criterion_form=CriterionForm(prefix="nieuw-c"),
-            criterion_forms=[
-                (
-                    c,
-                    CriterionForm(
-                        prefix=f"c{c.pk}",
-                        initial={
-                            "name": c.name,
-                            "description": c.description,
-                            "direction": c.direction,
-                            "is_cost": c.is_cost,
-                        },
-                    ),
-                )
-                for c in shape.criteria
-            ],
+            criterion_forms=[(c, _edit_form(CriterionForm, c, prefix=f"c{c.pk}")) for c in shape.criteria],
             alternative_form=AlternativeForm(prefix="nieuw-a"),
-            alternative_forms=[
-                (
-                    a,
-                    AlternativeForm(
-                        prefix=f"a{a.pk}",
-                        initial={
-                            "name": a.name,
-                            "description": a.description,
-                            "legal_form": a.legal_form,
-                            "steers_how": a.steers_how,
-                        },
-                    ),
-                )
-                for a in shape.alternatives
-            ],
+            alternative_forms=[(a, _edit_form(AlternativeForm, a, prefix=f"a{a.pk}")) for a in shape.alternatives],
             principle_form=PrincipleForm(),
             decision_form=DecisionForm(
                 alternatives=project.alternatives.all(),
@@ -390,16 +367,7 @@ def participants_page(request: HttpRequest, project_id: int) -> HttpResponse:
                 "complete": sum(r.status == "compleet" for r in members),
                 "partial": sum(r.status == "gedeeltelijk" for r in members),
                 "open": sum(r.status == "niet begonnen" for r in members),
-                "form": GroupForm(
-                    prefix=f"g{group.pk}",
-                    initial={
-                        "kind": group.kind,
-                        "name": group.name,
-                        "weight": group.weight,
-                        "weight_decided_by": group.weight_decided_by,
-                        "weight_reason": group.weight_reason,
-                    },
-                ),
+                "form": _edit_form(GroupForm, group, prefix=f"g{group.pk}"),
                 "participant_form": ParticipantForm(prefix=f"p{group.pk}"),
             }
         )
@@ -769,32 +737,8 @@ def governance_page(request: HttpRequest, project_id: int) -> HttpResponse:
         }
         if context["can_manage"]:
             card["data_form"] = PartyDataForm(prefix=f"d{party.pk}", initial=_money_initial(party))
-            card["role_forms"] = [
-                (
-                    r,
-                    RoleForm(
-                        prefix=f"r{r.pk}",
-                        initial={
-                            "role": r.role,
-                            "portfolio_holder": r.portfolio_holder,
-                            "portfolio": r.portfolio,
-                            "official": r.official,
-                            "official_function": r.official_function,
-                        },
-                    ),
-                )
-                for r in roles
-            ]
-            card["step_forms"] = [
-                (
-                    s,
-                    StepForm(
-                        prefix=f"s{s.pk}",
-                        initial={"municipal_side": s.municipal_side, "party_side": s.party_side, "subject": s.subject},
-                    ),
-                )
-                for s in card["steps"]
-            ]
+            card["role_forms"] = [(r, _edit_form(RoleForm, r, prefix=f"r{r.pk}")) for r in roles]
+            card["step_forms"] = [(s, _edit_form(StepForm, s, prefix=f"s{s.pk}")) for s in card["steps"]]
             card["step_form"] = StepForm(prefix=f"ns{party.pk}")
             card["agreement_form"] = AgreementForm(prefix=f"na{party.pk}")
         cards.append(card)
