@@ -41,6 +41,18 @@ def test_a_professional_cannot_issue_tokens(world, capsys):
     assert ApiToken.objects.count() == 0
 
 
+def test_a_resident_account_gets_no_token(world, capsys):
+    from tests.conftest import next_bsn
+    from toegang.portal.services import resident_account
+
+    resident = resident_account(bsn=next_bsn())
+    with pytest.raises(SystemExit):
+        call_command(
+            "api_token", "uitgeven", door="beheerder", gebruiker=resident.username, bevoegdheden="cases:read", naam="x"
+        )
+    assert "inwoneraccount krijgt geen API-token" in capsys.readouterr().err and not ApiToken.objects.exists()
+
+
 def test_client_credentials_act_as_the_applications_user(world, client):
     make_trajectory(world)
     make_trajectory(world, regisseur=world.outsider)

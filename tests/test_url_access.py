@@ -20,12 +20,14 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import make_user
+from tests.conftest import make_user, next_bsn
 from toegang.accounts.models import User
+from toegang.portal.services import resident_account
 
-ROLES = ("professional", "partner", "teamleider", "manager", "beheerder", "privacy", "melder", "opdrachtgever")
+STAFF = ("professional", "partner", "teamleider", "manager", "beheerder", "privacy", "melder", "opdrachtgever")
+ROLES = (*STAFF, "inwoner")  # a resident's account (the portal) reaches no page of the staff
 CASE_WORKERS = {"professional", "partner", "teamleider"}
-ALL = set(ROLES)
+ALL = set(STAFF)
 
 PAGES: dict[str, set[str]] = {
     "home": {"beheerder"},  # the others are sent on to their own start page
@@ -72,7 +74,14 @@ PAGES: dict[str, set[str]] = {
 BOARDS = {"team": {"teamleider"}, "manager": {"manager"}, "opdrachtgever": {"manager", "opdrachtgever"}}
 STEERING = ("steering", "steering-timeseries", "steering-export", "steering-report")  # per board
 OPEN = {"health", "login", "governance-contribute", "brp-fake"}  # the participant's token; the BRP fake (tests, demo)
+OPEN |= {"digid-simulator-authorize", "digid-simulator-token", "digid-simulator-userinfo"}  # tests/test_portal.py
 SPECIAL = {"second-factor", "logout", "oidc_authentication_init", "oidc_authentication_callback"}
+SPECIAL |= {"portal-login", "portal-digid-start", "portal-digid-callback", "portal-logout"}
+# The resident portal: for residents only (who sees which person there: tests/test_portal.py).
+PORTAL = {
+    "portal-home", "portal-person", "portal-decisions", "portal-decision-letter", "portal-signal", "portal-consents",
+    "portal-consent-withdraw", "portal-access-log", "portal-export",
+}  # fmt: skip
 OBJECT_SCOPED = {
     "emergency-review", "rights-request", "rights-export", "legal-hold", "procedure-new", "procedure",
     "procedure-messages", "escalate", "events-subscription-deactivate", "events-delivery-retry",
@@ -88,9 +97,10 @@ OBJECT_SCOPED = {
     "household", "involved", "consents", "consent-withdraw", "member-add", "household-person", "note-add",
     "regisseur-change", "involvement-add", "document-upload", "document-download", "involvement-end",
     "trajectory-close", "exploration-new", "plan", "plan-start", "review-new", "plan-update", "goal-add",
-    "plan-agree", "action-add", "action-status",
+    "plan-agree", "action-add", "action-status", "representation-add", "representation-end",
 }  # fmt: skip
 TEXT_ARGUMENTS = {"action": "onbekend", "fmt": "csv", "kind": "uitnodiging", "token": "onbekend"}
+RESIDENT_SENT_TO_PORTAL = "/mijn/"
 # The REST API (docs/api.md) has its own authentication: a bearer token, never the login page or a session.
 # Who sees what through a token is tested with the same access predicates in tests/test_api*.py.
 API = {
@@ -121,13 +131,14 @@ def users(world) -> dict[str, User]:
         "opdrachtgever": make_user(
             "opdrachtgever", User.Role.CLIENT, org=world.municipality_org, team=None, gemeente=world.gemeente
         ),
+        "inwoner": resident_account(bsn=next_bsn()),
     }
 
 
 def test_every_url_has_an_access_decision():
     names = [p.name for p in patterns()]
     assert len(names) == len(set(names)), "every URL pattern needs a name of its own"
-    decided = set(PAGES) | set(STEERING) | OPEN | SPECIAL | OBJECT_SCOPED | API
+    decided = set(PAGES) | set(STEERING) | OPEN | SPECIAL | OBJECT_SCOPED | API | PORTAL
     assert not set(names) - decided, f"no access decision in tests/test_url_access.py for: {set(names) - decided}"
     assert not decided - set(names), f"decisions for URLs that no longer exist: {decided - set(names)}"
     for name in OBJECT_SCOPED:
@@ -170,7 +181,26 @@ def test_no_role_sees_an_object_that_does_not_exist(client, users):
         url = reverse(pattern.name, kwargs=kwargs)
         _login_required(client, url)
         for role, user in users.items():
-            assert _get(client, user, url) in (403, 404, 405), (pattern.name, role)
+            status = _get(client, user, url)
+            if role == "inwoner":
+                assert status == 302, pattern.name  # sent to the portal (common/middleware.py)
+            else:
+                assert status in (403, 404, 405), (pattern.name, role)
+
+
+def test_the_portal_is_for_residents_only(client, users):
+    for pattern in patterns():
+        if pattern.name not in PORTAL:
+            continue
+        kwargs = {key: TEXT_ARGUMENTS.get(key, 999_999) for key in pattern.pattern.converters}
+        url = reverse(pattern.name, kwargs=kwargs)
+        client.logout()
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("portal-login")), url
+        for role, user in users.items():
+            if role != "inwoner":
+                assert _get(client, user, url) in (403, 405), (pattern.name, role)  # 405: POST only
+    assert _get(client, users["inwoner"], reverse("portal-home")) == 200  # nobody to act for yet: it says so
 
 
 def test_open_pages_need_no_login(client):

@@ -16,6 +16,10 @@ from toegang.network import conference_views, partner_views, referral_views, soc
 from toegang.network import views as network
 from toegang.people.brp import fake as brp_fake
 from toegang.plans import views as plans
+from toegang.portal import oidc as portal_oidc
+from toegang.portal import simulator as digid_simulator
+from toegang.portal import team_views as portal_team
+from toegang.portal import views as portal
 from toegang.privacy import views as privacy
 from toegang.procedures import views as procedures
 from toegang.signals import views as signals
@@ -36,6 +40,31 @@ urlpatterns = [
     path("oidc/authenticate/", oidc.start, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    # the resident portal (portal/, docs/portal.md): DigiD through an OIDC broker, or the simulator in the demo
+    path("mijn/inloggen/", portal.login_page, name="portal-login"),
+    path("mijn/digid/", portal_oidc.start, name="portal-digid-start"),
+    path("mijn/digid/terug/", portal_oidc.callback, name="portal-digid-callback"),
+    path("mijn/uitloggen/", portal.logout, name="portal-logout"),
+    path("mijn/", portal.home, name="portal-home"),
+    path("mijn/<int:person_id>/", portal.person, name="portal-person"),
+    path("mijn/<int:person_id>/beschikkingen/", portal.decisions, name="portal-decisions"),
+    path(
+        "mijn/<int:person_id>/beschikkingen/<int:decision_id>/brief.pdf",
+        portal.decision_letter,
+        name="portal-decision-letter",
+    ),
+    path("mijn/<int:person_id>/melden/", portal.signal_new, name="portal-signal"),
+    path("mijn/<int:person_id>/toestemmingen/", portal.consents, name="portal-consents"),
+    path(
+        "mijn/<int:person_id>/toestemmingen/<int:consent_id>/intrekken/",
+        portal.consent_withdraw,
+        name="portal-consent-withdraw",
+    ),
+    path("mijn/<int:person_id>/logboek/", portal.access_log, name="portal-access-log"),
+    path("mijn/<int:person_id>/inzage.<str:fmt>", portal.export, name="portal-export"),
+    path("digid-simulatie/inloggen/", digid_simulator.authorize, name="digid-simulator-authorize"),
+    path("digid-simulatie/token/", digid_simulator.token, name="digid-simulator-token"),
+    path("digid-simulatie/userinfo/", digid_simulator.userinfo, name="digid-simulator-userinfo"),
     path("privacy/logboek/persoon/", audit.person_log, name="audit-person"),
     path("privacy/logboek/gebruiker/", audit.user_log, name="audit-user"),
     path("privacy/noodtoegang/", privacy.emergency_reviews, name="emergency-reviews"),
@@ -160,6 +189,16 @@ urlpatterns = [
     path("toestemmingen/<int:consent_id>/intrekken/", privacy.consent_withdraw, name="consent-withdraw"),
     path("huishoudens/<int:household_id>/leden/nieuw/", cases.add_member, name="member-add"),
     path("huishoudens/<int:household_id>/personen/<int:person_id>/", cases.person_page, name="household-person"),
+    path(
+        "huishoudens/<int:household_id>/personen/<int:person_id>/vertegenwoordiging/",
+        portal_team.representation_add,
+        name="representation-add",
+    ),
+    path(
+        "huishoudens/<int:household_id>/personen/<int:person_id>/vertegenwoordiging/<int:representation_id>/einde/",
+        portal_team.representation_end,
+        name="representation-end",
+    ),
     path("trajecten/<int:trajectory_id>/notities/nieuw/", cases.add_note, name="note-add"),
     path("trajecten/<int:trajectory_id>/regisseur/", cases.change_regisseur, name="regisseur-change"),
     path("trajecten/<int:trajectory_id>/betrokkenen/nieuw/", cases.add_involvement, name="involvement-add"),

@@ -80,9 +80,12 @@ class Team(models.Model):
 
 
 class User(AbstractUser):
-    """A professional, team lead, manager, functional administrator or privacy officer.
+    """A professional, team lead, manager, functional administrator or privacy officer; or a resident
+    who logged in to the portal with DigiD.
 
-    Seconded professionals are ordinary users whose employer is a partner organisation.
+    Seconded professionals are ordinary users whose employer is a partner organisation. A resident's
+    account is made at their first DigiD login (portal/oidc.py): it has their BSN, no password, no
+    organisation, and reaches only the portal's pages (/mijn/, common/middleware.py).
     """
 
     class Role(models.TextChoices):
@@ -93,6 +96,7 @@ class User(AbstractUser):
         PRIVACY_OFFICER = "privacy", _("Privacyfunctionaris")
         REPORTER = "melder", _("Partnermedewerker (melden en verwijzingen)")
         CLIENT = "opdrachtgever", _("Opdrachtgever sociaal domein (alleen stuurinformatie)")
+        RESIDENT = "inwoner", _("Inwoner (portaal, DigiD)")
 
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.PROFESSIONAL)
     organisation = models.ForeignKey(
@@ -103,6 +107,7 @@ class User(AbstractUser):
         Municipality, verbose_name=_("gemeente"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     job_title = models.CharField(_("functie"), max_length=100, blank=True)
+    bsn = models.CharField(_("BSN (alleen inwoners)"), max_length=9, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -114,10 +119,19 @@ class User(AbstractUser):
                 name="user_case_roles_have_team",
                 violation_error_message=_("Een professional of teamleider hoort bij een team."),
             ),
+            models.CheckConstraint(  # a BSN belongs to a resident's account, and a resident's account has one
+                condition=models.Q(role="inwoner", bsn__isnull=False)
+                | (~models.Q(role="inwoner") & models.Q(bsn=None)),
+                name="user_resident_has_bsn",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == self.Role.RESIDENT
 
     @property
     def is_seconded(self) -> bool:

@@ -21,6 +21,11 @@ from toegang.accounts.models import User
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
+        if request is not None and getattr(request, "portal_login", False):
+            return None  # a resident's DigiD login: portal/oidc.py answers it
+        return super().authenticate(request, **kwargs)
+
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("preferred_username") or claims.get("email"))
 

@@ -16,6 +16,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from toegang.common.middleware import login_url_for
+
 LAST_SEEN = "toegang_last_seen"
 WRITE_EVERY = 60  # seconds
 
@@ -37,7 +39,7 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
                 messages.info(request, _("U was een tijd niet actief en bent daarom uitgelogd. Log opnieuw in."))
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+                return redirect_to_login(request.get_full_path(), login_url_for(request.path))
             if last is None or now - last > WRITE_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -39,6 +39,10 @@ def issue_token(*, actor: User, user: User, name: str, scopes: list[str], days: 
         raise DomainError(_("Alleen een functioneel beheerder geeft API-tokens uit."))
     if not user.is_active:
         raise DomainError(_("Gebruiker: deze gebruiker is niet actief."), field="user")
+    if user.role == User.Role.RESIDENT:
+        raise DomainError(
+            _("Gebruiker: een inwoneraccount krijgt geen API-token; inwoners gebruiken het portaal."), field="user"
+        )
     unknown = sorted(set(scopes) - set(settings.API_SCOPES))
     if unknown or not scopes:
         raise DomainError(

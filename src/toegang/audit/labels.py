@@ -27,6 +27,14 @@ OBJECT_LABELS = {
     "logboek": "logboek",
     "sessie": "sessie",
     "tweestaps": "tweestapsverificatie",
+    "decision": "beschikking",
+    "representation": "vertegenwoordiging",
+    "user": "account",
+    "portaal-overzicht": "portaal: overzicht",
+    "portaal-beschikkingen": "portaal: beschikkingen",
+    "portaal-toestemmingen": "portaal: toestemmingen",
+    "portaal-logboek": "portaal: wie bekeek mijn gegevens",
+    "portaal-persoon": "portaal: persoon",
 }
 
 

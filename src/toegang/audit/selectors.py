@@ -34,7 +34,7 @@ def _page(qs: QuerySet[AuditEntry], before: int | None) -> tuple[list[AuditEntry
 def entries_about_person(
     *, person_id: int, start: dt.date | None = None, end: dt.date | None = None, before: int | None = None
 ) -> tuple[list[AuditEntry], int | None]:
-    qs = AuditEntry.objects.filter(subjects__person_id=person_id)
+    qs = AuditEntry.objects.filter(subjects__person_id=person_id).select_related("actor")
     return _page(_period(qs, start, end), before)
 
 

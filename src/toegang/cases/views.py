@@ -28,10 +28,12 @@ from toegang.common.views import first_rows, require_case_reader, require_case_w
 from toegang.people import services as people_services
 from toegang.people.brp import prefill as brp_prefill
 from toegang.people.brp.client import FIELDS_MEMBER
-from toegang.people.models import Household
+from toegang.people.models import Household, Membership
 from toegang.people.selectors import member_ids_of_households
 from toegang.plans import need_to_know
 from toegang.plans import selectors as plan_selectors
+from toegang.portal import selectors as portal_selectors
+from toegang.portal.forms import RepresentationForm
 from toegang.privacy.models import Consent
 
 
@@ -206,15 +208,7 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
     """One (former) member's personal data with the source and time of each value (docs/brp.md). Visible
     to who sees the household and, under a consent scope, only with contact data shared for that person."""
     user = require_case_reader(request)
-    household = household_or_404(user, household_id)
-    membership = (
-        household.memberships.filter(person_id=person_id).select_related("person").order_by("-start_date").first()
-    )
-    scope = selectors.household_consent_scope(viewer=user, household=household)
-    if membership is None or (
-        scope is not None and not (scope.shares(Consent.Category.CONTACT) and person_id in scope.person_ids)
-    ):
-        raise Http404
+    household, membership = member_or_404(user, household_id, person_id)
     person = membership.person
     sources = {s.field: s for s in person.sources.all()}
     rows = [
@@ -232,8 +226,30 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
         )
     ]
     audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="persoonsgegevens")
-    context = {"household": household, "person": person, "membership": membership, "rows": rows}
+    context = {
+        "household": household,
+        "person": person,
+        "membership": membership,
+        "rows": rows,
+        "representations": portal_selectors.representations_of(person),
+        "representation_form": RepresentationForm(initial={"start_date": today()}),
+    }
     return render(request, "people/person.html", context)
+
+
+def member_or_404(user: User, household_id: int, person_id: int) -> tuple[Household, Membership]:
+    """A (former) member of a household the user sees; under a consent scope only with contact data
+    shared for that person."""
+    household = household_or_404(user, household_id)
+    membership = (
+        household.memberships.filter(person_id=person_id).select_related("person").order_by("-start_date").first()
+    )
+    scope = selectors.household_consent_scope(viewer=user, household=household)
+    if membership is None or (
+        scope is not None and not (scope.shares(Consent.Category.CONTACT) and person_id in scope.person_ids)
+    ):
+        raise Http404
+    return household, membership
 
 
 def _form_page(request: HttpRequest, template: str, context: dict, form: UtrechtForm) -> HttpResponse:

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     flags = _navigation(request)
     flags["two_factor_off"] = not settings.REQUIRE_2FA
     flags["oidc_enabled"] = getattr(settings, "OIDC_ENABLED", False)
+    flags["digid_simulator"] = settings.DIGID_SIMULATOR
     user = getattr(request, "user", None)
     flags["needs_2fa"] = user is not None and user.is_authenticated and needs_second_factor(user)
     flags["emergency_until"] = current_emergency.get().until

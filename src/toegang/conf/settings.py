@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "toegang.network",
     "toegang.steering",
     "toegang.governance",
+    "toegang.portal",
     "toegang.events",
     "zgw_consumers",  # the ZGW services (Zaken API, Besluiten API) and their authentication: zgw/, docs/zgw.md
     "simple_certmanager",  # zgw_consumers' (mutual) TLS certificates of a service
@@ -164,6 +165,36 @@ if OIDC_ENABLED:
     OIDC_CREATE_USER = False
     LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
     AUTHENTICATION_BACKENDS.append("toegang.accounts.oidc.OIDCBackend")
+
+# The resident portal (/mijn/, portal/): residents log in with DigiD through an OpenID Connect broker
+# (portal/oidc.py, docs/portal.md). Without a broker, the demo of `make run` and the tests use the DigiD
+# simulator of portal/simulator.py, which every portal page then announces; never in production.
+_PORTAL_BROKER = bool(os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_ID"))
+DIGID_SIMULATOR = not _PORTAL_BROKER and env_bool("TOEGANG_DIGID_SIMULATOR", env_bool("TOEGANG_DEMO"))
+PORTAL_ENABLED = _PORTAL_BROKER or DIGID_SIMULATOR
+PORTAL_BSN_CLAIM = os.environ.get("TOEGANG_PORTAL_BSN_CLAIM", "bsn")
+PORTAL_LOA_CLAIM = os.environ.get("TOEGANG_PORTAL_LOA_CLAIM", "acr")
+PORTAL_MIN_LOA = os.environ.get("TOEGANG_PORTAL_MIN_LOA", "substantieel")
+PORTAL_LOA_VALUES: dict[str, int] = {}  # extra acr values of a broker, each with its rank 1 (Basis) .. 4 (Hoog)
+_SIMULATOR_SECRET = "digid-simulatie-" + SECRET_KEY  # noqa: S105 - only signs the simulator's own tokens
+PORTAL_OIDC = {
+    "OIDC_RP_CLIENT_ID": os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_ID", "toegang-portaal"),
+    "OIDC_RP_CLIENT_SECRET": os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_SECRET", _SIMULATOR_SECRET),
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": os.environ.get(
+        "TOEGANG_PORTAL_OIDC_AUTHORIZATION_ENDPOINT", "/digid-simulatie/inloggen/"
+    ),
+    "OIDC_OP_TOKEN_ENDPOINT": os.environ.get("TOEGANG_PORTAL_OIDC_TOKEN_ENDPOINT", "/digid-simulatie/token/"),
+    "OIDC_OP_USER_ENDPOINT": os.environ.get("TOEGANG_PORTAL_OIDC_USERINFO_ENDPOINT", "/digid-simulatie/userinfo/"),
+    "OIDC_OP_JWKS_ENDPOINT": os.environ.get("TOEGANG_PORTAL_OIDC_JWKS_ENDPOINT") or None,
+    "OIDC_RP_SIGN_ALGO": os.environ.get("TOEGANG_PORTAL_OIDC_SIGN_ALGO", "HS256"),
+    "OIDC_RP_SCOPES": os.environ.get("TOEGANG_PORTAL_OIDC_SCOPES", "openid"),
+    "OIDC_USE_PKCE": True,
+    "OIDC_CREATE_USER": True,
+    "OIDC_AUTHENTICATION_CALLBACK_URL": "portal-digid-callback",
+    "LOGIN_REDIRECT_URL": "/mijn/",
+    "LOGIN_REDIRECT_URL_FAILURE": "/mijn/inloggen/?digid=mislukt",
+}
+AUTHENTICATION_BACKENDS.append("toegang.portal.oidc.PortalBackend")
 
 # Two-factor authentication (TOTP, django-otp) for every role that sees case content or the audit log.
 # Only the demo of `make run` may switch it off; every page then says so in a banner.

@@ -28,3 +28,4 @@ if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # a reader: no PRAGMA journal_mode (it needs the write lock the test's own transaction holds)
     DATABASES["replica"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
 REPLICA_READS = False
+DIGID_SIMULATOR = PORTAL_ENABLED = True  # the portal's login runs against portal/simulator.py in tests

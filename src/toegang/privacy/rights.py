@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -208,10 +210,12 @@ def _procedures(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def export_person(*, actor: User, person: Person) -> dict[str, Any]:
-    """Everything held about one person, as plain data (for JSON and the PDF). The export is logged."""
-    memberships = list(  # what this municipality holds: it is the controller that answers the request
-        Membership.objects.filter(person=person, household__municipality_id=actor.municipality_id or 0)
+def export_person(*, actor: User, person: Person, municipality_id: int | None = None) -> dict[str, Any]:
+    """Everything held about one person, as plain data (for JSON and the PDF). The export is logged.
+    What one municipality holds (the actor's, or ``municipality_id``): it is the controller that answers."""
+    municipality_id = municipality_id if municipality_id is not None else actor.municipality_id
+    memberships = list(
+        Membership.objects.filter(person=person, household__municipality_id=municipality_id or 0)
         .select_related("household")
         .order_by("start_date")
     )
@@ -397,6 +401,16 @@ def export_person(*, actor: User, person: Person) -> dict[str, Any]:
         )
     audit.record(actor=actor, action=audit.Action.EXPORT, obj=person, subjects=[person.pk], detail="inzage-export")
     return data
+
+
+def export_response(data: dict[str, Any], *, fmt: str, name: str) -> HttpResponse:
+    """The inzage export as a download: ``fmt`` is "pdf" or "json" (the caller turns others away)."""
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 def render_pdf(data: dict[str, Any]) -> bytes:

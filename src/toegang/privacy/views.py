@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -245,14 +244,7 @@ def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpRespo
     if fmt not in ("pdf", "json"):
         raise Http404
     data = rights.export_person(actor=user, person=rights_request.person)
-    name = f"inzage-{rights_request.pk}"
-    if fmt == "pdf":
-        response = HttpResponse(rights.render_pdf(data), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    return response
+    return rights.export_response(data, fmt=fmt, name=f"inzage-{rights_request.pk}")
 
 
 def retention_overview(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,64 @@
+"""Forms of the resident portal and of the team's representation record."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from toegang.accounts.models import Organisation
+from toegang.common.forms import DateInput, UtrechtForm
+from toegang.plans.models import LifeDomain
+from toegang.portal.models import Representation
+from toegang.privacy.models import Consent, ProcessingActivity
+
+
+class SignalForm(UtrechtForm):
+    description = forms.CharField(
+        label=_("Waar heeft u hulp bij nodig?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Vertel in uw eigen woorden wat er speelt en wat u zou willen. Ten hoogste 4000 tekens."),
+    )
+    life_domains = forms.ModelMultipleChoiceField(
+        label=_("Waar gaat het over?"),
+        queryset=LifeDomain.objects.order_by("position"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ConsentForm(UtrechtForm):
+    activity = forms.ModelChoiceField(
+        label=_("Waarvoor"),
+        queryset=ProcessingActivity.objects.filter(basis=ProcessingActivity.Basis.CONSENT).order_by("name"),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Welke gegevens"), choices=Consent.Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Met welke organisaties"),
+        queryset=Organisation.objects.exclude(kind=Organisation.Kind.MUNICIPALITY).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_until = forms.DateField(
+        label=_("Geldig tot en met"),
+        widget=DateInput(),
+        help_text=_("U kunt uw toestemming altijd eerder intrekken; dat werkt meteen."),
+    )
+
+
+class RepresentationForm(UtrechtForm):
+    kind = forms.ChoiceField(label=_("Soort vertegenwoordiging"), choices=Representation.Kind.choices)
+    representative_name = forms.CharField(label=_("Naam vertegenwoordiger"), max_length=200)
+    representative_bsn = forms.CharField(
+        label=_("BSN vertegenwoordiger"),
+        max_length=11,
+        help_text=_("Met dit BSN logt de vertegenwoordiger in op het portaal (DigiD)."),
+    )
+    source = forms.CharField(
+        label=_("Bron"),
+        max_length=300,
+        help_text=_("Waaruit blijkt de vertegenwoordiging, bijvoorbeeld: gezagsregister, uittreksel van 12-11-2026."),
+    )
+    start_date = forms.DateField(label=_("Vanaf"), widget=DateInput())
+    end_date = forms.DateField(label=_("Tot en met"), widget=DateInput(), required=False)

@@ -1,0 +1,198 @@
+"""Writes of the resident portal and of the team's record of legal representation. The portal's writes
+call the same services as the team's screens (signals, consents), with the resident as the actor; the
+representation they act on is named in the audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toegang.accounts.models import Organisation, Team, User
+from toegang.audit import services as audit
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
+from toegang.people.bsn import normalise_bsn
+from toegang.people.models import Household, Membership, Person
+from toegang.plans.models import LifeDomain
+from toegang.portal import selectors
+from toegang.portal.models import Representation
+from toegang.privacy import services as privacy
+from toegang.privacy.models import Consent, ProcessingActivity
+from toegang.signals import services as signals
+from toegang.signals.models import Signal
+
+
+@transaction.atomic
+def resident_account(*, bsn: str) -> User:
+    """The portal account of the resident with this BSN, made at the first DigiD login. The user name is
+    random: a BSN never appears in user names, and so never in the audit log's actor column."""
+    bsn = normalise_bsn(bsn)
+    user = User.objects.filter(bsn=bsn).first()
+    if user is not None:
+        if user.role != User.Role.RESIDENT:
+            raise DomainError(_("DigiD: dit BSN hoort bij een account dat geen inwoneraccount is."), field="bsn")
+        return user
+    person = Person.objects.filter(bsn=bsn).first()
+    user = User(
+        username=f"inwoner-{secrets.token_hex(8)}",
+        role=User.Role.RESIDENT,
+        bsn=bsn,
+        first_name=person.voornamen[:150] if person else "",
+        last_name=" ".join(p for p in (person.voorvoegsel, person.geslachtsnaam) if p)[:150] if person else "",
+    )
+    user.set_unusable_password()
+    user.save()
+    audit.record(actor=user, action=audit.Action.CREATE, obj=user, detail="inwoneraccount bij eerste DigiD-login")
+    return user
+
+
+@transaction.atomic
+def record_representation(
+    *,
+    actor: User,
+    person: Person,
+    representative_bsn: str,
+    representative_name: str,
+    kind: str,
+    start_date: dt.date,
+    source: str,
+    end_date: dt.date | None = None,
+) -> Representation:
+    """Record who legally represents ``person``, from a named source (gezagsregister, curatele- en
+    bewindregister, court order). Checked again at every portal request (portal/selectors.py)."""
+    if kind not in Representation.Kind.values:
+        raise DomainError(
+            _("Soort vertegenwoordiging: kies gezag, voogdij, curatele, mentorschap of bewind."), field="kind"
+        )
+    try:
+        bsn = normalise_bsn(representative_bsn)
+    except DomainError as error:
+        raise DomainError(
+            error.message.replace("BSN:", _("BSN vertegenwoordiger:"), 1), field="representative_bsn"
+        ) from None
+    if bsn == person.bsn:
+        raise DomainError(
+            _("BSN vertegenwoordiger: iemand vertegenwoordigt zichzelf niet."), field="representative_bsn"
+        )
+    if not representative_name.strip():
+        raise DomainError(_("Naam vertegenwoordiger: vul de naam in."), field="representative_name")
+    if not source.strip():
+        raise DomainError(
+            _("Bron: noem waaruit de vertegenwoordiging blijkt (register, uitspraak, datum)."), field="source"
+        )
+    if end_date is not None and end_date < start_date:
+        raise DomainError(_("Tot en met: de einddatum ligt voor de begindatum."), field="end_date")
+    if person.geboortedatum is None:
+        raise DomainError(_("Soort vertegenwoordiging: de geboortedatum van de inwoner is niet bekend."), field="kind")
+    adult = selectors.is_adult(person, start_date)
+    if kind in selectors.MINOR_KINDS and adult:
+        raise DomainError(
+            _("Soort vertegenwoordiging: gezag en voogdij gelden alleen voor een minderjarige (BW 1:245)."),
+            field="kind",
+        )
+    if kind in selectors.ADULT_KINDS and not adult:
+        raise DomainError(
+            _("Soort vertegenwoordiging: curatele, mentorschap en bewind gelden voor een meerderjarige."), field="kind"
+        )
+    representation = Representation.objects.create(
+        person=person,
+        representative_bsn=bsn,
+        representative_name=representative_name.strip()[:200],
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        source=source.strip()[:300],
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=representation,
+        subjects=[person.pk],
+        detail=f"{representation.get_kind_display()}: {representation.representative_name}",
+    )
+    return representation
+
+
+@transaction.atomic
+def end_representation(*, actor: User, representation: Representation, on: dt.date) -> Representation:
+    locked = Representation.objects.select_for_update().get(pk=representation.pk)
+    if locked.end_date is not None and locked.end_date <= on:
+        raise DomainError(_("Vertegenwoordiging: deze is al beëindigd."))
+    if on < locked.start_date:
+        raise DomainError(_("Tot en met: de einddatum ligt voor de begindatum."), field="end_date")
+    locked.end_date = on
+    locked.save(update_fields=["end_date"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail="beëindigd")
+    return locked
+
+
+def _team_for(person: Person) -> Team:
+    """The team of the area where the person lives; a signal about someone unknown to us goes to the first
+    team of the municipality of their latest household, or of the installation."""
+    households = Household.objects.filter(
+        pk__in=Membership.objects.filter(person=person).order_by("-start_date").values("household_id")[:1]
+    )
+    household = households.select_related("area").first()
+    teams = Team.objects.select_related("area")
+    team = (teams.filter(area_id=household.area_id).order_by("pk").first() if household else None) or (
+        teams.filter(area__municipality_id=household.municipality_id).order_by("pk").first() if household else None
+    )
+    team = team or teams.order_by("pk").first()
+    if team is None:
+        raise DomainError(_("Melding: er is nog geen team dat meldingen ontvangt."))
+    return team
+
+
+def submit_signal(*, actor: User, acting: selectors.Acting, description: str, life_domains: list[LifeDomain]) -> Signal:
+    """A melding from the portal: it lands in the team queue like any other, with the portal as channel."""
+    if len(description.strip()) > 4000:
+        raise DomainError(_("Omschrijving: ten hoogste 4000 tekens."), field="description")
+    return signals.register_signal(
+        actor=actor,
+        team=_team_for(acting.person),
+        source=Signal.Source.RESIDENT,
+        channel=Signal.Channel.FORM,
+        received_on=today(),
+        description=description,
+        persons=[acting.person],
+        reporter=acting.representation.representative_name if acting.representation else "",
+        life_domains=life_domains,
+    )
+
+
+def give_consent(
+    *,
+    actor: User,
+    acting: selectors.Acting,
+    activity: ProcessingActivity,
+    categories: list[str],
+    organisations: list[Organisation],
+    valid_until: dt.date,
+) -> Consent:
+    r = acting.representation
+    return privacy.record_consent(
+        actor=actor,
+        person=acting.person,
+        activity=activity,
+        given_by=Consent.GivenBy.RESIDENT if r is None else Consent.GivenBy.REPRESENTATIVE,
+        representative_name="" if r is None else f"{r.representative_name} ({r.get_kind_display().lower()})",
+        categories=categories,
+        organisations=organisations,
+        given_on=today(),
+        valid_until=valid_until,
+    )
+
+
+def withdraw_consent(*, actor: User, acting: selectors.Acting, consent_id: int) -> Consent:
+    consent = Consent.objects.filter(pk=consent_id, person=acting.person).first()
+    if consent is None:
+        raise DomainError(
+            _("Toestemming: deze toestemming bestaat niet of is niet van %(name)s.") % {"name": acting.person.full_name}
+        )
+    return privacy.withdraw_consent(actor=actor, consent=consent, on=today())
