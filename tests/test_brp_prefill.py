@@ -247,7 +247,7 @@ def test_pinned_query_counts(brp, client, page, household, world):
     assert sum(1 for q in ctx.captured_queries if not AUDIT_WRITE.search(q["sql"])) == BSN_QUERY_QUERIES
 
 
-PERSON_PAGE_QUERIES = 7  # session, user, device, emergency context; household, membership, sources
+PERSON_PAGE_QUERIES = 8  # session, user, device, emergency context; household, membership, sources, representations
 MEMBER_PAGE_QUERIES = 6  # as before the BRP section: it reads nothing until asked
 BSN_QUERY_QUERIES = 8  # the member page (6), the known persons with that BSN, the legal basis
 

@@ -2077,6 +2077,7 @@ def seed_demo(
         writer.reset_sequences()
         _retention_for_closed_trajectories()
         _procedures_for_demo(today)
+        _portal_for_demo(today)
         _social_map_for_demo()
         _network_for_demo(probe.password)
         _steering_for_demo(today, profile.horizon_years)
@@ -2282,6 +2283,80 @@ def _social_map_for_demo() -> None:
         service.target_groups.set([groups[c] for c in group_codes if c in groups])
         if areas:  # every third service across the whole municipality, the others in one or two areas
             service.areas.set(areas if index % 3 == 0 else areas[index % len(areas) :: max(2, len(areas))][:2])
+
+
+DEMO_REPRESENTATION_SOURCE = "Demo: synthetische vertegenwoordiging"
+
+
+def _portal_for_demo(today: dt.date) -> None:
+    """Residents to try the portal with (through the DigiD simulator): a parent in one of the demo
+    professional's households with an agreed plan and a child under 16, with authority over that child;
+    and a bewindvoerder (someone we hold no dossier of) for the person of a decision made known."""
+    from toegang.plans.models import Plan
+    from toegang.portal.models import Representation
+    from toegang.procedures.models import Decision
+
+    professional = User.objects.filter(username=_DEMO_USERS[0][0]).first()
+    if professional is None:
+        return
+    young = dt.date(today.year - 15, today.month, min(today.day, 28))
+    households = (
+        Plan.objects.filter(status="akkoord", trajectory__regisseur_assignments__professional=professional)
+        .filter(trajectory__regisseur_assignments__end_date__isnull=True)
+        .values_list("household_id", flat=True)
+        .order_by("household_id")
+    )
+    for household_id in households[:200]:
+        members = list(
+            Membership.objects.filter(household_id=household_id, end_date__isnull=True, person__bsn__isnull=False)
+            .select_related("person")
+            .order_by("person__geboortedatum", "pk")
+        )
+        children = [m.person for m in members if m.person.geboortedatum and m.person.geboortedatum > young]
+        parents = [m.person for m in members if m.role in ("ouder", "partner") and m.person not in children]
+        if children and parents:
+            Representation.objects.create(
+                person=children[-1],
+                representative_bsn=parents[0].bsn,
+                representative_name=parents[0].full_name,
+                kind=Representation.Kind.PARENT,
+                start_date=children[-1].geboortedatum or today,
+                source=DEMO_REPRESENTATION_SOURCE,
+                recorded_by=professional,
+                recorded_at=timezone.now(),
+            )
+            break
+    sent = (
+        Decision.objects.filter(
+            status="verzonden", procedure__person__geboortedatum__lt=young.replace(year=young.year - 3)
+        )
+        .select_related("procedure__person")
+        .order_by("pk")
+        .first()
+    )
+    taken = set(Person.objects.filter(bsn__isnull=False).values_list("bsn", flat=True)) | set(
+        Representation.objects.values_list("representative_bsn", flat=True)
+    )
+    free = next((b for b in iter_test_bsns(BSN_TEST_RANGE_END - 5_000) if b not in taken), None)
+    if sent is not None and free is not None:
+        Representation.objects.create(
+            person=sent.procedure.person,
+            representative_bsn=free,
+            representative_name="B. Bewind (demo)",
+            kind=Representation.Kind.TRUSTEE,
+            start_date=today - dt.timedelta(days=200),
+            source=DEMO_REPRESENTATION_SOURCE,
+            recorded_by=professional,
+            recorded_at=timezone.now(),
+        )
+
+
+def demo_portal_logins() -> list[tuple[str, str]]:
+    """(BSN, what you see) for logging in to the portal of the demo through the DigiD simulator."""
+    from toegang.portal.models import Representation
+
+    rows = Representation.objects.filter(source=DEMO_REPRESENTATION_SOURCE).select_related("person").order_by("pk")
+    return [(r.representative_bsn, f"{r.get_kind_display().lower()} van {r.person.full_name}") for r in rows]
 
 
 def _network_for_demo(password_hash: str) -> None:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from toegang.common.demo import demo_portal_logins
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.people.bsn import normalise_bsn
@@ -81,7 +82,8 @@ def authorize(request: HttpRequest) -> HttpResponse:
             {**flow, "bsn": form.cleaned_data["bsn"], "acr": form.cleaned_data["level"]}, salt=CODE_SALT
         )
         return HttpResponseRedirect(f"{flow['redirect_uri']}?{urlencode({'code': code, 'state': flow['state']})}")
-    return render(request, "portal/simulator.html", {"form": form, "flow": flow}, status=400 if form.errors else 200)
+    context = {"form": form, "flow": flow, "demo_logins": demo_portal_logins()}
+    return render(request, "portal/simulator.html", context, status=400 if form.errors else 200)
 
 
 def _error(code: str, status: int = 400) -> JsonResponse:

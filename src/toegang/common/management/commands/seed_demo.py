@@ -99,3 +99,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo-accounts (wachtwoord: {demo.DEMO_PASSWORD}):")
         for row in (headers, tuple("-" * w for w in widths), *rows):
             self.stdout.write("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        logins = demo.demo_portal_logins()
+        if logins:
+            self.stdout.write("")
+            self.stdout.write("Portaal voor inwoners (/mijn/, inloggen via de DigiD-simulatie met dit BSN):")
+            for bsn, what in logins:
+                self.stdout.write(f"  {bsn}  {what}")
