@@ -2317,7 +2317,7 @@ def _portal_for_demo(today: dt.date) -> None:
         if children and parents:
             Representation.objects.create(
                 person=children[-1],
-                representative_bsn=parents[0].bsn,
+                representative_bsn=parents[0].bsn or "",  # members with a BSN only (above)
                 representative_name=parents[0].full_name,
                 kind=Representation.Kind.PARENT,
                 start_date=children[-1].geboortedatum or today,
