@@ -14,6 +14,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -159,6 +160,27 @@ def test_the_token_endpoint_wants_the_secret_and_the_pkce_verifier(client, db):
 def test_the_simulator_is_off_unless_switched_on(client, db):
     assert client.get(reverse("digid-simulator-authorize")).status_code == 404
     assert client.post(reverse("digid-simulator-token")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [({}, True), ({"aud": "een-andere-dienst"}, False), ({"exp": 1_000_000}, False), ({"nonce": "oud"}, False)],
+)
+def test_the_id_token_must_be_ours_unexpired_and_for_this_login(rf, change, accepted):
+    import time
+
+    import jwt
+
+    from toegang.portal.oidc import PortalBackend, portal_setting
+
+    claims = {"sub": "s", "aud": portal_setting("OIDC_RP_CLIENT_ID"), "nonce": "n", "exp": time.time() + 60, **change}
+    token = jwt.encode(claims, portal_setting("OIDC_RP_CLIENT_SECRET"), algorithm="HS256")
+    backend = PortalBackend()
+    if accepted:
+        assert backend.verify_token(token, nonce="n")["sub"] == "s"
+    else:
+        with pytest.raises(SuspiciousOperation):
+            backend.verify_token(token, nonce="n")
 
 
 def resident_client(person: Person) -> Client:

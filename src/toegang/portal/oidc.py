@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
+import requests
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -68,7 +70,31 @@ class PortalBackend(OIDCAuthenticationBackend):
         # the simulator's endpoints are paths on this server (portal/simulator.py)
         self.OIDC_OP_TOKEN_ENDPOINT = request.build_absolute_uri(portal_setting("OIDC_OP_TOKEN_ENDPOINT"))
         self.OIDC_OP_USER_ENDPOINT = request.build_absolute_uri(portal_setting("OIDC_OP_USER_ENDPOINT"))
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException):
+            self._refuse(_("DigiD kon uw inlog niet bevestigen. Probeer het opnieuw."))
+            return None
+
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
+        """The library checks the signature, the expiry and the nonce; we also check that the ID token is
+        meant for us (OpenID Connect Core 1.0, 3.1.3.7), and report every refusal the same way."""
+        try:
+            payload: dict[str, Any] = super().verify_token(token, **kwargs)
+        except jwt.InvalidTokenError as error:
+            raise SuspiciousOperation(f"ID-token geweigerd: {error}") from None
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("ID-token voor een andere ontvanger")
+        return payload
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Userinfo about the same subject as the ID token (OIDC Core 5.3.2); the level of assurance may come
+        in either of them."""
+        info: dict[str, Any] = super().get_userinfo(access_token, id_token, payload)
+        if info.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("userinfo gaat over een ander subject dan het ID-token")
+        return {**payload, **info}
 
     def _refuse(self, message: str) -> bool:
         self.request.session[LOGIN_ERROR] = message
