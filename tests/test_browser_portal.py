@@ -11,12 +11,15 @@ import re
 import pytest
 
 from tests.test_browser import browser, server  # noqa: F401 - the fixtures of the browser journey
+from tests.test_browser import assert_accessible
 from tests.test_browser import shot as _shot
 
 pytestmark = pytest.mark.browser
 
 
 def shot(page, name: str) -> None:
+    """A screenshot of the page, after axe-core found no WCAG 2.1 AA violation on it."""
+    assert_accessible(page)
     _shot(page, f"portal-{name}")
 
 
@@ -24,8 +27,10 @@ def demo_login(page, base: str, who: str, level: str = "Substantieel") -> str:
     """Through the login page and the simulated DigiD: the BSN is the demo's one whose line names ``who``
     (the simulator lists them); returns it."""
     page.goto(base + "/mijn/")
+    assert_accessible(page)
     page.get_by_role("link", name="Inloggen met DigiD").click()
     page.get_by_role("heading", name="DigiD-simulatie").wait_for()
+    assert_accessible(page)
     line = page.locator("li", has_text=who).first.inner_text()
     bsn = re.search(r"\d{9}", line).group(0)
     page.get_by_label("Burgerservicenummer").fill(bsn)
