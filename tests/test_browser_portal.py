@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from tests.test_browser import browser, server  # noqa: F401 - the fixtures of the browser journey
-from tests.test_browser import assert_accessible
+from tests.test_browser import assert_accessible, browser, server  # noqa: F401 - the fixtures of the browser journey
 from tests.test_browser import shot as _shot
 
 pytestmark = pytest.mark.browser
