@@ -349,6 +349,32 @@ def test_a_resident_submits_a_melding_that_lands_in_the_team_queue(world, family
     assert list(signal.persons.all()) == [parent]
 
 
+def test_a_resident_we_know_nothing_about_passes_on_a_first_question(world):
+    bsn = next_bsn()
+    resident = Client()
+    resident.force_login(portal_services.resident_account(bsn=bsn))
+    home = resident.get(reverse("portal-home")).content.decode()
+    assert "geen gegevens over u" in home and reverse("portal-first-signal") in home
+    form = {
+        "voornamen": "Sam",
+        "geslachtsnaam": "Nieuw",
+        "geboortedatum": "1990-04-02",
+        "municipality": world.other_gemeente.pk,
+        "description": "Ik kan de huur niet meer betalen.",
+    }
+    missing = resident.post(reverse("portal-first-signal"), {**form, "voornamen": ""})
+    assert missing.status_code == 400 and "Voornamen: dit veld is verplicht" in missing.content.decode()
+    future = resident.post(reverse("portal-first-signal"), {**form, "geboortedatum": "2999-01-01"})
+    assert future.status_code == 400 and "Geboortedatum: de datum ligt in de toekomst" in future.content.decode()
+    assert not Person.objects.filter(bsn=bsn).exists() and not Signal.objects.exists()
+    assert resident.post(reverse("portal-first-signal"), form).status_code == 302
+    person = Person.objects.get(bsn=bsn)
+    signal = Signal.objects.get()
+    assert signal.team == world.other_team and list(signal.persons.all()) == [person]
+    assert resident.get(reverse("portal-home"))["Location"] == reverse("portal-person", args=[person.pk])
+    assert resident.get(reverse("portal-first-signal"))["Location"] == reverse("portal-home")  # known now
+
+
 def test_a_resident_gives_and_withdraws_consent(world, family):
     parent = family["parent"]
     activity = ProcessingActivity.objects.filter(basis=ProcessingActivity.Basis.CONSENT).first()

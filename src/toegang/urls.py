@@ -46,6 +46,7 @@ urlpatterns = [
     path("mijn/digid/terug/", portal_oidc.callback, name="portal-digid-callback"),
     path("mijn/uitloggen/", portal.logout, name="portal-logout"),
     path("mijn/", portal.home, name="portal-home"),
+    path("mijn/melden/", portal.first_signal, name="portal-first-signal"),
     path("mijn/<int:person_id>/", portal.person, name="portal-person"),
     path("mijn/<int:person_id>/beschikkingen/", portal.decisions, name="portal-decisions"),
     path(

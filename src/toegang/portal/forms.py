@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toegang.accounts.models import Organisation
+from toegang.accounts.models import Municipality, Organisation
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.plans.models import LifeDomain
 from toegang.portal.models import Representation
@@ -24,6 +24,26 @@ class SignalForm(UtrechtForm):
         queryset=LifeDomain.objects.order_by("position"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class FirstSignalForm(SignalForm):
+    """A melding from a resident we hold nothing about: who they are, where they live, their question."""
+
+    field_order = ["voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "telefoon", "email", "municipality"]
+    voornamen = forms.CharField(label=_("Voornamen"), max_length=200)
+    voorvoegsel = forms.CharField(label=_("Voorvoegsel"), max_length=20, required=False)
+    geslachtsnaam = forms.CharField(label=_("Achternaam"), max_length=200)
+    geboortedatum = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
+    telefoon = forms.CharField(
+        label=_("Telefoonnummer"),
+        max_length=30,
+        required=False,
+        help_text=_("Zodat een medewerker u kan bellen over uw vraag."),
+    )
+    email = forms.EmailField(label=_("E-mailadres"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente waar u woont"), queryset=Municipality.objects.order_by("name"), empty_label=None
     )
 
 

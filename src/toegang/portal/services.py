@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from toegang.accounts.models import Organisation, Team, User
+from toegang.accounts.models import Municipality, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.people import services as people
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import LifeDomain
@@ -133,29 +134,39 @@ def end_representation(*, actor: User, representation: Representation, on: dt.da
 
 
 def _team_for(person: Person) -> Team:
-    """The team of the area where the person lives; a signal about someone unknown to us goes to the first
-    team of the municipality of their latest household, or of the installation."""
+    """The team of the area of the person's latest household, else the intake team of its municipality."""
     households = Household.objects.filter(
         pk__in=Membership.objects.filter(person=person).order_by("-start_date").values("household_id")[:1]
     )
-    household = households.select_related("area").first()
-    teams = Team.objects.select_related("area")
-    team = (teams.filter(area_id=household.area_id).order_by("pk").first() if household else None) or (
-        teams.filter(area__municipality_id=household.municipality_id).order_by("pk").first() if household else None
-    )
-    team = team or teams.order_by("pk").first()
+    household = households.first()
+    team = Team.objects.filter(area_id=household.area_id).order_by("pk").first() if household else None
+    return team or intake_team(household.municipality if household else None)
+
+
+def intake_team(municipality: Municipality | None) -> Team:
+    """Where a melding goes when we know no household of the person: the municipality's first team (the
+    installation's first when there is no municipality to go by)."""
+    teams = Team.objects.select_related("area").order_by("pk")
+    team = (teams.filter(area__municipality=municipality).first() if municipality else None) or teams.first()
     if team is None:
         raise DomainError(_("Melding: er is nog geen team dat meldingen ontvangt."))
     return team
 
 
-def submit_signal(*, actor: User, acting: selectors.Acting, description: str, life_domains: list[LifeDomain]) -> Signal:
+def submit_signal(
+    *,
+    actor: User,
+    acting: selectors.Acting,
+    description: str,
+    life_domains: list[LifeDomain],
+    team: Team | None = None,
+) -> Signal:
     """A melding from the portal: it lands in the team queue like any other, with the portal as channel."""
     if len(description.strip()) > 4000:
         raise DomainError(_("Omschrijving: ten hoogste 4000 tekens."), field="description")
     return signals.register_signal(
         actor=actor,
-        team=_team_for(acting.person),
+        team=team or _team_for(acting.person),
         source=Signal.Source.RESIDENT,
         channel=Signal.Channel.FORM,
         received_on=today(),
@@ -163,6 +174,46 @@ def submit_signal(*, actor: User, acting: selectors.Acting, description: str, li
         persons=[acting.person],
         reporter=acting.representation.representative_name if acting.representation else "",
         life_domains=life_domains,
+    )
+
+
+@transaction.atomic
+def submit_first_signal(
+    *,
+    actor: User,
+    municipality: Municipality,
+    voornamen: str,
+    geslachtsnaam: str,
+    geboortedatum: dt.date,
+    description: str,
+    life_domains: list[LifeDomain],
+    voorvoegsel: str = "",
+    telefoon: str = "",
+    email: str = "",
+) -> Signal:
+    """A melding from a resident we hold nothing about: their person record is made from what they type,
+    with the BSN DigiD gave (the team checks the rest against the BRP at intake), and the melding goes to
+    the municipality's intake team. Both or neither are written."""
+    if Person.objects.filter(bsn=actor.bsn).exists():
+        raise DomainError(_("Melding: wij kennen u al; geef uw vraag door vanuit uw overzicht."))
+    if geboortedatum < today().replace(year=today().year - 125):
+        raise DomainError(_("Geboortedatum: controleer het jaar."), field="geboortedatum")
+    person = people.register_person(
+        actor=actor,
+        bsn=actor.bsn,
+        voornamen=voornamen,
+        voorvoegsel=voorvoegsel,
+        geslachtsnaam=geslachtsnaam,
+        geboortedatum=geboortedatum,
+        telefoon=telefoon,
+        email=email,
+    )
+    return submit_signal(
+        actor=actor,
+        acting=selectors.Acting(person),
+        description=description,
+        life_domains=life_domains,
+        team=intake_team(municipality),
     )
 
 

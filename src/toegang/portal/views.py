@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
@@ -23,11 +24,13 @@ from toegang.common.dates import today
 from toegang.common.numbers import whole_number
 from toegang.common.views import current_user, submitted
 from toegang.portal import selectors, services
-from toegang.portal.forms import ConsentForm, SignalForm
+from toegang.portal.forms import ConsentForm, FirstSignalForm, SignalForm
 from toegang.portal.oidc import LOGIN_ERROR
 from toegang.privacy import rights
 from toegang.privacy.models import Consent
 from toegang.procedures import letters
+
+RECEIVED = gettext_lazy("Uw melding is ontvangen. Binnen vijf werkdagen neemt een medewerker contact met u op.")
 
 
 def require_resident(request: HttpRequest) -> User:
@@ -64,7 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
     options = selectors.acting_options(user)
     if len(options) == 1 and options[0].representation is None:
         return redirect("portal-person", person_id=options[0].person.pk)
-    return render(request, "portal/home.html", {"options": options})
+    has_own = any(o.representation is None for o in options)
+    return render(request, "portal/home.html", {"options": options, "has_own": has_own})
 
 
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -110,12 +114,25 @@ def signal_new(request: HttpRequest, person_id: int) -> HttpResponse:
             actor=user, acting=acting, description=d["description"], life_domains=list(d["life_domains"])
         ),
     ):
-        messages.success(
-            request,
-            _("Uw melding is ontvangen. Binnen vijf werkdagen neemt een medewerker contact met u op."),
-        )
+        messages.success(request, RECEIVED)
         return redirect("portal-person", person_id=acting.person.pk)
     return _page(request, "signal.html", acting, form=form, status=400 if form.errors else 200)
+
+
+def first_signal(request: HttpRequest) -> HttpResponse:
+    """A melding from a resident we hold nothing about yet (with a dossier they use ``signal_new``)."""
+    user = require_resident(request)
+    if selectors.own_person(user) is not None:
+        return redirect("portal-home")
+    form = FirstSignalForm(request.POST or None)
+    if submitted(
+        request,
+        form,
+        lambda d: services.submit_first_signal(actor=user, **{**d, "life_domains": list(d["life_domains"])}),
+    ):
+        messages.success(request, RECEIVED)
+        return redirect("portal-home")
+    return render(request, "portal/first_signal.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def consents(request: HttpRequest, person_id: int) -> HttpResponse:
