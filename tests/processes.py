@@ -20,9 +20,9 @@ def _admin_url(url: str) -> str:
 
 
 @contextmanager
-def separate_database(tmp_path: Path, label: str) -> Iterator[dict[str, str]]:
-    """A migrated database with the XS demo data; yields the environment for processes that use it.
-    PostgreSQL when the suite runs on PostgreSQL (a fresh database, dropped afterwards), else a SQLite file."""
+def empty_database(tmp_path: Path, label: str) -> Iterator[dict[str, str]]:
+    """A new, empty database (no tables); yields the environment for processes that use it. PostgreSQL
+    when the suite runs on PostgreSQL (dropped afterwards), else a SQLite file."""
     import psycopg
 
     url = os.environ.get("DATABASE_URL", "")
@@ -38,10 +38,17 @@ def separate_database(tmp_path: Path, label: str) -> Iterator[dict[str, str]]:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "toegang.conf.test", "TOEGANG_DEMO": "1"}
     env.pop("PYTEST_CURRENT_TEST", None)
     try:
-        subprocess.run([*MANAGE, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
-        subprocess.run([*MANAGE, "seed_demo", "--size", "XS", "--seed", "7", "-v", "0"], env=env, check=True, cwd=ROOT)
         yield env
     finally:
         if name is not None:
             with psycopg.connect(_admin_url(os.environ["DATABASE_URL"]), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def separate_database(tmp_path: Path, label: str) -> Iterator[dict[str, str]]:
+    """A migrated database with the XS demo data; yields the environment for processes that use it."""
+    with empty_database(tmp_path, label) as env:
+        subprocess.run([*MANAGE, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
+        subprocess.run([*MANAGE, "seed_demo", "--size", "XS", "--seed", "7", "-v", "0"], env=env, check=True, cwd=ROOT)
+        yield env

@@ -79,7 +79,8 @@ SPECIAL = {"second-factor", "logout", "oidc_authentication_init", "oidc_authenti
 SPECIAL |= {"portal-login", "portal-digid-start", "portal-digid-callback", "portal-logout"}
 # The resident portal: for residents only (who sees which person there: tests/test_portal.py).
 PORTAL = {
-    "portal-home", "portal-first-signal", "portal-person", "portal-decisions", "portal-decision-letter", "portal-signal", "portal-consents",
+    "portal-home", "portal-first-signal", "portal-person", "portal-decisions", "portal-decision-letter",
+    "portal-signal", "portal-consents",
     "portal-consent-withdraw", "portal-access-log", "portal-export",
 }  # fmt: skip
 OBJECT_SCOPED = {

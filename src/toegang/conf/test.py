@@ -1,6 +1,7 @@
 """Settings for the test suite: the base settings with a fixed key and fast password hashing."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("TOEGANG_SECRET_KEY", "test-key-not-secret")
 
@@ -15,7 +16,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Test on a file, as the embedded default runs: WAL needs a file (an in-memory database ignores it).
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 
-DOCUMENT_ROOT = PROJECT_DIR / "var" / f"test-documents-{os.getpid()}"  # noqa: F405
+# per process, unless a test's subprocess is given one (tests/test_backup.py)
+DOCUMENT_ROOT = Path(os.environ.get("TOEGANG_DOCUMENT_ROOT") or PROJECT_DIR / "var" / f"test-documents-{os.getpid()}")  # noqa: F405
 EXPORT_DIR = PROJECT_DIR / "var" / f"test-exports-{os.getpid()}"  # noqa: F405
 WORKER = "inline"  # background jobs run when the test's transaction commits, in the test's thread
 BRP_FAKE = True  # the local BRP fake is mounted; tests point BRP_URL at it through live_server (tests/test_brp*.py)
