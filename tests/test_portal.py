@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
@@ -20,6 +22,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn
+from tests.processes import MANAGE, ROOT
 from tests.querycount import page_queries
 from tests.test_url_access import patterns
 from toegang.accounts.models import User
@@ -125,7 +128,8 @@ def test_a_digid_login_at_substantieel_makes_a_resident_account_and_opens_the_ow
     page = unverified_client.get(home["Location"]).content.decode()
     assert "Resultaat 0" in page and "Actie 0.1" in page and "Demo: inloggen gaat via een DigiD-simulatie" in page
     entry = AuditEntry.objects.filter(actor=user, object_type="portaal-overzicht").get()
-    assert list(entry.subjects.values_list("person_id", flat=True)) == [parent.pk]
+    members = set(family["household"].memberships.values_list("person_id", flat=True))
+    assert set(entry.subjects.values_list("person_id", flat=True)) == members  # the household plan is theirs
     # a second login finds the same account
     unverified_client.logout()
     digid_login(unverified_client, parent.bsn, HOOG)
@@ -164,7 +168,14 @@ def test_the_simulator_is_off_unless_switched_on(client, db):
 
 @pytest.mark.parametrize(
     ("change", "accepted"),
-    [({}, True), ({"aud": "een-andere-dienst"}, False), ({"exp": 1_000_000}, False), ({"nonce": "oud"}, False)],
+    [
+        ({}, True),
+        ({"aud": "een-andere-dienst"}, False),
+        ({"exp": 1_000_000}, False),
+        ({"exp": None}, False),
+        ({"iss": "https://elders.example/"}, False),
+        ({"nonce": "oud"}, False),
+    ],
 )
 def test_the_id_token_must_be_ours_unexpired_and_for_this_login(rf, change, accepted):
     import time
@@ -173,7 +184,16 @@ def test_the_id_token_must_be_ours_unexpired_and_for_this_login(rf, change, acce
 
     from toegang.portal.oidc import PortalBackend, portal_setting
 
-    claims = {"sub": "s", "aud": portal_setting("OIDC_RP_CLIENT_ID"), "nonce": "n", "exp": time.time() + 60, **change}
+    claims = {
+        "sub": "s",
+        "aud": portal_setting("OIDC_RP_CLIENT_ID"),
+        "iss": portal_setting("OIDC_OP_ISSUER"),
+        "nonce": "n",
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 60,
+        **change,
+    }
+    claims = {k: v for k, v in claims.items() if v is not None}
     token = jwt.encode(claims, portal_setting("OIDC_RP_CLIENT_SECRET"), algorithm="HS256")
     backend = PortalBackend()
     if accepted:
@@ -181,6 +201,32 @@ def test_the_id_token_must_be_ours_unexpired_and_for_this_login(rf, change, acce
     else:
         with pytest.raises(SuspiciousOperation):
             backend.verify_token(token, nonce="n")
+
+
+@pytest.mark.parametrize(("level", "rank"), [("substantieel", 3), ("Substantieel", 3), ("HOOG", 4), ("sterk", 0)])
+def test_levels_are_read_without_case_and_an_unknown_minimum_stops_the_start(settings, level, rank):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from toegang.portal.oidc import check_settings, loa_rank
+
+    assert loa_rank(level) == rank
+    settings.PORTAL_MIN_LOA = level
+    if rank:
+        check_settings()
+    else:
+        with pytest.raises(ImproperlyConfigured, match="onbekend betrouwbaarheidsniveau"):
+            check_settings()
+
+
+def test_the_simulator_cannot_be_switched_on_outside_the_demo():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOEGANG_")}
+    env.update(TOEGANG_SECRET_KEY="x", TOEGANG_DIGID_SIMULATOR="1", DJANGO_SETTINGS_MODULE="toegang.conf.settings")
+    done = subprocess.run([*MANAGE, "check"], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "alleen in de demo" in done.stderr
+    env.pop("TOEGANG_DIGID_SIMULATOR")
+    env["TOEGANG_PORTAL_OIDC_CLIENT_ID"] = "gemeente"
+    done = subprocess.run([*MANAGE, "check"], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "TOEGANG_PORTAL_OIDC_CLIENT_SECRET" in done.stderr
 
 
 def resident_client(person: Person) -> Client:
@@ -211,6 +257,7 @@ PORTAL_PERSON_URLS = {
     "portal-consent-withdraw": {"consent_id": 1},
     "portal-access-log": {},
     "portal-export": {"fmt": "json"},
+    "portal-requests": {},
 }
 
 
@@ -243,7 +290,8 @@ def test_a_parent_with_authority_acts_for_a_young_child_and_every_row_says_so(wo
     page = resident.get(reverse("portal-person", args=[child.pk]))
     assert page.status_code == 200 and "Resultaat 0" in page.content.decode()
     entry = AuditEntry.objects.filter(object_type="portaal-overzicht").latest("id")
-    assert list(entry.subjects.values_list("person_id", flat=True)) == [child.pk]
+    members = set(family["household"].memberships.values_list("person_id", flat=True))
+    assert set(entry.subjects.values_list("person_id", flat=True)) == members  # the parent lives there
     assert f"vertegenwoordiging {representation.pk}" in entry.detail
     # the signal it writes carries the representation too
     resident.post(reverse("portal-signal", args=[child.pk]), {"description": "Zorgen over school"})
@@ -333,6 +381,87 @@ def test_the_team_records_and_ends_a_representation_on_the_person_page(client, w
     assert r.end_date == TODAY
     client.force_login(world.outsider)  # another team: not their household
     assert client.post(url, form).status_code == 404
+
+
+def test_a_representative_outside_the_household_sees_only_the_persons_own_part(world, family):
+    """A parent with authority who lives elsewhere: of the household's plan only the goals with an action
+    of the child, no working notes in the download, and only the child as the subject of the log row."""
+    from toegang.cases import services as case_services
+    from toegang.plans.models import Action, Goal
+
+    child, household = family["child"], family["household"]
+    elsewhere = people_services.register_person(
+        actor=world.professional, bsn=next_bsn(), voornamen="Ouder", geslachtsnaam="Elders"
+    )
+    represent(world, child, elsewhere, Representation.Kind.PARENT)
+    goal = Goal.objects.filter(plan__household=household).order_by("pk").first()
+    # an action of the child in the agreed plan (as a new plan version would hold it; written directly here)
+    Action.objects.create(
+        goal=goal, description="Gaat naar de huiswerkklas", party=Action.Party.MEMBER, member=child, due_on=TODAY
+    )
+    case_services.add_note(
+        actor=world.professional,
+        trajectory=family["trajectory"],
+        text="Moeder verblijft tijdelijk elders; adres geheim.",
+        happened_on=TODAY,
+    )
+    resident = resident_client(elsewhere)
+    page = resident.get(reverse("portal-person", args=[child.pk])).content.decode()
+    assert "Gaat naar de huiswerkklas" in page and "U woont niet in dit huishouden" in page
+    assert "Actie 0.0" not in page and "Resultaat 1" not in page  # goals without an action of the child
+    row = AuditEntry.objects.filter(object_type="portaal-overzicht").latest("id")
+    assert list(row.subjects.values_list("person_id", flat=True)) == [child.pk]
+    data = json.loads(resident.get(reverse("portal-export", args=[child.pk, "json"])).content)
+    assert "adres geheim" not in json.dumps(data) and "Werkaantekeningen" in data["toelichting"]
+    goals = [g for t in data["trajecten"] for p in t["plannen"] for g in p["doelen"]]
+    assert [a["actie"] for g in goals for a in g["acties"]] == ["Gaat naar de huiswerkklas"]
+    # the parent in the household sees the whole plan, and the log row names every member
+    own = resident_client(family["parent"])
+    own.get(reverse("portal-person", args=[family["parent"].pk]))
+    row = AuditEntry.objects.filter(object_type="portaal-overzicht").latest("id")
+    assert set(row.subjects.values_list("person_id", flat=True)) == set(
+        household.memberships.values_list("person_id", flat=True)
+    )
+
+
+def test_the_access_log_shows_no_free_text(world, family):
+    """A row's free text (here a legal hold's reason, written about the household) stays out of the
+    resident's view: who, when, what kind of data only."""
+    from toegang.audit import services as audit_services
+
+    audit_services.record(
+        actor=world.privacy,
+        action="update",
+        obj=family["trajectory"],
+        subjects=[family["parent"].pk],
+        detail="blokkade: aangifte tegen partner",
+    )
+    page = resident_client(family["parent"]).get(reverse("portal-access-log", args=[family["parent"].pk]))
+    assert "Privacy Test" in page.content.decode() and "aangifte" not in page.content.decode()
+
+
+def test_a_resident_files_a_request_for_full_inzage(world, family):
+    from toegang.privacy.models import RightsRequest
+
+    parent = family["parent"]
+    resident = resident_client(parent)
+    url = reverse("portal-requests", args=[parent.pk])
+    assert resident.post(url, {"kind": "vernietiging"}).status_code == 400
+    assert resident.post(url, {"kind": "inzage", "description": "Graag ook de notities."}).status_code == 302
+    request = RightsRequest.objects.get()
+    assert (request.kind, request.person, request.status) == ("inzage", parent, "open")
+    assert request.due_on > TODAY and "Via het portaal" in request.description
+    again = resident.post(url, {"kind": "inzage"})
+    assert again.status_code == 400 and "er loopt al een verzoek" in again.content.decode()
+    assert RightsRequest.objects.count() == 1
+
+
+def test_the_privacy_officer_hears_of_a_new_representation(world, family):
+    from toegang.privacy.models import Message
+
+    represent(world, family["child"], family["parent"], Representation.Kind.PARENT)
+    message = Message.objects.get(recipient=world.privacy)
+    assert "ouder met gezag" in message.text and family["parent"].full_name in message.text
 
 
 def test_a_resident_submits_a_melding_that_lands_in_the_team_queue(world, family):
@@ -462,7 +591,7 @@ def test_the_decision_and_its_letter(world, family):
     assert AuditEntry.objects.filter(action="export", object_type="decision", object_id=str(decision.pk)).exists()
 
 
-PINNED = {"portal-person": 12, "portal-decisions": 4, "portal-consents": 6, "portal-access-log": 4}
+PINNED = {"portal-person": 13, "portal-decisions": 4, "portal-consents": 6, "portal-access-log": 4}
 
 
 def test_each_portal_page_has_a_pinned_query_count_that_does_not_grow_with_the_plan(world, family):

@@ -81,7 +81,7 @@ SPECIAL |= {"portal-login", "portal-digid-start", "portal-digid-callback", "port
 PORTAL = {
     "portal-home", "portal-first-signal", "portal-person", "portal-decisions", "portal-decision-letter",
     "portal-signal", "portal-consents",
-    "portal-consent-withdraw", "portal-access-log", "portal-export",
+    "portal-consent-withdraw", "portal-access-log", "portal-export", "portal-requests",
 }  # fmt: skip
 OBJECT_SCOPED = {
     "emergency-review", "rights-request", "rights-export", "legal-hold", "procedure-new", "procedure",

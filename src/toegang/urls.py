@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("mijn/<int:person_id>/logboek/", portal.access_log, name="portal-access-log"),
     path("mijn/<int:person_id>/inzage.<str:fmt>", portal.export, name="portal-export"),
+    path("mijn/<int:person_id>/verzoeken/", portal.rights_requests, name="portal-requests"),
     path("digid-simulatie/inloggen/", digid_simulator.authorize, name="digid-simulator-authorize"),
     path("digid-simulatie/token/", digid_simulator.token, name="digid-simulator-token"),
     path("digid-simulatie/userinfo/", digid_simulator.userinfo, name="digid-simulator-userinfo"),

@@ -35,6 +35,8 @@ OBJECT_LABELS = {
     "portaal-toestemmingen": "portaal: toestemmingen",
     "portaal-logboek": "portaal: wie bekeek mijn gegevens",
     "portaal-persoon": "portaal: persoon",
+    "portaal-verzoeken": "portaal: verzoeken",
+    "portaal-start": "portaal: voor wie handelt u",
 }
 
 

@@ -79,8 +79,8 @@ def record(
         object_id = object_id or obj.pk or ""
     organisation = getattr(actor, "organisation", None)
     on_behalf_of = on_behalf_of or audit_context.on_behalf_of.get()
-    if ground := audit_context.representation.get():
-        detail = f"{detail}; {ground}" if detail else ground
+    if ground := audit_context.representation.get():  # first: the cut to 300 characters never drops it
+        detail = f"{ground}; {detail}" if detail else ground
     person_ids = sorted(set(subjects))
     emergency_basis = current_emergency.get().basis_for(person_ids)
     if emergency_basis and not emergency:  # a row about a household opened with break-the-glass

@@ -6,6 +6,7 @@ TOEGANG_DEBUG=1. See docs/operations.md for every variable.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -171,21 +172,36 @@ if OIDC_ENABLED:
 # simulator of portal/simulator.py, which every portal page then announces; never in production.
 _PORTAL_BROKER = bool(os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_ID"))
 DIGID_SIMULATOR = not _PORTAL_BROKER and env_bool("TOEGANG_DIGID_SIMULATOR", env_bool("TOEGANG_DEMO"))
+if DIGID_SIMULATOR and not (DEBUG or env_bool("TOEGANG_DEMO")):
+    raise ImproperlyConfigured(
+        "TOEGANG_DIGID_SIMULATOR: de DigiD-simulatie laat iedereen inloggen met elk BSN; alleen in de demo "
+        "(TOEGANG_DEMO=1) of bij ontwikkelen (TOEGANG_DEBUG=1)."
+    )
+if _PORTAL_BROKER:
+    _missing = [
+        f"TOEGANG_PORTAL_OIDC_{name}"
+        for name in ("CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "USERINFO_ENDPOINT", "ISSUER")
+        if not os.environ.get(f"TOEGANG_PORTAL_OIDC_{name}")
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Portaal (DigiD via OIDC): {', '.join(_missing)} ontbreekt (docs/portal.md).")
 PORTAL_ENABLED = _PORTAL_BROKER or DIGID_SIMULATOR
 PORTAL_BSN_CLAIM = os.environ.get("TOEGANG_PORTAL_BSN_CLAIM", "bsn")
 PORTAL_LOA_CLAIM = os.environ.get("TOEGANG_PORTAL_LOA_CLAIM", "acr")
-PORTAL_MIN_LOA = os.environ.get("TOEGANG_PORTAL_MIN_LOA", "substantieel")
+PORTAL_MIN_LOA = os.environ.get("TOEGANG_PORTAL_MIN_LOA", "substantieel")  # checked at start-up (portal/apps.py)
 PORTAL_LOA_VALUES: dict[str, int] = {}  # extra acr values of a broker, each with its rank 1 (Basis) .. 4 (Hoog)
-_SIMULATOR_SECRET = "digid-simulatie-" + SECRET_KEY  # noqa: S105 - only signs the simulator's own tokens
+# the simulator's client secret: derived from the secret key, never the key itself
+_SIMULATOR_SECRET = hashlib.sha256(b"toegang-digid-simulatie:" + SECRET_KEY.encode()).hexdigest()
 PORTAL_OIDC = {
     "OIDC_RP_CLIENT_ID": os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_ID", "toegang-portaal"),
-    "OIDC_RP_CLIENT_SECRET": os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_SECRET", _SIMULATOR_SECRET),
+    "OIDC_RP_CLIENT_SECRET": os.environ.get("TOEGANG_PORTAL_OIDC_CLIENT_SECRET") or _SIMULATOR_SECRET,
     "OIDC_OP_AUTHORIZATION_ENDPOINT": os.environ.get(
         "TOEGANG_PORTAL_OIDC_AUTHORIZATION_ENDPOINT", "/digid-simulatie/inloggen/"
     ),
     "OIDC_OP_TOKEN_ENDPOINT": os.environ.get("TOEGANG_PORTAL_OIDC_TOKEN_ENDPOINT", "/digid-simulatie/token/"),
     "OIDC_OP_USER_ENDPOINT": os.environ.get("TOEGANG_PORTAL_OIDC_USERINFO_ENDPOINT", "/digid-simulatie/userinfo/"),
     "OIDC_OP_JWKS_ENDPOINT": os.environ.get("TOEGANG_PORTAL_OIDC_JWKS_ENDPOINT") or None,
+    "OIDC_OP_ISSUER": os.environ.get("TOEGANG_PORTAL_OIDC_ISSUER", "/digid-simulatie/"),
     "OIDC_RP_SIGN_ALGO": os.environ.get("TOEGANG_PORTAL_OIDC_SIGN_ALGO", "HS256"),
     "OIDC_RP_SCOPES": os.environ.get("TOEGANG_PORTAL_OIDC_SCOPES", "openid"),
     "OIDC_USE_PKCE": True,

@@ -9,7 +9,7 @@ from toegang.accounts.models import Municipality, Organisation
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.plans.models import LifeDomain
 from toegang.portal.models import Representation
-from toegang.privacy.models import Consent, ProcessingActivity
+from toegang.privacy.models import Consent, ProcessingActivity, RightsRequest
 
 
 class SignalForm(UtrechtForm):
@@ -64,6 +64,25 @@ class ConsentForm(UtrechtForm):
         label=_("Geldig tot en met"),
         widget=DateInput(),
         help_text=_("U kunt uw toestemming altijd eerder intrekken; dat werkt meteen."),
+    )
+
+
+class RequestForm(UtrechtForm):
+    kind = forms.ChoiceField(
+        label=_("Wat wilt u vragen?"),
+        choices=[
+            (RightsRequest.Kind.ACCESS, _("Volledige inzage: alle gegevens, ook de werkaantekeningen")),
+            (RightsRequest.Kind.CORRECTION, _("Correctie: een gegeven klopt niet")),
+            (RightsRequest.Kind.OBJECTION, _("Bezwaar tegen het gebruik van mijn gegevens")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Toelichting"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Bij correctie: welk gegeven en wat het moet zijn. Ten hoogste 2000 tekens."),
     )
 
 

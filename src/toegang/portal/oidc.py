@@ -55,8 +55,19 @@ def portal_setting(attr: str, *default: Any) -> Any:
 
 
 def loa_rank(value: Any) -> int:
+    """1 (Basis) .. 4 (Hoog); 0 for a value we do not know. The words are compared without case."""
     table = {**LOA_RANK, **getattr(settings, "PORTAL_LOA_VALUES", {})}
-    return table.get(str(value or "").strip(), 0)
+    text = str(value or "").strip()
+    return table.get(text) or table.get(text.lower(), 0)
+
+
+def check_settings() -> None:
+    """At start-up (portal/apps.py): a minimum level we do not know would let every login through."""
+    if settings.PORTAL_ENABLED and loa_rank(settings.PORTAL_MIN_LOA) == 0:
+        raise ImproperlyConfigured(
+            f"TOEGANG_PORTAL_MIN_LOA: onbekend betrouwbaarheidsniveau {settings.PORTAL_MIN_LOA!r}; "
+            "kies basis, midden, substantieel of hoog."
+        )
 
 
 class PortalBackend(OIDCAuthenticationBackend):
@@ -77,8 +88,9 @@ class PortalBackend(OIDCAuthenticationBackend):
             return None
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
-        """The library checks the signature, the expiry and the nonce; we also check that the ID token is
-        meant for us (OpenID Connect Core 1.0, 3.1.3.7), and report every refusal the same way."""
+        """The library checks the signature, the expiry (when present) and the nonce; we also check that the
+        ID token is meant for us, comes from our issuer and has exp and iat (OpenID Connect Core 1.0,
+        3.1.3.7), and report every refusal the same way."""
         try:
             payload: dict[str, Any] = super().verify_token(token, **kwargs)
         except jwt.InvalidTokenError as error:
@@ -86,6 +98,10 @@ class PortalBackend(OIDCAuthenticationBackend):
         audience = payload.get("aud")
         if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
             raise SuspiciousOperation("ID-token voor een andere ontvanger")
+        if payload.get("iss") != portal_setting("OIDC_OP_ISSUER"):
+            raise SuspiciousOperation("ID-token van een andere uitgever")
+        if "exp" not in payload or "iat" not in payload:  # PyJWT checks exp only when it is there
+            raise SuspiciousOperation("ID-token zonder exp of iat")
         return payload
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -7,16 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from toegang.accounts.models import User
-from toegang.audit import context as audit_context
-from toegang.audit import services as audit
 from toegang.common.dates import add_months, today
 from toegang.network.models import CaseConference
 from toegang.people.models import Membership, Person
-from toegang.plans.models import Plan
+from toegang.plans.models import Action, Goal, Plan
 from toegang.portal.models import Representation
 from toegang.procedures.models import Decision
 
@@ -111,26 +108,15 @@ def acting_options(user: User) -> list[Acting]:
     return options
 
 
-def acting_for(user: User, person_id: int, section: str) -> Acting:
-    """The person of a portal URL, if this resident may open that section for them today; else Http404
-    (denied = not found), and the attempt is logged."""
+def acting_for(user: User, person_id: int, section: str) -> Acting | None:
+    """The person of a portal URL, if this resident may open that section for them today; else None."""
     own = Person.objects.filter(bsn=user.bsn, pk=person_id).first() if user.bsn else None
     if own is not None:
         return Acting(own)
     for r in valid_representations(bsn=user.bsn or "", on=today()).filter(person_id=person_id):
         if section in SCOPE[r.kind]:
-            acting = Acting(r.person, r)
-            audit_context.act_as_representative(acting.on_behalf)  # every audit row of this request names it
-            return acting
-    audit.record(  # under the person asked for, so the privacy officer sees the attempt there
-        actor=user,
-        action=audit.Action.DENIED,
-        object_type="portaal-persoon",
-        object_id=person_id,
-        subjects=Person.objects.filter(pk=person_id).values_list("pk", flat=True),
-        detail=f"portaal, {section}: geen toegang (404 getoond)",
-    )
-    raise Http404
+            return Acting(r.person, r)
+    return None
 
 
 def current_household_ids(person: Person, on: dt.date) -> list[int]:
@@ -153,6 +139,62 @@ def agreed_plans(person: Person, on: dt.date) -> list[Plan]:
 
 
 @dataclass(frozen=True)
+class PlanView:
+    """A plan as the portal shows it: the whole household plan, or (for a representative who does not live
+    in that household) only the goals with an action for the represented person, and only those actions."""
+
+    plan: Plan
+    goals: list[tuple[Goal, list[Action]]]
+    whole: bool
+
+
+def households_of_representative(acting: Acting, household_ids: list[int], on: dt.date) -> set[int]:
+    """Which of these households the representative lives in today (none when acting for oneself)."""
+    if acting.representation is None or not household_ids:
+        return set()
+    return set(
+        Membership.objects.filter(
+            household_id__in=household_ids, person__bsn=acting.representation.representative_bsn, start_date__lte=on
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("household_id", flat=True)
+    )
+
+
+def plan_views(acting: Acting, on: dt.date) -> tuple[list[PlanView], list[int]]:
+    """The plans to show, and whose data they show (the audit row's subjects): every current member of a
+    household whose whole plan is shown, else only the represented person."""
+    plans = agreed_plans(acting.person, on)
+    shared = households_of_representative(acting, [p.household_id for p in plans], on)
+    views = []
+    for plan in plans:
+        whole = acting.representation is None or plan.household_id in shared
+        goals = []
+        for goal in plan.goals.all():
+            actions = [a for a in goal.actions.all() if whole or a.member_id == acting.person.pk]
+            if whole or actions:
+                goals.append((goal, actions))
+        views.append(PlanView(plan, goals, whole))
+    whole_households = [v.plan.household_id for v in views if v.whole]
+    subjects = {acting.person.pk}
+    if whole_households:
+        subjects |= set(
+            Membership.objects.filter(household_id__in=whole_households, start_date__lte=on)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+            .values_list("person_id", flat=True)
+        )
+    return views, sorted(subjects)
+
+
+def own_part_only(acting: Acting, on: dt.date) -> bool:
+    """For the inzage download: a representative who lives in none of the person's households gets the
+    person's own part of the plans, as on the overview."""
+    if acting.representation is None:
+        return False
+    return not households_of_representative(acting, current_household_ids(acting.person, on), on)
+
+
+@dataclass(frozen=True)
 class Meeting:
     day: dt.date
     what: str
@@ -160,7 +202,7 @@ class Meeting:
     time: dt.time | None = None
 
 
-def upcoming_meetings(person: Person, plans: list[Plan], on: dt.date) -> list[Meeting]:
+def upcoming_meetings(person: Person, plans: list[PlanView], on: dt.date) -> list[Meeting]:
     """Case conferences the person is invited to and the plans' next progress reviews, from today on."""
     meetings = [
         Meeting(c.held_on, _("Overleg: %(purpose)s") % {"purpose": c.purpose}, c.location, c.starts_at)
@@ -169,9 +211,9 @@ def upcoming_meetings(person: Person, plans: list[Plan], on: dt.date) -> list[Me
         ).order_by("held_on", "starts_at")[:20]
     ]
     meetings += [
-        Meeting(p.next_review_on, _("Voortgangsbespreking van het plan van %(household)s") % {"household": p.household})
-        for p in plans
-        if p.next_review_on is not None and p.next_review_on >= on
+        Meeting(v.plan.next_review_on, _("Voortgangsbespreking van het plan van %(h)s") % {"h": v.plan.household})
+        for v in plans
+        if v.plan.next_review_on is not None and v.plan.next_review_on >= on
     ]
     return sorted(meetings, key=lambda m: (m.day, m.time or dt.time.min))
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from toegang.accounts.models import Municipality, Organisation, Team, User
 from toegang.audit import services as audit
-from toegang.common.dates import today
+from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people import services as people
 from toegang.people.bsn import normalise_bsn
@@ -117,6 +117,22 @@ def record_representation(
         subjects=[person.pk],
         detail=f"{representation.get_kind_display()}: {representation.representative_name}",
     )
+    # one case worker opens someone's file to another BSN: the privacy officers are told at once
+    officers = User.objects.filter(
+        role=User.Role.PRIVACY_OFFICER,
+        is_active=True,
+        municipality_id__in=Membership.objects.filter(person=person).values("household__municipality_id"),
+    )
+    for officer in officers:
+        privacy.send_message(
+            recipient=officer,
+            text=_("%(who)s legde vast: %(rep)s is %(kind)s van een inwoner en kan voor hem of haar in het portaal.")
+            % {
+                "who": actor,
+                "rep": representation.representative_name,
+                "kind": representation.get_kind_display().lower(),
+            },
+        )
     return representation
 
 
@@ -194,9 +210,10 @@ def submit_first_signal(
     """A melding from a resident we hold nothing about: their person record is made from what they type,
     with the BSN DigiD gave (the team checks the rest against the BRP at intake), and the melding goes to
     the municipality's intake team. Both or neither are written."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()  # a double click waits, then is told below
     if Person.objects.filter(bsn=actor.bsn).exists():
         raise DomainError(_("Melding: wij kennen u al; geef uw vraag door vanuit uw overzicht."))
-    if geboortedatum < today().replace(year=today().year - 125):
+    if geboortedatum < add_months(today(), -12 * 125):
         raise DomainError(_("Geboortedatum: controleer het jaar."), field="geboortedatum")
     person = people.register_person(
         actor=actor,

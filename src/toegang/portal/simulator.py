@@ -115,7 +115,7 @@ def token(request: HttpRequest) -> JsonResponse:
     id_token = jwt.encode(
         {
             **claims,
-            "iss": request.build_absolute_uri("/digid-simulatie/"),
+            "iss": portal_setting("OIDC_OP_ISSUER"),
             "aud": flow["client_id"],
             "nonce": flow["nonce"],
             "iat": now,

@@ -18,16 +18,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
+from toegang.audit import context as audit_context
 from toegang.audit import selectors as audit_selectors
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.numbers import whole_number
 from toegang.common.views import current_user, submitted
+from toegang.people.models import Person
 from toegang.portal import selectors, services
-from toegang.portal.forms import ConsentForm, FirstSignalForm, SignalForm
+from toegang.portal.forms import ConsentForm, FirstSignalForm, RequestForm, SignalForm
 from toegang.portal.oidc import LOGIN_ERROR
 from toegang.privacy import rights
-from toegang.privacy.models import Consent
+from toegang.privacy.models import Consent, RightsRequest
 from toegang.procedures import letters
 
 RECEIVED = gettext_lazy("Uw melding is ontvangen. Binnen vijf werkdagen neemt een medewerker contact met u op.")
@@ -38,6 +40,26 @@ def require_resident(request: HttpRequest) -> User:
     if user.role != User.Role.RESIDENT:
         raise PermissionDenied(_("Dit is het portaal voor inwoners; medewerkers werken in Toegang zelf."))
     return user
+
+
+def _acting(request: HttpRequest, person_id: int, section: str) -> tuple[User, selectors.Acting]:
+    """The resident and the person of the URL they may act for (``selectors.acting_for``); else 404, and
+    the attempt logged under the person asked for. A representative's ground goes into every audit row
+    of the request."""
+    user = require_resident(request)
+    acting = selectors.acting_for(user, person_id, section)
+    if acting is None:
+        audit.record(
+            actor=user,
+            action=audit.Action.DENIED,
+            object_type="portaal-persoon",
+            object_id=person_id,
+            subjects=Person.objects.filter(pk=person_id).values_list("pk", flat=True),
+            detail=f"portaal, {section}: geen toegang (404 getoond)",
+        )
+        raise Http404
+    audit_context.act_as_representative(acting.on_behalf)
+    return user, acting
 
 
 def _page(request: HttpRequest, template: str, acting: selectors.Acting, **context: Any) -> HttpResponse:
@@ -68,32 +90,32 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(options) == 1 and options[0].representation is None:
         return redirect("portal-person", person_id=options[0].person.pk)
     has_own = any(o.representation is None for o in options)
+    represented = [o.person.pk for o in options if o.representation is not None]
+    if represented:  # their names are on the page
+        audit.record(actor=user, action=audit.Action.READ, object_type="portaal-start", subjects=represented)
     return render(request, "portal/home.html", {"options": options, "has_own": has_own})
 
 
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """The overview: the plan with goals and actions, what is coming up, the latest decisions."""
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.DECISIONS)
+    user, acting = _acting(request, person_id, selectors.DECISIONS)
     day = today()
-    plans = selectors.agreed_plans(acting.person, day) if acting.may(selectors.PLAN) else []
+    plans, subjects = selectors.plan_views(acting, day) if acting.may(selectors.PLAN) else ([], [acting.person.pk])
     meetings = selectors.upcoming_meetings(acting.person, plans, day) if acting.may(selectors.MEETINGS) else []
     decisions = list(selectors.decisions_of(acting.person)[:3])
-    _log_read(user, acting, "overzicht")
+    audit.record(actor=user, action=audit.Action.READ, object_type="portaal-overzicht", subjects=subjects)
     return _page(request, "person.html", acting, plans=plans, meetings=meetings, decisions=decisions)
 
 
 def decisions(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.DECISIONS)
+    user, acting = _acting(request, person_id, selectors.DECISIONS)
     rows = list(selectors.decisions_of(acting.person)[:100])
     _log_read(user, acting, "beschikkingen")
     return _page(request, "decisions.html", acting, rows=rows)
 
 
 def decision_letter(request: HttpRequest, person_id: int, decision_id: int) -> HttpResponse:
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.DECISIONS)
+    user, acting = _acting(request, person_id, selectors.DECISIONS)
     decision = selectors.decisions_of(acting.person).filter(pk=decision_id).first()
     if decision is None:
         raise Http404
@@ -104,8 +126,7 @@ def decision_letter(request: HttpRequest, person_id: int, decision_id: int) -> H
 
 
 def signal_new(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.SIGNAL)
+    user, acting = _acting(request, person_id, selectors.SIGNAL)
     form = SignalForm(request.POST or None)
     if submitted(
         request,
@@ -137,8 +158,7 @@ def first_signal(request: HttpRequest) -> HttpResponse:
 
 def consents(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's consents (given by anyone: the team records them too), and a form to give one."""
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.CONSENTS)
+    user, acting = _acting(request, person_id, selectors.CONSENTS)
     form = ConsentForm(request.POST or None, initial={"valid_until": today() + dt.timedelta(days=365)})
     if submitted(request, form, lambda d: services.give_consent(actor=user, acting=acting, **d)):
         messages.success(request, _("Uw toestemming is vastgelegd."))
@@ -157,10 +177,7 @@ def consents(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 def consent_withdraw(request: HttpRequest, person_id: int, consent_id: int) -> HttpResponse:
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.CONSENTS)
-    if not Consent.objects.filter(pk=consent_id, person=acting.person).exists():
-        raise Http404
+    user, acting = _acting(request, person_id, selectors.CONSENTS)
     try:
         services.withdraw_consent(actor=user, acting=acting, consent_id=consent_id)
     except services.DomainError as error:
@@ -172,8 +189,7 @@ def consent_withdraw(request: HttpRequest, person_id: int, consent_id: int) -> H
 
 def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     """Who looked at or changed the person's data (NEN 7513), newest first, a hundred rows per page."""
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.ACCESS_LOG)
+    user, acting = _acting(request, person_id, selectors.ACCESS_LOG)
     before = whole_number(request.GET.get("voor", ""))
     rows, next_before = audit_selectors.entries_about_person(person_id=acting.person.pk, before=before)
     _log_read(user, acting, "logboek")
@@ -182,11 +198,26 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
     """Inzage (AVG art. 15): everything held about the person, at once, as PDF or JSON."""
-    user = require_resident(request)
-    acting = selectors.acting_for(user, person_id, selectors.EXPORT)
+    user, acting = _acting(request, person_id, selectors.EXPORT)
     if fmt not in ("pdf", "json"):
         raise Http404
     data = rights.export_person(
-        actor=user, person=acting.person, municipality_id=selectors.export_municipality_id(acting.person)
+        actor=user,
+        person=acting.person,
+        municipality_id=selectors.export_municipality_id(acting.person),
+        working_material=False,
+        own_part_only=selectors.own_part_only(acting, today()),
     )
     return rights.export_response(data, fmt=fmt, name="inzage")
+
+
+def rights_requests(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's requests to the privacy officer (inzage, correctie, bezwaar), and a form to file one."""
+    user, acting = _acting(request, person_id, selectors.EXPORT)
+    form = RequestForm(request.POST or None)
+    if submitted(request, form, lambda d: rights.request_from_portal(actor=user, person=acting.person, **d)):
+        messages.success(request, _("Uw verzoek is ontvangen. U krijgt binnen een maand antwoord."))
+        return redirect("portal-requests", person_id=acting.person.pk)
+    rows = list(RightsRequest.objects.filter(person=acting.person).order_by("-received_on", "-pk")[:50])
+    _log_read(user, acting, "verzoeken")
+    return _page(request, "requests.html", acting, rows=rows, form=form, status=400 if form.errors else 200)

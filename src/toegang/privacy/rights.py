@@ -67,6 +67,30 @@ def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, 
     return request
 
 
+@transaction.atomic
+def request_from_portal(*, actor: User, person: Person, kind: str, description: str = "") -> RightsRequest:
+    """A resident (or their representative) files a request in the portal; it joins the privacy officer's
+    list with its statutory term, as one registered at the desk would. One open request per kind."""
+    if kind not in (RightsRequest.Kind.ACCESS, RightsRequest.Kind.CORRECTION, RightsRequest.Kind.OBJECTION):
+        raise DomainError(_("Soort verzoek: kies inzage, correctie of bezwaar."), field="kind")
+    if RightsRequest.objects.filter(person=person, kind=kind, status=RightsRequest.Status.OPEN).exists():
+        raise DomainError(_("Verzoek: er loopt al een verzoek van deze soort; u krijgt daarop antwoord."))
+    if len(description) > 2000:
+        raise DomainError(_("Toelichting: ten hoogste 2000 tekens."), field="description")
+    months, _source = TERMS[kind]
+    received = today()
+    request = RightsRequest.objects.create(
+        person=person,
+        kind=kind,
+        received_on=received,
+        due_on=add_months(received, months),
+        description=("Via het portaal. " + description.strip()).strip(),
+        recorded_by=actor,
+    )
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=request, subjects=[person.pk], detail=kind)
+    return request
+
+
 def destructible_trajectories(person: Person, *, officer: User) -> QuerySet[Trajectory]:
     """The closed dossiers of the officer's municipality that ran while the person was a member of
     the household (as the inzage export counts them, AVG art. 15 lid 4): what a request for destruction
@@ -210,9 +234,21 @@ def _procedures(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def export_person(*, actor: User, person: Person, municipality_id: int | None = None) -> dict[str, Any]:
+def export_person(
+    *,
+    actor: User,
+    person: Person,
+    municipality_id: int | None = None,
+    working_material: bool = True,
+    own_part_only: bool = False,
+) -> dict[str, Any]:
     """Everything held about one person, as plain data (for JSON and the PDF). The export is logged.
-    What one municipality holds (the actor's, or ``municipality_id``): it is the controller that answers."""
+    What one municipality holds (the actor's, or ``municipality_id``): it is the controller that answers.
+
+    The portal's download, which no privacy officer reviews for other people's data first (AVG art. 15
+    lid 4), leaves out the working material (explorations, reviews, notes: ``working_material``) and,
+    for a representative outside the household, the plan goals without an action of the person
+    (``own_part_only``); the full export comes through a request to the privacy officer."""
     municipality_id = municipality_id if municipality_id is not None else actor.municipality_id
     memberships = list(
         Membership.objects.filter(person=person, household__municipality_id=municipality_id or 0)
@@ -343,15 +379,19 @@ def export_person(*, actor: User, person: Person, municipality_id: int | None = 
                                         "status": a.get_status_display(),
                                     }
                                     for a in g.actions.all()
+                                    if not own_part_only or a.member_id == person.pk
                                 ],
                             }
                             for g in p.goals.all()
+                            if not own_part_only or any(a.member_id == person.pk for a in g.actions.all())
                         ],
                     }
                     for p in plans
                     if p.trajectory_id == t.pk
                 ],
-                "verkenningen": [
+                "verkenningen": None
+                if not working_material
+                else [
                     {
                         "datum": _day(e.held_on),
                         "aanwezig": e.participants,
@@ -374,7 +414,9 @@ def export_person(*, actor: User, person: Person, municipality_id: int | None = 
                     .prefetch_related("findings__domain", "scores__domain", "scores__level")
                     .order_by("held_on")
                 ],
-                "voortgangsbesprekingen": [
+                "voortgangsbesprekingen": None
+                if not working_material
+                else [
                     {
                         "datum": _day(r.held_on),
                         "samenvatting": r.summary,
@@ -388,7 +430,9 @@ def export_person(*, actor: User, person: Person, municipality_id: int | None = 
                     .order_by("held_on")
                 ],
                 # all notes: the right of access also covers what is kept within one organisation
-                "notities": [
+                "notities": None
+                if not working_material
+                else [
                     {
                         "datum": _day(n.happened_on),
                         "soort": n.get_kind_display(),
@@ -398,6 +442,12 @@ def export_person(*, actor: User, person: Person, municipality_id: int | None = 
                     for n in Note.objects.filter(trajectory=t).select_related("restricted_to").order_by("happened_on")
                 ],
             }
+        )
+    if not working_material:
+        data["toelichting"] = (
+            "Werkaantekeningen (verkenningen, voortgangsbesprekingen, notities) staan niet in deze download: "
+            "daarin staat vaak ook iets over anderen. Vraag volledige inzage aan; de privacyfunctionaris "
+            "beantwoordt die binnen een maand."
         )
     audit.record(actor=actor, action=audit.Action.EXPORT, obj=person, subjects=[person.pk], detail="inzage-export")
     return data
@@ -434,6 +484,8 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
+    if data.get("toelichting"):
+        line(data["toelichting"])
     section("Uw gegevens")
     for key, value in data["persoon"].items():
         if value:
@@ -468,17 +520,17 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                 line(f"- {g['leefdomein']}: {g['resultaat']} (uiterlijk {g['te_bereiken_op']}, {g['status']})", 8)
                 for a in g["acties"]:
                     line(f"* {a['actie']} - {a['wie']}, uiterlijk {a['uiterlijk']} ({a['status']})", 12)
-        for e in t["verkenningen"]:
+        for e in t["verkenningen"] or []:
             line(f"Verkenning {e['datum']}: {e['samenvatting']}", 4)
             for f in e["leefdomeinen"]:
                 line(f"- {f['leefdomein']}: {f['situatie']} {f['zorgen']}".rstrip(), 8)
             for z in e["zelfredzaamheid"]:
                 line(f"- zelfredzaamheid {z['leefdomein']}: {z['niveau']}", 8)
-        for r in t["voortgangsbesprekingen"]:
+        for r in t["voortgangsbesprekingen"] or []:
             line(f"Voortgangsbespreking {r['datum']}: {r['samenvatting']}", 4)
             for g in r["doelen"]:
                 line(f"- {g['resultaat']}: {g['uitkomst']}", 8)
-        for n in t["notities"]:
+        for n in t["notities"] or []:
             extra = f" (alleen voor {n['alleen_voor_organisatie']})" if n["alleen_voor_organisatie"] else ""
             line(f"{n['datum']} {n['soort']}{extra}: {n['tekst']}", 4)
     section("Toestemmingen")
