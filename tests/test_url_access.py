@@ -204,7 +204,7 @@ def test_the_portal_is_for_residents_only(client, users):
     assert _get(client, users["inwoner"], reverse("portal-home")) == 200  # nobody to act for yet: it says so
 
 
-def test_open_pages_need_no_login(client):
+def test_open_pages_need_no_login(client, db):  # the health check asks the database
     assert client.get(reverse("health")).status_code == 200
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("governance-contribute", args=["onbekend"])).status_code == 404  # not the login page

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
@@ -129,7 +132,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> HttpResponse:
+    """For monitoring: "ok" when the database answers, else 503 with what is wrong (docs/operations.md)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        return HttpResponse("database niet bereikbaar", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def database_unavailable() -> HttpResponse:
+    """The page for a database that does not answer (restarting, unreachable): a clear temporary error
+    with Retry-After, rendered without the request's context, which would itself need the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -142,4 +159,6 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # Django calls this while handling it
+        return database_unavailable()
     return render(request, "500.html", status=500)

@@ -118,7 +118,12 @@ TEMPLATES = [
 ]
 
 DEFAULT_DB = "sqlite:///" + str(PROJECT_DIR / "var" / "toegang.sqlite3")
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DB), conn_max_age=60)}
+# Persistent connections are checked before reuse: after a database restart the next request reconnects.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_DB), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default: WAL, IMMEDIATE write transactions and a busy timeout, so that
     # concurrent requests queue instead of failing with "database is locked" (ADR 0002).
