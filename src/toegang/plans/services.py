@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Trajectory
+from toegang.common import faults
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.events import services as events
@@ -179,6 +180,7 @@ def start_plan(*, actor: User, trajectory: Trajectory) -> Plan:
                 for a in goal.actions.all()
                 if a.status == Action.Status.OPEN
             )
+    faults.point("plan-new-version")  # the new version, its goals and actions written; not yet committed
     audit.record(
         actor=actor, action=audit.Action.CREATE, obj=plan, subjects=_subjects(plan), detail=f"versie {plan.version}"
     )

@@ -19,6 +19,7 @@ from toegang.audit import services as audit
 from toegang.cases import documents
 from toegang.cases.documents import remove_files_after_commit
 from toegang.cases.models import Document, Involvement, Note, RegisseurAssignment, Trajectory
+from toegang.common import faults
 from toegang.common.dates import add_months
 from toegang.istandaarden.models import Message, Request
 from toegang.network.models import Escalation
@@ -248,6 +249,7 @@ def run(*, on: dt.date, batch_size: int = 100, progress: Callable[[int], None] |
                 assert trajectory.retention_rule_id is not None  # noqa: S101 - every closed dossier has its rule
                 counts[trajectory.retention_rule_id] += 1
                 destroy(trajectory)
+            faults.point("retention-batch")  # the batch's dossiers destroyed, the register not yet written
             rules = RetentionRule.objects.in_bulk(list(counts))
             now = timezone.now()
             DeletionRecord.objects.bulk_create(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.common import faults
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.events import services as events
@@ -194,6 +195,7 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
     from toegang.istandaarden.services import queue_assignments  # istandaarden builds on procedures
 
     queue_assignments(locked)
+    faults.point("decision-send")  # the clock, the status and the assignments written; not yet committed
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
