@@ -245,16 +245,26 @@ def test_core_journey_signal_to_closure(server, open_as):
     # 1-4. a new signal from the GP → intake → exploration → plan with a goal and an action, agreed
     open_case_with_agreed_plan(page, bsn="999999990", first_name="Mila", surname="Testbrowser", screenshots=True)
 
-    # 4b. carrying out the plan: an action marked done in place (htmx swaps the goals section)
-    page.get_by_role("link", name="Plan openen").click()
-    page.get_by_label("Status van actie Samen post openen").select_option("gedaan")
-    page.get_by_role("button", name="Wijzig").click()
+    # 4b. carrying out the plan, with the keyboard only: an action marked done in place (htmx swaps the goals
+    # section and moves focus to its confirmation)
+    page.get_by_role("link", name="Plan openen").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Ondersteuningsplan"))
+    status = page.get_by_label("Status van actie Samen post openen")
+    status.focus()
+    page.keyboard.press("ArrowDown")  # Open → Gedaan
+    expect(status).to_have_value("gedaan")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Wijzig")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Samen post openen")).to_have_text(
         "Actie 'Samen post openen': Gedaan."
     )
+    expect(page.locator("#goals-status")).to_be_focused()
     expect(page.get_by_label("Status van actie Samen post openen")).to_have_value("gedaan")
     assert_accessible(page)
-    page.get_by_role("link", name="Huishouden Testbrowser").click()
+    page.get_by_role("link", name="Huishouden Testbrowser").focus()
+    page.keyboard.press("Enter")
 
     # 5. progress review: goal achieved, no next review needed
     page.get_by_role("link", name="Voortgangsbespreking").click()
