@@ -104,10 +104,12 @@ def login(page, base: str, username: str) -> None:
     from django_otp.oath import totp
 
     page.goto(base + "/inloggen/")
+    assert_accessible(page)
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(lambda url: "/inloggen/" not in url)
+    assert_accessible(page)
     if "/tweestaps/" not in page.url:  # a role without access to case files (the partner account) needs no app
         return
     secret = page.locator("#totp-secret").inner_text()
@@ -115,6 +117,7 @@ def login(page, base: str, username: str) -> None:
     page.get_by_label("Code uit de authenticator-app").fill(f"{totp(base64.b32decode(secret)):06d}")
     page.get_by_role("button", name="Bevestigen").click()
     page.wait_for_url(lambda url: "/tweestaps/" not in url and "/inloggen/" not in url)
+    assert_accessible(page)
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +135,7 @@ def open_as(server, browser) -> Iterator[Callable[[str], Any]]:
         page = context.new_page()
         if username in sessions:
             page.goto("/")
+            assert_accessible(page)
         else:
             login(page, server, username)
             sessions[username] = context.storage_state()
@@ -154,6 +158,12 @@ def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str,
 
     today = dt.date.today()
     page.get_by_role("link", name="Nieuwe melding").first.click()
+    page.get_by_label("BSN van de inwoner").wait_for()
+    assert_accessible(page)
+    if screenshots:  # once: the form with its errors, when sent empty
+        page.get_by_role("button", name="Melding registreren").click()
+        expect(page.get_by_role("alert").first).to_be_visible()
+        assert_accessible(page)
     page.get_by_label("BSN van de inwoner").fill(bsn)
     page.get_by_label("Voornamen").fill(first_name)
     page.get_by_label("Geslachtsnaam").fill(surname)
@@ -164,6 +174,7 @@ def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str,
     page.get_by_label("Omschrijving van de vraag of zorg").fill("Moeder loopt vast met opvoeding en post.")
     page.get_by_role("button", name="Melding registreren").click()
     expect(page.get_by_text("is geregistreerd")).to_be_visible()
+    assert_accessible(page)
     if screenshots:
         shot(page, "02-signal")
 
@@ -172,19 +183,28 @@ def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str,
     page.get_by_role("button", name="Triage vastleggen").click()
     expect(page.get_by_role("heading", name=f"Huishouden {surname}")).to_be_visible()
     household_url = page.url
+    assert_accessible(page)
 
     # exploration: one relevant domain, scored
     page.get_by_role("link", name="Verkenning vastleggen").click()
+    page.get_by_label("Samenvatting en hulpvraag").wait_for()
+    assert_accessible(page)
     page.get_by_label("Samenvatting en hulpvraag").fill("Hulp bij opvoeding en administratie")
     page.locator("summary", has_text="Financiën").click()
     page.locator("details", has_text="Financiën").get_by_label("Situatie").fill("Post blijft liggen")
     page.locator("details", has_text="Financiën").get_by_label("Zelfredzaamheid").select_option("2")
+    assert_accessible(page)
     page.get_by_role("button", name="Verkenning vastleggen").click()
     expect(page.get_by_text("De verkenning is vastgelegd")).to_be_visible()
+    assert_accessible(page)
 
     # plan with a goal and an action, agreed with the household
     page.get_by_role("link", name="Plan maken").click()
+    page.get_by_role("button", name="Plan maken").wait_for()
+    assert_accessible(page)
     page.get_by_role("button", name="Plan maken").click()
+    page.get_by_role("button", name="Doel toevoegen").wait_for()
+    assert_accessible(page)
     page.get_by_label("Leefdomein").select_option(label="Financiën")
     page.get_by_label("Afgesproken resultaat").fill("Post wordt wekelijks samen geopend")
     page.get_by_label("Te bereiken op").fill((today + dt.timedelta(days=60)).isoformat())
@@ -196,12 +216,15 @@ def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str,
     form.get_by_label("Wie").select_option("netwerk")
     form.get_by_label("Naam netwerk").fill("Buurvrouw")
     form.get_by_label("Uiterlijk op").fill((today + dt.timedelta(days=14)).isoformat())
+    assert_accessible(page)
     form.get_by_role("button", name="Actie toevoegen").click()
     expect(page.get_by_text("De actie is toegevoegd")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Wijze van akkoord").select_option("mondeling")
     page.get_by_role("button", name="Plan is afgesproken").click()
     expect(page.get_by_text("is afgesproken met het huishouden")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Huishouden {surname}")).to_be_visible()
+    assert_accessible(page)
     if screenshots:
         shot(page, "03-household-plan-agreed")
     return household_url
@@ -216,49 +239,72 @@ def test_core_journey_signal_to_closure(server, open_as):
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     expect(page).to_have_url(server + "/mijn-caseload/")
     expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
+    assert_accessible(page)
     shot(page, "01-caseload")
 
     # 1-4. a new signal from the GP → intake → exploration → plan with a goal and an action, agreed
     open_case_with_agreed_plan(page, bsn="999999990", first_name="Mila", surname="Testbrowser", screenshots=True)
 
-    # 4b. carrying out the plan: an action marked done in place (htmx swaps the goals section)
-    page.get_by_role("link", name="Plan openen").click()
-    page.get_by_label("Status van actie Samen post openen").select_option("gedaan")
-    page.get_by_role("button", name="Wijzig").click()
+    # 4b. carrying out the plan, with the keyboard only: an action marked done in place (htmx swaps the goals
+    # section and moves focus to its confirmation)
+    page.get_by_role("link", name="Plan openen").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Ondersteuningsplan"))
+    status = page.get_by_label("Status van actie Samen post openen")
+    status.focus()
+    page.keyboard.press("ArrowDown")  # Open → Gedaan
+    expect(status).to_have_value("gedaan")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Wijzig")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Samen post openen")).to_have_text(
         "Actie 'Samen post openen': Gedaan."
     )
+    expect(page.locator("#goals-status")).to_be_focused()
     expect(page.get_by_label("Status van actie Samen post openen")).to_have_value("gedaan")
-    page.get_by_role("link", name="Huishouden Testbrowser").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Huishouden Testbrowser").focus()
+    page.keyboard.press("Enter")
 
     # 5. progress review: goal achieved, no next review needed
     page.get_by_role("link", name="Voortgangsbespreking").click()
+    page.get_by_role("button", name="Bespreking vastleggen").wait_for()
+    assert_accessible(page)
     page.get_by_label("Resultaat").select_option("bereikt")
     page.get_by_role("button", name="Bespreking vastleggen").click()
     expect(page.get_by_text("De voortgangsbespreking is vastgelegd")).to_be_visible()
+    assert_accessible(page)
 
     # 5b. the case stalls: escalation to the second level of the ladder and back into the dossier
     household_url = page.url
     page.get_by_role("link", name="Escaleren: de zaak komt niet verder").click()
+    page.get_by_role("button", name="Escaleren").wait_for()
+    assert_accessible(page)
     page.get_by_label("Reden").select_option("wachtlijst")
     page.get_by_label("Vraag").fill("Mag de schuldhulp buiten de wachtlijst om starten?")
     page.get_by_label("Besluit nodig uiterlijk").fill((today + dt.timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Escaleren").click()
     expect(page.get_by_role("heading", name="Escalatie: wachtlijst")).to_be_visible()
     escalation_url = page.url
+    assert_accessible(page)
     lead = open_as("teamleider")
     lead.goto(server + "/escalaties/")
+    assert_accessible(lead)
     lead.get_by_role("link", name="Wachtlijst").click()
     lead.locator("summary", has_text="Doorzetten naar Manager Toegang").click()
+    assert_accessible(lead)
     lead.get_by_label("Toelichting").fill("Dit gaat buiten mijn mandaat.")
     lead.get_by_role("button", name="Doorzetten").click()
     expect(lead.get_by_text("De vraag ligt nu bij het volgende niveau")).to_be_visible()
+    assert_accessible(lead)
     lead.close()
     manager = open_as("manager")
     manager.goto(escalation_url)
+    assert_accessible(manager)
     manager.get_by_label("Besluit", exact=True).fill("Ja, de schuldhulp start deze week.")
     manager.get_by_role("button", name="Besluiten").click()
     expect(manager.get_by_text("Het besluit is vastgelegd")).to_be_visible()
+    assert_accessible(manager)
     shot(manager, "05-escalation-decided")
     manager.close()
     page.goto(household_url)
@@ -266,6 +312,11 @@ def test_core_journey_signal_to_closure(server, open_as):
 
     # 6. closure with a reason
     page.get_by_role("link", name="Traject afsluiten").click()
+    page.get_by_role("button", name="Opslaan").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Opslaan").click()  # without a result: the form shows the error
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Reden afsluiting").select_option("doelen_bereikt")
     page.get_by_label("Resultaat (Selectielijst)").select_option(
         label="Plan van aanpak Wmo cliënt vastgesteld (15 jaar)"
@@ -273,6 +324,7 @@ def test_core_journey_signal_to_closure(server, open_as):
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Het traject is afgesloten")).to_be_visible()
     expect(page.get_by_role("region", name="Traject").locator(".badge", has_text="Afgesloten")).to_be_visible()
+    assert_accessible(page)
     shot(page, "04-closed")
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     page.close()
@@ -282,6 +334,7 @@ def test_denied_household_shows_nothing(server, open_as):
     page = open_as("partner")
     page.goto(server + "/huishoudens/999999/")
     assert "Niet gevonden" in page.content()
+    assert_accessible(page)
     page.close()
     assert urlparse(server).hostname == "127.0.0.1"
 
@@ -300,6 +353,8 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
 
     # the organiser plans the conference from the household page
     page.get_by_role("region", name="Casusoverleg").get_by_role("link", name="Casusoverleg plannen").click()
+    page.get_by_role("button", name="Overleg plannen").wait_for()
+    assert_accessible(page)
     page.get_by_label("Aanvang").fill("14:00")
     page.get_by_label("Plaats").fill(location)
     page.get_by_label("Doel van het overleg").fill(purpose)
@@ -309,6 +364,7 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
 
     # invites the welfare worker, who has no basis to receive case information
     page.locator("summary", has_text="Iemand uitnodigen").click()
+    assert_accessible(page)
     invite = page.locator("form[action$='/invite/']")
     invite.get_by_label("Soort deelnemer").select_option(label="Professional met account")
     invite.get_by_label("Professional met account").select_option(label="Noor Visser (Stichting Welzijn Lindenwaard)")
@@ -328,6 +384,7 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
     expect(page.get_by_role("region", name="Agenda").get_by_role("listitem")).to_have_text(
         ["Hoe krijgen we de post weer op orde?"]
     )
+    assert_accessible(page)
     shot(page, "10-conference-organiser")
 
     # the welfare worker: only the agenda and her own preparation
@@ -335,11 +392,13 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
     welzijn.get_by_role("link", name="Casusoverleggen").click()
     invitation = welzijn.get_by_role("table", name="Geplande overleggen waarvoor u bent uitgenodigd").get_by_role("row")
     expect(invitation.filter(has_text=location)).to_have_count(1)
+    assert_accessible(welzijn)
     assert "Testoverleg" not in welzijn.content()
     invitation.filter(has_text=location).get_by_role("link").click()
     expect(welzijn).to_have_url(conference_url)
     expect(welzijn.get_by_text("Er is geen wettelijke grondslag of toestemming van het huishouden")).to_be_visible()
     expect(welzijn.get_by_role("region", name="Agenda")).to_contain_text("Hoe krijgen we de post weer op orde?")
+    assert_accessible(welzijn)
     expect(welzijn.get_by_text(purpose)).to_have_count(0)
     assert "Testoverleg" not in welzijn.content()
     preparation = welzijn.get_by_role("textbox", name="Voorbereiding")
@@ -353,6 +412,7 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
         "Wij kennen Fatima van het Formulierenspreekuur."
     )
     assert "Testoverleg" not in welzijn.content()
+    assert_accessible(welzijn)
     shot(welzijn, "11-conference-participant-without-basis")
 
     # back with the organiser: her preparation is in the table; a decision becomes a plan action
@@ -366,11 +426,13 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
     decision.get_by_label("Wie doet het").select_option(label="Lid van het huishouden")
     decision.get_by_label("Lid van het huishouden").select_option(label="Fatima Testoverleg")
     decision.get_by_label("Uiterlijk op").fill((today + dt.timedelta(days=10)).isoformat())
+    assert_accessible(page)
     decision.get_by_role("button", name="Besluit vastleggen").click()
     expect(page.get_by_text("Besluit vastgelegd en als actie in het plan (concept) gezet.")).to_be_visible()
     expect(page.get_by_role("table", name="Elk besluit staat als actie in het plan")).to_contain_text(
         "Afspraak maken bij het Formulierenspreekuur"
     )
+    assert_accessible(page)
 
     # the minutes as PDF: the organiser gets them, the participant without a basis does not
     minutes_pdf = page.get_by_role("link", name="Verslag (pdf)").get_attribute("href")
@@ -394,6 +456,7 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
     expect(page.get_by_role("row").filter(has_text="Afspraak maken bij het Formulierenspreekuur")).to_contain_text(
         "Fatima Testoverleg"
     )
+    assert_accessible(page)
     page.close()
 
 
@@ -409,6 +472,8 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
 
     # a welfare organisation carries out no statutory task, so sharing with it rests on the resident's consent
     page.get_by_role("link", name="Toestemmingen").click()
+    page.get_by_role("button", name="Toestemming vastleggen").wait_for()
+    assert_accessible(page)
     page.get_by_label("Inwoner om wie het gaat").select_option(label="Ruben Testverwijzing")
     page.get_by_label("Doel").select_option(
         label="Integrale ondersteuning (één gezin, één plan) (Toestemming van de betrokkene)"
@@ -418,14 +483,20 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     page.get_by_role("group", name="Organisaties").get_by_label("Stichting Welzijn Lindenwaard").check()
     page.get_by_role("button", name="Toestemming vastleggen").click()
     expect(page.get_by_role("table", name="Vastgelegde toestemmingen")).to_contain_text("Stichting Welzijn Lindenwaard")
+    assert_accessible(page)
     page.goto(household_url)
 
     # find the service on the social map and prepare the referral
     page.get_by_role("link", name="Verwijzen naar een dienst van de sociale kaart").click()
+    page.get_by_role("searchbox", name="Zoeken").wait_for()
+    assert_accessible(page)
     page.get_by_role("searchbox", name="Zoeken").fill("Formulieren")
     page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("link", name="Verwijzen naar Formulierenspreekuur").wait_for()
+    assert_accessible(page)
     page.get_by_role("link", name="Verwijzen naar Formulierenspreekuur").click()
     expect(page.get_by_role("heading", name="Verwijzen")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Voor wie").select_option(label="Ruben Testverwijzing")
     page.get_by_label("Voor doel").select_option(label=GOAL)
     page.get_by_label("Vraag").fill("Wilt u Ruben helpen met de brieven van de Belastingdienst?")
@@ -433,6 +504,7 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     expect(page.get_by_label("Contact- en persoonsgegevens")).to_be_checked()
     page.get_by_role("button", name="Verwijzing voorbereiden").click()
     expect(page.get_by_text("Verwijzing voorbereid.")).to_be_visible()
+    assert_accessible(page)
 
     # send it on that consent
     page.get_by_label("Grondslag").select_option(
@@ -442,24 +514,30 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     expect(page.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
     expect(page.locator(".facts .badge").first).to_have_text("Verstuurd")
     expect(page.locator(".facts")).to_contain_text("Toestemming (tot en met")
+    assert_accessible(page)
 
     # the welfare organisation answers, reports the start and gives feedback
     welzijn = open_as("welzijn")
     expect(welzijn).to_have_url(server + "/verwijzingen/")
+    assert_accessible(welzijn)
     welzijn.get_by_role("link", name="Ruben Testverwijzing").click()
     expect(welzijn.get_by_role("heading", name="Verwijzing naar Formulierenspreekuur")).to_be_visible()
     expect(welzijn.get_by_text("Ruben leest slecht")).to_be_visible()
+    assert_accessible(welzijn)
     shot(welzijn, "20-referral-receiver")
     welzijn.get_by_role("button", name="Accepteren").click()
     expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
     expect(welzijn.get_by_label("Datum")).to_have_value(dt.date.today().isoformat())
+    assert_accessible(welzijn)
     welzijn.get_by_role("button", name="Gekomen: ondersteuning gestart").click()
     expect(welzijn.get_by_role("heading", name="Afronden met terugkoppeling")).to_be_visible()
+    assert_accessible(welzijn)
     welzijn.get_by_role("radio", name="Ja").check()
     welzijn.get_by_label("Terugkoppeling", exact=True).fill(feedback)
     welzijn.get_by_role("button", name="Terugkoppelen en afronden").click()
     expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
     expect(welzijn.locator(".facts")).to_contain_text("Inwoner gekomen; geholpen: ja")
+    assert_accessible(welzijn)
     welzijn.close()
 
     # the regisseur sees the outcome on the goal and a message in the inbox
@@ -470,14 +548,18 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     expect(outcomes).to_contain_text("Verwezen naar Formulierenspreekuur (Stichting Welzijn Lindenwaard): afgerond")
     expect(outcomes).to_contain_text("geholpen: ja")
     expect(outcomes).to_contain_text(feedback)
+    assert_accessible(page)
     shot(page, "21-household-referral-outcome")
     page.get_by_role("link", name="Berichten", exact=True).click()
+    page.get_by_role("heading", level=1).wait_for()
+    assert_accessible(page)
     message = page.get_by_role(
         "link", name="Terugkoppeling van Stichting Welzijn Lindenwaard op uw verwijzing: afgerond."
     )
     expect(message).to_have_count(1)
     message.click()
     expect(page.get_by_role("heading", name="Verwijzing naar Formulierenspreekuur")).to_be_visible()
+    assert_accessible(page)
     page.close()
 
 
@@ -500,6 +582,7 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     expect(lead.get_by_role("heading", level=1)).to_have_text("Dashboard teamleider")
     expect(lead.get_by_role("status").filter(has_text="Cijfers tot en met")).to_be_visible()
     assert any(number.search(v) for v in values(lead)), values(lead)
+    assert_accessible(lead)
     shot(lead, "30-dashboard-team")
 
     # the filter form by keyboard: Tab from the top of the page reaches the period select, then "Tonen"
@@ -519,6 +602,7 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     lead.keyboard.press("Enter")
     expect(lead).to_have_url(re.compile(r"/sturing/team/\?periode="))
     expect(lead.get_by_role("heading", level=1)).to_have_text("Dashboard teamleider")
+    assert_accessible(lead)
     lead.close()
 
     # the manager: the manager board from the menu, for this year
@@ -547,6 +631,7 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     expect(
         sources.get_by_role("table", name="Verloop per maand van Meldingen naar bron").get_by_role("row")
     ).to_have_count(12)
+    assert_accessible(page)
     shot(page, "31-dashboard-manager")
 
     # the export of this board as CSV, UTF-8 with a BOM for spreadsheet programs
@@ -565,11 +650,13 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     expect(lag).to_contain_text("naar beneden afgerond op vijftallen")
     assert any(number.search(v) for v in values(page)), values(page)
     expect(page.locator("svg.sparkline")).to_have_count(0)
+    assert_accessible(page)
     shot(page, "32-dashboard-opdrachtgever")
 
     # the indicator catalogue
     page.get_by_role("link", name="Indicatorencatalogus").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Indicatorencatalogus")
     expect(page.get_by_role("heading", name="Meldingen naar bron")).to_be_visible()
+    assert_accessible(page)
     shot(page, "33-indicator-catalogue")
     page.close()

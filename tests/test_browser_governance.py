@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import browser, open_as, server  # noqa: F401 - the fixtures of the browser journey
+from tests.test_browser import assert_accessible, browser, open_as, server  # noqa: F401 - the browser journey's fixtures
 from tests.test_browser import shot as _shot
 
 pytestmark = pytest.mark.browser
@@ -19,6 +19,8 @@ FACILITATOR = "beheerder"  # the demo's functional administrator (no authenticat
 
 
 def shot(page, name: str) -> None:
+    """A screenshot of the page, after axe-core found no WCAG 2.1 AA violation on it."""
+    assert_accessible(page)
     _shot(page, f"governance-{name}")
 
 
@@ -62,6 +64,7 @@ def fill_in(
     page = context.new_page()
     page.goto(link)
     expect(page.get_by_role("heading", name=re.compile("Uw inbreng"))).to_be_visible()
+    assert_accessible(page)
     rows = page.locator("fieldset.saaty")
     for i, value in enumerate(pairs or []):
         rows.nth(i).locator(f"input[value='{value}']").check()
@@ -74,6 +77,7 @@ def fill_in(
     expect(page.get_by_text("Uw inbreng is opgeslagen")).to_be_visible()
     if pairs:
         expect(page.get_by_text("Uw consistentieratio (CR)")).to_be_visible()
+    assert_accessible(page)
     if screenshot:
         shot(page, screenshot)
     context.close()
@@ -89,6 +93,7 @@ def create_project(page, base: str, *, name: str, template: str) -> str:
     page.get_by_role("button", name="Project aanmaken").click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
     expect(page.get_by_text("Het project is aangemaakt uit het sjabloon")).to_be_visible()
+    assert_accessible(page)
     return page.url
 
 
@@ -100,6 +105,7 @@ def results_and_report(page, *, winner_expected: bool = True) -> bytes:
     expect(page.get_by_text(re.compile("staat '.+' bovenaan"))).to_be_visible()
     expect(page.get_by_role("heading", name="Winnaar per groep")).to_be_visible()
     expect(page.get_by_text("Kendall's W", exact=False)).to_be_visible()
+    assert_accessible(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Raadsrapportage downloaden (pdf)").click()
     data = Path(info.value.path()).read_bytes()
@@ -127,6 +133,14 @@ def test_a_facilitator_runs_the_delft_template_end_to_end(server, open_as, brows
     shot(page, "01-project-delft")
 
     page.get_by_role("link", name="Groepen en voortgang").click()
+    page.get_by_role("heading", name="Groep toevoegen").wait_for()
+    assert_accessible(page)
+    # sent empty, the page says what is missing
+    page.locator("section", has=page.get_by_role("heading", name="Groep toevoegen")).get_by_role(
+        "button", name="Groep toevoegen"
+    ).click()
+    expect(page.get_by_role("status").locator("li.error").first).to_be_visible()
+    assert_accessible(page)
     add_group(
         page,
         kind="Beleid",
@@ -209,8 +223,11 @@ def test_a_facilitator_runs_the_deventer_template_end_to_end(server, open_as, br
 
     # the business case of one form, and the governance map of the separate entity
     page.get_by_role("link", name="Business case").click()
+    page.get_by_role("link", name="Aparte juridische entiteit").wait_for()
+    assert_accessible(page)
     page.get_by_role("link", name="Aparte juridische entiteit").click()
     page.locator("summary", has_text="Post toevoegen").click()
+    assert_accessible(page)
     form = page.locator("details[open] form")
     form.get_by_label("Blok").select_option(label="Eenmalige kosten")
     form.get_by_label("Post").select_option(label="Kwartiermaker / programmateam")
@@ -225,11 +242,14 @@ def test_a_facilitator_runs_the_deventer_template_end_to_end(server, open_as, br
     shot(page, "07-business-case")
 
     page.get_by_role("link", name="Sturing en rollen").click()
+    page.get_by_role("button", name="Op de kaart zetten").wait_for()
+    assert_accessible(page)
     page.get_by_label("Naam", exact=True).fill("Stichting Sociale Teams")
     page.get_by_label("Vorm").select_option(label="Aparte juridische entiteit")
     page.get_by_label("Soort (BBV)").select_option(label="Stichting of vereniging")
     page.get_by_role("button", name="Op de kaart zetten").click()
     expect(page.get_by_text("standaard escalatieladder")).to_be_visible()
+    assert_accessible(page)
     for role in ("Opdrachtgever", "Eigenaar"):
         page.locator("summary", has_text=f"Toewijzen: {role}").click()
         form = page.locator("details[open] form")
