@@ -5,6 +5,10 @@ the figures go to ``benchmarks/results/<date>-load-<label>.json`` next to the ot
     .venv/bin/python benchmarks/load/run.py --database-url postgres://postgres@127.0.0.1:5432/toegang_bench_m \\
         [--users 30] [--run-time 3m] [--max-requests 3000] [--workers 3] [--label M]
 
+The soak (issue 11, point 6) is the same run for 30 minutes with a timeline: ``--run-time 30m
+--max-requests 0 --timeline`` adds, per minute, the throughput, p50 and p95 of that minute and the memory
+(RSS) of gunicorn's processes, so that a leak or a slow drift shows (``make soak``).
+
 The database must be seeded already (``make bench`` or ``seed_demo --size M|L``). gunicorn runs with
 ``--workers`` sync workers (default 2 × cores − 1 = 3 on this machine) on 127.0.0.1:8090, with the
 production settings (2FA on, DEBUG off). Timings are reported, never asserted.
@@ -19,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -63,6 +68,49 @@ def stats(prefix: Path) -> dict[str, dict[str, float]]:
     return found
 
 
+def sample_memory(pid: int, every: float, into: list[tuple[float, int]], stop: threading.Event) -> None:
+    """The resident memory of gunicorn's master and workers together, every ``every`` seconds."""
+    import psutil
+
+    started = time.monotonic()
+    while not stop.wait(every):
+        try:
+            master = psutil.Process(pid)
+            rss = sum(p.memory_info().rss for p in [master, *master.children(recursive=True)])
+        except psutil.Error:
+            continue
+        into.append((round(time.monotonic() - started), rss))
+
+
+def timeline(prefix: Path, memory: list[tuple[float, int]]) -> list[dict[str, float]]:
+    """Per minute of the run: requests per second, p50 and p95 of that minute (Locust's history rows are
+    cumulative for percentiles, so the minute's own figures come from its requests) and gunicorn's RSS."""
+    with open(f"{prefix}_stats_history.csv", newline="") as handle:
+        rows = [
+            row
+            for row in csv.DictReader(handle)
+            if row["Name"] == "Aggregated" and row["Total Request Count"] not in ("", "0")
+        ]
+    if not rows:
+        return []
+    start = int(rows[0]["Timestamp"])
+    minutes: dict[int, dict[str, float]] = {}
+    for row in rows:
+        minute = (int(row["Timestamp"]) - start) // 60
+        minutes[minute] = {  # the last row of each minute: Locust's percentiles over its recent window
+            "minute": minute + 1,
+            "rps": round(float(row["Requests/s"]), 1),
+            "p50_ms": float(row["50%"]) if row["50%"] != "N/A" else 0.0,
+            "p95_ms": float(row["95%"]) if row["95%"] != "N/A" else 0.0,
+            "requests": int(row["Total Request Count"]),
+            "failures": int(row["Total Failure Count"]),
+        }
+    for entry in minutes.values():
+        at = [rss for second, rss in memory if second // 60 == entry["minute"] - 1]
+        entry["rss_mb"] = round(max(at) / 2**20, 1) if at else 0.0
+    return [minutes[m] for m in sorted(minutes)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -72,6 +120,7 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--label", default="")
+    parser.add_argument("--timeline", action="store_true", help="per minute: throughput, p50/p95, gunicorn RSS")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("De belastingtest draait op PostgreSQL (--database-url postgres://…).")
@@ -106,8 +155,13 @@ def main() -> int:
         cwd=PROJECT,
     )
     prefix = PROJECT / "var" / "load"
+    memory: list[tuple[float, int]] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(server.pid, 10.0, memory, stop), daemon=True)
     try:
         wait_for(f"http://127.0.0.1:{PORT}/gezondheid/")
+        if args.timeline:
+            sampler.start()
         started = time.monotonic()
         load_before = os.getloadavg()
         subprocess.run(  # noqa: S603 - our own load test
@@ -129,6 +183,7 @@ def main() -> int:
                 "--only-summary",
                 "--stop-timeout",
                 "10",
+                *(["--csv-full-history"] if args.timeline else []),
             ],  # fmt: skip
             env={**os.environ, "LOAD_MAX_REQUESTS": str(args.max_requests)},
             check=False,
@@ -136,6 +191,7 @@ def main() -> int:
         seconds = round(time.monotonic() - started, 1)
         load_after = os.getloadavg()
     finally:
+        stop.set()
         server.terminate()
         server.wait(timeout=30)
     setup_django(args.database_url)  # for the machine's description (PostgreSQL version)
@@ -158,6 +214,8 @@ def main() -> int:
         },
         "requests": figures,
     }
+    if args.timeline:
+        report["timeline"] = timeline(prefix, memory)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"{report['date']}-load{'-' + args.label if args.label else ''}.json"
     target.write_text(json.dumps(report, indent=2) + "\n")
