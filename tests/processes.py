@@ -5,8 +5,12 @@ that other processes cannot see."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,3 +56,39 @@ def separate_database(tmp_path: Path, label: str) -> Iterator[dict[str, str]]:
         subprocess.run([*MANAGE, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
         subprocess.run([*MANAGE, "seed_demo", "--size", "XS", "--seed", "7", "-v", "0"], env=env, check=True, cwd=ROOT)
         yield env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(env: dict[str, str]) -> Iterator[str]:
+    """``manage.py runserver`` on a free loopback port with this environment; yields its base URL once it
+    answers, and stops it afterwards."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [*MANAGE, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/gezondheid/", timeout=1)  # noqa: S310 - our own loopback server
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (a 503 from the health check is an answer)
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -6,10 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.processes import MANAGE, ROOT, separate_database
+from tests.processes import ROOT, running_server, separate_database
 
 pytestmark = pytest.mark.browser
 
@@ -26,36 +22,13 @@ PASSWORD = "demo-Toegang-2026"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    with separate_database(tmp_path_factory.mktemp("browser"), "browser") as env:
-        port = free_port()
-        proc = subprocess.Popen(
-            [*MANAGE, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/gezondheid/", timeout=1)  # noqa: S310 - our own loopback server
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            proc.kill()
-            raise RuntimeError("server did not start")
+    with (
+        separate_database(tmp_path_factory.mktemp("browser"), "browser") as env,
+        running_server(env) as base,
+    ):
         yield base
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,33 +15,14 @@ import psycopg
 import pytest
 import requests
 
-from tests.processes import MANAGE, ROOT, _admin_url, separate_database
-from tests.test_browser import PASSWORD, free_port
+from tests.processes import _admin_url, running_server, separate_database
+from tests.test_browser import PASSWORD
 
 
 @pytest.fixture
 def running(tmp_path) -> Iterator[tuple[str, dict[str, str]]]:
-    with separate_database(tmp_path, "storing") as env:
-        port = free_port()
-        proc = subprocess.Popen(
-            [*MANAGE, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                requests.get(base + "/gezondheid/", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        try:
-            yield base, env
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with separate_database(tmp_path, "storing") as env, running_server(env) as base:
+        yield base, env
 
 
 @contextmanager

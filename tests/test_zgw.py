@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import uuid
 
 import pytest
@@ -20,6 +19,7 @@ from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
 from tests.conftest import TODAY, make_trajectory, make_user, wmo_rule
+from tests.processes import free_port
 from tests.querycount import page_queries
 from tests.zgw_stub import BESLUITEN, TEST_SECRET, ZAKEN, StubRegistry, errors_of
 from toegang.accounts.models import User
@@ -37,12 +37,6 @@ CT = "https://catalogi.gemeente.example/catalogi/api/v1"
 RSIN = "002220647"
 SECRET = TEST_SECRET  # a valid RSIN (elfproef)
 State = Registration.State
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_service(label: str, api_type: str, root: str, *, secret: str = SECRET) -> Service:
