@@ -290,9 +290,12 @@ class PersonViewSet(ReadOnlyResource):
             memberships = memberships.filter(condition)
         pairs = list(memberships.values_list("person_id", "household_id"))
         scopes = consent_scopes_by_household(viewer=user, household_ids={h for _p, h in pairs})
+        households_of: dict[int, list[int]] = {}
+        for person_id, household_id in pairs:
+            households_of.setdefault(person_id, []).append(household_id)
         result = []
         for person in rows:
-            households = [h for p, h in pairs if p == person.pk]
+            households = households_of.get(person.pk, [])
             limits = [scopes.get(h) for h in households]
             if any(scope is None for scope in limits):
                 result.append(person)  # one household without a limit: the person as the UI shows them
