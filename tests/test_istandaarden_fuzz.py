@@ -50,8 +50,10 @@ def test_no_input_raises_and_nothing_is_half_written(world, data):
     assert not any("kon niet worden verwerkt" in error for error in outcome.errors)  # never the safety net
     if outcome.status == "invalid":
         assert (Message.objects.count(), ClaimLine.objects.count()) == before
-    else:  # stored whole: the claim, its answer and one line per prestatie, or (a repeat) nothing at all
+    else:  # stored whole: the claim and its answer, with one line per prestatie or (refused as a whole: a
+        # declaration number seen in an earlier example, a date in the future, totals that do not add up) none
         stored = Message.objects.count() - before[0]
         assert stored in (0, 2)
-        assert ClaimLine.objects.count() - before[1] == (VALID.count(b"<Prestatie>") if stored else 0)
+        lines = ClaimLine.objects.count() - before[1]
+        assert lines in ((0, VALID.count(b"<Prestatie>")) if stored else (0,))
     assert not ClaimLine.objects.filter(approved=True).exists()  # no assignment exists: nothing is granted

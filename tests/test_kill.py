@@ -11,6 +11,7 @@ import json
 import select
 import subprocess
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -83,6 +84,14 @@ decisions.send(actor=d.created_by, decision=d, on=today())
 """
 
 
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """One seeded database for the three writes: each picks rows the others leave alone (an open
+    trajectory's plan, closed dossiers, a new procedure)."""
+    with separate_database(tmp_path_factory.mktemp("kill"), "kill") as env:
+        yield env
+
+
 def shell(env: dict[str, str], code: str) -> str:
     done = subprocess.run([*MANAGE, "shell", "-v", "0", "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -124,14 +133,14 @@ def killed_at(env: dict[str, str], code: str, point: str) -> None:
     ],
     ids=["plan-with-goals-and-actions", "retention-batch", "decision-with-provisions"],
 )
-def test_a_write_killed_midway_leaves_nothing(tmp_path, setup, write, point, changes):
-    with separate_database(tmp_path, f"kill_{point.replace('-', '_')}") as env:
-        if setup:
-            shell(env, setup)
-        before = snapshot(env)
-        killed_at(env, write, point)
-        assert snapshot(env) == before
-        shell(env, write)  # the same write, not killed, commits
-        after = snapshot(env)
-        grown = {key for key in before if after[key] != before[key]}
-        assert changes <= grown, (before, after)
+def test_a_write_killed_midway_leaves_nothing(database, setup, write, point, changes):
+    env = database
+    if setup:
+        shell(env, setup)
+    before = snapshot(env)
+    killed_at(env, write, point)
+    assert snapshot(env) == before
+    shell(env, write)  # the same write, not killed, commits
+    after = snapshot(env)
+    grown = {key for key in before if after[key] != before[key]}
+    assert changes <= grown, (before, after)
