@@ -633,3 +633,49 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     assert_accessible(page)
     shot(page, "33-indicator-catalogue")
     page.close()
+
+
+def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server, open_as):
+    """A professional of the neighbouring team opens a household with break-the-glass; the privacy officer
+    is told, reviews it with the keyboard only, and sees the emergency rows under the person's name."""
+    from playwright.sync_api import expect
+
+    page = open_as("professional")
+    open_case_with_agreed_plan(page, bsn="999999874", first_name="Noor", surname="Testnood")
+
+    other = open_as("buurteam")
+    other.get_by_role("link", name="Noodtoegang", exact=True).click()
+    assert_accessible(other)
+    other.get_by_label("BSN van de inwoner").fill("999999874")
+    other.get_by_label("Reden").fill("Acute zorgen gemeld door de huisarts; de regisseur is niet bereikbaar.")
+    other.get_by_role("button", name="Noodtoegang openen").click()
+    expect(other.get_by_role("heading", name="Huishouden Testnood")).to_be_visible()
+    expect(other.get_by_text(re.compile("Noodtoegang actief tot"))).to_be_visible()
+    assert_accessible(other)
+
+    officer = open_as("privacy")
+    officer.get_by_role("link", name="Berichten").click()
+    expect(officer.get_by_text(re.compile("Kuipers"))).to_be_visible()
+    officer.get_by_role("link", name="Noodtoegang beoordelen").focus()
+    officer.keyboard.press("Enter")
+    review = officer.locator("article", has_text="Huishouden Testnood")
+    expect(review).to_contain_text("Acute zorgen")
+    assert_accessible(officer)
+    review.get_by_role("radio", name="Terecht").focus()
+    officer.keyboard.press("Space")
+    officer.keyboard.press("Tab")  # on to the explanation
+    officer.keyboard.type("Terecht: de huisarts meldde acute zorgen buiten kantoortijd.")
+    review.get_by_role("button", name="Oordeel vastleggen").focus()
+    officer.keyboard.press("Enter")
+    expect(officer.get_by_role("heading", name="Recent beoordeeld")).to_be_visible()
+    expect(officer.locator("li", has_text="Huishouden Testnood")).to_contain_text("Terecht")
+    shot(officer, "10-emergency-reviewed")
+
+    officer.get_by_role("link", name="Wie zag persoon X").click()
+    officer.get_by_label("BSN van de inwoner").fill("999999874")
+    officer.get_by_role("button", name="Toon logregels").click()
+    rows = officer.locator("tbody tr", has_text="buurteam")
+    expect(rows.first).to_be_visible()
+    expect(officer.locator("tbody tr", has=officer.locator(".badge--urgent")).first).to_be_visible()
+    assert_accessible(officer)
+    shot(officer, "11-who-saw-person")

@@ -86,6 +86,7 @@ def test_demo_accounts_exist_with_their_roles(seeded: None) -> None:
         "manager",
         "beheerder",
         "privacy",
+        "buurteam",
         "welzijn",
     ]
     for username, role_label, organisation, team in accounts:
@@ -96,6 +97,7 @@ def test_demo_accounts_exist_with_their_roles(seeded: None) -> None:
         assert user.check_password(demo.DEMO_PASSWORD)
     assert User.objects.get(username="partner").is_seconded
     assert User.objects.get(username="partner").team_id == User.objects.get(username="professional").team_id
+    assert User.objects.get(username="buurteam").team_id != User.objects.get(username="professional").team_id
 
 
 @pytest.mark.django_db

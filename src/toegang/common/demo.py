@@ -237,6 +237,8 @@ _DEMO_USERS = [
     ("manager", R.MANAGER, "Erik", "van Dam", "Gemeente Lindenhoeve", "", "Manager sociaal domein"),
     ("beheerder", R.FUNCTIONAL_ADMIN, "Ruud", "Kramer", "Gemeente Lindenhoeve", "", "Functioneel beheerder"),
     ("privacy", R.PRIVACY_OFFICER, "Inge", "Hoekstra", "Gemeente Lindenhoeve", "", "Functionaris gegevensbescherming"),
+    # a professional of the neighbouring team: sees none of the demo team's households (break-the-glass)
+    ("buurteam", R.PROFESSIONAL, "Daan", "Kuipers", "Gemeente Lindenhoeve", "Team Centrum-Zuid", "Generalist wijkteam"),
 ]
 
 
@@ -1165,12 +1167,15 @@ class _Generator:
 
         demo_team = next(t for t in self.teams if t.is_demo)
         lindenhoeve = demo_team.area.municipality[0]
+        teams_by_name = {t.name: t for t in self.teams if t.area.municipality[0] == lindenhoeve}
         for username, role, first, last, org_name, team_name, title in _DEMO_USERS:
             self.usernames.add(username)
             oid, kind = orgs[org_name]
-            uid = add_user(username, str(role), first, last, oid, kind, demo_team if team_name else None,
-                           lindenhoeve, title)  # fmt: skip
+            team = teams_by_name[team_name] if team_name else None
+            uid = add_user(username, str(role), first, last, oid, kind, team, lindenhoeve, title)
             self.demo[username] = uid
+            if team is not None and team is not demo_team and role == R.PROFESSIONAL:
+                team.professionals.append(uid)
         demo_team.lead = self.demo["teamleider"]
         demo_team.professionals += [self.demo["professional"], self.demo["partner"]]
         self.partner_pool.setdefault((lindenhoeve, str(K.YOUTH_CARE)), []).append(self.demo["partner"])
