@@ -661,7 +661,7 @@ def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server
     review = officer.locator("article", has_text="Huishouden Testnood")
     expect(review).to_contain_text("Acute zorgen")
     assert_accessible(officer)
-    review.get_by_role("radio", name="Terecht").focus()
+    review.get_by_role("radio", name="Terecht", exact=True).focus()
     officer.keyboard.press("Space")
     officer.keyboard.press("Tab")  # on to the explanation
     officer.keyboard.type("Terecht: de huisarts meldde acute zorgen buiten kantoortijd.")

@@ -1174,8 +1174,6 @@ class _Generator:
             user_team = teams_by_name[team_name] if team_name else None
             uid = add_user(username, str(role), first, last, oid, kind, user_team, lindenhoeve, title)
             self.demo[username] = uid
-            if user_team is not None and user_team is not demo_team and role == R.PROFESSIONAL:
-                user_team.professionals.append(uid)
         demo_team.lead = self.demo["teamleider"]
         demo_team.professionals += [self.demo["professional"], self.demo["partner"]]
         self.partner_pool.setdefault((lindenhoeve, str(K.YOUTH_CARE)), []).append(self.demo["partner"])

@@ -12,6 +12,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STATIC_ROOT = None  # type: ignore[assignment]  # tests serve static files through the finders
 
+(PROJECT_DIR / "var").mkdir(exist_ok=True)  # noqa: F405  # also when pytest runs without make
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Test on a file, as the embedded default runs: WAL needs a file (an in-memory database ignores it).
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
