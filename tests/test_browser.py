@@ -69,6 +69,17 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def tab_to(page, target, *, limit: int = 60) -> None:
+    """Press Tab until `target` has the focus, as someone without a mouse does; fail when it never gets it."""
+    from playwright.sync_api import expect
+
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(target).to_be_focused()
+
+
 def login(page, base: str, username: str) -> None:
     """Log in with password, then (for the roles that need it) set up the authenticator app as a new user
     does: read the key that the page shows and answer with the current TOTP code."""
@@ -498,16 +509,24 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     expect(welzijn.get_by_text("Ruben leest slecht")).to_be_visible()
     assert_accessible(welzijn)
     shot(welzijn, "20-referral-receiver")
-    welzijn.get_by_role("button", name="Accepteren").click()
+    # with the keyboard only, from the top of each page: accept, report the start, give feedback
+    tab_to(welzijn, welzijn.get_by_role("button", name="Accepteren"))
+    welzijn.keyboard.press("Enter")
     expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
     expect(welzijn.get_by_label("Datum")).to_have_value(dt.date.today().isoformat())
     assert_accessible(welzijn)
-    welzijn.get_by_role("button", name="Gekomen: ondersteuning gestart").click()
+    tab_to(welzijn, welzijn.get_by_role("button", name="Gekomen: ondersteuning gestart"))
+    welzijn.keyboard.press("Enter")
     expect(welzijn.get_by_role("heading", name="Afronden met terugkoppeling")).to_be_visible()
     assert_accessible(welzijn)
-    welzijn.get_by_role("radio", name="Ja").check()
-    welzijn.get_by_label("Terugkoppeling", exact=True).fill(feedback)
-    welzijn.get_by_role("button", name="Terugkoppelen en afronden").click()
+    helped = welzijn.get_by_role("radio", name="Ja", exact=True)
+    tab_to(welzijn, helped)  # the first choice of the group takes the focus
+    welzijn.keyboard.press("Space")
+    expect(helped).to_be_checked()
+    tab_to(welzijn, welzijn.get_by_label("Terugkoppeling", exact=True), limit=3)
+    welzijn.keyboard.type(feedback)
+    tab_to(welzijn, welzijn.get_by_role("button", name="Terugkoppelen en afronden"), limit=5)
+    welzijn.keyboard.press("Enter")
     expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
     expect(welzijn.locator(".facts")).to_contain_text("Inwoner gekomen; geholpen: ja")
     assert_accessible(welzijn)
@@ -560,18 +579,8 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
 
     # the filter form by keyboard: Tab from the top of the page reaches the period select, then "Tonen"
     lead.get_by_role("heading", level=1).click()
-    period = lead.get_by_label("Periode")
-    for _ in range(60):
-        lead.keyboard.press("Tab")
-        if period.evaluate("el => el === document.activeElement"):
-            break
-    expect(period).to_be_focused()
-    show_button = lead.get_by_role("button", name="Tonen")
-    for _ in range(5):
-        lead.keyboard.press("Tab")
-        if show_button.evaluate("el => el === document.activeElement"):
-            break
-    expect(show_button).to_be_focused()
+    tab_to(lead, lead.get_by_label("Periode"))
+    tab_to(lead, lead.get_by_role("button", name="Tonen"), limit=5)
     lead.keyboard.press("Enter")
     expect(lead).to_have_url(re.compile(r"/sturing/team/\?periode="))
     expect(lead.get_by_role("heading", level=1)).to_have_text("Dashboard teamleider")

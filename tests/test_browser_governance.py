@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import assert_accessible, browser, open_as, server  # noqa: F401 - the browser journey's fixtures
+from tests.test_browser import assert_accessible, browser, open_as, server, tab_to  # noqa: F401 - the browser journey's fixtures
 from tests.test_browser import shot as _shot
 
 pytestmark = pytest.mark.browser
@@ -123,12 +123,17 @@ def test_a_facilitator_runs_the_delft_template_end_to_end(server, open_as, brows
     create_project(page, server, name="Organisatievorm Toegang (Delft)", template="Delft")
     # the steering switch is on: in-house and the joint arrangement are not admissible
     expect(page.get_by_text("valt af: gemeente stuurt op het wat").first).to_be_visible()
-    # an edit in place: a principle of phase 2
-    page.locator("summary", has_text="Principe toevoegen").click()
+    # an edit in place, a principle of phase 2, with the keyboard only
+    summary = page.locator("summary", has_text="Principe toevoegen")
+    tab_to(page, summary, limit=200)
+    page.keyboard.press("Enter")  # opens the details
     form = page.locator("details[open] form")
-    form.get_by_label("Principe", exact=True).fill("Eén huishouden, één plan, één contactpersoon")
-    form.get_by_label("Herkomst").fill("Vergelijking met vergelijkbare gemeenten")
-    form.get_by_role("button", name="Principe toevoegen").click()
+    tab_to(page, form.get_by_label("Principe", exact=True), limit=3)
+    page.keyboard.type("Eén huishouden, één plan, één contactpersoon")
+    tab_to(page, form.get_by_label("Herkomst"), limit=3)
+    page.keyboard.type("Vergelijking met vergelijkbare gemeenten")
+    tab_to(page, form.get_by_role("button", name="Principe toevoegen"), limit=5)
+    page.keyboard.press("Enter")
     expect(page.get_by_text("Het principe is toegevoegd")).to_be_visible()
     shot(page, "01-project-delft")
 
