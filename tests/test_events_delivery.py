@@ -223,7 +223,7 @@ def test_redirects_are_not_followed(world):
     assert Delivery.objects.get().last_error == "HTTP 302: ok" and len(receiver.requests) == 1
 
 
-def test_given_up_after_the_last_attempt_and_tried_again_on_request(world, settings):
+def test_given_up_after_the_last_attempt_and_tried_again_on_request(world, settings, caplog):
     settings.EVENTS_MAX_ATTEMPTS = 3
     with Receiver(script=[500, 500, 500]) as receiver:
         subscribe(world, receiver.url)
@@ -233,6 +233,10 @@ def test_given_up_after_the_last_attempt_and_tried_again_on_request(world, setti
             come_due()
         given_up = Delivery.objects.get()
         assert given_up.state == Delivery.State.GIVEN_UP and given_up.attempts == 3
+        # the operator's monitoring hears of it: one ERROR, naming the delivery and its subscription
+        errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+        expected = f"Aflevering {given_up.pk} aan abonnement {given_up.subscription_id} opgegeven na 3 pogingen"
+        assert errors == [f"{expected} (laatste: HTTP 500)"], errors
         assert delivery.deliver_due().attempted == 0 and len(receiver.requests) == 3  # no fourth attempt
         services.retry_delivery(actor=world.admin, delivery=given_up)
         assert delivery.deliver_due().delivered == 1

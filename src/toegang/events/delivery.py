@@ -243,6 +243,10 @@ def send(batch: list[Delivery]) -> Outcome:
         if item.attempts >= settings.EVENTS_MAX_ATTEMPTS:
             item.state = Delivery.State.GIVEN_UP
             outcome.given_up += 1
+            logger.error(  # the receiver's answer stays on the screen; the log names only what went wrong
+                "Aflevering %s aan abonnement %s opgegeven na %s pogingen (laatste: %s)",
+                item.pk, subscription.pk, item.attempts, f"HTTP {status}" if status else "niet bereikbaar",
+            )  # fmt: skip
         else:
             item.state = Delivery.State.FAILED
             item.next_attempt_at = now + backoff(item.attempts)
