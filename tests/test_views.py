@@ -75,6 +75,22 @@ def test_triage_with_garbage_gives_400_not_500(client, world):
     assert Signal.objects.get().status == Signal.Status.NEW
 
 
+def test_a_signal_a_colleague_triaged_meanwhile_says_so_and_shows_their_outcome(client, world):
+    """Two people of the team open the same new signal; the second to send the triage sees why it is
+    refused and what the first decided, and nothing changes."""
+    client.force_login(world.professional)
+    client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn()})
+    signal = Signal.objects.get()
+    advice = {"outcome": "advies", "on": TODAY.isoformat(), "note": "Direct beantwoord."}
+    assert client.post(reverse("signal-triage", args=[signal.pk]), advice).status_code == 302
+    response = client.post(reverse("signal-triage", args=[signal.pk]), {**advice, "note": "Ook beantwoord."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="alert"' in page and "Melding: deze melding is al getriageerd." in page
+    assert "Direct beantwoord." in page and "Ook beantwoord." not in page
+    assert Signal.objects.get().triage_note == "Direct beantwoord."
+
+
 def test_plan_conflict_through_the_screens(client, world):
     trajectory = make_trajectory(world)
     client.force_login(world.professional)
