@@ -289,17 +289,22 @@ def test_a_broker_that_is_down_keeps_the_change_and_its_event_for_the_next_round
 
     settings.WORKER = "celery"
     down = worker.make_app("toegang-down", broker_url="redis://127.0.0.1:1/0")  # nothing listens on port 1
-    try:
-        with Receiver() as receiver:
+    with Receiver() as receiver:
+        try:
             subscribe(world, receiver.url)
             with django_capture_on_commit_callbacks(execute=True):  # the commit hands the task over, once
                 publish(world)
             assert not receiver.requests
-    finally:
-        worker.app.set_current()
-        down.close()
-    assert Event.objects.filter(dispatched=False).count() == 1  # kept: the round delivers it
-    assert "Achtergrondtaak toegang.events.deliver niet gestart" in caplog.text
+        finally:
+            worker.app.set_current()
+            down.close()
+        assert Event.objects.filter(dispatched=False).count() == 1  # kept in the outbox
+        assert "Achtergrondtaak toegang.events.deliver niet gestart" in caplog.text
+        # the next round (cron or celery beat, once the broker is back) delivers it
+        call_command("events", "afleveren")
+        assert len(receiver.requests) == 1
+    assert Event.objects.filter(dispatched=False).count() == 0
+    assert Delivery.objects.get().state == Delivery.State.DELIVERED
 
 
 # --- the workers for real ------------------------------------------------------------------------------
