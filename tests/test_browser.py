@@ -49,8 +49,32 @@ def browser():
                 "--disable-quic",
             ],
         )
+        new_context = browser.new_context
+
+        def watched_context(*args: Any, **kwargs: Any) -> Any:  # every page a journey reaches is noted
+            context = new_context(*args, **kwargs)
+            context.on("page", lambda page: page.on("framenavigated", lambda frame: _reached(page, frame)))
+            return context
+
+        browser.new_context = watched_context
         yield browser
         browser.close()
+    # issue 11, point 2: axe-core on every page a journey reaches, so a new step cannot skip the check
+    unchecked = {pattern: REACHED[pattern] for pattern in sorted(set(REACHED) - CHECKED)}
+    assert not unchecked, f"pages reached without assert_accessible(): {unchecked}"
+
+
+REACHED: dict[str, str] = {}  # the pages the journeys reached, as path patterns, with one example
+CHECKED: set[str] = set()  # the path patterns axe-core has checked
+
+
+def _pattern(url: str) -> str:
+    return re.sub(r"/[0-9]+(?=/|$)|/[A-Za-z0-9_-]{20,}(?=/|$)", "/<id>", urlparse(url).path)
+
+
+def _reached(page, frame) -> None:
+    if frame == page.main_frame and frame.url.startswith("http"):
+        REACHED.setdefault(_pattern(frame.url), frame.url)
 
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -60,6 +84,7 @@ def assert_accessible(page) -> None:
     """axe-core (axe-playwright-python) finds no WCAG 2.1 A/AA violation on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    CHECKED.add(_pattern(page.url))
     results = Axe().run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
@@ -529,6 +554,30 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     welzijn.keyboard.press("Enter")
     expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
     expect(welzijn.locator(".facts")).to_contain_text("Inwoner gekomen; geholpen: ja")
+    assert_accessible(welzijn)
+
+    # the same partner worker reports a worry about another resident; she gets a reference, not the case
+    welzijn.get_by_role("link", name="Melding doen").click()
+    welzijn.get_by_role("heading", name="Melding doen bij de Toegang").wait_for()
+    assert_accessible(welzijn)
+    welzijn.get_by_role("button", name="Melding versturen").click()
+    expect(welzijn.get_by_role("alert").first).to_be_visible()  # sent empty: what is missing, named
+    assert_accessible(welzijn)
+    welzijn.get_by_label("Voornamen").fill("Iris")
+    welzijn.get_by_label("Geslachtsnaam").fill("Testzorg")
+    welzijn.get_by_label("Postcode").fill("9999ZZ")
+    welzijn.get_by_label("Huisnummer").fill("3")
+    welzijn.get_by_label("Urgentie").select_option("normaal")
+    welzijn.get_by_label("Wat is er aan de hand?").fill("Iris komt niet meer op het spreekuur en de post stapelt op.")
+    welzijn.get_by_label("Hoe bereikt de Toegang u?").fill("noor.visser@example.org")
+    welzijn.get_by_role("button", name="Melding versturen").click()
+    expect(welzijn.get_by_role("heading", name="Melding ontvangen")).to_be_visible()
+    reference = re.search(r"M-\d+", welzijn.get_by_role("status").filter(has_text="kenmerk").inner_text()).group(0)
+    assert_accessible(welzijn)
+    welzijn.get_by_role("link", name="Mijn meldingen").first.click()
+    welzijn.get_by_role("heading", name="Mijn meldingen").wait_for()
+    expect(welzijn.get_by_role("row").filter(has_text=reference)).to_have_count(1)
+    assert "Testzorg" not in welzijn.content()  # the list shows the reference and the state, not the resident
     assert_accessible(welzijn)
     welzijn.close()
 

@@ -59,6 +59,7 @@ def test_a_parent_uses_the_portal_for_themself_and_their_child(server, browser):
     page.get_by_label("Ondersteuningsplan en voortgang").check()
     page.get_by_role("button", name="Toestemming geven").click()
     expect(page.get_by_role("alert").first).to_contain_text("Met welke organisaties")
+    assert_accessible(page)  # also with the error shown
     page.locator("fieldset", has_text="Met welke organisaties").get_by_role("checkbox").first.check()
     page.get_by_role("button", name="Toestemming geven").click()
     expect(page.get_by_text("Uw toestemming is vastgelegd.")).to_be_visible()
@@ -71,6 +72,7 @@ def test_a_parent_uses_the_portal_for_themself_and_their_child(server, browser):
     page.get_by_role("link", name="Hulpvraag doorgeven").focus()
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Hulpvraag doorgeven").wait_for()
+    assert_accessible(page)
     page.get_by_label("Waar heeft u hulp bij nodig?").focus()
     page.keyboard.type("Ik wil graag hulp bij het aanvragen van toeslagen.")
     page.keyboard.press("Tab")  # on to the life domains, then the button

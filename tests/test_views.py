@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn, wmo_rule
+from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry, AuditSubject
 from toegang.cases.models import Note, Trajectory
 from toegang.people.models import Household, Person
@@ -89,6 +90,22 @@ def test_a_signal_a_colleague_triaged_meanwhile_says_so_and_shows_their_outcome(
     assert 'role="alert"' in page and "Melding: deze melding is al getriageerd." in page
     assert "Direct beantwoord." in page and "Ook beantwoord." not in page
     assert Signal.objects.get().triage_note == "Direct beantwoord."
+
+
+def test_a_reporting_account_of_the_team_is_no_regisseur_and_no_member_of_the_workload(client, world):
+    """A partner's reporting account sends its signals to a team; it is not offered as regisseur at
+    triage and does not count in the team's workload."""
+    from tests.conftest import make_user
+    from toegang.cases import selectors as case_selectors
+
+    reporter = make_user("melder1", User.Role.REPORTER, org=world.professional.organisation, team=world.team)
+    assert reporter not in case_selectors.team_colleagues(user=world.professional)
+    assert world.professional in case_selectors.team_colleagues(user=world.professional)
+    assert reporter not in [m for m, _n in case_selectors.team_caseload_counts(user=world.professional)]
+    client.force_login(world.professional)
+    client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn()})
+    page = client.get(reverse("signal-detail", args=[Signal.objects.get().pk])).content.decode()
+    assert reporter.get_full_name() not in page and world.professional.get_full_name() in page
 
 
 def test_plan_conflict_through_the_screens(client, world):

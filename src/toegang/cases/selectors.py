@@ -163,7 +163,9 @@ def team_caseload_counts(*, user: User) -> list[tuple[User, int]]:
         .annotate(n=Count("pk"))
         .values_list("professional_id", "n")
     )
-    members = User.objects.filter(team_id=user.team_id, is_active=True).select_related("organisation")
+    members = User.objects.filter(team_id=user.team_id, is_active=True, role__in=CASE_ROLES).select_related(
+        "organisation"
+    )
     return sorted(((m, counts.get(m.pk, 0)) for m in members), key=lambda row: (-row[1], str(row[0])))
 
 
@@ -347,9 +349,11 @@ def recent_notes(*, trajectory: Trajectory, viewer: User, limit: int = 50) -> Qu
 
 
 def team_colleagues(*, user: User) -> QuerySet[User]:
+    """Who of the team can take the regie: the case roles only (a partner's reporting account sends its
+    signals to a team without working in it)."""
     if user.team_id is None:
         return User.objects.none()
-    return User.objects.filter(team_id=user.team_id, is_active=True).select_related("organisation")
+    return User.objects.filter(team_id=user.team_id, is_active=True, role__in=CASE_ROLES).select_related("organisation")
 
 
 def open_trajectory_of(*, household: Household) -> Trajectory | None:

@@ -245,7 +245,8 @@ _DEMO_USERS = [
 # Accounts added after the generated data (so that they do not shift its random stream): a welfare
 # organisation's partner account that receives referrals and takes part in case conferences.
 _DEMO_PARTNER_USERS = [
-    ("welzijn", R.REPORTER, "Noor", "Visser", "Stichting Welzijn Lindenwaard", "", "Wijkwerker welzijn"),
+    # reports worries to the demo team (the team a partner account sends its signals to)
+    ("welzijn", R.REPORTER, "Noor", "Visser", "Stichting Welzijn Lindenwaard", DEMO_TEAM, "Wijkwerker welzijn"),
 ]
 
 
@@ -2376,9 +2377,10 @@ def _network_for_demo(password_hash: str) -> None:
         CommunityService.objects.filter(municipality=municipality, organization_name=name).update(
             organisation=organisation
         )
-    for username, role, first, last, org_name, _team, title in _DEMO_PARTNER_USERS:
+    for username, role, first, last, org_name, team_name, title in _DEMO_PARTNER_USERS:
         User.objects.create(
             username=username,
+            team=Team.objects.get(name=team_name, area__municipality=municipality) if team_name else None,
             password=password_hash,
             first_name=first,
             last_name=last,
