@@ -727,7 +727,7 @@ def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server
     officer.keyboard.press("Enter")
     expect(officer.get_by_role("heading", name="Recent beoordeeld")).to_be_visible()
     expect(officer.locator("li", has_text="Huishouden Testnood")).to_contain_text("Terecht")
-    shot(officer, "10-emergency-reviewed")
+    shot(officer, "40-emergency-reviewed")
 
     officer.get_by_role("link", name="Wie zag persoon X").click()
     officer.get_by_label("BSN van de inwoner").fill("999999874")
@@ -736,4 +736,4 @@ def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server
     expect(rows.first).to_be_visible()
     expect(officer.locator("tbody tr", has=officer.locator(".badge--urgent")).first).to_be_visible()
     assert_accessible(officer)
-    shot(officer, "11-who-saw-person")
+    shot(officer, "41-who-saw-person")
