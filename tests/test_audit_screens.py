@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from tests.conftest import TODAY, make_trajectory
+from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
 
 
@@ -20,6 +21,7 @@ def test_who_saw_person_x(client, world):
     body = response.content.decode()
     assert response.status_code == 200
     assert "teamleider" in body and "Ingezien" in body
+    assert f" · {User.Role.TEAM_LEAD.label}</td>" in body  # the role by its name, not its code
     assert AuditEntry.objects.filter(actor=world.privacy, action="search", subjects__person_id=person.pk).exists()
     # a period before today shows nothing
     yesterday = (TODAY - dt.timedelta(days=1)).isoformat()

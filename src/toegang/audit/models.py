@@ -48,6 +48,14 @@ class AuditEntry(models.Model):
 
         return object_label(self.object_type)
 
+    @property
+    def role_label(self) -> str:
+        """The role as the screens name it ("Privacyfunctionaris"); the stored code when it is no longer
+        a role (the log keeps what was true at the time)."""
+        from toegang.accounts.models import User
+
+        return str(User.Role(self.role).label) if self.role in User.Role.values else self.role
+
 
 class AuditSubject(models.Model):
     """One person whose data an audit entry touched: the index for "who saw person X"."""

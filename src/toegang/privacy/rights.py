@@ -336,7 +336,7 @@ def export_person(
                 "moment": timezone.localtime(e.at).isoformat(timespec="seconds"),
                 "gebruiker": e.actor_name,
                 "organisatie": e.organisation_name,
-                "rol": e.role,
+                "rol": e.role_label,
                 "handeling": e.get_action_display(),
                 "gegeven": object_label(e.object_type),
                 "noodtoegang": e.emergency,
