@@ -9,6 +9,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.test_mcda_cli import problem
 from toegang.governance.mcda import evaluate
 from toegang.governance.mcda.errors import ProblemError
 
@@ -27,15 +28,7 @@ JSON = st.recursive(
     max_leaves=25,
 )  # fmt: skip
 
-VALID = {
-    "method": "topsis",
-    "alternatives": [{"id": "A1", "name": "Stichting"}, {"id": "A2", "name": "BV"}],
-    "criteria": [
-        {"id": "kosten", "direction": "min", "weight": 1},
-        {"id": "slagkracht", "direction": "max", "weight": 1},
-    ],
-    "performance": {"A1": {"kosten": 10, "slagkracht": 3}, "A2": {"kosten": 12, "slagkracht": 5}},
-}
+VALID = problem()  # the valid two-by-two problem of the CLI tests
 PATHS = [
     ("method",),
     ("alternatives",),

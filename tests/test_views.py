@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn, wmo_rule
+from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user, next_bsn, wmo_rule
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry, AuditSubject
 from toegang.cases.models import Note, Trajectory
@@ -95,7 +95,6 @@ def test_a_signal_a_colleague_triaged_meanwhile_says_so_and_shows_their_outcome(
 def test_a_reporting_account_of_the_team_is_no_regisseur_and_no_member_of_the_workload(client, world):
     """A partner's reporting account sends its signals to a team; it is not offered as regisseur at
     triage and does not count in the team's workload."""
-    from tests.conftest import make_user
     from toegang.cases import selectors as case_selectors
 
     reporter = make_user("melder1", User.Role.REPORTER, org=world.professional.organisation, team=world.team)

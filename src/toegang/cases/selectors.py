@@ -163,9 +163,7 @@ def team_caseload_counts(*, user: User) -> list[tuple[User, int]]:
         .annotate(n=Count("pk"))
         .values_list("professional_id", "n")
     )
-    members = User.objects.filter(team_id=user.team_id, is_active=True, role__in=CASE_ROLES).select_related(
-        "organisation"
-    )
+    members = team_colleagues(user=user)
     return sorted(((m, counts.get(m.pk, 0)) for m in members), key=lambda row: (-row[1], str(row[0])))
 
 

@@ -523,9 +523,7 @@ def stand_ins(request: HttpRequest) -> HttpResponse:
     user = require_case_worker(request)
     if user.team_id is None:
         raise Http404
-    colleagues = User.objects.filter(team_id=user.team_id, is_active=True, role__in=selectors.CASE_ROLES).order_by(
-        "first_name", "last_name"
-    )
+    colleagues = selectors.team_colleagues(user=user).order_by("first_name", "last_name")
     absent = colleagues if user.role == User.Role.TEAM_LEAD else colleagues.filter(pk=user.pk)
     form = StandInForm(
         request.POST or None,

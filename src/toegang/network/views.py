@@ -18,7 +18,7 @@ from toegang.accounts.models import Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.models import RegisseurAssignment, Trajectory
-from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
+from toegang.cases.selectors import CASE_ROLES, team_colleagues, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
@@ -233,11 +233,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
         .select_related(*related)
         .order_by("-requested_on", "-pk")[:100]
     )
-    members = list(
-        User.objects.filter(team_id=user.team_id, is_active=True, role__in=CASE_ROLES).order_by(
-            "first_name", "last_name"
-        )
-    )
+    members = list(team_colleagues(user=user).order_by("first_name", "last_name"))
     households = {t.trajectory.household_id for t in incoming + outgoing}
     audit.record(
         actor=user,
