@@ -94,15 +94,111 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def tab_to(page, target, *, limit: int = 60) -> None:
-    """Press Tab until `target` has the focus, as someone without a mouse does; fail when it never gets it."""
-    from playwright.sync_api import expect
+class KeyboardUser:
+    """Someone who works without a mouse: moves the focus with Tab and Shift+Tab (the way a page's order
+    takes them), acts with Enter and Space, chooses with the arrow keys and types. A target the keyboard
+    cannot reach fails the journey."""
 
-    for _ in range(limit):
-        if target.evaluate("el => el === document.activeElement"):
-            break
-        page.keyboard.press("Tab")
-    expect(target).to_be_focused()
+    def __init__(self, page) -> None:
+        self.page = page
+        self.keyboard = page.keyboard
+
+    def address(self, url: str) -> None:
+        """Types an address into the browser's address bar (the one way in that has no Tab order)."""
+        self.page.goto(url)
+
+    def download(self, link) -> Any:
+        """A download link: reach it, press Enter and give the download."""
+        with self.page.expect_download() as info:
+            self.activate(link)
+        return info.value
+
+    def to(self, target, *, limit: int = 150) -> None:
+        """Tab (or Shift+Tab, when the target comes before the focus) until the target has the focus. A
+        locator for several elements (the radio buttons of one group) is reached when one of them has it."""
+        from playwright.sync_api import expect
+
+        target.first.wait_for()
+        for _ in range(limit):
+            where = target.evaluate_all(
+                """els => {
+                  const now = document.activeElement;
+                  if (els.includes(now)) return 'here';
+                  if (!now || now === document.body) return 'after';
+                  return (els[0].compareDocumentPosition(now) & Node.DOCUMENT_POSITION_FOLLOWING) ? 'before' : 'after';
+                }"""
+            )
+            if where == "here":
+                return
+            self.keyboard.press("Shift+Tab" if where == "before" else "Tab")
+        expect(target.first).to_be_focused()
+
+    def activate(self, target, **kwargs: Any) -> None:
+        """A link, button or disclosure (summary): reach it and press Enter."""
+        self.to(target, **kwargs)
+        self.keyboard.press("Enter")
+
+    def toggle(self, checkbox) -> None:
+        """A checkbox: reach it and press Space."""
+        self.to(checkbox)
+        self.keyboard.press("Space")
+
+    def type(self, field, text: str) -> None:
+        """A text field: reach it, select what it holds and type over it."""
+        self.to(field)
+        self.keyboard.press("Control+A")
+        self.keyboard.type(text)
+
+    def date(self, field, day: dt.date) -> None:
+        """A date field: reach it and type its three parts in the order the field shows them. Debian's
+        chromium without the chromium-l10n package has only its en-US resources, so the field shows month,
+        day, year whatever the page's language (the value it sends is ISO either way)."""
+        from playwright.sync_api import expect
+
+        self.to(field)
+        self.keyboard.type(day.strftime("%m%d%Y"))
+        expect(field).to_have_value(day.isoformat())
+
+    def choose(self, select, label: str | re.Pattern[str] | None = None, *, value: str | None = None) -> None:
+        """A select: reach it and press the arrow keys until the option with this label (or value) is
+        chosen."""
+        from playwright.sync_api import expect
+
+        self.to(select)
+        options: list[list[str]] = select.evaluate("el => Array.from(el.options, o => [o.label || o.text, o.value])")
+
+        def wanted(text: str, option_value: str) -> bool:
+            if value is not None:
+                return option_value == value
+            return bool(label.search(text)) if isinstance(label, re.Pattern) else text == label
+
+        matches = [i for i, (text, option_value) in enumerate(options) if wanted(text, option_value)]
+        assert matches, f"no option {label or value!r} in {options}"
+        current = select.evaluate("el => el.selectedIndex")
+        key = "ArrowDown" if matches[0] > current else "ArrowUp"
+        for _ in range(abs(matches[0] - current)):
+            self.keyboard.press(key)
+        expect(select).to_have_value(options[matches[0]][1])
+
+    def pick(self, radio) -> None:
+        """A radio button: Tab into its group (one stop for the whole group), then the arrow keys to this
+        one (each arrow also chooses), and Space in case it had the focus without being chosen."""
+        from playwright.sync_api import expect
+
+        form = radio.locator("xpath=ancestor::form[1]")  # a group is the radios of one name in one form
+        group = form.locator(f"input[type=radio][name='{radio.get_attribute('name')}']")
+        self.to(group)
+        for _ in range(group.count()):
+            if radio.evaluate("el => el === document.activeElement"):
+                break
+            self.keyboard.press("ArrowDown")
+        self.keyboard.press("Space")
+        expect(radio).to_be_checked()
+
+
+def tab_to(page, target, *, limit: int = 60) -> None:
+    """Press Tab (or Shift+Tab) until `target` has the focus, as someone without a mouse does."""
+    KeyboardUser(page).to(target, limit=limit)
 
 
 def login(page, base: str, username: str) -> None:
@@ -469,21 +565,16 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
     page.close()
 
 
-def test_referral_to_a_community_service_closes_the_loop(server, open_as):
-    """The regisseur records the resident's consent and refers to a service on the social map on that
-    consent; the welfare organisation accepts, reports the start and gives feedback; the outcome shows on
-    the plan goal and in the regisseur's inbox."""
+def send_referral_on_consent(page, household_url: str, *, resident: str) -> None:
+    """As the regisseur on the household page: the resident's consent to share with the welfare organisation
+    recorded, the Formulierenspreekuur found on the social map, and a referral for the plan's goal ``GOAL``
+    prepared and sent on that consent (a welfare organisation carries out no statutory task)."""
     from playwright.sync_api import expect
 
-    feedback = "Drie keer op het spreekuur geweest; de toeslagen zijn aangevraagd."
-    page = open_as("professional")
-    household_url = open_case_with_agreed_plan(page, bsn="999999886", first_name="Ruben", surname="Testverwijzing")
-
-    # a welfare organisation carries out no statutory task, so sharing with it rests on the resident's consent
     page.get_by_role("link", name="Toestemmingen").click()
     page.get_by_role("button", name="Toestemming vastleggen").wait_for()
     assert_accessible(page)
-    page.get_by_label("Inwoner om wie het gaat").select_option(label="Ruben Testverwijzing")
+    page.get_by_label("Inwoner om wie het gaat").select_option(label=resident)
     page.get_by_label("Doel").select_option(
         label="Integrale ondersteuning (één gezin, één plan) (Toestemming van de betrokkene)"
     )
@@ -506,10 +597,11 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     page.get_by_role("link", name="Verwijzen naar Formulierenspreekuur").click()
     expect(page.get_by_role("heading", name="Verwijzen")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Voor wie").select_option(label="Ruben Testverwijzing")
+    page.get_by_label("Voor wie").select_option(label=resident)
     page.get_by_label("Voor doel").select_option(label=GOAL)
-    page.get_by_label("Vraag").fill("Wilt u Ruben helpen met de brieven van de Belastingdienst?")
-    page.get_by_label("Warme overdracht").fill("Ruben leest slecht; bel hem liever dan te schrijven.")
+    first_name = resident.split()[0]
+    page.get_by_label("Vraag").fill(f"Wilt u {first_name} helpen met de brieven van de Belastingdienst?")
+    page.get_by_label("Warme overdracht").fill(f"{first_name} leest slecht; bel liever dan te schrijven.")
     expect(page.get_by_label("Contact- en persoonsgegevens")).to_be_checked()
     page.get_by_role("button", name="Verwijzing voorbereiden").click()
     expect(page.get_by_text("Verwijzing voorbereid.")).to_be_visible()
@@ -524,6 +616,19 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     expect(page.locator(".facts .badge").first).to_have_text("Verstuurd")
     expect(page.locator(".facts")).to_contain_text("Toestemming (tot en met")
     assert_accessible(page)
+
+
+def test_referral_to_a_community_service_closes_the_loop(server, open_as):
+    """The regisseur records the resident's consent and refers to a service on the social map on that
+    consent; the welfare organisation accepts, reports the start and gives feedback; the outcome shows on
+    the plan goal and in the regisseur's inbox."""
+    from playwright.sync_api import expect
+
+    feedback = "Drie keer op het spreekuur geweest; de toeslagen zijn aangevraagd."
+    page = open_as("professional")
+    household_url = open_case_with_agreed_plan(page, bsn="999999886", first_name="Ruben", surname="Testverwijzing")
+
+    send_referral_on_consent(page, household_url, resident="Ruben Testverwijzing")
 
     # the welfare organisation answers, reports the start and gives feedback
     welzijn = open_as("welzijn")
@@ -693,6 +798,21 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     page.close()
 
 
+def break_the_glass(page, *, bsn: str, surname: str) -> None:
+    """As a professional of another team (the demo's ``buurteam``): the household of this resident opened
+    through break-the-glass, with a reason."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Noodtoegang", exact=True).click()
+    assert_accessible(page)
+    page.get_by_label("BSN van de inwoner").fill(bsn)
+    page.get_by_label("Reden").fill("Acute zorgen gemeld door de huisarts; de regisseur is niet bereikbaar.")
+    page.get_by_role("button", name="Noodtoegang openen").click()
+    expect(page.get_by_role("heading", name=f"Huishouden {surname}")).to_be_visible()
+    expect(page.get_by_text(re.compile("Noodtoegang actief tot"))).to_be_visible()
+    assert_accessible(page)
+
+
 def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server, open_as):
     """A professional of the neighbouring team opens a household with break-the-glass; the privacy officer
     is told, reviews it with the keyboard only, and sees the emergency rows under the person's name."""
@@ -702,14 +822,7 @@ def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server
     open_case_with_agreed_plan(page, bsn="999999874", first_name="Noor", surname="Testnood")
 
     other = open_as("buurteam")
-    other.get_by_role("link", name="Noodtoegang", exact=True).click()
-    assert_accessible(other)
-    other.get_by_label("BSN van de inwoner").fill("999999874")
-    other.get_by_label("Reden").fill("Acute zorgen gemeld door de huisarts; de regisseur is niet bereikbaar.")
-    other.get_by_role("button", name="Noodtoegang openen").click()
-    expect(other.get_by_role("heading", name="Huishouden Testnood")).to_be_visible()
-    expect(other.get_by_text(re.compile("Noodtoegang actief tot"))).to_be_visible()
-    assert_accessible(other)
+    break_the_glass(other, bsn="999999874", surname="Testnood")
 
     officer = open_as("privacy")
     officer.get_by_role("link", name="Berichten").click()
