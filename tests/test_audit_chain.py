@@ -24,6 +24,27 @@ def drop_guards() -> None:
                 cursor.execute(f"DROP TRIGGER {table}_no_delete")
 
 
+def restore_guards() -> None:
+    """Put the append-only triggers back as the migrations made them (audit 0002 and 0005)."""
+    with connection.cursor() as cursor:
+        for table in ("audit_auditentry", "audit_auditsubject"):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                    "WHEN NOT EXISTS (SELECT 1 FROM audit_auditprunegate) "
+                    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+                )
+
+
 @pytest.fixture
 def entries(world):
     return [
@@ -101,23 +122,7 @@ def test_retention_removes_the_oldest_entries_and_the_rest_still_verifies(entrie
     drop_guards()
     old = timezone.now() - dt.timedelta(days=6 * 366)
     AuditEntry.objects.filter(pk__in=[e.pk for e in entries[:3]]).update(at=old)
-    with connection.cursor() as cursor:  # put the guards back before pruning
-        for table in ("audit_auditentry", "audit_auditsubject"):
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();"
-                )
-            else:
-                cursor.execute(
-                    f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-                    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-                )
-                cursor.execute(
-                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                    "WHEN NOT EXISTS (SELECT 1 FROM audit_auditprunegate) "
-                    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-                )
+    restore_guards()  # before pruning
     assert audit_retention.due_count() == 3
     assert audit_retention.prune() == 3
     assert not AuditEntry.objects.filter(pk__in=[e.pk for e in entries[:3]]).exists()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from toegang.audit import chain
+from toegang.audit import chain, partitions
 from toegang.audit.models import AuditAnchor, AuditEntry, AuditPruneGate, AuditSubject
 from toegang.common.dates import add_months
 
@@ -35,8 +35,9 @@ def prune(now: dt.datetime | None = None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL toegang.audit_prune = 'on'")
     gate = AuditPruneGate.objects.create(opened_at=timezone.now())
+    removed = partitions.drop_through(last["id"])  # whole partitions first (PostgreSQL), then the rest
     AuditSubject.objects.filter(entry_id__lte=last["id"]).delete()
-    removed, _ = AuditEntry.objects.filter(id__lte=last["id"]).delete()
+    removed += AuditEntry.objects.filter(id__lte=last["id"]).delete()[0]
     gate.delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -224,6 +224,10 @@ OTP_TOTP_ISSUER = os.environ.get("TOEGANG_OTP_ISSUER", "Toegang")
 
 # Audit log retention in years (DOMAIN.md §5.5: at least 5 years, NEN 7513 / Stcrt. 2019, 38007).
 AUDIT_RETENTION_YEARS = int(os.environ.get("TOEGANG_AUDIT_RETENTION_YEARS", "5"))
+# PostgreSQL: the audit log in partitions of this many entries, with this many empty ones kept ahead
+# (audit/partitions.py, ADR 0013). At 2 million log rows a day, 10 million is about a working week.
+AUDIT_PARTITION_SIZE = int(os.environ.get("TOEGANG_AUDIT_PARTITION_SIZE", "10000000"))
+AUDIT_PARTITIONS_AHEAD = int(os.environ.get("TOEGANG_AUDIT_PARTITIONS_AHEAD", "2"))
 
 # Consent to share is asked again after this many years at most.
 # Generally recognised holidays for the Algemene termijnenwet (art. 3; 5 mei by art. 3 lid 2), by their

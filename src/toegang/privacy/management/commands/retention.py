@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from toegang.audit import partitions as audit_partitions
 from toegang.audit import retention as audit_retention
 from toegang.cases import documents
 from toegang.common.dates import today
@@ -55,3 +56,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Meldingen zonder traject vernietigd: {result.signals} in {result.signal_batches} batches.")
         self.stdout.write(f"Losse bestanden zonder document verwijderd: {result.files}.")
         self.stdout.write(f"Logboek: {audit_retention.prune()} logregels verwijderd na hun bewaartermijn.")
+        if audit_partitions.partitioned():  # PostgreSQL: this run has the owner's rights that new partitions need
+            created = audit_partitions.ensure()
+            self.stdout.write(
+                f"Logboek: {len(created) // 2} partities vooruit aangemaakt; "
+                f"ruimte voor nog {audit_partitions.room()} logregels."
+            )
