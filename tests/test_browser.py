@@ -115,7 +115,9 @@ class KeyboardUser:
 
     def to(self, target, *, limit: int = 150) -> None:
         """Tab (or Shift+Tab, when the target comes before the focus) until the target has the focus. A
-        locator for several elements (the radio buttons of one group) is reached when one of them has it."""
+        locator for several elements (the radio buttons of one group) is reached when one of them has it.
+        Once there, the focus must show (WCAG 2.4.7): the element matches :focus-visible and has an
+        outline or a box shadow."""
         from playwright.sync_api import expect
 
         target.first.wait_for()
@@ -123,12 +125,19 @@ class KeyboardUser:
             where = target.evaluate_all(
                 """els => {
                   const now = document.activeElement;
-                  if (els.includes(now)) return 'here';
+                  if (els.includes(now)) {
+                    const style = getComputedStyle(now);
+                    const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+                      || style.boxShadow !== 'none';
+                    const shown = now.matches(':focus-visible') && ring;
+                    return shown ? 'here' : 'here, not shown: ' + now.outerHTML.slice(0, 200);
+                  }
                   if (!now || now === document.body) return 'after';
                   return (els[0].compareDocumentPosition(now) & Node.DOCUMENT_POSITION_FOLLOWING) ? 'before' : 'after';
                 }"""
             )
-            if where == "here":
+            if where.startswith("here"):
+                assert where == "here", f"{self.page.url}: the focus does not show: {where}"
                 return
             self.keyboard.press("Shift+Tab" if where == "before" else "Tab")
         expect(target.first).to_be_focused()

@@ -410,11 +410,26 @@ def test_the_pointer_guard_notices_a_click(server, browser):  # noqa: F811
     context, pointer = guarded_context(browser, server)
     page = context.new_page()
     page.goto(server + "/inloggen/")
+    assert_accessible(page)
     KeyboardUser(page).activate(page.get_by_role("link", name="Toegang", exact=True))  # on to a new document
     page.wait_for_load_state()
     assert pointer == []
     page.get_by_label("Gebruikersnaam").click()
     assert pointer[:2] == [f"pointerdown op {page.url}", f"mousedown op {page.url}"]
+    context.close()
+
+
+def test_a_focus_that_does_not_show_fails_the_journey(server, browser):  # noqa: F811
+    """KeyboardUser checks WCAG 2.4.7 at every stop: with the focus ring styled away, reaching a field fails."""
+    context = browser.new_context(base_url=server, locale="nl-NL", bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/inloggen/")
+    assert_accessible(page)
+    user = KeyboardUser(page)
+    user.to(page.get_by_label("Gebruikersnaam"))  # the application's own focus ring shows
+    page.add_style_tag(content="*:focus-visible { outline: none !important; box-shadow: none !important; }")
+    with pytest.raises(AssertionError, match="the focus does not show"):
+        user.to(page.get_by_label("Wachtwoord"))
     context.close()
 
 
