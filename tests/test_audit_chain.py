@@ -170,3 +170,21 @@ def test_a_made_up_anchor_does_not_hide_deleted_rows(entries):
         )
     )
     assert chain.verify().reason == "ankerpunt verwijdert regels binnen hun bewaartermijn"
+
+
+@pytest.mark.django_db
+def test_after_retention_removed_every_entry_the_chain_goes_on_from_the_anchor(entries, world):
+    """Nothing left but the anchor: the next entry links to the anchor's hash, where `audit verify` starts."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from toegang.audit import retention as audit_retention
+    from toegang.audit.models import AuditAnchor
+
+    assert audit_retention.prune(now=timezone.now() + dt.timedelta(days=6 * 366)) >= len(entries)
+    assert not AuditEntry.objects.exists()
+    anchor = AuditAnchor.objects.get()
+    entry = audit.record(actor=world.professional, action=audit.Action.READ, object_type="household", object_id=1)
+    assert entry.chain_hash == chain.link(anchor.chain_hash, entry, [])
+    assert chain.verify().broken_at is None

@@ -98,6 +98,15 @@ def test_ensure_makes_partitions_when_the_ids_come_close(world, settings, sequen
     assert partitions.room() >= settings.AUDIT_PARTITIONS_AHEAD * size
     entry = read(world, 3)
     assert partition_of(entry) == f"audit_auditentry_p{last.lower}"
+    with connection.cursor() as cursor:  # the new partitions: the tables' owner, nobody else's rights
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c WHERE c.relname = ANY(%s) AND c.relacl IS NULL "
+            "AND c.relowner = (SELECT relowner FROM pg_class WHERE relname = 'audit_auditentry')",
+            [created],
+        )
+        assert cursor.fetchone()[0] == len(created)
+        cursor.execute(f"DROP TABLE {created[-1]}")  # a subjects' partition lost: the next run puts it back
+    assert partitions.ensure() == [created[-1]]
     call_command("audit", "partities")
     assert "ruimte voor nog" in capsys.readouterr().out
     assert chain.verify().broken_at is None
@@ -142,3 +151,37 @@ def test_the_daily_retention_run_keeps_partitions_ahead(world, settings, sequenc
     assert ("ruimte voor nog" in out) is POSTGRES
     if POSTGRES:
         assert partitions.room() >= settings.AUDIT_PARTITIONS_AHEAD * settings.AUDIT_PARTITION_SIZE
+
+
+@pytest.mark.django_db
+def test_a_long_reader_of_the_log_makes_retention_delete_row_by_row(world, sequence_restored):
+    """A backup or search holding the log open blocks no audit write: dropping a partition waits at most
+    the lock timeout, then retention deletes the same entries one by one."""
+    import psycopg
+
+    first = [read(world, i) for i in (1, 2)]
+    if POSTGRES:
+        jump_to(partitions.partitions()[0].upper)
+    later = read(world, 3)
+    years_on = timezone.now() + dt.timedelta(days=6 * 366)  # every entry is past its retention by then
+    if not POSTGRES:
+        assert retention.prune(now=years_on) >= 3
+        assert not AuditEntry.objects.exists()
+        return
+    before = AuditEntry.objects.count()
+    holding = next(p for p in partitions.partitions() if p.lower <= first[0].pk < p.upper)
+    assert holding.upper - 1 <= later.pk  # without the reader it would be dropped whole
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        dbname=settings_dict["NAME"],
+        options="-c lock_timeout=5s",
+    ) as reader:
+        reader.execute("SELECT count(*) FROM audit_auditentry")  # holds its lock until the reader ends
+        assert retention.prune(now=years_on) == before
+    assert holding in partitions.partitions()  # not dropped: emptied row by row
+    assert not AuditEntry.objects.exists()
+    assert AuditAnchor.objects.get().through_id == later.pk
+    assert chain.verify().broken_at is None

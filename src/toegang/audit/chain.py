@@ -67,7 +67,11 @@ def lock_and_last_hash() -> str:
             cursor.execute("SELECT audit_chain_head(%s)", [ADVISORY_LOCK_KEY])
             row = cursor.fetchone()
         return (row[0] if row else None) or GENESIS
-    return AuditEntry.objects.order_by("-id").values_list("chain_hash", flat=True).first() or GENESIS
+    return (
+        AuditEntry.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+        or AuditAnchor.objects.order_by("-through_id").values_list("chain_hash", flat=True).first()  # all pruned
+        or GENESIS
+    )
 
 
 @dataclass(frozen=True)

@@ -7,24 +7,34 @@ With `id` as the partition key PostgreSQL reads only the newest partitions; with
 them (docs/performance.md has the figures). There is no default partition, for the same reason: it would
 turn the head lookup into a merge over every partition.
 
-So partitions must exist before the ids reach them. `ensure()` keeps `AUDIT_PARTITIONS_AHEAD` empty
-partitions ahead of the sequence. Making a partition needs the owner of the tables, not the application's
-role (docs/operations.md §5), so it runs where the owner's rights are: in the migration that partitioned
-the tables, in the daily ``manage.py retention run --execute`` and in ``manage.py audit partities`` (which
-also reports the room left and fails when less than one empty partition is ahead). Retention drops a
-partition whose entries are all past their retention instead of deleting them row by row
-(audit/retention.py). The append-only triggers sit on the partitioned tables; PostgreSQL puts them on
-every partition, also on those made later. On SQLite (the embedded default) nothing here applies."""
+So partitions must exist before the ids reach them. Migration audit 0008 makes the first ones; after that
+`ensure()` keeps `AUDIT_PARTITIONS_AHEAD` empty partitions ahead of the sequence. Adding a partition needs
+the owner of the tables, not the application's role (docs/operations.md §5), so it runs where the owner's
+rights are: at the start of the daily ``manage.py retention run --execute`` and in ``manage.py audit
+partities``. Retention drops a partition whose entries are all past their retention instead of deleting
+them row by row (audit/retention.py). The append-only triggers sit on the partitioned tables; PostgreSQL
+puts them on every partition, also on those added later.
+
+Both kinds of DDL wait at most `LOCK_TIMEOUT` for their lock, so that a long reader of the log (a backup,
+the privacy officer's search) never holds up the audit writes behind them; what times out is tried again
+on the next run, and pruning then deletes row by row. On SQLite (the embedded default) nothing here
+applies and every function is a no-op."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 ENTRIES, SUBJECTS = "audit_auditentry", "audit_auditsubject"
+LOCK_TIMEOUT = "2s"
+ENSURE_LOCK_KEY = 7_513_002  # the advisory lock that keeps two ensure() runs from overlapping
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,20 +55,23 @@ def partitioned() -> bool:
         return cursor.fetchone() is not None
 
 
-def partitions() -> list[Partition]:
-    """The entries' partitions, lowest ids first (empty when the log is not partitioned)."""
-    if not partitioned():
-        return []
+def _bounds(table: str) -> list[Partition]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'audit_auditentry'::regclass"
+            "WHERE i.inhparent = %s::regclass",
+            [table],
         )
         found = []
         for (bound,) in cursor.fetchall():  # FOR VALUES FROM ('1') TO ('10000001')
             lower, upper = (int(n) for n in re.findall(r"\('?(-?\d+)'?\)", bound))
             found.append(Partition(lower, upper))
     return sorted(found, key=lambda p: p.lower)
+
+
+def partitions() -> list[Partition]:
+    """The entries' partitions, lowest ids first (empty when the log is not partitioned)."""
+    return _bounds(ENTRIES) if partitioned() else []
 
 
 def next_id() -> int:
@@ -75,41 +88,89 @@ def room() -> int:
     return existing[-1].upper - next_id() if existing else -1
 
 
+def _wait_at_most(cursor: CursorWrapper, timeout: str) -> str:
+    """Set this transaction's lock_timeout; returns the one before."""
+    cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])
+    return str(cursor.fetchone()[0])
+
+
 def ensure() -> list[str]:
-    """Create partitions of `AUDIT_PARTITION_SIZE` ids until `AUDIT_PARTITIONS_AHEAD` whole partitions lie
-    beyond the next id; returns the tables created (none when there is room enough or no partitioning)."""
+    """Add partitions of `AUDIT_PARTITION_SIZE` ids until at least `AUDIT_PARTITIONS_AHEAD` (at least one)
+    whole partitions lie beyond the next id, and give each entries' partition its subjects' twin when one
+    is missing; returns the tables added. All or nothing, one run at a time. Each partition is made as a
+    table of its own and then attached, which locks the log against other DDL only, not against writes.
+    Raises DatabaseError when the lock does not come within `LOCK_TIMEOUT` or the role may not do it."""
     if not partitioned():
         return []
     size = settings.AUDIT_PARTITION_SIZE
-    existing = partitions()
-    start = existing[-1].upper if existing else next_id() // size * size
-    target = (next_id() // size + 1 + settings.AUDIT_PARTITIONS_AHEAD) * size
+    ahead = max(1, settings.AUDIT_PARTITIONS_AHEAD)
     created: list[str] = []
-    with connection.cursor() as cursor:
-        while start < target:
-            part = Partition(start, start + size)
-            for table in (ENTRIES, SUBJECTS):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENSURE_LOCK_KEY])
+        _wait_at_most(cursor, LOCK_TIMEOUT)
+        entries = _bounds(ENTRIES)
+        start = entries[-1].upper if entries else next_id() // size * size
+        target = (next_id() // size + 1 + ahead) * size
+        wanted = entries + [Partition(lower, lower + size) for lower in range(start, target, size)]
+        cursor.execute("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = %s::regclass", [ENTRIES])
+        owner = cursor.fetchone()[0]
+        for table in (ENTRIES, SUBJECTS):
+            have = set(_bounds(table))
+            for part in (p for p in wanted if p not in have):
+                name = part.name(table)
+                cursor.execute(f'CREATE TABLE {name} (LIKE {table}); ALTER TABLE {name} OWNER TO "{owner}"')
+                _revoke_granted(cursor, name)
                 cursor.execute(
-                    f"CREATE TABLE {part.name(table)} PARTITION OF {table} FOR VALUES FROM (%s) TO (%s)",
+                    f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
                     [part.lower, part.upper],
                 )
-                created.append(part.name(table))
-            start = part.upper
+                created.append(name)
     return created
 
 
+def _revoke_granted(cursor: CursorWrapper, table: str) -> None:
+    """A new partition gets no rights for anyone but its owner, also not through default privileges: the
+    application reaches the log only through the two partitioned tables (docs/operations.md §4)."""
+    cursor.execute(
+        "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END "
+        "FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
+        [table],
+    )
+    for (grantee,) in cursor.fetchall():
+        cursor.execute(f"REVOKE ALL ON {table} FROM {grantee}")
+
+
 def drop_through(through_id: int) -> int:
-    """Inside the pruning transaction: drop every partition whose ids all lie at or below ``through_id``
-    (the last entry retention removes), with its subjects; returns the number of entries dropped. The rest
-    up to ``through_id`` is for the caller to delete row by row."""
+    """Inside the pruning transaction: drop every entries' partition whose ids all lie at or below
+    ``through_id`` (the last entry retention removes) together with its subjects' twin of the same bounds;
+    returns the number of entries dropped. What is left up to ``through_id`` is for the caller to delete
+    row by row, and so is everything when the lock does not come within `LOCK_TIMEOUT` (then 0)."""
+    if not partitioned():
+        return 0
+    twins = set(_bounds(SUBJECTS))
+    due = [p for p in _bounds(ENTRIES) if p.upper - 1 <= through_id and p in twins]
+    if not due:
+        return 0
     dropped = 0
-    with connection.cursor() as cursor:
-        for part in partitions():
-            if part.upper - 1 > through_id:
-                break
-            if not dropped:  # a deferred foreign-key check still pending on a row would block the DROP
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"SELECT count(*) FROM {part.name(ENTRIES)}")  # noqa: S608 - our own names
-            dropped += int(cursor.fetchone()[0])
-            cursor.execute(f"DROP TABLE {part.name(SUBJECTS)}, {part.name(ENTRIES)}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            before = _wait_at_most(cursor, LOCK_TIMEOUT)
+            cursor.execute(
+                "SELECT string_agg(quote_ident(conname), ', ') FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [ENTRIES],
+            )
+            foreign_keys = cursor.fetchone()[0]
+            if foreign_keys:  # a check still deferred on one of these rows would block the DROP
+                cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
+            for part in due:
+                cursor.execute(f"SELECT count(*) FROM {part.name(ENTRIES)}")  # noqa: S608 - our own names
+                dropped += int(cursor.fetchone()[0])
+                cursor.execute(f"DROP TABLE {part.name(SUBJECTS)}, {part.name(ENTRIES)}")
+            if foreign_keys:
+                cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+            _wait_at_most(cursor, before)
+    except DatabaseError as error:  # most likely the lock timeout: a long reader of the log
+        logger.warning("auditlog: partities niet verwijderd (%s); de regels gaan een voor een", error)
+        return 0
     return dropped

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from toegang.audit import chain, partitions
 
@@ -42,13 +42,18 @@ class Command(BaseCommand):
         if not partitions.partitioned():
             self.stdout.write("audit partities: het logboek is hier niet gepartitioneerd (alleen op PostgreSQL).")
             return
-        created = partitions.ensure()
+        try:
+            created = partitions.ensure()
+        except DatabaseError as error:
+            self.stderr.write(
+                "audit partities: geen partities aangemaakt. Draai dit als eigenaar van de tabellen en probeer het "
+                f"opnieuw als een lange leesopdracht op het logboek klaar is ({str(error).strip()}). "
+                f"Ruimte voor nog {partitions.room()} logregels."
+            )
+            sys.exit(1)
         existing = partitions.partitions()
         self.stdout.write(
             f"audit partities: {len(created) // 2} nieuw, {len(existing)} in totaal "
             f"(logregels {existing[0].lower} tot {existing[-1].upper}); "
             f"ruimte voor nog {partitions.room()} logregels."
         )
-        if partitions.room() < settings.AUDIT_PARTITION_SIZE:  # ensure() could not keep one whole partition free
-            self.stderr.write("audit partities: minder dan één lege partitie vooruit; controleer de databaserechten.")
-            sys.exit(1)

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from toegang.audit import partitions as audit_partitions
 from toegang.audit import retention as audit_retention
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Losse bestanden zonder document: {len(documents.orphan_files())}.")
             self.stdout.write(f"Logboek: {audit_retention.due_count()} logregels ouder dan de bewaartermijn.")
             return
+        failed = self._audit_partitions()  # first: the run itself writes audit rows
         result = retention.run(on=day, batch_size=options["batch"])
         total = sum(result.destroyed.values())
         self.stdout.write(
@@ -56,9 +58,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Meldingen zonder traject vernietigd: {result.signals} in {result.signal_batches} batches.")
         self.stdout.write(f"Losse bestanden zonder document verwijderd: {result.files}.")
         self.stdout.write(f"Logboek: {audit_retention.prune()} logregels verwijderd na hun bewaartermijn.")
-        if audit_partitions.partitioned():  # PostgreSQL: this run has the owner's rights that new partitions need
+        if failed:
+            sys.exit(1)
+
+    def _audit_partitions(self) -> bool:
+        """PostgreSQL: this run has the owner's rights that new audit partitions need (audit/partitions.py).
+        Returns whether that failed; the rest of the run goes on."""
+        if not audit_partitions.partitioned():
+            return False
+        try:
             created = audit_partitions.ensure()
-            self.stdout.write(
-                f"Logboek: {len(created) // 2} partities vooruit aangemaakt; "
-                f"ruimte voor nog {audit_partitions.room()} logregels."
-            )
+        except DatabaseError as error:
+            self.stderr.write(f"Logboek: partities vooruit aanmaken mislukt ({str(error).strip()}).")
+            return True
+        self.stdout.write(
+            f"Logboek: {len(created) // 2} partities vooruit aangemaakt; "
+            f"ruimte voor nog {audit_partitions.room()} logregels."
+        )
+        return False
