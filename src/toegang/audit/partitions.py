@@ -15,10 +15,12 @@ partities``. Retention drops a partition whose entries are all past their retent
 them row by row (audit/retention.py). The append-only triggers sit on the partitioned tables; PostgreSQL
 puts them on every partition, also on those added later.
 
-Both kinds of DDL wait at most `LOCK_TIMEOUT` for their lock, so that a long reader of the log (a backup,
-the privacy officer's search) never holds up the audit writes behind them; what times out is tried again
-on the next run, and pruning then deletes row by row. On SQLite (the embedded default) nothing here
-applies and every function is a no-op."""
+Both kinds of DDL wait at most `LOCK_TIMEOUT` for their locks. Dropping a partition needs the log to
+itself, so a long reader (a backup, the privacy officer's search) would otherwise hold up every audit write
+behind the pruning; pruning then deletes those entries row by row and the next run tries again. Attaching
+a partition does not block the log's readers and writers, but copying the foreign key onto it locks
+`accounts_user` against writes (a login's last_login) for as long as it takes, milliseconds. On SQLite
+(the embedded default) nothing here applies and every function is a no-op."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from django.db.backends.utils import CursorWrapper
 
 ENTRIES, SUBJECTS = "audit_auditentry", "audit_auditsubject"
 LOCK_TIMEOUT = "2s"
-ENSURE_LOCK_KEY = 7_513_002  # the advisory lock that keeps two ensure() runs from overlapping
+DDL_LOCK_KEY = 7_513_002  # the advisory lock that keeps ensure() runs and partition drops apart
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,11 @@ def room() -> int:
     return existing[-1].upper - next_id() if existing else -1
 
 
+def _lock_not_available(error: DatabaseError) -> bool:
+    """A lock wait that ran out (55P03) or a deadlock PostgreSQL broke (40P01): worth trying another day."""
+    return getattr(error.__cause__, "sqlstate", None) in {"55P03", "40P01"}
+
+
 def _wait_at_most(cursor: CursorWrapper, timeout: str) -> str:
     """Set this transaction's lock_timeout; returns the one before."""
     cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [timeout])
@@ -97,17 +104,17 @@ def _wait_at_most(cursor: CursorWrapper, timeout: str) -> str:
 def ensure() -> list[str]:
     """Add partitions of `AUDIT_PARTITION_SIZE` ids until at least `AUDIT_PARTITIONS_AHEAD` (at least one)
     whole partitions lie beyond the next id, and give each entries' partition its subjects' twin when one
-    is missing; returns the tables added. All or nothing, one run at a time. Each partition is made as a
-    table of its own and then attached, which locks the log against other DDL only, not against writes.
-    Raises DatabaseError when the lock does not come within `LOCK_TIMEOUT` or the role may not do it."""
+    is missing; returns the tables added. All or nothing, one run at a time (also against pruning). Each
+    partition is made as a table of its own and then attached, which does not block the log's readers and
+    writers. Raises DatabaseError when a lock does not come within `LOCK_TIMEOUT` or the role may not."""
     if not partitioned():
         return []
     size = settings.AUDIT_PARTITION_SIZE
     ahead = max(1, settings.AUDIT_PARTITIONS_AHEAD)
     created: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENSURE_LOCK_KEY])
-        _wait_at_most(cursor, LOCK_TIMEOUT)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DDL_LOCK_KEY])
+        before = _wait_at_most(cursor, LOCK_TIMEOUT)
         entries = _bounds(ENTRIES)
         start = entries[-1].upper if entries else next_id() // size * size
         target = (next_id() // size + 1 + ahead) * size
@@ -118,13 +125,17 @@ def ensure() -> list[str]:
             have = set(_bounds(table))
             for part in (p for p in wanted if p not in have):
                 name = part.name(table)
-                cursor.execute(f'CREATE TABLE {name} (LIKE {table}); ALTER TABLE {name} OWNER TO "{owner}"')
+                cursor.execute(
+                    f"CREATE TABLE {name} (LIKE {table} INCLUDING CONSTRAINTS INCLUDING DEFAULTS); "
+                    f'ALTER TABLE {name} OWNER TO "{owner}"'
+                )
                 _revoke_granted(cursor, name)
                 cursor.execute(
                     f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
                     [part.lower, part.upper],
                 )
                 created.append(name)
+        _wait_at_most(cursor, before)
     return created
 
 
@@ -154,23 +165,27 @@ def drop_through(through_id: int) -> int:
     dropped = 0
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DDL_LOCK_KEY])
             before = _wait_at_most(cursor, LOCK_TIMEOUT)
-            cursor.execute(
-                "SELECT string_agg(quote_ident(conname), ', ') FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f'",
-                [ENTRIES],
-            )
-            foreign_keys = cursor.fetchone()[0]
-            if foreign_keys:  # a check still deferred on one of these rows would block the DROP
-                cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
-            for part in due:
+            for part in due:  # counted before the first DROP locks the log
                 cursor.execute(f"SELECT count(*) FROM {part.name(ENTRIES)}")  # noqa: S608 - our own names
                 dropped += int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT string_agg(quote_ident(conname), ', ') FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' AND condeferrable AND condeferred",
+                [ENTRIES],
+            )
+            deferred = cursor.fetchone()[0]
+            if deferred:  # a check still pending on one of these rows would block the DROP
+                cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
+            for part in due:
                 cursor.execute(f"DROP TABLE {part.name(SUBJECTS)}, {part.name(ENTRIES)}")
-            if foreign_keys:
-                cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+            if deferred:
+                cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
             _wait_at_most(cursor, before)
-    except DatabaseError as error:  # most likely the lock timeout: a long reader of the log
+    except DatabaseError as error:
+        if not _lock_not_available(error):
+            raise
         logger.warning("auditlog: partities niet verwijderd (%s); de regels gaan een voor een", error)
         return 0
     return dropped

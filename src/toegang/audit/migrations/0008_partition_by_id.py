@@ -35,7 +35,8 @@ def grants(cursor, relation):
     """Who besides the owner holds which right on a table or sequence (the new ones must get the same)."""
     cursor.execute(
         "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, "
-        "a.privilege_type FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
+        "a.privilege_type, a.is_grantable FROM pg_class c, aclexplode(c.relacl) a "
+        "WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
         [relation],
     )
     return cursor.fetchall()
@@ -62,6 +63,10 @@ def forward(apps, schema_editor):
                 "audit_auditsubject_id_seq",
             )
         }
+        cursor.execute(
+            "SELECT quote_ident(pg_get_userbyid(relowner)) FROM pg_class WHERE oid = 'audit_auditentry'::regclass"
+        )
+        owner = cursor.fetchone()[0]  # the new tables and partitions get the same owner, whoever migrates
         following = {}
         for table in ("audit_auditentry", "audit_auditsubject"):
             cursor.execute(f"SELECT last_value, is_called FROM {table}_id_seq")
@@ -98,6 +103,7 @@ def forward(apps, schema_editor):
                 cursor.execute(
                     f"CREATE TABLE {table}_p{lower} PARTITION OF {table} FOR VALUES FROM ({lower}) TO ({lower + size})"
                 )
+                cursor.execute(f"ALTER TABLE {table}_p{lower} OWNER TO {owner}")
             lower += size
         cursor.execute(
             f"INSERT INTO audit_auditentry ({ENTRY_COLUMNS}) OVERRIDING SYSTEM VALUE "
@@ -112,10 +118,13 @@ def forward(apps, schema_editor):
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
             cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {table}_id_seq")
             cursor.execute(f"ALTER TABLE {table} ALTER COLUMN id RESTART WITH {following[table]}")
+        for table in ("audit_auditentry", "audit_auditsubject"):
+            cursor.execute(f"ALTER TABLE {table} OWNER TO {owner}")  # its identity sequence follows
         for relation, held in rights.items():
-            for grantee, privilege in held:
+            for grantee, privilege, grantable in held:
                 kind = "SEQUENCE " if relation.endswith("_seq") else ""
-                cursor.execute(f"GRANT {privilege} ON {kind}{relation} TO {grantee}")
+                option = " WITH GRANT OPTION" if grantable else ""
+                cursor.execute(f"GRANT {privilege} ON {kind}{relation} TO {grantee}{option}")
         cursor.execute(
             f"""
             ALTER TABLE audit_auditentry ADD CONSTRAINT "{entry["pk"]}" PRIMARY KEY (id);

@@ -46,8 +46,8 @@ class Command(BaseCommand):
             created = partitions.ensure()
         except DatabaseError as error:
             self.stderr.write(
-                "audit partities: geen partities aangemaakt. Draai dit als eigenaar van de tabellen en probeer het "
-                f"opnieuw als een lange leesopdracht op het logboek klaar is ({str(error).strip()}). "
+                "audit partities: geen partities aangemaakt. Draai dit als eigenaar van de tabellen; wachtte de "
+                f"database te lang op een vergrendeling, probeer het dan later opnieuw ({str(error).strip()}). "
                 f"Ruimte voor nog {partitions.room()} logregels."
             )
             sys.exit(1)
