@@ -185,3 +185,79 @@ def test_a_long_reader_of_the_log_makes_retention_delete_row_by_row(world, seque
     assert not AuditEntry.objects.exists()
     assert AuditAnchor.objects.get().through_id == later.pk
     assert chain.verify().broken_at is None
+
+
+SEED_LOG = """
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+executor = MigrationExecutor(connection)  # everything at its newest, the audit log as before 0008
+leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "audit"]
+executor.migrate([*leaves, ("audit", "0007_subject_without_fk_check")])
+from toegang.accounts.models import Organisation, User
+from toegang.audit import services as audit
+org = Organisation.objects.create(name="Gemeente Proef")
+user = User.objects.create(username="proef", role="privacy", organisation=org)
+for i in range(1, 6):
+    audit.record(actor=user, action="read", object_type="household", object_id=i, subjects=[i, i + 100])
+if connection.vendor == "postgresql":  # ids given out by a transaction that rolled back: the next id goes on after them
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval('audit_auditentry_id_seq', 41)")
+"""
+
+NEXT_ENTRY = """
+from toegang.accounts.models import User
+from toegang.audit import services as audit
+print(audit.record(actor=User.objects.get(username="proef"), action="read", object_type="household", object_id=9).pk)
+"""
+
+
+def test_migration_0008_carries_an_existing_log_over(tmp_path):
+    """A log written before audit 0008: after it, every entry and subject is there, the chain verifies, the
+    next entry gets the next id and lands in a partition, and the names and triggers are Django's again
+    (on SQLite the tables stay as they were)."""
+    import subprocess
+
+    import psycopg
+
+    from tests.processes import MANAGE, ROOT, empty_database
+
+    def manage(env, *args: str) -> str:
+        done = subprocess.run([*MANAGE, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    with empty_database(tmp_path, "auditmig") as env:
+        manage(env, "shell", "-c", SEED_LOG)
+        manage(env, "migrate", "-v", "0")
+        assert "keten in orde, 5 logregels" in manage(env, "audit", "verify")
+        next_id = int(manage(env, "shell", "-c", NEXT_ENTRY).split()[-1])
+        assert "keten in orde, 6 logregels" in manage(env, "audit", "verify")
+        if not env["DATABASE_URL"].startswith("postgres"):
+            assert next_id == 6
+            return
+        assert next_id == 42
+        with psycopg.connect(env["DATABASE_URL"]) as db:
+            kinds = db.execute(
+                "SELECT relname, relkind FROM pg_class WHERE relname IN ('audit_auditentry', 'audit_auditsubject')"
+            ).fetchall()
+            assert sorted(kinds) == [("audit_auditentry", "p"), ("audit_auditsubject", "p")]
+            assert db.execute("SELECT count(*) FROM audit_auditsubject").fetchone() == (10,)
+            assert db.execute("SELECT tableoid::regclass::text FROM audit_auditentry WHERE id = 42").fetchone() == (
+                "audit_auditentry_p0",
+            )
+            names = {
+                row[0]
+                for row in db.execute(
+                    "SELECT conname FROM pg_constraint WHERE conrelid IN "
+                    "('audit_auditentry'::regclass, 'audit_auditsubject'::regclass)"
+                )
+            }
+            assert {"audit_auditentry_pkey", "audit_auditsubject_pkey", "auditsubject_unique"} <= names
+            triggers = db.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_audit%%_append_only' AND NOT tgisinternal "
+                "AND tgrelid = 'audit_auditentry_p0'::regclass"
+            ).fetchone()
+            assert triggers == (1,)
+            assert db.execute("SELECT pg_get_serial_sequence('audit_auditentry', 'id')").fetchone() == (
+                "public.audit_auditentry_id_seq",
+            )
