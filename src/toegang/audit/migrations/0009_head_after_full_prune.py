@@ -1,6 +1,8 @@
 """PostgreSQL: when retention has removed every entry, the chain goes on from the latest anchor's hash (which
 `audit verify` starts from), not from the beginning (audit/chain.py does the same on SQLite)."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 CREATE = """
@@ -18,17 +20,7 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-PREVIOUS = """
-CREATE OR REPLACE FUNCTION audit_chain_head(lock_key bigint) RETURNS varchar AS $$
-DECLARE
-    head varchar;
-BEGIN
-    PERFORM pg_advisory_xact_lock(lock_key);
-    SELECT chain_hash INTO head FROM audit_auditentry ORDER BY id DESC LIMIT 1;
-    RETURN head;
-END;
-$$ LANGUAGE plpgsql;
-"""
+PREVIOUS = import_module("toegang.audit.migrations.0003_chain_head").CREATE  # the function as 0003 made it
 
 
 def forward(apps, schema_editor):

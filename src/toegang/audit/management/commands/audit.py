@@ -55,5 +55,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"audit partities: {len(created) // 2} nieuw, {len(existing)} in totaal "
             f"(logregels {existing[0].lower} tot {existing[-1].upper}); "
-            f"ruimte voor nog {partitions.room()} logregels."
+            f"ruimte voor nog {existing[-1].upper - partitions.next_id()} logregels."
         )
