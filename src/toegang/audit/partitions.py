@@ -130,9 +130,10 @@ def ensure() -> list[str]:
                     f'ALTER TABLE {name} OWNER TO "{owner}"'
                 )
                 _revoke_granted(cursor, name)
+                # bounds written in: DDL takes no bound parameters (ADR 0014); both are ints
                 cursor.execute(
-                    f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
-                    [part.lower, part.upper],
+                    f"ALTER TABLE {table} ATTACH PARTITION {name} "
+                    f"FOR VALUES FROM ({int(part.lower)}) TO ({int(part.upper)})"
                 )
                 created.append(name)
         _wait_at_most(cursor, before)

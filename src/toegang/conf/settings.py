@@ -144,6 +144,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("TOEGANG_PG_SESSION_OPTIONS", True):
         _options["options"] = (str(_options.get("options", "")) + " -c jit=off").strip()
+    # Server-side binding and prepared statements (ADR 0014): a statement that has run five times on a
+    # connection is prepared, so that its parsing and planning are not paid on every request. Behind
+    # PgBouncer in transaction mode this needs PgBouncer 1.21+ with max_prepared_statements, else set 0.
+    if env_bool("TOEGANG_PG_PREPARE", True):
+        from toegang.common.pgcursor import PreparingCursor
+
+        _options.setdefault("server_side_binding", True)  # so that Django's query log composes the SQL
+        _options.setdefault("cursor_factory", PreparingCursor)
+        _options.setdefault("prepare_threshold", 5)
 
 # A read-only replica for the steering pages (toegang/common/replica.py, docs/operations.md).
 if os.environ.get("DATABASE_REPLICA_URL"):
