@@ -309,6 +309,22 @@ def test_posting_a_signal_registers_it_through_the_service_with_one_audit_row(wo
     assert entry.action == "create" and list(entry.subjects.values_list("person_id", flat=True)) == [person.pk]
 
 
+def test_a_signal_lists_its_persons_and_life_domains_as_ids_in_a_stable_order(world):
+    persons = household_persons(make_household(world, members=2))
+    first, last = LifeDomain.objects.order_by("position")[:2], LifeDomain.objects.order_by("-position")[:1]
+    domains = [last[0], *first]  # given out of order
+    client = api(world, world.professional)
+    body = _signal_body([p.bsn for p in reversed(persons)], life_domains=[d.pk for d in domains])
+    created = client.post("/api/v1/signals/", body)
+    assert created.status_code == 201, created.content
+    want_persons = sorted(p.pk for p in persons)
+    want_domains = [d.pk for d in sorted(domains, key=lambda d: d.position)]
+    listed = client.get("/api/v1/signals/").json()["results"]
+    detail = client.get(f"/api/v1/signals/{created.json()['id']}/").json()
+    for shown in (created.json(), detail, next(r for r in listed if r["id"] == detail["id"])):
+        assert (shown["persons"], shown["life_domains"]) == (want_persons, want_domains)
+
+
 def test_signal_validation_errors_name_the_field(world):
     household = make_household(world)
     person = household_persons(household)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user, next_bsn, wmo_rule
 from toegang.accounts.models import User
@@ -56,7 +57,11 @@ def test_signal_then_intake_through_the_screens(client, world):
     signal = Signal.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("signal-detail", args=[signal.pk])
     detail_url = reverse("signal-detail", args=[signal.pk])
-    assert client.get(reverse("team-queue")).content.decode().count(f'href="{detail_url}"') == 1
+    queue = client.get(reverse("team-queue")).content.decode()
+    assert queue.count(f'href="{detail_url}"') == 1
+    person = signal.persons.get()  # the queue names the persons of a signal and logs them as its subjects
+    assert escape(person.full_name) in queue
+    assert list(AuditEntry.objects.latest("pk").subjects.values_list("person_id", flat=True)) == [person.pk]
     response = client.post(
         reverse("signal-triage", args=[signal.pk]),
         {"outcome": "intake", "on": TODAY.isoformat(), "regisseur": world.professional.pk},

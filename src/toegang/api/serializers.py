@@ -29,8 +29,16 @@ class StrictSerializer(serializers.Serializer):
 
 
 class SignalSerializer(serializers.ModelSerializer):
-    persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids van de betrokken personen.")
-    life_domains = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids van de leefdomeinen.")
+    # ids read for the whole page by the view (SignalViewSet.shown)
+    persons = serializers.ListField(
+        child=serializers.IntegerField(),
+        source="person_ids",
+        read_only=True,
+        help_text="Ids van de betrokken personen.",
+    )
+    life_domains = serializers.ListField(
+        child=serializers.IntegerField(), source="life_domain_ids", read_only=True, help_text="Ids van de leefdomeinen."
+    )
 
     class Meta:
         model = Signal

@@ -183,11 +183,26 @@ class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
         status = _choice_filter(self.request, "status", Signal.Status.values)
         return qs.filter(status=status) if status else qs
 
-    def for_list(self, qs: QuerySet[Signal]) -> QuerySet[Signal]:
-        return qs.prefetch_related("persons", "life_domains")
+    def shown(self, rows: list[Signal]) -> list[Signal]:
+        """The page's persons and life domains as ids, one query each: the serializer lists only ids, and
+        a prefetch would build a related manager and a queryset per row for them."""
+        if not rows:
+            return rows
+        by_id = {signal.pk: signal for signal in rows}
+        for signal in rows:
+            signal.person_ids, signal.life_domain_ids = [], []  # type: ignore[attr-defined]
+        persons = Signal.persons.through.objects.filter(signal_id__in=by_id).order_by("person_id")
+        for signal_id, person_id in persons.values_list("signal_id", "person_id"):
+            by_id[signal_id].person_ids.append(person_id)  # type: ignore[attr-defined]
+        domains = Signal.life_domains.through.objects.filter(signal_id__in=by_id)
+        for signal_id, domain_id in domains.order_by("lifedomain__position", "lifedomain_id").values_list(
+            "signal_id", "lifedomain_id"
+        ):
+            by_id[signal_id].life_domain_ids.append(domain_id)  # type: ignore[attr-defined]
+        return rows
 
     def subjects(self, rows: Sequence[Signal]) -> list[int]:
-        return sorted({p.pk for signal in rows for p in signal.persons.all()})
+        return sorted({pk for signal in rows for pk in signal.person_ids})  # type: ignore[attr-defined]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.user()
@@ -217,7 +232,7 @@ class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
                 life_domains=domains,
             )
         signal = Signal.objects.prefetch_related("persons", "life_domains").get(pk=signal.pk)
-        return Response(s.SignalSerializer(signal).data, status=201)
+        return Response(s.SignalSerializer(self.shown([signal])[0]).data, status=201)
 
 
 # --- households and persons ----------------------------------------------------------------------------

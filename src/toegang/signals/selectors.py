@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES
@@ -36,7 +36,8 @@ def team_queue(*, user: User) -> QuerySet[Signal]:
         qs = qs.filter(team_id=user.team_id)
     return (
         qs.select_related("area", "registered_by")
-        .prefetch_related("persons")
+        # a list per signal (``person_list``): no related manager and queryset per row of up to 200
+        .prefetch_related(Prefetch("persons", to_attr="person_list"))
         .annotate(urgency_rank=URGENCY_ORDER)
         .order_by("urgency_rank", "received_on", "pk")
     )

@@ -29,7 +29,7 @@ def team_queue(request: HttpRequest) -> HttpResponse:
     day = today()
     for signal in signals:
         signal.age_days = (day - signal.received_on).days  # type: ignore[attr-defined]
-    subjects = [p.pk for s in signals for p in s.persons.all()]
+    subjects = [p.pk for s in signals for p in s.person_list]  # type: ignore[attr-defined]
     audit.record(actor=user, action=audit.Action.READ, object_type="teamwachtrij", subjects=subjects)
     return render(request, "signals/queue.html", {"signals": signals, "capped": capped})
 
