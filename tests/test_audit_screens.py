@@ -87,3 +87,8 @@ def test_a_new_search_starts_at_the_newest_entries(client, world):
     body = client.get(reverse("audit-user"), {"username": "collega", "before": oldest}).content.decode()
     assert "huishouden 1" not in body
     assert 'name="before"' not in client.get(reverse("audit-user")).content.decode()
+
+
+def test_a_row_names_its_role_or_keeps_a_code_that_is_no_longer_a_role():
+    assert AuditEntry(role=User.Role.PRIVACY_OFFICER).role_label == str(User.Role.PRIVACY_OFFICER.label)
+    assert AuditEntry(role="wijkcoach-oud").role_label == "wijkcoach-oud"  # the log keeps what was true then

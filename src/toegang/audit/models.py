@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+@functools.cache
+def _role_labels() -> dict[str, Any]:
+    """Role code -> its (lazy) label, made once: a log page names the role of each of its rows."""
+    from toegang.accounts.models import User
+
+    return {role.value: role.label for role in User.Role}
 
 
 class AuditEntry(models.Model):
@@ -52,9 +63,8 @@ class AuditEntry(models.Model):
     def role_label(self) -> str:
         """The role as the screens name it ("Privacyfunctionaris"); the stored code when it is no longer
         a role (the log keeps what was true at the time)."""
-        from toegang.accounts.models import User
-
-        return str(User.Role(self.role).label) if self.role in User.Role.values else self.role
+        label = _role_labels().get(self.role)
+        return str(label) if label is not None else self.role
 
 
 class AuditSubject(models.Model):
