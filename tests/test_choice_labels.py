@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.apps import apps
 from django.db import models
 from django.utils import translation
@@ -38,3 +40,10 @@ def test_every_label_and_an_unknown_value_come_out_as_django_gives_them():
                     assert (shown, type(shown)) == (django_gives, type(django_gives)), (model, field.name, value)
                     checked += 1
     assert checked > 400
+
+
+def test_a_value_of_another_type_comes_out_as_django_gives_it():
+    field = Signal._meta.get_field("urgency")
+    for value in (uuid.UUID(int=7513), b"crisis", None, ["hoog"]):
+        signal = Signal(urgency=value)
+        assert signal.get_urgency_display() == models.Model._get_FIELD_display(signal, field)

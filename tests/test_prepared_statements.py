@@ -4,13 +4,20 @@ Django's own cursor."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import household_persons, make_trajectory
 from toegang.cases.search import search_persons
-from toegang.common.pgcursor import needs_value_plan
+from toegang.common.pgcursor import needs_value_plan, value_plans
+from toegang.common.replica import on_replica
 
 POSTGRES = connection.vendor == "postgresql"
 
@@ -59,3 +66,35 @@ def test_a_pattern_is_never_prepared(world):
     if POSTGRES:
         assert prepared_containing("x7513017") == 0
         assert prepared_containing("LIKE") == 0
+
+
+@pytest.mark.django_db
+def test_reports_over_a_chosen_period_are_planned_for_their_values():
+    @on_replica  # the steering pages: a period the user chooses
+    def report() -> list[object]:
+        return run_often("SELECT CAST(%s AS INTEGER) + 7513018", [1])
+
+    assert report() == [7513019] * 6
+    with value_plans():  # the audit log's date filter (@value_planned)
+        assert run_often("SELECT CAST(%s AS INTEGER) + 7513020", [1]) == [7513021] * 6
+    if POSTGRES:
+        assert prepared_containing("7513018") == prepared_containing("7513020") == 0
+        run_often("SELECT CAST(%s AS INTEGER) + 7513018", [1])  # outside: prepared as usual
+        assert prepared_containing("7513018") == 1
+
+
+@pytest.mark.parametrize("switch", ["1", "0"])
+def test_the_switch_turns_server_side_binding_and_preparing_on_and_off(switch):
+    project = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project / "src"),
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/toegang",
+        "TOEGANG_PG_PREPARE": switch,
+        "TOEGANG_SECRET_KEY": "test-only",
+    }
+    code = "import json;from toegang.conf import settings as s; print(json.dumps([*s.DATABASES['default']['OPTIONS']]))"
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    options = set(json.loads(shown.stdout))
+    assert (options >= {"cursor_factory", "prepare_threshold", "server_side_binding"}) is (switch == "1")
+    assert options.isdisjoint({"cursor_factory", "prepare_threshold", "server_side_binding"}) is (switch == "0")

@@ -18,6 +18,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 
+_NOT_A_CHOICE = object()
 _labels: dict[tuple[models.Field[Any, Any], str | None], dict[Any, Any]] = {}
 
 
@@ -28,9 +29,10 @@ def display(instance: models.Model, field: models.Field[Any, Any]) -> Any:
     if labels is None:
         labels = _labels[key] = {make_hashable(k): force_str(v, strings_only=True) for k, v in field.flatchoices}
     try:
-        return labels.get(value, value)
+        label = labels.get(value, _NOT_A_CHOICE)
     except TypeError:  # an unhashable value (a list, a dict)
-        return labels.get(make_hashable(value), value)
+        label = labels.get(make_hashable(value), _NOT_A_CHOICE)
+    return force_str(value, strings_only=True) if label is _NOT_A_CHOICE else label
 
 
 def install() -> int:

@@ -6,17 +6,49 @@ queries. This cursor binds on the server, so that psycopg can prepare a statemen
 ``prepare_threshold`` times on a connection and PostgreSQL can then reuse its plan.
 
 A prepared statement may end up with PostgreSQL's generic plan, which does not see the parameter
-values. For a pattern (``LIKE``) that is the wrong trade: only a known prefix can use the
-``text_pattern_ops`` indexes of the search, so such statements are never prepared and keep a plan
-made for their value.
+values. Two cases where that is the wrong trade keep a plan made for their values every time:
+
+- a pattern (``LIKE``): only a known prefix can use the ``text_pattern_ops`` indexes of the search;
+- everything inside ``value_plans()`` (``@value_planned`` views): reports over a period the user
+  chooses, the steering pages and the audit log's date filter. A generic plan guesses a range of
+  unknown width at a fraction of a percent of the rows, and so picks an index scan for a year.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
+from typing import Any, TypeVar
 
 import psycopg
+
+_value_plans: ContextVar[bool] = ContextVar("value_plans", default=False)
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@contextmanager
+def value_plans() -> Iterator[None]:
+    """Within this block no statement is prepared: each is planned for its values."""
+    token = _value_plans.set(True)
+    try:
+        yield
+    finally:
+        _value_plans.reset(token)
+
+
+def value_planned(view: View) -> View:
+    """A view whose statements are planned for their values (see the module's docstring)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with value_plans():
+            return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 # LIKE and ILIKE as Django writes them for startswith, contains and their case-insensitive forms
 _NEEDS_VALUE_PLAN = re.compile(r"\bI?LIKE\b", re.IGNORECASE)
@@ -28,11 +60,11 @@ def needs_value_plan(query: object) -> bool:
 
 
 class PreparingCursor(psycopg.Cursor[Any]):
-    """Server-side binding; prepared after ``prepare_threshold`` runs, except pattern searches."""
+    """Server-side binding; prepared after ``prepare_threshold`` runs, except patterns and value plans."""
 
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
     ) -> Any:
-        if prepare is None and needs_value_plan(query):
+        if prepare is None and (_value_plans.get() or needs_value_plan(query)):
             prepare = False
         return super().execute(query, params, prepare=prepare, binary=binary)

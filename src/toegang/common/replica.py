@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from toegang.common.pgcursor import value_plans
+
 REPLICA = "replica"
 _reading_from_replica: ContextVar[bool] = ContextVar("reading_from_replica", default=False)
 
@@ -39,7 +41,7 @@ def on_replica(view: View) -> View:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with replica_reads():
+        with replica_reads(), value_plans():  # periods the user chooses: plans for the values (ADR 0014)
             return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
