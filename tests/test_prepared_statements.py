@@ -75,7 +75,7 @@ def test_reports_over_a_chosen_period_are_planned_for_their_values():
         return run_often("SELECT CAST(%s AS INTEGER) + 7513018", [1])
 
     assert report() == [7513019] * 6
-    with value_plans():  # the audit log's date filter (@value_planned)
+    with value_plans():  # the audit log's date filter (@value_plans())
         assert run_often("SELECT CAST(%s AS INTEGER) + 7513020", [1]) == [7513021] * 6
     if POSTGRES:
         assert prepared_containing("7513018") == prepared_containing("7513020") == 0

@@ -231,7 +231,7 @@ class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
                 reporter=data["reporter"],
                 life_domains=domains,
             )
-        return Response(s.SignalSerializer(self.shown([Signal.objects.get(pk=signal.pk)])[0]).data, status=201)
+        return Response(s.SignalSerializer(self.shown([signal])[0]).data, status=201)
 
 
 # --- households and persons ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from toegang.audit import services as audit
 from toegang.audit.forms import PersonLogForm, UserLogForm
 from toegang.common.errors import DomainError
 from toegang.common.numbers import whole_number
-from toegang.common.pgcursor import value_planned
+from toegang.common.pgcursor import value_plans
 from toegang.common.views import current_user
 from toegang.people.bsn import normalise_bsn
 from toegang.privacy.scope import persons_of, users_of
@@ -38,7 +38,7 @@ def _query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@value_planned  # a period the privacy officer chooses (ADR 0014)
+@value_plans()  # a period the privacy officer chooses (ADR 0014)
 def person_log(request: HttpRequest) -> HttpResponse:
     user = require_privacy_officer(request)
     form = PersonLogForm(request.GET or None)
@@ -68,7 +68,7 @@ def person_log(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/person_log.html", context, status=400 if form.errors else 200)
 
 
-@value_planned  # a period the privacy officer chooses (ADR 0014)
+@value_plans()  # a period the privacy officer chooses (ADR 0014)
 def user_log(request: HttpRequest) -> HttpResponse:
     user = require_privacy_officer(request)
     form = UserLogForm(request.GET or None)

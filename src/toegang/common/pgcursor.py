@@ -9,7 +9,7 @@ A prepared statement may end up with PostgreSQL's generic plan, which does not s
 values. Two cases where that is the wrong trade keep a plan made for their values every time:
 
 - a pattern (``LIKE``): only a known prefix can use the ``text_pattern_ops`` indexes of the search;
-- everything inside ``value_plans()`` (``@value_planned`` views): reports over a period the user
+- everything inside ``value_plans()`` (also a decorator): reports over a period the user
   chooses, the steering pages and the audit log's date filter. A generic plan guesses a range of
   unknown width at a fraction of a percent of the rows, and so picks an index scan for a year.
 """
@@ -17,37 +17,25 @@ values. Two cases where that is the wrong trade keep a plan made for their value
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 
 _value_plans: ContextVar[bool] = ContextVar("value_plans", default=False)
-View = TypeVar("View", bound=Callable[..., Any])
 
 
 @contextmanager
 def value_plans() -> Iterator[None]:
-    """Within this block no statement is prepared: each is planned for its values."""
+    """Within this block, or a view decorated with ``@value_plans()``, no statement is prepared: each is
+    planned for its values."""
     token = _value_plans.set(True)
     try:
         yield
     finally:
         _value_plans.reset(token)
-
-
-def value_planned(view: View) -> View:
-    """A view whose statements are planned for their values (see the module's docstring)."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with value_plans():
-            return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 # LIKE and ILIKE as Django writes them for startswith, contains and their case-insensitive forms

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -38,13 +37,7 @@ def replica_reads() -> Iterator[None]:
 
 def on_replica(view: View) -> View:
     """A view whose reads may come from the replica (writes and the audit log stay on the primary)."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with replica_reads(), value_plans():  # periods the user chooses: plans for the values (ADR 0014)
-            return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+    return replica_reads()(value_plans()(view))  # periods the user chooses: plans for the values (ADR 0014)
 
 
 class ReplicaRouter:
