@@ -30,10 +30,13 @@ run: $(STAMP)
 demo-reset:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 
-## make test: the whole suite (database from DATABASE_URL; SQLite by default)
+## make test: the whole suite (database from DATABASE_URL; SQLite by default), on every core: pytest-xdist
+## gives each worker its own test database and whole files (module fixtures start once); TEST_WORKERS=0 runs
+## it in this one process
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	mkdir -p var
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## make bench: the benchmark suite on PostgreSQL (BENCH_SIZE=S|M|L; database toegang_bench_<size>)
 BENCH_SIZE ?= M

@@ -230,3 +230,34 @@ def _clean_document_root():
     from django.conf import settings
 
     shutil.rmtree(settings.DOCUMENT_ROOT, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (``django_db(transaction=True)``) ends with a flush that empties every table,
+    the reference data of the migrations included; Django puts it back only when the next test asks for
+    ``serialized_rollback``, and otherwise counts on running those tests last. Under pytest-xdist a worker
+    runs whole files in the order it gets them, so the reference data is put back here, after the flush.
+    Not after the last test: its teardown has dropped the test databases already."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for conn in connections.all():
+                contents = getattr(conn, "_test_serialized_contents", None)
+                if contents:
+                    conn.creation.deserialize_db_from_string(contents)
+    return result
+
+
+def pytest_collection_modifyitems(items):
+    """Schemathesis makes one test per API operation but gives them all the function's node id; pytest-xdist
+    schedules by node id and would run one of the eighteen. The item's name carries the operation
+    (``test_the_api_keeps_its_schema[GET /api/v1/plans/]``), so it makes the id unique."""
+    for item in items:
+        path, _, name = item.nodeid.rpartition("::")
+        if name != item.name:
+            item._nodeid = f"{path}::{item.name}"
