@@ -216,35 +216,38 @@ def client_for(username: str, api: bool = False) -> Any:
 
 
 class AuditMeter:
-    """Times audit.services.record (lock, chain hash, inserts and its commit) per request."""
+    """Times what the request itself spends on its audit row: audit.services.record (lock, chain hash,
+    inserts and commit when written inline) and, when the row is written beside the page (ADR 0015), the
+    wait for it at the end of the request (audit.alongside.finish)."""
 
     def __init__(self) -> None:
-        from toegang.audit import services
+        from toegang.audit import alongside, services
 
-        self.services = services
-        self.original = services.record
+        self.timed = [(services, "record"), (alongside, "finish")]
+        self.originals = [getattr(module, name) for module, name in self.timed]
         self.spent = 0.0
-        self.calls = 0
 
     def __enter__(self) -> AuditMeter:
-        original = self.original
+        for (module, name), original in zip(self.timed, self.originals, strict=True):
+            setattr(module, name, self._timing(original))
+        return self
 
+    def _timing(self, original: Any) -> Any:
         def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.spent += time.perf_counter() - started
-                self.calls += 1
 
-        self.services.record = timed
-        return self
+        return timed
 
     def __exit__(self, *exc: object) -> None:
-        self.services.record = self.original
+        for (module, name), original in zip(self.timed, self.originals, strict=True):
+            setattr(module, name, original)
 
     def reset(self) -> None:
-        self.spent, self.calls = 0.0, 0
+        self.spent = 0.0
 
 
 @dataclass

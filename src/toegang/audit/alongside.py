@@ -1,0 +1,103 @@
+"""The audit row of a read, written beside the page (ADR 0015).
+
+A request that only reads client data logs it in a transaction of its own. On PostgreSQL that write
+goes to a writer thread with a database connection of its own, so that locking the chain, computing
+the hash and committing happen while the request builds and renders its page. The request does not
+answer before its row is committed: ``AuditContextMiddleware`` waits for it, and when the write
+failed the user gets an error page instead of the data (fail closed, as when the write was inline).
+
+Only rows outside a transaction take this path. A row inside a caller's transaction (every write
+service) must commit or roll back with the change it logs, and stays on the request's connection.
+Outside a request (commands, the worker), on SQLite and with ``AUDIT_ALONGSIDE`` off, ``record``
+writes inline as before.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+_pending: contextvars.ContextVar[list[Future[None]] | None] = contextvars.ContextVar("audit_pending", default=None)
+_lock = threading.Lock()
+_executor: ThreadPoolExecutor | None = None
+
+
+def _writer() -> ThreadPoolExecutor:
+    """One writer thread per process, started on first use (after a forking server has forked). Its
+    Django connection is its own: connections are per thread."""
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
+        return _executor
+
+
+def begin() -> contextvars.Token[list[Future[None]] | None] | None:
+    """Called by the middleware when a request starts: from here on, reads are logged beside it."""
+    if not settings.AUDIT_ALONGSIDE or connection.vendor != "postgresql":
+        return None
+    return _pending.set([])
+
+
+def submit(write: Callable[[], None]) -> bool:
+    """Hand a row's write to the writer thread when the current request logs beside its work; False when
+    the caller must write it itself. The caller has checked that the row is a transaction of its own."""
+    pending = _pending.get()
+    if pending is None:
+        return False
+    pending.append(_writer().submit(_in_writer, write))
+    return True
+
+
+def _in_writer(write: Callable[[], None]) -> None:
+    raw = connection.connection
+    if raw is not None and (raw.closed or raw.broken):  # the server restarted: connect again
+        connection.close()
+    write()
+
+
+def finish(token: contextvars.Token[list[Future[None]] | None] | None) -> BaseException | None:
+    """Wait for every row the request handed over; the first failure, if any, for the middleware."""
+    if token is None:
+        return None
+    pending = _pending.get() or []
+    _pending.reset(token)
+    failure = None
+    for future in pending:
+        error = future.exception()
+        failure = failure or error
+    return failure
+
+
+def refusal(request: HttpRequest, failure: BaseException) -> HttpResponse:
+    """The answer instead of the page whose audit row could not be written: the database's
+    unavailable page (503) when it did not answer, else the error page; a problem for the API."""
+    from toegang.api.problems import problem
+    from toegang.common.views import database_unavailable
+
+    logger.error("auditregel niet geschreven; antwoord geweigerd", exc_info=failure)
+    unavailable = isinstance(failure, (OperationalError, InterfaceError))
+    if request.path.startswith("/api/"):
+        status = 503 if unavailable else 500
+        detail = _("Het verzoek kon niet in het logboek worden vastgelegd; probeer het later opnieuw.")
+        return JsonResponse(problem(status, str(detail)), status=status, content_type="application/problem+json")
+    if unavailable:
+        return database_unavailable()
+    return render(request, "500.html", status=500)
+
+
+def close() -> None:
+    """Close the writer thread's database connection (tests: before their database is dropped)."""
+    if _executor is not None:
+        _executor.submit(lambda: connection.close()).result()
