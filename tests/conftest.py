@@ -255,9 +255,15 @@ def pytest_runtest_teardown(item, nextitem):
 
 def pytest_collection_modifyitems(items):
     """Schemathesis makes one test per API operation but gives them all the function's node id; pytest-xdist
-    schedules by node id and would run one of the eighteen. The item's name carries the operation
-    (``test_the_api_keeps_its_schema[GET /api/v1/plans/]``), so it makes the id unique."""
+    schedules whole files by node id and would run one of the eighteen. The item's name carries the
+    operation (``test_the_api_keeps_its_schema[GET /api/v1/plans/]``), so it makes the id unique. pytest 9
+    keeps the id in ``_id``; should that change, the check below stops the run instead of losing tests."""
+    from _pytest.nodeid import NodeId
+
     for item in items:
         path, _, name = item.nodeid.rpartition("::")
         if name != item.name:
-            item._nodeid = f"{path}::{item.name}"
+            item._id = NodeId.parse(f"{path}::{item.name}")
+    ids = [item.nodeid for item in items]
+    if len(set(ids)) != len(ids):
+        raise pytest.UsageError(f"tests met dezelfde node-id: {sorted({i for i in ids if ids.count(i) > 1})}")
