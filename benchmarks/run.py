@@ -261,6 +261,7 @@ class Measurement:
     ratio: float
     audit_p50: float
     audit_rows_max: int
+    audit_ab: float | None = None  # end to end: p50 with the audit row minus p50 without (audit_ab_ms)
     superuser_p50: float | None = None
     access_ratio: float | None = None
     samples: int = 0
@@ -363,12 +364,34 @@ def measure(endpoint: Endpoint, ctx: dict[str, Any], database_url: str, repeat: 
         audit_rows_max=max(rows),
         samples=repeat,
     )
+    if result.audit_rows_max:
+        result.audit_ab = audit_ab_ms(client, endpoint, ctx, repeat)
     if endpoint.compare_superuser:
         own, su_times = interleaved_superuser_times(client, endpoint, ctx, repeat, warmup)
         su_p50 = statistics.median(su_times)
         result.superuser_p50 = round(su_p50, 2)
         result.access_ratio = round(statistics.median(own) / su_p50, 2)
     return result
+
+
+def audit_ab_ms(client: Any, endpoint: Endpoint, ctx: dict[str, Any], repeat: int) -> float:
+    """The audit row's cost end to end: the median request with it minus the median request with
+    audit.record stubbed out, one of each in turn. Unlike the time inside record and the wait for the
+    writer (audit_p50), this also counts the writer thread's CPU time and its thread switches (ADR 0015)."""
+    from toegang.audit import services
+
+    original = services.record
+    timed: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(repeat):
+        for audited in (True, False):
+            services.record = original if audited else (lambda *args, **kwargs: None)
+            try:
+                started = time.perf_counter()
+                request(client, endpoint, ctx)
+                timed[audited].append((time.perf_counter() - started) * 1000)
+            finally:
+                services.record = original
+    return round(statistics.median(timed[True]) - statistics.median(timed[False]), 3)
 
 
 def machine() -> dict[str, Any]:
@@ -433,14 +456,14 @@ def write_doc(report: dict[str, Any]) -> None:
 
     rows = [
         f"| {report['date']} | {machine_label} | {size} | {e['name']} | {e['p50']} | {e['p95']} | {e['queries']} "
-        f"| {e['raw_sql_p50']} | {e['ratio']} | {e['audit_p50']} | {e['audit_rows_max']} "
-        f"| {cell(e['superuser_p50'])} | {cell(e['access_ratio'])} |"
+        f"| {e['raw_sql_p50']} | {e['ratio']} | {e['audit_p50']} | {cell(e.get('audit_ab'))} "
+        f"| {e['audit_rows_max']} | {cell(e['superuser_p50'])} | {cell(e['access_ratio'])} |"
         for e in report["endpoints"]
     ]
     header = (
         "| Date | Machine | Data | Endpoint | p50 (ms) | p95 (ms) | Queries | Raw-SQL p50 (ms) | Ratio "
-        "| Audit p50 (ms) | Audit rows | Superuser p50 (ms) | Professional ÷ superuser |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| Audit p50 (ms) | Audit A/B (ms) | Audit rows | Superuser p50 (ms) | Professional ÷ superuser |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     DOC.write_text(head + DOC_START + "\n" + header + "\n" + "\n".join(kept + rows) + "\n" + DOC_END + tail)
 
@@ -476,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{result.name:14} p50 {result.p50:7.2f} ms  p95 {result.p95:7.2f}  q {result.queries:3}  "
             f"sql {result.raw_sql_p50:6.2f}  ratio {result.ratio:5.1f}  audit {result.audit_p50:5.3f} ms "
             f"({result.audit_rows_max} rij)"
+            + (f"  a/b {result.audit_ab:6.3f} ms" if result.audit_ab is not None else "")
             + (f"  superuser {result.superuser_p50:7.2f} ({result.access_ratio}x)" if result.superuser_p50 else ""),
             flush=True,
         )
@@ -492,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     if logged:
         median = statistics.median(logged)
         print(f"audit per verzoek: mediaan {median:.3f} ms over {len(logged)} eindpunten met een auditregel")
+        ab = [r.audit_ab for r in results if r.audit_ab is not None]
+        print(f"audit a/b (met min zonder, van begin tot eind): mediaan {statistics.median(ab):.3f} ms")
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         target = RESULTS / f"{report['date']}-{args.size}.json"

@@ -1,25 +1,27 @@
 """The audit row of a read, written beside the page (ADR 0015).
 
-A request that only reads client data logs it in a transaction of its own. On PostgreSQL that write
-goes to a writer thread with a database connection of its own, so that locking the chain, computing
-the hash and committing happen while the request builds and renders its page. The request does not
-answer before its row is committed: ``AuditContextMiddleware`` waits for it, and when the write
-failed the user gets an error page instead of the data (fail closed, as when the write was inline).
+A GET or HEAD request logs what it reads in a transaction of its own. On PostgreSQL that write goes to
+a writer thread with a database connection of its own, so that locking the chain, computing the hash
+and committing happen while the request builds and renders its page. The request does not answer
+before its row is committed: ``AuditContextMiddleware`` waits for it (at most ``AUDIT_WAIT_SECONDS``),
+and when the write failed or took too long the user gets an error page instead of the data.
 
-Only rows outside a transaction take this path. A row inside a caller's transaction (every write
-service) must commit or roll back with the change it logs, and stays on the request's connection.
-Outside a request (commands, the worker), on SQLite and with ``AUDIT_ALONGSIDE`` off, ``record``
-writes inline as before.
+Everything else is written inline, as before: rows inside a caller's transaction (every write service:
+the change and its row commit together), every row of a request that may change something (POST and
+the like: a failed log row stops it before its next step), logins and logouts (``record(beside=False)``),
+rows outside a request (commands, the worker), and everything on SQLite or with ``AUDIT_ALONGSIDE`` off.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitedTooLong
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -33,16 +35,16 @@ _pending: contextvars.ContextVar[list[Future[None]] | None] = contextvars.Contex
 _lock = threading.Lock()
 _executor: ThreadPoolExecutor | None = None
 
-
 # The writer needs the GIL for a moment after each answer of the database. CPython hands it over from a
 # busy thread only every 5 ms by default, so a request rendering its page held the writer up until it
 # waited itself; at 0.5 ms the row is committed while a short page renders (ADR 0015, measured).
 SWITCH_INTERVAL = 0.0005
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _writer() -> ThreadPoolExecutor:
-    """One writer thread per process, started on first use (after a forking server has forked). Its
-    Django connection is its own: connections are per thread."""
+    """One writer thread per process, started on first use. Its Django connection is its own:
+    connections are per thread."""
     global _executor
     with _lock:
         if _executor is None:
@@ -51,9 +53,19 @@ def _writer() -> ThreadPoolExecutor:
         return _executor
 
 
-def begin() -> contextvars.Token[list[Future[None]] | None] | None:
-    """Called by the middleware when a request starts: from here on, reads are logged beside it."""
-    if not settings.AUDIT_ALONGSIDE or connection.vendor != "postgresql":
+def _forget_writer() -> None:
+    """A new writer on next use: after a fork (the child has the executor but not its thread), or when
+    the writer is stuck (its thread finishes or fails on its own; nothing waits for it any more)."""
+    global _executor
+    _executor = None
+
+
+os.register_at_fork(after_in_child=_forget_writer)
+
+
+def begin(request: HttpRequest) -> contextvars.Token[list[Future[None]] | None] | None:
+    """Called by the middleware when a request starts: from here on, its reads are logged beside it."""
+    if not settings.AUDIT_ALONGSIDE or connection.vendor != "postgresql" or request.method not in SAFE_METHODS:
         return None
     return _pending.set([])
 
@@ -69,10 +81,18 @@ def submit(write: Callable[[], None]) -> bool:
 
 
 def _in_writer(write: Callable[[], None]) -> None:
-    raw = connection.connection
-    if raw is not None and (raw.closed or raw.broken):  # the server restarted: connect again
+    # Django's rules for a request's connection: closed after an error or when older than CONN_MAX_AGE.
+    connection.close_if_unusable_or_obsolete()
+    reused = connection.connection is not None
+    try:
+        write()
+    except (OperationalError, InterfaceError):
+        if not reused:
+            raise
+        # The server dropped the idle connection (a restart, a failover): once more on a new one. Should the
+        # first attempt have committed after all, the read is logged twice, never not at all.
         connection.close()
-    write()
+        write()
 
 
 def finish(token: contextvars.Token[list[Future[None]] | None] | None) -> BaseException | None:
@@ -83,20 +103,25 @@ def finish(token: contextvars.Token[list[Future[None]] | None] | None) -> BaseEx
     _pending.reset(token)
     failure = None
     for future in pending:
-        error = future.exception()
+        try:
+            error = future.exception(timeout=settings.AUDIT_WAIT_SECONDS)
+        except WaitedTooLong as waited:
+            _forget_writer()
+            error = OperationalError(f"auditregel niet binnen {settings.AUDIT_WAIT_SECONDS} s geschreven")
+            error.__cause__ = waited
         failure = failure or error
     return failure
 
 
 def refusal(request: HttpRequest, failure: BaseException) -> HttpResponse:
     """The answer instead of the page whose audit row could not be written: the database's
-    unavailable page (503) when it did not answer, else the error page; a problem for the API."""
+    unavailable page (503) when it did not answer in time, else the error page; a problem for the API."""
     from toegang.api.problems import problem
     from toegang.common.views import database_unavailable
 
     logger.error("auditregel niet geschreven; antwoord geweigerd", exc_info=failure)
     unavailable = isinstance(failure, (OperationalError, InterfaceError))
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         status = 503 if unavailable else 500
         detail = _("Het verzoek kon niet in het logboek worden vastgelegd; probeer het later opnieuw.")
         return JsonResponse(problem(status, str(detail)), status=status, content_type="application/problem+json")

@@ -34,7 +34,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token, represented = on_behalf_of.set(""), representation.set("")
-        writing = alongside.begin()
+        writing = alongside.begin(request)
         try:
             response = self.get_response(request)
         finally:
@@ -42,5 +42,6 @@ class AuditContextMiddleware:
             representation.reset(represented)
             failure = alongside.finish(writing)
         if failure is not None:  # the data may not leave without its log row (fail closed)
+            response.close()  # a file response's file
             return alongside.refusal(request, failure)
         return response

@@ -1,5 +1,7 @@
 """Logins, logouts and failed logins in the audit log (NEN 7513 asks for them). Django announces these
-through its auth signals, the one place they are known; the receivers only call audit.record."""
+through its auth signals, the one place they are known; the receivers only call audit.record. Inline, not
+beside the page (audit/alongside.py): a session ends or starts right after, whether or not the row was
+written, so a failing row must stop the request where it is."""
 
 from __future__ import annotations
 
@@ -14,13 +16,13 @@ from toegang.audit import services as audit
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit.record(actor=user, action=audit.Action.LOGIN, object_type="sessie")
+    audit.record(actor=user, action=audit.Action.LOGIN, object_type="sessie", beside=False)
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(actor=user, action=audit.Action.LOGOUT, object_type="sessie")
+        audit.record(actor=user, action=audit.Action.LOGOUT, object_type="sessie", beside=False)
 
 
 @receiver(user_login_failed)
@@ -32,4 +34,5 @@ def on_login_failed(
         actor_name=str(credentials.get("username", ""))[:150],
         action=audit.Action.LOGIN_FAILED,
         object_type="sessie",
+        beside=False,
     )

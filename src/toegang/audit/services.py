@@ -69,12 +69,14 @@ def record(
     emergency: bool = False,
     on_behalf_of: str = "",
     actor_name: str = "",
+    beside: bool = True,
 ) -> AuditEntry:
     """Append one entry with the persons it concerns, chained to the entry before it (audit/chain.py).
     Never updates or deletes (the table refuses). ``actor`` may be None for a failed login, with the
     name that was tried in ``actor_name``. Inside the caller's transaction when there is one (no
     savepoint: a failing log write rolls back the change it logs), else in a transaction of its own, which
-    during a request on PostgreSQL is written beside the request's work (audit/alongside.py)."""
+    during a GET request on PostgreSQL is written beside the request's work (audit/alongside.py) unless
+    ``beside`` is False; the returned entry then gets its id and chain hash from the writer thread."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk or ""
@@ -101,7 +103,7 @@ def record(
         emergency=emergency,
     )
     if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
-        if not alongside.submit(lambda: _append_postgresql_pipelined(entry, person_ids)):  # ADR 0015
+        if not (beside and alongside.submit(lambda: _append_postgresql_pipelined(entry, person_ids))):  # ADR 0015
             _append_postgresql_pipelined(entry, person_ids)
         return entry
     with transaction.atomic(savepoint=False):
