@@ -2,8 +2,7 @@
 of the colleague they stand in for (cases.selectors); every audit row of the rest of that request then
 names the absent colleague in ``on_behalf_of``. In the resident portal, a legal representative acting for
 someone else: every row of that request names the representation in its detail. Both are reset by the
-middleware at the end of each request, which also waits there for the request's audit rows that were
-written beside it (audit/alongside.py) and answers with an error instead of the page when one failed."""
+middleware at the end of each request."""
 
 from __future__ import annotations
 
@@ -11,8 +10,6 @@ import contextvars
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-
-from toegang.audit import alongside
 
 on_behalf_of: contextvars.ContextVar[str] = contextvars.ContextVar("audit_on_behalf_of", default="")
 representation: contextvars.ContextVar[str] = contextvars.ContextVar("audit_representation", default="")
@@ -34,14 +31,8 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token, represented = on_behalf_of.set(""), representation.set("")
-        writing = alongside.begin(request)
         try:
-            response = self.get_response(request)
+            return self.get_response(request)
         finally:
             on_behalf_of.reset(token)
             representation.reset(represented)
-            failure = alongside.finish(writing)
-        if failure is not None:  # the data may not leave without its log row (fail closed)
-            response.close()  # a file response's file
-            return alongside.refusal(request, failure)
-        return response

@@ -1,7 +1,5 @@
 """Logins, logouts and failed logins in the audit log (NEN 7513 asks for them). Django announces these
-through its auth signals, the one place they are known; the receivers only call audit.record. Inline, not
-beside the page (audit/alongside.py): a session ends or starts right after, whether or not the row was
-written, so a failing row must stop the request where it is."""
+through its auth signals, the one place they are known; the receivers only call audit.record."""
 
 from __future__ import annotations
 
@@ -16,13 +14,13 @@ from toegang.audit import services as audit
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit.record(actor=user, action=audit.Action.LOGIN, object_type="sessie", beside=False)
+    audit.record(actor=user, action=audit.Action.LOGIN, object_type="sessie")
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(actor=user, action=audit.Action.LOGOUT, object_type="sessie", beside=False)
+        audit.record(actor=user, action=audit.Action.LOGOUT, object_type="sessie")
 
 
 @receiver(user_login_failed)
@@ -34,5 +32,4 @@ def on_login_failed(
         actor_name=str(credentials.get("username", ""))[:150],
         action=audit.Action.LOGIN_FAILED,
         object_type="sessie",
-        beside=False,
     )

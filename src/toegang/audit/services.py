@@ -11,7 +11,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from toegang.accounts.models import User
-from toegang.audit import alongside, chain
+from toegang.audit import chain
 from toegang.audit import context as audit_context
 from toegang.audit.models import AuditEntry, AuditSubject
 from toegang.privacy.context import current_emergency
@@ -69,14 +69,11 @@ def record(
     emergency: bool = False,
     on_behalf_of: str = "",
     actor_name: str = "",
-    beside: bool = True,
 ) -> AuditEntry:
     """Append one entry with the persons it concerns, chained to the entry before it (audit/chain.py).
     Never updates or deletes (the table refuses). ``actor`` may be None for a failed login, with the
     name that was tried in ``actor_name``. Inside the caller's transaction when there is one (no
-    savepoint: a failing log write rolls back the change it logs), else in a transaction of its own, which
-    during a GET request on PostgreSQL is written beside the request's work (audit/alongside.py) unless
-    ``beside`` is False; the returned entry then gets its id and chain hash from the writer thread."""
+    savepoint: a failing log write rolls back the change it logs), else in a transaction of its own."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk or ""
@@ -103,8 +100,7 @@ def record(
         emergency=emergency,
     )
     if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
-        if not (beside and alongside.submit(lambda: _append_postgresql_pipelined(entry, person_ids))):  # ADR 0015
-            _append_postgresql_pipelined(entry, person_ids)
+        _append_postgresql_pipelined(entry, person_ids)
         return entry
     with transaction.atomic(savepoint=False):
         entry.chain_hash = chain.link(chain.lock_and_last_hash(), entry, person_ids)

@@ -237,11 +237,6 @@ AUDIT_RETENTION_YEARS = int(os.environ.get("TOEGANG_AUDIT_RETENTION_YEARS", "5")
 # (audit/partitions.py, ADR 0013). At 2 million log rows a day, 10 million is about a working week.
 AUDIT_PARTITION_SIZE = int(os.environ.get("TOEGANG_AUDIT_PARTITION_SIZE", "10000000"))
 AUDIT_PARTITIONS_AHEAD = int(os.environ.get("TOEGANG_AUDIT_PARTITIONS_AHEAD", "2"))
-# PostgreSQL: the audit row of a read is written by a writer thread while the page renders; the response
-# waits for its commit (audit/alongside.py, ADR 0015). One extra database connection per process.
-AUDIT_ALONGSIDE = env_bool("TOEGANG_AUDIT_ALONGSIDE", True)
-# How long a request waits for that row before it answers 503 instead of the page.
-AUDIT_WAIT_SECONDS = float(os.environ.get("TOEGANG_AUDIT_WAIT_SECONDS", "10"))
 
 # Consent to share is asked again after this many years at most.
 # Generally recognised holidays for the Algemene termijnenwet (art. 3; 5 mei by art. 3 lid 2), by their

@@ -31,7 +31,4 @@ if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # a reader: no PRAGMA journal_mode (it needs the write lock the test's own transaction holds)
     DATABASES["replica"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
 REPLICA_READS = False
-# A test runs inside a transaction that the audit writer's own connection cannot see; the writer is
-# tested on its own with committed data (tests/test_audit_alongside.py).
-AUDIT_ALONGSIDE = False
 DIGID_SIMULATOR = PORTAL_ENABLED = True  # the portal's login runs against portal/simulator.py in tests
