@@ -251,7 +251,8 @@ class HouseholdViewSet(ReadOnlyResource):
 
     def for_list(self, qs: QuerySet[Household]) -> QuerySet[Household]:
         return qs.select_related("municipality").prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.order_by("start_date", "pk"))
+            # into a list: prefetched into the related manager, each household built a queryset of its own
+            Prefetch("memberships", queryset=Membership.objects.order_by("start_date", "pk"), to_attr="member_list")
         )
 
     def shown(self, rows: list[Household]) -> list[Household]:
@@ -260,7 +261,7 @@ class HouseholdViewSet(ReadOnlyResource):
         scopes = consent_scopes_by_household(viewer=self.user(), household_ids=[h.pk for h in rows])
         for household in rows:
             scope = scopes.get(household.pk)
-            members = list(household.memberships.all())
+            members = list(household.member_list)  # type: ignore[attr-defined]
             if scope is not None:
                 if not scope.shares(Consent.Category.HOUSEHOLD):
                     members = [m for m in members if m.person_id in scope.person_ids]
