@@ -372,7 +372,7 @@ def measure(endpoint: Endpoint, ctx: dict[str, Any], database_url: str, repeat: 
 def audit_ab_ms(client: Any, endpoint: Endpoint, ctx: dict[str, Any], repeat: int) -> float:
     """The audit row's cost end to end: the median request with it minus the median request with
     audit.record stubbed out, one of each in turn. Unlike the time inside record (audit_p50), this also
-    counts what the row costs elsewhere: a writer thread's CPU time and its thread switches (ADR 0015)."""
+    counts costs the row causes outside record; ADR 0015 has the case where only this figure told."""
     from toegang.audit import services
 
     original = services.record
