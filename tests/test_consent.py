@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import TODAY, make_trajectory
 from toegang.audit.models import AuditEntry
@@ -344,3 +345,51 @@ def test_a_professional_in_on_consent_cannot_withdraw_consents(client, world, in
     assert client.post(reverse("consent-withdraw", args=[consent.pk])).status_code == 403
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
+
+
+def test_the_access_predicate_answers_alike_in_every_shape_it_takes(world, integral):
+    """The predicate is one hand-written SQL condition (cases.selectors.AccessPredicate) used on
+    households, on trajectories (own team first), on memberships and nested in another query's subquery
+    (plans, the API's persons): each way in opens and closes all of them together."""
+    from tests.conftest import make_agreed_plan
+    from toegang.api.views import PersonViewSet
+    from toegang.cases.search import search_persons
+    from toegang.cases.selectors import trajectories_visible_to
+    from toegang.plans.models import Plan
+    from toegang.privacy.models import EmergencyAccess
+
+    trajectory = make_trajectory(world)
+    make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
+    surname = trajectory.household.memberships.first().person.geslachtsnaam
+
+    def shapes(user):
+        return (
+            households_visible_to(user).filter(pk=trajectory.household_id).exists(),
+            trajectories_visible_to(user).filter(pk=trajectory.pk).exists(),
+            Plan.objects.filter(trajectory__in=trajectories_visible_to(user), trajectory=trajectory).exists(),
+            PersonViewSet().visible(user).filter(memberships__household=trajectory.household_id).exists(),
+            any(r.household_id == trajectory.household_id for r in search_persons(user=user, naam=surname)),
+        )
+
+    assert shapes(world.professional) == (True,) * 5  # own team
+    assert shapes(world.team_lead) == (True,) * 5
+    assert shapes(world.partner) == (False,) * 5
+    consent = give_consent(world, trajectory, integral)
+    involve(world, trajectory, integral)
+    assert shapes(world.partner) == (True,) * 5  # involved on a valid consent
+    services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    assert shapes(world.partner) == (False,) * 5  # withdrawn: shut at once
+
+    now = timezone.now()
+    access = EmergencyAccess.objects.create(
+        household=trajectory.household,
+        user=world.outsider,
+        reason="Spoed: test.",
+        started_at=now,
+        expires_at=now + dt.timedelta(hours=4),
+    )
+    assert shapes(world.outsider) == (True,) * 5  # break-the-glass, running
+    EmergencyAccess.objects.filter(pk=access.pk).update(
+        started_at=now - dt.timedelta(hours=5), expires_at=now - dt.timedelta(seconds=1)
+    )
+    assert shapes(world.outsider) == (False,) * 5  # expired

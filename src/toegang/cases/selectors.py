@@ -8,10 +8,13 @@ clause is a single predicate of subqueries, so access costs no query per object.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from toegang.accounts.models import User
@@ -41,6 +44,76 @@ def active_involvements(user: User) -> QuerySet[Involvement]:
     )
 
 
+class AccessPredicate(Expression):
+    """The way in of a professional or team lead as one SQL condition, written once here instead of
+    built from ``Exists`` querysets on every request: Django resolved and compiled those anew for every
+    query, 1.4 ms of each list (docs/performance.md, ADR 0003). The condition is the same: a row of the
+    user's own team (``own_team``), or a trajectory of their team in the household, or a running
+    break-the-glass, or (professionals) an involvement whose basis still holds
+    (``involvement_basis_holds``). Each way in is a correlated EXISTS on an index."""
+
+    conditional = True
+
+    def __init__(self, household: str, own_team: str, *, user: User, now: dt.datetime, today: dt.date) -> None:
+        super().__init__(output_field=BooleanField())
+        self.refs: list[Any] = [F(household)] + ([F(own_team)] if own_team else [])
+        self.user_id, self.team_id = user.pk, user.team_id
+        self.professional = user.role == User.Role.PROFESSIONAL
+        self.now, self.today = now, today
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.refs
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.refs = list(exprs)
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
+        household, household_params = compiler.compile(self.refs[0])
+        parts: list[str] = []
+        params: list[Any] = []
+        if len(self.refs) > 1:
+            team, team_params = compiler.compile(self.refs[1])
+            parts.append(f"{team} = %s")
+            params += [*team_params, self.team_id]
+        parts.append(_TEAM_TRAJECTORY.format(h=household))
+        params += [*household_params, self.team_id]
+        parts.append(_EMERGENCY.format(h=household))
+        params += [*household_params, self.user_id, connection.ops.adapt_datetimefield_value(self.now)]
+        if self.professional:
+            parts.append(_INVOLVEMENT.format(h=household))
+            params += [self.user_id, connection.ops.adapt_datefield_value(self.today), *household_params]
+        return "(" + " OR ".join(parts) + ")", tuple(params)
+
+
+def _sql_names(model: type[Any], *fields: str) -> list[str]:
+    return [model._meta.db_table, model._meta.pk.column] + [model._meta.get_field(f).column for f in fields]
+
+
+# The three ways in; {h} is the outer query's household column. Names come from the models, so a
+# renamed column fails here instead of in a query; the aliases (acc_*) cannot meet Django's own.
+_t, _t_pk, _t_household, _t_team = _sql_names(Trajectory, "household", "team")
+_e, _e_pk, _e_household, _e_user, _e_expires = _sql_names(EmergencyAccess, "household", "user", "expires_at")
+_i, _i_pk, _i_trajectory, _i_professional, _i_end, _i_consent = _sql_names(
+    Involvement, "trajectory", "professional", "end_date", "consent"
+)
+_c, _c_pk, _c_withdrawn, _c_valid = _sql_names(Consent, "withdrawn_on", "valid_until")
+# noqa comments: the names come from the models, every value is a bound parameter
+_TEAM_TRAJECTORY = (
+    f'EXISTS (SELECT 1 FROM "{_t}" acc_t WHERE acc_t."{_t_household}" = {{h}} AND acc_t."{_t_team}" = %s)'  # noqa: S608
+)
+_EMERGENCY = (
+    f'EXISTS (SELECT 1 FROM "{_e}" acc_e WHERE acc_e."{_e_household}" = {{h}} AND acc_e."{_e_user}" = %s'  # noqa: S608
+    f' AND acc_e."{_e_expires}" > %s)'
+)
+_INVOLVEMENT = (
+    f'EXISTS (SELECT 1 FROM "{_i}" acc_i INNER JOIN "{_t}" acc_it ON acc_it."{_t_pk}" = acc_i."{_i_trajectory}"'  # noqa: S608
+    f' LEFT OUTER JOIN "{_c}" acc_c ON acc_c."{_c_pk}" = acc_i."{_i_consent}"'
+    f' WHERE acc_i."{_i_professional}" = %s AND acc_i."{_i_end}" IS NULL'
+    f' AND (acc_i."{_i_consent}" IS NULL OR (acc_c."{_c_withdrawn}" IS NULL AND acc_c."{_c_valid}" >= %s))'
+    f' AND acc_it."{_t_household}" = {{h}})'
+)
+
+
 def visible_household(user: User, household: str = "pk", own_team: str = "") -> Q | None:
     """The access predicate as a condition on the household that ``household`` points to (``"pk"`` on
     households, ``"household_id"`` on rows that belong to one): ``None`` means every household, an
@@ -57,14 +130,7 @@ def visible_household(user: User, household: str = "pk", own_team: str = "") -> 
         return Q(**{f"{prefix}municipality_id": user.municipality_id}) if user.municipality_id else Q(pk__in=[])
     if user.team_id is None or user.role not in CASE_ROLES:
         return Q(pk__in=[])  # deny by default: functional administrator, privacy officer, unknown roles
-    ref = OuterRef(household)
-    condition = Q(**{own_team: user.team_id}) if own_team else Q(pk__in=[])
-    condition |= Q(Exists(Trajectory.objects.filter(household_id=ref, team_id=user.team_id))) | Q(
-        Exists(EmergencyAccess.objects.filter(household_id=ref, user_id=user.pk, expires_at__gt=timezone.now()))
-    )
-    if user.role == User.Role.PROFESSIONAL:
-        condition |= Q(Exists(active_involvements(user).filter(trajectory__household_id=ref)))
-    return condition
+    return Q(AccessPredicate(household, own_team, user=user, now=timezone.now(), today=timezone.localdate()))
 
 
 def households_visible_to(user: User) -> QuerySet[Household]:
