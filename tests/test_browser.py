@@ -4,6 +4,7 @@ process on its own database: new signal → intake → exploration → plan agre
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -64,7 +65,7 @@ def browser():
     assert not unchecked, f"pages reached without assert_accessible(): {unchecked}"
 
 
-REACHED: dict[str, str] = {}  # the pages the journeys reached, as path patterns, with one example
+REACHED: dict[str, str] = {}  # the pages the journeys reached, as path patterns: one example and its test
 CHECKED: set[str] = set()  # the path patterns axe-core has checked
 
 
@@ -73,8 +74,8 @@ def _pattern(url: str) -> str:
 
 
 def _reached(page, frame) -> None:
-    if frame == page.main_frame and frame.url.startswith("http"):
-        REACHED.setdefault(_pattern(frame.url), frame.url)
+    if frame == page.main_frame and frame.url.startswith("http"):  # with the test, should the check fail
+        REACHED.setdefault(_pattern(frame.url), f"{frame.url} in {os.environ.get('PYTEST_CURRENT_TEST', '?')}")
 
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
