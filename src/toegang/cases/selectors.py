@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -54,11 +54,21 @@ class AccessPredicate(Expression):
 
     conditional = True
 
-    def __init__(self, household: str, own_team: str, *, user: User, now: dt.datetime, today: dt.date) -> None:
+    def __init__(
+        self,
+        household: str,
+        own_team: str,
+        *,
+        user: User,
+        now: dt.datetime,
+        today: dt.date,
+        involvements: bool = True,
+    ) -> None:
         super().__init__(output_field=BooleanField())
         self.refs: list[Any] = [F(household)] + ([F(own_team)] if own_team else [])
         self.user_id, self.team_id = user.pk, user.team_id
-        self.professional = user.role == User.Role.PROFESSIONAL
+        # ``involvements=False``: only the ways in that no consent limits (consent_scopes_by_household)
+        self.involvements = involvements and user.role == User.Role.PROFESSIONAL
         self.now, self.today = now, today
 
     def get_source_expressions(self) -> list[Any]:
@@ -79,7 +89,7 @@ class AccessPredicate(Expression):
         params += [*household_params, self.team_id]
         parts.append(_EMERGENCY.format(h=household))
         params += [*household_params, self.user_id, connection.ops.adapt_datetimefield_value(self.now)]
-        if self.professional:
+        if self.involvements:
             parts.append(_INVOLVEMENT.format(h=household))
             params += [self.user_id, connection.ops.adapt_datefield_value(self.today), *household_params]
         return "(" + " OR ".join(parts) + ")", tuple(params)
@@ -299,17 +309,14 @@ def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -
     ids = set(household_ids)
     if viewer.role != User.Role.PROFESSIONAL or not ids:
         return {}
-    household = OuterRef("trajectory__household_id")
+    unlimited = AccessPredicate(  # a way in that no consent limits
+        "trajectory__household_id", "", user=viewer, now=timezone.now(), today=timezone.localdate(), involvements=False
+    )
     rows: dict[int, list[tuple[bool, int | None, list[str] | None, int | None]]] = {}
     for household_id, other_way, consent_id, categories, person_id in (
         active_involvements(viewer)
         .filter(trajectory__household_id__in=ids)
-        .annotate(
-            other_way=Exists(Trajectory.objects.filter(household_id=household, team_id=viewer.team_id or 0))
-            | Exists(
-                EmergencyAccess.objects.filter(household_id=household, user_id=viewer.pk, expires_at__gt=timezone.now())
-            )
-        )
+        .annotate(other_way=unlimited)
         .values_list("trajectory__household_id", "other_way", "consent_id", "consent__categories", "consent__person_id")
     ):
         rows.setdefault(household_id, []).append((other_way, consent_id, categories, person_id))
