@@ -50,26 +50,33 @@ class AccessPredicate(Expression):
     query, 1.4 ms of each list (docs/performance.md, ADR 0003). The condition is the same: a row of the
     user's own team (``own_team``), or a trajectory of their team in the household, or a running
     break-the-glass, or (professionals) an involvement whose basis still holds
-    (``involvement_basis_holds``). Each way in is a correlated EXISTS on an index."""
+    (``involvement_basis_holds``). Each way in is a correlated EXISTS on an index.
+    tests/test_access_predicate.py holds it against the same rule written with the ORM. Not for
+    ``.exclude()`` on a nullable column: the SQL has no IS NOT NULL that Django adds when it negates."""
 
     conditional = True
 
     def __init__(
-        self,
-        household: str,
-        own_team: str,
-        *,
-        user: User,
-        now: dt.datetime,
-        today: dt.date,
-        involvements: bool = True,
+        self, household: str, own_team: str, *, user_id: int, team_id: int | None, involvements: bool, now: dt.datetime
     ) -> None:
         super().__init__(output_field=BooleanField())
         self.refs: list[Any] = [F(household)] + ([F(own_team)] if own_team else [])
-        self.user_id, self.team_id = user.pk, user.team_id
-        # ``involvements=False``: only the ways in that no consent limits (consent_scopes_by_household)
-        self.involvements = involvements and user.role == User.Role.PROFESSIONAL
-        self.now, self.today = now, today
+        self.user_id, self.team_id, self.involvements, self.now = user_id, team_id, involvements, now
+        self.today = timezone.localdate(now)
+
+    @classmethod
+    def of(cls, user: User, household: str, own_team: str = "", *, involvements: bool = True) -> AccessPredicate:
+        """For ``user`` now. Only ids are kept (Django keeps an expression's arguments). An involvement
+        counts for professionals only; ``involvements=False`` leaves it out altogether, for the ways in
+        that no consent limits (consent_scopes_by_household)."""
+        return cls(
+            household,
+            own_team,
+            user_id=user.pk,
+            team_id=user.team_id,
+            involvements=involvements and user.role == User.Role.PROFESSIONAL,
+            now=timezone.now(),
+        )
 
     def get_source_expressions(self) -> list[Any]:
         return self.refs
@@ -140,7 +147,7 @@ def visible_household(user: User, household: str = "pk", own_team: str = "") -> 
         return Q(**{f"{prefix}municipality_id": user.municipality_id}) if user.municipality_id else Q(pk__in=[])
     if user.team_id is None or user.role not in CASE_ROLES:
         return Q(pk__in=[])  # deny by default: functional administrator, privacy officer, unknown roles
-    return Q(AccessPredicate(household, own_team, user=user, now=timezone.now(), today=timezone.localdate()))
+    return Q(AccessPredicate.of(user, household, own_team))
 
 
 def households_visible_to(user: User) -> QuerySet[Household]:
@@ -309,9 +316,7 @@ def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -
     ids = set(household_ids)
     if viewer.role != User.Role.PROFESSIONAL or not ids:
         return {}
-    unlimited = AccessPredicate(  # a way in that no consent limits
-        "trajectory__household_id", "", user=viewer, now=timezone.now(), today=timezone.localdate(), involvements=False
-    )
+    unlimited = AccessPredicate.of(viewer, "trajectory__household_id", involvements=False)  # no consent limits it
     rows: dict[int, list[tuple[bool, int | None, list[str] | None, int | None]]] = {}
     for household_id, other_way, consent_id, categories, person_id in (
         active_involvements(viewer)

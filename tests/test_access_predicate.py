@@ -1,0 +1,152 @@
+"""The access predicate is hand-written SQL (cases.selectors.AccessPredicate, ADR 0003). Here it is held
+against the same rule written with the ORM from the pieces the rest of the code uses
+(``active_involvements``, which carries ``involvement_basis_holds``): a change to one that does not
+reach the other fails here. Every role, every way in and out, every shape the predicate takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from tests.conftest import TODAY, make_household, make_trajectory
+from toegang.accounts.models import User
+from toegang.cases import selectors
+from toegang.cases.models import Involvement, Trajectory
+from toegang.people.models import Household, Membership, Person
+from toegang.plans.models import Plan
+from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity
+
+
+def reference(user: User, household: str = "pk", own_team: str = "") -> Q | None:
+    """The rule as ORM querysets, the way it was written before ADR 0003's update of 2026-11-27."""
+    if not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    prefix = "" if household == "pk" else household.removesuffix("_id") + "__"
+    if user.role == User.Role.MANAGER:
+        return Q(**{f"{prefix}municipality_id": user.municipality_id}) if user.municipality_id else Q(pk__in=[])
+    if user.team_id is None or user.role not in selectors.CASE_ROLES:
+        return Q(pk__in=[])
+    ref = OuterRef(household)
+    condition = Q(**{own_team: user.team_id}) if own_team else Q(pk__in=[])
+    condition |= Q(Exists(Trajectory.objects.filter(household_id=ref, team_id=user.team_id)))
+    condition |= Q(
+        Exists(EmergencyAccess.objects.filter(household_id=ref, user_id=user.pk, expires_at__gt=timezone.now()))
+    )
+    if user.role == User.Role.PROFESSIONAL:
+        condition |= Q(Exists(selectors.active_involvements(user).filter(trajectory__household_id=ref)))
+    return condition
+
+
+def shapes(rule, user: User) -> dict[str, frozenset[int]]:
+    def q(condition: Q | None) -> Q:
+        return Q() if condition is None else condition
+
+    def ids(qs) -> frozenset[int]:
+        return frozenset(qs.values_list("pk", flat=True))
+
+    on_household = q(rule(user))
+    on_trajectory = q(rule(user, "household_id", own_team="team_id"))
+    on_membership = q(rule(user, "household_id"))
+    in_membership = Exists(Membership.objects.filter(person_id=OuterRef("pk")).filter(on_membership))
+    return {
+        "households": ids(Household.objects.filter(on_household)),
+        "households excluded": ids(Household.objects.exclude(on_household)),
+        "trajectories": ids(Trajectory.objects.filter(on_trajectory)),
+        "plans of trajectories (nested)": ids(
+            Plan.objects.filter(trajectory__in=Trajectory.objects.filter(on_trajectory))
+        ),
+        "memberships": ids(Membership.objects.filter(on_membership)),
+        "persons (nested EXISTS)": ids(Person.objects.filter(in_membership)),
+        "twice": ids(Household.objects.filter(on_household).filter(on_household)),
+    }
+
+
+@pytest.fixture
+def ways_in(world):
+    """A household per way in or out: involvements in the own team's trajectories open them to the partner
+    (of another team) or not; break-the-glass for the partner, the outsider and the team lead."""
+    integral = ProcessingActivity.objects.get(code="integrale-ondersteuning")
+    now = timezone.now()
+    make_trajectory(world)  # the own team's
+    make_trajectory(world, team=world.other_team, regisseur=world.outsider)
+    make_household(world)  # no trajectory at all
+
+    def involved(*, consent: dict | None = None, end: dt.date | None = None, who: User | None = None) -> None:
+        who = who or world.partner
+        trajectory = make_trajectory(world)
+        given = None
+        if consent is not None:
+            given = Consent.objects.create(
+                person=trajectory.household.memberships.first().person,
+                activity=integral,
+                given_by="inwoner",
+                categories=["plan"],
+                given_on=TODAY - dt.timedelta(days=30),
+                recorded_by=world.professional,
+                recorded_at=now,
+                **consent,
+            )
+        Involvement.objects.create(
+            trajectory=trajectory,
+            professional=who,
+            organisation=who.organisation,
+            role="Jeugdhulp",
+            start_date=TODAY - dt.timedelta(days=5),
+            end_date=end,
+            consent=given,
+            legal_basis="" if given else "Jeugdwet art. 7.4.0",
+        )
+
+    later = TODAY + dt.timedelta(days=10)
+    involved(consent={"valid_until": TODAY})
+    involved(consent={"valid_until": later})
+    involved(consent={"valid_until": TODAY - dt.timedelta(days=1)})
+    involved(consent={"valid_until": later, "withdrawn_on": TODAY})
+    involved(consent={"valid_until": later, "withdrawn_on": TODAY + dt.timedelta(days=3)})
+    involved()  # on a legal basis
+    involved(end=TODAY)
+    involved(who=world.team_lead)  # a team lead's involvement opens nothing
+
+    for user, until in [
+        (world.partner, dt.timedelta(hours=1)),
+        (world.partner, -dt.timedelta(seconds=1)),
+        (world.outsider, dt.timedelta(hours=1)),
+        (world.team_lead, dt.timedelta(hours=1)),
+    ]:
+        EmergencyAccess.objects.create(
+            household=make_household(world),
+            user=user,
+            reason="Spoed (test).",
+            started_at=now - dt.timedelta(hours=5),
+            expires_at=now + until,
+        )
+
+
+def test_the_sql_predicate_and_the_orm_rule_agree_for_every_role_and_shape(world, ways_in):
+    superuser = User.objects.create_superuser(
+        username="su",
+        password="x-wachtwoord-123456",
+        email="su@example.org",
+        role=User.Role.MANAGER,
+        municipality=world.gemeente,
+    )
+    inactive = User.objects.create_user(
+        username="weg",
+        password="x-wachtwoord-123456",
+        role=User.Role.PROFESSIONAL,
+        team=world.team,
+        organisation=world.municipality_org,
+        is_active=False,
+    )
+    users = [world.professional, world.partner, world.outsider, world.team_lead, world.manager, world.other_manager]
+    users += [world.admin, world.privacy, superuser, inactive]
+    for user in users:
+        assert shapes(selectors.visible_household, user) == shapes(reference, user), user.username
+    # the scenario means something: the partner gets in by some ways and not by others
+    partner = shapes(selectors.visible_household, world.partner)["households"]
+    assert 0 < len(partner) < Household.objects.count()
