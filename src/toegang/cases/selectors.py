@@ -109,8 +109,8 @@ def _sql_names(model: type[Any], *fields: str) -> list[str]:
 # The three ways in; {h} is the outer query's household column. Names come from the models, so a
 # renamed column fails here instead of in a query; the aliases (acc_*) cannot meet Django's own.
 _t, _t_pk, _t_household, _t_team = _sql_names(Trajectory, "household", "team")
-_e, _e_pk, _e_household, _e_user, _e_expires = _sql_names(EmergencyAccess, "household", "user", "expires_at")
-_i, _i_pk, _i_trajectory, _i_professional, _i_end, _i_consent = _sql_names(
+_e, _, _e_household, _e_user, _e_expires = _sql_names(EmergencyAccess, "household", "user", "expires_at")
+_i, _, _i_trajectory, _i_professional, _i_end, _i_consent = _sql_names(
     Involvement, "trajectory", "professional", "end_date", "consent"
 )
 _c, _c_pk, _c_withdrawn, _c_valid = _sql_names(Consent, "withdrawn_on", "valid_until")
