@@ -425,6 +425,14 @@ def test_core_journey_signal_to_closure(server, open_as):
     page.goto(household_url)
     expect(page.get_by_text("Besluit na escalatie (Manager Toegang)")).to_be_visible()
 
+    # 5c. all notes of the trajectory (the household page shows the latest ten)
+    close_href = page.get_by_role("link", name="Traject afsluiten").get_attribute("href")
+    page.goto(server + close_href.replace("/afsluiten/", "/notities/"))
+    expect(page.get_by_role("heading", name="Notities en contactmomenten")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "05c-notes")
+    page.goto(household_url)
+
     # 6. closure with a reason
     page.get_by_role("link", name="Traject afsluiten").click()
     page.get_by_role("button", name="Opslaan").wait_for()

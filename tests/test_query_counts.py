@@ -75,6 +75,7 @@ PAGES = {
     "search": (5, lambda t: reverse("search") + "?naam=Achternaam"),
     "household": (28, lambda t: reverse("household", args=[t.household_id])),  # + conferences, referrals, per goal
     "plan": (12, lambda t: reverse("plan", args=[t.pk])),
+    "notes": (7, lambda t: reverse("notes", args=[t.pk])),
     "review-new": (13, lambda t: reverse("review-new", args=[t.pk])),
 }
 

@@ -95,7 +95,7 @@ OBJECT_SCOPED = {
     "governance-map", "governance-map-action", "governance-report", "istandaarden-request",
     "istandaarden-request-action", "procedure-withdraw", "decision-new", "provision-add", "decision-letter",
     "objection-new", "decision-action", "objection-action", "stand-in-withdraw", "signal-detail", "signal-triage",
-    "household", "involved", "consents", "consent-withdraw", "member-add", "household-person", "note-add",
+    "household", "involved", "consents", "consent-withdraw", "member-add", "household-person", "notes", "note-add",
     "regisseur-change", "involvement-add", "document-upload", "document-download", "involvement-end",
     "trajectory-close", "exploration-new", "plan", "plan-start", "review-new", "plan-update", "goal-add",
     "plan-agree", "action-add", "action-status", "representation-add", "representation-end",

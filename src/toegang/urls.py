@@ -201,6 +201,7 @@ urlpatterns = [
         portal_team.representation_end,
         name="representation-end",
     ),
+    path("trajecten/<int:trajectory_id>/notities/", cases.notes, name="notes"),
     path("trajecten/<int:trajectory_id>/notities/nieuw/", cases.add_note, name="note-add"),
     path("trajecten/<int:trajectory_id>/regisseur/", cases.change_regisseur, name="regisseur-change"),
     path("trajecten/<int:trajectory_id>/betrokkenen/nieuw/", cases.add_involvement, name="involvement-add"),

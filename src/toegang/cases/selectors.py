@@ -414,14 +414,17 @@ def who_is_involved(*, household: Household, on: dt.date) -> list[tuple[Person, 
     return [(m.person, rows) for m in members]
 
 
-def recent_notes(*, trajectory: Trajectory, viewer: User, limit: int = 50) -> QuerySet[Note]:
-    """The latest notes the viewer may read: open ones, and those restricted to the viewer's organisation."""
-    return (
-        Note.objects.filter(trajectory=trajectory)
-        .filter(Q(restricted_to__isnull=True) | Q(restricted_to_id=viewer.organisation_id))
-        .select_related("author", "author__organisation")
-        .order_by("-happened_on", "-pk")[:limit]
+def recent_notes(
+    *, trajectory: Trajectory, viewer: User, limit: int = 50, before: tuple[dt.date, int] | None = None
+) -> QuerySet[Note]:
+    """The latest notes the viewer may read: open ones, and those restricted to the viewer's organisation;
+    newest first. ``before`` (date, id) continues after that note (the notes page's next page)."""
+    qs = Note.objects.filter(trajectory=trajectory).filter(
+        Q(restricted_to__isnull=True) | Q(restricted_to_id=viewer.organisation_id)
     )
+    if before is not None:
+        qs = qs.filter(Q(happened_on__lt=before[0]) | Q(happened_on=before[0], pk__lt=before[1]))
+    return qs.select_related("author", "author__organisation").order_by("-happened_on", "-pk")[:limit]
 
 
 def team_colleagues(*, user: User) -> QuerySet[User]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -121,6 +122,10 @@ def _require_lead(user: User, trajectory: Trajectory) -> None:
         raise PermissionDenied(_("Dit doet de regisseur of een medewerker van de gemeente."))
 
 
+HOUSEHOLD_NOTES = 10  # on the household page; the notes page has them all, NOTES_PAGE at a time
+NOTES_PAGE = 50
+
+
 def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
     user = require_case_reader(request)
     household = household_or_404(user, household_id)
@@ -153,7 +158,12 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
         if scope is not None and not shares(Consent.Category.HOUSEHOLD):  # only who gave the consent
             context["current_members"] = [m for m in current if m.person_id in scope.person_ids]
             context["former_members"] = []
-        notes_shared = shares(Consent.Category.NOTES)
+        # the latest few; all of them on the notes page (one more read tells whether there are more)
+        notes = (
+            list(selectors.recent_notes(trajectory=trajectory, viewer=user, limit=HOUSEHOLD_NOTES + 1))
+            if shares(Consent.Category.NOTES)
+            else []
+        )
         context.update(
             regisseur=regisseur,
             whole_plan=whole,
@@ -177,12 +187,66 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             if whole
             else [],
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]) if shares(Consent.Category.PLAN) else [],
-            notes=list(selectors.recent_notes(trajectory=trajectory, viewer=user)) if notes_shared else [],
-            documents=list(trajectory.documents.select_related("uploaded_by")[:50]) if notes_shared else [],
+            notes=notes[:HOUSEHOLD_NOTES],
+            more_notes=len(notes) > HOUSEHOLD_NOTES,
+            documents=list(trajectory.documents.select_related("uploaded_by")[:50])
+            if shares(Consent.Category.NOTES)
+            else [],
             note_form=NoteForm(initial={"happened_on": day}),
         )
     audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])
     return render(request, "cases/household.html", context)
+
+
+def _shares_notes(user: User, trajectory: Trajectory) -> bool:
+    """Notes and documents: for everyone who sees the whole plan, and for a partner in on consent only
+    when that consent shares them."""
+    if need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
+        return True
+    scope = selectors.consent_scope(viewer=user, trajectory=trajectory)
+    return scope is None or scope.shares(Consent.Category.NOTES)
+
+
+def _note_cursor(text: str) -> tuple[dt.date, int] | None:
+    """``vanaf=<date>.<id>`` of the last note of the page before; None when it is no such thing."""
+    day, _sep, pk = text.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def notes(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    """All notes of a trajectory that the user may read, newest first, NOTES_PAGE at a time."""
+    user = require_case_reader(request)
+    trajectory = trajectory_or_404(user, trajectory_id)
+    if not _shares_notes(user, trajectory):
+        log_denied(user=user, object_type="trajectory", object_id=trajectory.pk)
+        raise Http404
+    before = None
+    if "vanaf" in request.GET:
+        before = _note_cursor(request.GET["vanaf"])
+        if before is None:
+            error = _("Vanaf: geen geldige vervolgpagina; begin bij de nieuwste notities.")
+            return render(request, "cases/notes.html", {"trajectory": trajectory, "error": error}, status=400)
+    rows = list(selectors.recent_notes(trajectory=trajectory, viewer=user, limit=NOTES_PAGE + 1, before=before))
+    more = len(rows) > NOTES_PAGE
+    rows = rows[:NOTES_PAGE]
+    audit.record(
+        actor=user,
+        action=audit.Action.READ,
+        obj=trajectory,
+        subjects=member_ids_of_households([trajectory.household_id]),
+        detail=f"notities ({len(rows)})",
+    )
+    last = rows[-1] if more else None
+    context = {
+        "trajectory": trajectory,
+        "notes": rows,
+        "next": f"{last.happened_on.isoformat()}.{last.pk}" if last else "",
+        "continued": before is not None,
+    }
+    return render(request, "cases/notes.html", context)
 
 
 def involved(request: HttpRequest, household_id: int) -> HttpResponse:
@@ -408,10 +472,8 @@ def download_document(request: HttpRequest, document_id: int) -> FileResponse:
         .select_related("trajectory")
         .first()
     )
-    if document is not None and not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=document.trajectory_id):
-        scope = selectors.consent_scope(viewer=user, trajectory=document.trajectory)
-        if scope is not None and not scope.shares(Consent.Category.NOTES):
-            document = None  # the resident's consent does not cover notes and documents
+    if document is not None and not _shares_notes(user, document.trajectory):
+        document = None  # the resident's consent does not cover notes and documents
     if document is None:
         log_denied(user=user, object_type="document", object_id=document_id)
         raise Http404
