@@ -56,6 +56,7 @@ ENDPOINTS = [
     Endpoint("household", lambda c: f"/huishoudens/{c['household_id']}/", compare_superuser=True),
     Endpoint("search", lambda c: f"/zoeken/?naam={c['surname']}", compare_superuser=True),
     Endpoint("plan", lambda c: f"/trajecten/{c['trajectory_id']}/plan/", compare_superuser=True),
+    Endpoint("notes", lambda c: f"/trajecten/{c['trajectory_id']}/notities/"),
     Endpoint(
         "note-add",
         lambda c: f"/trajecten/{c['trajectory_id']}/notities/nieuw/",
