@@ -88,7 +88,6 @@ def plan_versions(*, trajectory: Trajectory) -> QuerySet[Plan]:
 def explorations(*, trajectory: Trajectory) -> QuerySet[Exploration]:
     return (
         Exploration.objects.filter(trajectory=trajectory)
-        .select_related("recorded_by")
         .prefetch_related(
             Prefetch("findings", queryset=DomainFinding.objects.select_related("domain").order_by("domain__position")),
             Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
@@ -100,7 +99,7 @@ def explorations(*, trajectory: Trajectory) -> QuerySet[Exploration]:
 def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
     return (
         Review.objects.filter(plan__trajectory=trajectory)
-        .select_related("recorded_by", "plan")
+        .select_related("plan")
         .prefetch_related(
             "goal_reviews__goal",
             Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
