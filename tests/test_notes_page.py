@@ -109,7 +109,15 @@ def test_another_teams_trajectory_and_a_bad_page_reference(client, world):
     assert AuditEntry.objects.filter(action="denied", object_id=str(trajectory.pk)).exists()
     client.force_login(world.professional)
     before = AuditEntry.objects.count()
-    response = client.get(url + "?vanaf=gisteren")
-    assert response.status_code == 400
-    assert "Vanaf: geen geldige vervolgpagina" in response.content.decode()
+    for bad in [
+        "gisteren",
+        "2026-11-02",
+        "2026-11-02.x",
+        "2026-13-02.5",
+        "2026-11-02.99999999999999999999",
+        "2026-11-02.٣",
+    ]:
+        response = client.get(url, {"vanaf": bad})
+        assert response.status_code == 400, bad
+        assert "Vanaf: geen geldige vervolgpagina" in response.content.decode()
     assert AuditEntry.objects.count() == before  # nothing was shown, nothing logged as read

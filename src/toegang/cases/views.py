@@ -210,6 +210,8 @@ def _shares_notes(user: User, trajectory: Trajectory) -> bool:
 def _note_cursor(text: str) -> tuple[dt.date, int] | None:
     """``vanaf=<date>.<id>`` of the last note of the page before; None when it is no such thing."""
     day, _sep, pk = text.partition(".")
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):  # an id the database can hold
+        return None
     try:
         return dt.date.fromisoformat(day), int(pk)
     except ValueError:
