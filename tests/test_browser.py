@@ -426,8 +426,7 @@ def test_core_journey_signal_to_closure(server, open_as):
     expect(page.get_by_text("Besluit na escalatie (Manager Toegang)")).to_be_visible()
 
     # 5c. all notes of the trajectory (the household page shows the latest ten)
-    close_href = page.get_by_role("link", name="Traject afsluiten").get_attribute("href")
-    page.goto(server + close_href.replace("/afsluiten/", "/notities/"))
+    page.get_by_role("link", name="Alle notities en contactmomenten").click()
     expect(page.get_by_role("heading", name="Notities en contactmomenten")).to_be_visible()
     assert_accessible(page)
     shot(page, "05c-notes")

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import TODAY, make_trajectory, wmo_rule
 from tests.test_consent import give_consent, involve
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
@@ -99,6 +99,39 @@ def test_a_partner_in_on_consent_sees_the_notes_only_when_the_consent_shares_the
         assert AuditEntry.objects.filter(
             action="denied", object_type="trajectory", object_id=str(trajectory.pk)
         ).exists()
+        assert not AuditEntry.objects.filter(action="read", actor=world.partner, object_id=str(trajectory.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("professional", 200), ("team_lead", 200), ("manager", 200), ("admin", 403), ("privacy", 403)]
+)
+def test_who_opens_the_notes_page(client, world, who, status):
+    trajectory = make_trajectory(world)
+    write_notes(world, trajectory, [(1, "Huisbezoek gedaan")])
+    client.force_login(getattr(world, who))
+    response = client.get(reverse("notes", args=[trajectory.pk]))
+    assert response.status_code == status
+    assert ("Huisbezoek gedaan" in response.content.decode()) is (status == 200)
+
+
+def test_an_earlier_trajectorys_notes_are_linked_from_the_household(client, world):
+    earlier = make_trajectory(world)
+    write_notes(world, earlier, [(2, "Uit het eerste traject")])
+    case_services.close_trajectory(
+        actor=world.professional,
+        trajectory=earlier,
+        closed_on=TODAY,
+        reason="doelen_bereikt",
+        retention_rule=wmo_rule(),
+    )
+    current = make_trajectory(world, household=earlier.household)
+    write_notes(world, current, [(1, "Uit het tweede traject")])
+    client.force_login(world.professional)
+    body = client.get(reverse("household", args=[earlier.household_id])).content.decode()
+    assert "Uit het tweede traject" in body and "Uit het eerste traject" not in body
+    assert reverse("notes", args=[earlier.pk]) in body and reverse("notes", args=[current.pk]) in body
+    body = client.get(reverse("notes", args=[earlier.pk])).content.decode()
+    assert "Uit het eerste traject" in body and "(afgesloten)" in body
 
 
 def test_another_teams_trajectory_and_a_bad_page_reference(client, world):

@@ -159,7 +159,7 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             context["current_members"] = [m for m in current if m.person_id in scope.person_ids]
             context["former_members"] = []
         # the latest few; all of them on the notes page (one more read tells whether there are more)
-        notes = (
+        latest_notes = (
             list(selectors.recent_notes(trajectory=trajectory, viewer=user, limit=HOUSEHOLD_NOTES + 1))
             if shares(Consent.Category.NOTES)
             else []
@@ -187,8 +187,9 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             if whole
             else [],
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]) if shares(Consent.Category.PLAN) else [],
-            notes=notes[:HOUSEHOLD_NOTES],
-            more_notes=len(notes) > HOUSEHOLD_NOTES,
+            notes=latest_notes[:HOUSEHOLD_NOTES],
+            more_notes=len(latest_notes) > HOUSEHOLD_NOTES,
+            shares_notes=shares(Consent.Category.NOTES),
             documents=list(trajectory.documents.select_related("uploaded_by")[:50])
             if shares(Consent.Category.NOTES)
             else [],
