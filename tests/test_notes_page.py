@@ -63,14 +63,7 @@ def test_latest_notes_on_the_household_and_all_of_them_page_by_page(client, worl
 
 def test_restricted_notes_of_another_organisation_are_not_on_the_notes_page(client, world):
     trajectory = make_trajectory(world)
-    case_services.add_involvement(
-        actor=world.professional,
-        trajectory=trajectory,
-        professional=world.partner,
-        role="Jeugdhulp",
-        start_date=TODAY,
-        basis=ProcessingActivity.objects.get(code="jeugdhulp"),
-    )
+    involve(world, trajectory, ProcessingActivity.objects.get(code="jeugdhulp"))  # on a legal basis
     case_services.add_note(
         actor=world.partner, trajectory=trajectory, text="Alleen voor ons", happened_on=TODAY, restricted=True
     )
