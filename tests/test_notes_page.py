@@ -87,12 +87,18 @@ def test_a_partner_in_on_consent_sees_the_notes_only_when_the_consent_shares_the
     client.force_login(world.partner)
     response = client.get(reverse("notes", args=[trajectory.pk]))
     assert response.status_code == status
+    household = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert ("deelt geen notities" in household) is (status == 404)  # not "Nog geen notities."
+    assert ("deelt geen documenten" in household) is (status == 404)
+    assert ("Gesprek met moeder" in household) is (status == 200)
     if status == 404:
         assert "Gesprek met moeder" not in response.content.decode()
         assert AuditEntry.objects.filter(
             action="denied", object_type="trajectory", object_id=str(trajectory.pk)
         ).exists()
-        assert not AuditEntry.objects.filter(action="read", actor=world.partner, object_id=str(trajectory.pk)).exists()
+        assert not AuditEntry.objects.filter(
+            action="read", actor=world.partner, object_type="trajectory", object_id=str(trajectory.pk)
+        ).exists()
 
 
 @pytest.mark.parametrize(
