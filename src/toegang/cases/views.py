@@ -158,10 +158,11 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
         if scope is not None and not shares(Consent.Category.HOUSEHOLD):  # only who gave the consent
             context["current_members"] = [m for m in current if m.person_id in scope.person_ids]
             context["former_members"] = []
+        notes_shared = shares(Consent.Category.NOTES)  # and documents
         # the latest few; all of them on the notes page (one more read tells whether there are more)
         latest_notes = (
             list(selectors.recent_notes(trajectory=trajectory, viewer=user, limit=HOUSEHOLD_NOTES + 1))
-            if shares(Consent.Category.NOTES)
+            if notes_shared
             else []
         )
         context.update(
@@ -189,10 +190,8 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             reviews=list(plan_selectors.reviews(trajectory=trajectory)[:10]) if shares(Consent.Category.PLAN) else [],
             notes=latest_notes[:HOUSEHOLD_NOTES],
             more_notes=len(latest_notes) > HOUSEHOLD_NOTES,
-            shares_notes=shares(Consent.Category.NOTES),
-            documents=list(trajectory.documents.select_related("uploaded_by")[:50])
-            if shares(Consent.Category.NOTES)
-            else [],
+            shares_notes=notes_shared,
+            documents=list(trajectory.documents.select_related("uploaded_by")[:50]) if notes_shared else [],
             note_form=NoteForm(initial={"happened_on": day}),
         )
     audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])
