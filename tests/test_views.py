@@ -327,6 +327,30 @@ def test_search_by_surname_with_voorvoegsel(client, world):
         assert "Kint" in body and "Niets gevonden" not in body, query
 
 
+def test_search_by_surname_ignores_case_orders_by_the_capitalised_name_and_walks_its_index(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from toegang.cases.search import search_persons
+
+    trajectory = make_trajectory(world)
+    members = list(trajectory.household.memberships.select_related("person"))
+    names = ["baarda", "Bakker", "BAKEMA"][: len(members)]  # in bytes "BAKEMA" < "Bakker" < "baarda"
+    for membership, name in zip(members, names, strict=False):
+        Person.objects.filter(pk=membership.person_id).update(geslachtsnaam=name)
+    with CaptureQueriesContext(connection) as captured:
+        found = search_persons(user=world.professional, naam="bA")
+    assert [r.full_name.split()[-1] for r in found] == sorted(names, key=str.upper)
+    if connection.vendor == "postgresql":  # the search's expression and the index's are the same
+        sql = next(q["sql"] for q in captured.captured_queries if "LIKE" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = [row[0] for row in cursor.fetchall()]
+        walk = next(i for i, line in enumerate(plan) if "person_surname_key_idx" in line)
+        assert "Index Cond" in plan[walk + 1] and ">= 'BA'" in plan[walk + 1], plan  # a range, not a filter
+
+
 def test_read_only_manager_gets_no_write_controls(client, world):
     trajectory = make_trajectory(world)
     make_agreed_plan(world, trajectory)
