@@ -372,7 +372,9 @@ def household_trajectories(*, household: Household) -> QuerySet[Trajectory]:
         .prefetch_related(
             Prefetch(
                 "regisseur_assignments",
-                queryset=RegisseurAssignment.objects.select_related("professional").order_by("start_date", "pk"),
+                queryset=RegisseurAssignment.objects.select_related("professional__organisation").order_by(
+                    "start_date", "pk"
+                ),
             ),
             Prefetch(
                 "involvements",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,10 +194,17 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
             more_notes=len(latest_notes) > HOUSEHOLD_NOTES,
             shares_notes=notes_shared,
             documents=list(trajectory.documents.select_related("uploaded_by")[:50]) if notes_shared else [],
-            note_form=NoteForm(initial={"happened_on": day}),
+            note_form=_empty_note_form(day, get_language()),
         )
     audit.record(actor=user, action=audit.Action.READ, obj=household, subjects=[m.person_id for m in memberships])
     return render(request, "cases/household.html", context)
+
+
+@functools.lru_cache(maxsize=4)
+def _empty_note_form(day: dt.date, language: str | None) -> str:
+    """The household page's form for a new note, dated today: the same HTML for every household on a
+    day, rendered once instead of on every request (3–4 ms of the page on seed M)."""
+    return str(NoteForm(initial={"happened_on": day}))
 
 
 def _shares_notes(user: User, trajectory: Trajectory) -> bool:

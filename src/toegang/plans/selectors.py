@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from toegang.accounts.models import User
 from toegang.cases.models import RegisseurAssignment, Trajectory
@@ -17,6 +17,7 @@ from toegang.plans.models import (
     DomainFinding,
     Exploration,
     Goal,
+    GoalReview,
     LifeDomain,
     Plan,
     Review,
@@ -33,37 +34,45 @@ def self_reliance_levels() -> list[SelfRelianceLevel]:
     return list(SelfRelianceLevel.objects.order_by("level"))
 
 
-def plan_with_content(*, plan_id: int) -> Plan:
-    return (
-        Plan.objects.select_related("trajectory", "household")
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.select_related("domain").prefetch_related(
-                    Prefetch(
-                        "actions",
-                        queryset=Action.objects.select_related("member", "professional__organisation").order_by(
-                            "due_on", "pk"
-                        ),
-                    ),
-                    Prefetch(  # the closed loop: what the referrals for this goal brought
-                        "referrals",
-                        queryset=Referral.objects.select_related("organisation", "service").order_by(
-                            "proposed_on", "pk"
-                        ),
+def _with_content(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    return plans.select_related("trajectory", "household").prefetch_related(
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.select_related("domain").prefetch_related(
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.select_related("member", "professional__organisation").order_by(
+                        "due_on", "pk"
                     ),
                 ),
-            )
+                Prefetch(  # the closed loop: what the referrals for this goal brought
+                    "referrals",
+                    queryset=Referral.objects.select_related("organisation", "service").order_by("proposed_on", "pk"),
+                ),
+            ),
         )
-        .get(pk=plan_id)
     )
 
 
+def plan_with_content(*, plan_id: int) -> Plan:
+    return _with_content(Plan.objects.all()).get(pk=plan_id)
+
+
+# which plan of a trajectory is "the" plan: the draft, else the agreed plan, else the closed one
+_CURRENT_RANK = Case(
+    When(status=Plan.Status.DRAFT, then=Value(0)),
+    When(status=Plan.Status.AGREED, then=Value(1)),
+    default=Value(2),
+)
+
+
 def current_plan(*, trajectory: Trajectory) -> Plan | None:
-    """The draft if there is one (that is what is being worked on), else the agreed plan, else the last."""
-    plans = {p.status: p for p in Plan.objects.filter(trajectory=trajectory).order_by("version")}
-    chosen = plans.get(Plan.Status.DRAFT) or plans.get(Plan.Status.AGREED) or plans.get(Plan.Status.CLOSED)
-    return plan_with_content(plan_id=chosen.pk) if chosen else None
+    """The draft if there is one (that is what is being worked on), else the agreed plan, else the last
+    closed one; the latest version of its kind. One query for the choice and the plan itself."""
+    plans = Plan.objects.filter(
+        trajectory=trajectory, status__in=[Plan.Status.DRAFT, Plan.Status.AGREED, Plan.Status.CLOSED]
+    )
+    return _with_content(plans.alias(rank=_CURRENT_RANK).order_by("rank", "-version")).first()
 
 
 def open_goals(*, trajectory: Trajectory) -> list[Goal]:
@@ -101,7 +110,7 @@ def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
         Review.objects.filter(plan__trajectory=trajectory)
         .select_related("plan")
         .prefetch_related(
-            "goal_reviews__goal",
+            Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal")),
             Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
         )
         .order_by("-held_on", "-pk")
