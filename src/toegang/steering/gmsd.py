@@ -87,7 +87,7 @@ def wmo_delivery(*, municipality: Municipality, half: HalfYear, made_on: dt.date
     paid: dict[int, int] = defaultdict(int)
     for provision_id, credit, amount in (
         ClaimLine.objects.filter(
-            provision_id__in=[p.pk for p in provisions],
+            provision_id__any_of=[p.pk for p in provisions],
             approved=True,
             period_start__lte=half.end,
             period_end__gte=half.start,

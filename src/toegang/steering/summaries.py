@@ -180,7 +180,7 @@ def _trajectory_places(trajectory_ids: Iterable[int]) -> dict[int, tuple[int, in
         return {}
     return {
         pk: (municipality, area, team)
-        for pk, municipality, area, team in Trajectory.objects.filter(pk__in=ids).values_list(
+        for pk, municipality, area, team in Trajectory.objects.filter(pk__any_of=list(ids)).values_list(
             "pk", "household__municipality_id", "household__area_id", "team_id"
         )
     }
@@ -193,7 +193,7 @@ def _signals(cells: Cells, first: dt.date, last: dt.date) -> None:
     people = {row[6] for row in rows if row[6] is not None}
     earlier: dict[int, list[dt.date]] = defaultdict(list)  # per person the dates of their signals
     for person, day in Signal.objects.filter(
-        main_person_id__in=people, received_on__gte=first - dt.timedelta(days=REPEAT_WINDOW_DAYS)
+        main_person_id__any_of=list(people), received_on__gte=first - dt.timedelta(days=REPEAT_WINDOW_DAYS)
     ).values_list("main_person_id", "received_on"):
         earlier[person].append(day)
     for day, municipality, area, team, source, channel, person in rows:
@@ -439,7 +439,7 @@ def _results(cells: Cells, first: dt.date, last: dt.date) -> None:
         return
     intake: dict[tuple[int, int], int] = {}
     for trajectory, domain, level in (
-        SelfRelianceScore.objects.filter(exploration__isnull=False, trajectory_id__in={s[1] for s in scores})
+        SelfRelianceScore.objects.filter(exploration__isnull=False, trajectory_id__any_of=list({s[1] for s in scores}))
         .order_by("scored_on", "pk")
         .values_list("trajectory_id", "domain_id", "level__level")
     ):
@@ -532,7 +532,7 @@ def _plan_reviews(cells: Cells, states: list[dt.date]) -> None:
         return
     reviews: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     for plan_id, held_on, next_on in (
-        Review.objects.filter(plan_id__in=[p[0] for p in plans], held_on__lte=states[-1])
+        Review.objects.filter(plan_id__any_of=[p[0] for p in plans], held_on__lte=states[-1])
         .order_by("held_on", "pk")
         .values_list("plan_id", "held_on", "next_review_on")
     ):
