@@ -222,3 +222,37 @@ def test_action_status_in_agreed_plan(world):
     )
     action.refresh_from_db()
     assert action.status == "gedaan" and action.done_on == TODAY
+
+
+def test_the_household_page_shows_the_exploration_and_the_reviews_with_their_scores(client, world, domains):
+    from django.urls import reverse
+
+    trajectory = make_trajectory(world)
+    level2, level4 = SelfRelianceLevel.objects.get(level=2), SelfRelianceLevel.objects.get(level=4)
+    services.record_exploration(
+        actor=world.professional,
+        trajectory=trajectory,
+        held_on=TODAY,
+        participants="Moeder, regisseur",
+        summary="Schulden en opvoedvragen",
+        findings=[services.FindingInput(domain=domains[0], situation="Achterstand huur", level=level2)],
+    )
+    plan = make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
+    goal = plan.goals.get()
+    review = services.record_review(
+        actor=world.professional,
+        plan=plan,
+        expected_revision=plan.revision,
+        held_on=TODAY,
+        outcomes={goal.pk: ("bereikt", "Huur is bij")},
+        scores={goal.domain: level4},
+        summary="Goede stappen",
+        next_review_on=TODAY + dt.timedelta(days=42),
+    )
+    client.force_login(world.professional)
+    body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert f"{domains[0].name}</dt><dd>Achterstand huur" in body  # the exploration's finding
+    assert f"Zelfredzaamheid: {domains[0].name} 2</p>" in body  # and its score
+    outcome = review.goal_reviews.get().get_outcome_display()
+    assert f"<strong>{outcome}</strong> – Huur is bij" in body  # the review's goal outcome
+    assert f"{goal.domain.name} 4</p>" in body  # and its score

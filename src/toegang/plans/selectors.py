@@ -95,23 +95,34 @@ def plan_versions(*, trajectory: Trajectory) -> QuerySet[Plan]:
 
 
 def explorations(*, trajectory: Trajectory) -> QuerySet[Exploration]:
+    """With ``findings_shown`` and ``scores_shown`` as lists: a template that walks a related manager
+    builds a queryset for each call, about 40 on a household page."""
     return (
         Exploration.objects.filter(trajectory=trajectory)
         .prefetch_related(
-            Prefetch("findings", queryset=DomainFinding.objects.select_related("domain").order_by("domain__position")),
-            Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
+            Prefetch(
+                "findings",
+                queryset=DomainFinding.objects.select_related("domain").order_by("domain__position"),
+                to_attr="findings_shown",
+            ),
+            Prefetch(
+                "scores", queryset=SelfRelianceScore.objects.select_related("domain", "level"), to_attr="scores_shown"
+            ),
         )
         .order_by("-held_on", "-pk")
     )
 
 
 def reviews(*, trajectory: Trajectory) -> QuerySet[Review]:
+    """With ``goal_reviews_shown`` and ``scores_shown`` as lists (as ``explorations``)."""
     return (
         Review.objects.filter(plan__trajectory=trajectory)
         .select_related("plan")
         .prefetch_related(
-            Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal")),
-            Prefetch("scores", queryset=SelfRelianceScore.objects.select_related("domain", "level")),
+            Prefetch("goal_reviews", queryset=GoalReview.objects.select_related("goal"), to_attr="goal_reviews_shown"),
+            Prefetch(
+                "scores", queryset=SelfRelianceScore.objects.select_related("domain", "level"), to_attr="scores_shown"
+            ),
         )
         .order_by("-held_on", "-pk")
     )
