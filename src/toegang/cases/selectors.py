@@ -190,21 +190,21 @@ def caseload(*, user: User) -> QuerySet[Trajectory]:
     from toegang.common.dates import today
 
     absent = stand_ins_running(today()).filter(stand_in_id=user.pk).values("absent_id")
+    current = RegisseurAssignment.objects.filter(end_date__isnull=True)
+    # one set of ids from three indexed lookups, so that the database starts from the user's own few
+    # trajectories; an OR of conditions made it walk every open trajectory (seed L: 112 ms of SQL)
+    mine = (
+        current.filter(professional_id=user.pk)
+        .values("trajectory_id")
+        .union(
+            current.filter(professional_id__in=absent).values("trajectory_id"),
+            Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).values("trajectory_id"),
+        )
+    )
     return (
         trajectories_visible_to(user)
         .filter(status=Trajectory.Status.OPEN)
-        .filter(
-            Q(
-                pk__in=RegisseurAssignment.objects.filter(
-                    Q(professional_id=user.pk) | Q(professional_id__in=absent), end_date__isnull=True
-                ).values("trajectory_id")
-            )
-            | Q(
-                pk__in=Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).values(
-                    "trajectory_id"
-                )
-            )
-        )
+        .filter(pk__in=mine)
         .select_related("household", "household__area", "team")
         .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review_subquery())
         .annotate(acting_for=acting_for_subquery(user, "regisseur_id"))
