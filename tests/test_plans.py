@@ -256,3 +256,27 @@ def test_the_household_page_shows_the_exploration_and_the_reviews_with_their_sco
     outcome = review.goal_reviews.get().get_outcome_display()
     assert f"<strong>{outcome}</strong> – Huur is bij" in body  # the review's goal outcome
     assert f"{goal.domain.name} 4</p>" in body  # and its score
+
+
+def test_the_current_plan_is_the_draft_else_the_agreed_plan_else_the_latest_closed_one(world):
+    from toegang.plans.selectors import current_plan
+
+    trajectory = make_trajectory(world)
+    assert current_plan(trajectory=trajectory) is None
+
+    def plan(version: int, status: str) -> Plan:
+        agreed = TODAY if status == Plan.Status.AGREED else None
+        return Plan.objects.create(
+            trajectory=trajectory, household=trajectory.household, version=version, status=status, agreed_on=agreed
+        )
+
+    plan(1, Plan.Status.CLOSED)
+    closed = plan(2, Plan.Status.CLOSED)
+    plan(3, Plan.Status.SUPERSEDED)
+    assert current_plan(trajectory=trajectory) == closed  # the latest closed one; never a superseded one
+    agreed = plan(4, Plan.Status.AGREED)
+    assert current_plan(trajectory=trajectory) == agreed
+    draft = plan(5, Plan.Status.DRAFT)
+    assert current_plan(trajectory=trajectory) == draft
+    Plan.objects.filter(pk=draft.pk).update(version=0)  # the draft wins whatever its version
+    assert current_plan(trajectory=trajectory) == draft

@@ -46,7 +46,8 @@ _PLAIN = (
 # A row exactly as DRF writes it, without DRF's per-field lookup machinery: how to read each field is
 # worked out once per serializer, then a row is an attribute read, a None check and the field's own
 # ``to_representation``. DRF's generic path cost 5 ms for a page of 50 signals, more than the page's SQL
-# (issue 9). Any field outside the plain kinds goes DRF's own way; tests/test_api_rows.py holds every list
+# (issue 9). A foreign key's id is read from its column (what DRF's pk-only shortcut gives); any other
+# field outside the plain kinds goes DRF's own way. tests/test_api_rows.py holds every list
 # and detail against DRF's own output. (A comment, not a docstring: the schema would take it as the
 # description of every resource.)
 class FlatRowSerializer(serializers.ModelSerializer):

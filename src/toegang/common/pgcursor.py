@@ -8,7 +8,7 @@ queries. This cursor binds on the server, so that psycopg can prepare a statemen
 A prepared statement may end up with PostgreSQL's generic plan, which does not see the parameter
 values. Two cases where that is the wrong trade keep a plan made for their values every time:
 
-- a pattern (``LIKE``): only a known prefix can use the ``text_pattern_ops`` indexes of the search;
+- a pattern (``LIKE``): only a known prefix can become a range on the index of the search (people 0005);
 - everything inside ``value_plans()`` (also a decorator): reports over a period the user
   chooses, the steering pages and the audit log's date filter. A generic plan guesses a range of
   unknown width at a fraction of a percent of the rows, and so picks an index scan for a year.
