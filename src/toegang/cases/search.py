@@ -91,10 +91,11 @@ def search_persons(
 ) -> list[SearchResult]:
     condition = visible_household(user, "household_id")
     qs = Membership.objects.all() if condition is None else Membership.objects.filter(condition)
+    qs = qs.alias(surname_key=_surname_key())  # what a name matches and every result is ordered by
     if bsn:
         qs = qs.filter(person__bsn=normalise_bsn(bsn))
     elif naam:
-        qs = qs.alias(surname_key=_surname_key()).filter(_name_condition(naam))
+        qs = qs.filter(_name_condition(naam))
     elif postcode:
         code = normalise_postcode(postcode)
         if not code:
@@ -107,7 +108,7 @@ def search_persons(
     rows = list(
         qs.select_related("person", "household")
         .annotate(open_team_id=open_team_subquery("household_id"))
-        .order_by(_surname_key(), "person__voornamen", "person_id", "-start_date")[: MAX_RESULTS * 3]
+        .order_by("surname_key", "person__voornamen", "person_id", "-start_date")[: MAX_RESULTS * 3]
     )
     # a professional outside the team involved on consent only: the consented members and data only
     scopes = consent_scopes_by_household(
