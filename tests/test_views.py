@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -61,6 +62,9 @@ def test_signal_then_intake_through_the_screens(client, world):
     assert queue.count(f'href="{detail_url}"') == 1
     person = signal.persons.get()  # the queue names the persons of a signal and logs them as its subjects
     assert escape(person.full_name) in queue
+    # and what else its row shows: urgency, date, source and area
+    row = queue.split(f'href="{detail_url}"')[1].split("</tr>")[0]
+    assert all(text in row for text in ("Hoog", date_filter(TODAY, "j M Y"), "Huisarts", escape(signal.area.name)))
     assert list(AuditEntry.objects.latest("pk").subjects.values_list("person_id", flat=True)) == [person.pk]
     response = client.post(
         reverse("signal-triage", args=[signal.pk]),
@@ -469,3 +473,29 @@ def test_member_added_by_bsn_alone_is_not_named_back(client, world):
     )
     body = response.content.decode()
     assert "De persoon is toegevoegd aan het huishouden." in body
+
+
+def test_the_team_overview_shows_each_open_trajectory_with_its_regisseur_and_next_review(client, world):
+    with_plan = make_trajectory(world)
+    plan = make_agreed_plan(world, with_plan)
+    Plan.objects.filter(pk=plan.pk).update(next_review_on=TODAY - dt.timedelta(days=3))  # a review missed
+    without_plan = make_trajectory(world)
+    client.force_login(world.professional)
+    page = client.get(reverse("team-overview")).content.decode()
+    rows = {
+        t.pk: page.split(f'href="{reverse("household", args=[t.household_id])}"')[1].split("</tr>")[0]
+        for t in (with_plan, without_plan)
+    }
+    for trajectory in (with_plan, without_plan):
+        household = trajectory.household
+        shown = [
+            escape(household.name),
+            escape(household.area.name),
+            date_filter(trajectory.started_on, "j M Y"),
+            escape(str(world.professional)),
+        ]
+        assert all(text in rows[trajectory.pk] for text in shown), trajectory
+    assert (
+        date_filter(TODAY - dt.timedelta(days=3), "j M Y") in rows[with_plan.pk] and "over datum" in rows[with_plan.pk]
+    )
+    assert "geen afgesproken plan" in rows[without_plan.pk] and "over datum" not in rows[without_plan.pk]

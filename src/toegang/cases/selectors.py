@@ -229,6 +229,7 @@ def team_trajectories(*, user: User) -> QuerySet[Trajectory]:
         trajectories_visible_to(user)
         .filter(team_id=user.team_id, status=Trajectory.Status.OPEN)
         .select_related("household", "household__area")
+        .only("pk", "household_id", "started_on", "household__name", "household__area__name")  # what the list shows
         .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review_subquery())
         .order_by("started_on", "pk")
     )

@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "toegang.common.context_processors.navigation",
             ],
+            # Django's ``date`` filter, remembered for plain dates (common/templatetags/dates.py)
+            "builtins": ["toegang.common.templatetags.dates"],
         },
     },
 ]

@@ -34,6 +34,9 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    # what ``full_name`` (and ``str``) reads: a list that shows names only loads these (``only``)
+    NAME_FIELDS = ("voornamen", "voorvoegsel", "geslachtsnaam")
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.voornamen, self.voorvoegsel, self.geslachtsnaam) if part)

@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from toegang.accounts.models import User
 from toegang.cases.selectors import CASE_ROLES
+from toegang.people.models import Person
 from toegang.signals.models import Signal
 
 URGENCY_ORDER = Case(
@@ -35,9 +36,11 @@ def team_queue(*, user: User) -> QuerySet[Signal]:
     if user.team_id is not None:
         qs = qs.filter(team_id=user.team_id)
     return (
-        qs.select_related("area", "registered_by")
-        # a list per signal (``person_list``): no related manager and queryset per row of up to 200
-        .prefetch_related(Prefetch("persons", to_attr="person_list"))
+        qs.select_related("area")
+        # the columns the queue shows: not the description, nor who registered it
+        .only("pk", "urgency", "received_on", "source", "area__name")
+        # a list per signal (``person_list``) with the names only: no related manager and queryset per row
+        .prefetch_related(Prefetch("persons", Person.objects.only(*Person.NAME_FIELDS), to_attr="person_list"))
         .annotate(urgency_rank=URGENCY_ORDER)
         .order_by("urgency_rank", "received_on", "pk")
     )
