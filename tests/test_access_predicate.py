@@ -150,3 +150,50 @@ def test_the_sql_predicate_and_the_orm_rule_agree_for_every_role_and_shape(world
     # the scenario means something: the partner gets in by some ways and not by others
     partner = shapes(selectors.visible_household, world.partner)["households"]
     assert 0 < len(partner) < Household.objects.count()
+
+
+def test_first_visible_reads_the_same_page_as_the_one_condition(world, ways_in, django_assert_num_queries):
+    """``first_visible`` asks the page's ids one way in at a time; for every role, every shape the lists
+    take and every page length it gives the rows that ``qs[:n]`` gives, in the same order."""
+    superuser = User.objects.create_superuser(
+        username="su", password="x-wachtwoord-123456", email="su@example.org", role=User.Role.MANAGER
+    )
+    users = [world.professional, world.partner, world.outsider, world.team_lead, world.manager, world.admin, superuser]
+
+    def lists(user: User):
+        households = selectors.households_visible_to(user)
+        trajectories = selectors.trajectories_visible_to(user)
+        on_membership = selectors.visible_household(user, "household_id")
+        memberships = Membership.objects.filter(on_membership) if on_membership else Membership.objects.all()
+        persons = Person.objects.filter(Exists(memberships.filter(person_id=OuterRef("pk"))))
+        for qs in (households, trajectories, memberships, persons):
+            yield qs.order_by("pk")
+            yield qs.order_by("-pk")
+        yield memberships.order_by("person__geslachtsnaam", "-start_date", "pk")
+
+    compared = 0
+    for user in users:
+        for qs in lists(user):
+            expected = list(qs)
+            every_other = qs.filter(pk__in=[row.pk for row in expected[::2]])  # a condition the rows need not repeat
+            for n in (1, 2, 3, 5, len(expected) + 1):
+                assert selectors.first_visible(qs, n) == expected[:n], (user.username, str(qs.query)[:80], n)
+                assert selectors.first_visible(every_other, n, rows=qs) == expected[::2][:n], (user.username, n)
+                compared += 1
+    assert compared > 200
+    # the partner's page really comes from both ways: some rows through the team, some through the others
+    partner_households = set(selectors.households_visible_to(world.partner).values_list("pk", flat=True))
+    team_households = set(Household.objects.filter(trajectories__team=world.partner.team).values_list("pk", flat=True))
+    assert partner_households - team_households and partner_households & team_households
+
+
+def test_first_visible_asks_once_more_only_when_the_predicate_is_there(world, ways_in, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the ids per way in, then the rows
+        selectors.first_visible(selectors.households_visible_to(world.partner).order_by("pk"), 3)
+    with django_assert_num_queries(1):  # a manager: the municipality, no predicate to split
+        selectors.first_visible(selectors.households_visible_to(world.manager).order_by("pk"), 3)
+    twice = selectors.households_visible_to(world.partner)
+    twice = twice.filter(selectors.visible_household(world.partner))
+    expected = list(twice.order_by("pk")[:3])
+    with django_assert_num_queries(1):  # two predicates in one query: read as it is
+        assert selectors.first_visible(twice.order_by("pk"), 3) == expected

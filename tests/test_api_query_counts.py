@@ -15,13 +15,15 @@ from toegang.audit.models import AuditEntry
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
 
-# the token with its user (1), the page (1) and what the page needs besides: prefetches and audit subjects
+# the token with its user (1), the page (1) and what the page needs besides: prefetches and audit subjects.
+# A list behind the access predicate reads its page's ids first, one way in at a time
+# (cases.selectors.first_visible): one query more ("ids").
 PINNED = {
     "/api/v1/signals/": 4,  # token, page, persons, life domains (the subjects come from the prefetch)
-    "/api/v1/households/": 4,  # token, page with the municipality, memberships, consent scopes (professional)
-    "/api/v1/persons/": 4,  # token, page, the memberships of the page, consent scopes
-    "/api/v1/trajectories/": 3,  # token, page with the regisseur, members of the page's households
-    "/api/v1/plans/": 3,  # token, page, members of the page's households
+    "/api/v1/households/": 5,  # token, ids, page with the municipality, memberships, consent scopes (professional)
+    "/api/v1/persons/": 5,  # token, ids, page, the memberships of the page, consent scopes
+    "/api/v1/trajectories/": 4,  # token, ids, page with the regisseur, members of the page's households
+    "/api/v1/plans/": 4,  # token, ids, page, members of the page's households
 }
 
 

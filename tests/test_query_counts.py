@@ -72,7 +72,7 @@ PAGES = {
     "team-overview": (8, lambda t: reverse("team-overview")),
     "team-queue": (6, lambda t: reverse("team-queue")),
     "overdue": (6, lambda t: reverse("overdue")),
-    "search": (5, lambda t: reverse("search") + "?naam=Achternaam"),
+    "search": (6, lambda t: reverse("search") + "?naam=Achternaam"),  # ids per way in, then rows (first_visible)
     "household": (25, lambda t: reverse("household", args=[t.household_id])),  # + conferences, referrals, per goal
     "plan": (11, lambda t: reverse("plan", args=[t.pk])),
     "notes": (7, lambda t: reverse("notes", args=[t.pk])),

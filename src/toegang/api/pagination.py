@@ -9,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from toegang.cases.selectors import first_visible
+
 
 class StableCursorPagination(CursorPagination):
     ordering = "pk"
@@ -18,6 +20,9 @@ class StableCursorPagination(CursorPagination):
     cursor_query_description = "De cursor uit `next` of `previous` van de vorige pagina."
     page_size_query_description = "Aantal resultaten per pagina (standaard 50, hoogstens 200)."
     invalid_cursor_message = "Ongeldige cursor."
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        return super().paginate_queryset(_ReadPerWay(queryset), request, view)
 
     def get_page_size(self, request: Request) -> int:
         """A page size that is no whole number from 1 to 200 is an error, not silently the default."""
@@ -46,3 +51,21 @@ class StableCursorPagination(CursorPagination):
             return super().decode_cursor(request)
         except Exception as error:  # noqa: BLE001 - DRF raises NotFound for a cursor it did not make
             raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]}) from error
+
+
+class _ReadPerWay:
+    """The list as DRF's cursor paginator handles it: ordered, filtered on the cursor's position, then
+    sliced. The slice is read with ``first_visible``, one way in at a time (cases/selectors.py), so
+    that a page of a long list does not walk every row the user may not see."""
+
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset
+
+    def order_by(self, *fields: str) -> _ReadPerWay:
+        return _ReadPerWay(self.queryset.order_by(*fields))
+
+    def filter(self, **conditions: Any) -> _ReadPerWay:
+        return _ReadPerWay(self.queryset.filter(**conditions))
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return first_visible(self.queryset, window.stop)[window.start :]

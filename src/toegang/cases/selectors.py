@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Count, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.sql.compiler import SQLCompiler
@@ -42,6 +45,17 @@ def active_involvements(user: User) -> QuerySet[Involvement]:
     return Involvement.objects.filter(professional_id=user.pk, end_date__isnull=True).filter(
         involvement_basis_holds(timezone.localdate())
     )
+
+
+@dataclass
+class _Way:
+    """While ``first_visible`` compiles a query: the one way in to write, and how many predicates met it."""
+
+    name: str  # "team" or "others"
+    seen: int = 0
+
+
+_WAY: ContextVar[_Way | None] = ContextVar("access_way", default=None)
 
 
 class AccessPredicate(Expression):
@@ -86,6 +100,15 @@ class AccessPredicate(Expression):
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         household, household_params = compiler.compile(self.refs[0])
+        emergency = [self.user_id, connection.ops.adapt_datetimefield_value(self.now)]
+        involvement = [self.user_id, connection.ops.adapt_datefield_value(self.today)] if self.involvements else []
+        way = _WAY.get()
+        if way is not None:  # one way in only (first_visible)
+            way.seen += 1
+            if way.name == "team":
+                return _TEAM_TRAJECTORY.format(h=household), (*household_params, self.team_id)
+            sets = [_EMERGENCY_SET] + ([_INVOLVEMENT_SET] if self.involvements else [])
+            return f"{household} IN ({' UNION ALL '.join(sets)})", (*household_params, *emergency, *involvement)
         parts: list[str] = []
         params: list[Any] = []
         if len(self.refs) > 1:
@@ -95,10 +118,10 @@ class AccessPredicate(Expression):
         parts.append(_TEAM_TRAJECTORY.format(h=household))
         params += [*household_params, self.team_id]
         parts.append(_EMERGENCY.format(h=household))
-        params += [*household_params, self.user_id, connection.ops.adapt_datetimefield_value(self.now)]
+        params += [*emergency, *household_params]
         if self.involvements:
             parts.append(_INVOLVEMENT.format(h=household))
-            params += [self.user_id, connection.ops.adapt_datefield_value(self.today), *household_params]
+            params += [*involvement, *household_params]
         return "(" + " OR ".join(parts) + ")", tuple(params)
 
 
@@ -118,17 +141,20 @@ _c, _c_pk, _c_withdrawn, _c_valid = _sql_names(Consent, "withdrawn_on", "valid_u
 _TEAM_TRAJECTORY = (
     f'EXISTS (SELECT 1 FROM "{_t}" acc_t WHERE acc_t."{_t_household}" = {{h}} AND acc_t."{_t_team}" = %s)'  # noqa: S608
 )
-_EMERGENCY = (
-    f'EXISTS (SELECT 1 FROM "{_e}" acc_e WHERE acc_e."{_e_household}" = {{h}} AND acc_e."{_e_user}" = %s'  # noqa: S608
-    f' AND acc_e."{_e_expires}" > %s)'
+# break-the-glass and involvements as sets of households (the "others" way of ``first_visible``) and as
+# correlated EXISTS on those sets (the one condition); the parameters come in the same order in both
+_EMERGENCY_SET = (
+    f'SELECT acc_e."{_e_household}" FROM "{_e}" acc_e WHERE acc_e."{_e_user}" = %s AND acc_e."{_e_expires}" > %s'  # noqa: S608
 )
-_INVOLVEMENT = (
-    f'EXISTS (SELECT 1 FROM "{_i}" acc_i INNER JOIN "{_t}" acc_it ON acc_it."{_t_pk}" = acc_i."{_i_trajectory}"'  # noqa: S608
+_EMERGENCY = f'EXISTS ({_EMERGENCY_SET} AND acc_e."{_e_household}" = {{h}})'
+_INVOLVEMENT_SET = (
+    f'SELECT acc_it."{_t_household}" FROM "{_i}" acc_i'  # noqa: S608
+    f' INNER JOIN "{_t}" acc_it ON acc_it."{_t_pk}" = acc_i."{_i_trajectory}"'
     f' LEFT OUTER JOIN "{_c}" acc_c ON acc_c."{_c_pk}" = acc_i."{_i_consent}"'
     f' WHERE acc_i."{_i_professional}" = %s AND acc_i."{_i_end}" IS NULL'
     f' AND (acc_i."{_i_consent}" IS NULL OR (acc_c."{_c_withdrawn}" IS NULL AND acc_c."{_c_valid}" >= %s))'
-    f' AND acc_it."{_t_household}" = {{h}})'
 )
+_INVOLVEMENT = f'EXISTS ({_INVOLVEMENT_SET} AND acc_it."{_t_household}" = {{h}})'
 
 
 def visible_household(user: User, household: str = "pk", own_team: str = "") -> Q | None:
@@ -158,6 +184,46 @@ def households_visible_to(user: User) -> QuerySet[Household]:
 def trajectories_visible_to(user: User) -> QuerySet[Trajectory]:
     condition = visible_household(user, "household_id", own_team="team_id")
     return Trajectory.objects.all() if condition is None else Trajectory.objects.filter(condition)
+
+
+R = TypeVar("R")
+
+
+def first_visible(qs: QuerySet[Any, R], n: int, rows: QuerySet[Any, Any] | None = None) -> list[R]:
+    """``list(qs[:n])`` for an ordered list that holds the access predicate, read one way in at a time.
+
+    A list in display order checks the predicate, an OR of the ways in, row by row until the page is
+    full. When the user may see a small share of the rows (one team of 80 on seed L), that walk is
+    long, and the planner cannot see it coming: it does not know how many rows an OR of EXISTS lets
+    through. So the page's ids are first asked per way in, in one UNION: the user's team, as a plain
+    EXISTS the planner estimates from its statistics (and so starts from the team's rows or walks in
+    order, whichever is cheaper), and the few households of break-the-glass and involvements, as a
+    set. The first ``n`` of each way hold the first ``n`` of all. A second query reads those rows
+    through the whole predicate, in the queryset's order, with its joins and prefetches: from
+    ``rows`` when given (the same list without conditions that the ids already met), else from ``qs``.
+    A query without the predicate (superuser, manager) or with more than one is read as it is.
+    """
+    ids = qs.values_list("pk", flat=True)[:n]
+    compiled = []
+    for name in ("team", "others"):
+        way = _Way(name)
+        token = _WAY.set(way)
+        try:
+            compiled.append(ids.query.get_compiler(qs.db).as_sql())
+        except EmptyResultSet:  # a user who may see nothing
+            return []
+        finally:
+            _WAY.reset(token)
+        if way.seen != 1:
+            return list(qs[:n])
+    (team_sql, team_params), (others_sql, others_params) = compiled
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({team_sql}) AS way_team UNION SELECT * FROM ({others_sql}) AS way_others",  # noqa: S608
+            (*team_params, *others_params),
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    return list((qs if rows is None else rows).filter(pk__any_of=found)[:n]) if found else []
 
 
 def current_regisseur_subquery() -> Subquery:
