@@ -11,6 +11,7 @@ from django.utils.html import escape
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user, next_bsn, wmo_rule
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry, AuditSubject
+from toegang.cases import selectors as case_selectors
 from toegang.cases.models import Note, Trajectory
 from toegang.people.models import Household, Person
 from toegang.plans.models import Goal, LifeDomain, Plan
@@ -104,8 +105,6 @@ def test_a_signal_a_colleague_triaged_meanwhile_says_so_and_shows_their_outcome(
 def test_a_reporting_account_of_the_team_is_no_regisseur_and_no_member_of_the_workload(client, world):
     """A partner's reporting account sends its signals to a team; it is not offered as regisseur at
     triage and does not count in the team's workload."""
-    from toegang.cases import selectors as case_selectors
-
     reporter = make_user("melder1", User.Role.REPORTER, org=world.professional.organisation, team=world.team)
     assert reporter not in case_selectors.team_colleagues(user=world.professional)
     assert world.professional in case_selectors.team_colleagues(user=world.professional)
@@ -499,3 +498,9 @@ def test_the_team_overview_shows_each_open_trajectory_with_its_regisseur_and_nex
         date_filter(TODAY - dt.timedelta(days=3), "j M Y") in rows[with_plan.pk] and "over datum" in rows[with_plan.pk]
     )
     assert "geen afgesproken plan" in rows[without_plan.pk] and "over datum" not in rows[without_plan.pk]
+    # the count per member: open trajectories they lead now; a closed one and a colleague's are not theirs
+    closed = make_trajectory(world)
+    Trajectory.objects.filter(pk=closed.pk).update(status=Trajectory.Status.CLOSED, closed_on=TODAY)
+    make_trajectory(world, regisseur=world.team_lead)
+    counts = {member.pk: n for member, n in case_selectors.team_caseload_counts(user=world.professional)}
+    assert (counts[world.professional.pk], counts[world.team_lead.pk]) == (2, 1)

@@ -305,13 +305,14 @@ def team_caseload_counts(*, user: User) -> list[tuple[User, int]]:
     """Per member of the user's team: how many open trajectories they lead (also those with none)."""
     if user.team_id is None:
         return []
+    # from the team's open trajectories, each asking for its current regisseur: a join from the
+    # assignments read every current assignment of the region (seed L: 34k rows, 17 ms against 0.5)
     counts = dict(
-        RegisseurAssignment.objects.filter(
-            end_date__isnull=True, trajectory__team_id=user.team_id, trajectory__status=Trajectory.Status.OPEN
-        )
-        .values_list("professional_id")
+        Trajectory.objects.filter(team_id=user.team_id, status=Trajectory.Status.OPEN)
+        .annotate(regisseur_id=current_regisseur_subquery())
+        .values_list("regisseur_id")
         .annotate(n=Count("pk"))
-        .values_list("professional_id", "n")
+        .values_list("regisseur_id", "n")
     )
     members = team_colleagues(user=user)
     return sorted(((m, counts.get(m.pk, 0)) for m in members), key=lambda row: (-row[1], str(row[0])))
