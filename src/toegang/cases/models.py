@@ -23,7 +23,8 @@ class Trajectory(models.Model):
         DECLINED = "afgezien", _("Huishouden ziet af van ondersteuning")
         OTHER = "anders", _("Anders")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="trajectories")
+    # indexed with the team by ``trajectory_household_team_idx`` below
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="trajectories", db_index=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="trajectories")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     started_on = models.DateField(_("gestart op"))
@@ -58,7 +59,11 @@ class Trajectory(models.Model):
                 violation_error_message=_("Datum afsluiting ligt vóór de startdatum."),
             ),
         ]
-        indexes = [models.Index(fields=["team", "status"], name="trajectory_team_status_idx")]
+        indexes = [
+            models.Index(fields=["team", "status"], name="trajectory_team_status_idx"),
+            # the access predicate's "a trajectory of the user's team in this household" from the index alone
+            models.Index(fields=["household", "team"], name="trajectory_household_team_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Traject {self.pk}"

@@ -75,7 +75,8 @@ class Membership(models.Model):
         PARTNER = "partner", _("Partner")
         OTHER = "overig", _("Overig")
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    # indexed by ``membership_person_idx`` below, which also holds what a search needs of the row
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", db_index=False)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
     start_date = models.DateField(_("vanaf"))
@@ -91,7 +92,12 @@ class Membership(models.Model):
                 violation_error_message=_("Einddatum ligt vóór de begindatum."),
             ),
         ]
-        indexes = [models.Index(fields=["household", "end_date"], name="membership_household_idx")]
+        indexes = [
+            models.Index(fields=["household", "end_date"], name="membership_household_idx"),
+            # a person's memberships with their household, start and id: the person search walks surnames
+            # and reads this for each one without visiting the table (docs/performance.md, session 25)
+            models.Index(fields=["person", "household", "start_date", "id"], name="membership_person_idx"),
+        ]
 
     def is_current_on(self, day: dt.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
