@@ -67,5 +67,8 @@ class _ReadPerWay:
     def filter(self, **conditions: Any) -> _ReadPerWay:
         return _ReadPerWay(self.queryset.filter(**conditions))
 
+    def __getattr__(self, name: str) -> Any:  # anything else DRF may ask of the list (its model, say)
+        return getattr(self.queryset, name)
+
     def __getitem__(self, window: slice) -> list[Any]:
         return first_visible(self.queryset, window.stop)[window.start :]

@@ -201,7 +201,8 @@ def first_visible(qs: QuerySet[Any, R], n: int, rows: QuerySet[Any, Any] | None 
     set. The first ``n`` of each way hold the first ``n`` of all. A second query reads those rows
     through the whole predicate, in the queryset's order, with its joins and prefetches: from
     ``rows`` when given (the same list without conditions that the ids already met), else from ``qs``.
-    A query without the predicate (superuser, manager) or with more than one is read as it is.
+    A query without the predicate (superuser, manager) or with more than one is read as it is, and so
+    is one that uses it negated (``exclude``): there a row passes a way without passing the whole.
     """
     ids = qs.values_list("pk", flat=True)[:n]
     compiled = []
@@ -223,7 +224,14 @@ def first_visible(qs: QuerySet[Any, R], n: int, rows: QuerySet[Any, Any] | None 
             (*team_params, *others_params),
         )
         found = [row[0] for row in cursor.fetchall()]
-    return list((qs if rows is None else rows).filter(pk__any_of=found)[:n]) if found else []
+    if not found:
+        return []
+    page = list((qs if rows is None else rows).filter(pk__any_of=found)[:n])
+    if len(page) < min(n, len(found)):
+        # an id one way let through that the whole predicate does not: the query uses the predicate the
+        # other way round (an exclude), where the ways cannot be read apart; read it as it is
+        return list(qs[:n])
+    return page
 
 
 def current_regisseur_subquery() -> Subquery:
