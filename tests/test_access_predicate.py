@@ -152,7 +152,7 @@ def test_the_sql_predicate_and_the_orm_rule_agree_for_every_role_and_shape(world
     assert 0 < len(partner) < Household.objects.count()
 
 
-def test_first_visible_reads_the_same_page_as_the_one_condition(world, ways_in, django_assert_num_queries):
+def test_first_visible_reads_the_same_page_as_the_one_condition(world, ways_in):
     """``first_visible`` asks the page's ids one way in at a time; for every role, every shape the lists
     take and every page length it gives the rows that ``qs[:n]`` gives, in the same order."""
     superuser = User.objects.create_superuser(
