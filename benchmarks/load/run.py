@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -80,6 +81,73 @@ def sample_memory(pid: int, every: float, into: list[tuple[float, int]], stop: t
         except psutil.Error:
             continue
         into.append((round(time.monotonic() - started), rss))
+
+
+class CpuSampler(threading.Thread):
+    """CPU seconds (user + system) of gunicorn's master with its workers and of PostgreSQL's processes,
+    sampled every second and remembered per process, so that a backend that ends during the run (a
+    persistent connection is closed after CONN_MAX_AGE) still counts with what it used until its last
+    sample. ``spent`` gives the difference over the run, with the whole machine's for comparison."""
+
+    def __init__(self, gunicorn_pid: int) -> None:
+        super().__init__(daemon=True)
+        self.gunicorn_pid = gunicorn_pid
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.stop = threading.Event()
+        self.machine_before = self._machine()
+
+    @staticmethod
+    def _machine() -> tuple[float, float]:
+        import psutil
+
+        times = psutil.cpu_times()
+        return times.user + times.system + times.nice, times.system
+
+    def sample(self) -> None:
+        import psutil
+
+        try:
+            master = psutil.Process(self.gunicorn_pid)
+            named = [("gunicorn", p) for p in [master, *master.children(recursive=True)]]
+        except psutil.Error:
+            named = []
+        named += [("postgresql", p) for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+        for group, process in named:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            key = (group, process.pid)
+            self.first.setdefault(key, times.user + times.system)
+            self.last[key] = times.user + times.system
+
+    def run(self) -> None:
+        self.sample()
+        while not self.stop.wait(1.0):
+            self.sample()
+
+    def spent(self) -> dict[str, float]:
+        self.stop.set()
+        self.join()
+        self.sample()
+        machine, system = self._machine()
+        spent = {"machine": machine - self.machine_before[0], "machine_system": system - self.machine_before[1]}
+        for group in ("gunicorn", "postgresql"):
+            spent[group] = sum(self.last[k] - self.first[k] for k in self.last if k[0] == group)
+        return spent
+
+
+def cpu_report(spent: dict[str, float], locust: float, requests: int) -> dict[str, float]:
+    """Where the two cores went during the run, in CPU seconds and in CPU milliseconds per request; "other"
+    is what none of gunicorn, PostgreSQL and Locust took (the rest of the machine, and what a process
+    that started and ended between two samples used)."""
+    spent = {**spent, "locust": locust}
+    spent["other"] = spent["machine"] - spent["gunicorn"] - spent["postgresql"] - locust
+    report = {f"{name}_s": round(value, 1) for name, value in spent.items()}
+    if requests:
+        report |= {f"{name}_ms_per_request": round(1000 * value / requests, 1) for name, value in spent.items()}
+    return report
 
 
 def timeline(prefix: Path, memory: list[tuple[float, int]]) -> list[dict[str, float]]:
@@ -164,6 +232,9 @@ def main() -> int:
             sampler.start()
         started = time.monotonic()
         load_before = os.getloadavg()
+        cpu = CpuSampler(server.pid)
+        cpu.start()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(  # noqa: S603 - our own load test
             [
                 VENV / "locust",
@@ -190,6 +261,11 @@ def main() -> int:
         )
         seconds = round(time.monotonic() - started, 1)
         load_after = os.getloadavg()
+        cpu_spent = cpu.spent()
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # Locust is the one child reaped meanwhile
+        locust_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+            children_before.ru_utime + children_before.ru_stime
+        )
     finally:
         stop.set()
         server.terminate()
@@ -207,6 +283,7 @@ def main() -> int:
         "max_requests": args.max_requests,
         "seconds": seconds,
         "load_average_before_after": [load_before, load_after],
+        "cpu": cpu_report(cpu_spent, locust_cpu, int(total.get("requests", 0))),
         "mix": {
             name: round(100 * f["requests"] / total["requests"], 1)
             for name, f in figures.items()
@@ -219,7 +296,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"{report['date']}-load{'-' + args.label if args.label else ''}.json"
     target.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps({k: report[k] for k in ("seconds", "mix")}, indent=1))
+    print(json.dumps({k: report[k] for k in ("seconds", "mix", "cpu")}, indent=1))
     print(f"geschreven: {target.relative_to(PROJECT)}")
     return 0 if total.get("failures", 1) == 0 else 1
 
