@@ -92,7 +92,15 @@ class RegisseurAssignment(models.Model):
                 name="regisseur_end_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["professional", "end_date"], name="regisseur_professional_idx")]
+        # a professional's current assignments (caseload, workload, the access predicate's stand-in):
+        # partial, so that it holds only the current ones and answers from the index alone
+        indexes = [
+            models.Index(
+                fields=["professional", "trajectory"],
+                condition=models.Q(end_date__isnull=True),
+                name="regisseur_current_idx",
+            )
+        ]
 
 
 class Involvement(models.Model):
