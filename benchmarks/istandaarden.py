@@ -48,7 +48,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from benchmarks.run import RESULTS, setup_django  # noqa: E402 - after the project is on the path
+from benchmarks.run import RESULTS, calibration_ms, setup_django  # noqa: E402 - after the project is on the path
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_istd"
 SQLITE_FILE = PROJECT / "var" / "bench-istandaarden.sqlite3"
@@ -442,6 +442,7 @@ def machine() -> dict[str, Any]:
         "cpu": cpu,
         "cores": os.cpu_count(),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "calibration_ms": calibration_ms(),
         "memory_gib": memory_gib,
         "python": platform.python_version(),
         "database": database,

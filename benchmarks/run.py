@@ -395,6 +395,18 @@ def audit_ab_ms(client: Any, endpoint: Endpoint, ctx: dict[str, Any], repeat: in
     return round(statistics.median(timed[True]) - statistics.median(timed[False]), 3)
 
 
+def calibration_ms() -> float:
+    """The best of five runs of one fixed piece of pure Python (ms): how fast this VM's core was when a
+    run was made. The same VM class runs at different speeds from hour to hour (a neighbour on the host),
+    so runs are compared with this figure beside them, not on the date alone."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def machine() -> dict[str, Any]:
     from django.db import connection
 
@@ -422,6 +434,7 @@ def machine() -> dict[str, Any]:
         "memory_gib": memory_gib,
         "python": platform.python_version(),
         "postgresql": pg_version,
+        "calibration_ms": calibration_ms(),
     }
 
 

@@ -34,7 +34,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from benchmarks.istandaarden import machine  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, setup_django  # noqa: E402
+from benchmarks.run import RESULTS, calibration_ms, setup_django  # noqa: E402
 
 PORT = 8090
 VENV = PROJECT / ".venv" / "bin"
@@ -197,6 +197,7 @@ def main() -> int:
         [VENV / "python", PROJECT / "benchmarks" / "load" / "prepare.py", "--database-url", args.database_url],
         check=True,
     )
+    calibration_before = calibration_ms()  # the VM's speed just before the run (machine() adds the one after)
     env = {
         **os.environ,
         "DATABASE_URL": args.database_url,
@@ -283,6 +284,7 @@ def main() -> int:
         "max_requests": args.max_requests,
         "seconds": seconds,
         "load_average_before_after": [load_before, load_after],
+        "calibration_ms_before": calibration_before,
         "cpu": cpu_report(cpu_spent, locust_cpu, int(total.get("requests", 0))),
         "mix": {
             name: round(100 * f["requests"] / total["requests"], 1)
