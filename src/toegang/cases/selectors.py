@@ -279,7 +279,8 @@ def caseload(*, user: User) -> QuerySet[Trajectory]:
         trajectories_visible_to(user)
         .filter(status=Trajectory.Status.OPEN)
         .filter(pk__in=mine)
-        .select_related("household", "household__area", "team")
+        .select_related("household", "household__area")
+        .only("pk", "household_id", "started_on", "household__name", "household__area__name")  # what the list shows
         .annotate(regisseur_id=current_regisseur_subquery(), next_review_on=next_review_subquery())
         .annotate(acting_for=acting_for_subquery(user, "regisseur_id"))
         .order_by("started_on", "pk")
