@@ -7,7 +7,7 @@ DEMO_DB := var/toegang.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install lint format typecheck migrations-check lock clean demo-reset soak
+.PHONY: run test bench install lint format typecheck migrations-check lock clean demo-reset soak load
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,12 +44,19 @@ bench: $(STAMP)
 	mkdir -p var
 	$(PY) -m benchmarks.run --size $(BENCH_SIZE) $(BENCH_ARGS)
 
+## make load: the load test of issue 10 on seed $(BENCH_SIZE): the working day's mix, 60 users, 5 minutes
+BENCH_DB = postgres://postgres@127.0.0.1:5432/toegang_bench_$(shell echo $(BENCH_SIZE) | tr A-Z a-z)
+load: $(STAMP)
+	mkdir -p var
+	$(PY) -m benchmarks.run --size $(BENCH_SIZE) --only caseload --repeat 1 --warmup 0 --no-write
+	$(PY) benchmarks/load/run.py --database-url $(BENCH_DB) --users 60 --run-time 5m --max-requests 0 \
+		--label $(BENCH_SIZE)-60
+
 ## make soak: the load test for 30 minutes on seed $(BENCH_SIZE), with a timeline per minute (issue 11)
-SOAK_DB = postgres://postgres@127.0.0.1:5432/toegang_bench_$(shell echo $(BENCH_SIZE) | tr A-Z a-z)
 soak: $(STAMP)
 	mkdir -p var
 	$(PY) -m benchmarks.run --size $(BENCH_SIZE) --only caseload --repeat 1 --warmup 0 --no-write
-	$(PY) benchmarks/load/run.py --database-url $(SOAK_DB) --users 30 --run-time 30m --max-requests 0 \
+	$(PY) benchmarks/load/run.py --database-url $(BENCH_DB) --users 30 --run-time 30m --max-requests 0 \
 		--timeline --label soak-$(BENCH_SIZE)
 
 lint: $(STAMP)
