@@ -32,7 +32,7 @@ import random
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from locust import FastHttpUser, between, events, task
 from requests.cookies import create_cookie
@@ -47,6 +47,8 @@ ACTION_FORM = re.compile(r'action="/acties/(\d+)/status/".*?name="expected_revis
 SIGNAL_LINK = re.compile(r'href="/meldingen/(\d+)/"')
 LIFE_DOMAIN = re.compile(r'name="life_domains" value="(\d+)"')
 ALERT = re.compile(r'role="alert"[^>]*>\s*(?:<[^>]+>\s*)*([^<]+)')
+# where the application sends a request whose session does not hold (no login, or no second factor)
+SESSION_LOST = ("/inloggen/", "/tweestaps/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -86,7 +88,9 @@ class Simulated(FastHttpUser):
     wait_time = between(float(os.environ.get("LOAD_THINK_MIN", "0.5")), float(os.environ.get("LOAD_THINK_MAX", "1.5")))
 
     def use_session(self, session: str) -> None:
-        self.client.cookiejar.set_cookie(create_cookie("sessionid", session, domain="127.0.0.1"))
+        """The session cookie, for the host under test (a cookie jar sends it to that host only)."""
+        host = urlparse(self.host or "").hostname or "127.0.0.1"
+        self.client.cookiejar.set_cookie(create_cookie("sessionid", session, domain=host))
 
     def cookie(self, name: str) -> str:
         return next((c.value or "" for c in self.client.cookiejar if c.name == name), "")
@@ -100,7 +104,13 @@ class WorkingDay(Simulated):
     def on_start(self) -> None:
         self.me = next(_people)
         self.use_session(self.me["session"])
-        form = self.client.get("/meldingen/nieuw/", name="(start) melding-formulier")
+        # not followed: a session that does not hold is sent to the login page, and the run says so
+        with self.client.get(
+            "/meldingen/nieuw/", name="(start) melding-formulier", allow_redirects=False, catch_response=True
+        ) as form:
+            if form.status_code != 200:
+                went = (form.headers or {}).get("Location", "")
+                form.failure(f"HTTP {form.status_code} naar {went}: de sessie geldt niet")
         self.csrf = self.cookie("csrftoken")
         found = CSRF.search(form.text or "")
         self.form_token = found.group(1) if found else self.csrf
@@ -116,9 +126,12 @@ class WorkingDay(Simulated):
         with self.client.post(
             url, data=body, headers=headers, name=name, allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code == 302:
+            location = (response.headers or {}).get("Location", "")
+            if response.status_code == 302 and location.startswith(SESSION_LOST):  # the run would measure nothing
+                response.failure(f"doorgestuurd naar {location}: de sessie geldt niet")
+            elif response.status_code == 302:
                 response.success()
-            elif lost_race and response.status_code == 400 and lost_race in response.text:
+            elif lost_race and response.status_code == 400 and lost_race in (response.text or ""):
                 response.request_meta["name"] = f"{name} (al gedaan)"
                 response.success()
             else:

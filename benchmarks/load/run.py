@@ -84,16 +84,19 @@ def sample_memory(pid: int, every: float, into: list[tuple[float, int]], stop: t
 
 
 class CpuSampler(threading.Thread):
-    """CPU seconds (user + system) of gunicorn's master with its workers and of PostgreSQL's processes,
-    sampled every second and remembered per process, so that a backend that ends during the run (a
-    persistent connection is closed after CONN_MAX_AGE) still counts with what it used until its last
-    sample. ``spent`` gives the difference over the run, with the whole machine's for comparison."""
+    """CPU seconds (user + system) of gunicorn's master with its workers and of PostgreSQL's processes
+    (every process named ``postgres``: this machine runs one cluster), sampled every second and
+    remembered per process, so that a backend that ends during the run (a persistent connection is
+    closed after CONN_MAX_AGE) still counts with what it used until its last sample. What a process used
+    before its first sample or after its last (up to a second each) is missed, and lands in "other".
+    ``spent`` gives the difference over the run, with the whole machine's for comparison."""
 
     def __init__(self, gunicorn_pid: int) -> None:
         super().__init__(daemon=True)
         self.gunicorn_pid = gunicorn_pid
-        self.first: dict[tuple[str, int], float] = {}
-        self.last: dict[tuple[str, int], float] = {}
+        # per (group, pid, start time): a pid that the system gives to a new process is another key
+        self.first: dict[tuple[str, int, float], float] = {}
+        self.last: dict[tuple[str, int, float], float] = {}
         self.stop = threading.Event()
         self.machine_before = self._machine()
 
@@ -116,9 +119,9 @@ class CpuSampler(threading.Thread):
         for group, process in named:
             try:
                 times = process.cpu_times()
+                key = (group, process.pid, process.create_time())
             except psutil.Error:
                 continue
-            key = (group, process.pid)
             self.first.setdefault(key, times.user + times.system)
             self.last[key] = times.user + times.system
 
@@ -140,8 +143,8 @@ class CpuSampler(threading.Thread):
 
 def cpu_report(spent: dict[str, float], locust: float, requests: int) -> dict[str, float]:
     """Where the two cores went during the run, in CPU seconds and in CPU milliseconds per request; "other"
-    is what none of gunicorn, PostgreSQL and Locust took (the rest of the machine, and what a process
-    that started and ended between two samples used)."""
+    is what none of gunicorn, PostgreSQL and Locust took: the rest of the machine, and what the sampler
+    missed of a process before its first or after its last sample (so an upper bound on that)."""
     spent = {**spent, "locust": locust}
     spent["other"] = spent["machine"] - spent["gunicorn"] - spent["postgresql"] - locust
     report = {f"{name}_s": round(value, 1) for name, value in spent.items()}
