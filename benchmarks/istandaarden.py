@@ -32,7 +32,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import re
@@ -40,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from benchmarks.run import RESULTS, calibration_ms, setup_django  # noqa: E402 - after the project is on the path
+from benchmarks.run import RESULTS, machine, setup_django  # noqa: E402 - after the project is on the path
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_istd"
 SQLITE_FILE = PROJECT / "var" / "bench-istandaarden.sqlite3"
@@ -413,40 +412,6 @@ def check_import(outcomes: list[Any], before: int, n: int) -> dict[str, Any]:
     if added != n:
         raise SystemExit(f"import: {added} ClaimLines toegevoegd; verwacht {n}")
     return {"files": len(outcomes), "claim_lines": added, "granted_total": granted}
-
-
-def machine() -> dict[str, Any]:
-    from django.db import connection
-
-    cpu = platform.processor()
-    with suppress(OSError, StopIteration):
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    memory_gib = 0.0
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
-        memory_gib = round(kib / 1024 / 1024, 1)
-    except (OSError, IndexError, ValueError):
-        pass
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            database = "PostgreSQL " + cursor.fetchone()[0].split()[0]
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            database = "SQLite " + cursor.fetchone()[0]
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
-        "calibration_ms": calibration_ms(),
-        "memory_gib": memory_gib,
-        "python": platform.python_version(),
-        "database": database,
-    }
 
 
 # --- main --------------------------------------------------------------------------------------------------

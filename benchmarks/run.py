@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -408,33 +409,35 @@ def calibration_ms() -> float:
 
 
 def machine() -> dict[str, Any]:
+    """The machine a result was measured on, for every benchmark's results file."""
     from django.db import connection
 
-    cpu = ""
-    try:
+    cpu = platform.processor()
+    with suppress(OSError, StopIteration):
         cpu = next(
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    except (OSError, StopIteration):
-        cpu = platform.processor()
     memory_gib = 0.0
-    try:
+    with suppress(OSError, IndexError, ValueError):
         kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
         memory_gib = round(kib / 1024 / 1024, 1)
-    except (OSError, IndexError, ValueError):
-        pass
     with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg_version = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            database = "SQLite " + cursor.fetchone()[0]
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "calibration_ms": calibration_ms(),
         "memory_gib": memory_gib,
         "python": platform.python_version(),
-        "postgresql": pg_version,
-        "calibration_ms": calibration_ms(),
+        "database": database,
     }
 
 
@@ -463,7 +466,7 @@ def write_doc(report: dict[str, Any]) -> None:
     size = report["size"]
     kept = [line for line in body.strip().splitlines()[2:] if line.startswith("|") and f"| {size} |" not in line]
     m = report["machine"]
-    machine_label = f"{m['cores']} cores, {m['memory_gib']:.0f} GiB, PG {m['postgresql'].split()[0]}"
+    machine_label = f"{m['cores']} cores, {m['memory_gib']:.0f} GiB, {m['database'].replace('PostgreSQL', 'PG')}"
 
     def cell(value: Any) -> str:
         return "–" if value is None else str(value)

@@ -49,8 +49,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from benchmarks.istandaarden import fresh_database, machine  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, client_for, percentile, raw_sql_p50, setup_django  # noqa: E402
+from benchmarks.istandaarden import fresh_database  # noqa: E402 - after the project is on the path
+from benchmarks.run import RESULTS, client_for, machine, percentile, raw_sql_p50, setup_django  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_steering"
 BOARDS = {"team": "teamleider", "manager": "manager", "opdrachtgever": "manager"}  # board → demo account

@@ -33,8 +33,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from benchmarks.istandaarden import machine  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, calibration_ms, setup_django  # noqa: E402
+from benchmarks.run import RESULTS, calibration_ms, machine, setup_django  # noqa: E402
 
 PORT = 8090
 VENV = PROJECT / ".venv" / "bin"
