@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toegang.conf.settings")
 application = get_wsgi_application()
+
+from toegang.common import gcfreeze  # noqa: E402 - after Django is set up
+
+gcfreeze.install()
