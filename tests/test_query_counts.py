@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,13 +11,31 @@ from django.urls import reverse
 from tests.conftest import TODAY, law_basis, make_agreed_plan, make_trajectory
 from tests.querycount import page_queries
 from toegang.cases import services as case_services
+from toegang.network import referrals
+from toegang.network.models import CommunityService
 from toegang.plans import services as plan_services
 from toegang.plans.models import LifeDomain, SelfRelianceLevel
+from toegang.procedures import services as procedure_services
 from toegang.signals import services as signal_services
 
 
+def _service(world) -> CommunityService:
+    return CommunityService.objects.get_or_create(
+        name="Formulierenspreekuur",
+        defaults={
+            "hsds_id": uuid.uuid4(),
+            "municipality": world.gemeente,
+            "organization_id": uuid.uuid4(),
+            "organization_name": world.partner_org.name,
+            "organisation": world.partner_org,
+            "status": "active",
+        },
+    )[0]
+
+
 def add_rows(world, n: int):
-    """n trajectories with plans, explorations, reviews, notes and signals, all visible to the professional."""
+    """n trajectories with plans, explorations, reviews, notes, referrals, procedures and signals, all
+    visible to the professional."""
     domain = LifeDomain.objects.first()
     level = SelfRelianceLevel.objects.get(level=3)
     for _ in range(n):
@@ -51,6 +70,21 @@ def add_rows(world, n: int):
             basis=law_basis(),
         )
         person = trajectory.household.memberships.first().person
+        # a referral for a goal, to a service of the social map, and a statutory procedure: the household
+        # page lists both and shows the referral's outcome under its goal, each with a narrowed join
+        referrals.propose(
+            actor=world.professional,
+            trajectory=trajectory,
+            person=person,
+            question="q",
+            handover="h",
+            categories=["contact"],
+            service=_service(world),
+            goal=goals[0],
+        )
+        procedure_services.start_procedure(
+            actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=TODAY
+        )
         signal_services.register_signal(
             actor=world.professional,
             team=world.team,
