@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 
 import pytest
 from django.test import override_settings
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from tests.api_support import ApiClient, api, token_for
 from tests.conftest import TODAY, household_persons, law_basis, make_household, make_trajectory
+from tests.processes import MANAGE, ROOT
 from toegang.api.models import ApiToken
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
@@ -243,9 +246,9 @@ def test_unknown_path_and_method_are_problem_details(world, cases):
 
 @override_settings(API_THROTTLE_RATE="3/min")
 def test_rate_limit_gives_429_with_retry_after(world, cases):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["ratelimit"].clear()
     client = api(world, world.professional)
     for _ in range(3):
         assert client.get("/api/v1/signals/").status_code == 200
@@ -254,7 +257,49 @@ def test_rate_limit_gives_429_with_retry_after(world, cases):
     assert int(response["Retry-After"]) > 0
     other = api(world, world.colleague)  # per token: another token is not limited by this one
     assert other.get("/api/v1/signals/").status_code == 200
-    cache.clear()
+    caches["ratelimit"].clear()
+
+
+REDIS_RATE_LIMIT = "redis://127.0.0.1:6379/14"  # a database of its own (the worker tests use 15)
+
+
+def _ratelimit_at(settings, url: str) -> None:
+    """The rate-limit counters in Redis at ``url``, as TOEGANG_RATE_LIMIT_URL sets them (conf/api.py);
+    changing CACHES makes Django build its cache connections anew."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"toegang-test-{os.getpid()}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+
+
+def test_with_redis_every_web_process_counts_against_one_limit(world, cases, settings):
+    import redis
+    from django.core.cache import caches
+
+    settings.API_THROTTLE_RATE = "3/min"  # through the fixture, as CACHES: one undo for both
+    _ratelimit_at(settings, REDIS_RATE_LIMIT)
+    caches["ratelimit"].clear()
+    client = api(world, world.professional)
+    for _ in range(3):
+        assert client.get("/api/v1/signals/").status_code == 200
+    assert_problem(client.get("/api/v1/signals/"), 429)
+    keys = redis.Redis.from_url(REDIS_RATE_LIMIT).keys(f"toegang-test-{os.getpid()}:*")
+    assert len(keys) == 1 and b"toegang-api-throttle:token:" in keys[0]  # the token's id, nothing about a person
+    another_process = caches.create_connection("ratelimit")  # a connection of its own, no memory of this one
+    assert len(another_process.get(keys[0].decode().split(":", 2)[2])) == 3  # the three requests let through
+    caches["ratelimit"].clear()
+
+
+def test_a_rate_limit_store_that_does_not_answer_lets_requests_through(world, cases, settings, caplog):
+    _ratelimit_at(settings, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    client = api(world, world.professional)
+    assert client.get("/api/v1/signals/").status_code == 200
+    assert "niet te controleren" in caplog.text
 
 
 # --- one audit row per request -------------------------------------------------------------------------
@@ -387,3 +432,13 @@ def test_a_fault_is_a_problem_500_without_a_traceback(world, cases, monkeypatch)
     client.client.raise_request_exception = False
     body = assert_problem(client.get("/api/v1/trajectories/"), 500)
     assert "kapot" not in json.dumps(body) and "Traceback" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(("url", "accepted"), [("redis://127.0.0.1:6379/1", True), ("memcached://127.0.0.1", False)])
+def test_the_rate_limit_store_is_redis_or_nothing(url, accepted):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOEGANG_")}
+    env.update(TOEGANG_SECRET_KEY="x", TOEGANG_RATE_LIMIT_URL=url, DJANGO_SETTINGS_MODULE="toegang.conf.settings")
+    done = subprocess.run([*MANAGE, "check"], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert (done.returncode == 0) is accepted
+    if not accepted:
+        assert "TOEGANG_RATE_LIMIT_URL moet leeg zijn of een redis://-adres" in done.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 # What a token may do. A user-bound token sees only what its user sees in the UI; a scope narrows that
 # further, it never widens it.
 API_SCOPES = {
@@ -14,6 +16,24 @@ API_SCOPES = {
     "steering:read": "Beschermde sturingsindicatoren lezen",
 }
 API_THROTTLE_RATE = os.environ.get("TOEGANG_API_RATE", "600/min")  # per token
+# Where the rate limit counts (api/throttling.py): empty, in each web process's memory, so that with
+# several processes each counts on its own; a redis:// URL, one count for all of them. The counters hold
+# a token's id and the times of its requests, nothing about residents.
+API_RATE_LIMIT_URL = os.environ.get("TOEGANG_RATE_LIMIT_URL", "")
+if API_RATE_LIMIT_URL and not API_RATE_LIMIT_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("TOEGANG_RATE_LIMIT_URL moet leeg zijn of een redis://-adres (zie docs/operations.md).")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": API_RATE_LIMIT_URL,
+        "KEY_PREFIX": "toegang",
+        # Redis that does not answer must not hold up the API (the throttle lets the request through)
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if API_RATE_LIMIT_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
 API_MAX_BODY_BYTES = 64 * 1024  # a JSON body larger than this is refused with 413
 API_TOKEN_DAYS = 90  # default lifetime of a token the functional administrator issues
 
