@@ -17,7 +17,9 @@ from toegang.common import gcfreeze
 def unfrozen() -> Iterator[None]:
     threshold = gc.get_threshold()
     gc.unfreeze()
+    gc.disable()  # no automatic collection in between: only the freezer's own may free a cycle
     yield
+    gc.enable()
     gc.unfreeze()  # the test process keeps collecting everything, as before
     gc.set_threshold(*threshold)
 

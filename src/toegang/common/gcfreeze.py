@@ -1,6 +1,6 @@
 """Python's cyclic garbage collector in a long-running server process (ADR 0016).
 
-A gunicorn worker holds about 200,000 long-lived objects once it has served its first pages: modules,
+A gunicorn worker holds about 240,000 long-lived objects once it has served its first pages: modules,
 models, URL patterns, compiled templates, translation catalogues. Python's full collection walks all
 of them, and on seed M under load it ran every 270 requests or so and took about 150 ms each time,
 with the worker's request waiting (docs/performance.md, "The garbage collector under load").

@@ -21,7 +21,9 @@ API_THROTTLE_RATE = os.environ.get("TOEGANG_API_RATE", "600/min")  # per token
 # a token's id and the times of its requests, nothing about residents.
 API_RATE_LIMIT_URL = os.environ.get("TOEGANG_RATE_LIMIT_URL", "")
 if API_RATE_LIMIT_URL and not API_RATE_LIMIT_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured("TOEGANG_RATE_LIMIT_URL moet leeg zijn of een redis://-adres (zie docs/operations.md).")
+    raise ImproperlyConfigured(
+        "TOEGANG_RATE_LIMIT_URL moet leeg zijn of een redis://-, rediss://- of unix://-adres (zie docs/operations.md)."
+    )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {
