@@ -71,7 +71,7 @@ def add_rows(world, n: int):
         )
         person = trajectory.household.memberships.first().person
         # a referral for a goal, to a service of the social map, and a statutory procedure: the household
-        # page lists both and shows the referral's outcome under its goal, each with a narrowed join
+        # page lists both and shows the referral's outcome under its goal
         referrals.propose(
             actor=world.professional,
             trajectory=trajectory,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -20,22 +21,27 @@ API_THROTTLE_RATE = os.environ.get("TOEGANG_API_RATE", "600/min")  # per token
 # several processes each counts on its own; a redis:// URL, one count for all of them. The counters hold
 # a token's id and the times of its requests, nothing about residents.
 API_RATE_LIMIT_URL = os.environ.get("TOEGANG_RATE_LIMIT_URL", "")
-if API_RATE_LIMIT_URL and not API_RATE_LIMIT_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(
-        "TOEGANG_RATE_LIMIT_URL moet leeg zijn of een redis://-, rediss://- of unix://-adres (zie docs/operations.md)."
-    )
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
+
+
+def ratelimit_cache(url: str, key_prefix: str = "toegang") -> dict[str, Any]:
+    """The ``ratelimit`` entry of CACHES (settings.py) for TOEGANG_RATE_LIMIT_URL: Redis at ``url``, or
+    each process's memory when it is empty; anything else stops the start."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "TOEGANG_RATE_LIMIT_URL moet leeg zijn of een redis://-, rediss://- of unix://-adres "
+            "(zie docs/operations.md)."
+        )
+    return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": API_RATE_LIMIT_URL,
-        "KEY_PREFIX": "toegang",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
         # Redis that does not answer must not hold up the API (the throttle lets the request through)
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
-    if API_RATE_LIMIT_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
-}
+
+
 API_MAX_BODY_BYTES = 64 * 1024  # a JSON body larger than this is refused with 413
 API_TOKEN_DAYS = 90  # default lifetime of a token the functional administrator issues
 

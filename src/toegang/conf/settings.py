@@ -414,3 +414,11 @@ LOGGING = {
 }
 
 from .api import *  # noqa: E402,F403  (REST API, OpenAPI and OAuth2 settings: conf/api.py)
+from .api import API_RATE_LIMIT_URL, ratelimit_cache  # noqa: E402
+
+# The default cache stays in each process: it holds BRP answers (people/brp/client.py), which so never
+# leave the process. The API's rate-limit counters go where TOEGANG_RATE_LIMIT_URL says (docs/api.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": ratelimit_cache(API_RATE_LIMIT_URL),
+}
