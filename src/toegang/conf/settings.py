@@ -113,8 +113,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "toegang.common.context_processors.navigation",
             ],
-            # Django's ``date`` filter, remembered for plain dates (common/templatetags/dates.py)
-            "builtins": ["toegang.common.templatetags.dates"],
+            # Django's ``date`` filter, ``url`` tag and ``i18n`` tags, remembered where their output
+            # repeats (common/templatetags/); templates therefore do not ``{% load i18n %}``
+            "builtins": [
+                "toegang.common.templatetags.dates",
+                "toegang.common.templatetags.urls",
+                "toegang.common.templatetags.translations",
+            ],
         },
     },
 ]
