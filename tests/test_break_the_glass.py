@@ -173,3 +173,50 @@ def test_emergency_cannot_become_a_lasting_involvement_and_refusals_are_logged(c
     client.force_login(world.colleague)
     client.post(reverse("emergency-start"), {"bsn": "999999990", "reason": REASON})
     assert AuditEntry.objects.filter(actor=world.colleague, action="denied", object_type="emergencyaccess").exists()
+
+
+def test_the_user_of_a_request_says_whether_an_access_runs(world, other_team_case):
+    """The request's user is read with ``emergency_running`` (privacy/context.py): only when it is true
+    does the middleware ask which accesses run; expired ones and other users' do not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from toegang.accounts.backends import AccountsBackend
+    from toegang.privacy import context
+
+    trajectory, regisseur = other_team_case
+    backend = AccountsBackend()
+    me = backend.get_user(world.professional.pk)
+    assert me.emergency_running is False
+    with CaptureQueriesContext(connection) as queries:
+        assert context.load(me) is context.NONE
+    assert len(queries) == 0
+    access = services.start_emergency_access(
+        actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
+    )
+    me = backend.get_user(world.professional.pk)
+    assert me.emergency_running is True and backend.get_user(regisseur.pk).emergency_running is False
+    state = context.load(me)
+    assert state.until == access.expires_at and set(state.access_of_person.values()) == {access.pk}
+    past = timezone.now() - dt.timedelta(hours=5)
+    EmergencyAccess.objects.filter(pk=access.pk).update(started_at=past, expires_at=past + dt.timedelta(hours=4))
+    assert backend.get_user(world.professional.pk).emergency_running is False
+
+
+def test_api_reads_under_a_running_access_are_flagged_too(world, other_team_case):
+    """A user-bound API token sees what its user sees, so also a household opened with break-the-glass;
+    the API's audit rows about it carry the flag and the access as basis, like the screens' rows."""
+    from tests.api_support import api
+
+    trajectory, _ = other_team_case
+    own = make_trajectory(world)
+    client = api(world, world.professional)
+    access = services.start_emergency_access(
+        actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
+    )
+    assert client.get(f"/api/v1/households/{trajectory.household_id}/").status_code == 200
+    assert client.get(f"/api/v1/households/{own.household_id}/").status_code == 200
+    rows = AuditEntry.objects.filter(actor=world.professional, action="read", object_type="household")
+    flagged = {int(r.object_id): (r.emergency, r.legal_basis) for r in rows}
+    assert flagged[trajectory.household_id] == (True, f"noodtoegang {access.pk}")
+    assert flagged[own.household_id][0] is False

@@ -18,6 +18,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from toegang.accounts.models import User
+from toegang.privacy.context import with_running_flag
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
@@ -43,7 +44,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = User.objects.select_related("organisation", "team").get(pk=user_id)
+            user = with_running_flag(User.objects.select_related("organisation", "team")).get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if user.is_active else None

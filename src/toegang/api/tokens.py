@@ -17,6 +17,7 @@ from toegang.accounts.models import User
 from toegang.api.models import ApiToken
 from toegang.audit import services as audit
 from toegang.common.errors import DomainError
+from toegang.privacy.context import running_flag
 
 # A user-bound token starts with this; any other bearer token is an OAuth2 access token.
 TOKEN_MARK = "tg_"  # noqa: S105 - a prefix, not a secret
@@ -93,8 +94,15 @@ def token_for(text: str) -> ApiToken | None:
     if not prefix or not secret_part:
         return None
     # [:1], not .first(): the prefix is unique, and the ORDER BY that .first() adds costs a fifth of the lookup
-    found = ApiToken.objects.select_related("user", "user__organisation", "user__team").filter(prefix=prefix)[:1]
+    found = (
+        ApiToken.objects.select_related("user", "user__organisation", "user__team")
+        .annotate(
+            user_emergency=running_flag(f'"{ApiToken._meta.db_table}"."{ApiToken._meta.get_field("user").column}"')
+        )
+        .filter(prefix=prefix)[:1]
+    )
     token = next(iter(found), None)
     if token is None or not hmac.compare_digest(token.digest, _digest(secret_part)):
         return None
+    token.user.emergency_running = token.user_emergency  # type: ignore[attr-defined]  # privacy/context.py
     return token

@@ -1,7 +1,9 @@
 """Which break-the-glass accesses of the current user are running in this request. The middleware
-reads them once per request (one query, only for roles that can hold one): every audit row about a
-person of such a household is flagged as emergency access (audit.services.record), in any session of
-that user, and every page shows until when the access runs."""
+reads them once per request (one query, only for roles that can hold one, and only when one runs):
+every audit row about a person of such a household is flagged as emergency access
+(audit.services.record), in any session of that user, and every page shows until when the access
+runs. Whether one runs comes with the user of the request (``with_running_flag``, used by the
+authentication backends), so the usual request, without any, asks nothing more."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ import contextvars
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -28,11 +33,40 @@ NONE = EmergencyState()
 current_emergency: contextvars.ContextVar[EmergencyState] = contextvars.ContextVar("current_emergency", default=NONE)
 
 
+def running_flag(user_id: str) -> RawSQL:
+    """Whether a break-the-glass access runs now for the user whose id is in ``user_id`` (a quoted
+    ``"table"."column"`` of the query), by the same clock as ``load`` and the access predicate (the
+    application's, not the database's). Written as SQL: Django's ``Exists(… OuterRef …)`` costs about
+    as much to compile as the query it saves."""
+    from toegang.privacy.models import EmergencyAccess
+
+    table, user, expires = (
+        EmergencyAccess._meta.db_table,
+        EmergencyAccess._meta.get_field("user").column,
+        EmergencyAccess._meta.get_field("expires_at").column,
+    )
+    return RawSQL(  # noqa: S611 - names from the models, the caller's column, the time bound
+        f'EXISTS (SELECT 1 FROM "{table}" run_e WHERE run_e."{user}" = {user_id} AND run_e."{expires}" > %s)',  # noqa: S608
+        (timezone.now(),),  # the names come from the models, the time is a parameter
+        output_field=BooleanField(),
+    )
+
+
+def with_running_flag(users: QuerySet[Any]) -> QuerySet[Any]:
+    """Users with ``emergency_running`` (``running_flag``): the user of each request is read this way
+    (accounts/backends.py), so that ``load`` asks which accesses run only when one does."""
+    from toegang.accounts.models import User
+
+    return users.annotate(emergency_running=running_flag(f'"{User._meta.db_table}"."{User._meta.pk.column}"'))
+
+
 def load(user: object) -> EmergencyState:
     from toegang.accounts.models import User
     from toegang.privacy.models import EmergencyAccess
 
     if not isinstance(user, User) or user.role not in (User.Role.PROFESSIONAL, User.Role.TEAM_LEAD):
+        return NONE
+    if getattr(user, "emergency_running", None) is False:  # read with the user: none runs
         return NONE
     rows = EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values_list(
         "pk", "expires_at", "household__memberships__person_id"
