@@ -206,8 +206,11 @@ def test_the_user_of_a_request_says_whether_an_access_runs(world, other_team_cas
 def test_api_reads_under_a_running_access_are_flagged_too(world, other_team_case):
     """A user-bound API token sees what its user sees, so also a household opened with break-the-glass;
     the API's audit rows about it carry the flag and the access as basis, like the screens' rows."""
+    from django.core.cache import caches
+
     from tests.api_support import api
 
+    caches["ratelimit"].clear()  # this process's counters (LocMem in tests): token ids repeat across tests
     trajectory, _ = other_team_case
     own = make_trajectory(world)
     client = api(world, world.professional)

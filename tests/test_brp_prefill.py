@@ -247,9 +247,10 @@ def test_pinned_query_counts(brp, client, page, household, world):
     assert sum(1 for q in ctx.captured_queries if not AUDIT_WRITE.search(q["sql"])) == BSN_QUERY_QUERIES
 
 
-PERSON_PAGE_QUERIES = 8  # session, user, device, emergency context; household, membership, sources, representations
-MEMBER_PAGE_QUERIES = 6  # as before the BRP section: it reads nothing until asked
-BSN_QUERY_QUERIES = 8  # the member page (6), the known persons with that BSN, the legal basis
+# session, user (with whether a break-the-glass access runs), device; household, membership, sources, representations
+PERSON_PAGE_QUERIES = 7
+MEMBER_PAGE_QUERIES = 5  # as before the BRP section: it reads nothing until asked
+BSN_QUERY_QUERIES = 7  # the member page (5), the known persons with that BSN, the legal basis
 
 
 def test_the_signal_page_prefills_name_birth_date_and_address(brp, client, world):

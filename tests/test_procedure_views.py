@@ -164,4 +164,4 @@ def test_procedure_page_and_deadline_list_have_pinned_flat_query_counts(client, 
         page_queries(client, reverse("procedure", args=[last.pk])),
         page_queries(client, reverse("deadlines") + "?wie=team"),
     )
-    assert small == large == (15, 8)
+    assert small == large == (14, 7)

@@ -119,7 +119,7 @@ PAGES = {
     # 8: the signals without a trajectory cost two (their retention rule, then the list with the due flag)
     "retention": ("privacy", 8, lambda t, p, r: reverse("retention")),
     "inbox": ("privacy", 5, lambda t, p, r: reverse("inbox")),
-    "team-export": ("teamleider", 8, lambda t, p, r: reverse("team-export")),
+    "team-export": ("teamleider", 7, lambda t, p, r: reverse("team-export")),
 }
 
 

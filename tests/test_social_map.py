@@ -52,7 +52,7 @@ def services(world):
     }  # fmt: skip
 
 
-PINNED = 11  # session, user, 2FA, emergency, search, 3 prefetches, 3 filter lists
+PINNED = 10  # session, user, 2FA, search, 3 prefetches, 3 filter lists
 
 
 def names(queryset) -> list[str]:

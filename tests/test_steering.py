@@ -277,7 +277,7 @@ def test_dashboards_read_only_the_summaries_with_flat_query_counts(client, world
     # the protected board: + one query per filter left open and one for the states (across_filters)
     assert page_queries(client, client_board, audit_rows=0) == 22
     client.force_login(world.team_lead)
-    assert page_queries(client, reverse("steering", args=["team"]), audit_rows=0) == 18
+    assert page_queries(client, reverse("steering", args=["team"]), audit_rows=0) == 17
 
 
 def test_the_management_report_is_a_protected_pdf(client, world, scenario):
