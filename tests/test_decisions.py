@@ -30,8 +30,8 @@ def pdf_text(pdf: bytes) -> str:
     """The text shown by an fpdf2 PDF: its content streams unpacked, the strings of its text operators."""
     shown = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            content = zlib.decompress(stream)
+        try:  # a decompressor object: the pattern drops a \r that ends the data, and with it the checksum's end
+            content = zlib.decompressobj().decompress(stream)
         except zlib.error:
             content = stream
         shown += re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", content, re.S)

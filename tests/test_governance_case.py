@@ -531,7 +531,8 @@ def pdf_text(data: bytes) -> str:
     chunks = []
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
         try:
-            chunks.append(zlib.decompress(match.group(1)).decode("latin-1"))
+            # a decompressor object: the pattern drops a \r that ends the data, and with it the checksum's end
+            chunks.append(zlib.decompressobj().decompress(match.group(1)).decode("latin-1"))
         except zlib.error:
             chunks.append(match.group(1).decode("latin-1"))
     return "\n".join(chunks)
