@@ -42,7 +42,8 @@ class BearerAuthentication(BaseAuthentication):
             raise AuthenticationFailed(_("Het token bevat ongeldige tekens.")) from None
         user, credential = self._user_token(text) if text.startswith(TOKEN_MARK) else self._oauth2_token(text)
         # the session middleware saw no user here: this request's break-the-glass accesses are read now,
-        # so that its audit rows are flagged as the screens' are (privacy/context.py)
+        # so that its audit rows are flagged as the screens' are (privacy/context.py); the middleware's
+        # reset at the end of the request restores the value from before it, undoing this one too
         current_emergency.set(load_emergency(user))
         return user, credential
 

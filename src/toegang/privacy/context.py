@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
@@ -47,7 +48,8 @@ def running_flag(user_id: str) -> RawSQL:
     )
     return RawSQL(  # noqa: S611 - names from the models, the caller's column, the time bound
         f'EXISTS (SELECT 1 FROM "{table}" run_e WHERE run_e."{user}" = {user_id} AND run_e."{expires}" > %s)',  # noqa: S608
-        (timezone.now(),),  # the names come from the models, the time is a parameter
+        # the time as a parameter, adapted as the access predicate adapts it (cases/selectors.py)
+        (connection.ops.adapt_datetimefield_value(timezone.now()),),
         output_field=BooleanField(),
     )
 

@@ -9,7 +9,7 @@ tag unchanged. The memory is emptied when the settings Django's translations dep
 and when a ``.mo`` file changes under the development server, as Django does with its own catalogues.
 
 A template builtin (settings.TEMPLATES) that carries every tag and filter of Django's ``i18n`` library,
-so templates do not ````: a load would put Django's own tag back in that template.
+so templates do not ``{% load i18n %}``: a load would put Django's own tag back in that template.
 tests/test_template_translations.py holds the output against Django's tag for every literal in the
 templates, in both languages, and checks that no template loads ``i18n``.
 """

@@ -33,7 +33,9 @@ _CHECK = tuple(range(3, 15))
 
 # (route name, number of arguments, namespace, script prefix, URL configuration) -> the route's text
 # between the arguments, or None where the route does not split cleanly (then Django's tag, always)
+# The key holds no language: the project has no translated URL patterns (i18n_patterns).
 _shapes: dict[tuple[str, int, str | None, str, Any], tuple[str, ...] | None] = {}
+_UNKNOWN: Any = object()
 
 
 def _shape(name: str, count: int, current_app: str | None, key: tuple) -> tuple[str, ...] | None:
@@ -51,7 +53,11 @@ def _shape(name: str, count: int, current_app: str | None, key: tuple) -> tuple[
         parts.append(before)
     else:
         parts.append(rest)
-        if url and _fill(tuple(parts), _CHECK[:count]) == reverse(name, args=_CHECK[:count], current_app=current_app):
+        try:
+            check = reverse(name, args=_CHECK[:count], current_app=current_app)
+        except NoReverseMatch:
+            check = None
+        if url and _fill(tuple(parts), _CHECK[:count]) == check:
             shape = tuple(parts)
     _shapes[key] = shape
     return shape
@@ -86,7 +92,9 @@ class URLNode(defaulttags.URLNode):
             except AttributeError:
                 current_app = None
         key = (name, len(args), current_app, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-        shape = _shapes[key] if key in _shapes else _shape(name, len(args), current_app, key)
+        shape = _shapes.get(key, _UNKNOWN)
+        if shape is _UNKNOWN:
+            shape = _shape(name, len(args), current_app, key)
         if shape is None:
             return super().render(context)
         url = _fill(shape, args)
