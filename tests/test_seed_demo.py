@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import Counter, defaultdict
+from contextlib import closing
 from io import StringIO
 from itertools import islice
 
 import pytest
 from django.core.management import call_command
 
+from tests.processes import separate_database
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
@@ -42,6 +45,26 @@ def test_xs_fills_every_main_table_without_audit_rows(seeded: None) -> None:
     # seeding is not a user action; only the providers' demo messages go through the real import, which
     # logs each message it processes as the system
     assert not AuditEntry.objects.exclude(actor__isnull=True, actor_name="istandaarden import").exists()
+
+
+def test_the_seed_leaves_fresh_statistics_and_on_postgresql_all_visible_pages(tmp_path) -> None:
+    """The command as run (a process of its own, outside a transaction): statistics for the planner and,
+    on PostgreSQL, a vacuumed database, so that a benchmark right after seeding does not meet pages
+    that index-only scans must still visit, nor autovacuum starting on the big tables."""
+    with separate_database(tmp_path, "seed") as env:
+        url = env["DATABASE_URL"]
+        if url.startswith(("postgres://", "postgresql://")):
+            import psycopg
+
+            with psycopg.connect(url) as conn:
+                pages, visible = conn.execute(
+                    "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s", [Note._meta.db_table]
+                ).fetchone()
+            assert pages > 0 and visible == pages
+        else:
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+                rows = conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = ?", [Note._meta.db_table]).fetchone()
+            assert rows[0] > 0
 
 
 @pytest.mark.django_db
