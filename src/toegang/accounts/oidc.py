@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from toegang.accounts.backends import user_of_request
 from toegang.accounts.models import User
-from toegang.privacy.context import with_running_flag
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
@@ -43,11 +43,8 @@ class OIDCBackend(OIDCAuthenticationBackend):
         return None  # accounts are made by the functional administrator, never by a login
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            user = with_running_flag(User.objects.select_related("organisation", "team")).get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if user.is_active else None
+        user = user_of_request(user_id)
+        return user if user is not None and user.is_active else None
 
 
 def _enabled() -> None:
