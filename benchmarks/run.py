@@ -12,7 +12,8 @@ template, audit write) with Django's in-process client:
 - the number of queries, the time spent writing the audit row (lock, chain hash, insert, commit),
   and the number of audit rows the request wrote (at most one).
 
-Results go to benchmarks/results/<date>-<size>.json and the table in docs/performance.md.
+Results go to benchmarks/results/<date>-<size>.json (``-2`` and so on for a later run that day) and
+the table in docs/performance.md.
 Timings are reported, never asserted; `--check` asserts only ratios and counts (the quick subset in
 .ci/run).
 """
@@ -36,6 +37,18 @@ from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "benchmarks" / "results"
+
+
+def result_path(name: str) -> Path:
+    """``benchmarks/results/<name>.json``, or ``<name>-2.json`` and so on when a run of the same day
+    is there already: a second run never overwrites the first (results are kept in git)."""
+    target, n = RESULTS / f"{name}.json", 1
+    while target.exists():
+        n += 1
+        target = RESULTS / f"{name}-{n}.json"
+    return target
+
+
 DOC = PROJECT / "docs" / "performance.md"
 DOC_START, DOC_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -537,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"audit a/b (met min zonder, van begin tot eind): mediaan {statistics.median(ab):.3f} ms")
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        target = RESULTS / f"{report['date']}-{args.size}.json"
+        target = result_path(f"{report['date']}-{args.size}")
         target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         write_doc(report)
         print(f"geschreven: {target.relative_to(PROJECT)} en docs/performance.md")

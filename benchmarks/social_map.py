@@ -28,7 +28,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from benchmarks.istandaarden import fresh_database  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, client_for, machine, setup_django  # noqa: E402
+from benchmarks.run import RESULTS, client_for, machine, result_path, setup_django  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_socialmap"
 WORDS = ["koffie", "hulp", "jongeren", "schuld", "taal", "sport", "buurt", "thuis", "inloop", "advies"]
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(report, indent=2))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    target = RESULTS / f"{report['date']}-social-map.json"
+    target = result_path(f"{report['date']}-social-map")
     runs = json.loads(target.read_text()) if target.exists() else {}
     runs[connection.vendor] = report
     target.write_text(json.dumps(runs, indent=2) + "\n")

@@ -50,7 +50,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from benchmarks.istandaarden import fresh_database  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, client_for, machine, percentile, raw_sql_p50, setup_django  # noqa: E402
+from benchmarks.run import RESULTS, client_for, machine, percentile, raw_sql_p50, result_path, setup_django  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_steering"
 BOARDS = {"team": "teamleider", "manager": "manager", "opdrachtgever": "manager"}  # board → demo account
@@ -463,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        target = RESULTS / f"{report['date']}-steering-{args.size}.json"
+        target = result_path(f"{report['date']}-steering-{args.size}")
         target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"geschreven: {target.relative_to(PROJECT)}")
     return 0
