@@ -43,7 +43,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from benchmarks.istandaarden import fresh_database  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, machine, result_path, setup_django  # noqa: E402
+from benchmarks.run import machine, result_path, setup_django  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_events"
 BROKER = "redis://127.0.0.1:6379/13"
@@ -253,7 +253,6 @@ def main() -> None:
     if delivered < args.n or seen["bad"]:
         print("Niet alles afgeleverd of handtekeningen fout.", file=sys.stderr)
     if not args.no_write:
-        RESULTS.mkdir(exist_ok=True)
         out = result_path(f"{result['date']}-events")
         out.write_text(json.dumps(result, indent=2) + "\n")
         print(f"Geschreven: {out.relative_to(PROJECT)}")

@@ -222,7 +222,7 @@ def seed(n: int, today: dt.date) -> dict[str, Any]:
             ],
             batch_size=2000,
         )
-    if connection.vendor == "postgresql":  # fresh statistics after the bulk load, as seed_demo does
+    if connection.vendor == "postgresql":  # fresh statistics after the bulk load (seed_demo vacuums too)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return {

@@ -26,9 +26,9 @@ for folder in (PROJECT, PROJECT / "src"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from toegang.governance.mcda import evaluate  # noqa: E402 - after the project is on the path
+from benchmarks.run import result_path  # noqa: E402 - after the project is on the path
+from toegang.governance.mcda import evaluate  # noqa: E402
 
-RESULTS = PROJECT / "benchmarks" / "results"
 SCALE = np.array([1 / 9, 1 / 7, 1 / 5, 1 / 3, 1, 3, 5, 7, 9])
 
 
@@ -115,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "numpy": np.__version__, "processor": platform.machine()},
         "methods": runs,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{dt.date.today().isoformat()}-mcda.json"
+    path = result_path(f"{dt.date.today().isoformat()}-mcda")
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written {path.relative_to(PROJECT)}")
     return 0

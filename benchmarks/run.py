@@ -41,12 +41,18 @@ RESULTS = PROJECT / "benchmarks" / "results"
 
 def result_path(name: str) -> Path:
     """``benchmarks/results/<name>.json``, or ``<name>-2.json`` and so on when a run of the same day
-    is there already: a second run never overwrites the first (results are kept in git)."""
-    target, n = RESULTS / f"{name}.json", 1
-    while target.exists():
-        n += 1
-        target = RESULTS / f"{name}-{n}.json"
-    return target
+    is there already: a second run never overwrites the first (results are kept in git). The file is
+    claimed here (created empty, exclusively), so two runs at the same time cannot pick one name."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        target = RESULTS / (f"{name}.json" if n == 1 else f"{name}-{n}.json")
+        try:
+            target.open("x").close()
+        except FileExistsError:
+            n += 1
+        else:
+            return target
 
 
 DOC = PROJECT / "docs" / "performance.md"
@@ -549,7 +555,6 @@ def main(argv: list[str] | None = None) -> int:
         ab = [r.audit_ab for r in results if r.audit_ab is not None]
         print(f"audit a/b (met min zonder, van begin tot eind): mediaan {statistics.median(ab):.3f} ms")
     if not args.no_write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
         target = result_path(f"{report['date']}-{args.size}")
         target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         write_doc(report)

@@ -28,7 +28,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from benchmarks.istandaarden import fresh_database  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, client_for, machine, result_path, setup_django  # noqa: E402
+from benchmarks.run import client_for, machine, result_path, setup_django  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_socialmap"
 WORDS = ["koffie", "hulp", "jongeren", "schuld", "taal", "sport", "buurt", "thuis", "inloop", "advies"]
@@ -142,11 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         "queries_max": max(queries),
     }
     print(json.dumps(report, indent=2))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    target = result_path(f"{report['date']}-social-map")
-    runs = json.loads(target.read_text()) if target.exists() else {}
-    runs[connection.vendor] = report
-    target.write_text(json.dumps(runs, indent=2) + "\n")
+    target = result_path(f"{report['date']}-social-map")  # keyed by database, as the earlier files
+    target.write_text(json.dumps({connection.vendor: report}, indent=2) + "\n")
     return 0
 
 

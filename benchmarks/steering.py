@@ -50,7 +50,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from benchmarks.istandaarden import fresh_database  # noqa: E402 - after the project is on the path
-from benchmarks.run import RESULTS, client_for, machine, percentile, raw_sql_p50, result_path, setup_django  # noqa: E402
+from benchmarks.run import client_for, machine, percentile, raw_sql_p50, result_path, setup_django  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/toegang_bench_steering"
 BOARDS = {"team": "teamleider", "manager": "manager", "opdrachtgever": "manager"}  # board → demo account
@@ -123,7 +123,7 @@ def prepare(database_url: str, size: str, reuse: bool) -> dict[str, Any]:
     summaries.refresh = timed
     started = time.perf_counter()
     try:
-        call_command("seed_demo", size=size, seed=1, verbosity=0)  # ends with ANALYZE
+        call_command("seed_demo", size=size, seed=1, verbosity=0)  # ends with VACUUM (ANALYZE), in the seconds
     finally:
         summaries.refresh = original
     seconds = time.perf_counter() - started
@@ -462,7 +462,6 @@ def main(argv: list[str] | None = None) -> int:
         f"feiten: {report['data']['facts']}"
     )
     if not args.no_write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
         target = result_path(f"{report['date']}-steering-{args.size}")
         target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"geschreven: {target.relative_to(PROJECT)}")

@@ -26,6 +26,7 @@ urlpatterns = [
     re_path(r"^jaar/(?P<year>[0-9]{4})/$", _view, name="year"),  # the markers do not fit: Django's tag
     path("<int:a>/en/<int:b>/", _view, name="two"),
     path("zoek&vind/<int:pk>/", _view, name="ampersand"),
+    re_path(r"^groot/(?P<n>[0-9]{19})/$", _view, name="big"),  # the markers fit, the check numbers do not
 ]
 
 
@@ -78,6 +79,16 @@ def test_a_route_that_does_not_fit_the_markers_is_remembered_as_such():
     render("{% url 'house' 3 %}")
     shapes = {key[0]: shape for key, shape in urls._shapes.items() if key[4] == __name__}
     assert shapes == {"year": None, "house": ("/huis/", "/")}
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_route_whose_check_does_not_reverse_goes_through_djangos_tag():
+    number = 1_234_567_890_123_456_789
+    for _twice in range(2):
+        assert render("{% url 'big' n %}", n=number) == f"/groot/{number}/"
+    assert {key[0]: shape for key, shape in urls._shapes.items() if key[4] == __name__} == {"big": None}
+    with pytest.raises(NoReverseMatch):
+        render("{% url 'big' 5 %}")
 
 
 def test_a_new_url_configuration_forgets_the_shapes():

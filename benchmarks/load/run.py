@@ -33,7 +33,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from benchmarks.run import RESULTS, calibration_ms, machine, result_path, setup_django  # noqa: E402
+from benchmarks.run import calibration_ms, machine, result_path, setup_django  # noqa: E402
 
 PORT = 8090
 VENV = PROJECT / ".venv" / "bin"
@@ -297,7 +297,6 @@ def main() -> int:
     }
     if args.timeline:
         report["timeline"] = timeline(prefix, memory)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     target = result_path(f"{report['date']}-load{'-' + args.label if args.label else ''}")
     target.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: report[k] for k in ("seconds", "mix", "cpu")}, indent=1))

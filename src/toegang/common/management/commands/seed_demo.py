@@ -85,7 +85,7 @@ class Command(BaseCommand):
             # that index-only scans need not visit the table, as after autovacuum in a database in use.
             # Without it the first benchmark after seeding met a database in a state production never
             # stays in, and autovacuum started on the big tables during the measurement.
-            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+            vacuum = connection.vendor == "postgresql" and connection.get_autocommit()
             cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
         if not verbose:
             return
