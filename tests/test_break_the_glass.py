@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.conftest import make_trajectory
 from toegang.audit.models import AuditEntry
+from toegang.cases.models import Note
 from toegang.cases.selectors import households_visible_to
 from toegang.common.errors import DomainError
 from toegang.privacy import services
@@ -91,6 +92,24 @@ def test_review_by_the_privacy_officer(client, world, other_team_case):
         in client.get(reverse("emergency-reviews")).content.decode()
     )
     assert Message.objects.filter(recipient=world.professional, text__contains="Terecht").exists()
+
+
+def test_the_review_shows_what_was_done_under_the_access(client, world, other_team_case):
+    trajectory, _ = other_team_case
+    bsn = trajectory.household.memberships.first().person.bsn
+    access = services.start_emergency_access(actor=world.professional, bsn=bsn, reason=REASON)
+    client.force_login(world.professional)
+    for _twice in range(2):
+        assert client.get(reverse("household", args=[trajectory.household_id])).status_code == 200
+    note = {"kind": "notitie", "happened_on": timezone.localdate().isoformat(), "text": "Politie gebeld."}
+    assert client.post(reverse("note-add", args=[trajectory.pk]), note).status_code == 302
+    client.get(reverse("caseload"))  # the user's own work, not under the access: not counted
+    client.force_login(world.privacy)
+    page = client.get(reverse("emergency-reviews")).content.decode()
+    card = page[page.index(f'id="noodtoegang-{access.pk}"') :]
+    assert "2× ingezien" in card and "2× aangemaakt" in card  # the access itself and the note
+    assert "Wijzigingen en andere handelingen dan inzien" in card and f"note {Note.objects.get().pk}" in card
+    assert f"?username={world.professional.username}&amp;start=" in card
 
 
 def test_only_case_workers_ask_and_only_the_privacy_officer_reviews(client, world, other_team_case):

@@ -83,6 +83,8 @@ def test_notes_validate_input(world):
         services.add_note(
             actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY + dt.timedelta(days=1)
         )
+    with pytest.raises(DomainError, match=r"Tekst: ten hoogste 10\.000 tekens \(nu 10001\)"):
+        services.add_note(actor=world.professional, trajectory=trajectory, text="x" * 10_001, happened_on=TODAY)
     note = services.add_note(
         actor=world.professional,
         trajectory=trajectory,

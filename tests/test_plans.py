@@ -1,9 +1,12 @@
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory
 from toegang.common.errors import ConflictError, DomainError
+from toegang.people.models import Membership, Person
 from toegang.plans import services
 from toegang.plans.models import Action, Goal, LifeDomain, Plan, SelfRelianceLevel, SelfRelianceScore
 
@@ -149,7 +152,46 @@ def test_action_party_must_be_named(world, domains):
             member=outsider_person,
             due_on=TODAY,
         )
+    membership = trajectory.household.memberships.first()
+    membership.end_date = TODAY - dt.timedelta(days=1)  # left the household yesterday
+    membership.save(update_fields=["end_date"])
+    with pytest.raises(DomainError, match="lid van dit huishouden"):
+        services.add_action(
+            actor=world.professional,
+            goal=goal,
+            expected_revision=plan.revision,
+            description="Bellen",
+            party=Action.Party.MEMBER,
+            member=membership.person,
+            due_on=TODAY,
+        )
     assert not Action.objects.filter(goal=goal).exists()
+
+
+def test_the_action_form_offers_only_members_who_have_not_left(client, world):
+    trajectory = make_trajectory(world)
+    plan = services.start_plan(actor=world.professional, trajectory=trajectory)
+    goal = services.add_goal(
+        actor=world.professional,
+        plan=plan,
+        expected_revision=plan.revision,
+        domain=LifeDomain.objects.first(),
+        result="x",
+        due_on=TODAY,
+    )
+    stays = trajectory.household.memberships.first().person
+    left = Person.objects.create(voornamen="Melle", geslachtsnaam="Vertrokken")
+    Membership.objects.create(
+        household=trajectory.household,
+        person=left,
+        role="kind",
+        start_date=TODAY - dt.timedelta(days=900),
+        end_date=TODAY - dt.timedelta(days=1),
+    )
+    client.force_login(world.professional)
+    page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
+    options = re.findall(rf'<select name="member"[^>]* id="id_goal{goal.pk}_member">(.*?)</select>', page, re.S)
+    assert options and f'value="{stays.pk}"' in options[0] and f'value="{left.pk}"' not in options[0]
 
 
 def test_new_version_copies_open_goals_and_supersedes_on_agreement(world):

@@ -149,7 +149,8 @@ def test_the_simulator_refuses_a_bad_bsn_and_a_foreign_client(unverified_client,
     start = urlparse(unverified_client.get(reverse("portal-digid-start"))["Location"])
     flow = {k: v[0] for k, v in parse_qs(start.query).items()}
     bad = unverified_client.post(start.path, {**flow, "bsn": "123456789", "level": SUBSTANTIEEL})
-    assert bad.status_code == 400 and "elfproef" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "Burgerservicenummer: dit nummer voldoet niet aan de elfproef" in bad.content.decode()  # not "bSN:"
     foreign = unverified_client.get(start.path, {**flow, "redirect_uri": "https://elders.example/terug"})
     assert foreign.status_code == 400
 

@@ -115,7 +115,7 @@ PAGES = {
     "audit-user": ("privacy", 6, lambda t, p, r: reverse("audit-user") + "?username=collega"),
     "rights-requests": ("privacy", 5, lambda t, p, r: reverse("rights-requests")),
     "rights-request": ("privacy", 4, lambda t, p, r: reverse("rights-request", args=[r])),
-    "emergency-reviews": ("privacy", 6, lambda t, p, r: reverse("emergency-reviews")),
+    "emergency-reviews": ("privacy", 7, lambda t, p, r: reverse("emergency-reviews")),
     # 8: the signals without a trajectory cost two (their retention rule, then the list with the due flag)
     "retention": ("privacy", 8, lambda t, p, r: reverse("retention")),
     "inbox": ("privacy", 5, lambda t, p, r: reverse("inbox")),

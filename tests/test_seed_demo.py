@@ -17,6 +17,7 @@ from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common import demo
+from toegang.common.dates import today
 from toegang.people.bsn import is_valid_bsn, nth_test_range_bsn
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, DomainFinding, Exploration, Goal, GoalReview, Plan, Review, SelfRelianceScore
@@ -133,6 +134,23 @@ def test_professional_has_a_caseload_and_a_queue(seeded: None) -> None:
     ).exists()
     assert Signal.objects.filter(team_id=professional.team_id, status=Signal.Status.NEW).exists()
     assert Involvement.objects.filter(professional=partner, end_date__isnull=True).exists()
+
+
+def test_an_agreed_plans_next_review_follows_from_its_history(seeded: None) -> None:
+    """As the services keep it and the steering summary reads it: the last review's next date, else the
+    agreed day plus the interval; and the demo professional still has reviews over their date."""
+    reviews = Review.objects.order_by("held_on", "pk").values_list("plan_id", "next_review_on")
+    last_review = dict(reviews)  # in order of holding: the last one of each plan wins
+    plans = Plan.objects.filter(status=Plan.Status.AGREED)
+    assert plans.exists()
+    for plan in plans:
+        expected = last_review.get(plan.pk, plan.agreed_on + dt.timedelta(weeks=plan.review_interval_weeks))
+        assert plan.next_review_on == expected, plan.pk
+    assert plans.filter(
+        next_review_on__lt=today(),
+        trajectory__regisseur_assignments__professional__username="professional",
+        trajectory__regisseur_assignments__end_date__isnull=True,
+    ).exists()
 
 
 def test_generator_is_deterministic() -> None:

@@ -39,9 +39,38 @@ def test_signal_form_invalid_bsn_names_field_and_rule_and_writes_nothing(client,
     response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": "123456781"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "BSN: dit nummer voldoet niet aan de elfproef" in body
+    assert "BSN van de inwoner: dit nummer voldoet niet aan de elfproef" in body  # the form's label, once
     assert 'aria-invalid="true"' in body
     assert not Signal.objects.exists() and not Person.objects.exists()
+
+
+def test_signal_form_shows_every_wrong_field_at_once_and_writes_nothing(client, world):
+    client.force_login(world.professional)
+    wrong = {"bsn": "123456789", "postcode": "ABCDEF", "huisnummer": "-5", "voornamen": "", "geslachtsnaam": "x" * 201}
+    response = client.post(reverse("signal-new"), {**SIGNAL, **wrong})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "BSN van de inwoner: dit nummer voldoet niet aan de elfproef" in body
+    assert "Postcode: vier cijfers en twee letters" in body
+    assert "Huisnummer: een getal van 1 tot en met 99999" in body
+    assert "Voornamen: vul in; deze inwoner is nog niet bekend." in body
+    assert "Geslachtsnaam: zorg dat deze waarde niet meer dan 200 tekens" in body  # its length, not also "vul in"
+    assert "Geslachtsnaam: vul in" not in body
+    assert body.count('aria-invalid="true"') == 5
+    assert not Signal.objects.exists() and not Person.objects.exists()
+
+
+def test_a_house_number_must_read_as_one_in_the_brp(client, world):
+    client.force_login(world.professional)
+    for number in ("-5", "0", "100000", "12-extra", "abc"):
+        response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "huisnummer": number})
+        assert response.status_code == 400, number
+        assert "Huisnummer: een getal van 1 tot en met 99999" in response.content.decode(), number
+    assert not Signal.objects.exists() and not Person.objects.exists()
+    for number in ("12", "12A", "12 a", "12-2", "12A-bis"):
+        response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "huisnummer": number})
+        assert response.status_code == 302, number
+    assert sorted(Person.objects.values_list("huisnummer", flat=True)) == ["12", "12 a", "12-2", "12A", "12A-bis"]
 
 
 def test_signal_form_future_date_rolls_back_the_person_too(client, world):
@@ -165,6 +194,15 @@ def test_close_form_and_note_form(client, world):
         {"kind": "contact", "channel": "", "happened_on": TODAY.isoformat(), "text": "Gebeld"},
     )
     assert response.status_code == 400 and "Contactvorm" in response.content.decode()
+    assert not Note.objects.exists()
+    note_form = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert 'maxlength="10000"' in note_form  # every text field without a limit of its own gets this one
+    response = client.post(
+        reverse("note-add", args=[trajectory.pk]),
+        {"kind": "notitie", "happened_on": TODAY.isoformat(), "text": "x" * 10_001},
+    )
+    assert response.status_code == 400
+    assert "Tekst: zorg dat deze waarde niet meer dan 10000 tekens bevat" in response.content.decode()
     assert not Note.objects.exists()
     response = client.post(
         reverse("trajectory-close", args=[trajectory.pk]),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from toegang.accounts.models import User
 from toegang.cases.models import Note, Trajectory
 from toegang.common.forms import DateInput, UtrechtForm
-from toegang.people.forms import require_names_unless_known
+from toegang.people.forms import check_person_fields
 from toegang.people.models import Membership
 from toegang.privacy.models import ProcessingActivity, RetentionRule
 
@@ -85,7 +85,7 @@ class MemberForm(UtrechtForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        require_names_unless_known(self, data)
+        check_person_fields(self, data)
         return data
 
 

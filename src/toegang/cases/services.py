@@ -13,7 +13,7 @@ from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, StandIn, Trajectory
 from toegang.common.dates import add_months, today
-from toegang.common.errors import DomainError
+from toegang.common.errors import LONG_TEXT_MAX, DomainError
 from toegang.events import services as events
 from toegang.people.models import Household
 from toegang.people.selectors import member_ids
@@ -229,6 +229,11 @@ def add_note(
     _require_open(trajectory)
     if not text.strip():
         raise DomainError(_("Tekst: schrijf de notitie."), field="text")
+    if len(text) > LONG_TEXT_MAX:
+        limit = f"{LONG_TEXT_MAX:,}".replace(",", ".")
+        raise DomainError(
+            _("Tekst: ten hoogste %(max)s tekens (nu %(n)s).") % {"max": limit, "n": len(text)}, field="text"
+        )
     if kind not in Note.Kind.values:
         raise DomainError(_("Soort: kies notitie of contactmoment."), field="kind")
     if kind == Note.Kind.CONTACT and not channel:

@@ -1817,6 +1817,14 @@ class _Generator:
             next_review = due
             if overdue and next_review >= today:
                 next_review = limit + rng.randrange(1, max(2, shift))
+                # The plan's date follows from its history, as the services keep it and as the steering
+                # summary reads it: the last review set it, else the agreed day plus the interval.
+                if reviews:
+                    last = self.rows["review"][-1]
+                    self.rows["review"][-1] = (*last[:4], _day(next_review), *last[5:])
+                else:
+                    interval = max(1, (next_review - agreed) // 7)
+                    next_review = agreed + interval * 7
             if overdue and next_review < today and self._at(assignments, today) == demo_professional:
                 self.quota["late_review"] += 1
             self._settle(goals, agreed, today, "active")

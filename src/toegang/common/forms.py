@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
-from toegang.common.errors import DomainError
+from toegang.common.errors import LONG_TEXT_MAX, DomainError
 
 WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -24,6 +25,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _labelled(text: str, label: str, name: str) -> str:
+    """A field's message starts with the field's label as the form shows it. A rule's own name for the
+    field ("BSN: …" from the domain for the field labelled "Burgerservicenummer") gives way to it."""
+    if text.startswith(label):
+        return text
+    prefix, colon, rule = text.partition(": ")
+    if colon and prefix and (prefix.lower() == name.lower() or prefix.lower() in label.lower()):
+        text = rule
+    first = text[:1] if text[1:2].isupper() else text[:1].lower()  # "BSN …" keeps its capitals
+    return f"{label}: {first}{text[1:]}"
 
 
 class UtrechtFormMixin(forms.BaseForm):
@@ -58,6 +71,10 @@ class UtrechtFormMixin(forms.BaseForm):
                 widget.attrs["aria-required"] = "true"
             if isinstance(field, forms.DateField):
                 field.input_formats = ["%Y-%m-%d", "%d-%m-%Y"]
+            if type(field) is forms.CharField and field.max_length is None:  # no text without an end
+                field.max_length = LONG_TEXT_MAX
+                field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+                widget.attrs["maxlength"] = str(LONG_TEXT_MAX)
             field.conditional = name in self.conditional_fields  # type: ignore[attr-defined]
 
     def full_clean(self) -> None:
@@ -66,11 +83,8 @@ class UtrechtFormMixin(forms.BaseForm):
             for name in self.errors:
                 if name in self.fields:
                     label = str(self.fields[name].label or name)
-                    texts = [str(m) for m in self.errors[name]]
-                    self.errors[name] = self.error_class(
-                        [t if t.startswith(label) else f"{label}: {t[:1].lower()}{t[1:]}" for t in texts],
-                        renderer=self.renderer,
-                    )
+                    texts = [_labelled(str(m), label, name) for m in self.errors[name]]
+                    self.errors[name] = self.error_class(texts, renderer=self.renderer)
                     self._mark_invalid(name)
 
     def _mark_invalid(self, name: str) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from toegang.accounts.models import Area, Organisation, Team, User
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.network.models import Escalation, Participant, Referral, TargetGroup
+from toegang.people.forms import check_person_fields
 from toegang.plans.models import Action, LifeDomain
 from toegang.privacy.models import Consent, ProcessingActivity
 from toegang.signals.models import Signal
@@ -110,6 +111,11 @@ class PartnerSignalForm(UtrechtForm):
     contact = forms.CharField(
         label=_("Hoe bereikt de Toegang u?"), max_length=100, help_text=_("Telefoonnummer of e-mailadres.")
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_person_fields(self, data)
+        return data
 
 
 class LadderLevelForm(UtrechtForm):

@@ -9,6 +9,12 @@ from django.db.models import Q, QuerySet
 from toegang.people.models import Household, Membership, Person
 
 
+def not_ended(on: dt.date, prefix: str = "") -> Q:
+    """A membership (through ``prefix``, e.g. ``"memberships__"``) that has not ended on this day; it may
+    start later (a member expected). Use it in the same ``filter()`` as the other membership conditions."""
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+
+
 def current_members(*, household: Household, on: dt.date) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(household=household, start_date__lte=on)

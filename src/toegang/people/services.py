@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,6 +25,29 @@ def normalise_postcode(value: str) -> str:
     if raw and not (len(raw) == 6 and raw.isascii() and raw[:4].isdigit() and raw[4:].isalpha() and raw[0] != "0"):
         raise DomainError(POSTCODE_HELP, field="postcode")
     return raw
+
+
+_NUMBER = re.compile(r"^(\d{1,5})\s*([A-Za-z])?(?:\s*-\s*([A-Za-z0-9]{1,4}))?$")
+
+
+def parse_huisnummer(value: str) -> tuple[int, str, str]:
+    """ "12", "12A", "12 A", "12-3", "12A-bis" -> (number, letter, addition), or DomainError naming the field.
+    The number is 1 to 99999 as in the BRP (Haal Centraal: huisnummer, huisletter, huisnummertoevoeging)."""
+    match = _NUMBER.match((value or "").strip())
+    if not match or not 1 <= int(match.group(1)) <= 99999:
+        raise DomainError(
+            _("Huisnummer: een getal van 1 tot en met 99999, eventueel met huisletter of toevoeging (12, 12A, 12-2)."),
+            field="huisnummer",
+        )
+    return int(match.group(1)), match.group(2) or "", match.group(3) or ""
+
+
+def normalise_huisnummer(value: str) -> str:
+    """The house number as written, trimmed; empty is allowed, anything else must read as a BRP number."""
+    text = (value or "").strip()
+    if text:
+        parse_huisnummer(text)
+    return text
 
 
 @transaction.atomic
@@ -72,7 +96,7 @@ def register_person(
                 telefoon=telefoon.strip(),
                 email=email.strip(),
                 postcode=normalise_postcode(postcode),
-                huisnummer=huisnummer.strip(),
+                huisnummer=normalise_huisnummer(huisnummer),
                 straat=straat.strip(),
                 woonplaats=woonplaats.strip(),
             )
@@ -120,7 +144,7 @@ def create_household(
         area=area,
         name=name.strip(),
         postcode=normalise_postcode(postcode),
-        huisnummer=huisnummer.strip(),
+        huisnummer=normalise_huisnummer(huisnummer),
         straat=straat.strip(),
         woonplaats=woonplaats.strip(),
     )

@@ -24,7 +24,7 @@ from toegang.common.errors import ConflictError, DomainError
 from toegang.events import services as events
 from toegang.network.models import Referral
 from toegang.people.models import Membership, Person
-from toegang.people.selectors import member_ids
+from toegang.people.selectors import member_ids, not_ended
 from toegang.plans import need_to_know
 from toegang.plans.models import (
     Action,
@@ -249,7 +249,8 @@ def add_action(
     if not description.strip():
         raise DomainError(_("Actie: beschrijf wat er gedaan wordt."), field="description")
     if party == Action.Party.MEMBER:
-        if member is None or not Membership.objects.filter(household_id=plan.household_id, person=member).exists():
+        members = Membership.objects.filter(not_ended(today()), household_id=plan.household_id, person=member)
+        if member is None or not members.exists():  # a member who left the household takes no new action
             raise DomainError(_("Lid van het huishouden: kies een lid van dit huishouden."), field="member")
         network_name, professional = "", None
     elif party == Action.Party.NETWORK:

@@ -23,7 +23,7 @@ from toegang.common.errors import ConflictError, DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import HtmxHttpRequest, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.people.models import Person
-from toegang.people.selectors import member_ids
+from toegang.people.selectors import member_ids, not_ended
 from toegang.plans import need_to_know, selectors, services
 from toegang.plans.forms import (
     ActionForm,
@@ -102,7 +102,11 @@ def exploration_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
 
 def _action_choices(plan: Plan) -> tuple[Any, Any]:
     """Who can carry out an action: members of the household and professionals involved (lazy querysets)."""
-    members = Person.objects.filter(memberships__household_id=plan.household_id).distinct().order_by("voornamen")
+    members = (
+        Person.objects.filter(not_ended(today(), "memberships__"), memberships__household_id=plan.household_id)
+        .distinct()
+        .order_by("voornamen")
+    )
     professionals = (
         User.objects.filter(Q(involvements__trajectory_id=plan.trajectory_id, involvements__end_date__isnull=True))
         .select_related("organisation")

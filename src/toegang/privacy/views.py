@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,12 +17,14 @@ from django.views.decorators.http import require_POST
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.audit.models import AuditEntry
 from toegang.audit.views import require_privacy_officer
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import household_consent_scope
 from toegang.cases.views import household_or_404
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.common.numbers import whole_number
 from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids, member_ids_of_households
@@ -62,6 +66,44 @@ def _accesses_of(officer: User) -> QuerySet[EmergencyAccess]:
     return qs if officer.is_superuser else qs.filter(household__municipality_id=officer.municipality_id or 0)
 
 
+@dataclass
+class DoneDuring:
+    """What a user did under one emergency access, from the log rows that carry it."""
+
+    counts: list[tuple[str, int]] = field(default_factory=list)  # action label, number of rows
+    changes: list[AuditEntry] = field(default_factory=list)  # everything but reads, in time order
+
+
+def _done_during(accesses: list[EmergencyAccess]) -> dict[int, DoneDuring]:
+    """Per access, the log rows flagged with it (their legal basis names the access), in one query for
+    the page; the review needs what was done, not only why the door was opened."""
+    if not accesses:
+        return {}
+    rows = (
+        AuditEntry.objects.filter(
+            emergency=True,
+            actor_id__any_of=sorted({a.user_id for a in accesses}),
+            at__gte=min(a.started_at for a in accesses),
+            at__lte=max(a.expires_at for a in accesses),
+        )
+        .only("at", "action", "object_type", "object_id", "detail", "legal_basis")
+        .order_by("at", "id")
+    )
+    counted: dict[int, Counter[str]] = defaultdict(Counter)
+    done: dict[int, DoneDuring] = {a.pk: DoneDuring() for a in accesses}
+    for row in rows:
+        for basis in row.legal_basis.split(", "):
+            access_id = whole_number(basis.removeprefix("noodtoegang ")) if basis.startswith("noodtoegang ") else None
+            if access_id in done:
+                counted[access_id][row.action] += 1
+                if row.action != AuditEntry.Action.READ:
+                    done[access_id].changes.append(row)
+    labels = dict(AuditEntry.Action.choices)
+    for access_id, counter in counted.items():
+        done[access_id].counts = [(str(labels.get(action, action)), n) for action, n in counter.most_common()]
+    return done
+
+
 def _reviews_page(request: HttpRequest, bound: ReviewForm | None = None, bound_id: int | None = None) -> HttpResponse:
     officer = require_privacy_officer(request)
     open_reviews = list(
@@ -76,10 +118,12 @@ def _reviews_page(request: HttpRequest, bound: ReviewForm | None = None, bound_i
         .select_related("user", "household", "reviewed_by")
         .order_by("-reviewed_at")[:50]
     )
+    during = _done_during(open_reviews)
     rows = [
         (
             access,
             bound if bound is not None and access.pk == bound_id else ReviewForm(auto_id=f"id_review{access.pk}_%s"),
+            during[access.pk],
         )
         for access in open_reviews
     ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toegang.accounts.models import User
 from toegang.common.forms import DateInput, UtrechtForm
-from toegang.people.forms import require_names_unless_known
+from toegang.people.forms import check_person_fields
 from toegang.plans.models import LifeDomain
 from toegang.signals.models import Signal
 
@@ -59,7 +59,7 @@ class SignalForm(UtrechtForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        require_names_unless_known(self, data)
+        check_person_fields(self, data)
         return data
 
 

@@ -25,14 +25,13 @@ from toegang.common.errors import DomainError
 from toegang.people.brp.client import BrpClient, BrpPerson, BrpResult
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Person, PersonSource
-from toegang.people.services import normalise_postcode
+from toegang.people.services import normalise_postcode, parse_huisnummer
 
 REGISTER_CODE = "brp-bevraging"
 FALLBACK_BASIS = "Wet BRP art. 3.3 i.v.m. Wmo 2015 art. 5.1.1 / Jeugdwet art. 7.4.0"
 FAKE_PATH = "/fake/haalcentraal/api/brp"
 SNAPSHOT_SALT = "toegang.people.brp.prefill"
 SNAPSHOT_MAX_AGE = 12 * 3600  # a prefilled form is saved the same working day
-_NUMBER = re.compile(r"^(\d{1,5})\s*([A-Za-z])?(?:\s*-\s*([A-Za-z0-9]{1,4}))?$")
 
 
 def base_url_for(request: HttpRequest) -> str:
@@ -94,17 +93,6 @@ def lookup_bsn(*, actor: User, bsn: str, fields: tuple[str, ...], use: str, base
     result = BrpClient.from_settings(base_url=base_url).raadpleeg([clean], fields=fields)
     _log(actor=actor, action=audit.Action.READ, result=result, use=use)
     return result
-
-
-def parse_huisnummer(value: str) -> tuple[int, str, str]:
-    """ "12", "12A", "12 A", "12-3", "12A-bis" -> (number, letter, addition), or DomainError naming the field."""
-    match = _NUMBER.match((value or "").strip())
-    if not match or not 1 <= int(match.group(1)) <= 99999:
-        raise DomainError(
-            _("Huisnummer: een getal van 1 tot en met 99999, eventueel met huisletter of toevoeging (12, 12A, 12-2)."),
-            field="huisnummer",
-        )
-    return int(match.group(1)), match.group(2) or "", match.group(3) or ""
 
 
 def lookup_address(
