@@ -20,10 +20,12 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn
 from tests.processes import MANAGE, ROOT
 from tests.querycount import page_queries
+from tests.test_decisions import pdf_text
 from tests.test_url_access import patterns
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
@@ -559,9 +561,17 @@ def test_the_access_log_shows_who_looked_and_the_export_has_everything(client, w
     assert str(world.professional) in log and "Gemeente Test" in log
     data = json.loads(resident.get(reverse("portal-export", args=[parent.pk, "json"])).content)
     assert data["persoon"]["bsn"] == parent.bsn and data["trajecten"][0]["plannen"]
-    assert any(row["gebruiker"] == world.professional.username for row in data["wie_zag_mijn_gegevens"])
+    seen = data["wie_zag_mijn_gegevens"]
+    assert any(row["gebruiker"] == str(world.professional) for row in seen)  # the name, as in the portal
+    assert any(row["gebruiker"] == "Uzelf, via dit portaal" for row in seen)
+    assert not any(row["gebruiker"].startswith("inwoner-") for row in seen)  # never an account's username
+    assert [row["moment"] for row in seen] == sorted((row["moment"] for row in seen), reverse=True)  # newest first
     pdf = resident.get(reverse("portal-export", args=[parent.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert f"BSN: {parent.bsn}" in text and "Geslachtsnaam: " in text and "bsn:" not in text
+    day = timezone.localdate()
+    assert f"Opgesteld op {day.day}-{day.month}-{day.year} " in text and "T" not in text.split("Opgesteld op ")[1][:16]
     assert resident.get(reverse("portal-export", args=[parent.pk, "xml"])).status_code == 404
 
 

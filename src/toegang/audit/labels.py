@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from toegang.audit.models import AuditEntry
+
 OBJECT_LABELS = {
     "household": "huishouden",
     "person": "persoon",
@@ -42,3 +49,14 @@ OBJECT_LABELS = {
 
 def object_label(object_type: str) -> str:
     return OBJECT_LABELS.get(object_type, object_type)
+
+
+def who_for_resident(entry: AuditEntry, reader_id: int | None) -> str:
+    """Who did it, as the portal and the inzage tell a resident: the professional's name (the log keeps
+    the username), the reader themselves, or "a resident" for another resident or representative (whose
+    identity is not the reader's to know). Needs ``actor`` selected with the entry."""
+    if reader_id is not None and entry.actor_id == reader_id:
+        return _("Uzelf, via dit portaal")
+    if entry.role == "inwoner":
+        return _("Een inwoner via het portaal")
+    return str(entry.actor) if entry.actor is not None else entry.actor_name

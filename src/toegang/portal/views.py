@@ -21,6 +21,7 @@ from toegang.accounts.models import User
 from toegang.audit import context as audit_context
 from toegang.audit import selectors as audit_selectors
 from toegang.audit import services as audit
+from toegang.audit.labels import who_for_resident
 from toegang.common.dates import today
 from toegang.common.numbers import whole_number
 from toegang.common.views import current_user, submitted
@@ -192,8 +193,10 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     user, acting = _acting(request, person_id, selectors.ACCESS_LOG)
     before = whole_number(request.GET.get("voor", ""))
     rows, next_before = audit_selectors.entries_about_person(person_id=acting.person.pk, before=before)
+    for row in rows:
+        row.who = who_for_resident(row, user.pk)  # type: ignore[attr-defined]  # as the inzage says it
     _log_read(user, acting, "logboek")
-    return _page(request, "access_log.html", acting, rows=rows, next_before=next_before, user_id=user.pk)
+    return _page(request, "access_log.html", acting, rows=rows, next_before=next_before)
 
 
 def export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:

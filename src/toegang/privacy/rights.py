@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,7 @@ from fpdf import FPDF
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
-from toegang.audit.labels import object_label
+from toegang.audit.labels import object_label, who_for_resident
 from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months, today
@@ -334,14 +335,14 @@ def export_person(
         "wie_zag_mijn_gegevens": [
             {
                 "moment": timezone.localtime(e.at).isoformat(timespec="seconds"),
-                "gebruiker": e.actor_name,
+                "gebruiker": who_for_resident(e, actor.pk),
                 "organisatie": e.organisation_name,
                 "rol": e.role_label,
                 "handeling": e.get_action_display(),
                 "gegeven": object_label(e.object_type),
                 "noodtoegang": e.emergency,
             }
-            for e in AuditEntry.objects.filter(subjects__person_id=person.pk).order_by("id")
+            for e in AuditEntry.objects.filter(subjects__person_id=person.pk).select_related("actor").order_by("-id")
         ],
     }
     for t in trajectories:
@@ -463,6 +464,25 @@ def export_response(data: dict[str, Any], *, fmt: str, name: str) -> HttpRespons
     return response
 
 
+PERSON_LABELS = {
+    "bsn": "BSN",
+    "voornamen": "Voornamen",
+    "voorvoegsel": "Voorvoegsel",
+    "geslachtsnaam": "Geslachtsnaam",
+    "geboortedatum": "Geboortedatum",
+    "adres": "Adres",
+    "telefoon": "Telefoon",
+    "email": "E-mail",
+}
+_ISO_MOMENT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2})(?::\d{2})?(?:[+-]\d{2}:\d{2}|Z)?)?\b")
+
+
+def _dutch_dates(text: str) -> str:
+    """The PDF is read by people: 2026-04-08 as 8-4-2026, a moment without seconds and offset. The JSON
+    keeps ISO 8601 for programs."""
+    return _ISO_MOMENT.sub(lambda m: f"{int(m[3])}-{int(m[2])}-{m[1]}" + (f" {m[4]}" if m[4] else ""), text)
+
+
 def render_pdf(data: dict[str, Any]) -> bytes:
     """The inzage export as a readable PDF (fpdf2, core fonts)."""
     pdf = FPDF(format="A4")
@@ -472,7 +492,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, latin1("Inzage: alle gegevens die wij over u hebben"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(0, 6, latin1(f"Opgesteld op {data['opgesteld_op']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, latin1(_dutch_dates(f"Opgesteld op {data['opgesteld_op']}")), new_x="LMARGIN", new_y="NEXT")
 
     def section(title: str) -> None:
         pdf.ln(3)
@@ -482,14 +502,14 @@ def render_pdf(data: dict[str, Any]) -> bytes:
 
     def line(text: str, indent: int = 0) -> None:
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin1(_dutch_dates(text)), new_x="LMARGIN", new_y="NEXT")
 
     if data.get("toelichting"):
         line(data["toelichting"])
     section("Uw gegevens")
     for key, value in data["persoon"].items():
         if value:
-            line(f"{key}: {value}")
+            line(f"{PERSON_LABELS.get(key, key)}: {value}")
     for source in data.get("herkomst_persoonsgegevens", []):
         line(
             f"{source['gegeven']}: {source['bron']} (de BRP gaf op {source['opgehaald_uit_de_brp']}: "
@@ -559,7 +579,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         line(f"{r['ontvangen']} - {r['soort']}: {r['status']}")
     section("Wie heeft uw gegevens bekeken of gewijzigd")
     for e in data["wie_zag_mijn_gegevens"]:
-        moment = e["moment"].replace("T", " ")[:16]
+        moment = e["moment"]
         line(
             f"{moment} - {e['gebruiker']} ({e['organisatie']}, {e['rol']}): {e['handeling']} {e['gegeven']}"
             + (" [noodtoegang]" if e["noodtoegang"] else "")
