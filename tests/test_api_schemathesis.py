@@ -12,7 +12,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.api_support import token_for
 from tests.conftest import make_trajectory
@@ -72,4 +72,7 @@ def test_the_api_keeps_its_schema(case, bearer, settings):
         assert body["status"] == response.status_code and body["title"] and body["detail"]
     # A request that fits the schema may still break a rule of the domain (an unknown BSN, a date in the
     # future): a 400 naming the field, not an acceptance failure.
-    case.validate_response(response, excluded_checks=[positive_data_acceptance])
+    # Invalid data may also be refused for its size: a body over the API's limit (64 KiB) gets 413 with
+    # the problem body checked above, before it is read; Schemathesis does not count 413 as a rejection.
+    excluded = [positive_data_acceptance] + ([negative_data_rejection] if response.status_code == 413 else [])
+    case.validate_response(response, excluded_checks=excluded)

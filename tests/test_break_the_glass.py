@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import make_trajectory
+from tests.conftest import law_basis, make_trajectory
 from toegang.audit.models import AuditEntry
+from toegang.cases import services as case_services
 from toegang.cases.models import Note
 from toegang.cases.selectors import households_visible_to
 from toegang.common.errors import DomainError
@@ -54,7 +55,8 @@ def test_emergency_access_through_the_screens(client, world, other_team_case):
     person = trajectory.household.memberships.first().person
     client.force_login(world.professional)
     household_url = reverse("household", args=[trajectory.household_id])
-    assert client.get(household_url).status_code == 404
+    refused = client.get(household_url)
+    assert refused.status_code == 404 and "Vraag noodtoegang" in refused.content.decode()  # the way on
     response = client.post(reverse("emergency-start"), {"bsn": person.bsn, "reason": "te kort"})
     assert response.status_code == 400 and "Reden: beschrijf waarom u nu moet handelen" in response.content.decode()
     response = client.post(reverse("emergency-start"), {"bsn": person.bsn, "reason": REASON})
@@ -110,6 +112,39 @@ def test_the_review_shows_what_was_done_under_the_access(client, world, other_te
     assert "2× ingezien" in card and "2× aangemaakt" in card  # the access itself and the note
     assert "Wijzigingen en andere handelingen dan inzien" in card and f"note {Note.objects.get().pk}" in card
     assert f"?username={world.professional.username}&amp;start=" in card
+
+
+def test_break_the_glass_reads_and_records_but_does_not_steer_the_case(client, world, other_team_case):
+    trajectory, regisseur = other_team_case
+    involvement = case_services.add_involvement(
+        actor=regisseur,
+        trajectory=trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=timezone.localdate(),
+        basis=law_basis(),
+    )
+    services.start_emergency_access(
+        actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
+    )
+    client.force_login(world.professional)
+    page = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
+    assert "Noodtoegang actief tot" in page and "Notitie of contactmoment toevoegen" in page
+    for steer in ("Regie overdragen", "Professional betrekken", "Traject afsluiten", "Betrokkenheid beëindigen"):
+        assert steer not in page, steer
+    refused = "Met noodtoegang leest u het dossier en legt u vast wat u doet; dit doet het eigen team."
+    for url in (
+        reverse("regisseur-change", args=[trajectory.pk]),
+        reverse("involvement-add", args=[trajectory.pk]),
+        reverse("trajectory-close", args=[trajectory.pk]),
+        reverse("involvement-end", args=[involvement.pk]),
+    ):
+        response = client.post(url, {})
+        assert response.status_code == 403 and refused in response.content.decode(), url
+    involvement.refresh_from_db()
+    trajectory.refresh_from_db()
+    assert involvement.end_date is None and trajectory.status == "open"
+    assert trajectory.regisseur_assignments.get(end_date__isnull=True).professional == regisseur
 
 
 def test_only_case_workers_ask_and_only_the_privacy_officer_reviews(client, world, other_team_case):

@@ -94,7 +94,7 @@ def test_signal_then_intake_through_the_screens(client, world):
     assert escape(person.full_name) in queue
     # and what else its row shows: urgency, date, source and area
     row = queue.split(f'href="{detail_url}"')[1].split("</tr>")[0]
-    assert all(text in row for text in ("Hoog", date_filter(TODAY, "j M Y"), "Huisarts", escape(signal.area.name)))
+    assert all(text in row for text in ("Hoog", date_filter(TODAY, "j b Y"), "Huisarts", escape(signal.area.name)))
     assert list(AuditEntry.objects.latest("pk").subjects.values_list("person_id", flat=True)) == [person.pk]
     response = client.post(
         reverse("signal-triage", args=[signal.pk]),
@@ -528,12 +528,12 @@ def test_the_team_overview_shows_each_open_trajectory_with_its_regisseur_and_nex
         shown = [
             escape(household.name),
             escape(household.area.name),
-            date_filter(trajectory.started_on, "j M Y"),
+            date_filter(trajectory.started_on, "j b Y"),
             escape(str(world.professional)),
         ]
         assert all(text in rows[trajectory.pk] for text in shown), trajectory
     assert (
-        date_filter(TODAY - dt.timedelta(days=3), "j M Y") in rows[with_plan.pk] and "over datum" in rows[with_plan.pk]
+        date_filter(TODAY - dt.timedelta(days=3), "j b Y") in rows[with_plan.pk] and "over datum" in rows[with_plan.pk]
     )
     assert "geen afgesproken plan" in rows[without_plan.pk] and "over datum" not in rows[without_plan.pk]
     # the count per member: open trajectories they lead now; a closed one and a colleague's are not theirs

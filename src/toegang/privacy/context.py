@@ -24,6 +24,10 @@ from django.utils import timezone
 class EmergencyState:
     access_of_person: dict[int, int] = field(default_factory=dict)  # person id -> emergency access id
     until: dt.datetime | None = None
+    households: frozenset[int] = frozenset()  # opened with break-the-glass: read and record, not steer
+
+    def opened(self, household_id: int) -> bool:
+        return household_id in self.households
 
     def basis_for(self, person_ids: list[int]) -> str:
         ids = sorted({self.access_of_person[p] for p in person_ids if p in self.access_of_person})
@@ -71,15 +75,17 @@ def load(user: object) -> EmergencyState:
     if getattr(user, "emergency_running", None) is False:  # read with the user: none runs
         return NONE
     rows = EmergencyAccess.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values_list(
-        "pk", "expires_at", "household__memberships__person_id"
+        "pk", "expires_at", "household_id", "household__memberships__person_id"
     )
     access_of_person: dict[int, int] = {}
+    households: set[int] = set()
     until = None
-    for access_id, expires_at, person_id in rows:
+    for access_id, expires_at, household_id, person_id in rows:
         until = max(until, expires_at) if until else expires_at
+        households.add(household_id)
         if person_id is not None:
             access_of_person[person_id] = access_id
-    return EmergencyState(access_of_person, until) if until else NONE
+    return EmergencyState(access_of_person, until, frozenset(households)) if until else NONE
 
 
 class EmergencyContextMiddleware:
