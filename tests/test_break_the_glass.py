@@ -6,16 +6,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import law_basis, make_trajectory
+from toegang.audit import services as audit_services
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.cases.models import Note
 from toegang.cases.selectors import households_visible_to
 from toegang.common.errors import DomainError
+from toegang.network import referrals
+from toegang.network.models import CaseConference
+from toegang.plans import services as plan_services
+from toegang.plans.models import LifeDomain
 from toegang.privacy import services
+from toegang.privacy.context import EmergencyState, current_emergency
 from toegang.privacy.models import EmergencyAccess, Message
 
 REASON = "Moeder belt in paniek, kind niet thuisgekomen; regisseur onbereikbaar."
@@ -110,7 +117,7 @@ def test_the_review_shows_what_was_done_under_the_access(client, world, other_te
     page = client.get(reverse("emergency-reviews")).content.decode()
     card = page[page.index(f'id="noodtoegang-{access.pk}"') :]
     assert "2× ingezien" in card and "2× aangemaakt" in card  # the access itself and the note
-    assert "Wijzigingen en andere handelingen dan inzien" in card and f"note {Note.objects.get().pk}" in card
+    assert "Wijzigingen en andere handelingen dan inzien" in card and f"notitie {Note.objects.get().pk}" in card
     assert f"?username={world.professional.username}&amp;start=" in card
 
 
@@ -132,19 +139,65 @@ def test_break_the_glass_reads_and_records_but_does_not_steer_the_case(client, w
     assert "Noodtoegang actief tot" in page and "Notitie of contactmoment toevoegen" in page
     for steer in ("Regie overdragen", "Professional betrekken", "Traject afsluiten", "Betrokkenheid beëindigen"):
         assert steer not in page, steer
-    refused = "Met noodtoegang leest u het dossier en legt u vast wat u doet; dit doet het eigen team."
+    refused = "Met noodtoegang leest u het dossier en legt u vast wat u doet; het eigen team stuurt de zaak."
     for url in (
         reverse("regisseur-change", args=[trajectory.pk]),
         reverse("involvement-add", args=[trajectory.pk]),
         reverse("trajectory-close", args=[trajectory.pk]),
         reverse("involvement-end", args=[involvement.pk]),
+        reverse("procedure-new", args=[trajectory.pk]),
+        reverse("exploration-new", args=[trajectory.pk]),
+        reverse("review-new", args=[trajectory.pk]),
     ):
         response = client.post(url, {})
         assert response.status_code == 403 and refused in response.content.decode(), url
+    conference = {"held_on": timezone.localdate().isoformat(), "starts_at": "10:00", "location": "x", "purpose": "y"}
+    assert client.post(reverse("conference-new", args=[trajectory.pk]), conference).status_code == 403
+    assert not CaseConference.objects.exists()
+    running = EmergencyState(until=timezone.now(), households=frozenset({trajectory.household_id}))
+    token = current_emergency.set(running)  # as the middleware sets it for the user's requests
+    try:
+        assert not referrals.may_steer(world.professional, trajectory)  # a referral shares the household's data
+    finally:
+        current_emergency.reset(token)
     involvement.refresh_from_db()
     trajectory.refresh_from_db()
     assert involvement.end_date is None and trajectory.status == "open"
     assert trajectory.regisseur_assignments.get(end_date__isnull=True).professional == regisseur
+
+
+def test_the_plan_is_not_shaped_under_break_the_glass_but_by_the_own_team_it_is(world, other_team_case):
+    trajectory, regisseur = other_team_case
+    plan = plan_services.start_plan(actor=regisseur, trajectory=trajectory)
+    goal = {"domain": LifeDomain.objects.first(), "result": "Rust in huis", "due_on": timezone.localdate()}
+    running = EmergencyState(until=timezone.now(), households=frozenset({trajectory.household_id}))
+    token = current_emergency.set(running)
+    try:
+        with pytest.raises(PermissionDenied):  # reached only through the access
+            plan_services.add_goal(actor=world.professional, plan=plan, expected_revision=plan.revision, **goal)
+        # the case moved to the user's own team while the access runs: steering is theirs again
+        type(trajectory).objects.filter(pk=trajectory.pk).update(team=world.professional.team)
+        plan_services.add_goal(actor=world.professional, plan=plan, expected_revision=plan.revision, **goal)
+    finally:
+        current_emergency.reset(token)
+    assert plan.goals.count() == 1
+
+
+def test_a_row_with_a_basis_of_its_own_still_names_the_access(world, other_team_case):
+    trajectory, _ = other_team_case
+    person = trajectory.household.memberships.first().person
+    token = current_emergency.set(EmergencyState({person.pk: 7}, timezone.now(), frozenset({trajectory.household_id})))
+    try:
+        entry = audit_services.record(
+            actor=world.professional,
+            action="create",
+            obj=person,
+            subjects=[person.pk],
+            legal_basis="Wmo 2015 art. 5.1.1",
+        )
+    finally:
+        current_emergency.reset(token)
+    assert entry.emergency and entry.legal_basis == "noodtoegang 7; Wmo 2015 art. 5.1.1"
 
 
 def test_only_case_workers_ask_and_only_the_privacy_officer_reviews(client, world, other_team_case):
@@ -208,7 +261,6 @@ def test_not_justified_ends_a_running_access(client, world, other_team_case):
 
 
 def test_emergency_cannot_become_a_lasting_involvement_and_refusals_are_logged(client, world, other_team_case):
-    from toegang.cases import services as case_services
     from toegang.privacy.models import ProcessingActivity
 
     trajectory, _ = other_team_case

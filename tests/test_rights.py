@@ -62,9 +62,11 @@ def test_inzage_export_holds_everything_and_who_looked(client, world):
     assert data["trajecten"][0]["plannen"][0]["doelen"][0]["resultaat"] == "Resultaat 0"
     notes = [n["tekst"] for n in data["trajecten"][0]["notities"]]
     assert "Gesprek over de post" in notes and "Interne afweging" in notes  # access covers all notes
-    assert any(
-        e["gebruiker"] == str(world.team_lead) and e["handeling"] == "Ingezien" for e in data["wie_zag_mijn_gegevens"]
-    )
+    seen = data["wie_zag_mijn_gegevens"]
+    assert any(e["gebruiker"] == str(world.team_lead) and e["handeling"] == "Ingezien" for e in seen)
+    # the privacy officer's own work under their name; nobody is "you" in an export the officer prepares
+    assert any(e["gebruiker"] == str(world.privacy) for e in seen)
+    assert not any(e["gebruiker"] == "Uzelf, via dit portaal" for e in seen)
     pdf = client.get(reverse("rights-export", args=[request.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="export", actor=world.privacy, subjects__person_id=person.pk).count() == 2

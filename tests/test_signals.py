@@ -104,6 +104,15 @@ def test_intake_without_household_creates_household_and_trajectory(world):
     assert trajectory.household.memberships.get().person == signal.persons.get()
 
 
+def test_intake_copies_an_address_as_stored_even_one_older_than_the_rule(world):
+    signal = register(world)
+    signal.persons.update(huisnummer="1 achter")  # written before house numbers were checked at input
+    done = services.triage_signal(
+        actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.colleague
+    )
+    assert done.trajectory.household.huisnummer == "1 achter"
+
+
 def test_repeat_signal_joins_the_open_trajectory(world):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.first().person

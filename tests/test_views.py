@@ -67,10 +67,11 @@ def test_a_house_number_must_read_as_one_in_the_brp(client, world):
         assert response.status_code == 400, number
         assert "Huisnummer: een getal van 1 tot en met 99999" in response.content.decode(), number
     assert not Signal.objects.exists() and not Person.objects.exists()
-    for number in ("12", "12A", "12 a", "12-2", "12A-bis"):
+    for number in ("12", "12A", "12 a", "12-2", "12A-bis", "12 bis", "12 2", "12-2 h"):
         response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "huisnummer": number})
         assert response.status_code == 302, number
-    assert sorted(Person.objects.values_list("huisnummer", flat=True)) == ["12", "12 a", "12-2", "12A", "12A-bis"]
+    stored = sorted(Person.objects.values_list("huisnummer", flat=True))
+    assert stored == ["12", "12 2", "12 a", "12 bis", "12-2", "12-2 h", "12A", "12A-bis"]
 
 
 def test_signal_form_future_date_rolls_back_the_person_too(client, world):

@@ -84,7 +84,8 @@ def record(
     person_ids = sorted(set(subjects))
     emergency_basis = current_emergency.get().basis_for(person_ids)
     if emergency_basis and not emergency:  # a row about a household opened with break-the-glass
-        emergency, legal_basis = True, legal_basis or emergency_basis
+        # the access first, so that the cut to 150 characters never drops it; the row's own basis after it
+        emergency, legal_basis = True, f"{emergency_basis}; {legal_basis}" if legal_basis else emergency_basis
     entry = AuditEntry(
         at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,

@@ -37,7 +37,7 @@ from toegang.plans import need_to_know
 from toegang.plans import selectors as plan_selectors
 from toegang.portal import selectors as portal_selectors
 from toegang.portal.forms import RepresentationForm
-from toegang.privacy.context import current_emergency
+from toegang.privacy.context import current_emergency, refuse_steering_under_emergency
 from toegang.privacy.models import Consent
 
 
@@ -122,10 +122,7 @@ def _require_lead(user: User, trajectory: Trajectory) -> None:
     """Handing over the regie, involving or releasing partners and closing are for the regisseur, the
     municipality's staff and team leads; a partner professional works on their own part of the plan.
     Break-the-glass opens a household to read and to record what was done, not to steer its case."""
-    if current_emergency.get().opened(trajectory.household_id):
-        raise PermissionDenied(
-            _("Met noodtoegang leest u het dossier en legt u vast wat u doet; dit doet het eigen team.")
-        )
+    refuse_steering_under_emergency(user, trajectory.pk)
     if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
         raise PermissionDenied(_("Dit doet de regisseur of een medewerker van de gemeente."))
 
@@ -176,7 +173,9 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
         context.update(
             regisseur=regisseur,
             whole_plan=whole,
-            can_lead=context["can_edit"] and whole and not current_emergency.get().opened(household.pk),
+            can_lead=context["can_edit"]
+            and whole
+            and not current_emergency.get().opened(household.pk, trajectory.team_id, user.team_id),
             consent_scope=scope,
             shares_contact=shares(Consent.Category.CONTACT),
             shares_plan=shares(Consent.Category.PLAN),

@@ -29,6 +29,7 @@ from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
 from toegang.plans import services as plan_services
 from toegang.plans.models import Action, Goal, LifeDomain, Plan
+from toegang.privacy.context import refuse_steering_under_emergency
 from toegang.privacy.models import Consent, ProcessingActivity
 
 # Who can take a seat with an account: the municipality's and partners' professionals, team leads and
@@ -50,7 +51,8 @@ def _subjects(trajectory: Trajectory) -> list[int]:
 
 def _require_organiser(actor: User, trajectory: Trajectory) -> None:
     """Planning and running a conference is for those who shape the plan: the regisseur, the
-    municipality's staff and team leads of a case they can open."""
+    municipality's staff and team leads of a case they can open (not through break-the-glass alone)."""
+    refuse_steering_under_emergency(actor, trajectory.pk)
     if (
         not actor.is_active
         or actor.role not in CASE_ROLES

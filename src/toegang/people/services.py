@@ -27,11 +27,14 @@ def normalise_postcode(value: str) -> str:
     return raw
 
 
-_NUMBER = re.compile(r"^(\d{1,5})\s*([A-Za-z])?(?:\s*-\s*([A-Za-z0-9]{1,4}))?$")
+# number, huisletter, huisnummertoevoeging (BRP: up to 4 of letters, digits, space and hyphen), the
+# addition after a hyphen or a space: 12, 12A, 12 A, 12-2, 12 bis, 12 hs, 12-2 h
+_NUMBER = re.compile(r"^(\d{1,5})\s*([A-Za-z])?(?:\s*[-\s]\s*([A-Za-z0-9-][A-Za-z0-9 -]{0,3}))?$")
 
 
 def parse_huisnummer(value: str) -> tuple[int, str, str]:
-    """ "12", "12A", "12 A", "12-3", "12A-bis" -> (number, letter, addition), or DomainError naming the field.
+    """ "12", "12A", "12 A", "12-3", "12 bis", "12A-bis" -> (number, letter, addition), or DomainError naming
+    the field.
     The number is 1 to 99999 as in the BRP (Haal Centraal: huisnummer, huisletter, huisnummertoevoeging)."""
     match = _NUMBER.match((value or "").strip())
     if not match or not 1 <= int(match.group(1)) <= 99999:
@@ -144,7 +147,7 @@ def create_household(
         area=area,
         name=name.strip(),
         postcode=normalise_postcode(postcode),
-        huisnummer=normalise_huisnummer(huisnummer),
+        huisnummer=huisnummer.strip(),  # copied from the person at intake, as stored
         straat=straat.strip(),
         woonplaats=woonplaats.strip(),
     )

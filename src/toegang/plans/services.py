@@ -38,6 +38,7 @@ from toegang.plans.models import (
     SelfRelianceLevel,
     SelfRelianceScore,
 )
+from toegang.privacy.context import refuse_steering_under_emergency
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Het plan is intussen door iemand anders gewijzigd. Uw wijziging is niet opgeslagen: "
@@ -73,7 +74,9 @@ def _bump(plan: Plan, expected_revision: int) -> None:
 
 def _require_whole_plan(actor: User, trajectory_id: int) -> None:
     """Shaping the plan is for the regisseur, the municipality's staff and team leads; a partner
-    professional sees only their own organisation's goals and cannot change the rest."""
+    professional sees only their own organisation's goals and cannot change the rest; under
+    break-the-glass nobody shapes the plan."""
+    refuse_steering_under_emergency(actor, trajectory_id)
     if not need_to_know.sees_whole_plan_of(viewer=actor, trajectory_id=trajectory_id):
         raise DomainError(
             _(

@@ -35,6 +35,7 @@ from toegang.plans.forms import (
     ReviewForm,
 )
 from toegang.plans.models import Action, Goal, LifeDomain, Plan
+from toegang.privacy.context import refuse_steering_under_emergency
 from toegang.privacy.models import Consent
 
 
@@ -48,7 +49,9 @@ def _visible_plan(user: User, plan_id: int) -> Plan:
 
 
 def _require_whole_plan(user: User, trajectory: Trajectory) -> None:
-    """The exploration and the review forms show the whole plan: not for a partner's need-to-know view."""
+    """The exploration and the review forms show the whole plan: not for a partner's need-to-know view,
+    and not under break-the-glass (they steer the case)."""
+    refuse_steering_under_emergency(user, trajectory.pk)
     if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
         raise PermissionDenied(_("De verkenning en de voortgangsbespreking zijn voor de regisseur en de gemeente."))
 

@@ -210,6 +210,7 @@ def export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
         municipality_id=selectors.export_municipality_id(acting.person),
         working_material=False,
         own_part_only=selectors.own_part_only(acting, today()),
+        reader=user,
     )
     return rights.export_response(data, fmt=fmt, name="inzage")
 

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,10 @@ class EmergencyState:
     until: dt.datetime | None = None
     households: frozenset[int] = frozenset()  # opened with break-the-glass: read and record, not steer
 
-    def opened(self, household_id: int) -> bool:
-        return household_id in self.households
+    def opened(self, household_id: int, team_id: int | None, user_team_id: int | None) -> bool:
+        """Reached only through break-the-glass: opened with an access, and not (or no longer) a case
+        of the user's own team (it may have moved there while the access runs)."""
+        return household_id in self.households and team_id != user_team_id
 
     def basis_for(self, person_ids: list[int]) -> str:
         ids = sorted({self.access_of_person[p] for p in person_ids if p in self.access_of_person})
@@ -36,6 +40,26 @@ class EmergencyState:
 
 NONE = EmergencyState()
 current_emergency: contextvars.ContextVar[EmergencyState] = contextvars.ContextVar("current_emergency", default=NONE)
+
+
+STEERING_REFUSED = gettext_lazy(
+    "Met noodtoegang leest u het dossier en legt u vast wat u doet; het eigen team stuurt de zaak."
+)
+
+
+def refuse_steering_under_emergency(user: Any, trajectory_id: int) -> None:
+    """Break-the-glass opens a household to read it and to record what was done, not to steer its case
+    (the regie, involvements, the plan, procedures, referrals, conferences, closing): PermissionDenied
+    when the user reaches this trajectory only through a running access, i.e. it is not their team's.
+    Asks the database only when an access of the user runs."""
+    state = current_emergency.get()
+    if not state.households:
+        return
+    from toegang.cases.models import Trajectory
+
+    row = Trajectory.objects.filter(pk=trajectory_id).values_list("household_id", "team_id").first()
+    if row is not None and row[0] in state.households and row[1] != getattr(user, "team_id", None):
+        raise PermissionDenied(STEERING_REFUSED)
 
 
 def running_flag(user_id: str) -> RawSQL:

@@ -242,6 +242,7 @@ def export_person(
     municipality_id: int | None = None,
     working_material: bool = True,
     own_part_only: bool = False,
+    reader: User | None = None,
 ) -> dict[str, Any]:
     """Everything held about one person, as plain data (for JSON and the PDF). The export is logged.
     What one municipality holds (the actor's, or ``municipality_id``): it is the controller that answers.
@@ -249,7 +250,9 @@ def export_person(
     The portal's download, which no privacy officer reviews for other people's data first (AVG art. 15
     lid 4), leaves out the working material (explorations, reviews, notes: ``working_material``) and,
     for a representative outside the household, the plan goals without an action of the person
-    (``own_part_only``); the full export comes through a request to the privacy officer."""
+    (``own_part_only``); the full export comes through a request to the privacy officer. ``reader`` is
+    the resident's own account when they download it themselves (their rows then say "Uzelf"); the
+    privacy officer's export names nobody as "you"."""
     municipality_id = municipality_id if municipality_id is not None else actor.municipality_id
     memberships = list(
         Membership.objects.filter(person=person, household__municipality_id=municipality_id or 0)
@@ -335,7 +338,7 @@ def export_person(
         "wie_zag_mijn_gegevens": [
             {
                 "moment": timezone.localtime(e.at).isoformat(timespec="seconds"),
-                "gebruiker": who_for_resident(e, actor.pk),
+                "gebruiker": who_for_resident(e, reader.pk if reader is not None else None),
                 "organisatie": e.organisation_name,
                 "rol": e.role_label,
                 "handeling": e.get_action_display(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -74,6 +75,9 @@ class DoneDuring:
     changes: list[AuditEntry] = field(default_factory=list)  # everything but reads, in time order
 
 
+ACCESS_IN_BASIS = re.compile(r"\bnoodtoegang (\d+)")
+
+
 def _done_during(accesses: list[EmergencyAccess]) -> dict[int, DoneDuring]:
     """Per access, the log rows flagged with it (their legal basis names the access), in one query for
     the page; the review needs what was done, not only why the door was opened."""
@@ -92,8 +96,8 @@ def _done_during(accesses: list[EmergencyAccess]) -> dict[int, DoneDuring]:
     counted: dict[int, Counter[str]] = defaultdict(Counter)
     done: dict[int, DoneDuring] = {a.pk: DoneDuring() for a in accesses}
     for row in rows:
-        for basis in row.legal_basis.split(", "):
-            access_id = whole_number(basis.removeprefix("noodtoegang ")) if basis.startswith("noodtoegang ") else None
+        for number in ACCESS_IN_BASIS.findall(row.legal_basis):  # "noodtoegang 7, noodtoegang 9; <own basis>"
+            access_id = whole_number(number)
             if access_id in done:
                 counted[access_id][row.action] += 1
                 if row.action != AuditEntry.Action.READ:

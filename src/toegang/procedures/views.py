@@ -26,6 +26,7 @@ from toegang.istandaarden.selectors import is_backoffice
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
+from toegang.privacy.context import refuse_steering_under_emergency
 from toegang.procedures import decisions, letters, selectors, services
 from toegang.procedures.forms import (
     DecisionForm,
@@ -44,14 +45,17 @@ from toegang.procedures.models import Decision, Objection, Procedure
 FORMS = {"stap": StepForm, "opschorten": SuspendForm, "hervatten": ResumeForm, "verlengen": ExtendForm}
 
 
-def _require_whole(user: User, trajectory_id: int) -> None:
+def _require_whole(user: User, trajectory_id: int, *, steer: bool) -> None:
     """The statutory procedure is the municipality's own work: the regisseur and the municipality's
-    staff follow it; a partner professional sees only that it exists (on the household page)."""
+    staff follow it; a partner professional sees only that it exists (on the household page). Under
+    break-the-glass it can be read, not moved on (``steer``: the request changes it)."""
+    if steer:
+        refuse_steering_under_emergency(user, trajectory_id)
     if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory_id):
         raise PermissionDenied(_("De wettelijke procedure volgen de regisseur en de medewerkers van de gemeente."))
 
 
-def _procedure_or_404(user: User, procedure_id: int) -> Procedure:
+def _procedure_or_404(user: User, procedure_id: int, *, steer: bool = True) -> Procedure:
     procedure = (
         Procedure.objects.filter(pk=procedure_id, trajectory__in=trajectories_visible_to(user).values("pk"))
         .select_related("person", "trajectory__household", "created_by")
@@ -61,14 +65,14 @@ def _procedure_or_404(user: User, procedure_id: int) -> Procedure:
     if procedure is None:
         log_denied(user=user, object_type="procedure", object_id=procedure_id)
         raise Http404
-    _require_whole(user, procedure.trajectory_id)
+    _require_whole(user, procedure.trajectory_id, steer=steer)
     return procedure
 
 
 def procedure_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = trajectory_or_404(user, trajectory_id)
-    _require_whole(user, trajectory.pk)
+    _require_whole(user, trajectory.pk, steer=True)
     members = Person.objects.filter(pk__in=member_ids(household_id=trajectory.household_id)).order_by("voornamen")
     form = StartForm(request.POST or None, members=members, initial={"reported_on": today(), "law": "wmo"})
     created: list[Procedure] = []
@@ -93,7 +97,7 @@ def _forms(procedure: Procedure, running: list[selectors.Clock], data: Any = Non
 
 def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_reader(request)
-    procedure = _procedure_or_404(user, procedure_id)
+    procedure = _procedure_or_404(user, procedure_id, steer=request.method == "POST")
     municipality = procedure.trajectory.household.municipality_id
     rules = selectors.rules_for([municipality])
     clocks = selectors.clocks_of(procedure, municipality_id=municipality, rules=rules, on=today())
@@ -184,7 +188,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 # ---- to the procedure page with a message that names the field when the input was refused.
 
 
-def _decision_or_404(user: User, decision_id: int) -> Decision:
+def _decision_or_404(user: User, decision_id: int, *, steer: bool = True) -> Decision:
     decision = (
         Decision.objects.filter(pk=decision_id, procedure__trajectory__in=trajectories_visible_to(user).values("pk"))
         .select_related("procedure__person", "procedure__trajectory__household__municipality")
@@ -193,7 +197,7 @@ def _decision_or_404(user: User, decision_id: int) -> Decision:
     if decision is None:
         log_denied(user=user, object_type="decision", object_id=decision_id)
         raise Http404
-    _require_whole(user, decision.procedure.trajectory_id)
+    _require_whole(user, decision.procedure.trajectory_id, steer=steer)
     return decision
 
 
@@ -269,7 +273,7 @@ def decision_action(request: HttpRequest, decision_id: int, action: str) -> Http
 
 def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = require_case_reader(request)
-    decision = _decision_or_404(user, decision_id)
+    decision = _decision_or_404(user, decision_id, steer=False)
     audit.record(
         actor=user, action=audit.Action.EXPORT, obj=decision, subjects=[decision.procedure.person_id], detail="brief"
     )
