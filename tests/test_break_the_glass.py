@@ -131,10 +131,15 @@ def test_break_the_glass_reads_and_records_but_does_not_steer_the_case(client, w
         start_date=timezone.localdate(),
         basis=law_basis(),
     )
+    plan = plan_services.start_plan(actor=regisseur, trajectory=trajectory)  # a draft the own team shapes
+    client.force_login(regisseur)
+    assert reverse("plan-update", args=[plan.pk]) in client.get(reverse("plan", args=[trajectory.pk])).content.decode()
     services.start_emergency_access(
         actor=world.professional, bsn=trajectory.household.memberships.first().person.bsn, reason=REASON
     )
     client.force_login(world.professional)
+    plan_page = client.get(reverse("plan", args=[trajectory.pk]))
+    assert plan_page.status_code == 200 and reverse("plan-update", args=[plan.pk]) not in plan_page.content.decode()
     page = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
     assert "Noodtoegang actief tot" in page and "Notitie of contactmoment toevoegen" in page
     for steer in ("Regie overdragen", "Professional betrekken", "Traject afsluiten", "Betrokkenheid beëindigen"):
