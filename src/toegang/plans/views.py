@@ -129,7 +129,9 @@ def _plan_context(user: User, plan: Plan, **forms: Any) -> dict[str, Any]:
     bound_goal, bound_form = forms.get("action_goal_id"), forms.get("action_form")
     whole = need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=plan.trajectory_id)
     running = current_emergency.get()  # reached only through break-the-glass: read, not shaped
-    emergency_only = plan.household_id in running.households and plan.trajectory.team_id != user.team_id
+    emergency_only = bool(running.households) and running.opened(
+        plan.household_id, plan.trajectory.team_id, user.team_id
+    )
     editable = plan.status == Plan.Status.DRAFT and user.role in CASE_ROLES and whole and not emergency_only
     goal_rows: list[tuple[need_to_know.GoalView, ActionForm | None]] = []  # per goal its action form, own ids
     choices: dict[str, list[Any]] | None = None

@@ -58,7 +58,7 @@ def refuse_steering_under_emergency(user: Any, trajectory_id: int) -> None:
     from toegang.cases.models import Trajectory
 
     row = Trajectory.objects.filter(pk=trajectory_id).values_list("household_id", "team_id").first()
-    if row is not None and row[0] in state.households and row[1] != getattr(user, "team_id", None):
+    if row is not None and state.opened(row[0], row[1], getattr(user, "team_id", None)):
         raise PermissionDenied(STEERING_REFUSED)
 
 
