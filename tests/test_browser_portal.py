@@ -94,6 +94,8 @@ def test_a_parent_uses_the_portal_for_themself_and_their_child(server, browser):
     page.get_by_role("link", name=child).click()
     expect(page.get_by_text(f"U handelt voor {child}")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Overzicht van {child}")).to_be_visible()
+    expect(page.get_by_role("link", name="Wie bekeek de gegevens")).to_be_visible()  # not "mijn": the child's
+    expect(page.get_by_role("link", name="Wie bekeek mijn gegevens")).to_have_count(0)
     shot(page, "05-child")
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("link", name="Inloggen met DigiD")).to_be_visible()
