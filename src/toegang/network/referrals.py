@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -35,7 +34,7 @@ from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
 from toegang.plans.models import Goal, Plan
 from toegang.privacy import services as privacy_services
-from toegang.privacy.context import refuse_steering_under_emergency
+from toegang.privacy.context import reached_only_through_emergency
 from toegang.privacy.models import Consent, Message, ProcessingActivity
 from toegang.procedures.calendar import add_working_days
 
@@ -86,12 +85,9 @@ def _due(referral: Referral, status: str, on: dt.date) -> dt.date | None:
 def may_steer(user: User, trajectory: Trajectory) -> bool:
     """The sending side: the regisseur, the municipality's staff and team leads who can open the case
     (not through break-the-glass alone: a referral shares the household's data)."""
-    try:
-        refuse_steering_under_emergency(user, trajectory.pk)
-    except PermissionDenied:
-        return False
     return (
-        user.is_active
+        not reached_only_through_emergency(user, trajectory.pk)
+        and user.is_active
         and user.role in CASE_ROLES
         and trajectories_visible_to(user).filter(pk=trajectory.pk).exists()
         and need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk)

@@ -47,18 +47,22 @@ STEERING_REFUSED = gettext_lazy(
 )
 
 
-def refuse_steering_under_emergency(user: Any, trajectory_id: int) -> None:
-    """Break-the-glass opens a household to read it and to record what was done, not to steer its case
-    (the regie, involvements, the plan, procedures, referrals, conferences, closing): PermissionDenied
-    when the user reaches this trajectory only through a running access, i.e. it is not their team's.
-    Asks the database only when an access of the user runs."""
+def reached_only_through_emergency(user: Any, trajectory_id: int) -> bool:
+    """Whether the user reaches this trajectory only through a running break-the-glass access (it is
+    not their team's). Asks the database only when an access of the user runs."""
     state = current_emergency.get()
     if not state.households:
-        return
+        return False
     from toegang.cases.models import Trajectory
 
     row = Trajectory.objects.filter(pk=trajectory_id).values_list("household_id", "team_id").first()
-    if row is not None and state.opened(row[0], row[1], getattr(user, "team_id", None)):
+    return row is not None and state.opened(row[0], row[1], getattr(user, "team_id", None))
+
+
+def refuse_steering_under_emergency(user: Any, trajectory_id: int) -> None:
+    """Break-the-glass opens a household to read it and to record what was done, not to steer its case
+    (the regie, involvements, the plan, procedures, referrals, conferences, closing)."""
+    if reached_only_through_emergency(user, trajectory_id):
         raise PermissionDenied(STEERING_REFUSED)
 
 
