@@ -33,6 +33,7 @@ TITLES = {
     415: gettext_lazy("Mediatype niet ondersteund"),
     429: gettext_lazy("Te veel verzoeken"),
     500: gettext_lazy("Interne fout"),
+    503: gettext_lazy("Tijdelijk niet beschikbaar"),
 }
 
 

@@ -139,9 +139,14 @@ def _insert_params(entry: AuditEntry, person_ids: list[int]) -> list[Any]:
 def _append_postgresql_pipelined(entry: AuditEntry, person_ids: list[int]) -> None:
     """A log row that is a transaction of its own (a read, a search, a login): BEGIN with the chain
     head, then the insert with COMMIT, each pair sent in one network round trip (psycopg pipeline
-    mode). Same statements as the path inside a caller's transaction, half the waiting."""
+    mode). Same statements as the path inside a caller's transaction, half the waiting.
+
+    During a request (audit.context.defer_commit) the insert with its COMMIT is sent without waiting:
+    the database commits it while the page renders, and its answer is read before the connection is
+    used again and before the response leaves (common/pgbackend, ADR 0017). The entry then has no id."""
     connection.ensure_connection()
     raw = connection.connection
+    deferred = audit_context.defer_commit.get() and hasattr(connection, "send_without_waiting")
     with connection.wrap_database_errors:
         try:
             with psycopg.Cursor(raw) as head_cursor, psycopg.Cursor(raw) as insert_cursor:
@@ -152,8 +157,13 @@ def _append_postgresql_pipelined(entry: AuditEntry, person_ids: list[int]) -> No
                     head_row = head_cursor.fetchone()
                     previous = (head_row[0] if head_row else None) or chain.GENESIS
                     entry.chain_hash = chain.link(previous, entry, person_ids)
-                    insert_cursor.execute(_INSERT_PG, _insert_params(entry, person_ids))
-                    head_cursor.execute("COMMIT")  # leaving the pipeline sends both and waits once
+                    if not deferred:
+                        insert_cursor.execute(_INSERT_PG, _insert_params(entry, person_ids))
+                        head_cursor.execute("COMMIT")  # leaving the pipeline sends both and waits once
+                if deferred:
+                    insert = psycopg.ClientCursor(raw).mogrify(_INSERT_PG, _insert_params(entry, person_ids))
+                    connection.send_without_waiting(f"{insert}; COMMIT")  # type: ignore[attr-defined]
+                    return
                 row = insert_cursor.fetchone()
         except BaseException:
             if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:

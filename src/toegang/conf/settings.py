@@ -144,6 +144,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus one statement that may be in flight: a read's audit commit (ADR 0017).
+    DATABASES["default"]["ENGINE"] = "toegang.common.pgbackend"
     # No JIT compilation: pages run short queries whose cost estimate can pass jit_above_cost, and then
     # compiling takes longer than the query (40 ms against 4 ms on the caseload of seed M).
     # Added to any options given in DATABASE_URL; behind PgBouncer in transaction mode, which refuses the
