@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -41,6 +42,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        take_failed_commit = getattr(connection, "take_failed_commit", None)  # PostgreSQL (common/pgbackend)
+        if take_failed_commit is not None:
+            take_failed_commit()  # a failure belongs to the request that met it
         token, represented = on_behalf_of.set(""), representation.set("")
         deferring = defer_commit.set(request.method in ("GET", "HEAD"))
         try:
@@ -49,13 +53,14 @@ class AuditContextMiddleware:
             defer_commit.reset(deferring)
             on_behalf_of.reset(token)
             representation.reset(represented)
-        settle = getattr(connection, "settle", None)
-        if settle is not None:
-            try:
-                settle()
-            except DatabaseError:
-                logger.exception("auditregel niet vastgelegd; antwoord vervangen door 503")
-                return unlogged(request)
+        if take_failed_commit is None:
+            return response
+        with suppress(DatabaseError):
+            connection.settle()  # type: ignore[attr-defined]  # a failure is kept for take_failed_commit
+        if (failed := take_failed_commit()) is not None:
+            logger.error("%s; antwoord vervangen door 503", failed)
+            response.close()
+            return unlogged(request)
         return response
 
 

@@ -144,6 +144,8 @@ def _append_postgresql_pipelined(entry: AuditEntry, person_ids: list[int]) -> No
     During a request (audit.context.defer_commit) the insert with its COMMIT is sent without waiting:
     the database commits it while the page renders, and its answer is read before the connection is
     used again and before the response leaves (common/pgbackend, ADR 0017). The entry then has no id."""
+    if settle := getattr(connection, "settle", None):
+        settle()  # a row of this request still in flight
     connection.ensure_connection()
     raw = connection.connection
     deferred = audit_context.defer_commit.get() and hasattr(connection, "send_without_waiting")
@@ -161,7 +163,8 @@ def _append_postgresql_pipelined(entry: AuditEntry, person_ids: list[int]) -> No
                         insert_cursor.execute(_INSERT_PG, _insert_params(entry, person_ids))
                         head_cursor.execute("COMMIT")  # leaving the pipeline sends both and waits once
                 if deferred:
-                    insert = psycopg.ClientCursor(raw).mogrify(_INSERT_PG, _insert_params(entry, person_ids))
+                    with psycopg.ClientCursor(raw) as composer:  # composed here: it is sent as one query
+                        insert = composer.mogrify(_INSERT_PG, _insert_params(entry, person_ids))
                     connection.send_without_waiting(f"{insert}; COMMIT")  # type: ignore[attr-defined]
                     return
                 row = insert_cursor.fetchone()
