@@ -144,11 +144,12 @@ def _append_postgresql_pipelined(entry: AuditEntry, person_ids: list[int]) -> No
     During a request (audit.context.defer_commit) the insert with its COMMIT is sent without waiting:
     the database commits it while the page renders, and its answer is read before the connection is
     used again and before the response leaves (common/pgbackend, ADR 0017). The entry then has no id."""
-    if settle := getattr(connection, "settle", None):
-        settle()  # a row of this request still in flight
+    can_defer = hasattr(connection, "send_without_waiting")  # PostgreSQL through common/pgbackend
+    if can_defer:
+        connection.settle()  # type: ignore[attr-defined]  # the raw connection below must be free
     connection.ensure_connection()
     raw = connection.connection
-    deferred = audit_context.defer_commit.get() and hasattr(connection, "send_without_waiting")
+    deferred = can_defer and audit_context.defer_commit.get()
     with connection.wrap_database_errors:
         try:
             with psycopg.Cursor(raw) as head_cursor, psycopg.Cursor(raw) as insert_cursor:
