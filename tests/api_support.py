@@ -32,17 +32,21 @@ class ApiClient:
         body = raw if raw is not None else json.dumps(data)
         return self.client.post(url, body, content_type=content_type, **self.headers)
 
-    def all_ids(self, url: str, page_size: int = 2) -> list[int]:
-        """Every id of a list, following ``next`` cursors."""
-        ids: list[int] = []
+    def all_rows(self, url: str, page_size: int = 2) -> list[dict[str, Any]]:
+        """Every row of a list, following ``next`` cursors."""
+        rows: list[dict[str, Any]] = []
         next_url: str | None = f"{url}{'&' if '?' in url else '?'}page_size={page_size}"
         while next_url:
             response = self.get(next_url)
             assert response.status_code == 200, response.content
             body = response.json()
-            ids.extend(row["id"] for row in body["results"])
+            rows.extend(body["results"])
             next_url = body["next"]
-        return ids
+        return rows
+
+    def all_ids(self, url: str, page_size: int = 2) -> list[int]:
+        """Every id of a list, following ``next`` cursors."""
+        return [row["id"] for row in self.all_rows(url, page_size)]
 
 
 def api(world: Any, user: User, scopes: list[str] | None = None) -> ApiClient:
