@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.urls import reverse
+
 from tests.api_support import api
 from tests.conftest import TODAY, make_trajectory
 from tests.test_api_query_counts import count
 from tests.test_decisions import procedure
 from tests.test_referrals import sent, setup  # noqa: F401 - the fixture
 from toegang.audit.models import AuditEntry
+from toegang.cases import services as case_services
 from toegang.network import referrals
 from toegang.network.models import CommunityService
 from toegang.privacy import services as privacy_services
+from toegang.privacy.models import ProcessingActivity
 from toegang.procedures import decisions
 from toegang.procedures.models import Decision
 
@@ -45,6 +49,28 @@ def test_decisions_follow_the_trajectories(world):
     assert entry.actor == world.outsider and entry.action == "read"
     body = api(world, world.team_lead).get(f"/api/v1/decisions/{decision.pk}/").json()
     assert body["person"] == proc.person_id and body["status"] == Decision.Status.DRAFT
+
+
+def test_a_partner_involved_in_the_case_reads_no_decisions_as_on_the_procedure_page(client, world):
+    """The statutory procedure is the regisseur's and the municipality's: a partner professional involved
+    in the trajectory gets 403 on the procedure page and finds its decisions in no API list or detail."""
+    proc = procedure(world)
+    decision = decisions.draft_decision(actor=world.professional, procedure=proc, outcome="afgewezen", reasoning="Nee")
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=proc.trajectory,
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=TODAY,
+        basis=ProcessingActivity.objects.get(code="jeugdhulp"),
+    )
+    partner = api(world, world.partner)
+    assert proc.trajectory_id in partner.all_ids("/api/v1/trajectories/")  # the case itself is shared
+    client.force_login(world.partner)
+    assert client.get(reverse("procedure", args=[proc.pk])).status_code == 403
+    assert partner.all_ids("/api/v1/decisions/") == []
+    assert partner.get(f"/api/v1/decisions/{decision.pk}/").status_code == 404
+    assert api(world, world.professional).all_ids("/api/v1/decisions/") == [decision.pk]
 
 
 def _service(world, n: int, municipality=None) -> CommunityService:

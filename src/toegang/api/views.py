@@ -436,7 +436,11 @@ class ReferralViewSet(ReadOnlyResource):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Beschikkingen", description="De beschikkingen van de trajecten die de gebruiker ziet."),
+    list=extend_schema(
+        summary="Beschikkingen",
+        description="De beschikkingen van de trajecten die de gebruiker ziet en waarvan hij de wettelijke procedure "
+        "volgt: de regisseur en de medewerkers van de gemeente, niet een partnerorganisatie.",
+    ),
     retrieve=extend_schema(summary="Eén beschikking"),
 )
 class DecisionViewSet(ReadOnlyResource):
@@ -444,8 +448,11 @@ class DecisionViewSet(ReadOnlyResource):
     audit_type = "decision"
 
     def visible(self, user: User) -> QuerySet[Decision]:
-        # as procedures.views: through the trajectories the user sees
-        return Decision.objects.filter(procedure__trajectory__in=trajectories_visible_to(user).values("pk"))
+        # as procedures.views: through the trajectories the user sees, and only where the statutory
+        # procedure is theirs to follow (the regisseur and the municipality's staff, not a partner)
+        qs = Decision.objects.filter(procedure__trajectory__in=trajectories_visible_to(user).values("pk"))
+        whole = need_to_know.whole_plan_condition(user, "procedure__trajectory_id")
+        return qs if whole is None else qs.filter(whole)
 
     def for_list(self, qs: QuerySet[Decision]) -> QuerySet[Decision]:
         return qs.select_related("procedure")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
+
 from toegang.accounts.models import Organisation, User
 from toegang.cases.models import RegisseurAssignment
 from toegang.network.models import Referral
@@ -28,6 +30,21 @@ def _by_role_or_employer(viewer: User) -> bool:
 def sees_whole_plan(*, viewer: User, regisseur_id: int | None) -> bool:
     """For callers that already know the trajectory's current regisseur."""
     return _by_role_or_employer(viewer) or viewer.pk == regisseur_id
+
+
+def whole_plan_condition(viewer: User, trajectory_id: str) -> Q | None:
+    """``sees_whole_plan_of`` as a condition on a query whose trajectory id is in ``trajectory_id``:
+    ``None`` when the viewer's role or employer decides (every trajectory they may see), else the
+    trajectories of which the viewer is the current regisseur."""
+    if _by_role_or_employer(viewer):
+        return None
+    return Q(
+        Exists(
+            RegisseurAssignment.objects.filter(
+                trajectory_id=OuterRef(trajectory_id), end_date__isnull=True, professional_id=viewer.pk
+            )
+        )
+    )
 
 
 def sees_whole_plan_of(*, viewer: User, trajectory_id: int) -> bool:
