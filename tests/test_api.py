@@ -3,9 +3,11 @@ cursor pagination, problem details, one audit row per request, and the signal wr
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -212,6 +214,14 @@ def test_cursor_pagination_walks_every_row_once_in_a_stable_order(world, cases):
     for size in ("0", "201", "x", "-1", "¹"):
         body = assert_problem(client.get(f"/api/v1/trajectories/?page_size={size}"), 400)
         assert body["invalid-params"][0]["name"] == "page_size"
+    # cursors that decode as DRF's but hold no id as position: made by hand, not by the API
+    for made in ("p=abc", "p=" + "9" * 25, "p=-1", "p=1.5", "o=1&p=٣"):
+        forged = base64.b64encode(made.encode()).decode()
+        for url in ("/api/v1/trajectories/", "/api/v1/signals/", "/api/v1/services/"):
+            body = assert_problem(client.get(f"{url}?cursor={quote(forged)}"), 400)
+            assert body["invalid-params"][0]["name"] == "cursor", (made, url)
+    # a real cursor of the next page still works
+    assert client.get(first["next"]).status_code == 200
 
 
 def test_unknown_query_parameters_are_refused(world, cases):
@@ -407,6 +417,8 @@ def test_malformed_oversized_and_non_json_bodies_are_refused(world):
     assert_problem(client.post("/api/v1/signals/", raw=b"\xff\xfe{}"), 400)
     assert_problem(client.post("/api/v1/signals/", raw="NaN"), 400)
     assert_problem(client.post("/api/v1/signals/", raw="[1, 2]"), 400)
+    for deep in ("[" * 5000 + "]" * 5000, '{"a": ' * 5000 + "1" + "}" * 5000):  # within the size limit
+        assert "te diep genest" in assert_problem(client.post("/api/v1/signals/", raw=deep), 400)["detail"]
     big = json.dumps({"description": "x" * (70 * 1024)})
     assert_problem(client.post("/api/v1/signals/", raw=big), 413)
     assert_problem(

@@ -145,6 +145,7 @@ def test_an_invalid_request_gets_400_with_problem_details(api, body, name, code)
 
 def test_not_json_wrong_media_type_and_wrong_method(api):
     assert post(api, "{niet json").status_code == 400
+    assert post(api, "[" * 5000 + "]" * 5000).status_code == 400
     assert post(api, "{}", content_type="text/plain").status_code == 415
     response = api.get(URL)
     assert response.status_code == 405

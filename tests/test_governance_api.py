@@ -58,6 +58,8 @@ def test_an_invalid_problem_is_refused_with_the_field_named(manager, change, fie
 def test_malformed_input_wrong_type_and_size_get_clear_errors(manager):
     broken = post(manager, '{"method": ')
     assert broken.status_code == 400 and "geen geldige JSON" in broken.json()["detail"]
+    deep = post(manager, "[" * 5000 + "]" * 5000)
+    assert deep.status_code == 400 and "te diep genest" in deep.json()["detail"]
     nan = post(manager, '{"method": NaN}')
     assert nan.status_code == 400 and "NaN" in nan.json()["detail"]
     assert post(manager, "method=ahp", content_type="application/x-www-form-urlencoded").status_code == 415

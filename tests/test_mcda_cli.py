@@ -88,6 +88,11 @@ def test_invalid_json_exits_2(tmp_path):
     assert err.count("\n") <= 1
 
 
+def test_json_nested_too_deep_exits_2(monkeypatch):
+    code, out, err = run("evaluate", "-", stdin="[" * 5000 + "]" * 5000, monkeypatch=monkeypatch)
+    assert code == 2 and out == "" and "te diep genest" in err and "Traceback" not in err
+
+
 def test_nan_is_not_json(monkeypatch):
     text = json.dumps(problem()).replace('"kosten": 10', '"kosten": NaN')
     code, out, err = run("evaluate", "-", stdin=text, monkeypatch=monkeypatch)

@@ -48,9 +48,15 @@ class StableCursorPagination(CursorPagination):
         if not request.query_params[self.cursor_query_param]:
             raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]})
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except Exception as error:  # noqa: BLE001 - DRF raises NotFound for a cursor it did not make
             raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]}) from error
+        # the position is a primary key: a cursor that decodes but holds anything else was not made here
+        # (a text in it made the query fail with a 500, a number beyond the id range overflowed SQLite)
+        position = cursor.position
+        if position is not None and not (position.isascii() and position.isdigit() and int(position) < 2**63):
+            raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]})
+        return cursor
 
 
 class _ReadPerWay:

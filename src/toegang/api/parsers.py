@@ -20,7 +20,8 @@ class PayloadTooLarge(APIException):
 
 class LimitedJSONParser(JSONParser):
     """Reads at most API_MAX_BODY_BYTES (413 beyond), UTF-8 JSON only; a syntax error is a 400 that says
-    where. Unlike Django's form parsing, DRF reads the body itself, so the limit is checked here."""
+    where, and so is nesting too deep to read. Unlike Django's form parsing, DRF reads the body itself,
+    so the limit is checked here."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         limit = settings.API_MAX_BODY_BYTES
@@ -38,6 +39,8 @@ class LimitedJSONParser(JSONParser):
                 f" (regel {error.lineno}, kolom {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
             )
             raise ParseError(_("De inhoud is geen geldige JSON%(where)s.") % {"where": position}) from None
+        except RecursionError:  # "[[[[…]]]]" thousands deep: Python's parser gives up before the size limit does
+            raise ParseError(_("De inhoud is te diep genest.")) from None
 
 
 def _no_constant(name: str) -> Any:

@@ -520,6 +520,8 @@ def evaluate_api(request: HttpRequest) -> HttpResponse:
         problem = json.loads(request.body, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError) as error:
         return _problem_details(400, "Geen geldige JSON", f"De inhoud is geen geldige JSON: {error}.")
+    except RecursionError:  # "[[[[…]]]]" thousands deep, within the size limit
+        return _problem_details(400, "Geen geldige JSON", "De inhoud is te diep genest.")
     try:
         result = evaluate(problem)
     except ProblemError as error:

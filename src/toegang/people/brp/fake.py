@@ -386,7 +386,7 @@ def personen(request: HttpRequest) -> JsonResponse:
         return problem(request, 415, "Media Type wordt niet ondersteund.", code="unsupported")
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested thousands deep
         return problem(request, 400, "Het verzoek is geen geldige JSON.", code="paramsValidation")
     with STATE.lock:
         STATE.last_body = body

@@ -50,6 +50,8 @@ class Command(BaseCommand):
             self._fail(f"{name}: geen geldige JSON (regel {error.lineno}, kolom {error.colno}: {error.msg})")
         except ValueError as error:
             self._fail(f"{name}: geen geldige JSON ({error} is geen JSON-getal)")
+        except RecursionError:
+            self._fail(f"{name}: geen geldige JSON (te diep genest)")
         try:
             result = evaluate(problem)
         except ProblemError as error:
