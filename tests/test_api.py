@@ -230,6 +230,11 @@ def test_unknown_query_parameters_are_refused(world, cases):
     assert body["invalid-params"] == [{"name": "staus", "reason": "Onbekende parameter."}]
     assert_problem(client.get(f"/api/v1/trajectories/{cases['own'][0].pk}/?x=1"), 400)
     assert_problem(client.get("/api/v1/households/?status=open"), 400)
+    # a parameter given twice: which would count? Neither
+    body = assert_problem(client.get("/api/v1/trajectories/?status=open&status=gesloten"), 400)
+    assert body["invalid-params"] == [{"name": "status", "reason": "Geef deze parameter één keer."}]
+    assert_problem(client.get("/api/v1/trajectories/?page_size=2&page_size=3"), 400)
+    assert_problem(api(world, world.manager).get("/api/v1/indicators/manager/?wet=wmo&wet=jeugdwet"), 400)
 
 
 def test_status_filter_is_validated(world, cases):

@@ -28,5 +28,8 @@ def test_who_may_not_open_the_board_gets_403_and_bad_filters_400(world, scenario
     assert client.get("/api/v1/indicators/bestaat-niet/").status_code == 404
     bad = client.get("/api/v1/indicators/manager/?periode=2026-13")
     assert bad.status_code == 400 and "Periode" in bad.json()["detail"]
+    assert [p["name"] for p in bad.json()["invalid-params"]] == ["periode"]  # the parameter, not ""
+    both = client.get("/api/v1/indicators/manager/?wet=zorg&team=999999").json()["invalid-params"]
+    assert {p["name"] for p in both} == {"wet", "team"} and all(p["reason"] for p in both)
     assert client.get("/api/v1/indicators/manager/?gebied=¹").status_code == 400
     assert api(world, world.manager, ["cases:read"]).get("/api/v1/indicators/manager/").status_code == 403

@@ -49,6 +49,18 @@ from toegang.signals.selectors import signals_visible_to
 PROBLEM = {"application/problem+json": {"type": "object"}}
 
 
+def check_query(request: Request, allowed: Iterable[str]) -> None:
+    """A query parameter the endpoint does not know is an error (a typo must not widen a list), and so is
+    one given twice (which of the two would count?)."""
+    params = request.query_params
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise exceptions.ValidationError({name: [_("Onbekende parameter.")] for name in unknown})
+    repeated = sorted(name for name in params if len(params.getlist(name)) > 1)
+    if repeated:
+        raise exceptions.ValidationError({name: [_("Geef deze parameter één keer.")] for name in repeated})
+
+
 def _choice_filter(request: Request, name: str, choices: Iterable[str]) -> str | None:
     value = request.query_params.get(name)
     if value is None:
@@ -97,10 +109,7 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filters: tuple[str, ...] = ()  # query parameters a list takes besides the cursor and page_size
 
     def check_params(self, allowed: Iterable[str]) -> None:
-        """A query parameter the endpoint does not know is an error (a typo must not widen a list)."""
-        unknown = sorted(set(self.request.query_params) - set(allowed))
-        if unknown:
-            raise exceptions.ValidationError({name: [_("Onbekende parameter.")] for name in unknown})
+        check_query(self.request, allowed)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.check_params(("cursor", "page_size", *self.filters))
@@ -514,9 +523,7 @@ class IndicatorView(GenericAPIView):
         from toegang.steering import summaries
         from toegang.steering import views as steering
 
-        unknown = sorted(set(request.query_params) - {"periode", "wet", "gebied", "team", "organisatie"})
-        if unknown:
-            raise exceptions.ValidationError({name: [_("Onbekende parameter.")] for name in unknown})
+        check_query(request, ("periode", "wet", "gebied", "team", "organisatie"))
         for name in ("gebied", "team", "organisatie"):  # steering's pick() takes "¹" for a digit, int() does not
             value = request.query_params.get(name, "")
             if value and not (value.isascii() and value.isdigit()):
@@ -524,7 +531,7 @@ class IndicatorView(GenericAPIView):
         user, chosen_board = steering._board(request._request, board)
         chosen = steering._choose(request._request, user, chosen_board, params=request.query_params)
         if chosen.errors:
-            raise exceptions.ValidationError([str(e) for e in chosen.errors])
+            raise exceptions.ValidationError({name: [str(message)] for name, message in chosen.invalid.items()})
         rows = steering._rows(chosen_board, chosen, summaries.latest(), protect=True)
         audit.record(
             actor=user,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -105,6 +105,7 @@ class Chosen:
     areas: list[Area]
     teams: list[Team]
     organisations: list[Organisation]
+    invalid: dict[str, str] = field(default_factory=dict)  # the same messages per query parameter (the API)
 
 
 def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict | None = None) -> Chosen:
@@ -114,7 +115,7 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
     assert user.municipality_id is not None  # noqa: S101 - _board checked it
     municipality_id = user.municipality_id
     on = today()
-    errors: list[str] = []
+    invalid: dict[str, str] = {}  # per query parameter: what is wrong with its value
     areas = list(Area.objects.filter(municipality_id=municipality_id).order_by("name"))
     teams = list(Team.objects.filter(area__municipality_id=municipality_id).order_by("name"))
     organisations = list(partners.organisations_for(municipality_id))
@@ -124,7 +125,7 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
         try:
             period = Period.parse(code)
         except ValueError:
-            errors.append(_("Periode: kies een maand, kwartaal of jaar uit de lijst."))
+            invalid["periode"] = _("Periode: kies een maand, kwartaal of jaar uit de lijst.")
 
     def pick(name: str, rows: list[Any], label: str) -> int | None:
         value = data.get(name, "")
@@ -133,12 +134,12 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
         number = whole_number(value)
         if number is not None and number in {r.pk for r in rows}:
             return number
-        errors.append(_("%(label)s: kies een waarde uit de lijst.") % {"label": label})
+        invalid[name] = _("%(label)s: kies een waarde uit de lijst.") % {"label": label}
         return None
 
     law = data.get("wet", "")
     if law and law not in TermRule.Law.values:
-        errors.append(_("Wet: kies Wmo, Jeugdwet of Participatiewet."))
+        invalid["wet"] = _("Wet: kies Wmo, Jeugdwet of Participatiewet.")
         law = ""
     area_id = pick("gebied", areas, _("Wijk of kern"))
     team_id = pick("team", teams, _("Team"))
@@ -154,7 +155,7 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
         team_id=team_id,
         organisation_id=organisation_id,
     )
-    return Chosen(filters, errors, areas, teams, organisations)
+    return Chosen(filters, list(invalid.values()), areas, teams, organisations, invalid)
 
 
 UNIT_SUFFIX = {
