@@ -415,6 +415,55 @@ def test_unknown_fields_are_rejected(world):
     assert Signal.objects.count() == 0
 
 
+ENGLISH = ("This ", "Ensure", "valid", "Expected", "No data", "Date has", "required", "String value", " not ")
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ("null", [""]),
+        ("[]", [""]),
+        (
+            '{"source": null, "channel": "x", "received_on": "gisteren", "urgency": 5, "reporter": null, '
+            '"description": "", "persons": "abc", "life_domains": ["a"]}',
+            ["source", "channel", "received_on", "urgency", "reporter", "description", "persons", "life_domains.0"],
+        ),
+        (
+            json.dumps(
+                {
+                    "source": "school",
+                    "persons": [],
+                    "description": "x" * 10001,
+                    "reporter": "r" * 201,
+                    "life_domains": [0, 2**40, "9" * 1001],
+                }
+            ),
+            [
+                "channel",
+                "received_on",
+                "reporter",
+                "description",
+                "persons",
+                "life_domains.0",
+                "life_domains.1",
+                "life_domains.2",
+            ],
+        ),
+        (
+            '{"source": "school", "channel": "mail", "received_on": "2026-01-01T10:00:00", "description": "x", '
+            '"persons": ["123456789012"]}',
+            ["received_on", "persons.0"],
+        ),
+    ],
+)
+def test_every_rule_of_a_signal_body_answers_in_dutch_naming_the_field(world, body, names):
+    body = assert_problem(api(world, world.professional).post("/api/v1/signals/", raw=body), 400)
+    assert sorted(p["name"] for p in body["invalid-params"]) == sorted(names)
+    for param in body["invalid-params"]:
+        assert param["reason"] and not any(word in param["reason"] for word in ENGLISH), param
+    assert Signal.objects.count() == 0
+
+
 def test_malformed_oversized_and_non_json_bodies_are_refused(world):
     client = api(world, world.professional)
     body = assert_problem(client.post("/api/v1/signals/", raw='{"source": '), 400)

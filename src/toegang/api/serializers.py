@@ -10,7 +10,10 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 
+from toegang.api import fields
 from toegang.cases.models import Trajectory
 from toegang.network.models import CommunityService, Referral
 from toegang.people.models import Household, Membership, Person
@@ -19,8 +22,24 @@ from toegang.procedures.models import Decision
 from toegang.signals.models import Signal
 
 
+# Its subclasses take their fields from api/fields.py, which answer in Dutch. (A comment: the docstring
+# is the schema's description.)
 class StrictSerializer(serializers.Serializer):
     """Rejects fields it does not declare (a typo must not silently drop data) and a body that is no object."""
+
+    default_error_messages = {
+        "invalid": _("Stuur een JSON-object."),
+        "null": _("Stuur een JSON-object, geen null."),
+    }
+
+    @property
+    def errors(self) -> Any:
+        found = super().errors
+        # DRF writes a fixed English "No data provided" for a body that is null
+        hint = found.get(api_settings.NON_FIELD_ERRORS_KEY) if isinstance(found, dict) else None
+        if hint and getattr(hint[0], "code", None) == "null":
+            found[api_settings.NON_FIELD_ERRORS_KEY] = [ErrorDetail(str(self.error_messages["null"]), code="null")]
+        return found
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -147,20 +166,20 @@ class SignalSerializer(FlatRowSerializer):
 
 
 class SignalCreateSerializer(StrictSerializer):
-    source = serializers.ChoiceField(choices=Signal.Source.choices, help_text="Wie de melding doet.")
-    channel = serializers.ChoiceField(choices=Signal.Channel.choices, help_text="Hoe de melding binnenkwam.")
-    received_on = serializers.DateField(help_text="Datum melding (niet in de toekomst).")
-    urgency = serializers.ChoiceField(choices=Signal.Urgency.choices, default=Signal.Urgency.NORMAL)
-    reporter = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    description = serializers.CharField(max_length=10000, help_text="Omschrijving van de vraag of zorg.")
-    persons = serializers.ListField(
-        child=serializers.CharField(max_length=11),
+    source = fields.ChoiceField(choices=Signal.Source.choices, help_text="Wie de melding doet.")
+    channel = fields.ChoiceField(choices=Signal.Channel.choices, help_text="Hoe de melding binnenkwam.")
+    received_on = fields.DateField(help_text="Datum melding (niet in de toekomst).")
+    urgency = fields.ChoiceField(choices=Signal.Urgency.choices, default=Signal.Urgency.NORMAL)
+    reporter = fields.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = fields.CharField(max_length=10000, help_text="Omschrijving van de vraag of zorg.")
+    persons = fields.ListField(
+        child=fields.CharField(max_length=11),
         min_length=1,
         max_length=20,
         help_text="BSN's van bekende personen om wie de melding gaat; de eerste is de hoofdpersoon.",
     )
-    life_domains = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+    life_domains = fields.ListField(
+        child=fields.IntegerField(min_value=1, max_value=2**31 - 1),
         max_length=20,
         required=False,
         default=list,
