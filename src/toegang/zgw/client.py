@@ -15,7 +15,8 @@ from ape_pie.exceptions import InvalidURLError
 from zgw_consumers.client import build_client
 from zgw_consumers.models import Service
 
-CRS = "EPSG:4326"  # the Zaken API requires Accept-Crs/Content-Crs on zaken (zaakgeometrie), also without one
+# the Zaken API requires Content-Crs on writing zaken (zaakgeometrie), also without one; 1.3 also asked Accept-Crs
+CRS = "EPSG:4326"
 MAX_TEXT = 300
 
 
