@@ -2,7 +2,8 @@
 Playwright, against a real server process on its own database, logging in through the DigiD simulator
 over the full OpenID Connect flow): a parent sees their plan, gives and withdraws consent, passes on a
 question with the keyboard only, sees who looked at their file, downloads everything held about them and
-acts for their young child; a login at level Midden is refused; a bewindvoerder sees only the decisions."""
+acts for their young child; a login at level Midden is refused; a bewindvoerder sees only the decisions;
+a resident we hold nothing about passes on a question; a parent asks for a correction of their data."""
 
 from __future__ import annotations
 
@@ -119,4 +120,49 @@ def test_a_login_at_level_midden_is_refused_and_a_bewindvoerder_sees_only_decisi
         page.get_by_role("link", name=re.compile("^Brief downloaden")).first.click()
     assert download.value.suggested_filename.startswith("beschikking-")
     shot(page, "07-bewindvoerder")
+    context.close()
+
+
+def test_a_resident_without_a_dossier_passes_on_a_question_and_files_a_request(server, browser):  # noqa: F811
+    """A resident we hold nothing about logs in, is refused with the fields named when the form is
+    incomplete, passes on their question; the parent of the demo asks for a correction of their data and
+    sees the request in the list (the second request of the same kind is refused, with the reason)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=server, locale="nl-NL")
+    page = context.new_page()
+    page.goto(server + "/mijn/")
+    page.get_by_role("link", name="Inloggen met DigiD").click()
+    page.get_by_label("Burgerservicenummer").fill("999999990")  # synthetic, valid, nobody in the demo has it
+    page.get_by_role("radio", name=re.compile("Substantieel")).check()
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_text("Wij hebben (nog) geen gegevens over u")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Hulpvraag doorgeven").click()
+    page.get_by_role("heading", name="Hulpvraag doorgeven").wait_for()
+    page.get_by_label("Voornamen").fill("Sam")
+    page.get_by_role("button", name="Versturen").click()
+    for field in ("Achternaam", "Geboortedatum", "Waar heeft u hulp bij nodig?"):  # each named at its field
+        expect(page.get_by_role("alert").filter(has_text=field)).to_contain_text("verplicht")
+    shot(page, "08-first-signal-errors")
+    page.get_by_label("Achternaam").fill("Testpersoon")
+    page.get_by_label("Geboortedatum").fill("1990-04-12")
+    page.get_by_label("Waar heeft u hulp bij nodig?").fill("Ik zoek hulp bij mijn schulden.")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_text("Uw melding is ontvangen.")).to_be_visible()
+    page.get_by_role("button", name="Uitloggen").click()
+
+    demo_login(page, server, "ouder met gezag")
+    page.get_by_role("link", name=re.compile("^Uzelf")).click()
+    page.get_by_role("link", name="Inzage, correctie, bezwaar").click()
+    expect(page.get_by_text("Geen verzoeken.")).to_be_visible()
+    page.get_by_role("radio", name=re.compile("Correctie")).check()
+    page.get_by_label("Toelichting").fill("Mijn telefoonnummer is veranderd.")
+    page.get_by_role("button", name="Verzoek indienen").click()
+    expect(page.get_by_text("Uw verzoek is ontvangen.")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Correctie")
+    shot(page, "09-requests")
+    page.get_by_role("radio", name=re.compile("Correctie")).check()
+    page.get_by_role("button", name="Verzoek indienen").click()
+    expect(page.get_by_role("alert").first).to_contain_text("er loopt al een verzoek van deze soort")
     context.close()
