@@ -20,10 +20,8 @@ from toegang.signals.models import Signal
 # (cases.selectors.first_visible): one query more ("ids").
 PINNED = {
     "/api/v1/signals/": 4,  # token, page, persons, life domains (the subjects come from the prefetch)
-    # token, ids, page with the municipality, memberships; the consent scopes only for a user involved on
-    # consent (one query more, tests/test_api_consent.py)
-    "/api/v1/households/": 4,
-    "/api/v1/persons/": 3,  # token, ids, page; for a user involved on consent also the memberships and the scopes
+    "/api/v1/households/": 5,  # token, ids, page with the municipality, memberships, consent scopes (professional)
+    "/api/v1/persons/": 5,  # token, ids, page, the memberships of the page, consent scopes
     "/api/v1/trajectories/": 4,  # token, ids, page with the regisseur, members of the page's households
     "/api/v1/plans/": 4,  # token, ids, page, members of the page's households
 }

@@ -5,20 +5,15 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from toegang.accounts.models import User
-from toegang.cases.selectors import consent_involvement_flag
 from toegang.privacy.context import with_running_flag
 
 
 def user_of_request(user_id: Any) -> User | None:
     """The user of a request, with organisation and team in one query: every page shows them in the
     header and every audit row records the organisation. The same query tells whether a break-the-glass
-    access of the user runs (privacy/context.py), and whether an involvement of theirs rests on consent
-    (cases/selectors.py). Used by both backends that keep a session."""
-    users = with_running_flag(User.objects.select_related("organisation", "team")).annotate(
-        involved_on_consent=consent_involvement_flag(f'"{User._meta.db_table}"."{User._meta.pk.column}"')
-    )
+    access of the user runs (privacy/context.py). Used by both backends that keep a session."""
     try:
-        return users.get(pk=user_id)
+        return with_running_flag(User.objects.select_related("organisation", "team")).get(pk=user_id)
     except User.DoesNotExist:
         return None
 

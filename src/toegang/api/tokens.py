@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from toegang.accounts.models import User
 from toegang.api.models import ApiToken
 from toegang.audit import services as audit
-from toegang.cases.selectors import consent_involvement_flag
 from toegang.common.errors import DomainError
 from toegang.privacy.context import running_flag
 
@@ -94,16 +93,16 @@ def token_for(text: str) -> ApiToken | None:
     prefix, _sep, secret_part = text[len(TOKEN_MARK) :].partition("_")
     if not prefix or not secret_part:
         return None
-    user_column = f'"{ApiToken._meta.db_table}"."{ApiToken._meta.get_field("user").column}"'
     # [:1], not .first(): the prefix is unique, and the ORDER BY that .first() adds costs a fifth of the lookup
     found = (
         ApiToken.objects.select_related("user", "user__organisation", "user__team")
-        .annotate(user_emergency=running_flag(user_column), user_on_consent=consent_involvement_flag(user_column))
+        .annotate(
+            user_emergency=running_flag(f'"{ApiToken._meta.db_table}"."{ApiToken._meta.get_field("user").column}"')
+        )
         .filter(prefix=prefix)[:1]
     )
     token = next(iter(found), None)
     if token is None or not hmac.compare_digest(token.digest, _digest(secret_part)):
         return None
     token.user.emergency_running = token.user_emergency  # type: ignore[attr-defined]  # privacy/context.py
-    token.user.involved_on_consent = token.user_on_consent  # type: ignore[attr-defined]  # cases/selectors.py
     return token

@@ -25,7 +25,6 @@ from toegang.cases.selectors import (
     consent_scopes_by_household,
     current_regisseur_subquery,
     households_visible_to,
-    not_involved_on_consent,
     sees_case_content,
     trajectories_visible_to,
     visible_household,
@@ -307,7 +306,7 @@ class PersonViewSet(ReadOnlyResource):
         """A person reached only through consent-scoped households: shown when the consent covers the
         household or names them; BSN and birth date only when contact data is shared (as in search)."""
         user = self.user()
-        if user.role != User.Role.PROFESSIONAL or not rows or not_involved_on_consent(user):
+        if user.role != User.Role.PROFESSIONAL or not rows:
             return rows
         condition = visible_household(user, "household_id")
         memberships = Membership.objects.filter(person_id__in=[p.pk for p in rows])

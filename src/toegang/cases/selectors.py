@@ -17,7 +17,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Count, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -38,26 +37,6 @@ def sees_case_content(user: User) -> bool:
 def involvement_basis_holds(on: dt.date) -> Q:
     """An involvement's basis holds on ``on``: a legal basis, or a consent not withdrawn and not expired."""
     return Q(consent__isnull=True) | Q(consent__withdrawn_on__isnull=True, consent__valid_until__gte=on)
-
-
-def consent_involvement_flag(user_id: str) -> RawSQL:
-    """Whether the user whose id is in ``user_id`` (a quoted ``"table"."column"`` of the query) has a
-    current involvement that rests on consent. Read with the user of each request (accounts/backends.py,
-    api/tokens.py) as ``involved_on_consent``: without such an involvement ``consent_scopes_by_household``
-    limits nothing, and then it does not ask. A consent withdrawn since leaves the flag true; the scopes
-    query then decides, as before."""
-    table, professional, end_date, consent = (
-        Involvement._meta.db_table,
-        Involvement._meta.get_field("professional").column,
-        Involvement._meta.get_field("end_date").column,
-        Involvement._meta.get_field("consent").column,
-    )
-    return RawSQL(  # noqa: S611 - names from the model and the caller's column, no values
-        f'EXISTS (SELECT 1 FROM "{table}" inv_c WHERE inv_c."{professional}" = {user_id} '  # noqa: S608
-        f'AND inv_c."{end_date}" IS NULL AND inv_c."{consent}" IS NOT NULL)',
-        (),
-        output_field=BooleanField(),
-    )
 
 
 def active_involvements(user: User) -> QuerySet[Involvement]:
@@ -404,12 +383,6 @@ class ConsentScope:
         return [str(names.get(c, c)) for c in sorted(self.categories)]
 
 
-def not_involved_on_consent(viewer: User) -> bool:
-    """True when the viewer was read with ``involved_on_consent`` (consent_involvement_flag) and has no
-    involvement that rests on consent: no consent limits what they see, nothing needs to be asked."""
-    return getattr(viewer, "involved_on_consent", None) is False
-
-
 def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -> dict[int, ConsentScope]:
     """Per household, for a professional whose only way in is an involvement that rests on consent:
     what that consent covers (its data categories and who gave it). It holds for everything of the
@@ -418,7 +391,7 @@ def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -
     municipality's staff, break-the-glass) are not limited and are left out. One query, for
     professionals only."""
     ids = set(household_ids)
-    if viewer.role != User.Role.PROFESSIONAL or not ids or not_involved_on_consent(viewer):
+    if viewer.role != User.Role.PROFESSIONAL or not ids:
         return {}
     unlimited = AccessPredicate.of(viewer, "trajectory__household_id", involvements=False)  # no consent limits it
     rows: dict[int, list[tuple[bool, int | None, list[str] | None, int | None]]] = {}

@@ -183,8 +183,6 @@ def add_involvement(
         raise DomainError(
             _("Professional: deze professional is al betrokken bij dit traject."), field="professional"
         ) from None
-    if consent is not None and professional.pk == actor.pk:  # the flag read with the request's user stays true
-        actor.involved_on_consent = True  # type: ignore[attr-defined]  # cases/selectors.py
     audit.record(
         actor=actor,
         action=audit.Action.CREATE,
