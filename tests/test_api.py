@@ -454,6 +454,11 @@ ENGLISH = ("This ", "Ensure", "valid", "Expected", "No data", "Date has", "requi
             '"persons": ["123456789012"]}',
             ["received_on", "persons.0"],
         ),
+        (
+            '{"source": "school", "channel": "mail", "received_on": "2026-01-01", "description": "x\\ud800", '
+            '"persons": ["1\\ud800"]}',
+            ["description", "persons.0"],
+        ),
     ],
 )
 def test_every_rule_of_a_signal_body_answers_in_dutch_naming_the_field(world, body, names):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 
 class _Dutch:
@@ -26,6 +27,12 @@ class CharField(_Dutch, serializers.CharField):
         "max_length": _("Hoogstens {max_length} tekens."),
         "min_length": _("Minstens {min_length} tekens."),
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for validator in self.validators:  # a lone surrogate ("\ud800") is valid JSON, not valid text
+            if isinstance(validator, ProhibitSurrogateCharactersValidator):
+                validator.message = _("Ongeldig teken in de tekst: U+{code_point:X}.")
 
 
 class IntegerField(_Dutch, serializers.IntegerField):
