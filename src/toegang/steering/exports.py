@@ -133,7 +133,7 @@ def retry(*, user: User, export: Export) -> Export:
 def month_lines(board: views.Board, filters: selectors.Filters, run: Refresh | None) -> list[list[str]]:
     """One line per indicator of the board for the month of ``filters``, its value exactly as the board's
     export prints it (the same protected rows, through the same ``views.show``)."""
-    chosen = views.Chosen(filters, [], [], [], [])
+    chosen = views.Chosen(filters, [], [], [])
     return [
         [
             row.indicator.code,

@@ -101,11 +101,14 @@ def period_choices(on: dt.date) -> list[Period]:
 @dataclass
 class Chosen:
     filters: selectors.Filters
-    errors: list[str]
     areas: list[Area]
     teams: list[Team]
     organisations: list[Organisation]
-    invalid: dict[str, str] = field(default_factory=dict)  # the same messages per query parameter (the API)
+    invalid: dict[str, str] = field(default_factory=dict)  # per query parameter: what is wrong with its value
+
+    @property
+    def errors(self) -> list[str]:
+        return list(self.invalid.values())
 
 
 def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict | None = None) -> Chosen:
@@ -155,7 +158,7 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
         team_id=team_id,
         organisation_id=organisation_id,
     )
-    return Chosen(filters, list(invalid.values()), areas, teams, organisations, invalid)
+    return Chosen(filters, areas, teams, organisations, invalid)
 
 
 UNIT_SUFFIX = {
