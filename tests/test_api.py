@@ -21,6 +21,7 @@ from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.cases.search import search_persons
 from toegang.cases.selectors import households_visible_to, trajectories_visible_to
+from toegang.common.converters import BIGINT_MAX
 from toegang.common.errors import DomainError
 from toegang.conf.api import ratelimit_cache
 from toegang.plans import services as plan_services
@@ -254,6 +255,8 @@ def test_unknown_path_and_method_are_problem_details(world, cases):
     assert_problem(client.get("/api/v1/trajectories/999999/"), 404)
     assert_problem(client.get("/api/v1/trajectories/abc/"), 404)
     assert_problem(client.get("/api/v1/trajectories/¹/"), 404)  # a digit to str.isdigit, not to int()
+    for number in (BIGINT_MAX, BIGINT_MAX + 1, "9" * 5000):  # the last one beyond the id columns and int()'s digits
+        assert_problem(client.get(f"/api/v1/households/{number}/"), 404)
     response = client.client.delete(f"/api/v1/trajectories/{cases['own'][0].pk}/", **client.headers)
     assert_problem(response, 405)
     assert_problem(client.post("/api/v1/trajectories/", {}), 405)

@@ -3,6 +3,7 @@ every list and a detail of each resource, once as served and once with DRF's ``t
 
 from __future__ import annotations
 
+import pytest
 from rest_framework import serializers
 
 from tests.api_support import api
@@ -11,6 +12,7 @@ from tests.test_api_network import _service
 from tests.test_decisions import procedure
 from tests.test_referrals import sent, setup  # noqa: F401 - the fixture
 from toegang.api.serializers import FlatRowSerializer
+from toegang.people.models import Membership
 from toegang.procedures import decisions
 from toegang.signals import services as signal_services
 
@@ -43,3 +45,18 @@ def test_rows_are_what_drf_would_write(world, setup, monkeypatch):  # noqa: F811
     monkeypatch.setattr(FlatRowSerializer, "to_representation", serializers.ModelSerializer.to_representation)
     for url in urls:
         assert client.get(url).content == served[url], url
+
+
+def test_a_field_that_reads_the_context_is_refused():
+    """Readers are made once per class from a serializer without context: a nested serializer would
+    write its rows with that empty context, so the class says so at its first row instead."""
+
+    class Nested(FlatRowSerializer):
+        household = serializers.HyperlinkedRelatedField(view_name="household", read_only=True)
+
+        class Meta:
+            model = Membership
+            fields = ("id", "household")
+
+    with pytest.raises(TypeError, match="Nested.household"):
+        _ = Nested(Membership(pk=1)).data

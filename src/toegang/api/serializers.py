@@ -50,6 +50,9 @@ class StrictSerializer(serializers.Serializer):
 
 
 _SKIP = object()
+# fields whose output depends on the serializer's context (the request for a link, a nested serializer's
+# own context): a reader made once per class cannot hold them
+_USES_CONTEXT = (serializers.BaseSerializer, serializers.HyperlinkedRelatedField)
 # serializer fields that may read a plain attribute (an annotation, a list the view set) directly
 _PLAIN = (
     serializers.IntegerField,
@@ -82,6 +85,9 @@ class FlatRowSerializer(serializers.ModelSerializer):
         if plan is None:
             prototype = cls()
             concrete = {f.name: f for f in cls.Meta.model._meta.concrete_fields}
+            for field in prototype._readable_fields:  # a reader would carry the prototype's empty context
+                if isinstance(field, _USES_CONTEXT):
+                    raise TypeError(f"{cls.__name__}.{field.field_name}: a nested or linked field reads the context")
             plan = [
                 (field.field_name, None, field.method_name)
                 if isinstance(field, serializers.SerializerMethodField)

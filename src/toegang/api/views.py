@@ -29,6 +29,7 @@ from toegang.cases.selectors import (
     trajectories_visible_to,
     visible_household,
 )
+from toegang.common.converters import BIGINT_MAX
 from toegang.common.dates import today
 from toegang.network import referrals, socialmap
 from toegang.network.models import CommunityService, Referral
@@ -140,12 +141,13 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.detail_data(user, obj))
 
     def find(self, user: User, pk: str) -> Any:
-        if not (str(pk).isascii() and str(pk).isdigit()) or len(str(pk)) > 18:  # "¹" is a digit to isdigit
+        text = str(pk)  # "¹" is a digit to isdigit; a number beyond the id columns exists nowhere
+        if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= BIGINT_MAX):
             raise exceptions.NotFound(_("Niet gevonden, of u heeft er geen toegang toe."))
-        found = self.shown(list(self.for_detail(self.visible(user)).filter(pk=int(pk))[:1]))
+        found = self.shown(list(self.for_detail(self.visible(user)).filter(pk=int(text))[:1]))
         if not found:
             if self.denied_type:
-                audit.log_denied(user=user, object_type=self.denied_type, object_id=int(pk))
+                audit.log_denied(user=user, object_type=self.denied_type, object_id=int(text))
             else:
                 audit.record(
                     actor=user,
