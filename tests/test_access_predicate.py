@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from tests.conftest import TODAY, make_household, make_trajectory
@@ -200,3 +201,22 @@ def test_first_visible_asks_once_more_only_when_the_predicate_is_there(world, wa
     expected = list(twice.order_by("pk")[:3])
     with django_assert_num_queries(1):  # two predicates in one query: read as it is
         assert selectors.first_visible(twice.order_by("pk"), 3) == expected
+    on_membership = selectors.visible_household(world.partner, "household_id")
+    persons = Person.objects.filter(Exists(Membership.objects.filter(on_membership, person_id=OuterRef("pk"))))
+    with django_assert_num_queries(2):  # the predicate inside a subquery (Exists) is found too
+        assert selectors.first_visible(persons.order_by("pk"), 3)
+    plans = Plan.objects.filter(trajectory__in=selectors.trajectories_visible_to(world.partner))
+    assert selectors._holds_predicate(plans.query)  # and inside __in (the partner has no plan to read here)
+
+
+def test_first_visible_compiles_nothing_more_for_a_list_without_the_predicate(world, ways_in, monkeypatch):
+    """Without the predicate (a manager, the signals) there are no ways in to read apart: the query is
+    compiled once, as ``qs[:n]`` would, not first once per way in only to find that out."""
+    compiles = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k))
+    qs = selectors.households_visible_to(world.manager).order_by("pk")
+    expected = list(qs[:3])
+    plain = len(compiles)
+    assert selectors.first_visible(qs, 3) == expected
+    assert len(compiles) == 2 * plain

@@ -19,7 +19,7 @@ from toegang.signals.models import Signal
 # A list behind the access predicate reads its page's ids first, one way in at a time
 # (cases.selectors.first_visible): one query more ("ids").
 PINNED = {
-    "/api/v1/signals/": 4,  # token, page, persons, life domains (the subjects come from the prefetch)
+    "/api/v1/signals/": 3,  # token, page, persons and life domains in one (the subjects come from it)
     "/api/v1/households/": 5,  # token, ids, page with the municipality, memberships, consent scopes (professional)
     "/api/v1/persons/": 5,  # token, ids, page, the memberships of the page, consent scopes
     "/api/v1/trajectories/": 4,  # token, ids, page with the regisseur, members of the page's households

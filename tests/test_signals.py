@@ -7,6 +7,7 @@ from toegang.cases.models import Trajectory
 from toegang.common.errors import DomainError
 from toegang.people import services as people_services
 from toegang.people.models import Household
+from toegang.plans.models import LifeDomain
 from toegang.signals import selectors, services
 from toegang.signals.models import Signal
 
@@ -167,3 +168,25 @@ def test_intake_refuses_a_household_in_another_municipality(world):
         )
     assert not Trajectory.objects.exists()
     assert Signal.objects.get(pk=signal.pk).status == Signal.Status.NEW
+
+
+def test_person_and_life_domain_ids_are_what_the_orm_reads(world):
+    """The statement written by hand (signals/selectors.py) against the same rule read with the ORM:
+    persons in id order, life domains in the domains' order (not their ids'), a signal without either."""
+    household = make_household(world, members=3)
+    persons = [m.person for m in household.memberships.order_by("-person_id")]
+    domains = list(LifeDomain.objects.order_by("-position")[:3])  # ids and positions in opposite orders
+    LifeDomain.objects.filter(pk=domains[0].pk).update(position=0)
+    signals = [register(world), register(world)]
+    signals[0].persons.set(persons)
+    signals[0].life_domains.set(domains)
+    found = selectors.person_and_life_domain_ids([s.pk for s in signals])
+    for signal in signals:
+        expected = (
+            list(signal.persons.order_by("pk").values_list("pk", flat=True)),
+            list(signal.life_domains.order_by("position", "pk").values_list("pk", flat=True)),
+        )
+        assert found[signal.pk] == expected
+    assert len(found[signals[0].pk][0]) == 3 and len(found[signals[0].pk][1]) == 3
+    assert found[signals[0].pk][1][0] == domains[0].pk  # moved to the front by its position
+    assert selectors.person_and_life_domain_ids([]) == {}

@@ -44,7 +44,7 @@ from toegang.privacy.models import Consent
 from toegang.procedures.models import Decision
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
-from toegang.signals.selectors import signals_visible_to
+from toegang.signals.selectors import person_and_life_domain_ids, signals_visible_to
 
 PROBLEM = {"application/problem+json": {"type": "object"}}
 
@@ -195,21 +195,11 @@ class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
         return qs.filter(status=status) if status else qs
 
     def shown(self, rows: list[Signal]) -> list[Signal]:
-        """The page's persons and life domains as ids, one query each: the serializer lists only ids, and
+        """The page's persons and life domains as ids, in one statement: the serializer lists only ids, and
         a prefetch would build a related manager and a queryset per row for them."""
-        if not rows:
-            return rows
-        by_id = {signal.pk: signal for signal in rows}
+        ids = person_and_life_domain_ids([signal.pk for signal in rows]) if rows else {}
         for signal in rows:
-            signal.person_ids, signal.life_domain_ids = [], []  # type: ignore[attr-defined]
-        persons = Signal.persons.through.objects.filter(signal_id__in=by_id).order_by("person_id")
-        for signal_id, person_id in persons.values_list("signal_id", "person_id"):
-            by_id[signal_id].person_ids.append(person_id)  # type: ignore[attr-defined]
-        domains = Signal.life_domains.through.objects.filter(signal_id__in=by_id)
-        for signal_id, domain_id in domains.order_by("lifedomain__position", "lifedomain_id").values_list(
-            "signal_id", "lifedomain_id"
-        ):
-            by_id[signal_id].life_domain_ids.append(domain_id)  # type: ignore[attr-defined]
+            signal.person_ids, signal.life_domain_ids = ids[signal.pk]  # type: ignore[attr-defined]
         return rows
 
     def subjects(self, rows: Sequence[Signal]) -> list[int]:

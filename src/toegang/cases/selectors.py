@@ -18,6 +18,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Count, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
 from django.utils import timezone
 
 from toegang.accounts.models import User
@@ -204,6 +205,8 @@ def first_visible(qs: QuerySet[Any, R], n: int, rows: QuerySet[Any, Any] | None 
     A query without the predicate (superuser, manager) or with more than one is read as it is, and so
     is one that uses it negated (``exclude``): there a row passes a way without passing the whole.
     """
+    if not _holds_predicate(qs.query):  # no way in to read apart (superuser, manager, signals): spare the compiles
+        return list(qs[:n])
     ids = qs.values_list("pk", flat=True)[:n]
     compiled = []
     for name in ("team", "others"):
@@ -232,6 +235,19 @@ def first_visible(qs: QuerySet[Any, R], n: int, rows: QuerySet[Any, Any] | None 
         # other way round (an exclude), where the ways cannot be read apart; read it as it is
         return list(qs[:n])
     return page
+
+
+def _holds_predicate(query: Query) -> bool:
+    """Whether an ``AccessPredicate`` is in the query's conditions, also inside a subquery (``Exists``).
+    A miss costs only speed: ``first_visible`` then reads the query as it is, which is always right."""
+    for leaf in query.where.leaves():
+        for node in leaf.flatten() if hasattr(leaf, "flatten") else (leaf,):
+            if isinstance(node, AccessPredicate):
+                return True
+            inner = node if isinstance(node, Query) else getattr(node, "query", None)  # ``__in`` or ``Exists``
+            if isinstance(inner, Query) and inner is not query and _holds_predicate(inner):
+                return True
+    return False
 
 
 def current_regisseur_subquery() -> Subquery:

@@ -28,6 +28,12 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, json.dumps(self.rhs))  # noqa: S608
+        condition, param = any_of(lhs, self.rhs, connection)
+        return condition, (*lhs_params, param)
+
+
+def any_of(column: str, ids: list[int], connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+    """``column`` is one of ``ids``, as SQL with its one parameter: for a statement written by hand."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", ids
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(ids)  # noqa: S608
