@@ -159,7 +159,7 @@ def _readers(connection: Any) -> list[tuple[list[str], list[tuple[int, Any, Any]
         readers = []
         for model, alias, _relation in _JOINED:
             fields = model._meta.concrete_fields
-            converters = []
+            converters: list[tuple[int, Any, Any]] = []
             for i, field in enumerate(fields):
                 column = field.get_col(alias)
                 found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
