@@ -39,7 +39,10 @@ def reference(user: User, household: str = "pk", own_team: str = "") -> Q | None
         Exists(EmergencyAccess.objects.filter(household_id=ref, user_id=user.pk, expires_at__gt=timezone.now()))
     )
     if user.role == User.Role.PROFESSIONAL:
-        condition |= Q(Exists(selectors.active_involvements(user).filter(trajectory__household_id=ref)))
+        involvements = selectors.active_involvements(user)
+        if not getattr(user, "involved_on_consent", True):  # the token check found none on consent
+            involvements = involvements.filter(consent__isnull=True)
+        condition |= Q(Exists(involvements.filter(trajectory__household_id=ref)))
     return condition
 
 
@@ -148,6 +151,14 @@ def test_the_sql_predicate_and_the_orm_rule_agree_for_every_role_and_shape(world
     users += [world.admin, world.privacy, superuser, inactive]
     for user in users:
         assert shapes(selectors.visible_household, user) == shapes(reference, user), user.username
+    whole = shapes(selectors.visible_household, world.partner)["households"]
+    for user in users:  # as the API's token check gives them when it finds no involvement on consent
+        user.involved_on_consent = False
+        assert shapes(selectors.visible_household, user) == shapes(reference, user), user.username
+        expected = list(Household.objects.filter(reference(user) or Q()).order_by("pk"))
+        page = selectors.first_visible(selectors.households_visible_to(user).order_by("pk"), len(expected) + 1)
+        assert page == expected, user.username  # first_visible's ways in leave them out too
+    assert shapes(selectors.visible_household, world.partner)["households"] < whole  # the consent ways are gone
     # the scenario means something: the partner gets in by some ways and not by others
     partner = shapes(selectors.visible_household, world.partner)["households"]
     assert 0 < len(partner) < Household.objects.count()

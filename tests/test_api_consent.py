@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api_support import api
+from tests.api_support import ApiClient, api, token_for
 from tests.conftest import make_trajectory
 from tests.test_consent import give_consent, integral, involve  # noqa: F401 - the fixture
+from toegang.accounts.models import User
+from toegang.api import tokens
+from toegang.cases.selectors import (
+    consent_scopes_by_household,
+    first_visible,
+    households_visible_to,
+    involved_on_consent,
+)
 from toegang.privacy import services as privacy_services
 
 
@@ -48,3 +56,41 @@ def test_a_withdrawn_consent_closes_the_household_to_the_api(world, integral):  
     privacy_services.withdraw_consent(actor=world.professional, consent=consent, on=consent.given_on)
     assert trajectory.household_id not in {h["id"] for h in client.all_rows("/api/v1/households/")}
     assert not {p.pk for p in _members(trajectory)} & {r["id"] for r in client.all_rows("/api/v1/persons/")}
+
+
+def test_an_involvement_on_consent_made_after_the_token_check_gives_no_access_in_that_request(world, integral):  # noqa: F811
+    """The token check reads whether the user has any involvement on consent (api/tokens.py); when not,
+    the lists skip the consent scopes. An involvement on consent committed between that check and the
+    list must then give no access in that request, not access without the consent's limits."""
+    trajectory = make_trajectory(world, members=3)
+    consent = give_consent(world, trajectory, integral, categories=["plan"])
+    secret = token_for(world, world.partner)
+    checked = tokens.token_for(secret).user  # the request's user, read before its lists
+    assert checked.involved_on_consent is False
+    involve(world, trajectory, integral)  # on the consent; committed meanwhile
+    household = trajectory.household_id
+    assert household not in set(households_visible_to(checked).values_list("pk", flat=True))
+    assert household not in {h.pk for h in first_visible(households_visible_to(checked).order_by("pk"), 100)}
+    assert consent_scopes_by_household(viewer=checked, household_ids=[household]) == {}
+    # the next request reads the flag afresh: the household with the consent's limits
+    fresh = tokens.token_for(secret).user
+    assert fresh.involved_on_consent is True
+    assert household in set(households_visible_to(fresh).values_list("pk", flat=True))
+    assert consent_scopes_by_household(viewer=fresh, household_ids=[household])[household].person_ids == {
+        consent.person_id
+    }
+    [row] = [h for h in ApiClient(secret).all_rows("/api/v1/households/") if h["id"] == household]
+    assert [m["person"] for m in row["members"]] == [consent.person_id]
+
+
+def test_a_user_read_elsewhere_counts_as_involved_on_consent(world, integral):  # noqa: F811
+    """Only the API's token check reads the flag; a user read any other way (a session, OAuth2) keeps
+    the whole predicate and the consent scopes."""
+    trajectory = make_trajectory(world, members=2)
+    give_consent(world, trajectory, integral, categories=["plan"])
+    involve(world, trajectory, integral)
+    partner = User.objects.get(pk=world.partner.pk)
+    assert involved_on_consent(partner)
+    assert trajectory.household_id in consent_scopes_by_household(
+        viewer=partner, household_ids=[trajectory.household_id]
+    )

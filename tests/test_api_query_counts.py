@@ -20,8 +20,8 @@ from toegang.signals.models import Signal
 # (cases.selectors.first_visible): one query more ("ids").
 PINNED = {
     "/api/v1/signals/": 3,  # token, page, persons and life domains in one (the subjects come from it)
-    "/api/v1/households/": 5,  # token, ids, page with the municipality, memberships, consent scopes (professional)
-    "/api/v1/persons/": 5,  # token, ids, page, the memberships of the page, consent scopes
+    "/api/v1/households/": 4,  # token, ids, page with the municipality, memberships (no involvement on consent)
+    "/api/v1/persons/": 3,  # token, ids, page (no involvement on consent: no memberships and scopes to read)
     "/api/v1/trajectories/": 4,  # token, ids, page with the regisseur, members of the page's households
     "/api/v1/plans/": 4,  # token, ids, page, members of the page's households
 }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from toegang.accounts.models import Organisation, Team, User
 from toegang.api.models import ApiToken
 from toegang.audit import services as audit
+from toegang.cases.models import Involvement
 from toegang.common.errors import DomainError
 from toegang.privacy.context import running_flag
 
@@ -100,9 +101,10 @@ def token_for(text: str) -> ApiToken | None:
     return token
 
 
-# The token with its user, the user's organisation and team and the break-the-glass flag: one statement
-# on every API request, written once here (ADR 0018). Built with the ORM (select_related of three
-# relations and the flag) it took 1.1 ms to build and compile against 0.5 ms to run (issue 9).
+# The token with its user, the user's organisation and team, the break-the-glass flag and whether the
+# user is involved anywhere on consent: one statement on every API request, written once here (ADR
+# 0018). Built with the ORM (select_related of three relations and the flag) it took 1.1 ms to build
+# and compile against 0.5 ms to run (issue 9).
 # tests/test_api_tokens.py holds it against that ORM query.
 _JOINED = ((ApiToken, "t", ""), (User, "u", "user"), (Organisation, "o", "organisation"), (Team, "m", "team"))
 
@@ -111,8 +113,15 @@ def _select_token() -> str:
     user = User._meta.pk.column
     organisation, team = (User._meta.get_field(name).column for name in ("organisation", "team"))  # type: ignore[union-attr]
     columns = ", ".join(f'{alias}."{f.column}"' for model, alias, _r in _JOINED for f in model._meta.concrete_fields)
-    return (  # names from the models; the flag's SQL and its time are added per request
-        f'SELECT {columns}, {{flag}} FROM "{ApiToken._meta.db_table}" t'  # noqa: S608
+    involvement = Involvement._meta
+    on_consent = (  # the user has a current involvement that rests on consent (involved_on_consent)
+        f'EXISTS (SELECT 1 FROM "{involvement.db_table}" inv'  # noqa: S608
+        f' WHERE inv."{involvement.get_field("professional").column}" = u."{user}"'
+        f' AND inv."{involvement.get_field("end_date").column}" IS NULL'
+        f' AND inv."{involvement.get_field("consent").column}" IS NOT NULL)'
+    )
+    return (  # names from the models; the running flag's SQL and its time are added per request
+        f'SELECT {columns}, {{flag}}, {on_consent} FROM "{ApiToken._meta.db_table}" t'  # noqa: S608
         f' INNER JOIN "{User._meta.db_table}" u ON u."{user}" = t."{ApiToken._meta.get_field("user").column}"'
         f' LEFT OUTER JOIN "{Organisation._meta.db_table}" o ON o."{Organisation._meta.pk.column}" = u."{organisation}"'
         f' LEFT OUTER JOIN "{Team._meta.db_table}" m ON m."{Team._meta.pk.column}" = u."{team}"'
@@ -143,6 +152,7 @@ def _token_with_user(prefix: str) -> ApiToken | None:
     token, user = found[""], found["user"]
     user.organisation, user.team = found["organisation"], found["team"]
     user.emergency_running = bool(row[at])  # privacy/context.py
+    user.involved_on_consent = bool(row[at + 1])  # cases/selectors.py
     token.user = user
     return token
 

@@ -25,6 +25,7 @@ from toegang.cases.selectors import (
     consent_scopes_by_household,
     current_regisseur_subquery,
     households_visible_to,
+    involved_on_consent,
     sees_case_content,
     trajectories_visible_to,
     visible_household,
@@ -298,8 +299,8 @@ class PersonViewSet(ReadOnlyResource):
         """A person reached only through consent-scoped households: shown when the consent covers the
         household or names them; BSN and birth date only when contact data is shared (as in search)."""
         user = self.user()
-        if user.role != User.Role.PROFESSIONAL or not rows:
-            return rows
+        if user.role != User.Role.PROFESSIONAL or not rows or not involved_on_consent(user):
+            return rows  # nothing a consent limits (cases/selectors.py)
         condition = visible_household(user, "household_id")
         memberships = Membership.objects.filter(person_id__in=[p.pk for p in rows])
         if condition is not None:

@@ -65,18 +65,28 @@ class AccessPredicate(Expression):
     query, 1.4 ms of each list (docs/performance.md, ADR 0003). The condition is the same: a row of the
     user's own team (``own_team``), or a trajectory of their team in the household, or a running
     break-the-glass, or (professionals) an involvement whose basis still holds
-    (``involvement_basis_holds``). Each way in is a correlated EXISTS on an index.
+    (``involvement_basis_holds``). Each way in is a correlated EXISTS on an index. With
+    ``consent=False`` only involvements on a legal basis count (``involved_on_consent``).
     tests/test_access_predicate.py holds it against the same rule written with the ORM. Not for
     ``.exclude()`` on a nullable column: the SQL has no IS NOT NULL that Django adds when it negates."""
 
     conditional = True
 
     def __init__(
-        self, household: str, own_team: str, *, user_id: int, team_id: int | None, involvements: bool, now: dt.datetime
+        self,
+        household: str,
+        own_team: str,
+        *,
+        user_id: int,
+        team_id: int | None,
+        involvements: bool,
+        now: dt.datetime,
+        consent: bool = True,
     ) -> None:
         super().__init__(output_field=BooleanField())
         self.refs: list[Any] = [F(household)] + ([F(own_team)] if own_team else [])
         self.user_id, self.team_id, self.involvements, self.now = user_id, team_id, involvements, now
+        self.consent = consent
         self.today = timezone.localdate(now)
 
     @classmethod
@@ -91,6 +101,7 @@ class AccessPredicate(Expression):
             team_id=user.team_id,
             involvements=involvements and user.role == User.Role.PROFESSIONAL,
             now=timezone.now(),
+            consent=involved_on_consent(user),
         )
 
     def get_source_expressions(self) -> list[Any]:
@@ -102,13 +113,15 @@ class AccessPredicate(Expression):
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         household, household_params = compiler.compile(self.refs[0])
         emergency = [self.user_id, connection.ops.adapt_datetimefield_value(self.now)]
-        involvement = [self.user_id, connection.ops.adapt_datefield_value(self.today)] if self.involvements else []
+        involvement_set = _INVOLVEMENT_SET if self.consent else _LEGAL_INVOLVEMENT_SET
+        involvement = [self.user_id] + ([connection.ops.adapt_datefield_value(self.today)] if self.consent else [])
+        involvement = involvement if self.involvements else []
         way = _WAY.get()
         if way is not None:  # one way in only (first_visible)
             way.seen += 1
             if way.name == "team":
                 return _TEAM_TRAJECTORY.format(h=household), (*household_params, self.team_id)
-            sets = [_EMERGENCY_SET] + ([_INVOLVEMENT_SET] if self.involvements else [])
+            sets = [_EMERGENCY_SET] + ([involvement_set] if self.involvements else [])
             return f"{household} IN ({' UNION ALL '.join(sets)})", (*household_params, *emergency, *involvement)
         parts: list[str] = []
         params: list[Any] = []
@@ -121,7 +134,7 @@ class AccessPredicate(Expression):
         parts.append(_EMERGENCY.format(h=household))
         params += [*emergency, *household_params]
         if self.involvements:
-            parts.append(_INVOLVEMENT.format(h=household))
+            parts.append(f'EXISTS ({involvement_set} AND acc_it."{_t_household}" = {household})')
             params += [*involvement, *household_params]
         return "(" + " OR ".join(parts) + ")", tuple(params)
 
@@ -155,7 +168,22 @@ _INVOLVEMENT_SET = (
     f' WHERE acc_i."{_i_professional}" = %s AND acc_i."{_i_end}" IS NULL'
     f' AND (acc_i."{_i_consent}" IS NULL OR (acc_c."{_c_withdrawn}" IS NULL AND acc_c."{_c_valid}" >= %s))'
 )
-_INVOLVEMENT = f'EXISTS ({_INVOLVEMENT_SET} AND acc_it."{_t_household}" = {{h}})'
+# for a user without any involvement on consent (``involved_on_consent``): the legal basis only
+_LEGAL_INVOLVEMENT_SET = (
+    f'SELECT acc_it."{_t_household}" FROM "{_i}" acc_i'  # noqa: S608
+    f' INNER JOIN "{_t}" acc_it ON acc_it."{_t_pk}" = acc_i."{_i_trajectory}"'
+    f' WHERE acc_i."{_i_professional}" = %s AND acc_i."{_i_end}" IS NULL AND acc_i."{_i_consent}" IS NULL'
+)
+
+
+def involved_on_consent(user: User) -> bool:
+    """Whether the user may have an involvement that rests on consent. The API's token check reads it
+    with the user (api/tokens.py, ``involved_on_consent``); a user read elsewhere counts as having
+    one. When it is false, the access predicate leaves involvements on consent out, so no consent can
+    limit what the user sees and the consent scopes need not be read. Read before the lists, it may be
+    stale by then: an involvement on consent made meanwhile then gives no access in that request,
+    rather than access without the consent's limits."""
+    return getattr(user, "involved_on_consent", True)
 
 
 def visible_household(user: User, household: str = "pk", own_team: str = "") -> Q | None:
@@ -405,9 +433,9 @@ def consent_scopes_by_household(*, viewer: User, household_ids: Iterable[int]) -
     household, its earlier dossiers included, since the involvement opens them all. Households the
     viewer reaches otherwise (a trajectory of the own team, an involvement on a legal basis or as the
     municipality's staff, break-the-glass) are not limited and are left out. One query, for
-    professionals only."""
+    professionals only, and none for a user known to have no involvement on consent."""
     ids = set(household_ids)
-    if viewer.role != User.Role.PROFESSIONAL or not ids:
+    if viewer.role != User.Role.PROFESSIONAL or not ids or not involved_on_consent(viewer):
         return {}
     unlimited = AccessPredicate.of(viewer, "trajectory__household_id", involvements=False)  # no consent limits it
     rows: dict[int, list[tuple[bool, int | None, list[str] | None, int | None]]] = {}
