@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests.api_support import ApiClient, api, token_for
 from tests.conftest import TODAY, household_persons, law_basis, make_household, make_trajectory
+from tests.test_consent import give_consent, involve
 from toegang.api.models import ApiToken
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
@@ -26,6 +27,7 @@ from toegang.common.errors import DomainError
 from toegang.conf.api import ratelimit_cache
 from toegang.plans import services as plan_services
 from toegang.plans.models import Action, LifeDomain, Plan
+from toegang.privacy.models import ProcessingActivity
 from toegang.signals.models import Signal
 from toegang.signals.selectors import signals_visible_to
 
@@ -107,8 +109,14 @@ def test_a_role_without_case_access_gets_403(world, cases):
 # --- the same access as the UI -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["professional", "partner", "team_lead", "outsider", "manager"])
+@pytest.mark.parametrize("who", ["professional", "partner", "team_lead", "outsider", "manager", "partner on consent"])
 def test_a_user_bound_token_sees_exactly_what_the_user_sees(world, cases, who):
+    if who == "partner on consent":  # the token check then finds an involvement on consent (api/tokens.py)
+        trajectory = make_trajectory(world)
+        integral = ProcessingActivity.objects.get(code="integrale-ondersteuning")
+        give_consent(world, trajectory, integral, categories=["plan", "huishouden", "contact"])
+        involve(world, trajectory, integral)
+        who = "partner"
     user = getattr(world, who)
     client = api(world, user)
     assert sorted(client.all_ids("/api/v1/trajectories/")) == sorted(

@@ -94,3 +94,25 @@ def test_a_user_read_elsewhere_counts_as_involved_on_consent(world, integral):  
     assert trajectory.household_id in consent_scopes_by_household(
         viewer=partner, household_ids=[trajectory.household_id]
     )
+
+
+def test_the_race_through_http_shows_nothing_unlimited(world, integral, monkeypatch):  # noqa: F811
+    """The same race end to end: the involvement on consent is committed right after the request's
+    token check. That request shows none of the household; the next one shows it with the limits."""
+    from toegang.api import authentication
+
+    trajectory = make_trajectory(world, members=3)
+    consent = give_consent(world, trajectory, integral, categories=["plan"])
+    members = {p.pk for p in _members(trajectory)}
+    client = ApiClient(token_for(world, world.partner))
+    checked = authentication.token_for
+
+    def then_involve(text):
+        token = checked(text)
+        monkeypatch.setattr(authentication, "token_for", checked)  # once
+        involve(world, trajectory, integral)
+        return token
+
+    monkeypatch.setattr(authentication, "token_for", then_involve)
+    assert not members & {row["id"] for row in client.get("/api/v1/persons/?page_size=200").json()["results"]}
+    assert {row["id"] for row in client.all_rows("/api/v1/persons/")} & members == {consent.person_id}

@@ -20,6 +20,7 @@ from toegang.audit import services as audit
 from toegang.cases.models import Involvement
 from toegang.common.errors import DomainError
 from toegang.privacy.context import running_flag
+from toegang.privacy.models import Consent
 
 # A user-bound token starts with this; any other bearer token is an OAuth2 access token.
 TOKEN_MARK = "tg_"  # noqa: S105 - a prefix, not a secret
@@ -113,14 +114,15 @@ def _select_token() -> str:
     user = User._meta.pk.column
     organisation, team = (User._meta.get_field(name).column for name in ("organisation", "team"))  # type: ignore[union-attr]
     columns = ", ".join(f'{alias}."{f.column}"' for model, alias, _r in _JOINED for f in model._meta.concrete_fields)
-    involvement = Involvement._meta
-    on_consent = (  # the user has a current involvement that rests on consent (involved_on_consent)
-        f'EXISTS (SELECT 1 FROM "{involvement.db_table}" inv'  # noqa: S608
-        f' WHERE inv."{involvement.get_field("professional").column}" = u."{user}"'
-        f' AND inv."{involvement.get_field("end_date").column}" IS NULL'
-        f' AND inv."{involvement.get_field("consent").column}" IS NOT NULL)'
+    inv = {name: Involvement._meta.get_field(name).column for name in ("consent", "professional", "end_date")}  # type: ignore[union-attr]
+    con = {name: Consent._meta.get_field(name).column for name in ("id", "withdrawn_on", "valid_until")}  # type: ignore[union-attr]
+    on_consent = (  # a current involvement on a consent that holds today, as the access predicate counts it
+        f'EXISTS (SELECT 1 FROM "{Involvement._meta.db_table}" inv'  # noqa: S608
+        f' INNER JOIN "{Consent._meta.db_table}" con ON con."{con["id"]}" = inv."{inv["consent"]}"'
+        f' WHERE inv."{inv["professional"]}" = u."{user}" AND inv."{inv["end_date"]}" IS NULL'
+        f' AND con."{con["withdrawn_on"]}" IS NULL AND con."{con["valid_until"]}" >= %s)'
     )
-    return (  # names from the models; the running flag's SQL and its time are added per request
+    return (  # names from the models; the running flag's SQL and the times are added per request
         f'SELECT {columns}, {{flag}}, {on_consent} FROM "{ApiToken._meta.db_table}" t'  # noqa: S608
         f' INNER JOIN "{User._meta.db_table}" u ON u."{user}" = t."{ApiToken._meta.get_field("user").column}"'
         f' LEFT OUTER JOIN "{Organisation._meta.db_table}" o ON o."{Organisation._meta.pk.column}" = u."{organisation}"'
@@ -134,9 +136,10 @@ _SELECT_TOKEN = _select_token()
 
 def _token_with_user(prefix: str) -> ApiToken | None:
     connection = connections["default"]
-    flag = running_flag('u."id"')
+    flag = running_flag(f'u."{User._meta.pk.column}"')
     with connection.cursor() as cursor:
-        cursor.execute(_SELECT_TOKEN.format(flag=flag.sql), [*flag.params, prefix])
+        today = connection.ops.adapt_datefield_value(timezone.localdate())  # the predicate's clock and date
+        cursor.execute(_SELECT_TOKEN.format(flag=flag.sql), [*flag.params, today, prefix])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -172,7 +175,7 @@ def _readers(connection: Any) -> list[tuple[list[str], list[tuple[int, Any, Any]
             converters: list[tuple[int, Any, Any]] = []
             for i, field in enumerate(fields):
                 column = field.get_col(alias)
-                found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+                found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)  # as the ORM
                 converters.extend((i, column, convert) for convert in found)
             readers.append(([f.attname for f in fields], converters, fields.index(model._meta.pk)))
         _READERS[connection.vendor] = readers
