@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from tests.conftest import TODAY, make_household, next_bsn
 from toegang.audit.models import AuditEntry
 from toegang.common.errors import DomainError
-from toegang.people import services
+from toegang.people import selectors, services
 from toegang.people.models import Membership, Person
 
 
@@ -86,3 +86,25 @@ def test_end_before_start_is_refused(world):
         Membership.objects.create(
             person=person, household=household, role="kind", start_date=TODAY, end_date=TODAY - dt.timedelta(days=3)
         )
+
+
+def test_member_rows_are_the_memberships_in_start_order(world):
+    """``member_rows_of_households`` (the API's household list) gives what the memberships hold, per
+    household, in start order then id, with ended members and a household without members too."""
+    households = [make_household(world, members=3), make_household(world, members=2)]
+    first = households[0].memberships.order_by("pk").first()
+    Membership.objects.filter(pk=first.pk).update(  # the first made, ended, and started last
+        start_date=TODAY - dt.timedelta(days=1), end_date=TODAY
+    )
+    Membership.objects.filter(household=households[1]).update(start_date=TODAY - dt.timedelta(days=400))
+    empty = make_household(world, members=1)
+    empty.memberships.all().delete()
+    found = selectors.member_rows_of_households([h.pk for h in (*households, empty)])
+    for household in households:
+        expected = [
+            (m.person_id, m.role, m.start_date, m.end_date) for m in household.memberships.order_by("start_date", "pk")
+        ]
+        assert [tuple(row) for row in found[household.pk]] == expected
+        assert isinstance(found[household.pk][0].start_date, dt.date)
+    assert found[households[0].pk][-1].person_id == first.person_id and found[households[0].pk][-1].end_date == TODAY
+    assert found[empty.pk] == [] and selectors.member_rows_of_households([]) == {}

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
@@ -37,7 +37,7 @@ from toegang.network.models import CommunityService, Referral
 from toegang.network.socialmap_views import require_social_map_user
 from toegang.people import services as people_services
 from toegang.people.models import Household, Membership, Person
-from toegang.people.selectors import member_ids_of_households
+from toegang.people.selectors import member_ids_of_households, member_rows_of_households
 from toegang.plans import need_to_know
 from toegang.plans.models import LifeDomain, Plan
 from toegang.plans.selectors import plan_with_content
@@ -252,18 +252,18 @@ class HouseholdViewSet(ReadOnlyResource):
         return households_visible_to(user)
 
     def for_list(self, qs: QuerySet[Household]) -> QuerySet[Household]:
-        return qs.select_related("municipality").prefetch_related(
-            # into a list: prefetched into the related manager, each household built a queryset of its own
-            Prefetch("memberships", queryset=Membership.objects.order_by("start_date", "pk"), to_attr="member_list")
-        )
+        return qs.select_related("municipality")
 
     def shown(self, rows: list[Household]) -> list[Household]:
-        """Under a consent scope (a partner involved on consent only): the consented members only, and
-        the address only when contact data is shared, as on the household page."""
-        scopes = consent_scopes_by_household(viewer=self.user(), household_ids=[h.pk for h in rows])
+        """The members as plain rows, one query for the page. Under a consent scope (a partner involved on
+        consent only): the consented members only, and the address only when contact data is shared, as
+        on the household page."""
+        ids = [h.pk for h in rows]
+        member_rows = member_rows_of_households(ids)
+        scopes = consent_scopes_by_household(viewer=self.user(), household_ids=ids)
         for household in rows:
             scope = scopes.get(household.pk)
-            members = list(household.member_list)  # type: ignore[attr-defined]
+            members = member_rows[household.pk]
             if scope is not None:
                 if not scope.shares(Consent.Category.HOUSEHOLD):
                     members = [m for m in members if m.person_id in scope.person_ids]
