@@ -10,7 +10,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from toegang.cases.selectors import first_visible
-from toegang.common.converters import BIGINT_MAX
+from toegang.common.converters import parse_id
 
 
 class StableCursorPagination(CursorPagination):
@@ -55,7 +55,7 @@ class StableCursorPagination(CursorPagination):
         # the position is a primary key: a cursor that decodes but holds anything else was not made here
         # (a text in it made the query fail with a 500, a number beyond the id range overflowed SQLite)
         position = cursor.position
-        if position is not None and not (position.isascii() and position.isdigit() and int(position) <= BIGINT_MAX):
+        if position is not None and parse_id(position) is None:
             raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]})
         return cursor
 

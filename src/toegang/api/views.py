@@ -30,7 +30,7 @@ from toegang.cases.selectors import (
     trajectories_visible_to,
     visible_household,
 )
-from toegang.common.converters import BIGINT_MAX
+from toegang.common.converters import parse_id
 from toegang.common.dates import today
 from toegang.network import referrals, socialmap
 from toegang.network.models import CommunityService, Referral
@@ -142,13 +142,13 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.detail_data(user, obj))
 
     def find(self, user: User, pk: str) -> Any:
-        text = str(pk)  # "¹" is a digit to isdigit; a number beyond the id columns exists nowhere
-        if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= BIGINT_MAX):
+        number = parse_id(str(pk))  # a number beyond the id columns exists nowhere
+        if number is None:
             raise exceptions.NotFound(_("Niet gevonden, of u heeft er geen toegang toe."))
-        found = self.shown(list(self.for_detail(self.visible(user)).filter(pk=int(text))[:1]))
+        found = self.shown(list(self.for_detail(self.visible(user)).filter(pk=number)[:1]))
         if not found:
             if self.denied_type:
-                audit.log_denied(user=user, object_type=self.denied_type, object_id=int(text))
+                audit.log_denied(user=user, object_type=self.denied_type, object_id=number)
             else:
                 audit.record(
                     actor=user,
