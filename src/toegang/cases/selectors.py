@@ -139,18 +139,19 @@ class AccessPredicate(Expression):
         return "(" + " OR ".join(parts) + ")", tuple(params)
 
 
-def _sql_names(model: type[Any], *fields: str) -> list[str]:
+def sql_names(model: type[Any], *fields: str) -> list[str]:
+    """A model's table, primary key column and the columns of ``fields``: for SQL written by hand (ADR 0018)."""
     return [model._meta.db_table, model._meta.pk.column] + [model._meta.get_field(f).column for f in fields]
 
 
 # The three ways in; {h} is the outer query's household column. Names come from the models, so a
 # renamed column fails here instead of in a query; the aliases (acc_*) cannot meet Django's own.
-_t, _t_pk, _t_household, _t_team = _sql_names(Trajectory, "household", "team")
-_e, _, _e_household, _e_user, _e_expires = _sql_names(EmergencyAccess, "household", "user", "expires_at")
-_i, _, _i_trajectory, _i_professional, _i_end, _i_consent = _sql_names(
+_t, _t_pk, _t_household, _t_team = sql_names(Trajectory, "household", "team")
+_e, _, _e_household, _e_user, _e_expires = sql_names(EmergencyAccess, "household", "user", "expires_at")
+_i, _, _i_trajectory, _i_professional, _i_end, _i_consent = sql_names(
     Involvement, "trajectory", "professional", "end_date", "consent"
 )
-_c, _c_pk, _c_withdrawn, _c_valid = _sql_names(Consent, "withdrawn_on", "valid_until")
+_c, _c_pk, _c_withdrawn, _c_valid = sql_names(Consent, "withdrawn_on", "valid_until")
 # noqa comments: the names come from the models, every value is a bound parameter
 _TEAM_TRAJECTORY = (
     f'EXISTS (SELECT 1 FROM "{_t}" acc_t WHERE acc_t."{_t_household}" = {{h}} AND acc_t."{_t_team}" = %s)'  # noqa: S608

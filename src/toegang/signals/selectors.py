@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connections
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from toegang.accounts.models import User
-from toegang.cases.selectors import CASE_ROLES
+from toegang.cases.selectors import CASE_ROLES, sql_names
 from toegang.common.lookups import any_of
 from toegang.people.models import Person
 from toegang.plans.models import LifeDomain
@@ -60,13 +58,9 @@ def signal_for_page(*, user: User, signal_id: int) -> Signal:
     )
 
 
-def _columns(model: type[Any], *fields: str) -> list[str]:
-    return [model._meta.db_table] + [model._meta.get_field(f).column for f in fields]
-
-
-_sp, _sp_signal, _sp_person = _columns(Signal.persons.through, "signal", "person")
-_sd, _sd_signal, _sd_domain = _columns(Signal.life_domains.through, "signal", "lifedomain")
-_d, _d_pk, _d_position = _columns(LifeDomain, "id", "position")
+_sp, _, _sp_signal, _sp_person = sql_names(Signal.persons.through, "signal", "person")
+_sd, _, _sd_signal, _sd_domain = sql_names(Signal.life_domains.through, "signal", "lifedomain")
+_d, _d_pk, _d_position = sql_names(LifeDomain, "position")
 
 
 def person_and_life_domain_ids(signal_ids: list[int], using: str = "default") -> dict[int, tuple[list[int], list[int]]]:
