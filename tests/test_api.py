@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from tests.api_support import ApiClient, api, token_for
@@ -25,6 +25,7 @@ from toegang.cases.selectors import households_visible_to, trajectories_visible_
 from toegang.common.converters import BIGINT_MAX
 from toegang.common.errors import DomainError
 from toegang.conf.api import ratelimit_cache
+from toegang.people.models import Person
 from toegang.plans import services as plan_services
 from toegang.plans.models import Action, LifeDomain, Plan
 from toegang.privacy.models import ProcessingActivity
@@ -152,6 +153,30 @@ def test_a_denied_detail_is_404_and_logged_as_denied(world, cases):
     assert client.get(f"/api/v1/trajectories/{cases['other'].pk}/").status_code == 200
 
 
+def test_every_denied_detail_is_logged_under_the_persons_it_concerns(world, cases, shared_plan):
+    """Persons, signals, plans and decisions were logged as denied without subjects, so the attempt was
+    missing from the person's log; households and trajectories already had them (audit.log_denied)."""
+    household = make_household(world, members=2)
+    persons = sorted(p.pk for p in household_persons(household))
+    signal_id = (
+        api(world, world.professional)
+        .post("/api/v1/signals/", _signal_body([Person.objects.get(pk=pk).bsn for pk in persons]))
+        .json()["id"]
+    )
+    plan_members = sorted(p.pk for p in household_persons(shared_plan.household))
+    outsider = api(world, world.outsider)
+    for url, subjects in (
+        (f"/api/v1/persons/{persons[0]}/", [persons[0]]),
+        (f"/api/v1/signals/{signal_id}/", persons),
+        (f"/api/v1/plans/{shared_plan.pk}/", plan_members),
+        ("/api/v1/persons/999999/", []),  # no such person: logged, under nobody
+    ):
+        assert_problem(outsider.get(url), 404)
+        entry = AuditEntry.objects.latest("pk")
+        assert entry.action == AuditEntry.Action.DENIED, url
+        assert sorted(entry.subjects.values_list("person_id", flat=True)) == subjects, url
+
+
 # --- need-to-know on plans -----------------------------------------------------------------------------
 
 
@@ -229,8 +254,17 @@ def test_cursor_pagination_walks_every_row_once_in_a_stable_order(world, cases):
         for url in ("/api/v1/trajectories/", "/api/v1/signals/", "/api/v1/services/"):
             body = assert_problem(client.get(f"{url}?cursor={quote(forged)}"), 400)
             assert body["invalid-params"][0]["name"] == "cursor", (made, url)
-    # a real cursor of the next page still works
-    assert client.get(first["next"]).status_code == 200
+    # text that base64 decodes to nothing or to no position: once silently the first page, so a client
+    # with a damaged cursor started over without noticing
+    no_position = [base64.b64encode(made).decode() for made in (b"o=3", b"r=1")]
+    for damaged in ("!!!", " ", "....", "====", "\x00", *no_position):
+        body = assert_problem(client.get(f"/api/v1/trajectories/?cursor={quote(damaged)}"), 400)
+        assert body["invalid-params"][0]["name"] == "cursor", damaged
+    # a real cursor of the next page still works, and so does the way back from it
+    second = client.get(first["next"])
+    assert second.status_code == 200
+    back = client.get(second.json()["previous"])
+    assert back.status_code == 200 and back.json()["results"] == first["results"]
 
 
 def test_unknown_query_parameters_are_refused(world, cases):
@@ -268,6 +302,41 @@ def test_unknown_path_and_method_are_problem_details(world, cases):
     response = client.client.delete(f"/api/v1/trajectories/{cases['own'][0].pk}/", **client.headers)
     assert_problem(response, 405)
     assert_problem(client.post("/api/v1/trajectories/", {}), 405)
+
+
+def test_writes_to_an_unknown_path_are_problem_details_not_the_csrf_page(world, cases):
+    """The UI's CSRF check stood before the API's catch-all: a POST without the closing slash got an HTML
+    403. Now a 404 in problem details, and a path that lacks only the slash says so."""
+    client = api(world, world.professional)
+    client.client = Client(enforce_csrf_checks=True)  # as a real client: no CSRF token, ever
+    before = Signal.objects.count()
+    body = assert_problem(client.post("/api/v1/signals", {"description": "x"}), 404)
+    assert "/api/v1/signals/" in body["detail"]
+    for method, url in (("post", "/api/v1/bestaat-niet/"), ("post", "/api/v1/"), ("delete", "/api/v1/bestaat-niet/")):
+        body = assert_problem(getattr(client.client, method)(url, **client.headers), 404)
+        assert body["detail"] == "Onder dit adres is geen API-bron."
+    assert Signal.objects.count() == before
+    # the OAuth2 token endpoint takes only POST; its GET was the UI's HTML page for 405
+    response = client.client.get("/api/v1/oauth/token/")
+    assert_problem(response, 405)
+    assert "POST" in response["Allow"]
+
+
+def test_head_and_options_follow_the_scopes(world, cases):
+    """HEAD needs what GET needs; OPTIONS describes a resource to a token that may use it. Both were a 403
+    for every token, although Allow names them."""
+    client = api(world, world.professional, scopes=["cases:read"])
+    head = client.client.head("/api/v1/trajectories/", **client.headers)
+    assert head.status_code == 200 and head.content == b""
+    denied = client.client.head("/api/v1/signals/", **client.headers)  # signals:read is not there
+    assert denied.status_code == 403 and denied["Content-Type"] == "application/problem+json" and not denied.content
+    options = client.client.options("/api/v1/trajectories/", **client.headers)
+    assert options.status_code == 200
+    body = options.json()
+    assert body["name"] and body["schema"] == "/api/v1/schema/" and "actions" not in body
+    assert "OPTIONS" in options["Allow"] and "HEAD" in options["Allow"]
+    assert_problem(client.client.options("/api/v1/signals/", **client.headers), 403)
+    assert_problem(ApiClient(None).client.options("/api/v1/trajectories/"), 401)
 
 
 @override_settings(API_THROTTLE_RATE="3/min")
@@ -408,13 +477,36 @@ def test_signal_validation_errors_name_the_field(world):
     body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn], received_on=future)), 400)
     assert body["invalid-params"][0]["name"] == "received_on"
     body = assert_problem(client.post("/api/v1/signals/", _signal_body(["999999977"])), 400)  # valid, nobody has it
-    assert body["invalid-params"][0]["name"] == "persons"
+    assert body["invalid-params"][0]["name"] == "persons.0"
     body = assert_problem(client.post("/api/v1/signals/", _signal_body([], channel="duif")), 400)
     assert {p["name"] for p in body["invalid-params"]} == {"persons", "channel"}
     assert body["type"] != "about:blank"
     body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn], life_domains=[99999])), 400)
     assert body["invalid-params"][0]["name"] == "life_domains"
+    # before the laws: 0001-01-01 and 1900-01-01 were stored
+    for ancient in ("1900-01-01", "2014-12-31"):
+        body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn], received_on=ancient)), 400)
+        assert body["invalid-params"] == [
+            {
+                "name": "received_on",
+                "reason": "Datum melding: kies een datum vanaf 1 januari 2015 (Wmo 2015 en Jeugdwet).",
+            }
+        ]
+    # a fault in the list names its element, in the API's words (it said "Andere betrokken personen", the
+    # UI's field for the others, also for the first)
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn, "123456789"])), 400)
+    assert body["invalid-params"][0]["name"] == "persons.1"
+    assert body["invalid-params"][0]["reason"].startswith("Betrokken personen: ")
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body(["999999977", person.bsn])), 400)
+    assert body["invalid-params"][0]["name"] == "persons.0" and "999999977" in body["invalid-params"][0]["reason"]
+    # a BSN as a JSON number: a leading zero would be lost, so only a string
+    body = assert_problem(client.post("/api/v1/signals/", _signal_body([int(person.bsn)])), 400)
+    assert body["invalid-params"][0]["name"] == "persons.0"
+    # a query parameter on the write: refused as on a read, not ignored
+    body = assert_problem(client.post("/api/v1/signals/?status=nieuw", _signal_body([person.bsn])), 400)
+    assert body["invalid-params"][0]["name"] == "status"
     assert Signal.objects.count() == 0
+    assert client.post("/api/v1/signals/", _signal_body([person.bsn], received_on="2015-01-01")).status_code == 201
 
 
 def test_unknown_fields_are_rejected(world):

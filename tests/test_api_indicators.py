@@ -33,3 +33,18 @@ def test_who_may_not_open_the_board_gets_403_and_bad_filters_400(world, scenario
     assert {p["name"] for p in both} == {"wet", "team"} and all(p["reason"] for p in both)
     assert client.get("/api/v1/indicators/manager/?gebied=¹").status_code == 400
     assert api(world, world.manager, ["cases:read"]).get("/api/v1/indicators/manager/").status_code == 403
+
+
+def test_the_team_board_refuses_another_team_instead_of_showing_the_own(world, scenario):  # noqa: F811
+    """A team lead's ``?team=`` for another team gave 200 with the own team's numbers, without saying so."""
+    from toegang.accounts.models import Team
+
+    client = api(world, world.team_lead)
+    other = Team.objects.exclude(pk=world.team_lead.team_id).first()
+    assert other is not None
+    response = client.get(f"/api/v1/indicators/team/?team={other.pk}")
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalid-params"]] == ["team"]
+    assert client.get(f"/api/v1/indicators/team/?gebied={world.area.pk}").status_code == 400
+    assert client.get(f"/api/v1/indicators/team/?team={world.team_lead.team_id}").status_code == 200
+    assert client.get("/api/v1/indicators/team/").status_code == 200

@@ -253,8 +253,11 @@ def test_only_the_person_who_asked_sees_the_export(client, world, django_capture
 
 def test_the_team_board_exports_its_own_team_only(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.team_lead)
+    refused = post(client, board="team", gebied=str(world.area.pk))  # no area on the team board: said, not dropped
+    assert refused.status_code == 400 and "alleen uw eigen team" in refused.content.decode()
+    assert not Export.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, board="team", gebied=str(world.area.pk))  # no area on the team board
+        response = post(client, board="team")
     assert response.status_code == 302
     export = Export.objects.get()
     assert export.parameters["team_id"] == world.team.pk and export.parameters["area_id"] is None

@@ -35,6 +35,18 @@ class CharField(_Dutch, serializers.CharField):
                 validator.message = _("Ongeldig teken in de tekst: U+{code_point:X}.")
 
 
+class TextField(CharField):
+    """Only a JSON string: DRF's CharField takes a number too, and a BSN sent as a number would lose a
+    leading zero without anyone noticing."""
+
+    default_error_messages = {"not_text": _("Geef tekst (een JSON-string), geen getal of ander type.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return str(super().to_internal_value(data))
+
+
 class IntegerField(_Dutch, serializers.IntegerField):
     default_error_messages = {
         "invalid": _("Geef een geheel getal."),

@@ -52,10 +52,13 @@ class StableCursorPagination(CursorPagination):
             cursor = super().decode_cursor(request)
         except Exception as error:  # noqa: BLE001 - DRF raises NotFound for a cursor it did not make
             raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]}) from error
-        # the position is a primary key: a cursor that decodes but holds anything else was not made here
-        # (a text in it made the query fail with a 500, a number beyond the id range overflowed SQLite)
+        # the position is a primary key, and every cursor the API gives holds one (the order is on the
+        # primary key, which never repeats): a cursor without one, or with anything else in it, was not
+        # made here. Without this check any text that base64 decodes to nothing ("!!!") was the first
+        # page, so a client with a damaged cursor started over without noticing; a text position made
+        # the query fail with a 500, a number beyond the id range overflowed SQLite.
         position = cursor.position
-        if position is not None and parse_id(position) is None:
+        if position is None or parse_id(position) is None:
             raise ValidationError({"cursor": [_("Deze cursor komt niet van de API.")]})
         return cursor
 

@@ -12,7 +12,8 @@ from toegang.api.authentication import Credential
 
 
 class HasScope(BasePermission):
-    """``required_scopes`` on the view maps the HTTP method to a scope (``"*"`` for every method)."""
+    """``required_scopes`` on the view maps the HTTP method to a scope (``"*"`` for every method). HEAD
+    needs what GET needs; OPTIONS any scope the view names."""
 
     message = _("Het token heeft niet de bevoegdheid voor deze handeling.")
 
@@ -23,7 +24,11 @@ class HasScope(BasePermission):
         if not hasattr(view, (request.method or "").lower()):
             return True  # no such handler: the view answers 405, which gives nothing away
         required: dict[str, str] = getattr(view, "required_scopes", {})
-        scope = required.get(request.method or "", required.get("*"))
+        if request.method == "OPTIONS":  # what the resource takes: for a token that may use it at all
+            self.message = _("Het token heeft geen bevoegdheid voor deze bron.")
+            return bool(set(required.values()) & set(credential.scopes))
+        method = "GET" if request.method == "HEAD" else request.method or ""  # HEAD is GET without the body
+        scope = required.get(method, required.get("*"))
         if scope is None:
             return False  # deny by default: a method without a scope is for nobody
         self.message = _("Het token heeft niet de bevoegdheid %(scope)s.") % {"scope": scope}

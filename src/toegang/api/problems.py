@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -109,7 +111,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt  # it changes nothing; without this a POST here got Django's CSRF page as HTML
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any path under /api/v1/ that names no resource."""
-    body = problem(status.HTTP_404_NOT_FOUND, str(_("Onder dit adres is geen API-bron.")))
-    return JsonResponse(body, status=404, content_type=PROBLEM_JSON)
+    """Any path under /api/v1/ that names no resource. A path that lacks only its closing slash says so
+    (a POST cannot be redirected there)."""
+    detail = str(_("Onder dit adres is geen API-bron."))
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "api-not-found":
+            detail = str(_("Onder dit adres is geen API-bron; bedoelt u %(path)s (met een / aan het eind)?")) % {
+                "path": request.path + "/"
+            }
+    return JsonResponse(problem(status.HTTP_404_NOT_FOUND, detail), status=404, content_type=PROBLEM_JSON)
+
+
+def method_not_allowed(request: HttpRequest, allow: str) -> JsonResponse:
+    """A 405 from outside DRF (the OAuth2 token endpoint answers GET with an empty 405)."""
+    body = problem(405, str(_("De methode %(m)s kan hier niet.")) % {"m": request.method})
+    response = JsonResponse(body, status=405, content_type=PROBLEM_JSON)
+    if allow:
+        response["Allow"] = allow
+    return response

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.metadata import SimpleMetadata
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -75,3 +77,18 @@ def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, 
                     "headers", {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconden wachten."}}
                 )
     return result
+
+
+class ResourceMetadata(SimpleMetadata):
+    """The answer to OPTIONS: the resource's name, description and media types, and where its schema is.
+    Without DRF's field list: for the signal list it would describe the read serializer as the POST body,
+    where the OpenAPI schema has the real one."""
+
+    def determine_metadata(self, request: Any, view: Any) -> dict[str, Any]:
+        metadata = super().determine_metadata(request, view)
+        metadata.pop("actions", None)
+        metadata["schema"] = reverse("api-schema")
+        return metadata
+
+    def determine_actions(self, request: Any, view: Any) -> dict[str, Any]:
+        return {}  # not built at all: it would check permissions and build a serializer per method

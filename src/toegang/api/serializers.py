@@ -179,7 +179,7 @@ class SignalCreateSerializer(StrictSerializer):
     reporter = fields.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = fields.CharField(max_length=10000, help_text="Omschrijving van de vraag of zorg.")
     persons = fields.ListField(
-        child=fields.CharField(max_length=11),
+        child=fields.TextField(max_length=11),
         min_length=1,
         max_length=20,
         help_text="BSN's van bekende personen om wie de melding gaat; de eerste is de hoofdpersoon.",
@@ -259,9 +259,11 @@ class ActionSerializer(FlatRowSerializer):
         fields += ["status", "done_on"]
 
 
+# A goal as the viewer may see it: in full, or (a partner's view of another organisation's goal) only
+# *that* organisations are involved. (A comment: the docstring is the schema's description.)
 class GoalSerializer(serializers.Serializer):
-    """A goal as the viewer may see it: in full, or (a partner's view of another organisation's goal) only
-    *that* organisations are involved ("dat, niet wat")."""
+    """Een doel zoals de gebruiker het mag zien: volledig, of (een partner bij een doel van een andere
+    organisatie) alleen dát er organisaties bij betrokken zijn ("dat, niet wat")."""
 
     id = serializers.IntegerField(source="goal.pk")
     full = serializers.BooleanField(help_text="Onwaar: alleen dát er een organisatie bij betrokken is.")
@@ -284,6 +286,7 @@ class GoalSerializer(serializers.Serializer):
     def get_status(self, view: Any) -> str | None:
         return view.goal.status if view.full else None
 
+    @extend_schema_field(ActionSerializer(many=True))
     def get_actions(self, view: Any) -> list[dict[str, Any]]:
         return [ActionSerializer(a).data for a in view.actions]
 
@@ -306,6 +309,7 @@ class PlanDetailSerializer(PlanSerializer):
     def get_household_wishes(self, plan: Plan) -> str | None:
         return plan.household_wishes if self.context["whole"] else None
 
+    @extend_schema_field(GoalSerializer(many=True))
     def get_goals(self, plan: Plan) -> list[dict[str, Any]]:
         return [GoalSerializer(view).data for view in self.context["goal_views"]]
 
@@ -358,9 +362,17 @@ class ServiceSerializer(FlatRowSerializer):
         fields += ["domains", "areas", "target_groups"]
 
 
+PROTECTED_VALUE = (
+    "Tekst zoals het dashboard hem toont, met eenheid (bv. `20%`, `4,9`, `€ 1.250`, `12 dagen`, `—`). "
+    "Beschermd: een aantal onder 5 als `<5`, andere aantallen afgerond op vijftallen; een aandeel, "
+    "gemiddelde of bedrag over minder dan 5 gevallen als `<5 gevallen`; `x` als een totaal is weggelaten "
+    "omdat het anders een beschermd aantal elders zou verraden."
+)
+
+
 class BreakdownSerializer(serializers.Serializer):
     label = serializers.CharField()
-    value = serializers.CharField(help_text="Beschermd: <5, afgerond op vijftallen, of x.")
+    value = serializers.CharField(help_text=PROTECTED_VALUE)
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -368,8 +380,8 @@ class IndicatorSerializer(serializers.Serializer):
     name = serializers.CharField()
     group = serializers.CharField()
     unit = serializers.CharField()
-    value = serializers.CharField(help_text="De waarde zoals een mens hem leest, kleine-aantallen-beschermd.")
-    previous = serializers.CharField(help_text="De waarde in de vorige periode.")
+    value = serializers.CharField(help_text=PROTECTED_VALUE)
+    previous = serializers.CharField(help_text="De waarde in de vorige periode, op dezelfde manier.")
     breakdown = BreakdownSerializer(many=True)
 
 

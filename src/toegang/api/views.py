@@ -46,6 +46,7 @@ from toegang.procedures.models import Decision
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
 from toegang.signals.selectors import person_and_life_domain_ids, signals_visible_to
+from toegang.steering.views import BOARDS
 
 PROBLEM = {"application/problem+json": {"type": "object"}}
 
@@ -104,6 +105,13 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def subjects(self, rows: Sequence[Any]) -> list[int]:
         raise NotImplementedError
 
+    def denied_subjects(self, number: int) -> list[int]:
+        """The persons a refused detail concerns, read without the access predicate: the attempt is logged
+        under them, so the privacy officer sees it on their log (as the UI's ``log_denied``). The
+        caller gets the same 404 whether the row exists or not."""
+        model = self.get_serializer_class().Meta.model
+        return self.subjects(list(self.for_detail(model._default_manager.filter(pk=number))))
+
     def get_queryset(self) -> QuerySet[Any]:
         return self.visible(self.user())
 
@@ -155,6 +163,7 @@ class ReadOnlyResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                     action=audit.Action.DENIED,
                     object_type=self.audit_type,
                     object_id=pk,
+                    subjects=self.denied_subjects(number),
                     detail="API: geen toegang of onbekend (404)",
                 )
             raise exceptions.NotFound(_("Niet gevonden, of u heeft er geen toegang toe."))
@@ -206,7 +215,11 @@ class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
     def subjects(self, rows: Sequence[Signal]) -> list[int]:
         return sorted({pk for signal in rows for pk in signal.person_ids})  # type: ignore[attr-defined]
 
+    def denied_subjects(self, number: int) -> list[int]:
+        return person_and_life_domain_ids([number])[number][0]
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_params(())  # a query parameter on a write was ignored; on a read it is an error
         user = self.user()
         if not user.is_active or (user.role not in CASE_ROLES and not user.is_superuser) or user.team is None:
             raise exceptions.PermissionDenied(
@@ -220,7 +233,9 @@ class SignalViewSet(mixins.CreateModelMixin, ReadOnlyResource):
         if len(domains) != len(domain_ids):
             raise exceptions.ValidationError({"life_domains": [_("Een of meer leefdomeinen bestaan niet.")]})
         with transaction.atomic():  # the service writes the signal and its one audit row together
-            persons = people_services.known_persons_by_bsn(",".join(data["persons"]), field="persons")
+            persons = people_services.known_persons_by_bsn(
+                data["persons"], field="persons", label=_("Betrokken personen")
+            )
             signal = signal_services.register_signal(
                 actor=user,
                 team=user.team,
@@ -495,9 +510,18 @@ class ServiceViewSet(ReadOnlyResource):
     description=(
         "De indicatoren van een dashboard (team, manager, opdrachtgever) voor wie dat dashboard mag openen, "
         "altijd kleine-aantallen-beschermd zoals de exports: aantallen onder 5 als <5, de rest afgerond op "
-        "vijftallen. Filters als op het dashboard: periode, wet, gebied, team, organisatie."
+        "vijftallen. Filters als op het dashboard: periode, wet, gebied, team, organisatie. De waarden zijn "
+        "tekst zoals het dashboard ze toont (Nederlandse notatie met eenheid: `20%`, `4,9`, `€ 1.250`, "
+        "`12 dagen`; `—` als er niets te berekenen is); zie docs/api.md."
     ),
     parameters=[
+        OpenApiParameter(
+            "board",
+            str,
+            OpenApiParameter.PATH,
+            enum=list(BOARDS),
+            description="Het dashboard: team (teamleider, eigen team), manager of opdrachtgever.",
+        ),
         OpenApiParameter("periode", str, description="Maand, kwartaal of jaar, bv. 2026-K3; standaard dit kwartaal."),
         OpenApiParameter("wet", str, description="wmo, jw of pw."),
         OpenApiParameter("gebied", int, description="Id van een wijk of kern."),

@@ -8,6 +8,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+# The Wmo 2015, the Jeugdwet and the Participatiewet took effect on 1 January 2015 (the decentralisation
+# of the social domain): no signal, summary or export of this Toegang lies before it.
+DECENTRALISATION = dt.date(2015, 1, 1)
+
 
 def today() -> dt.date:
     return timezone.localdate()

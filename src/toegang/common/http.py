@@ -15,6 +15,10 @@ class FriendlyMethodNotAllowedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.path_info.startswith("/api/"):
+            from toegang.api.problems import method_not_allowed  # the API answers in problem details
+
+            return method_not_allowed(request, response.get("Allow", ""))
         if response.status_code == 405 and not response.content:
             friendly = render(request, "405.html", status=405)
             if "Allow" in response:

@@ -53,6 +53,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "toegang.api.pagination.StableCursorPagination",
     "DEFAULT_THROTTLE_CLASSES": ["toegang.api.throttling.PerTokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "toegang.api.schema.ResourceMetadata",
     "EXCEPTION_HANDLER": "toegang.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 50,

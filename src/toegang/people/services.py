@@ -112,20 +112,29 @@ def register_person(
     return person
 
 
-def known_persons_by_bsn(text: str, *, field: str) -> list[Person]:
-    """Persons for a comma-separated list of BSNs; every number must be valid and already known."""
-    try:
-        numbers = [normalise_bsn(part) for part in text.replace(";", ",").split(",") if part.strip()]
-    except DomainError as error:
-        raise DomainError(_("Andere betrokken personen: %(rule)s") % {"rule": error.message}, field=field) from None
+def known_persons_by_bsn(text: str | list[str], *, field: str, label: str = "") -> list[Person]:
+    """Persons for a comma-separated list of BSNs (a form field), or for a list (the API: a fault names
+    its element, ``persons.1``); every number must be valid and already known."""
+    label = label or _("Andere betrokken personen")
+    parts = text if isinstance(text, list) else [part for part in text.replace(";", ",").split(",") if part.strip()]
+
+    def where(index: int) -> str:
+        return f"{field}.{index}" if isinstance(text, list) else field
+
+    numbers = []
+    for index, part in enumerate(parts):
+        try:
+            numbers.append(normalise_bsn(part))
+        except DomainError as error:
+            raise DomainError(f"{label}: {error.message}", field=where(index)) from None
     found = {p.bsn: p for p in Person.objects.filter(bsn__in=numbers)}
-    missing = [n for n in numbers if n not in found]
-    if missing:
-        raise DomainError(
-            _("Andere betrokken personen: BSN %(bsn)s is niet bekend; registreer die persoon eerst.")
-            % {"bsn": missing[0]},
-            field=field,
-        )
+    for index, number in enumerate(numbers):
+        if number not in found:
+            raise DomainError(
+                _("%(label)s: BSN %(bsn)s is niet bekend; registreer die persoon eerst.")
+                % {"label": label, "bsn": number},
+                field=where(index),
+            )
     return [found[n] for n in dict.fromkeys(numbers)]
 
 

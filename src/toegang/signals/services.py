@@ -11,7 +11,7 @@ from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
-from toegang.common.dates import today
+from toegang.common.dates import DECENTRALISATION, today
 from toegang.common.errors import DomainError
 from toegang.events import services as events
 from toegang.people import services as people_services
@@ -44,6 +44,10 @@ def register_signal(
         raise DomainError(_("Urgentie: kies normaal, hoog of crisis."), field="urgency")
     if received_on > today():
         raise DomainError(_("Datum melding: de datum ligt in de toekomst."), field="received_on")
+    if received_on < DECENTRALISATION:  # 0001-01-01 and 1900-01-01 were accepted
+        raise DomainError(
+            _("Datum melding: kies een datum vanaf 1 januari 2015 (Wmo 2015 en Jeugdwet)."), field="received_on"
+        )
     if not description.strip():
         raise DomainError(_("Omschrijving: beschrijf de vraag of zorg."), field="description")
     if not persons:

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from toegang.accounts.models import User
 from toegang.common import jobs
-from toegang.common.dates import add_months
+from toegang.common.dates import DECENTRALISATION, add_months
 from toegang.common.errors import DomainError
 from toegang.common.periods import Period
 from toegang.steering import selectors, summaries, views
@@ -37,7 +37,7 @@ from toegang.steering.models import Export, Refresh
 
 logger = logging.getLogger(__name__)
 
-EARLIEST = dt.date(2015, 1, 1)  # the decentralisation of the social domain: no summaries before it
+EARLIEST = DECENTRALISATION  # no summaries before the decentralisation of the social domain
 MAX_MONTHS = 120
 MAX_UNFINISHED = 3  # per user, waiting or running
 HEADER = ["indicator", "naam", "eenheid", "maand", "waarde"]

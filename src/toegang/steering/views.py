@@ -147,7 +147,11 @@ def _choose(request: HttpRequest, user: User, board: Board, *, params: QueryDict
     area_id = pick("gebied", areas, _("Wijk of kern"))
     team_id = pick("team", teams, _("Team"))
     organisation_id = pick("organisatie", organisations, _("Organisatie"))
-    if board.own_team_only:
+    if board.own_team_only:  # another team or an area was silently replaced by the own team (the API said 200)
+        if data.get("team", "") and team_id != user.team_id:
+            invalid["team"] = _("Team: dit dashboard toont alleen uw eigen team.")
+        if data.get("gebied", ""):
+            invalid["gebied"] = _("Wijk of kern: dit dashboard toont alleen uw eigen team, niet een wijk of kern.")
         team_id, area_id = user.team_id, None
         teams = [t for t in teams if t.pk == user.team_id]
     filters = selectors.Filters(
