@@ -44,7 +44,7 @@ def test_a_partner_reports_and_sees_only_that_it_was_picked_up(client, world, re
     assert "06-00000000" in signal.reporter and world.partner_org.name in signal.reporter
     listing = client.get(reverse("partner-signals")).content.decode()
     assert "nog niet opgepakt" in listing
-    Signal.objects.filter(pk=signal.pk).update(status="getrieerd", outcome="advies", triaged_on=TODAY)
+    Signal.objects.filter(pk=signal.pk).update(status="getriageerd", outcome="advies", triaged_on=TODAY)
     listing = client.get(reverse("partner-signals")).content.decode()
     assert "Opgepakt" in listing and "advies" not in listing.lower() and "huur" not in listing  # no outcome or content
     # never the case itself

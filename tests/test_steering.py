@@ -38,7 +38,7 @@ def signal(world, person, source, *, on=TODAY, outcome="", trajectory=None):
         received_on=on,
         main_person=person,
         registered_by=world.professional,
-        status="getrieerd" if outcome else "nieuw",
+        status="getriageerd" if outcome else "nieuw",
         outcome=outcome,
         triaged_on=on if outcome else None,
     )

@@ -1617,10 +1617,10 @@ class _Generator:
         rng = self.rng
         received = max(hh.since, start - rng.randrange(0, 22))
         triaged_by = hh.team.lead if rng.random() < 0.5 else assignments[0][0]
-        self._signal(hh, received, domains, "getrieerd", "intake", start, tid, triaged_by)
+        self._signal(hh, received, domains, "getriageerd", "intake", start, tid, triaged_by)
         if last_day - start > 60 and rng.random() < 0.04:  # a repeat signal joins the open trajectory
             day = start + rng.randrange(30, last_day - start)
-            self._signal(hh, day, domains, "getrieerd", "intake", min(self.today, day + rng.randrange(0, 8)), tid,
+            self._signal(hh, day, domains, "getriageerd", "intake", min(self.today, day + rng.randrange(0, 8)), tid,
                          self._at(assignments, day))  # fmt: skip
 
     def _household_signals(self, hh: _Household) -> None:
@@ -1631,7 +1631,7 @@ class _Generator:
                 received = rng.randrange(first, today - 21)
                 outcome = "advies" if rng.random() < 0.45 else "voorliggend"
                 triaged = min(today, received + rng.randrange(0, 11))
-                self._signal(hh, received, None, "getrieerd", outcome, triaged, None, rng.choice(hh.team.members))
+                self._signal(hh, received, None, "getriageerd", outcome, triaged, None, rng.choice(hh.team.members))
         forced = hh.team.is_demo and self.quota["queue"] < max(3, self.p.new_signals // 10)
         wanted = forced or rng.random() < self.new_signal_rate
         if wanted and self._signal(hh, today - rng.randrange(0, 21), None, "nieuw", "", None, None, None) and forced:

@@ -40,7 +40,7 @@ class Signal(models.Model):
 
     class Status(models.TextChoices):
         NEW = "nieuw", _("Nieuw")
-        TRIAGED = "getrieerd", _("Getriageerd")
+        TRIAGED = "getriageerd", _("Getriageerd")
 
     class Outcome(models.TextChoices):
         ADVICE = "advies", _("Direct beantwoord / advies")
@@ -63,7 +63,7 @@ class Signal(models.Model):
     life_domains = models.ManyToManyField(LifeDomain, related_name="+", blank=True, verbose_name=_("leefdomeinen"))
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField(_("uitkomst triage"), max_length=12, choices=Outcome.choices, blank=True)
     triage_note = models.TextField(_("toelichting triage"), blank=True)
     referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
@@ -78,7 +78,7 @@ class Signal(models.Model):
         verbose_name_plural = _("meldingen")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="nieuw", outcome="") | (models.Q(status="getrieerd") & ~models.Q(outcome="")),
+                condition=models.Q(status="nieuw", outcome="") | (models.Q(status="getriageerd") & ~models.Q(outcome="")),
                 name="signal_outcome_when_triaged",
             ),
             models.CheckConstraint(
