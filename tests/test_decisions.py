@@ -5,12 +5,11 @@ their terms, and an open objection holding off destruction."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zlib
 
 import pytest
 
 from tests.conftest import TODAY, make_trajectory
+from tests.pdf_support import pdf_text
 from toegang.cases import services as case_services
 from toegang.common.errors import DomainError
 from toegang.privacy import retention
@@ -24,18 +23,6 @@ APPLIED = TODAY - dt.timedelta(days=10)
 @pytest.fixture
 def provider(db):
     return Provider.objects.create(name="Thuiszorg De Linde", agb_code="98765432")
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text shown by an fpdf2 PDF: its content streams unpacked, the strings of its text operators."""
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:  # a decompressor object: the pattern drops a \r that ends the data, and with it the checksum's end
-            content = zlib.decompressobj().decompress(stream)
-        except zlib.error:
-            content = stream
-        shown += re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", content, re.S)
-    return " ".join(s.decode("latin-1").replace("\\(", "(").replace("\\)", ")") for s in shown)
 
 
 def procedure(world, law="wmo"):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zlib
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from tests.pdf_support import pdf_text
 from tests.querycount import page_queries
 from tests.test_governance import fill_all, group, small_project
 from toegang.common.errors import DomainError
@@ -524,18 +524,6 @@ def test_governance_page_forms(client, world):
 
 
 # ---- the council report -------------------------------------------------------------------------------------------
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of an fpdf2 PDF: every Flate stream decompressed (fpdf2 writes text as literal strings)."""
-    chunks = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            # a decompressor object: the pattern drops a \r that ends the data, and with it the checksum's end
-            chunks.append(zlib.decompressobj().decompress(match.group(1)).decode("latin-1"))
-        except zlib.error:
-            chunks.append(match.group(1).decode("latin-1"))
-    return "\n".join(chunks)
 
 
 def full_project(world):

@@ -288,7 +288,8 @@ def test_the_management_report_is_a_protected_pdf(client, world, scenario):
     response = client.get(reverse("steering-report", args=["manager"]) + f"?periode={quarter.code}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    assert f"Kwartaalrapportage Toegang - {quarter.label}" in text
+    assert f"Kwartaalrapportage Toegang – {quarter.label}" in text  # printed as typed (core fonts made "?" of it)
+    assert "€" in text and "EUR" not in text
     assert "Bijlage: definities en bronnen" in text and "<5" in text
     assert client.get(reverse("steering-report", args=["manager"]) + "?periode=x").status_code == 400
 

@@ -1,4 +1,4 @@
-"""The council report of a decision project as a PDF (fpdf2, core fonts): the method statement, every input per
+"""The council report of a decision project as a PDF (fpdf2, common/pdf.py): the method statement, every input per
 group, the results with charts, the sensitivity, the business case and the governance map, in Dutch.
 
 Participants are not named: their inputs appear as "deelnemer 1, 2, ..." within their group. Every number comes
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fpdf import FPDF
-
 from toegang.accounts.models import User
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
-from toegang.common.pdf import latin1
+from toegang.common.pdf import FONT, Document
 from toegang.governance import analysis, business_case, governance_map, presentation, selectors
 from toegang.governance.models import ConnectedParty, DecisionProject
 
@@ -23,49 +21,33 @@ BLUE = (0, 86, 139)
 GREY = (90, 90, 90)
 
 
-def text(value: Any) -> str:
-    """Text for the core fonts: the euro sign as EUR, arrows and typographic marks as plain characters."""
-    replaced = (
-        str(value)
-        .replace("€", "EUR")
-        .replace("↔", "<->")
-        .replace("≤", "<=")
-        .replace("’", "'")
-        .replace("‘", "'")
-        .replace("“", '"')
-        .replace("”", '"')
-        .replace("…", "...")
-    )
-    return latin1(replaced)
-
-
-class Report(FPDF):
+class Report(Document):
     def __init__(self, title: str) -> None:
-        super().__init__(format="A4")
+        super().__init__()
         self.report_title = title
-        self.set_title(text(title))
+        self.set_title(title)
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(15, 15, 15)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", "I", 7)
+        self.set_font(FONT, "I", 7)
         self.set_text_color(*GREY)
-        self.cell(0, 5, text(f"{self.report_title} - pagina {self.page_no()}"), align="C")
+        self.cell(0, 5, f"{self.report_title} - pagina {self.page_no()}", align="C")
         self.set_text_color(0, 0, 0)
 
     def heading(self, value: str, size: int = 13) -> None:
         if self.get_y() > 250:
             self.add_page()
         self.ln(3)
-        self.set_font("Helvetica", "B", size)
-        self.multi_cell(0, 7, text(value), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", "", 9)
+        self.set_font(FONT, "B", size)
+        self.multi_cell(0, 7, value, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 9)
 
     def para(self, value: str, size: int = 9, style: str = "") -> None:
-        self.set_font("Helvetica", style, size)
-        self.multi_cell(0, 4.6, text(value), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", "", 9)
+        self.set_font(FONT, style, size)
+        self.multi_cell(0, 4.6, value, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 9)
 
     def grid(
         self,
@@ -75,14 +57,14 @@ class Report(FPDF):
         size: int = 8,
         align: str | None = None,
     ) -> None:
-        self.set_font("Helvetica", "", size)
+        self.set_font(FONT, "", size)
         letters = align or "L" + "R" * (len(header) - 1)  # one letter per column: L(eft) or R(ight)
         text_align = tuple("RIGHT" if letters[i : i + 1] == "R" else "LEFT" for i in range(len(header)))
         with self.table(col_widths=widths, text_align=text_align, line_height=4.2, first_row_as_headings=True) as table:
-            table.row([text(h) for h in header])
+            table.row(header)
             for row in rows:
-                table.row([text(c) for c in row])
-        self.set_font("Helvetica", "", 9)
+                table.row([str(c) for c in row])
+        self.set_font(FONT, "", 9)
         self.ln(2)
 
     def bars(self, chart: presentation.Chart) -> None:
@@ -90,15 +72,15 @@ class Report(FPDF):
         height = len(chart.bars) * 6 + 8
         if self.get_y() + height > 280:
             self.add_page()
-        self.set_font("Helvetica", "B", 8)
-        self.multi_cell(0, 4.5, text(chart.title), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", "", 7)
+        self.set_font(FONT, "B", 8)
+        self.multi_cell(0, 4.5, chart.title, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 7)
         left, label_width, bar_space = self.l_margin, 55.0, 95.0
         scale = bar_space / chart.width
         y = start = self.get_y() + 1
         for bar in chart.bars:
             self.set_xy(left, y)
-            self.cell(label_width - 2, 4.5, text(bar.label[:40]))
+            self.cell(label_width - 2, 4.5, bar.label[:40])
             self.set_fill_color(*BLUE)
             if bar.width > 0:
                 self.rect(left + label_width, y + 0.5, max(bar.width * scale, 0.3), 3.5, style="F")
@@ -111,22 +93,22 @@ class Report(FPDF):
                 self.line(x1, y + 4.2, x1, y + 5.4)
                 self.line(x2, y + 4.2, x2, y + 5.4)
             self.set_xy(left + label_width + bar_space + 2, y)
-            self.cell(25, 4.5, text(bar.shown))
+            self.cell(25, 4.5, bar.shown)
             y += 6
         self.set_draw_color(0, 0, 0)
         self.line(left + label_width, start, left + label_width, y - 1.5)
         self.set_fill_color(255, 255, 255)  # tables drawn after the chart must not inherit the bar colour
         self.set_line_width(0.2)
         self.set_y(y + 2)
-        self.set_font("Helvetica", "", 9)
+        self.set_font(FONT, "", 9)
 
 
 def council_report(project: DecisionProject, *, municipality: str, made_by: User) -> bytes:
     title = f"Raadsrapportage organisatiekeuze Toegang: {project.name}"
     pdf = Report(title)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.para(
         f"Gemeente {municipality}. Opgesteld op {today():%d-%m-%Y} door {made_by.get_full_name() or made_by.username}. "
         f"Procesbegeleider: {project.facilitator.get_full_name() or project.facilitator.username}. "

@@ -1,33 +1,31 @@
-"""Printable invitation and minutes of a case conference (fpdf2, core fonts). What goes in follows the
+"""Printable invitation and minutes of a case conference (fpdf2, common/pdf.py). What goes in follows the
 reader's basis: the caller passes only what the reader may see."""
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
-from toegang.common.pdf import latin1
+from toegang.common.pdf import FONT, Document
 from toegang.network.models import CaseConference, ConferenceDecision, MinutesSection, Participant
 
 
 class _Document:
     def __init__(self, title: str) -> None:
-        self.pdf = FPDF(format="A4")
+        self.pdf = Document()
         self.pdf.set_title(title)
         self.pdf.set_auto_page_break(auto=True, margin=18)
         self.pdf.add_page()
-        self.pdf.set_font("Helvetica", "B", 15)
-        self.pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font(FONT, "B", 15)
+        self.pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(2)
 
     def heading(self, text: str) -> None:
         self.pdf.ln(3)
-        self.pdf.set_font("Helvetica", "B", 12)
-        self.pdf.multi_cell(0, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font(FONT, "B", 12)
+        self.pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
 
     def line(self, text: str, *, bold: bool = False, small: bool = False, indent: int = 0) -> None:
-        self.pdf.set_font("Helvetica", "B" if bold else "", 9 if small else 10)
+        self.pdf.set_font(FONT, "B" if bold else "", 9 if small else 10)
         self.pdf.set_x(self.pdf.l_margin + indent)
-        self.pdf.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
 
     def bytes(self) -> bytes:
         return bytes(self.pdf.output())

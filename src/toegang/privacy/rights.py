@@ -14,7 +14,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
@@ -23,7 +22,7 @@ from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
-from toegang.common.pdf import latin1
+from toegang.common.pdf import FONT, Document
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
 from toegang.plans.models import Exploration, Plan, Review
@@ -487,25 +486,25 @@ def _dutch_dates(text: str) -> str:
 
 
 def render_pdf(data: dict[str, Any]) -> bytes:
-    """The inzage export as a readable PDF (fpdf2, core fonts)."""
-    pdf = FPDF(format="A4")
+    """The inzage export as a readable PDF."""
+    pdf = Document()
     pdf.set_title("Inzage persoonsgegevens")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, latin1("Inzage: alle gegevens die wij over u hebben"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.cell(0, 6, latin1(_dutch_dates(f"Opgesteld op {data['opgesteld_op']}")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 10, "Inzage: alle gegevens die wij over u hebben", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
+    pdf.cell(0, 6, _dutch_dates(f"Opgesteld op {data['opgesteld_op']}"), new_x="LMARGIN", new_y="NEXT")
 
     def section(title: str) -> None:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FONT, "B", 12)
+        pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
 
     def line(text: str, indent: int = 0) -> None:
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5, latin1(_dutch_dates(text)), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, _dutch_dates(text), new_x="LMARGIN", new_y="NEXT")
 
     if data.get("toelichting"):
         line(data["toelichting"])
@@ -582,9 +581,8 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         line(f"{r['ontvangen']} - {r['soort']}: {r['status']}")
     section("Wie heeft uw gegevens bekeken of gewijzigd")
     for e in data["wie_zag_mijn_gegevens"]:
-        moment = e["moment"]
-        line(
-            f"{moment} - {e['gebruiker']} ({e['organisatie']}, {e['rol']}): {e['handeling']} {e['gegeven']}"
-            + (" [noodtoegang]" if e["noodtoegang"] else "")
-        )
+        # as the portal's log page says it (portal/access_log.html): who (audit.labels.who_for_resident),
+        # their organisation when there is one; the role stays in the JSON
+        who = e["gebruiker"] + (f" ({e['organisatie']})" if e["organisatie"] else "")
+        line(f"{e['moment']} - {who}: {e['handeling']} {e['gegeven']}" + (" [noodtoegang]" if e["noodtoegang"] else ""))
     return bytes(pdf.output())

@@ -3,9 +3,7 @@ decision must carry (Awb art. 3:45) and the objection term (Awb art. 6:7, 6:8)."
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
-from toegang.common.pdf import latin1
+from toegang.common.pdf import FONT, Document
 from toegang.common.templatetags.money import euros
 from toegang.procedures import clocks
 from toegang.procedures.models import Decision, Provision
@@ -19,7 +17,7 @@ LAW_TITLES = {
 
 def _amount(provision: Provision) -> str:
     if provision.budget_cents is not None:
-        return "budget " + euros(provision.budget_cents).replace("€", "EUR")
+        return "budget " + euros(provision.budget_cents)
     return f"{provision.volume} {provision.get_unit_display()} {provision.get_frequency_display()}"
 
 
@@ -29,28 +27,28 @@ def decision_pdf(decision: Decision) -> bytes:
     municipality = procedure.trajectory.household.municipality
     day = decision.sent_on or decision.approved_at or decision.created_at
     dated = day.strftime("%d-%m-%Y") if day else ""
-    pdf = FPDF(format="A4")
+    pdf = Document()
     pdf.set_title(f"Beschikking {LAW_TITLES[procedure.law]}")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, latin1(f"Gemeente {municipality.name}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "B", 14)
+    pdf.cell(0, 8, f"Gemeente {municipality.name}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
     pdf.ln(4)
     home = person if person.straat else procedure.trajectory.household  # the person's own address, else the household's
     address = " ".join(p for p in (home.straat, home.huisnummer) if p)
     town = " ".join(p for p in (home.postcode, home.woonplaats) if p)
     for text in (person.full_name, address, town):
         if text:
-            pdf.cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.cell(0, 5, latin1(f"Datum: {dated}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, latin1(f"Onderwerp: beschikking {LAW_TITLES[procedure.law]}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, f"Datum: {dated}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, f"Onderwerp: beschikking {LAW_TITLES[procedure.law]}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
 
     def paragraph(text: str, bold: bool = False) -> None:
-        pdf.set_font("Helvetica", "B" if bold else "", 10)
-        pdf.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B" if bold else "", 10)
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
     application = procedure.application_on.strftime("%d-%m-%Y") if procedure.application_on else "-"

@@ -78,7 +78,8 @@ class Signal(models.Model):
         verbose_name_plural = _("meldingen")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="nieuw", outcome="") | (models.Q(status="getriageerd") & ~models.Q(outcome="")),
+                condition=models.Q(status="nieuw", outcome="")
+                | (models.Q(status="getriageerd") & ~models.Q(outcome="")),
                 name="signal_outcome_when_triaged",
             ),
             models.CheckConstraint(

@@ -1,4 +1,4 @@
-"""The management report of a period as a PDF (fpdf2, core fonts): the P&C report from the Toegang to
+"""The management report of a period as a PDF (common/pdf.py's ``Document``): the P&C report from the Toegang to
 the municipality, usable as the report of a separate organisation to its owner and client. Every
 number is small-cell protected (it leaves the system); the figures are those of the dashboard."""
 
@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fpdf import FPDF
-
-from toegang.common.pdf import latin1
+from toegang.common.pdf import FONT, Document
 from toegang.steering import selectors
 from toegang.steering.disclosure import SMALL
 
@@ -25,31 +23,29 @@ def management_report(
     """``shown`` holds per indicator id the protected value now and in the previous period (the view
     computes them with the same function as the exports)."""
     period = filters.period
-    pdf = FPDF(format="A4")
+    pdf = Document()
     title = (
-        f"Kwartaalrapportage Toegang - {period.label}"
+        f"Kwartaalrapportage Toegang – {period.label}"
         if period.kind == "kwartaal"
-        else (f"Rapportage Toegang - {period.label}")
+        else (f"Rapportage Toegang – {period.label}")
     )
     pdf.set_title(title)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 5, latin1(f"Gemeente {municipality}. Opgesteld op {made_on:%d-%m-%Y}. {lag}"),
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(0, 5, f"Gemeente {municipality}. Opgesteld op {made_on:%d-%m-%Y}. {lag}",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.ln(2)
-    pdf.set_font("Helvetica", "I", 8)
+    pdf.set_font(FONT, "I", 8)
     pdf.multi_cell(
         0,
         4,
-        latin1(
-            f"Aantallen onder {SMALL} staan als <{SMALL}; andere aantallen zijn naar beneden afgerond op "
-            "vijftallen; percentages en gemiddelden over minder dan vijf gevallen zijn weggelaten; x: niet "
-            "getoond, omdat anders een klein aantal in een uitsplitsing te herleiden zou zijn. Definities en "
-            "bronnen staan in de bijlage."
-        ),
+        f"Aantallen onder {SMALL} staan als <{SMALL}; andere aantallen zijn naar beneden afgerond op "
+        "vijftallen; percentages en gemiddelden over minder dan vijf gevallen zijn weggelaten; x: niet "
+        "getoond, omdat anders een klein aantal in een uitsplitsing te herleiden zou zijn. Definities en "
+        "bronnen staan in de bijlage.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -61,27 +57,27 @@ def management_report(
         groups[-1][1].append(row)
     for label, members in groups:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 7, latin1(label), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FONT, "B", 12)
+        pdf.cell(0, 7, label, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 9)
         with pdf.table(col_widths=(92, 30, 30, 28), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
-            table.row([latin1(t) for t in ("Indicator", period.label, period.previous().label, "Norm")])
+            table.row(["Indicator", period.label, period.previous().label, "Norm"])
             for row in members:
                 now, before = shown.get(row.indicator.pk, ("", ""))
                 name = row.indicator.name if not row.now.note else f"{row.indicator.name} ({row.now.note})"
                 cells = (name, now, before, selectors.norm_label(row.norm) or "-")
-                table.row([latin1(t.replace("€", "EUR")) for t in cells])
+                table.row(list(cells))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, latin1("Bijlage: definities en bronnen"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 12)
+    pdf.cell(0, 7, "Bijlage: definities en bronnen", new_x="LMARGIN", new_y="NEXT")
     for row in rows:
         indicator = row.indicator
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.multi_cell(0, 5, latin1(indicator.name), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font(FONT, "B", 9)
+        pdf.multi_cell(0, 5, indicator.name, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 8)
         text = f"{indicator.definition} Berekening: {indicator.formula}"
         if indicator.reference:
             text += f" Bron: {indicator.reference}."
-        pdf.multi_cell(0, 4, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     return bytes(pdf.output())
