@@ -4,6 +4,7 @@ small and a larger amount of data, they must be the same number (no query per ro
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,7 @@ from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
 from toegang.people import services as people_services
 from toegang.privacy import rights, services
-from toegang.privacy.models import ProcessingActivity
+from toegang.privacy.models import Consent, ProcessingActivity
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
 
@@ -36,6 +37,10 @@ def case(world):
     return trajectory, trajectory.household.memberships.first().person
 
 
+# a different, non-empty set of data categories for each consent grow() records
+_CATEGORY_SETS = ([c for i, c in enumerate(Consent.Category.values) if k >> i & 1] for k in itertools.count(1))
+
+
 def grow(world, case, n):
     """n more of everything the privacy screens list."""
     trajectory, person = case
@@ -52,12 +57,12 @@ def grow(world, case, n):
         },
     )[0]
     for _ in range(n):
-        services.record_consent(
+        services.record_consent(  # the same consent is not recorded twice: each time other data
             actor=world.professional,
             person=person,
             activity=integral,
             given_by="inwoner",
-            categories=["plan"],
+            categories=next(_CATEGORY_SETS),
             organisations=[world.partner_org],
             given_on=TODAY,
             valid_until=TODAY + dt.timedelta(days=30),

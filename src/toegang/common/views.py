@@ -6,6 +6,7 @@ import itertools
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
@@ -23,6 +26,7 @@ from toegang.cases.models import Trajectory
 from toegang.cases.selectors import CASE_ROLES, sees_case_content, trajectory_for_page
 from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtFormMixin
+from toegang.common.middleware import PORTAL_PREFIX
 
 T = TypeVar("T")
 
@@ -149,13 +153,52 @@ def database_unavailable() -> HttpResponse:
     return response
 
 
+def in_portal(request: HttpRequest) -> bool:
+    """Whether an error page gets the resident portal's layout (``portal/``): a page under /mijn/, for a
+    resident or a visitor not logged in. A staff account that strays there keeps the staff layout."""
+    user = getattr(request, "user", None)
+    staff = user is not None and user.is_authenticated and getattr(user, "role", "") != User.Role.RESIDENT
+    return request.path.startswith(PORTAL_PREFIX) and not staff
+
+
+def _error_page(request: HttpRequest, name: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
+    template = f"portal/{name}" if in_portal(request) else name
+    return render(request, template, context or {}, status=status)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     context: dict[str, Any] = {"reason": str(exception) if exception and str(exception) else ""}
-    return render(request, "403.html", context, status=403)
+    return _error_page(request, "403.html", 403, context)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _error_page(request, "404.html", 404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form that was open too long, or sent after logging out and in again (another
+    tab), is refused with a page that says so and leads back to the form's page (the referring page of
+    this site) or the start page. Nothing was saved."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    portal = in_portal(request)
+    context = {
+        "back": _same_site_path(request, request.META.get("HTTP_REFERER", "")),
+        "home": reverse("portal-home") if portal else reverse("home"),
+        "portal": portal,
+        "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+    }
+    return _error_page(request, "csrf_failure.html", 403, context)
+
+
+def _same_site_path(request: HttpRequest, url: str) -> str:
+    """The path (and query) of ``url`` when it is a page of this site, else ''."""
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return ""
+    parts = urlsplit(url)
+    if not parts.path.startswith("/"):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def error_500(request: HttpRequest) -> HttpResponse:

@@ -386,6 +386,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("TOEGANG_SESSION_SECONDS", str(8 * 3600)))
 SESSION_COOKIE_SECURE = env_bool("TOEGANG_SECURE_COOKIES", not DEBUG and not env_bool("TOEGANG_DEMO"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A stale form (open too long, or sent after logging out and in again) gets a Dutch page in the layout of
+# the portal or of Toegang, with the way back to the form, instead of Django's bare CSRF page.
+CSRF_FAILURE_VIEW = "toegang.common.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from toegang.accounts.models import Municipality, Organisation
+from toegang.common.dates import add_months, today
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.plans.models import LifeDomain
 from toegang.portal.models import Representation
 from toegang.privacy.models import Consent, ProcessingActivity, RightsRequest
+
+# Life domains in words a resident uses (the portal only; staff screens keep the ZRM names, DOMAIN.md §3.1).
+# By code: a domain a municipality added or whose code is not here shows its own name.
+RESIDENT_DOMAIN_LABELS = {
+    "tijdsbesteding": _("Invulling van de dag (dagritme, bezigheden)"),
+    "middelengebruik": _("Alcohol, drugs of medicijnen"),
+    "basale-adl": _("Dagelijkse zelfzorg (wassen, aankleden, eten)"),
+    "instrumentele-adl": _("Huishouden en regelzaken (boodschappen, post en administratie, vervoer)"),
+    "maatschappelijke-participatie": _("Meedoen in de samenleving (vrijwilligerswerk, vereniging, buurt)"),
+}
+
+
+def resident_domain_label(domain: LifeDomain) -> str:
+    return str(RESIDENT_DOMAIN_LABELS.get(domain.code, domain.name))
+
+
+class ResidentDomainsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: LifeDomain) -> str:
+        return resident_domain_label(obj)
+
+
+class ConsentPurposeField(forms.ModelChoiceField):
+    """A purpose by its name: the legal basis behind it (always consent here) is the register's business."""
+
+    def label_from_instance(self, obj: ProcessingActivity) -> str:
+        return obj.name
 
 
 class SignalForm(UtrechtForm):
@@ -19,7 +50,7 @@ class SignalForm(UtrechtForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Vertel in uw eigen woorden wat er speelt en wat u zou willen. Ten hoogste 4000 tekens."),
     )
-    life_domains = forms.ModelMultipleChoiceField(
+    life_domains = ResidentDomainsField(
         label=_("Waar gaat het over?"),
         queryset=LifeDomain.objects.order_by("position"),
         required=False,
@@ -48,9 +79,10 @@ class FirstSignalForm(SignalForm):
 
 
 class ConsentForm(UtrechtForm):
-    activity = forms.ModelChoiceField(
+    activity = ConsentPurposeField(
         label=_("Waarvoor"),
         queryset=ProcessingActivity.objects.filter(basis=ProcessingActivity.Basis.CONSENT).order_by("name"),
+        empty_label=_("Kies waarvoor…"),
     )
     categories = forms.MultipleChoiceField(
         label=_("Welke gegevens"), choices=Consent.Category.choices, widget=forms.CheckboxSelectMultiple
@@ -65,6 +97,17 @@ class ConsentForm(UtrechtForm):
         widget=DateInput(),
         help_text=_("U kunt uw toestemming altijd eerder intrekken; dat werkt meteen."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = settings.CONSENT_MAX_YEARS
+        latest = add_months(today(), 12 * years)
+        field = self.fields["valid_until"]
+        field.help_text = gettext(
+            "Ten hoogste %(n)s jaar vanaf vandaag, dus uiterlijk %(day)s; daarna vragen wij het u opnieuw. "
+            "U kunt uw toestemming altijd eerder intrekken; dat werkt meteen."
+        ) % {"n": years, "day": latest.strftime("%d-%m-%Y")}
+        field.widget.attrs["max"] = latest.isoformat()
 
 
 class RequestForm(UtrechtForm):

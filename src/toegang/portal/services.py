@@ -169,6 +169,28 @@ def intake_team(municipality: Municipality | None) -> Team:
     return team
 
 
+# The same text about the same person from the same account, while the first is still untriaged, is the
+# same melding sent again (a double click, a retry on a slow connection, a second tab): it is not saved twice.
+REPEAT_WINDOW = dt.timedelta(hours=24)
+
+
+def _same_signal(*, actor: User, person: Person, description: str) -> Signal | None:
+    return (
+        Signal.objects.filter(
+            registered_by=actor,
+            main_person=person,
+            source=Signal.Source.RESIDENT,
+            channel=Signal.Channel.FORM,
+            status=Signal.Status.NEW,
+            description=description.strip(),
+            registered_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
 def submit_signal(
     *,
     actor: User,
@@ -177,9 +199,16 @@ def submit_signal(
     life_domains: list[LifeDomain],
     team: Team | None = None,
 ) -> Signal:
-    """A melding from the portal: it lands in the team queue like any other, with the portal as channel."""
+    """A melding from the portal: it lands in the team queue like any other, with the portal as channel.
+    The same melding sent again (``REPEAT_WINDOW``) gives back the one already received and writes nothing."""
     if len(description.strip()) > 4000:
         raise DomainError(_("Omschrijving: ten hoogste 4000 tekens."), field="description")
+    # the person's row is locked (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the
+    # start): a second request waits for the first to commit and then finds its melding
+    Person.objects.select_for_update().filter(pk=acting.person.pk).first()
+    same = _same_signal(actor=actor, person=acting.person, description=description)
+    if same is not None:
+        return same
     return signals.register_signal(
         actor=actor,
         team=team or _team_for(acting.person),
@@ -209,9 +238,14 @@ def submit_first_signal(
 ) -> Signal:
     """A melding from a resident we hold nothing about: their person record is made from what they type,
     with the BSN DigiD gave (the team checks the rest against the BRP at intake), and the melding goes to
-    the municipality's intake team. Both or neither are written."""
-    User.objects.select_for_update().filter(pk=actor.pk).first()  # a double click waits, then is told below
-    if Person.objects.filter(bsn=actor.bsn).exists():
+    the municipality's intake team. Both or neither are written. The same form sent again gives back the
+    melding of the first."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()  # a double click waits, then finds the first
+    known = Person.objects.filter(bsn=actor.bsn).first()
+    if known is not None:
+        same = _same_signal(actor=actor, person=known, description=description)
+        if same is not None:  # this form sent again: the melding was received the first time
+            return same
         raise DomainError(_("Melding: wij kennen u al; geef uw vraag door vanuit uw overzicht."))
     if geboortedatum < add_months(today(), -12 * 125):
         raise DomainError(_("Geboortedatum: controleer het jaar."), field="geboortedatum")

@@ -31,6 +31,7 @@ from toegang.portal.forms import ConsentForm, FirstSignalForm, RequestForm, Sign
 from toegang.portal.oidc import LOGIN_ERROR
 from toegang.privacy import rights
 from toegang.privacy.models import Consent, RightsRequest
+from toegang.privacy.services import ConsentExists
 from toegang.procedures import letters
 
 RECEIVED = gettext_lazy("Uw melding is ontvangen. Binnen vijf werkdagen neemt een medewerker contact met u op.")
@@ -144,8 +145,10 @@ def signal_new(request: HttpRequest, person_id: int) -> HttpResponse:
 def first_signal(request: HttpRequest) -> HttpResponse:
     """A melding from a resident we hold nothing about yet (with a dossier they use ``signal_new``)."""
     user = require_resident(request)
-    if selectors.own_person(user) is not None:
+    if request.method != "POST" and selectors.own_person(user) is not None:
         return redirect("portal-home")
+    # a POST goes on also when we know the resident by now: the same form sent twice (a double click)
+    # is answered as received by the service, anything else is refused there
     form = FirstSignalForm(request.POST or None)
     if submitted(
         request,
@@ -161,7 +164,7 @@ def consents(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's consents (given by anyone: the team records them too), and a form to give one."""
     user, acting = _acting(request, person_id, selectors.CONSENTS)
     form = ConsentForm(request.POST or None, initial={"valid_until": today() + dt.timedelta(days=365)})
-    if submitted(request, form, lambda d: services.give_consent(actor=user, acting=acting, **d)):
+    if submitted(request, form, lambda d: _give_consent(user, acting, d)):
         messages.success(request, _("Uw toestemming is vastgelegd."))
         return redirect("portal-consents", person_id=acting.person.pk)
     rows = list(
@@ -174,6 +177,17 @@ def consents(request: HttpRequest, person_id: int) -> HttpResponse:
     return _page(
         request, "consents.html", acting, rows=rows, form=form, today=today(), status=400 if form.errors else 200
     )
+
+
+def _give_consent(user: User, acting: selectors.Acting, data: dict[str, Any]) -> Consent:
+    """The same consent sent again (a double click, a second tab: the same end date, given today) is the one
+    already recorded; a consent in force for the same thing with another end date is refused by the service."""
+    try:
+        return services.give_consent(actor=user, acting=acting, **data)
+    except ConsentExists as exists:
+        if exists.consent.given_on == today() and exists.consent.valid_until == data["valid_until"]:
+            return exists.consent
+        raise
 
 
 @require_POST

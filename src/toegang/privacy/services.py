@@ -33,6 +33,22 @@ class AlreadyVisible(DomainError):
         self.household_id = household_id
 
 
+class ConsentExists(DomainError):
+    """The same consent (person, purpose, data categories, organisations) is already in force: a second
+    one would outlive the withdrawal of the first. ``consent`` is the one in force."""
+
+    def __init__(self, consent: Consent) -> None:
+        super().__init__(
+            _(
+                "Toestemming: er geldt al een toestemming voor dit doel, deze gegevens en deze organisaties "
+                "(gegeven op %(given)s, geldig tot en met %(until)s). Een tweede wordt niet vastgelegd; trek de "
+                "bestaande eerst in om een andere einddatum te kiezen."
+            )
+            % {"given": consent.given_on.strftime("%d-%m-%Y"), "until": consent.valid_until.strftime("%d-%m-%Y")}
+        )
+        self.consent = consent
+
+
 def mark_messages_read(*, recipient: User) -> int:
     return Message.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
 
@@ -193,6 +209,15 @@ def record_consent(
             % {"n": settings.CONSENT_MAX_YEARS},
             field="valid_until",
         )
+    # A double click, a retry or a second tab must not record the same consent twice: the person's row is
+    # locked (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the start), so a second
+    # request waits here for the first to commit and then finds its consent.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    existing = consent_in_force(
+        person=person, activity=activity, categories=categories, organisations=organisations, on=today()
+    )
+    if existing is not None:
+        raise ConsentExists(existing)
     consent = Consent.objects.create(
         person=person,
         activity=activity,
@@ -214,6 +239,28 @@ def record_consent(
         detail=", ".join(o.name for o in organisations)[:300],
     )
     return consent
+
+
+def consent_in_force(
+    *,
+    person: Person,
+    activity: ProcessingActivity,
+    categories: list[str],
+    organisations: list[Organisation],
+    on: dt.date,
+) -> Consent | None:
+    """The person's consent in force on ``on`` (not withdrawn, not expired) for exactly this purpose, these
+    data categories and these organisations, if there is one."""
+    wanted = (sorted(set(categories)), {o.pk for o in organisations})
+    candidates = (
+        Consent.objects.filter(person=person, activity=activity, withdrawn_on__isnull=True, valid_until__gte=on)
+        .prefetch_related("organisations")
+        .order_by("given_on", "pk")
+    )
+    for consent in candidates:
+        if (sorted(set(consent.categories)), {o.pk for o in consent.organisations.all()}) == wanted:
+            return consent
+    return None
 
 
 @transaction.atomic
