@@ -83,6 +83,20 @@ def test_forbidden_in_the_portal_has_the_portal_layout(world, resident):
     assert_portal_page(html)
 
 
+def test_a_form_address_opened_and_a_fault_in_the_portal_look_like_the_portal(world, resident):
+    """The 405 of a form-only address and the 500 page had the staff layout and led to the staff start."""
+    client, person, _trajectory = resident
+    response = client.get(reverse("portal-consent-withdraw", args=[person.pk, 1]))
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    assert_portal_page(response.content.decode())
+    request = RequestFactory().get(reverse("portal-person", args=[person.pk]))
+    fault = common_views.error_500(request)
+    html = fault.content.decode()
+    assert fault.status_code == 500 and "Mijn Toegang" in html and 'href="/mijn/"' in html
+    staff = common_views.error_500(RequestFactory().get("/huishoudens/1/")).content.decode()
+    assert 'href="/"' in staff and "Mijn Toegang" not in staff
+
+
 # ---- a stale form (CSRF) ---------------------------------------------------------------------------------
 
 

@@ -272,6 +272,25 @@ def test_two_consents_at_the_same_time_are_recorded_once(committed):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_requests_of_one_kind_at_the_same_time_are_filed_once(committed):
+    """The check for an open request of the kind ran without a lock: two at once were both filed."""
+    from toegang.privacy import rights
+    from toegang.privacy.models import RightsRequest
+
+    world = committed
+    person = make_trajectory(world).household.memberships.order_by("pk").first().person
+    user = portal_services.resident_account(bsn=person.bsn)
+
+    def file() -> RightsRequest:
+        return rights.request_from_portal(actor=user, person=person, kind=RightsRequest.Kind.ACCESS)
+
+    outcome, waited = _hold_first_and_try_second(file, file)
+    assert waited
+    assert "er loopt al een verzoek" in str(outcome)
+    assert RightsRequest.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_three_posts_of_one_melding_at_once_save_one(committed):
     """Three requests of the melding form at the same moment, each in its own thread and connection."""
     person = make_trajectory(committed).household.memberships.order_by("pk").first().person

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 
 class FriendlyMethodNotAllowedMiddleware:
@@ -20,7 +19,9 @@ class FriendlyMethodNotAllowedMiddleware:
 
             return method_not_allowed(request, response.get("Allow", ""))
         if response.status_code == 405 and not response.content:
-            friendly = render(request, "405.html", status=405)
+            from toegang.common.views import error_page  # the portal's layout under /mijn/
+
+            friendly = error_page(request, "405.html", 405)
             if "Allow" in response:
                 friendly["Allow"] = response["Allow"]
             return friendly

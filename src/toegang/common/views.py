@@ -161,18 +161,18 @@ def in_portal(request: HttpRequest) -> bool:
     return request.path.startswith(PORTAL_PREFIX) and not staff
 
 
-def _error_page(request: HttpRequest, name: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
+def error_page(request: HttpRequest, name: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
     template = f"portal/{name}" if in_portal(request) else name
     return render(request, template, context or {}, status=status)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     context: dict[str, Any] = {"reason": str(exception) if exception and str(exception) else ""}
-    return _error_page(request, "403.html", 403, context)
+    return error_page(request, "403.html", 403, context)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, "404.html", 404)
+    return error_page(request, "404.html", 404)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -188,7 +188,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "portal": portal,
         "no_cookie": reason == REASON_NO_CSRF_COOKIE,
     }
-    return _error_page(request, "csrf_failure.html", 403, context)
+    return error_page(request, "csrf_failure.html", 403, context)
 
 
 def _same_site_path(request: HttpRequest, url: str) -> str:
@@ -204,4 +204,6 @@ def _same_site_path(request: HttpRequest, url: str) -> str:
 def error_500(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # Django calls this while handling it
         return database_unavailable()
-    return render(request, "500.html", status=500)
+    # by the path alone: asking who the user is could fail again while handling the fault
+    portal = request.path.startswith(PORTAL_PREFIX)
+    return render(request, "portal/500.html" if portal else "500.html", status=500)
