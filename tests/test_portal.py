@@ -21,6 +21,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn
 from tests.processes import MANAGE, ROOT
@@ -568,6 +569,12 @@ def test_the_access_log_shows_who_looked_and_the_export_has_everything(client, w
     assert [row["moment"] for row in seen] == sorted((row["moment"] for row in seen), reverse=True)  # newest first
     pdf = resident.get(reverse("portal-export", args=[parent.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # named after the person and the day: a parent's own file and their child's were both "inzage.pdf"
+    first_name = slugify(parent.voornamen.split()[0])
+    assert (
+        pdf["Content-Disposition"] == f'attachment; filename="inzage-{first_name}-{timezone.localdate():%Y-%m-%d}.pdf"'
+    )
+
     text = pdf_text(pdf.content)
     assert f"BSN: {parent.bsn}" in text and "Geslachtsnaam: " in text and "bsn:" not in text
     day = timezone.localdate()

@@ -174,6 +174,7 @@ def test_the_melding_form_names_the_life_domains_in_plain_words_and_staff_keep_t
     html = resident_client.get(reverse("portal-signal", args=[person.pk])).content.decode()
     assert "Dagelijkse zelfzorg (wassen, aankleden, eten)" in html
     assert "Huishouden en regelzaken (boodschappen, post en administratie, vervoer)" in html
+    assert "Werk en opleiding" in html and "Werk &amp; Opleiding" not in html
     assert "ADL" not in html and "Middelengebruik" not in html
     assert "Financiën" in html  # a name a resident uses already stays
     # the plain label is only how it is shown: the melding keeps the domain itself

@@ -24,6 +24,7 @@ RESIDENT_DOMAIN_LABELS = {
     "basale-adl": _("Dagelijkse zelfzorg (wassen, aankleden, eten)"),
     "instrumentele-adl": _("Huishouden en regelzaken (boodschappen, post en administratie, vervoer)"),
     "maatschappelijke-participatie": _("Meedoen in de samenleving (vrijwilligerswerk, vereniging, buurt)"),
+    "werk-opleiding": _("Werk en opleiding"),
 }
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -226,7 +227,9 @@ def export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
         own_part_only=selectors.own_part_only(acting, today()),
         reader=user,
     )
-    return rights.export_response(data, fmt=fmt, name="inzage")
+    # a parent downloads their own file and their child's: the first name and the day tell them apart
+    first_name = slugify(acting.person.voornamen.split()[0] if acting.person.voornamen.split() else "")
+    return rights.export_response(data, fmt=fmt, name=f"inzage-{first_name or acting.person.pk}-{today():%Y-%m-%d}")
 
 
 def rights_requests(request: HttpRequest, person_id: int) -> HttpResponse:
