@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.test_browser import (  # noqa: F401 - the browser journeys' fixtures
     PASSWORD,
@@ -278,7 +279,8 @@ def test_resident_uses_the_portal_by_keyboard(as_keyboard_user):
     user.activate(page.get_by_role("link", name="Wie bekeek mijn gegevens"))
     expect(page.locator("td", has_text="Uzelf, via dit portaal").first).to_be_visible()
     assert_accessible(page)
-    assert user.download(page.get_by_role("link", name="Al mijn gegevens (PDF)")).suggested_filename == "inzage.pdf"
+    name = user.download(page.get_by_role("link", name="Al mijn gegevens (PDF)")).suggested_filename
+    assert re.fullmatch(rf"inzage-[a-z]+-{timezone.localdate():%Y-%m-%d}\.pdf", name), name  # whose, and when
 
     user.activate(page.get_by_role("link", name="Voor wie handelt u"))
     user.activate(page.get_by_role("link", name=child))

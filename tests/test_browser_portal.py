@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.test_browser import assert_accessible, browser, server  # noqa: F401 - the fixtures of the browser journey
 from tests.test_browser import shot as _shot
@@ -88,7 +89,8 @@ def test_a_parent_uses_the_portal_for_themself_and_their_child(server, browser):
     shot(page, "04-access-log")
     with page.expect_download() as download:
         page.get_by_role("link", name="Al mijn gegevens (PDF)").click()
-    assert download.value.suggested_filename == "inzage.pdf"
+    name = download.value.suggested_filename
+    assert re.fullmatch(rf"inzage-[a-z]+-{timezone.localdate():%Y-%m-%d}\.pdf", name), name  # whose, and when
 
     # acting for the child: the menu says so
     page.get_by_role("link", name="Voor wie handelt u").click()

@@ -198,24 +198,43 @@ def test_italic_text_borrows_what_the_italics_lack_and_stays_italic():
     assert [(p.text, p.font) for p in second] == [("daarna cursief", "SourceSansProItalic")]
 
 
-def test_the_faces_read_once_give_the_pdf_fpdf2_makes_from_the_font_files():
-    """Reading each face once per process is only a speed-up: the document is byte for byte the one fpdf2
-    makes with ``add_font`` from the package's files. Guards an fpdf2 upgrade, as ``Document`` builds on
-    fpdf2's font objects."""
-    from fpdf import FPDF
+def test_documents_made_at_the_same_time_do_not_write_into_each_other():
+    """A reviewer found faces shared between documents (a per-process cache) leaving fpdf2's font descriptor
+    shared too: PDFs made at once in threads (the threaded server, the job runner) pointed at each other's
+    font streams or failed. Each document now reads its own faces; at once or one by one, the bytes agree."""
+    import sys
+    import threading
 
-    def fill(document: FPDF) -> bytes:
+    def make(n: int) -> bytes:
+        document = common_pdf.Document()
         document.set_creation_date(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-        document.add_page()
-        for style in ("", "B", "", "B"):
-            document.set_font(common_pdf.FONT, style, 11)
-            document.multi_cell(0, 5, f"Geachte {NAME}, € 2.500 voor ’t huis in {CITY}. " * 3, new_x="LMARGIN")
+        for page in range(1 + n * 2):  # documents of different sizes: their objects get different numbers
+            document.add_page()
+            document.set_font(common_pdf.FONT, "B" if page % 2 else "", 11)
+            document.multi_cell(0, 5, f"{n}.{page}: Geachte {NAME}, € 2.500 voor ’t huis in {CITY}.", new_x="LMARGIN")
         return bytes(document.output())
 
-    plain = FPDF(format="A4")
-    for style in ("", "B"):
-        plain.add_font(common_pdf.FONT, style, common_pdf.FONT_DIRECTORY / common_pdf.FONT_FILES[style])
-    plain.set_font(common_pdf.FONT, "", 10)
-    first, second = fill(common_pdf.Document()), fill(common_pdf.Document())
-    assert first == second == fill(plain)
-    assert_drawn(first, "Şüığ€’")
+    one_by_one = {n: make(n) for n in range(4)}
+    differing: list[int] = []
+    failed: list[Exception] = []
+
+    def run(n: int) -> None:
+        for _ in range(15):
+            try:
+                if make(n) != one_by_one[n]:
+                    differing.append(n)
+            except Exception as error:  # noqa: BLE001 - reported below
+                failed.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that their writes interleave
+    try:
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failed and not differing, (failed[:1], len(differing))
+    assert_drawn(one_by_one[0], "Şüığ€’")

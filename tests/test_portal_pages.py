@@ -143,7 +143,16 @@ def test_the_way_back_is_only_ever_a_page_of_this_site(world, resident):
     client = Client(enforce_csrf_checks=True)
     client.force_login(portal_services.resident_account(bsn=person.bsn))
     url = reverse("portal-signal", args=[person.pk])
-    for referer in ("https://elders.example/mijn/", "", "//elders.example/x", "javascript:alert(1)"):
+    for referer in (
+        "https://elders.example/mijn/",
+        "",
+        "//elders.example/x",
+        "javascript:alert(1)",
+        # this site's host with a path that a browser reads as another site (the reviewer's case)
+        "http://testserver//elders.example/x",
+        "http://testserver/\\elders.example/x",
+        "http://testserver/\t/elders.example/x",
+    ):
         response = client.post(url, {"description": "x"}, HTTP_REFERER=referer)
         html = response.content.decode()
         assert response.status_code == 403, referer

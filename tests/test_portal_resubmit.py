@@ -123,22 +123,19 @@ def test_a_consent_sent_twice_is_recorded_once_and_withdrawing_it_stops_it(world
     assert CONSENT_DONE in again.content.decode()
     assert again.content.decode().count(">Intrekken<") == 1  # the resident sees their one consent
     consent = Consent.objects.get()
-    # the same consent with another end date while it is in force: refused, naming the rule
-    longer = client.post(url, {**form, "valid_until": (until + dt.timedelta(days=30)).isoformat()})
-    assert longer.status_code == 400
-    assert "Toestemming: er geldt al een toestemming voor dit doel" in longer.content.decode()
-    assert Consent.objects.count() == 1
     settle(client, client.post(reverse("portal-consent-withdraw", args=[person.pk, consent.pk])))
     assert not Consent.objects.filter(withdrawn_on__isnull=True).exists()  # nothing left to share on
-    # once withdrawn it can be given again; and a consent for other data is another consent
+    # once withdrawn it can be given again; a consent for other data, or a renewal with another end date
+    # while the first is in force (extending it without a gap in the sharing), is another consent
     settle(client, client.post(url, form))
     settle(client, client.post(url, {**form, "categories": ["plan"]}))
-    assert Consent.objects.filter(withdrawn_on__isnull=True).count() == 2
+    settle(client, client.post(url, {**form, "valid_until": (until + dt.timedelta(days=30)).isoformat()}))
+    assert Consent.objects.filter(withdrawn_on__isnull=True).count() == 3
 
 
-def test_the_team_cannot_record_a_consent_that_is_already_in_force(client, world, integral):
-    """The team's screen and the portal share ``privacy.services.record_consent``: the rule holds in both,
-    whoever gave the first (the resident, or a representative)."""
+def test_the_team_cannot_record_the_same_consent_twice(client, world, integral):
+    """The team's screen and the portal share ``privacy.services.record_consent``: the rule holds in both.
+    The same consent given by someone else (a representative besides the resident) is another consent."""
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.order_by("pk").first().person
     client.force_login(world.professional)
@@ -153,17 +150,19 @@ def test_the_team_cannot_record_a_consent_that_is_already_in_force(client, world
         "valid_until": (TODAY + dt.timedelta(days=90)).isoformat(),
     }
     assert client.post(url, form).status_code == 302
-    twice = client.post(url, {**form, "given_by": "vertegenwoordiger", "representative_name": "J. Jansen"})
+    twice = client.post(url, form)
     assert twice.status_code == 400
-    assert "Toestemming: er geldt al een toestemming voor dit doel" in twice.content.decode()
+    assert "Toestemming: precies deze toestemming is al vastgelegd" in twice.content.decode()
     assert Consent.objects.count() == 1
-    # an expired consent does not count
-    Consent.objects.update(given_on=TODAY - dt.timedelta(days=30), valid_until=TODAY - dt.timedelta(days=1))
+    other_giver = client.post(url, {**form, "given_by": "vertegenwoordiger", "representative_name": "J. Jansen"})
+    assert other_giver.status_code == 302 and Consent.objects.count() == 2
+    # a withdrawn one does not count
+    Consent.objects.update(withdrawn_on=TODAY)
     assert client.post(url, form).status_code == 302
-    assert Consent.objects.count() == 2
+    assert Consent.objects.count() == 3
 
 
-def test_the_service_refuses_the_same_consent_and_names_the_one_in_force(world, integral):
+def test_the_service_refuses_the_same_consent_and_names_the_one_recorded(world, integral):
     person = make_trajectory(world).household.memberships.order_by("pk").first().person
     values = {
         "actor": world.professional,
@@ -181,7 +180,9 @@ def test_the_service_refuses_the_same_consent_and_names_the_one_in_force(world, 
     assert refused.value.consent == first and TODAY.strftime("%d-%m-%Y") in refused.value.message
     other_org = type(world.partner_org).objects.create(name="Wmo Test", kind="wmo", cao="Cao")
     privacy_services.record_consent(**{**values, "organisations": [world.partner_org, other_org]})
-    assert Consent.objects.count() == 2
+    # a renewal while the first runs: recorded, so withdrawing the old one leaves no gap in the sharing
+    privacy_services.record_consent(**{**values, "valid_until": TODAY + dt.timedelta(days=400)})
+    assert Consent.objects.count() == 3
 
 
 # ---- at the same time -----------------------------------------------------------------------------------

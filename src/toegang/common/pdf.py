@@ -7,23 +7,19 @@ system font is needed). Its upright faces cover Latin with Latin Extended-A (Ş 
 Cyrillic, the euro sign and the typographic quotes and dashes; the italic faces have Latin only, and what
 they lack is printed upright. A character no face has is written with ones they have (``printable``).
 
-Each face is read once per process (``_face``); a document takes a copy of it, and fpdf2 embeds the glyphs
-it uses. Source and licence: docs/architecture.md, "Documents (PDF)"."""
+Each document reads the faces it uses with fpdf2's ``add_font``, and fpdf2 embeds the glyphs it uses. Source
+and licence: docs/architecture.md, "Documents (PDF)"."""
 
 from __future__ import annotations
 
-import copy
 import functools
-import threading
 import unicodedata
-from io import BytesIO
 from pathlib import Path
 
 import font_source_sans_pro
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TextEmphasis
-from fpdf.fonts import SubsetMap, TTFFont
 
 FONT = "SourceSans"
 """The family to pass to ``set_font``; the styles are "", "B", "I" and "BI"."""
@@ -40,29 +36,11 @@ FONT_DIRECTORY = Path(font_source_sans_pro.font_directory)
 # letters without accents, else "?").
 REPLACEMENTS = {"\u2194": "<->", "\u21d4": "<=>", "\u2717": "x", "\u2718": "x"}
 
-# fpdf2 does no text shaping here, so these are not embedded; left in, every subset would read them first
-_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF")
-
-_lock = threading.Lock()
-_faces: dict[str, tuple[TTFFont, bytes]] = {}
-
-
-def _face(style: str) -> tuple[TTFFont, bytes]:
-    """A face as fpdf2 reads it (metrics, character map) and its font file, read once per process."""
-    with _lock:
-        if style not in _faces:
-            path = FONT_DIRECTORY / FONT_FILES[style]
-            scratch = FPDF()
-            scratch.add_font(FONT, style, path)
-            face: TTFFont = scratch.fonts[f"{FONT.lower()}{style}"]  # type: ignore[assignment]
-            _faces[style] = (face, path.read_bytes())
-        return _faces[style]
-
 
 @functools.cache
 def covered() -> frozenset[int]:
     """The code points the font prints (the upright faces; the italic ones borrow from them)."""
-    return frozenset(_face("")[0].cmap)
+    return frozenset(ttLib.TTFont(FONT_DIRECTORY / FONT_FILES[""], lazy=True).getBestCmap())
 
 
 def _substitute(char: str) -> str:
@@ -100,20 +78,11 @@ class Document(FPDF):
         self.set_font(FONT, "", 10)
 
     def _add_face(self, style: str) -> None:
-        key = f"{FONT.lower()}{style}"
-        if key in self.fonts:
+        if f"{FONT.lower()}{style}" in self.fonts:
             return
-        template, data = _face(style)
-        face = copy.deepcopy(template)  # as fpdf2's FPDFRecorder does: metrics and map shared, the rest copied
-        face.i = len(self.fonts) + 1
-        face.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)  # the output subsets it in place
-        for tag in _LAYOUT_TABLES:
-            if tag in face.ttfont:
-                del face.ttfont[tag]
-        face.subset = SubsetMap(face)
-        face.missing_glyphs = []
-        face.biggest_size_pt = 0
-        self.fonts[key] = face
+        # each document reads the face itself (fpdf2's own way): a face shared between documents kept
+        # fpdf2's font descriptor shared too, and two PDFs made at once wrote into each other's
+        self.add_font(FONT, style, FONT_DIRECTORY / FONT_FILES[style])
         if "I" in style:  # the italics lack some letters (Ĳ, Ŋ, Greek, Cyrillic): those are printed upright
             self.set_fallback_fonts([FONT], exact_match=False)  # turns fpdf2's check of each letter on
 

@@ -196,9 +196,12 @@ def _same_site_path(request: HttpRequest, url: str) -> str:
     if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return ""
     parts = urlsplit(url)
-    if not parts.path.startswith("/"):
+    path = parts.path.replace("\t", "").replace("\n", "").replace("\r", "")  # as a browser reads a link
+    # "//other.example/x" or "/\\other.example" is a link to another site (protocol-relative)
+    if not path.startswith("/") or path[1:2] in ("/", "\\"):
         return ""
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    back = path + (f"?{parts.query}" if parts.query else "")
+    return back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else ""
 
 
 def error_500(request: HttpRequest) -> HttpResponse:

@@ -204,8 +204,9 @@ def submit_signal(
     if len(description.strip()) > 4000:
         raise DomainError(_("Omschrijving: ten hoogste 4000 tekens."), field="description")
     # the person's row is locked (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the
-    # start): a second request waits for the first to commit and then finds its melding
-    Person.objects.select_for_update().filter(pk=acting.person.pk).first()
+    # start): a second request waits for the first to commit and then finds its melding (NO KEY: see
+    # privacy.services.record_consent)
+    Person.objects.select_for_update(no_key=True).filter(pk=acting.person.pk).first()
     same = _same_signal(actor=actor, person=acting.person, description=description)
     if same is not None:
         return same
@@ -240,7 +241,8 @@ def submit_first_signal(
     with the BSN DigiD gave (the team checks the rest against the BRP at intake), and the melding goes to
     the municipality's intake team. Both or neither are written. The same form sent again gives back the
     melding of the first."""
-    User.objects.select_for_update().filter(pk=actor.pk).first()  # a double click waits, then finds the first
+    # a double click waits, then finds the first (NO KEY: see privacy.services.record_consent)
+    User.objects.select_for_update(no_key=True).filter(pk=actor.pk).first()
     known = Person.objects.filter(bsn=actor.bsn).first()
     if known is not None:
         same = _same_signal(actor=actor, person=known, description=description)

@@ -181,14 +181,11 @@ def consents(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _give_consent(user: User, acting: selectors.Acting, data: dict[str, Any]) -> Consent:
-    """The same consent sent again (a double click, a second tab: the same end date, given today) is the one
-    already recorded; a consent in force for the same thing with another end date is refused by the service."""
+    """The same consent sent again (a double click, a second tab) is the one already recorded."""
     try:
         return services.give_consent(actor=user, acting=acting, **data)
     except ConsentExists as exists:
-        if exists.consent.given_on == today() and exists.consent.valid_until == data["valid_until"]:
-            return exists.consent
-        raise
+        return exists.consent
 
 
 @require_POST

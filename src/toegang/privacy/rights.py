@@ -74,8 +74,9 @@ def request_from_portal(*, actor: User, person: Person, kind: str, description: 
     if kind not in (RightsRequest.Kind.ACCESS, RightsRequest.Kind.CORRECTION, RightsRequest.Kind.OBJECTION):
         raise DomainError(_("Soort verzoek: kies inzage, correctie of bezwaar."), field="kind")
     # two requests at the same instant: the second waits for the first's commit on the person's row
-    # (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the start), then sees it
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    # (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the start), then sees it (NO KEY:
+    # see privacy.services.record_consent)
+    Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()
     if RightsRequest.objects.filter(person=person, kind=kind, status=RightsRequest.Status.OPEN).exists():
         raise DomainError(_("Verzoek: er loopt al een verzoek van deze soort; u krijgt daarop antwoord."))
     if len(description) > 2000:

@@ -34,15 +34,16 @@ class AlreadyVisible(DomainError):
 
 
 class ConsentExists(DomainError):
-    """The same consent (person, purpose, data categories, organisations) is already in force: a second
-    one would outlive the withdrawal of the first. ``consent`` is the one in force."""
+    """Exactly this consent (person, purpose, data categories, organisations, who gave it, when, until when)
+    is already recorded and in force: the same form sent twice. ``consent`` is the one recorded. A renewal
+    (another end date) or a consent given by someone else (a 16-year-old besides their parent) is another
+    consent and is recorded."""
 
     def __init__(self, consent: Consent) -> None:
         super().__init__(
             _(
-                "Toestemming: er geldt al een toestemming voor dit doel, deze gegevens en deze organisaties "
-                "(gegeven op %(given)s, geldig tot en met %(until)s). Een tweede wordt niet vastgelegd; trek de "
-                "bestaande eerst in om een andere einddatum te kiezen."
+                "Toestemming: precies deze toestemming is al vastgelegd (gegeven op %(given)s, geldig tot en met "
+                "%(until)s)."
             )
             % {"given": consent.given_on.strftime("%d-%m-%Y"), "until": consent.valid_until.strftime("%d-%m-%Y")}
         )
@@ -211,10 +212,20 @@ def record_consent(
         )
     # A double click, a retry or a second tab must not record the same consent twice: the person's row is
     # locked (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the start), so a second
-    # request waits here for the first to commit and then finds its consent.
-    Person.objects.select_for_update().filter(pk=person.pk).first()
-    existing = consent_in_force(
-        person=person, activity=activity, categories=categories, organisations=organisations, on=today()
+    # request waits here for the first to commit and then finds its consent. FOR NO KEY UPDATE, not FOR
+    # UPDATE: another transaction that inserts a row pointing at this person takes FOR KEY SHARE on it at
+    # its commit, while holding the audit log's lock; a FOR UPDATE here (taken before the audit lock)
+    # deadlocked with it. NO KEY still makes two of these wait for each other.
+    Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()
+    existing = same_consent_in_force(
+        person=person,
+        activity=activity,
+        categories=categories,
+        organisations=organisations,
+        given_by=given_by,
+        representative_name=representative_name.strip(),
+        given_on=given_on,
+        valid_until=valid_until,
     )
     if existing is not None:
         raise ConsentExists(existing)
@@ -241,23 +252,29 @@ def record_consent(
     return consent
 
 
-def consent_in_force(
+def same_consent_in_force(
     *,
     person: Person,
     activity: ProcessingActivity,
     categories: list[str],
     organisations: list[Organisation],
-    on: dt.date,
+    given_by: str,
+    representative_name: str,
+    given_on: dt.date,
+    valid_until: dt.date,
 ) -> Consent | None:
-    """The person's consent in force on ``on`` (not withdrawn, not expired) for exactly this purpose, these
-    data categories and these organisations, if there is one."""
+    """The person's consent not withdrawn that is exactly this one (the same form sent again), if any."""
     wanted = (sorted(set(categories)), {o.pk for o in organisations})
-    candidates = (
-        Consent.objects.filter(person=person, activity=activity, withdrawn_on__isnull=True, valid_until__gte=on)
-        .prefetch_related("organisations")
-        .order_by("given_on", "pk")
-    )
-    for consent in candidates:
+    candidates = Consent.objects.filter(
+        person=person,
+        activity=activity,
+        given_by=given_by,
+        representative_name=representative_name,
+        given_on=given_on,
+        valid_until=valid_until,
+        withdrawn_on__isnull=True,
+    ).prefetch_related("organisations")
+    for consent in candidates.order_by("pk"):
         if (sorted(set(consent.categories)), {o.pk for o in consent.organisations.all()}) == wanted:
             return consent
     return None
