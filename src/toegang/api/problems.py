@@ -93,7 +93,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         wait = f" over {int(exc.wait)} seconden" if exc.wait is not None else " later"
         body = problem(429, _("Te veel verzoeken met dit token; probeer het%(wait)s opnieuw.") % {"wait": wait})
     elif isinstance(exc, exceptions.MethodNotAllowed):
-        body = problem(405, _("De methode %(m)s kan hier niet.") % {"m": context["request"].method})
+        body = _method_problem(context["request"].method)
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         body = problem(415, _("Stuur de inhoud als application/json."))
     elif isinstance(exc, exceptions.NotAcceptable):
@@ -128,10 +128,13 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse(problem(status.HTTP_404_NOT_FOUND, detail), status=404, content_type=PROBLEM_JSON)
 
 
+def _method_problem(method: str | None) -> dict[str, Any]:
+    return problem(405, str(_("De methode %(m)s kan hier niet.")) % {"m": method})
+
+
 def method_not_allowed(request: HttpRequest, allow: str) -> JsonResponse:
     """A 405 from outside DRF (the OAuth2 token endpoint answers GET with an empty 405)."""
-    body = problem(405, str(_("De methode %(m)s kan hier niet.")) % {"m": request.method})
-    response = JsonResponse(body, status=405, content_type=PROBLEM_JSON)
+    response = JsonResponse(_method_problem(request.method), status=405, content_type=PROBLEM_JSON)
     if allow:
         response["Allow"] = allow
     return response

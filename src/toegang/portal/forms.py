@@ -93,11 +93,7 @@ class ConsentForm(UtrechtForm):
         queryset=Organisation.objects.exclude(kind=Organisation.Kind.MUNICIPALITY).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )
-    valid_until = forms.DateField(
-        label=_("Geldig tot en met"),
-        widget=DateInput(),
-        help_text=_("U kunt uw toestemming altijd eerder intrekken; dat werkt meteen."),
-    )
+    valid_until = forms.DateField(label=_("Geldig tot en met"), widget=DateInput())  # help text: __init__ (the day)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

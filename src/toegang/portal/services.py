@@ -15,6 +15,7 @@ from toegang.accounts.models import Municipality, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
+from toegang.common.locks import wait_for_writes_on
 from toegang.people import services as people
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
@@ -203,10 +204,7 @@ def submit_signal(
     The same melding sent again (``REPEAT_WINDOW``) gives back the one already received and writes nothing."""
     if len(description.strip()) > 4000:
         raise DomainError(_("Omschrijving: ten hoogste 4000 tekens."), field="description")
-    # the person's row is locked (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the
-    # start): a second request waits for the first to commit and then finds its melding (NO KEY: see
-    # privacy.services.record_consent)
-    Person.objects.select_for_update(no_key=True).filter(pk=acting.person.pk).first()
+    wait_for_writes_on(Person, acting.person.pk)  # the same form sent twice finds the first's melding below
     same = _same_signal(actor=actor, person=acting.person, description=description)
     if same is not None:
         return same
@@ -241,8 +239,7 @@ def submit_first_signal(
     with the BSN DigiD gave (the team checks the rest against the BRP at intake), and the melding goes to
     the municipality's intake team. Both or neither are written. The same form sent again gives back the
     melding of the first."""
-    # a double click waits, then finds the first (NO KEY: see privacy.services.record_consent)
-    User.objects.select_for_update(no_key=True).filter(pk=actor.pk).first()
+    wait_for_writes_on(User, actor.pk)  # a double click waits, then finds the first
     known = Person.objects.filter(bsn=actor.bsn).first()
     if known is not None:
         same = _same_signal(actor=actor, person=known, description=description)

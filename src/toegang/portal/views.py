@@ -225,7 +225,7 @@ def export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
         reader=user,
     )
     # a parent downloads their own file and their child's: the first name and the day tell them apart
-    first_name = slugify(acting.person.voornamen.split()[0] if acting.person.voornamen.split() else "")
+    first_name = slugify((acting.person.voornamen.split() or [""])[0])
     return rights.export_response(data, fmt=fmt, name=f"inzage-{first_name or acting.person.pk}-{today():%Y-%m-%d}")
 
 

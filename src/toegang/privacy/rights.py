@@ -22,6 +22,7 @@ from toegang.audit.models import AuditEntry
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, Trajectory
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
+from toegang.common.locks import wait_for_writes_on
 from toegang.common.pdf import FONT, Document
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Membership, Person
@@ -73,10 +74,7 @@ def request_from_portal(*, actor: User, person: Person, kind: str, description: 
     list with its statutory term, as one registered at the desk would. One open request per kind."""
     if kind not in (RightsRequest.Kind.ACCESS, RightsRequest.Kind.CORRECTION, RightsRequest.Kind.OBJECTION):
         raise DomainError(_("Soort verzoek: kies inzage, correctie of bezwaar."), field="kind")
-    # two requests at the same instant: the second waits for the first's commit on the person's row
-    # (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the start), then sees it (NO KEY:
-    # see privacy.services.record_consent)
-    Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()
+    wait_for_writes_on(Person, person.pk)  # two at the same instant: the second sees the first below
     if RightsRequest.objects.filter(person=person, kind=kind, status=RightsRequest.Status.OPEN).exists():
         raise DomainError(_("Verzoek: er loopt al een verzoek van deze soort; u krijgt daarop antwoord."))
     if len(description) > 2000:

@@ -16,6 +16,7 @@ from toegang.cases.models import Involvement, Trajectory
 from toegang.cases.selectors import CASE_ROLES, current_regisseur, households_visible_to, open_trajectory_of
 from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
+from toegang.common.locks import wait_for_writes_on
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
 from toegang.people.selectors import current_household_of, member_ids
@@ -210,13 +211,7 @@ def record_consent(
             % {"n": settings.CONSENT_MAX_YEARS},
             field="valid_until",
         )
-    # A double click, a retry or a second tab must not record the same consent twice: the person's row is
-    # locked (PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at the start), so a second
-    # request waits here for the first to commit and then finds its consent. FOR NO KEY UPDATE, not FOR
-    # UPDATE: another transaction that inserts a row pointing at this person takes FOR KEY SHARE on it at
-    # its commit, while holding the audit log's lock; a FOR UPDATE here (taken before the audit lock)
-    # deadlocked with it. NO KEY still makes two of these wait for each other.
-    Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()
+    wait_for_writes_on(Person, person.pk)  # the same form sent twice finds the first's consent below
     existing = same_consent_in_force(
         person=person,
         activity=activity,
