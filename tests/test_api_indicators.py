@@ -16,8 +16,16 @@ def test_the_manager_gets_protected_numbers_like_the_export(world, scenario):  #
     body = response.json()
     assert body["protected"] is True and body["period"] == MONTH.code
     signals = next(i for i in body["indicators"] if i["code"] == "meldingen_bron")
-    assert signals["value"] == "5"  # 5 signals: published as 5
-    assert {"label": "Huisarts", "value": "<5"} in signals["breakdown"]  # 3 from the GP: suppressed
+    assert signals["value"] == "5" and signals["number"] == 5  # 5 signals: published as 5
+    assert {"label": "Huisarts", "value": "<5", "number": None} in signals["breakdown"]  # 3 from the GP: suppressed
+    for indicator in body["indicators"]:  # every number is the text's, and only where the text is a number
+        for value, number in [
+            (indicator["value"], indicator["number"]),
+            (indicator["previous"], indicator["previous_number"]),
+        ] + [(part["value"], part["number"]) for part in indicator["breakdown"]]:
+            digits = value.replace(".", "").replace(",", ".")
+            assert (number is None) == (not any(c.isdigit() for c in value) or value.startswith("<")), value
+            assert number is None or f"{abs(number):g}" in digits, (value, number)
     assert AuditEntry.objects.count() == before + 1
 
 

@@ -446,3 +446,44 @@ def test_the_downloads_and_the_catalogue_have_pinned_counts(client, world, scena
     summaries.refresh(first=MONTH.start, last=TODAY)
     assert counts == {name: queries(url + query) for name, url in downloads.items()}
     assert counts == {"csv": 22, "xlsx": 22, "pdf": 23}
+
+
+def test_a_shown_value_reads_back_as_the_number_it_prints():
+    """The API's ``number`` and the XLSX's number cells are read from the printed text, so they never
+    say more than it: a protected "<5" has no number."""
+    from toegang.steering.views import figure, number
+
+    assert [number(text) for text in ("€ 1.250", "20%", "4,9", "+1,2 niveau", "-10", "1250", "0")] == [
+        1250,
+        20,
+        4.9,
+        1.2,
+        -10,
+        1250,
+        0,
+    ]
+    assert number("12,5 per 10.000") == 12.5 and number("12 dagen") == 12
+    assert [number(text) for text in ("<5", "<5 gevallen", "x", "—", "", "2026-K3", "5 of meer")] == [None] * 7
+    assert figure("€ 1.250").number_format == '"€ "#,##0'
+    assert figure("12,5 per 10.000").number_format == '#,##0.0" per 10.000"'
+
+
+def test_the_xlsx_has_number_cells_and_text_that_is_never_a_formula():
+    """A controller sums and charts the XLSX; a team or area named "=HYPERLINK(…)" must stay text
+    (openpyxl stores a string starting with "=" as a formula; the CSV prefixes an apostrophe)."""
+    from openpyxl import load_workbook
+
+    from toegang.steering.views import Shown, export_file
+
+    table = [
+        ["indicator", "waarde"],
+        ['=HYPERLINK("http://example.invalid","klik")', Shown("€ 1.250")],
+        ["x", Shown("<5")],
+    ]
+    sheet = load_workbook(io.BytesIO(export_file("xlsx", table, title="t", description="d"))).active
+    formula, amount = sheet["A4"], sheet["B4"]
+    assert formula.data_type == "s" and formula.value.startswith("=HYPERLINK")
+    assert amount.value == 1250 and amount.number_format == '"€ "#,##0'
+    assert sheet["B5"].value == "<5" and sheet["B5"].data_type == "s"
+    text = export_file("csv", table, title="t", description="d").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "€ 1.250" in text

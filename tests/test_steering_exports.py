@@ -24,7 +24,7 @@ from django.urls import reverse
 from tests.conftest import TODAY
 from tests.querycount import page_queries
 from toegang.common.periods import Period
-from toegang.steering import exports
+from toegang.steering import exports, views
 from toegang.steering.models import Export
 from toegang.steering.views import BOARDS
 
@@ -203,9 +203,19 @@ def test_an_xlsx_run_holds_the_same_lines(client, world, facts, django_capture_o
     assert as_xlsx.state == Export.State.DONE
     book = load_workbook(io.BytesIO(download(client, as_xlsx)))
     cells = [[c.value for c in row] for row in book.active.iter_rows()]
-    cells = [[value or "" for value in row[: max(i + 1 for i, v in enumerate(row) if v)]] for row in cells]
+    cells = [
+        ["" if v is None else v for v in row[: max(i + 1 for i, v in enumerate(row) if v not in (None, ""))]]
+        for row in cells
+    ]
     assert cells[0] == ["Dashboard manager Toegang: tijdreeks"] and cells[2] == exports.HEADER
-    assert cells[3:] == rows_of(download(client, as_csv))[2:]
+    printed = rows_of(download(client, as_csv))[2:]
+    assert len(cells[3:]) == len(printed)
+    for as_cells, as_text in zip(cells[3:], printed, strict=True):  # a number cell where the CSV prints a number
+        assert [
+            views.number(text) if isinstance(cell, int | float) else text
+            for cell, text in zip(as_cells, as_text, strict=True)
+        ] == as_cells
+    assert any(isinstance(cell, int) for row in cells for cell in row)
 
 
 def test_the_progress_is_saved_after_every_month(client, world, facts, monkeypatch, django_capture_on_commit_callbacks):

@@ -370,9 +370,17 @@ PROTECTED_VALUE = (
 )
 
 
+PROTECTED_NUMBER = (
+    "Het getal dat `value` toont, als JSON-getal in de eenheid van de indicator (`€ 1.250` → 1250, "
+    "`20%` → 20, `4,9` → 4.9, `12 dagen` → 12); null als de tekst geen getal is (`<5`, `<5 gevallen`, "
+    "`x`, `—`). Gelezen uit de getoonde tekst: het zegt nooit meer dan die."
+)
+
+
 class BreakdownSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.CharField(help_text=PROTECTED_VALUE)
+    number = serializers.FloatField(allow_null=True, help_text=PROTECTED_NUMBER)
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -381,7 +389,9 @@ class IndicatorSerializer(serializers.Serializer):
     group = serializers.CharField()
     unit = serializers.CharField()
     value = serializers.CharField(help_text=PROTECTED_VALUE)
+    number = serializers.FloatField(allow_null=True, help_text=PROTECTED_NUMBER)
     previous = serializers.CharField(help_text="De waarde in de vorige periode, op dezelfde manier.")
+    previous_number = serializers.FloatField(allow_null=True, help_text="Het getal van `previous`, als `number`.")
     breakdown = BreakdownSerializer(many=True)
 
 

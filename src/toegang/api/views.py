@@ -512,7 +512,8 @@ class ServiceViewSet(ReadOnlyResource):
         "altijd kleine-aantallen-beschermd zoals de exports: aantallen onder 5 als <5, de rest afgerond op "
         "vijftallen. Filters als op het dashboard: periode, wet, gebied, team, organisatie. De waarden zijn "
         "tekst zoals het dashboard ze toont (Nederlandse notatie met eenheid: `20%`, `4,9`, `€ 1.250`, "
-        "`12 dagen`; `—` als er niets te berekenen is); zie docs/api.md."
+        "`12 dagen`; `—` als er niets te berekenen is), met ernaast hetzelfde getal als JSON-getal (`number`; "
+        "null waar de tekst geen getal is, zoals `<5`); zie docs/api.md."
     ),
     parameters=[
         OpenApiParameter(
@@ -556,24 +557,30 @@ class IndicatorView(GenericAPIView):
             object_id=chosen_board.code,
             detail=f"API {request.get_full_path()}"[:300],
         )
-        body = {
-            "board": chosen_board.code,
-            "period": chosen.filters.period.code,
-            "protected": True,
-            "indicators": [
+        indicators = []
+        for row in rows:
+            value = steering.show(row.indicator, row.now, protected=True)
+            previous = steering.show(row.indicator, row.before, protected=True)
+            indicators.append(
                 {
                     "code": row.indicator.code,
                     "name": row.indicator.name,
                     "group": row.indicator.group,
                     "unit": row.indicator.unit,
-                    "value": steering.show(row.indicator, row.now, protected=True),
-                    "previous": steering.show(row.indicator, row.before, protected=True),
+                    "value": value,
+                    "number": steering.number(value),
+                    "previous": previous,
+                    "previous_number": steering.number(previous),
                     "breakdown": [
-                        {"label": label, "value": shown}
+                        {"label": label, "value": shown, "number": steering.number(shown)}
                         for label, shown in steering._breakdown(row.now, protected=True)
                     ],
                 }
-                for row in rows
-            ],
+            )
+        body = {
+            "board": chosen_board.code,
+            "period": chosen.filters.period.code,
+            "protected": True,
+            "indicators": indicators,
         }
         return Response(body)

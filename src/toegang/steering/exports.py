@@ -140,7 +140,7 @@ def month_lines(board: views.Board, filters: selectors.Filters, run: Refresh | N
             row.indicator.name,
             row.indicator.get_unit_display(),
             filters.period.code,
-            views.show(row.indicator, row.now, protected=True),
+            views.Shown(views.show(row.indicator, row.now, protected=True)),
         ]
         for row in views._rows(board, chosen, run, protect=True)
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_safe
 from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
+from toegang.common.exports import safe_cell
 from toegang.common.forms import UtrechtForm
 from toegang.common.numbers import whole_number
 from toegang.common.periods import Period, recent_periods
@@ -220,6 +222,53 @@ def _decimal(number: float) -> str:
     return f"{number:.1f}".replace(".", ",")
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A shown value read back as the number it prints, with the text around that number."""
+
+    number: int | float
+    decimals: int
+    prefix: str  # "€ " or ""
+    suffix: str  # "%", a unit suffix (" dagen") or ""
+
+    @property
+    def number_format(self) -> str:
+        """The spreadsheet's number format that prints the number as the board does."""
+        digits = "#,##0" + ("." + "0" * self.decimals if self.decimals else "")
+        return (f'"{self.prefix}"' if self.prefix else "") + digits + (f'"{self.suffix}"' if self.suffix else "")
+
+
+_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<fraction>\d+))?")
+_SUFFIXES = {"", "%", *UNIT_SUFFIX.values()}
+
+
+def figure(shown: str) -> Figure | None:
+    """The number in a value as ``show`` and ``_breakdown`` print it ("€ 1.250", "20%", "+1,2 niveau",
+    "12,5 per 10.000"); None for what is no number ("<5", "<5 gevallen", "x", "—", ""). Read back from
+    the printed text rather than computed again, so that the number can never tell more than the text:
+    the small-cell protection holds by construction (the API's ``number``, the XLSX's number cells)."""
+    match = _NUMBER.search(shown)
+    if match is None:
+        return None
+    prefix, suffix = shown[: match.start()], shown[match.end() :]
+    if prefix not in ("", "€ ") or suffix not in _SUFFIXES:
+        return None
+    whole, fraction = match["whole"].replace(".", ""), match["fraction"]
+    number: int | float = float(f"{whole}.{fraction}") if fraction else int(whole)
+    return Figure(-number if match["sign"] == "-" else number, len(fraction or ""), prefix, suffix)
+
+
+def number(shown: str) -> int | float | None:
+    found = figure(shown)
+    return None if found is None else found.number
+
+
+class Shown(str):
+    """A protected value in an export table: text in the CSV, a number cell in the XLSX when it is one."""
+
+    __slots__ = ()
+
+
 def _breakdown(value: selectors.Value, *, protected: bool) -> list[tuple[str, str]]:
     """The parts of a value: counts (protected as counts), or amounts in euros (protected by the number
     of cases that make each up)."""
@@ -335,14 +384,14 @@ def _export_rows(rows: list[selectors.Row], filters: selectors.Filters) -> list[
                 indicator.code,
                 indicator.name,
                 indicator.get_unit_display(),
-                show(indicator, row.now, protected=True),
-                show(indicator, row.before, protected=True),
+                Shown(show(indicator, row.now, protected=True)),
+                Shown(show(indicator, row.before, protected=True)),
                 "",
                 "",
             ]
         )
         table += [
-            [indicator.code, indicator.name, "", "", "", label, shown]
+            [indicator.code, indicator.name, "", "", "", label, Shown(shown)]
             for label, shown in _breakdown(row.now, protected=True)
         ]
     return table
@@ -397,13 +446,8 @@ def export_file(fmt: str, table: list[list[str]], *, title: str, description: st
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([f"# {title}; {description}; {PROTECTION_NOTE}"])
-    writer.writerows(_safe_cells(table))
+    writer.writerows([safe_cell(cell) for cell in row] for row in table)  # no formulas (CSV injection)
     return buffer.getvalue().encode()
-
-
-def _safe_cells(table: list[list[str]]) -> list[list[str]]:
-    """No cell may start like a formula in a spreadsheet (CSV injection): prefix an apostrophe."""
-    return [[("'" + cell) if cell[:1] in ("=", "+", "-", "@") else cell for cell in row] for row in table]
 
 
 def _xlsx(table: list[list[str]], title: str, description: str) -> bytes:
@@ -417,7 +461,14 @@ def _xlsx(table: list[list[str]], title: str, description: str) -> bytes:
     sheet.append([title])
     sheet.append([f"{description}; {PROTECTION_NOTE}"])
     for row in table:
-        sheet.append(row)  # strings only: nothing is evaluated as a formula
+        sheet.append(row)
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            found = figure(value) if isinstance(value, Shown) else None
+            if found is not None:  # a number a spreadsheet can sum and chart, printed as on the board
+                cell.value, cell.number_format = found.number, found.number_format
+            elif value:  # text stays text: openpyxl would store "=…" (a team's or area's name) as a formula
+                cell.data_type, cell.quotePrefix = "s", True
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
