@@ -54,6 +54,7 @@ def test_by_bsn_the_form_is_filled_and_the_query_logged(brp, client, page):
         "naam.voorvoegsel",
         "naam.geslachtsnaam",
         "geboorte.datum",
+        "overlijden.datum",
     ]
     assert AuditEntry.objects.count() - before == 1  # one audit row for the request
     row = brp_rows().get()
@@ -193,6 +194,20 @@ def test_an_unknown_bsn_says_so(brp, client, page):
     assert "0 persoon/personen" in brp_rows().get().detail
 
 
+@pytest.mark.parametrize("where", ["member", "signal"])
+def test_a_deceased_person_is_not_filled_in(brp, client, page, where):
+    """RaadpleegMetBurgerservicenummer answers for the deceased too: without asking for the date of death
+    a professional added a person who had died as a household member, or as the resident of a melding."""
+    url = page if where == "member" else "/meldingen/nieuw/"
+    response = client.post(url, {"brp_actie": "bsn", "brp-bsn": "999990068"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Volgens de BRP is de persoon met dit BSN overleden" in html
+    assert "Oudeman" not in html and 'name="brp_token"' not in html  # nothing filled, no snapshot to save
+    assert "overlijden.datum" in brp.last_body["fields"]
+    living = client.post(url, {"brp_actie": "bsn", "brp-bsn": "999990007"}).content.decode()
+    assert 'value="Jan Pieter"' in living
+
+
 def test_when_the_brp_is_down_the_user_types_the_data(brp, client, page, settings):
     settings.BRP_URL = brp_support.closed_port_url()
     response = client.post(page, {"brp_actie": "bsn", "brp-bsn": "999990007"})
@@ -265,6 +280,7 @@ def test_the_signal_page_prefills_name_birth_date_and_address(brp, client, world
         "naam.voorvoegsel",
         "naam.geslachtsnaam",
         "geboorte.datum",
+        "overlijden.datum",
         "verblijfplaats.verblijfadres.huisnummer",
         "verblijfplaats.verblijfadres.huisletter",
         "verblijfplaats.verblijfadres.huisnummertoevoeging",

@@ -47,16 +47,21 @@ ZOEK_POSTCODE = "ZoekMetPostcodeEnHuisnummer"
 # Field lists per use: only what the screen shows or stores (data minimisation, docs/brp.md).
 _NAAM = ("naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam")
 _ADRES = "verblijfplaats.verblijfadres."
+# A Persoon's ``overlijden.datum`` (any kind of date, also an unknown one) says the person has died: a
+# deceased person is not registered as a resident or a member (RaadpleegMetBurgerservicenummer also
+# answers for the deceased; PersoonBeperkt's indicatieOverleden is for the searches, which leave them out).
+_OVERLIJDEN = "overlijden.datum"
 FIELDS_PERSON = (  # registering a resident with a melding: name, birth date, postcode and house number
     "burgerservicenummer",
     *_NAAM,
     "geboorte.datum",
+    _OVERLIJDEN,
     _ADRES + "huisnummer",
     _ADRES + "huisletter",
     _ADRES + "huisnummertoevoeging",
     _ADRES + "postcode",
 )
-FIELDS_MEMBER = ("burgerservicenummer", *_NAAM, "geboorte.datum")  # adding a household member
+FIELDS_MEMBER = ("burgerservicenummer", *_NAAM, "geboorte.datum", _OVERLIJDEN)  # adding a household member
 FIELDS_RESIDENTS = ("burgerservicenummer", *_NAAM, "geboorte.datum")  # who lives at an address
 
 CACHE_PREFIX = "toegang:brp:"
@@ -86,6 +91,7 @@ class BrpPerson:
     huisnummer: str = ""
     postcode: str = ""
     woonplaats: str = ""
+    deceased: bool = False  # the BRP gave a date of death (asked only where it matters; not a person field)
 
     @property
     def full_name(self) -> str:
@@ -170,6 +176,7 @@ def parse_person(data: Any) -> BrpPerson:
     naam = _object(data, "naam", where="persoon")
     geboorte = _object(data, "geboorte", where="persoon")
     verblijfplaats = _object(data, "verblijfplaats", where="persoon")
+    overlijden = _object(data, "overlijden", where="persoon")
     adres: dict[str, Any] = {}
     if verblijfplaats:
         if not isinstance(verblijfplaats.get("type"), str):
@@ -197,6 +204,7 @@ def parse_person(data: Any) -> BrpPerson:
         huisnummer=number[:10],
         postcode=postcode,
         woonplaats=_text(adres, "woonplaats", max_length=100, where="verblijfadres"),
+        deceased="datum" in overlijden or bool(overlijden.get("indicatieOverleden")),
     )
 
 

@@ -139,6 +139,11 @@ def _by_bsn(
     if not result.persons:
         state.message = _("De BRP kent geen persoon met dit BSN. Controleer het nummer of vul de gegevens zelf in.")
         return
+    if result.persons[0].deceased:
+        state.message = _(
+            "Volgens de BRP is de persoon met dit BSN overleden; er is niets ingevuld. Controleer het nummer."
+        )
+        return
     _fill(state, services.sign_snapshot(result.persons[0], result.retrieved_at), form_fields)
     state.message = _("Gegevens uit de BRP ingevuld; controleer ze en wijzig ze zo nodig voordat u opslaat.")
 
