@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from tests.conftest import next_bsn
 from toegang.people.brp.client import FIELDS_MEMBER, FIELDS_PERSON, FIELDS_RESIDENTS, RAADPLEEG_BSN, ZOEK_POSTCODE
 from toegang.people.brp.fake import STATE, bundled_persons
 from toegang.people.bsn import is_valid_bsn
@@ -196,5 +197,25 @@ def test_in_the_demo_the_fake_also_knows_the_seeded_persons(api, settings, world
     ]
     found = post(api, address_query(postcode="9999YY", huisnummer=8)).json()["personen"]
     assert [p["burgerservicenummer"] for p in found] == ["999999990"]
+    # a house number with a letter and an addition, as 170 persons of the demo seed have
+    lettered = people_services.register_person(
+        actor=world.professional,
+        bsn=next_bsn(),
+        voornamen="Letter",
+        geslachtsnaam="Seed",
+        postcode="9999YY",
+        huisnummer="3A-2",
+    )
+    answer = post(api, bsn_query(lettered.bsn, fields=FIELDS_PERSON)).json()["personen"][0]
+    assert answer["verblijfplaats"]["verblijfadres"] == {
+        "huisnummer": 3,
+        "huisletter": "A",
+        "huisnummertoevoeging": "2",
+        "postcode": "9999YY",
+    }
+    for query in ({"huisnummer": 3}, {"huisnummer": 3, "huisletter": "a"}):
+        found = post(api, address_query(postcode="9999YY", **query)).json()["personen"]
+        assert [p["burgerservicenummer"] for p in found] == [lettered.bsn], query
+    assert post(api, address_query(postcode="9999YY", huisnummer=3, huisletter="B")).json()["personen"] == []
     settings.BRP_FAKE_DEMO_PERSONS = False
     assert post(api, bsn_query(person.bsn)).json()["personen"] == []

@@ -255,29 +255,37 @@ def _datum(day: dt.date) -> dict[str, Any]:
 
 def _demo_persons(query: dict[str, Any]) -> list[dict[str, Any]]:
     """Persons of the demo seed in the shape of the specification (only with TOEGANG_BRP_FAKE_DEMO_PERSONS)."""
+    from toegang.common.errors import DomainError
     from toegang.people.models import Person
+    from toegang.people.services import parse_huisnummer
 
     qs = Person.objects.filter(bsn__startswith="9999")
     if query["type"] == RAADPLEEG_BSN:
         qs = qs.filter(bsn__in=[b for b in query["burgerservicenummer"] if isinstance(b, str)])
     else:
-        qs = qs.filter(postcode=str(query["postcode"]).replace(" ", "").upper(), huisnummer=str(query["huisnummer"]))
+        qs = qs.filter(postcode=str(query["postcode"]).replace(" ", "").upper())  # the number: _matches below
     persons = []
-    for p in qs.order_by("geboortedatum", "pk")[:50]:
+    for p in qs.order_by("geboortedatum", "pk")[:500]:
         naam = {"voornamen": p.voornamen, "geslachtsnaam": p.geslachtsnaam}
         if p.voorvoegsel:
             naam["voorvoegsel"] = p.voorvoegsel
         person: dict[str, Any] = {"burgerservicenummer": p.bsn, "naam": naam}
         if p.geboortedatum:
             person["geboorte"] = {"datum": _datum(p.geboortedatum)}
-        if p.postcode and p.huisnummer.isdigit():
+        try:  # "3A", "12-2": number, huisletter and toevoeging as the BRP keeps them apart
+            number, letter, addition = parse_huisnummer(p.huisnummer)
+        except DomainError:
+            number, letter, addition = 0, "", ""
+        if p.postcode and number:
             person["verblijfplaats"] = {
                 "type": "Adres",
                 "verblijfadres": {
                     k: v
                     for k, v in {
                         "officieleStraatnaam": p.straat,
-                        "huisnummer": int(p.huisnummer),
+                        "huisnummer": number,
+                        "huisletter": letter,
+                        "huisnummertoevoeging": addition,
                         "postcode": p.postcode,
                         "woonplaats": p.woonplaats,
                     }.items()
@@ -285,7 +293,7 @@ def _demo_persons(query: dict[str, Any]) -> list[dict[str, Any]]:
                 },
             }
         persons.append(person)
-    return persons
+    return [person for person in persons if _matches(person, query)][:50]
 
 
 def _age(person: dict[str, Any], on: dt.date) -> int | None:
