@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -112,6 +113,56 @@ def test_saving_keeps_source_and_time_and_a_changed_value_is_handmatig(brp, clie
     moment = timezone.localtime(retrieved).strftime("%d-%m-%Y %H:%M")
     assert f"uit de BRP, {moment}" in html
     assert "handmatig" in html and "de BRP gaf: Jan Pieter" in html
+
+
+def test_a_known_person_keeps_their_data_and_their_provenance(brp, client, page):
+    """Jan was registered as "Jan" before; the BRP says "Jan Pieter". A melding for him with the prefilled
+    form links the known person without changing them: the provenance must not say this professional
+    typed "Jan" by hand, and the page must say which values were not taken (they looked saved)."""
+    assert save(client, page, prefilled_token(client, page, "999990007"), voornamen="Jan").status_code == 302
+    person = Person.objects.get(bsn="999990007")
+    before = {s.field: (s.source, s.recorded_at) for s in person.sources.all()}
+    html = client.post("/meldingen/nieuw/", {"brp_actie": "bsn", "brp-bsn": "999990007"}).content.decode()
+    response = client.post(
+        "/meldingen/nieuw/",
+        {
+            "brp_token": html.split('name="brp_token" value="')[1].split('"')[0],
+            "bsn": "999990007",
+            "voornamen": "Jan Pieter",
+            "voorvoegsel": "de",
+            "geslachtsnaam": "Proef",
+            "geboortedatum": "1980-03-14",
+            "postcode": "9999XA",
+            "huisnummer": "14",
+            "source": "huisarts",
+            "channel": "telefoon",
+            "received_on": TODAY.isoformat(),
+            "urgency": "normaal",
+            "description": "Zorgen.",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.voornamen == "Jan" and person.huisnummer == ""  # unchanged
+    after = {s.field: (s.source, s.recorded_at) for s in person.sources.all()}
+    assert after["voornamen"] == before["voornamen"]  # neither the BRP's nor the typed value: left as it was
+    assert after["geslachtsnaam"][0] == PersonSource.Source.BRP  # still the BRP's value: confirmed
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("al bekend in Toegang" in m and "voornamen, postcode, huisnummer" in m for m in shown), shown
+
+
+@pytest.mark.parametrize("surname", ["Anders", "Proeff"])
+def test_a_known_bsn_with_another_surname_is_refused(brp, client, page, world, surname):
+    """A mistyped BSN that happens to be someone else's put the member in that person's file."""
+    known = dict(actor=world.professional, bsn="999990007", voornamen="Jan", voorvoegsel="de")
+    people_services.register_person(**known, geslachtsnaam="Proef")
+    members = Membership.objects.count()
+    response = save(client, page, "", geslachtsnaam=surname)
+    assert response.status_code == 400
+    assert "BSN: dit BSN is in Toegang bekend bij iemand met een andere achternaam" in response.content.decode()
+    assert Membership.objects.count() == members
+    for same in ("Proef", "PROEF ", "de Proef"):  # case, spacing, the prefix written with the name
+        assert people_services.register_person(**{**known, "voorvoegsel": ""}, geslachtsnaam=same).voornamen == "Jan"
 
 
 def test_a_failed_save_keeps_the_prefill(brp, client, page):
@@ -252,7 +303,7 @@ def test_pinned_query_counts(brp, client, page, household, world):
         snapshot=brp_services.Snapshot(
             values=BrpPerson(bsn=person.bsn or "").values(), retrieved_at=dt.datetime.now(dt.UTC)
         ),
-        fields=["bsn"],
+        typed={"bsn": person.bsn},
     )
     assert page_queries(client, f"/huishoudens/{household.pk}/personen/{person.pk}/") == PERSON_PAGE_QUERIES
     assert page_queries(client, page, audit_rows=0) == MEMBER_PAGE_QUERIES

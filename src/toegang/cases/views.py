@@ -369,7 +369,8 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
                     geslachtsnaam=d["geslachtsnaam"],
                     geboortedatum=d["geboortedatum"],
                 )
-                brp_prefill.record(request, user=user, person=person, form_fields=MEMBER_PERSON_FIELDS)
+                person_values = {name: d[name] for name in MEMBER_PERSON_FIELDS}
+                brp_prefill.record(request, user=user, person=person, typed=person_values)
                 people_services.add_member(
                     actor=user,
                     household=household,
@@ -386,6 +387,7 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
             messages.success(
                 request, _("%(who)s is toegevoegd aan het huishouden.") % {"who": typed or _("De persoon")}
             )
+            brp_prefill.tell_not_taken(request, form, people_services.not_taken(person, person_values))
             return redirect("household", household_id=household.pk)
     return _member_page(request, household, form, brp)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -69,11 +70,22 @@ def register_person(
     straat: str = "",
     woonplaats: str = "",
 ) -> Person:
-    """Register a person, or return the known person with this BSN (a BSN is never registered twice)."""
+    """Register a person, or return the known person with this BSN (a BSN is never registered twice). A
+    known BSN typed with another surname is refused (field "bsn"): a mistyped number that happens to be
+    someone else's would otherwise put this melding or membership in that person's file. The known
+    person's data is not changed here (``not_taken`` says which typed values it did not take)."""
     clean_bsn = normalise_bsn(bsn) if bsn else None
     if clean_bsn:
         existing = Person.objects.filter(bsn=clean_bsn).first()
         if existing is not None:
+            if geslachtsnaam.strip() and not _same_surname(existing, voorvoegsel, geslachtsnaam):
+                raise DomainError(
+                    _(
+                        "BSN: dit BSN is in Toegang bekend bij iemand met een andere achternaam. Controleer het "
+                        "BSN en de naam."
+                    ),
+                    field="bsn",
+                )
             audit.record(
                 actor=actor,
                 action=audit.Action.READ,
@@ -110,6 +122,29 @@ def register_person(
         return existing
     audit.record(actor=actor, action=audit.Action.CREATE, obj=person, subjects=[person.pk])
     return person
+
+
+def _folded(text: str) -> str:
+    """A name as compared: without spaces, accents and case ("Van  Dijk" and "vandijk", "Şükrü" and "sukru")."""
+    decomposed = unicodedata.normalize("NFKD", "".join(text.split()))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _same_surname(person: Person, voorvoegsel: str, geslachtsnaam: str) -> bool:
+    typed = {_folded(geslachtsnaam), _folded(voorvoegsel + geslachtsnaam)}
+    return bool(typed & {_folded(person.geslachtsnaam), _folded(person.voorvoegsel + person.geslachtsnaam)})
+
+
+def not_taken(person: Person, typed: dict[str, object]) -> list[str]:
+    """The fields of a form whose typed value the (known) person does not hold: the form's values were not
+    written over the person's (changing a known person is done on the person's page)."""
+    from toegang.people.brp.services import as_text
+
+    return [
+        name
+        for name, value in typed.items()
+        if value not in (None, "") and as_text(name, getattr(person, name)) != as_text(name, value)
+    ]
 
 
 def known_persons_by_bsn(text: str | list[str], *, field: str, label: str = "") -> list[Person]:

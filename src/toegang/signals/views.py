@@ -60,7 +60,8 @@ def signal_new(request: HttpRequest) -> HttpResponse:
                     postcode=data["postcode"],
                     huisnummer=data["huisnummer"],
                 )
-                brp_prefill.record(request, user=user, person=person, form_fields=PERSON_FIELDS)
+                typed = {name: data[name] for name in PERSON_FIELDS}
+                brp_prefill.record(request, user=user, person=person, typed=typed)
                 others = people_services.known_persons_by_bsn(data["other_bsns"], field="other_bsns")
                 signal = services.register_signal(
                     actor=user,
@@ -80,11 +81,13 @@ def signal_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Melding %(n)s is geregistreerd en staat in de teamwachtrij.") % {"n": signal.pk}
             )
+            brp_prefill.tell_not_taken(request, form, people_services.not_taken(person, typed))
             return redirect("signal-detail", signal_id=signal.pk)
     return render(request, "signals/new.html", {"form": form, "brp": brp}, status=400 if form.errors else 200)
 
 
 PERSON_FIELDS = ["bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "postcode", "huisnummer"]
+
 
 
 def signal_detail(request: HttpRequest, signal_id: int) -> HttpResponse:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -175,12 +176,13 @@ def _by_address(state: Prefill, *, user: User, base_url: str, use: str) -> None:
         state.message = _("De BRP kent niemand op dit adres.")
 
 
-def record(request: HttpRequest, *, user: User, person: Person, form_fields: list[str]) -> list[PersonSource]:
-    """After saving the person: the provenance of each prefilled field (nothing without a valid snapshot)."""
+def record(request: HttpRequest, *, user: User, person: Person, typed: dict[str, Any]) -> list[PersonSource]:
+    """After saving the person: the provenance of each prefilled field (nothing without a valid snapshot).
+    ``typed`` holds the form's person fields as saved."""
     snapshot = services.read_snapshot(request.POST.get(SNAPSHOT_FIELD))
     if snapshot is None or snapshot.values.get("bsn") not in (None, person.bsn):
         return []  # no prefill, or the form was saved for another person than the BRP answer was about
-    return services.record_sources(actor=user, person=person, snapshot=snapshot, fields=form_fields)
+    return services.record_sources(actor=user, person=person, snapshot=snapshot, typed=typed)
 
 
 def keep_snapshot(request: HttpRequest, state: Prefill) -> None:
@@ -188,3 +190,18 @@ def keep_snapshot(request: HttpRequest, state: Prefill) -> None:
     snapshot = services.read_snapshot(request.POST.get(SNAPSHOT_FIELD))
     if snapshot is not None:
         state.token, state.retrieved_at = str(request.POST.get(SNAPSHOT_FIELD)), snapshot.retrieved_at
+
+
+def tell_not_taken(request: HttpRequest, form: forms.Form, names: list[str]) -> None:
+    """The person with this BSN was known already and kept their data: say which typed values were not
+    taken, so that nobody thinks they were saved."""
+    if names:
+        labels = ", ".join(str(form.fields[name].label).lower() for name in names)
+        messages.warning(
+            request,
+            _(
+                "De persoon met dit BSN was al bekend in Toegang; de gegevens daar zijn niet gewijzigd. Niet "
+                "overgenomen: %(fields)s."
+            )
+            % {"fields": labels},
+        )

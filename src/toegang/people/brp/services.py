@@ -166,19 +166,24 @@ def as_text(name: str, value: Any) -> str:
 
 
 @transaction.atomic
-def record_sources(*, actor: User, person: Person, snapshot: Snapshot, fields: Iterable[str]) -> list[PersonSource]:
-    """For each prefilled field of the form: "uit de BRP" when the person holds the BRP's value, else
-    "handmatig" (the professional changed it). Called in the transaction that saves the person."""
+def record_sources(
+    *, actor: User, person: Person, snapshot: Snapshot, typed: dict[str, Any]
+) -> list[PersonSource]:
+    """For each prefilled field of the form (``typed``: its values as saved): "uit de BRP" when the person
+    holds the BRP's value, "handmatig" when it holds what the professional typed instead. A field whose
+    value is neither (a person already known, who kept their own data) keeps the provenance it had.
+    Called in the transaction that saves the person."""
     rows = []
-    for name in fields:
+    for name, value in typed.items():
         if name not in snapshot.values:
             continue
-        brp_value = snapshot.values[name]
-        source = (
-            PersonSource.Source.BRP
-            if as_text(name, getattr(person, name)) == as_text(name, brp_value)
-            else PersonSource.Source.MANUAL
-        )
+        brp_value, held = snapshot.values[name], as_text(name, getattr(person, name))
+        if held == as_text(name, brp_value):
+            source = PersonSource.Source.BRP
+        elif held == as_text(name, value):
+            source = PersonSource.Source.MANUAL
+        else:
+            continue
         row, _created = PersonSource.objects.update_or_create(
             person=person,
             field=name,
