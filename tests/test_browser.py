@@ -452,6 +452,30 @@ def test_core_journey_signal_to_closure(server, open_as):
     page.close()
 
 
+def test_asking_the_brp_keeps_the_melding_and_enter_saves_it(server, open_as):
+    """The melding typed first and the BRP asked after: nothing typed is lost, the BRP fills the resident,
+    and Enter in a field registers the melding (not another BRP query)."""
+    from playwright.sync_api import expect
+
+    page = open_as("professional")
+    page.goto(server + "/meldingen/nieuw/")
+    page.get_by_label("Bron").select_option("huisarts")
+    page.get_by_label("Omschrijving van de vraag of zorg").fill("Zorgen om de huur, telefonisch gemeld.")
+    page.get_by_label("BSN", exact=True).fill("999990007")
+    page.get_by_role("button", name="Ophalen op BSN").click()
+    expect(page.get_by_label("Voornamen")).to_have_value("Jan Pieter")
+    expect(page.get_by_label("Omschrijving van de vraag of zorg")).to_have_value(
+        "Zorgen om de huur, telefonisch gemeld."
+    )
+    expect(page.get_by_label("Bron")).to_have_value("huisarts")
+    assert_accessible(page)
+    shot(page, "melding-na-brp")
+    page.get_by_label("Melder").press("Enter")
+    expect(page.get_by_text("is geregistreerd")).to_be_visible()
+    assert_accessible(page)
+    page.close()
+
+
 def test_denied_household_shows_nothing(server, open_as):
     page = open_as("partner")
     page.goto(server + "/huishoudens/999999/")

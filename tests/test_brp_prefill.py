@@ -259,6 +259,20 @@ def test_a_deceased_person_is_not_filled_in(brp, client, page, where):
     assert 'value="Jan Pieter"' in living
 
 
+def test_asking_the_brp_keeps_what_was_typed_and_enter_saves(brp, client, page):
+    """The BRP buttons were separate forms: asking the BRP after typing the melding wiped the description,
+    the source and the life domains. They are part of the page's form now; its first submit button is
+    the (hidden) save, so Enter in a field saves instead of asking the BRP."""
+    typed = {"description": "Zorgen om de huur.", "source": "huisarts", "reporter": "Dr. Test", "voornamen": "X"}
+    html = client.post("/meldingen/nieuw/", {"brp_actie": "bsn", "brp-bsn": "999990007", **typed}).content.decode()
+    assert "Zorgen om de huur.</textarea>" in html and 'value="Dr. Test"' in html
+    assert 'value="huisarts" selected' in html
+    assert 'value="Jan Pieter"' in html and 'value="X"' not in html  # the BRP's values over the typed ones
+    form = html.split('<form method="post"')[1]
+    first = form.split('type="submit"')[1].split(">")[0]
+    assert "name=" not in first and "Ophalen op BSN" in form  # the first submit button is the save, unnamed
+
+
 def test_when_the_brp_is_down_the_user_types_the_data(brp, client, page, settings):
     settings.BRP_URL = brp_support.closed_port_url()
     response = client.post(page, {"brp_actie": "bsn", "brp-bsn": "999990007"})

@@ -352,7 +352,7 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
         address={"postcode": household.postcode, "huisnummer": household.huisnummer},
     )
     if brp.acted:  # "Ophalen uit de BRP": fill the form, save nothing
-        form = MemberForm(initial={"start_date": today(), **brp.initial})
+        form = MemberForm(initial={"start_date": today(), **brp_prefill.typed(request, MemberForm()), **brp.initial})
         return _member_page(request, household, form, brp)
     form = MemberForm(request.POST or None, initial={"start_date": today()})
     if request.method == "POST":

@@ -41,7 +41,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     initial = {"received_on": today(), "channel": Signal.Channel.PHONE}
     brp = brp_prefill.handle(request, user=user, form_fields=PERSON_FIELDS, fields=FIELDS_PERSON, use="melding")
     if brp.acted:  # "Ophalen uit de BRP": fill the resident's part of the form, save nothing
-        form = SignalForm(initial={**initial, **brp.initial})
+        form = SignalForm(initial={**initial, **brp_prefill.typed(request, SignalForm()), **brp.initial})
         return render(request, "signals/new.html", {"form": form, "brp": brp}, status=400 if brp.failed else 200)
     form = SignalForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -87,7 +87,6 @@ def signal_new(request: HttpRequest) -> HttpResponse:
 
 
 PERSON_FIELDS = ["bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "postcode", "huisnummer"]
-
 
 
 def signal_detail(request: HttpRequest, signal_id: int) -> HttpResponse:

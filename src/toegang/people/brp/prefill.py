@@ -91,6 +91,8 @@ def handle(
     the search by address with those initial values."""
     base_url = services.base_url_for(request)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
+    if request.method == "POST" and request.POST.get(PICK):
+        action = "kies"  # one button per resident, its value the resident's snapshot
     if action not in ("bsn", "kies") and not (action == "adres" and address is not None):
         action = ""  # not a BRP action of this page: the page handles the request as a save
     allowed = bool(base_url) and services.may_query(user)
@@ -174,6 +176,16 @@ def _by_address(state: Prefill, *, user: User, base_url: str, use: str) -> None:
     ]
     if not result.persons:
         state.message = _("De BRP kent niemand op dit adres.")
+
+
+def typed(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
+    """What the page's form held when a BRP button was pressed (the buttons are part of the page's form):
+    shown again around the BRP's values, so that asking the BRP does not wipe what was typed."""
+    values = {
+        name: field.widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    return {name: value for name, value in values.items() if value not in (None, "", [])}
 
 
 def record(request: HttpRequest, *, user: User, person: Person, typed: dict[str, Any]) -> list[PersonSource]:
