@@ -166,9 +166,7 @@ def as_text(name: str, value: Any) -> str:
 
 
 @transaction.atomic
-def record_sources(
-    *, actor: User, person: Person, snapshot: Snapshot, typed: dict[str, Any]
-) -> list[PersonSource]:
+def record_sources(*, actor: User, person: Person, snapshot: Snapshot, typed: dict[str, Any]) -> list[PersonSource]:
     """For each prefilled field of the form (``typed``: its values as saved): "uit de BRP" when the person
     holds the BRP's value, "handmatig" when it holds what the professional typed instead. A field whose
     value is neither (a person already known, who kept their own data) keeps the provenance it had.
