@@ -15,13 +15,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from toegang.accounts.models import Area, Municipality, Organisation, Team, User
 from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
+from toegang.common.dates import today
 from toegang.people import services as people_services
 from toegang.people.bsn import is_valid_bsn
 from toegang.people.models import Household, Membership, Person
 from toegang.plans import services as plan_services
 from toegang.plans.models import Action, LifeDomain, Plan
-
-TODAY = dt.date.today()
 
 
 class VerifiedClient(Client):
@@ -150,7 +149,7 @@ def make_household(world: World, *, members: int = 3, area: Area | None = None, 
             huisnummer=str(n),
         )
         people_services.add_member(
-            actor=actor, household=household, person=person, role=roles[i], start_date=TODAY - dt.timedelta(days=400)
+            actor=actor, household=household, person=person, role=roles[i], start_date=today() - dt.timedelta(days=400)
         )
     return household
 
@@ -170,7 +169,7 @@ def make_trajectory(
         household=household,
         team=team or regisseur.team,
         regisseur=regisseur,
-        started_on=TODAY - dt.timedelta(days=100),
+        started_on=today() - dt.timedelta(days=100),
     )
 
 
@@ -185,7 +184,7 @@ def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, ac
             expected_revision=plan.revision,
             domain=domain,
             result=f"Resultaat {i}",
-            due_on=TODAY + dt.timedelta(days=90),
+            due_on=today() + dt.timedelta(days=90),
         )
         for j in range(actions_per_goal):
             plan_services.add_action(
@@ -195,10 +194,10 @@ def make_agreed_plan(world: World, trajectory: Trajectory, *, goals: int = 2, ac
                 description=f"Actie {i}.{j}",
                 party=Action.Party.PROFESSIONAL,
                 professional=actor,
-                due_on=TODAY + dt.timedelta(days=30),
+                due_on=today() + dt.timedelta(days=30),
             )
     plan_services.agree_plan(
-        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how=Plan.AgreedHow.VERBAL
+        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=today(), agreed_how=Plan.AgreedHow.VERBAL
     )
     return plan
 

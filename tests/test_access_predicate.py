@@ -12,10 +12,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from tests.conftest import TODAY, make_household, make_trajectory
+from tests.conftest import make_household, make_trajectory
 from toegang.accounts.models import User
 from toegang.cases import selectors
 from toegang.cases.models import Involvement, Trajectory
+from toegang.common.dates import today
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Plan
 from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity
@@ -90,7 +91,7 @@ def ways_in(world):
                 activity=integral,
                 given_by="inwoner",
                 categories=["plan"],
-                given_on=TODAY - dt.timedelta(days=30),
+                given_on=today() - dt.timedelta(days=30),
                 recorded_by=world.professional,
                 recorded_at=now,
                 **consent,
@@ -100,20 +101,20 @@ def ways_in(world):
             professional=who,
             organisation=who.organisation,
             role="Jeugdhulp",
-            start_date=TODAY - dt.timedelta(days=5),
+            start_date=today() - dt.timedelta(days=5),
             end_date=end,
             consent=given,
             legal_basis="" if given else "Jeugdwet art. 7.4.0",
         )
 
-    later = TODAY + dt.timedelta(days=10)
-    involved(consent={"valid_until": TODAY})
+    later = today() + dt.timedelta(days=10)
+    involved(consent={"valid_until": today()})
     involved(consent={"valid_until": later})
-    involved(consent={"valid_until": TODAY - dt.timedelta(days=1)})
-    involved(consent={"valid_until": later, "withdrawn_on": TODAY})
-    involved(consent={"valid_until": later, "withdrawn_on": TODAY + dt.timedelta(days=3)})
+    involved(consent={"valid_until": today() - dt.timedelta(days=1)})
+    involved(consent={"valid_until": later, "withdrawn_on": today()})
+    involved(consent={"valid_until": later, "withdrawn_on": today() + dt.timedelta(days=3)})
     involved()  # on a legal basis
-    involved(end=TODAY)
+    involved(end=today())
     involved(who=world.team_lead)  # a team lead's involvement opens nothing
 
     for user, until in [

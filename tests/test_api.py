@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from tests.api_support import ApiClient, api, token_for
-from tests.conftest import TODAY, household_persons, law_basis, make_household, make_trajectory
+from tests.conftest import household_persons, law_basis, make_household, make_trajectory
 from tests.test_consent import give_consent, involve
 from toegang.api.models import ApiToken
 from toegang.audit.models import AuditEntry
@@ -23,6 +23,7 @@ from toegang.cases import services as case_services
 from toegang.cases.search import search_persons
 from toegang.cases.selectors import households_visible_to, trajectories_visible_to
 from toegang.common.converters import BIGINT_MAX
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.conf.api import ratelimit_cache
 from toegang.people.models import Person
@@ -54,7 +55,7 @@ def cases(world):
         trajectory=shared,
         professional=world.partner,
         role="Jeugdhulpverlener",
-        start_date=TODAY,
+        start_date=today(),
         basis=law_basis(),
     )
     return {"own": own, "other": other, "shared": shared}
@@ -193,7 +194,7 @@ def shared_plan(world, cases):
             expected_revision=plan.revision,
             domain=domain,
             result=f"Resultaat {text}",
-            due_on=TODAY + dt.timedelta(days=60),
+            due_on=today() + dt.timedelta(days=60),
         )
         plan_services.add_action(
             actor=actor,
@@ -202,10 +203,10 @@ def shared_plan(world, cases):
             description=f"Actie {text}",
             party=Action.Party.PROFESSIONAL,
             professional=professional,
-            due_on=TODAY,
+            due_on=today(),
         )
     plan_services.agree_plan(
-        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how=Plan.AgreedHow.VERBAL
+        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=today(), agreed_how=Plan.AgreedHow.VERBAL
     )
     return plan
 
@@ -430,7 +431,7 @@ def _signal_body(persons: list[str], **extra) -> dict:
     return {
         "source": Signal.Source.values[0],
         "channel": Signal.Channel.values[0],
-        "received_on": TODAY.isoformat(),
+        "received_on": today().isoformat(),
         "description": "Zorgen over de kinderen",
         "persons": persons,
         **extra,
@@ -473,7 +474,7 @@ def test_signal_validation_errors_name_the_field(world):
     household = make_household(world)
     person = household_persons(household)[0]
     client = api(world, world.professional)
-    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    future = (today() + dt.timedelta(days=3)).isoformat()
     body = assert_problem(client.post("/api/v1/signals/", _signal_body([person.bsn], received_on=future)), 400)
     assert body["invalid-params"][0]["name"] == "received_on"
     body = assert_problem(client.post("/api/v1/signals/", _signal_body(["999999977"])), 400)  # valid, nobody has it

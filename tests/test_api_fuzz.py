@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.api_support import ApiClient, token_for
-from tests.conftest import TODAY, household_persons, make_household
+from tests.conftest import household_persons, make_household
+from toegang.common.dates import today
 
 json_values = st.recursive(
     st.none()
@@ -34,7 +35,7 @@ def test_no_json_body_gives_a_500(world, value, field, raw):
     good = {
         "source": "zelfmelder",
         "channel": "telefoon",
-        "received_on": TODAY.isoformat(),
+        "received_on": today().isoformat(),
         "description": "Zorgen",
         "persons": [_made["bsn"]],
     }

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from tests.api_support import api
-from tests.test_steering import MONTH, scenario  # noqa: F401 - the fixture
+from tests.test_steering import scenario, this_month  # noqa: F401 - the fixture
 from toegang.audit.models import AuditEntry
 
 
 def test_the_manager_gets_protected_numbers_like_the_export(world, scenario):  # noqa: F811
     client = api(world, world.manager)
     before = AuditEntry.objects.count()
-    response = client.get(f"/api/v1/indicators/manager/?periode={MONTH.code}")
+    response = client.get(f"/api/v1/indicators/manager/?periode={this_month().code}")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["protected"] is True and body["period"] == MONTH.code
+    assert body["protected"] is True and body["period"] == this_month().code
     signals = next(i for i in body["indicators"] if i["code"] == "meldingen_bron")
     assert signals["value"] == "5" and signals["number"] == 5  # 5 signals: published as 5
     assert {"label": "Huisarts", "value": "<5", "number": None} in signals["breakdown"]  # 3 from the GP: suppressed

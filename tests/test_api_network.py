@@ -8,12 +8,13 @@ import uuid
 from django.urls import reverse
 
 from tests.api_support import api
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
 from tests.test_api_query_counts import count
 from tests.test_decisions import procedure
 from tests.test_referrals import sent, setup  # noqa: F401 - the fixture
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.network import referrals
 from toegang.network.models import CommunityService
 from toegang.privacy import services as privacy_services
@@ -32,7 +33,7 @@ def test_referrals_as_their_pages_show_them(world, setup):  # noqa: F811
         referrals.visible_to(world.professional).values_list("pk", flat=True)
     )
     assert api(world, world.outsider).all_ids("/api/v1/referrals/") == []
-    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=TODAY)
+    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=today())
     before = AuditEntry.objects.count()
     row = receiver.get(f"/api/v1/referrals/{referral.pk}/").json()
     assert not row["content_shown"] and row["handover"] is None and row["question"] is None
@@ -61,7 +62,7 @@ def test_a_partner_involved_in_the_case_reads_no_decisions_as_on_the_procedure_p
         trajectory=proc.trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=ProcessingActivity.objects.get(code="jeugdhulp"),
     )
     partner = api(world, world.partner)

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.api_support import ApiClient, token_for
-from tests.conftest import TODAY, household_persons, make_agreed_plan, make_trajectory
+from tests.conftest import household_persons, make_agreed_plan, make_trajectory
 from tests.querycount import AUDIT_WRITE
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
 
@@ -47,7 +48,7 @@ def many(world):
             team=world.team,
             source=Signal.Source.values[0],
             channel=Signal.Channel.values[0],
-            received_on=TODAY,
+            received_on=today(),
             description="Zorgen",
             persons=persons,
         )

@@ -7,11 +7,12 @@ import pytest
 from rest_framework import serializers
 
 from tests.api_support import api
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory
+from tests.conftest import make_agreed_plan, make_trajectory
 from tests.test_api_network import _service
 from tests.test_decisions import procedure
 from tests.test_referrals import sent, setup  # noqa: F401 - the fixture
 from toegang.api.serializers import FlatRowSerializer
+from toegang.common.dates import today
 from toegang.people.models import Membership
 from toegang.procedures import decisions
 from toegang.signals import services as signal_services
@@ -31,7 +32,7 @@ def test_rows_are_what_drf_would_write(world, setup, monkeypatch):  # noqa: F811
         team=world.team,
         source="school",
         channel="mail",
-        received_on=TODAY,
+        received_on=today(),
         description="Zorgen over schoolverzuim",
         persons=[trajectory.household.memberships.first().person],
     )

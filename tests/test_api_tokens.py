@@ -10,12 +10,13 @@ from django.db.models import Model
 from django.utils import timezone
 
 from tests.api_support import token_for
-from tests.conftest import TODAY, make_household, make_trajectory, make_user
+from tests.conftest import make_household, make_trajectory, make_user
 from toegang.accounts.models import User
 from toegang.api import tokens
 from toegang.api.models import ApiToken
 from toegang.cases.models import Involvement
 from toegang.cases.selectors import active_involvements
+from toegang.common.dates import today
 from toegang.privacy.context import running_flag
 from toegang.privacy.models import Consent, EmergencyAccess, ProcessingActivity
 
@@ -43,7 +44,7 @@ def _involve(world, user, *, valid_until=None, end=None, **trajectory) -> None:
             activity=ProcessingActivity.objects.get(code="integrale-ondersteuning"),
             given_by="inwoner",
             categories=["plan"],
-            given_on=TODAY - dt.timedelta(days=30),
+            given_on=today() - dt.timedelta(days=30),
             valid_until=valid_until,
             recorded_by=world.professional,
             recorded_at=timezone.now(),
@@ -53,7 +54,7 @@ def _involve(world, user, *, valid_until=None, end=None, **trajectory) -> None:
         professional=user,
         organisation=user.organisation,
         role="Jeugdhulp",
-        start_date=TODAY - dt.timedelta(days=5),
+        start_date=today() - dt.timedelta(days=5),
         end_date=end,
         consent=consent,
         legal_basis="" if consent else "Jeugdwet art. 7.4.0",
@@ -77,10 +78,10 @@ def test_the_token_lookup_gives_what_the_orm_gives(world, django_assert_num_quer
         started_at=now - dt.timedelta(hours=2),
         expires_at=now - dt.timedelta(hours=1),
     )
-    later = TODAY + dt.timedelta(days=30)
+    later = today() + dt.timedelta(days=30)
     _involve(world, world.partner, valid_until=later)  # on a consent that holds: the only one involved on consent
-    _involve(world, world.team_lead, valid_until=TODAY - dt.timedelta(days=1))  # the consent expired
-    _involve(world, world.outsider, valid_until=later, end=TODAY - dt.timedelta(days=1))  # the involvement ended
+    _involve(world, world.team_lead, valid_until=today() - dt.timedelta(days=1))  # the consent expired
+    _involve(world, world.outsider, valid_until=later, end=today() - dt.timedelta(days=1))  # the involvement ended
     _involve(world, world.professional, team=world.other_team, regisseur=world.outsider)  # on a legal basis
     nobody = make_user("los", User.Role.MANAGER, org=None, team=None)  # no organisation, no team
     users = (world.professional, world.team_lead, world.admin, world.partner, world.outsider, nobody)

@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 
 
 def test_who_saw_person_x(client, world):
@@ -24,7 +25,7 @@ def test_who_saw_person_x(client, world):
     assert f" · {User.Role.TEAM_LEAD.label}</td>" in body  # the role by its name, not its code
     assert AuditEntry.objects.filter(actor=world.privacy, action="search", subjects__person_id=person.pk).exists()
     # a period before today shows nothing
-    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    yesterday = (today() - dt.timedelta(days=1)).isoformat()
     body = client.get(reverse("audit-person"), {"bsn": person.bsn, "end": yesterday}).content.decode()
     assert "Geen logregels in deze periode" in body
 

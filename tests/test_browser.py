@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from django.utils import timezone
 
 from tests.processes import ROOT, running_server, separate_database
 
@@ -271,7 +272,7 @@ def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str,
     household page ("Huishouden <surname>") and returns its URL."""
     from playwright.sync_api import expect
 
-    today = dt.date.today()
+    today = timezone.localdate()
     page.get_by_role("link", name="Nieuwe melding").first.click()
     page.get_by_label("BSN van de inwoner").wait_for()
     assert_accessible(page)
@@ -348,7 +349,7 @@ def open_case_with_agreed_plan(page, *, bsn: str, first_name: str, surname: str,
 def test_core_journey_signal_to_closure(server, open_as):
     from playwright.sync_api import expect
 
-    today = dt.date.today()
+    today = timezone.localdate()
     page = open_as("professional")
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
@@ -491,7 +492,7 @@ def test_case_conference_with_a_participant_without_consent(server, open_as):
     minutes. A decision becomes an action in a new draft of the plan."""
     from playwright.sync_api import expect
 
-    today = dt.date.today()
+    today = timezone.localdate()
     purpose = "Afstemmen wie Fatima helpt met de stapel onbetaalde rekeningen."
     location = "Wijkcentrum De Linde, zaal 2"
     page = open_as("professional")
@@ -684,7 +685,7 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     tab_to(welzijn, welzijn.get_by_role("button", name="Accepteren"))
     welzijn.keyboard.press("Enter")
     expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
-    expect(welzijn.get_by_label("Datum")).to_have_value(dt.date.today().isoformat())
+    expect(welzijn.get_by_label("Datum")).to_have_value(timezone.localdate().isoformat())
     assert_accessible(welzijn)
     tab_to(welzijn, welzijn.get_by_role("button", name="Gekomen: ondersteuning gestart"))
     welzijn.keyboard.press("Enter")
@@ -783,7 +784,7 @@ def test_each_dashboard_opens_and_an_export_downloads(server, open_as):
     lead.close()
 
     # the manager: the manager board from the menu, for this year
-    year = str(dt.date.today().year)
+    year = str(timezone.localdate().year)
     page = open_as("manager")
     page.get_by_role("link", name="Sturing", exact=True).click()
     expect(page).to_have_url(server + "/sturing/manager/")

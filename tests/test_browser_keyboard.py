@@ -104,7 +104,7 @@ def test_professional_signal_to_closure_by_keyboard(as_keyboard_user):
     agreed → the action done → a progress review → closure, with a form's errors read and mended on the way."""
     from playwright.sync_api import expect
 
-    today = dt.date.today()
+    today = timezone.localdate()
     page, user = as_keyboard_user(PROFESSIONAL)
     expect(page.get_by_role("heading", name="Mijn caseload")).to_be_visible()
 
@@ -328,7 +328,7 @@ def test_manager_reads_the_dashboards_and_exports_by_keyboard(as_keyboard_user):
     municipal client's board and the indicator catalogue."""
     from playwright.sync_api import expect
 
-    year = str(dt.date.today().year)
+    year = str(timezone.localdate().year)
     page, user = as_keyboard_user("manager")
     user.activate(page.get_by_role("link", name="Sturing", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard manager Toegang")

@@ -16,6 +16,7 @@ from tests import brp_support
 from tests.conftest import make_trajectory, next_bsn
 from tests.querycount import AUDIT_WRITE, page_queries
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.people import services as people_services
 from toegang.people.brp import services as brp_services
 from toegang.people.brp.client import BrpPerson
@@ -23,8 +24,6 @@ from toegang.people.models import Membership, Person, PersonSource
 
 pytestmark = pytest.mark.django_db
 brp = brp_support.brp  # the fixture
-
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ def save(client, page, token: str, **values):
         "geslachtsnaam": "Proef",
         "geboortedatum": "1980-03-14",
         "role": Membership.Role.PARENT,
-        "start_date": TODAY.isoformat(),
+        "start_date": today().isoformat(),
     }
     data.update(values)
     return client.post(page, data)
@@ -136,7 +135,7 @@ def test_a_known_person_keeps_their_data_and_their_provenance(brp, client, page)
             "huisnummer": "14",
             "source": "huisarts",
             "channel": "telefoon",
-            "received_on": TODAY.isoformat(),
+            "received_on": today().isoformat(),
             "urgency": "normaal",
             "description": "Zorgen.",
         },
@@ -364,7 +363,7 @@ def test_the_signal_page_prefills_name_birth_date_and_address(brp, client, world
             "huisnummer": "5",  # she tells she moved next door: typed by hand
             "source": "huisarts",
             "channel": "telefoon",
-            "received_on": TODAY.isoformat(),
+            "received_on": today().isoformat(),
             "urgency": "normaal",
             "description": "Zorgen om de thuissituatie.",
         },

@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.conftest import TODAY, law_basis, make_agreed_plan, make_household, make_trajectory, wmo_rule
+from tests.conftest import law_basis, make_agreed_plan, make_household, make_trajectory, wmo_rule
 from toegang.cases import services
 from toegang.cases.models import Involvement, RegisseurAssignment, Trajectory
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.plans.models import Plan
 
@@ -26,26 +27,28 @@ def test_second_open_trajectory_for_household_is_refused(world):
 def test_database_refuses_a_second_current_regisseur(world):
     trajectory = make_trajectory(world)
     with pytest.raises(IntegrityError), transaction.atomic():
-        RegisseurAssignment.objects.create(trajectory=trajectory, professional=world.colleague, start_date=TODAY)
+        RegisseurAssignment.objects.create(trajectory=trajectory, professional=world.colleague, start_date=today())
 
 
 def test_handover_keeps_history(world):
     trajectory = make_trajectory(world)
-    services.change_regisseur(actor=world.professional, trajectory=trajectory, professional=world.colleague, on=TODAY)
+    services.change_regisseur(actor=world.professional, trajectory=trajectory, professional=world.colleague, on=today())
     rows = list(RegisseurAssignment.objects.filter(trajectory=trajectory).order_by("start_date"))
     assert [r.professional for r in rows] == [world.professional, world.colleague]
-    assert rows[0].end_date == TODAY - dt.timedelta(days=1)
+    assert rows[0].end_date == today() - dt.timedelta(days=1)
     assert rows[1].end_date is None
     with pytest.raises(DomainError, match="al de regisseur"):
         services.change_regisseur(
-            actor=world.professional, trajectory=trajectory, professional=world.colleague, on=TODAY
+            actor=world.professional, trajectory=trajectory, professional=world.colleague, on=today()
         )
 
 
 def test_regisseur_must_be_a_case_worker(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="Regisseur"):
-        services.change_regisseur(actor=world.professional, trajectory=trajectory, professional=world.manager, on=TODAY)
+        services.change_regisseur(
+            actor=world.professional, trajectory=trajectory, professional=world.manager, on=today()
+        )
     assert (
         RegisseurAssignment.objects.get(trajectory=trajectory, end_date__isnull=True).professional == world.professional
     )
@@ -58,7 +61,7 @@ def test_seconded_partner_can_be_involved_once(world):
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulpverlener",
-        start_date=TODAY,
+        start_date=today(),
         basis=law_basis(),
     )
     assert world.partner.is_seconded
@@ -68,7 +71,7 @@ def test_seconded_partner_can_be_involved_once(world):
             trajectory=trajectory,
             professional=world.partner,
             role="Jeugdhulpverlener",
-            start_date=TODAY,
+            start_date=today(),
             basis=law_basis(),
         )
 
@@ -77,19 +80,19 @@ def test_notes_validate_input(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="Contactvorm"):
         services.add_note(
-            actor=world.professional, trajectory=trajectory, text="Gebeld", happened_on=TODAY, kind="contact"
+            actor=world.professional, trajectory=trajectory, text="Gebeld", happened_on=today(), kind="contact"
         )
     with pytest.raises(DomainError, match="toekomst"):
         services.add_note(
-            actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY + dt.timedelta(days=1)
+            actor=world.professional, trajectory=trajectory, text="x", happened_on=today() + dt.timedelta(days=1)
         )
     with pytest.raises(DomainError, match=r"Tekst: ten hoogste 10\.000 tekens \(nu 10001\)"):
-        services.add_note(actor=world.professional, trajectory=trajectory, text="x" * 10_001, happened_on=TODAY)
+        services.add_note(actor=world.professional, trajectory=trajectory, text="x" * 10_001, happened_on=today())
     note = services.add_note(
         actor=world.professional,
         trajectory=trajectory,
         text="Huisbezoek gehad",
-        happened_on=TODAY,
+        happened_on=today(),
         kind="contact",
         channel="huisbezoek",
     )
@@ -101,12 +104,16 @@ def test_closure_ends_regie_involvements_and_plan(world):
     plan = make_agreed_plan(world, trajectory)
     with pytest.raises(DomainError, match="Toelichting"):
         services.close_trajectory(
-            actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="anders", retention_rule=wmo_rule()
+            actor=world.professional,
+            trajectory=trajectory,
+            closed_on=today(),
+            reason="anders",
+            retention_rule=wmo_rule(),
         )
     services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=wmo_rule(),
     )
@@ -120,7 +127,7 @@ def test_closure_ends_regie_involvements_and_plan(world):
         services.close_trajectory(
             actor=world.professional,
             trajectory=trajectory,
-            closed_on=TODAY,
+            closed_on=today(),
             reason="doelen_bereikt",
             retention_rule=wmo_rule(),
         )
@@ -154,14 +161,14 @@ def test_closing_before_a_later_involvement_start_is_refused_not_a_crash(world):
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=law_basis(),
     )
     with pytest.raises(DomainError, match="pas op .* begonnen"):
         services.close_trajectory(
             actor=world.professional,
             trajectory=trajectory,
-            closed_on=TODAY - dt.timedelta(days=10),
+            closed_on=today() - dt.timedelta(days=10),
             reason="doelen_bereikt",
             retention_rule=wmo_rule(),
         )
@@ -169,7 +176,7 @@ def test_closing_before_a_later_involvement_start_is_refused_not_a_crash(world):
         services.close_trajectory(
             actor=world.professional,
             trajectory=trajectory,
-            closed_on=TODAY + dt.timedelta(days=1),
+            closed_on=today() + dt.timedelta(days=1),
             reason="doelen_bereikt",
             retention_rule=wmo_rule(),
         )
@@ -183,7 +190,7 @@ def test_future_handover_and_involvement_are_refused(world):
             actor=world.professional,
             trajectory=trajectory,
             professional=world.colleague,
-            on=TODAY + dt.timedelta(days=30),
+            on=today() + dt.timedelta(days=30),
         )
     with pytest.raises(DomainError, match="toekomst"):
         services.add_involvement(
@@ -191,7 +198,7 @@ def test_future_handover_and_involvement_are_refused(world):
             trajectory=trajectory,
             professional=world.partner,
             role="x",
-            start_date=TODAY + dt.timedelta(days=1),
+            start_date=today() + dt.timedelta(days=1),
             basis=law_basis(),
         )
 
@@ -201,20 +208,20 @@ def test_closed_trajectory_takes_no_notes_or_involvements(world):
     services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=wmo_rule(),
     )
     trajectory.refresh_from_db()
     with pytest.raises(DomainError, match="afgesloten"):
-        services.add_note(actor=world.professional, trajectory=trajectory, text="x", happened_on=TODAY)
+        services.add_note(actor=world.professional, trajectory=trajectory, text="x", happened_on=today())
     with pytest.raises(DomainError, match="afgesloten"):
         services.add_involvement(
             actor=world.professional,
             trajectory=trajectory,
             professional=world.partner,
             role="x",
-            start_date=TODAY,
+            start_date=today(),
             basis=law_basis(),
         )
     assert not Involvement.objects.filter(trajectory=trajectory, end_date__isnull=True).exists()
@@ -229,7 +236,7 @@ def test_ending_an_involvement_through_the_screen(client, world):
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=law_basis(),
     )
     client.force_login(world.professional)
@@ -238,7 +245,7 @@ def test_ending_an_involvement_through_the_screen(client, world):
     )
     client.post(reverse("involvement-end", args=[involvement.pk]))
     involvement.refresh_from_db()
-    assert involvement.end_date == TODAY
+    assert involvement.end_date == today()
     regie = Involvement.objects.get(trajectory=trajectory, professional=world.professional)
     response = client.post(reverse("involvement-end", args=[regie.pk]), follow=True)
     assert "draag eerst de regie over" in response.content.decode()

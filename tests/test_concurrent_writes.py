@@ -12,11 +12,12 @@ import sys
 from tests.processes import MANAGE, ROOT, separate_database
 
 WRITER = """
-import datetime as dt, os, sys
+import os, sys
 import django
 sys.path.insert(0, os.path.join(sys.argv[1], "src"))
 django.setup()
 from django.db import DatabaseError
+from toegang.common.dates import today
 from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.cases import services
@@ -25,7 +26,7 @@ actor = User.objects.get(username="professional")
 trajectory = Trajectory.objects.filter(status="open", regisseur_assignments__professional=actor,
                                        regisseur_assignments__end_date__isnull=True).order_by("pk").first()
 for i in range(int(sys.argv[2])):
-    services.add_note(actor=actor, trajectory=trajectory, text=f"{sys.argv[3]} {i}", happened_on=dt.date.today())
+    services.add_note(actor=actor, trajectory=trajectory, text=f"{sys.argv[3]} {i}", happened_on=today())
     audit.record(actor=actor, action="read", object_type="household", object_id=trajectory.household_id,
                  subjects=[1, 2, i], detail=sys.argv[3])
 try:  # a person id beyond bigint: the database refuses the row

@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user
+from tests.conftest import make_agreed_plan, make_trajectory, make_user
 from tests.querycount import page_queries
 from tests.test_decisions import pdf_text
 from toegang.accounts.models import Organisation, User
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.network import conferences
 from toegang.network.models import CaseConference, ConferenceDecision, MinutesSection, Participant
@@ -22,7 +23,9 @@ from toegang.plans.models import Action, Goal, LifeDomain, Plan
 from toegang.privacy import services as privacy_services
 from toegang.privacy.models import ProcessingActivity
 
-SOON = TODAY + dt.timedelta(days=7)
+
+def soon():
+    return today() + dt.timedelta(days=7)
 
 
 def plan_one(world, trajectory=None, **overrides) -> CaseConference:
@@ -30,7 +33,7 @@ def plan_one(world, trajectory=None, **overrides) -> CaseConference:
     values = {
         "actor": world.professional,
         "trajectory": trajectory,
-        "held_on": SOON,
+        "held_on": soon(),
         "starts_at": dt.time(10, 0),
         "location": "Wijkcentrum De Brug",
         "purpose": "Samen afspreken wie de schulden en de school van de kinderen oppakt.",
@@ -40,7 +43,7 @@ def plan_one(world, trajectory=None, **overrides) -> CaseConference:
 
 def adult(trajectory):
     return next(
-        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(TODAY) >= 18
+        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(today()) >= 18
     )
 
 
@@ -52,8 +55,8 @@ def consent_for(world, trajectory, organisation, categories=("plan",)):
         given_by="inwoner",
         categories=list(categories),
         organisations=[organisation],
-        given_on=TODAY,
-        valid_until=TODAY + dt.timedelta(days=365),
+        given_on=today(),
+        valid_until=today() + dt.timedelta(days=365),
     )
 
 
@@ -75,14 +78,14 @@ def test_the_household_its_network_and_the_professionals_are_invited_by_default(
         description="Helpt met de administratie",
         party=Action.Party.NETWORK,
         network_name="Buurvrouw Els",
-        due_on=SOON,
+        due_on=soon(),
     )
     case_services.add_involvement(
         actor=world.professional,
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=ProcessingActivity.objects.get(code="jeugdhulp"),
     )
     conference = plan_one(world, trajectory)
@@ -101,7 +104,7 @@ def test_the_household_its_network_and_the_professionals_are_invited_by_default(
         ({"purpose": "  "}, "purpose"),
         ({"location": ""}, "location"),
         ({"held_on": None}, "held_on"),
-        ({"held_on": TODAY - dt.timedelta(days=60)}, "held_on"),
+        ({"held_on": today() - dt.timedelta(days=60)}, "held_on"),
         ({"starts_at": None}, "starts_at"),
     ],
 )
@@ -134,7 +137,7 @@ def test_the_basis_is_checked_per_participant_and_follows_consent(world, welfare
     participants = list(conference.participants.select_related("user__organisation"))
 
     def basis():
-        return conferences.bases(conference=conference, participants=participants, on=TODAY)
+        return conferences.bases(conference=conference, participants=participants, on=today())
 
     assert not basis()[seat.pk].ok and not basis()[external.pk].ok
     assert all(b.ok for p, b in ((p, basis()[p.pk]) for p in participants) if p.kind == "lid")
@@ -142,7 +145,7 @@ def test_the_basis_is_checked_per_participant_and_follows_consent(world, welfare
     consent = consent_for(world, trajectory, welfare.organisation)
     assert basis()[seat.pk].ok and basis()[external.pk].ok
     assert "Toestemming" in basis()[seat.pk].text
-    privacy_services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    privacy_services.withdraw_consent(actor=world.professional, consent=consent, on=today())
     assert not basis()[seat.pk].ok and not basis()[external.pk].ok
 
 
@@ -231,13 +234,13 @@ def test_a_decision_becomes_a_plan_action_in_one_step(world):
         description="Woningcorporatie bellen over een betalingsregeling",
         party=Action.Party.MEMBER,
         member=member,
-        due_on=SOON,
+        due_on=soon(),
     )
     draft = Plan.objects.get(trajectory=trajectory, status=Plan.Status.DRAFT)
     assert draft.version == agreed.version + 1
     action = decision.action
     assert action.goal.plan_id == draft.pk and action.goal.result == goal.result
-    assert (action.member, action.due_on) == (member, SOON)
+    assert (action.member, action.due_on) == (member, soon())
     new = conferences.record_decision(
         actor=world.professional,
         conference=conference,
@@ -245,11 +248,11 @@ def test_a_decision_becomes_a_plan_action_in_one_step(world):
         goal=None,
         new_goal_domain=LifeDomain.objects.get(code="financien"),
         new_goal_result="De post wordt wekelijks geopend en geordend.",
-        new_goal_due_on=TODAY + dt.timedelta(days=90),
+        new_goal_due_on=today() + dt.timedelta(days=90),
         description="Vrijwilliger thuisadministratie inzetten",
         party=Action.Party.NETWORK,
         network_name="Vrijwilliger Humanitas",
-        due_on=SOON,
+        due_on=soon(),
     )
     assert new.action.goal.plan_id == draft.pk
     assert Goal.objects.filter(plan=draft).count() == 3
@@ -271,7 +274,7 @@ def test_a_bad_decision_writes_nothing_not_even_a_new_plan_version(world):
             description="Helpen",
             party=Action.Party.NETWORK,
             network_name="",
-            due_on=SOON,
+            due_on=soon(),
         )
     assert error.value.field == "network_name"
     assert not Plan.objects.filter(trajectory=trajectory, status=Plan.Status.DRAFT).exists()
@@ -287,7 +290,7 @@ def test_a_bad_decision_writes_nothing_not_even_a_new_plan_version(world):
             new_goal_due_on=None,
             description="x",
             party="lid",
-            due_on=SOON,
+            due_on=soon(),
         )
     assert "organiseren" in error.value.message
 
@@ -304,7 +307,7 @@ def test_the_page_records_a_decision_and_shows_errors_at_the_field(client, world
         "decision-goal": goal.pk,
         "decision-description": "Aanmelden bij schuldhulpverlening",
         "decision-party": "professional",
-        "decision-due_on": SOON.isoformat(),
+        "decision-due_on": soon().isoformat(),
     }
     response = client.post(url, data)
     assert response.status_code == 400
@@ -321,7 +324,7 @@ def test_the_page_records_a_decision_and_shows_errors_at_the_field(client, world
 
 def test_close_records_attendance_and_cancel_needs_a_reason(world):
     trajectory = make_trajectory(world)
-    conference = plan_one(world, trajectory, held_on=TODAY)
+    conference = plan_one(world, trajectory, held_on=today())
     first = conference.participants.first()
     conferences.close(actor=world.professional, conference=conference, attended=[first.pk])
     assert set(conference.participants.values_list("attended", flat=True)) == {True, False}
@@ -354,10 +357,10 @@ def test_planning_from_the_household_page(client, world):
     trajectory = make_trajectory(world)
     client.force_login(world.professional)
     url = reverse("conference-new", args=[trajectory.pk])
-    bad = client.post(url, {"held_on": SOON.isoformat(), "starts_at": "10:00", "location": "", "purpose": "x"})
+    bad = client.post(url, {"held_on": soon().isoformat(), "starts_at": "10:00", "location": "", "purpose": "x"})
     assert bad.status_code == 400 and "Plaats" in bad.content.decode()
     response = client.post(
-        url, {"held_on": SOON.isoformat(), "starts_at": "10:00", "location": "Stadskantoor", "purpose": "Afstemmen"}
+        url, {"held_on": soon().isoformat(), "starts_at": "10:00", "location": "Stadskantoor", "purpose": "Afstemmen"}
     )
     conference = CaseConference.objects.get()
     assert response.url == reverse("conference", args=[conference.pk])
@@ -416,10 +419,10 @@ def test_a_consent_must_cover_the_plan_and_a_partner_account_never_reads_content
 
     def basis_of(participant):
         participants = list(conference.participants.select_related("user__organisation"))
-        return conferences.bases(conference=conference, participants=participants, on=TODAY)[participant.pk]
+        return conferences.bases(conference=conference, participants=participants, on=today())[participant.pk]
 
     assert not basis_of(seat).ok and "dekt het ondersteuningsplan niet" in basis_of(seat).text
-    privacy_services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    privacy_services.withdraw_consent(actor=world.professional, consent=consent, on=today())
     consent_for(world, trajectory, welfare.organisation, categories=("plan",))
     assert basis_of(seat).ok
     account = make_user(
@@ -439,7 +442,7 @@ def test_who_can_be_seated_and_who_gets_in(client, world):
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=ProcessingActivity.objects.get(code="jeugdhulp"),
     )
     conference = plan_one(world, trajectory)
@@ -454,14 +457,14 @@ def test_who_can_be_seated_and_who_gets_in(client, world):
     assert error.value.field == "user"
     leaver = adult(trajectory)
     membership = trajectory.household.memberships.get(person=leaver)
-    membership.end_date = TODAY - dt.timedelta(days=1)
+    membership.end_date = today() - dt.timedelta(days=1)
     membership.save()
     with pytest.raises(DomainError) as error:
         conferences.invite(actor=world.professional, conference=conference, kind="lid", person=leaver)
     assert error.value.field == "person"
     participants = list(conference.participants.select_related("user__organisation"))
     old_seat = next(p for p in participants if p.person_id == leaver.pk)
-    assert not conferences.bases(conference=conference, participants=participants, on=TODAY)[old_seat.pk].ok
+    assert not conferences.bases(conference=conference, participants=participants, on=today())[old_seat.pk].ok
 
 
 def test_every_change_and_read_is_logged_with_the_household(client, world, welfare):

@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.cases.models import Involvement
 from toegang.cases.selectors import households_visible_to
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.privacy import services
 from toegang.privacy.models import Consent, ProcessingActivity
@@ -33,8 +34,8 @@ def give_consent(world, trajectory, integral, **overrides):
         "given_by": "inwoner",
         "categories": ["plan", "jeugd"],
         "organisations": [world.partner_org],
-        "given_on": TODAY,
-        "valid_until": TODAY + dt.timedelta(days=365),
+        "given_on": today(),
+        "valid_until": today() + dt.timedelta(days=365),
     }
     return services.record_consent(**{**values, **overrides})
 
@@ -45,7 +46,7 @@ def involve(world, trajectory, basis):
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=basis,
     )
 
@@ -73,7 +74,7 @@ def test_consent_lets_the_partner_in_and_withdrawal_shuts_the_door_at_once(world
     assert involvement.consent == consent and involvement.legal_basis == f"toestemming {consent.pk}"
     assert households_visible_to(world.partner).filter(pk=trajectory.household_id).exists()
     assert AuditEntry.objects.filter(object_type="involvement", legal_basis=f"toestemming {consent.pk}").exists()
-    services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    services.withdraw_consent(actor=world.professional, consent=consent, on=today())
     assert not households_visible_to(world.partner).filter(pk=trajectory.household_id).exists()
     with pytest.raises(DomainError, match="ingetrokken op"):
         involve(world, trajectory, integral)
@@ -84,10 +85,10 @@ def test_expired_consent_blocks_access_and_new_shares(world, integral):
     consent = give_consent(world, trajectory, integral)
     involve(world, trajectory, integral)
     Consent.objects.filter(pk=consent.pk).update(
-        given_on=TODAY - dt.timedelta(days=30), valid_until=TODAY - dt.timedelta(days=1)
+        given_on=today() - dt.timedelta(days=30), valid_until=today() - dt.timedelta(days=1)
     )
     assert not households_visible_to(world.partner).filter(pk=trajectory.household_id).exists()
-    Involvement.objects.filter(professional=world.partner).update(end_date=TODAY)
+    Involvement.objects.filter(professional=world.partner).update(end_date=today())
     with pytest.raises(DomainError, match="verlopen op"):
         involve(world, trajectory, integral)
 
@@ -132,7 +133,7 @@ def test_consent_screens(client, world, integral):
             "given_by": "inwoner",
             "categories": ["plan"],
             "organisations": [world.partner_org.pk],
-            "given_on": TODAY.isoformat(),
+            "given_on": today().isoformat(),
             "valid_until": "2000-01-01",
         },
     )
@@ -147,15 +148,15 @@ def test_consent_screens(client, world, integral):
             "given_by": "inwoner",
             "categories": ["plan"],
             "organisations": [world.partner_org.pk],
-            "given_on": TODAY.isoformat(),
-            "valid_until": (TODAY + dt.timedelta(days=90)).isoformat(),
+            "given_on": today().isoformat(),
+            "valid_until": (today() + dt.timedelta(days=90)).isoformat(),
         },
     )
     assert response.status_code == 302
     consent = Consent.objects.get()
     assert "Jeugdhulp Test" in client.get(url).content.decode()
     client.post(reverse("consent-withdraw", args=[consent.pk]))
-    assert Consent.objects.get().withdrawn_on == TODAY
+    assert Consent.objects.get().withdrawn_on == today()
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
     assert client.post(reverse("consent-withdraw", args=[consent.pk])).status_code == 404
@@ -165,13 +166,13 @@ def test_a_child_consents_through_a_representative_and_consent_has_a_maximum_ter
     trajectory = make_trajectory(world, members=3)
     child = trajectory.household.memberships.order_by("-person__geboortedatum").first().person
     Person = type(child)
-    Person.objects.filter(pk=child.pk).update(geboortedatum=TODAY - dt.timedelta(days=365 * 10))
+    Person.objects.filter(pk=child.pk).update(geboortedatum=today() - dt.timedelta(days=365 * 10))
     child.refresh_from_db()
     with pytest.raises(DomainError, match="jonger dan 16 jaar"):
         give_consent(world, trajectory, integral, person=child)
     give_consent(world, trajectory, integral, person=child, given_by="vertegenwoordiger", representative_name="Moeder")
     with pytest.raises(DomainError, match="hoogstens 2 jaar"):
-        give_consent(world, trajectory, integral, valid_until=TODAY + dt.timedelta(days=3 * 366))
+        give_consent(world, trajectory, integral, valid_until=today() + dt.timedelta(days=3 * 366))
 
 
 def test_consent_of_a_former_member_does_not_count(world, integral):
@@ -179,7 +180,7 @@ def test_consent_of_a_former_member_does_not_count(world, integral):
 
     trajectory = make_trajectory(world)
     former = trajectory.household.memberships.first()
-    Membership.objects.filter(pk=former.pk).update(end_date=TODAY - dt.timedelta(days=30))
+    Membership.objects.filter(pk=former.pk).update(end_date=today() - dt.timedelta(days=30))
     give_consent(world, trajectory, integral, person=former.person)
     with pytest.raises(DomainError, match="geen toestemming"):
         involve(world, trajectory, integral)
@@ -205,7 +206,7 @@ def test_consent_categories_decide_what_the_partner_sees(client, world, integral
     trajectory = make_trajectory(world, members=3)
     make_agreed_plan(world, trajectory, goals=2, actions_per_goal=1)
     case_services.add_note(
-        actor=world.professional, trajectory=trajectory, kind="notitie", text="Geheime notitie", happened_on=TODAY
+        actor=world.professional, trajectory=trajectory, kind="notitie", text="Geheime notitie", happened_on=today()
     )
     document = documents.add_document(
         actor=world.professional,
@@ -235,7 +236,7 @@ def test_consent_categories_decide_what_the_partner_sees(client, world, integral
 def test_team_members_and_legal_basis_are_not_limited_by_consent_categories(client, world):
     trajectory = make_trajectory(world)
     case_services.add_note(
-        actor=world.professional, trajectory=trajectory, kind="notitie", text="Gewone notitie", happened_on=TODAY
+        actor=world.professional, trajectory=trajectory, kind="notitie", text="Gewone notitie", happened_on=today()
     )
     involve(world, trajectory, ProcessingActivity.objects.get(code="jeugdhulp"))
     client.force_login(world.partner)
@@ -292,7 +293,7 @@ def test_consent_categories_also_hold_for_the_households_earlier_dossiers(client
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=earlier,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         note="",
         retention_rule=wmo_rule(),
@@ -302,7 +303,7 @@ def test_consent_categories_also_hold_for_the_households_earlier_dossiers(client
         household=earlier.household,
         team=world.team,
         regisseur=world.professional,
-        started_on=TODAY,
+        started_on=today(),
     )
     give_consent(world, current, integral, categories=["contact"])
     involve(world, current, integral)
@@ -320,7 +321,7 @@ def test_break_the_glass_is_not_limited_by_consent_categories(client, world, int
 
     trajectory = make_trajectory(world)
     case_services.add_note(
-        actor=world.professional, trajectory=trajectory, kind="notitie", text="Spoednotitie", happened_on=TODAY
+        actor=world.professional, trajectory=trajectory, kind="notitie", text="Spoednotitie", happened_on=today()
     )
     give_consent(world, trajectory, integral, categories=["contact"])
     involve(world, trajectory, integral)
@@ -377,7 +378,7 @@ def test_the_access_predicate_answers_alike_in_every_shape_it_takes(world, integ
     consent = give_consent(world, trajectory, integral)
     involve(world, trajectory, integral)
     assert shapes(world.partner) == (True,) * 5  # involved on a valid consent
-    services.withdraw_consent(actor=world.professional, consent=consent, on=TODAY)
+    services.withdraw_consent(actor=world.professional, consent=consent, on=today())
     assert shapes(world.partner) == (False,) * 5  # withdrawn: shut at once
 
     now = timezone.now()

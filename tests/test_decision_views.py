@@ -7,11 +7,14 @@ import datetime as dt
 
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
+from toegang.common.dates import today
 from toegang.procedures import services
 from toegang.procedures.models import Decision, Objection, ProductCategory, Provider, Provision
 
-APPLIED = TODAY - dt.timedelta(days=5)
+
+def applied_on():
+    return today() - dt.timedelta(days=5)
 
 
 def messages_of(response) -> str:
@@ -24,9 +27,9 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.order_by("pk").first().person
     procedure = services.start_procedure(
-        actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=APPLIED
+        actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=applied_on()
     )
-    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=APPLIED)
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=applied_on())
     page = reverse("procedure", args=[procedure.pk])
     client.force_login(world.professional)
     assert "Beschikking voorbereiden" in client.get(page).content.decode()
@@ -44,11 +47,11 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
         "delivery": "zin",
         "provider": provider.pk,
         "budget_euros": "2500.50",
-        "start_date": TODAY.isoformat(),
+        "start_date": today().isoformat(),
     }
     refused = client.post(reverse("provision-add", args=[decision.pk]), provision, follow=True)
     assert "Einddatum: verplicht" in messages_of(refused) and not Provision.objects.exists()
-    provision["end_date"] = (TODAY + dt.timedelta(days=90)).isoformat()
+    provision["end_date"] = (today() + dt.timedelta(days=90)).isoformat()
     client.post(reverse("provision-add", args=[decision.pk]), provision)
     assert Provision.objects.get().budget_cents == 250_050
 
@@ -56,7 +59,7 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
     decision.refresh_from_db()
     assert decision.status == Decision.Status.AWAITING  # € 2,500.50 is above the four-eyes amount of € 1,000
     refused = client.post(
-        reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": TODAY.isoformat()}, follow=True
+        reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": today().isoformat()}, follow=True
     )
     assert "na akkoord" in messages_of(refused)
 
@@ -64,18 +67,18 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
     assert "Akkoord geven" in client.get(page).content.decode()
     client.post(reverse("decision-action", args=[decision.pk, "akkoord"]))
     client.force_login(world.professional)
-    client.post(reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": TODAY.isoformat()})
+    client.post(reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": today().isoformat()})
     decision.refresh_from_db()
     assert decision.status == Decision.Status.SENT and decision.approved_by == world.team_lead
 
     letter = client.get(reverse("decision-letter", args=[decision.pk]))
     assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
-    client.post(reverse("objection-new", args=[decision.pk]), {"received_on": TODAY.isoformat(), "committee": "on"})
+    client.post(reverse("objection-new", args=[decision.pk]), {"received_on": today().isoformat(), "committee": "on"})
     objection = Objection.objects.get()
     assert "beslissen uiterlijk" in client.get(page).content.decode()
     client.post(
         reverse("objection-action", args=[objection.pk, "beslissen"]),
-        {"outcome": "ongegrond", "decided_on": TODAY.isoformat()},
+        {"outcome": "ongegrond", "decided_on": today().isoformat()},
     )
     objection.refresh_from_db()
     assert objection.outcome == "ongegrond"
@@ -85,9 +88,9 @@ def test_other_teams_and_partners_cannot_reach_a_decision(client, world):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.order_by("pk").first().person
     procedure = services.start_procedure(
-        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=APPLIED
+        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=applied_on()
     )
-    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=APPLIED)
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=applied_on())
     decision = Decision.objects.create(
         procedure=procedure, outcome="afgewezen", reasoning="r", created_by=world.professional
     )

@@ -8,16 +8,19 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
 from tests.pdf_support import pdf_text
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.privacy import retention
 from toegang.privacy.models import RetentionRule
 from toegang.procedures import clocks, decisions, letters, services
 from toegang.procedures.models import Decision, Procedure, ProductCategory, Provider, Provision
 
-APPLIED = TODAY - dt.timedelta(days=10)
+
+def applied_on():
+    return today() - dt.timedelta(days=10)
 
 
 @pytest.fixture
@@ -29,9 +32,9 @@ def procedure(world, law="wmo"):
     trajectory = make_trajectory(world, members=3)
     person = trajectory.household.memberships.order_by("pk").first().person
     proc = services.start_procedure(
-        actor=world.professional, trajectory=trajectory, person=person, law=law, reported_on=APPLIED
+        actor=world.professional, trajectory=trajectory, person=person, law=law, reported_on=applied_on()
     )
-    return services.record_step(actor=world.professional, procedure=proc, step="application_on", day=APPLIED)
+    return services.record_step(actor=world.professional, procedure=proc, step="application_on", day=applied_on())
 
 
 def hbh(world, decision, supplier, **overrides):
@@ -45,8 +48,8 @@ def hbh(world, decision, supplier, **overrides):
         "volume": 3,
         "unit": "04",
         "frequency": "2",
-        "start_date": TODAY,
-        "end_date": TODAY + dt.timedelta(days=365),
+        "start_date": today(),
+        "end_date": today() + dt.timedelta(days=365),
     }
     return decisions.add_provision(**{**values, **overrides})
 
@@ -61,13 +64,15 @@ def test_a_small_decision_is_approved_by_its_maker_and_sent(world, provider):
     decision = decisions.submit(actor=world.professional, decision=decision)
     assert decision.status == Decision.Status.APPROVED and decision.approved_by == world.professional
     assert len(decision.household_snapshot) == 3 and sum(1 for m in decision.household_snapshot if m["aanvrager"]) == 1
-    decision = decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decision = decisions.send(actor=world.professional, decision=decision, on=today())
     proc.refresh_from_db()
     assert (
-        decision.status == Decision.Status.SENT and proc.status == Procedure.Status.DECIDED and proc.decided_on == TODAY
+        decision.status == Decision.Status.SENT
+        and proc.status == Procedure.Status.DECIDED
+        and proc.decided_on == today()
     )
     with pytest.raises(DomainError, match="al bekendgemaakt"):
-        decisions.send(actor=world.professional, decision=decision, on=TODAY)
+        decisions.send(actor=world.professional, decision=decision, on=today())
 
 
 def test_four_eyes_above_the_amount(world, provider, settings):
@@ -91,14 +96,14 @@ def test_four_eyes_above_the_amount(world, provider, settings):
     decision = decisions.submit(actor=world.professional, decision=decision)
     assert decision.status == Decision.Status.AWAITING
     with pytest.raises(DomainError, match="na akkoord"):
-        decisions.send(actor=world.professional, decision=decision, on=TODAY)
+        decisions.send(actor=world.professional, decision=decision, on=today())
     with pytest.raises(DomainError, match="een ander dan de opsteller"):
         decisions.approve(actor=world.professional, decision=decision)
     with pytest.raises(DomainError, match="teamleider"):
         decisions.approve(actor=world.colleague, decision=decision)
     decision = decisions.approve(actor=world.team_lead, decision=decision)
     assert decision.status == Decision.Status.APPROVED and decision.approved_by == world.team_lead
-    assert decisions.send(actor=world.professional, decision=decision, on=TODAY).status == Decision.Status.SENT
+    assert decisions.send(actor=world.professional, decision=decision, on=today()).status == Decision.Status.SENT
 
 
 @pytest.mark.parametrize(
@@ -111,7 +116,7 @@ def test_four_eyes_above_the_amount(world, provider, settings):
         ({"unit": "99"}, "Eenheid"),
         ({"frequency": ""}, "Frequentie"),
         ({"end_date": None}, "Einddatum: verplicht"),
-        ({"end_date": TODAY - dt.timedelta(days=1)}, "Einddatum: ligt vóór"),
+        ({"end_date": today() - dt.timedelta(days=1)}, "Einddatum: ligt vóór"),
         ({"product_code": "07-A3"}, "Productcode"),
         ({"category_code": ("jeugd", "45")}, "Productcategorie: kies een categorie van de wet"),
         ({"volume": None, "unit": "", "frequency": "", "budget_cents": 0}, "Budget"),
@@ -150,13 +155,13 @@ def test_the_letter_names_the_remedies(world, provider):
     )
     hbh(world, decision, provider)
     decision = decisions.send(
-        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=TODAY
+        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=today()
     )
     pdf = letters.decision_pdf(decision)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
     assert "bezwaar maken" in text and "3:45" in text and "Thuiszorg De Linde" in text
-    assert clocks.objection_window_end(TODAY).strftime("%d-%m-%Y") in text
+    assert clocks.objection_window_end(today()).strftime("%d-%m-%Y") in text
 
 
 def test_objections_have_their_terms_and_hold_off_destruction(world, provider):
@@ -165,30 +170,32 @@ def test_objections_have_their_terms_and_hold_off_destruction(world, provider):
     decision = decisions.send(
         actor=world.professional,
         decision=decisions.submit(actor=world.professional, decision=decision),
-        on=APPLIED + dt.timedelta(days=2),
+        on=applied_on() + dt.timedelta(days=2),
     )
     objection = decisions.register_objection(
-        actor=world.professional, decision=decision, received_on=TODAY, committee=True
+        actor=world.professional, decision=decision, received_on=today(), committee=True
     )
     assert decisions.objection_deadline(objection) == clocks.objection_decision_deadline(
         announced_on=decision.sent_on, committee=True, extended=False
     )
-    objection = decisions.extend_objection(actor=world.professional, objection=objection, notified_on=TODAY)
+    objection = decisions.extend_objection(actor=world.professional, objection=objection, notified_on=today())
     with pytest.raises(DomainError, match="één keer"):
-        decisions.extend_objection(actor=world.professional, objection=objection, notified_on=TODAY)
+        decisions.extend_objection(actor=world.professional, objection=objection, notified_on=today())
     # the dossier is closed and its term has passed, but the open objection holds off destruction
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=proc.trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=RetentionRule.objects.get(code="afgebroken"),
     )
-    type(proc.trajectory).objects.filter(pk=proc.trajectory_id).update(archive_action_date=TODAY - dt.timedelta(days=1))
-    assert not retention.due(on=TODAY).filter(pk=proc.trajectory_id).exists()
-    decisions.decide_objection(actor=world.professional, objection=objection, outcome="ongegrond", decided_on=TODAY)
-    assert retention.due(on=TODAY).filter(pk=proc.trajectory_id).exists()
-    result = retention.run(on=TODAY)
+    type(proc.trajectory).objects.filter(pk=proc.trajectory_id).update(
+        archive_action_date=today() - dt.timedelta(days=1)
+    )
+    assert not retention.due(on=today()).filter(pk=proc.trajectory_id).exists()
+    decisions.decide_objection(actor=world.professional, objection=objection, outcome="ongegrond", decided_on=today())
+    assert retention.due(on=today()).filter(pk=proc.trajectory_id).exists()
+    result = retention.run(on=today())
     assert sum(result.destroyed.values()) >= 1 and not Decision.objects.filter(pk=decision.pk).exists()
 
 
@@ -197,7 +204,7 @@ def test_only_a_sent_decision_can_be_objected_to(world, provider):
         actor=world.professional, procedure=procedure(world), outcome="afgewezen", reasoning="r"
     )
     with pytest.raises(DomainError, match="bekendgemaakte beschikking"):
-        decisions.register_objection(actor=world.professional, decision=decision, received_on=TODAY, committee=False)
+        decisions.register_objection(actor=world.professional, decision=decision, received_on=today(), committee=False)
 
 
 def test_provider_agb_code_is_eight_digits(db):

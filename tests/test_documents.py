@@ -16,11 +16,12 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory, wmo_rule
+from tests.conftest import make_trajectory, wmo_rule
 from toegang.audit.models import AuditEntry
 from toegang.cases import documents
 from toegang.cases import services as case_services
 from toegang.cases.models import Document, Trajectory
+from toegang.common.dates import today
 from toegang.privacy import retention
 from toegang.privacy.models import DeletionRecord
 
@@ -71,13 +72,13 @@ def test_destroyed_with_the_dossier(client, world, django_capture_on_commit_call
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=wmo_rule(),
     )
-    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=TODAY - dt.timedelta(days=1))
+    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=today() - dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        retention.run(on=TODAY)
+        retention.run(on=today())
     assert not Document.objects.exists()
     assert not stored.exists()
 
@@ -115,7 +116,7 @@ def test_orphan_files_are_swept_after_an_hour(world, settings, tmp_path):
     assert (record.category, record.rule, record.count) == ("los bestand", None, 1)
     assert AuditEntry.objects.filter(object_type="los bestand", detail="1").exists()
 
-    assert retention.run(on=TODAY).files == 0  # nothing left: no second register entry
+    assert retention.run(on=today()).files == 0  # nothing left: no second register entry
     assert DeletionRecord.objects.count() == 1
 
 

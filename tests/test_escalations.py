@@ -10,15 +10,18 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory, make_user
+from tests.conftest import make_trajectory, make_user
 from tests.querycount import page_queries
 from toegang.accounts.models import User
 from toegang.cases.models import Note
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.network import services
 from toegang.network.models import Escalation, EscalationLevel
 
-SOON = TODAY + dt.timedelta(days=10)
+
+def soon():
+    return today() + dt.timedelta(days=10)
 
 
 def raise_one(world, trajectory=None) -> Escalation:
@@ -28,7 +31,7 @@ def raise_one(world, trajectory=None) -> Escalation:
         trajectory=trajectory,
         reason="wachtlijst",
         question="Mag de jeugdhulp tijdelijk buiten het contract worden ingekocht?",
-        deadline=SOON,
+        deadline=soon(),
     )
 
 
@@ -37,13 +40,13 @@ def raise_one(world, trajectory=None) -> Escalation:
     [
         ({"question": "  "}, "Vraag"),
         ({"deadline": None}, "Besluit nodig uiterlijk"),
-        ({"deadline": TODAY - dt.timedelta(days=1)}, "Besluit nodig uiterlijk"),
+        ({"deadline": today() - dt.timedelta(days=1)}, "Besluit nodig uiterlijk"),
         ({"reason": "zomaar"}, "Reden"),
     ],
 )
 def test_an_escalation_without_question_or_deadline_is_refused_and_changes_nothing(world, values, field):
     trajectory = make_trajectory(world)
-    arguments = {"reason": "wachtlijst", "question": "Welke oplossing?", "deadline": SOON} | values
+    arguments = {"reason": "wachtlijst", "question": "Welke oplossing?", "deadline": soon()} | values
     with pytest.raises(DomainError, match=field):
         services.escalate(actor=world.professional, trajectory=trajectory, **arguments)
     assert not Escalation.objects.exists()
@@ -52,7 +55,7 @@ def test_an_escalation_without_question_or_deadline_is_refused_and_changes_nothi
 def test_only_the_regisseur_escalates(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="regisseur"):
-        services.escalate(actor=world.colleague, trajectory=trajectory, reason="anders", question="?", deadline=SOON)
+        services.escalate(actor=world.colleague, trajectory=trajectory, reason="anders", question="?", deadline=soon())
 
 
 def test_up_to_the_second_level_and_back_into_the_dossier(world):
@@ -62,7 +65,7 @@ def test_up_to_the_second_level_and_back_into_the_dossier(world):
         services.decide(actor=world.manager, escalation=escalation, decision="Ja.")  # not yet at this level
     services.forward(actor=world.team_lead, escalation=escalation, reason="Buiten mijn mandaat.")
     escalation.refresh_from_db()
-    assert escalation.level.rank == 2 and escalation.arrived_on == TODAY
+    assert escalation.level.rank == 2 and escalation.arrived_on == today()
     services.decide(actor=world.manager, escalation=escalation, decision="Ja, voor drie maanden.")
     escalation.refresh_from_db()
     assert (escalation.status, escalation.decided_by) == ("besloten", world.manager)
@@ -104,7 +107,7 @@ def test_screens_escalate_list_decide(client, world):
     assert refused.status_code == 400 and "Vraag" in refused.content.decode() and not Escalation.objects.exists()
     done = client.post(
         reverse("escalate", args=[trajectory.pk]),
-        {"reason": "wachtlijst", "question": "Wie betaalt de overbrugging?", "deadline": SOON.isoformat()},
+        {"reason": "wachtlijst", "question": "Wie betaalt de overbrugging?", "deadline": soon().isoformat()},
     )
     escalation = Escalation.objects.get()
     assert done.status_code == 302 and done.url == reverse("escalation", args=[escalation.pk])
@@ -140,7 +143,7 @@ def test_other_teams_and_partners_stay_out(client, world):
         trajectory=escalation.trajectory,
         professional=partner_here,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
     )
     client.force_login(partner_here)
     assert client.get(reverse("household", args=[escalation.trajectory.household_id])).status_code == 200

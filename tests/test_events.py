@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user, wmo_rule
+from tests.conftest import make_agreed_plan, make_trajectory, make_user, wmo_rule
 from tests.querycount import page_queries
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.events import catalogue, delivery, keys, services
 from toegang.events.models import Delivery, Event, Subscription
@@ -66,7 +67,7 @@ def test_a_service_that_fails_publishes_nothing(world):
         case_services.close_trajectory(
             actor=world.professional,
             trajectory=trajectory,
-            closed_on=TODAY + dt.timedelta(days=1),  # in the future: refused after the checks began
+            closed_on=today() + dt.timedelta(days=1),  # in the future: refused after the checks began
             reason="doelen_bereikt",
             retention_rule=wmo_rule(),
         )
@@ -107,7 +108,7 @@ def everything(world):
         team=world.team,
         source="huisarts",
         channel="telefoon",
-        received_on=TODAY,
+        received_on=today(),
         description="Depressie en schulden, gezondheid zorgelijk",
         persons=[person],
     )
@@ -124,7 +125,7 @@ def everything(world):
     )
     receiver = make_user("ontvanger", User.Role.REPORTER, org=world.partner_org, team=None, gemeente=world.gemeente)
     adult = next(
-        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(TODAY) >= 18
+        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(today()) >= 18
     )
     privacy_services.record_consent(
         actor=world.professional,
@@ -133,8 +134,8 @@ def everything(world):
         given_by="inwoner",
         categories=["contact", "jeugd"],
         organisations=[world.partner_org],
-        given_on=TODAY,
-        valid_until=TODAY + dt.timedelta(days=365),
+        given_on=today(),
+        valid_until=today() + dt.timedelta(days=365),
     )
     referral = referrals.propose(
         actor=world.professional,
@@ -157,10 +158,10 @@ def everything(world):
         trajectory=trajectory,
         person=adult,
         law="wmo",
-        reported_on=TODAY - dt.timedelta(days=10),
+        reported_on=today() - dt.timedelta(days=10),
     )
     procedure = procedure_services.record_step(
-        actor=world.professional, procedure=procedure, step="application_on", day=TODAY - dt.timedelta(days=10)
+        actor=world.professional, procedure=procedure, step="application_on", day=today() - dt.timedelta(days=10)
     )
     decision = decisions.draft_decision(
         actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Beperkingen door ziekte"
@@ -175,15 +176,15 @@ def everything(world):
         volume=3,
         unit="04",
         frequency="2",
-        start_date=TODAY,
-        end_date=TODAY + dt.timedelta(days=365),
+        start_date=today(),
+        end_date=today() + dt.timedelta(days=365),
     )
     decision = decisions.submit(actor=world.professional, decision=decision)
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="anders",
         retention_rule=wmo_rule(),
         note="Verhuisd naar een instelling",
@@ -240,9 +241,9 @@ def test_each_service_emits_its_event_with_reference_only_data(world, everything
     assert by_type[catalogue.REFERRAL_STATE_CHANGED][0]["subject"] == f"verwijzing/{referral.pk}"
     taken = by_type[catalogue.DECISION_TAKEN][0]["data"]
     assert taken["beschikking"] == {"id": decision.pk} and taken["uitkomst"] == "toegekend"
-    assert taken["bekendgemaakt_op"] == TODAY.isoformat()
+    assert taken["bekendgemaakt_op"] == today().isoformat()
     closed = by_type[catalogue.TRAJECTORY_CLOSED][0]["data"]
-    assert closed["reden"] == "anders" and closed["afgesloten_op"] == TODAY.isoformat()
+    assert closed["reden"] == "anders" and closed["afgesloten_op"] == today().isoformat()
     assert by_type[catalogue.SIGNAL_RECEIVED][0]["data"]["melding"]["url"].startswith(f"{base}/meldingen/")
     for e in events:
         assert e["specversion"] == "1.0" and e["source"] == "http://127.0.0.1:8000/"

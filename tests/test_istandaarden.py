@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.istandaarden import messages
 from toegang.istandaarden.models import Message
@@ -17,7 +18,9 @@ from toegang.people.models import Person
 from toegang.procedures import decisions, services
 from toegang.procedures.models import Decision, ProductCategory, Provider
 
-APPLIED = TODAY - dt.timedelta(days=10)
+
+def applied_on():
+    return today() - dt.timedelta(days=10)
 
 
 def decided(world, law, provisions, bsn=True):
@@ -34,14 +37,14 @@ def decided(world, law, provisions, bsn=True):
         Person.objects.filter(pk=person.pk).update(bsn=None)
     person.refresh_from_db()
     procedure = services.start_procedure(
-        actor=world.professional, trajectory=trajectory, person=person, law=law, reported_on=APPLIED
+        actor=world.professional, trajectory=trajectory, person=person, law=law, reported_on=applied_on()
     )
-    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=APPLIED)
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=applied_on())
     decision = decisions.draft_decision(
         actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Nodig."
     )
     for values in provisions:
-        decisions.add_provision(actor=world.professional, decision=decision, start_date=TODAY, **values)
+        decisions.add_provision(actor=world.professional, decision=decision, start_date=today(), **values)
     return decisions.submit(actor=world.professional, decision=decision)
 
 
@@ -67,17 +70,17 @@ def test_a_wmo_decision_in_kind_queues_a_valid_301_per_provider(world, providers
                 "volume": 3,
                 "unit": "04",
                 "frequency": "2",
-                "end_date": TODAY + dt.timedelta(days=90),
+                "end_date": today() + dt.timedelta(days=90),
             },
             {
                 "category": ProductCategory.objects.get(law="wmo", code="13"),
                 "delivery": "pgb",
                 "budget_cents": 125_000,
-                "end_date": TODAY + dt.timedelta(days=90),
+                "end_date": today() + dt.timedelta(days=90),
             },
         ],
     )
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     message = Message.objects.get()
     assert (message.standard, message.code, message.status, message.provider) == ("WMO", "301", "klaar", home)
     assert messages.validate("WMO", "301", message.xml.encode()) == []
@@ -104,11 +107,11 @@ def test_youth_care_queues_a_valid_jw301(world, providers):
                 "volume": 2,
                 "unit": "04",
                 "frequency": "2",
-                "end_date": TODAY + dt.timedelta(days=60),
+                "end_date": today() + dt.timedelta(days=60),
             }
         ],
     )
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     message = Message.objects.get()
     assert message.standard == "JW" and messages.validate("JW", "301", message.xml.encode()) == []
 
@@ -131,7 +134,7 @@ def test_no_bsn_no_assignment_and_the_decision_is_not_sent(world, providers):
         bsn=False,
     )
     with pytest.raises(DomainError, match="BSN"):
-        decisions.send(actor=world.professional, decision=decision, on=TODAY)
+        decisions.send(actor=world.professional, decision=decision, on=today())
     decision.refresh_from_db()
     assert decision.status == Decision.Status.APPROVED and not Message.objects.exists()
 
@@ -161,7 +164,7 @@ def test_export_writes_files_once_and_marks_them_sent(world, providers, tmp_path
             }
         ],
     )
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     message = Message.objects.get()
     call_command("istandaarden", "export", "--out", str(tmp_path))
     files = sorted(p.name for p in tmp_path.iterdir())
@@ -198,16 +201,16 @@ def test_retention_destroys_the_message_history_with_the_dossier(world, provider
             }
         ],
     )
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     trajectory = decision.procedure.trajectory
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=RetentionRule.objects.get(code="wmo"),
     )
-    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=TODAY - dt.timedelta(days=1))
+    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=today() - dt.timedelta(days=1))
     assert Message.objects.exists()
-    retention.run(on=TODAY)
+    retention.run(on=today())
     assert not Trajectory.objects.filter(pk=trajectory.pk).exists() and not Message.objects.exists()

@@ -9,7 +9,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import TODAY
+from toegang.common.dates import today
 from toegang.istandaarden import inbound, provider
 from toegang.istandaarden.models import ClaimLine, Message
 from toegang.procedures.models import Provider
@@ -19,7 +19,7 @@ VALID = provider.claim(
     agb="98000001",
     municipality="9901",
     identification="F1",
-    on=TODAY,
+    on=today(),
     number="F1",
     period=(dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
     lines=[

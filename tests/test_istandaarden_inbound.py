@@ -13,9 +13,9 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from tests.conftest import TODAY
 from tests.test_istandaarden import decided
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.istandaarden import inbound, messages, provider, services
 from toegang.istandaarden.models import ClaimLine, Message, Request
@@ -24,8 +24,17 @@ from toegang.procedures import services as procedures
 from toegang.procedures.calendar import add_working_days
 from toegang.procedures.models import ProductCategory, Provider, Provision
 
-START = TODAY.replace(day=1) - dt.timedelta(days=62)  # well inside a closed month two months back
-MONTH = (START.replace(day=1), (START.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+
+def start_day():
+    # well inside a closed month two months back
+    return today().replace(day=1) - dt.timedelta(days=62)
+
+
+def claim_month():
+    return (
+        start_day().replace(day=1),
+        (start_day().replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
+    )
 
 
 @pytest.fixture
@@ -48,13 +57,13 @@ def assigned(world, home):
                 "volume": 3,
                 "unit": "04",
                 "frequency": "2",
-                "end_date": TODAY + dt.timedelta(days=300),
+                "end_date": today() + dt.timedelta(days=300),
             }
         ],
     )
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     provision = decision.provisions.get()
-    Provision.objects.filter(pk=provision.pk).update(start_date=MONTH[0])
+    Provision.objects.filter(pk=provision.pk).update(start_date=claim_month()[0])
     provision.refresh_from_db()
     return provision
 
@@ -90,8 +99,8 @@ def claim_line(provision: Provision, reference: str = "R1", volume: int = 12, **
         "assignment": provision.pk,
         "category": "01",
         "code": "01A01",
-        "start": MONTH[0],
-        "end": MONTH[1],
+        "start": claim_month()[0],
+        "end": claim_month()[1],
         "volume": volume,
         "unit": "04",
         "rate_cents": 3_500,
@@ -106,9 +115,9 @@ def claim(provision: Provision, lines: list[provider.Line], ident: str = "D1", n
         agb=provision.provider.agb_code,
         municipality=gemeente(provision),
         identification=ident,
-        on=TODAY,
+        on=today(),
         number=number,
-        period=MONTH,
+        period=claim_month(),
         lines=lines,
         **kw,
     )
@@ -127,7 +136,7 @@ def test_a_claim_within_the_assignment_is_granted_with_8001(assigned, tmp_path):
     line = ClaimLine.objects.get()
     assert line.approved and line.provision == assigned and line.amount_cents == 42_000
     incoming = Message.objects.get(direction="in")
-    assert incoming.answered_on == TODAY and incoming.answered_by.get().code == "325"
+    assert incoming.answered_on == today() and incoming.answered_by.get().code == "325"
 
 
 @pytest.mark.parametrize(
@@ -156,13 +165,15 @@ def test_a_claim_line_that_does_not_match_its_assignment_is_refused_with_its_cod
 
 
 def test_a_claim_outside_the_assigned_period_is_refused(assigned, tmp_path):
-    before = MONTH[0] - dt.timedelta(days=31)
-    Provision.objects.filter(pk=assigned.pk).update(start_date=MONTH[0] + dt.timedelta(days=10))
-    line = claim_line(assigned, start=MONTH[0], end=MONTH[0] + dt.timedelta(days=5), volume=2, amount_cents=7_000)
+    before = claim_month()[0] - dt.timedelta(days=31)
+    Provision.objects.filter(pk=assigned.pk).update(start_date=claim_month()[0] + dt.timedelta(days=10))
+    line = claim_line(
+        assigned, start=claim_month()[0], end=claim_month()[0] + dt.timedelta(days=5), volume=2, amount_cents=7_000
+    )
     outcome = run(tmp_path, "claim.xml", claim(assigned, [line]))
     assert outcome.status == "rejected" and any("9307" in e for e in outcome.errors)
     assert any("9308" in e for e in outcome.errors)
-    assert before < MONTH[0]
+    assert before < claim_month()[0]
 
 
 def test_the_same_reference_is_not_paid_twice_and_a_credit_reverses_it(assigned, tmp_path):
@@ -212,7 +223,7 @@ def test_a_credit_names_its_debit_by_reference_and_repeats_it(assigned, tmp_path
 
 
 def test_the_same_month_cannot_be_claimed_twice_under_new_references(assigned, tmp_path):
-    allowed = math.ceil(3 * ((MONTH[1] - MONTH[0]).days + 1) / 7)  # 3 hours a week over the month
+    allowed = math.ceil(3 * ((claim_month()[1] - claim_month()[0]).days + 1) / 7)  # 3 hours a week over the month
 
     def hours(reference: str, n: int, ident: str) -> inbound.Outcome:
         line = claim_line(assigned, reference=reference, volume=n, amount_cents=n * 3_500)
@@ -281,13 +292,13 @@ def start_message(provision: Provision, ident: str = "S1", status: str = "1", as
         agb=provision.provider.agb_code,
         municipality=gemeente(provision),
         identification=ident,
-        on=TODAY,
+        on=today(),
         client=client_of(provision),
         assignment=assignment or provision.pk,
         category="01",
         code="01A01",
         assigned_from=provision.start_date,
-        begin=MONTH[0] + dt.timedelta(days=3),
+        begin=claim_month()[0] + dt.timedelta(days=3),
         status=status,
     )
 
@@ -300,28 +311,28 @@ def test_start_and_stop_are_recorded_and_answered_with_valid_306_and_308(assigne
     # a retour carries only what was refused (OP065): here just the header with 0200
     assert codes_in(retour) == ["0200"] and not [e for e in retour if e.tag.endswith("}Client")]
     assigned.refresh_from_db()
-    assert assigned.started_on == MONTH[0] + dt.timedelta(days=3)
+    assert assigned.started_on == claim_month()[0] + dt.timedelta(days=3)
     stop = provider.start_or_stop(
         "WMO",
         stop=True,
         agb=assigned.provider.agb_code,
         municipality=gemeente(assigned),
         identification="E1",
-        on=TODAY,
+        on=today(),
         client=client_of(assigned),
         assignment=assigned.pk,
         category="01",
         code="01A01",
         assigned_from=assigned.start_date,
         begin=assigned.started_on,
-        end=TODAY - dt.timedelta(days=1),
+        end=today() - dt.timedelta(days=1),
         reason="19",
     )
     outcome = run(tmp_path, "stop.xml", stop)
     assert outcome.status == "accepted"
     assert messages.validate("WMO", "308", etree.tostring(answer_of(outcome))) == []
     assigned.refresh_from_db()
-    assert (assigned.stopped_on, assigned.stop_reason) == (TODAY - dt.timedelta(days=1), "19")
+    assert (assigned.stopped_on, assigned.stop_reason) == (today() - dt.timedelta(days=1), "19")
 
 
 def test_a_start_for_an_unknown_assignment_gets_9019_and_changes_nothing(assigned, tmp_path):
@@ -338,15 +349,15 @@ def vot(provision: Provision, ident: str = "V1", reference: str = "REF-1", categ
         agb=provision.provider.agb_code,
         municipality=gemeente(provision),
         identification=ident,
-        on=TODAY,
+        on=today(),
         client=client_of(provision),
         products=[
             provider.Requested(
                 reference,
                 category,
-                TODAY,
+                today(),
                 code="",
-                end=TODAY + dt.timedelta(days=90),
+                end=today() + dt.timedelta(days=90),
                 volume=2,
                 unit="04",
                 frequency="2",
@@ -361,11 +372,11 @@ def test_a_request_for_assignment_waits_in_the_queue_and_a_319_refuses_it(world,
     assert messages.validate("WMO", "316", etree.tostring(answer_of(outcome))) == []
     request = Request.objects.get()
     assert (request.status, request.person, request.reference) == ("open", assigned.decision.procedure.person, "REF-1")
-    assert request.due_on > TODAY
+    assert request.due_on > today()
     answer = services.answer_request(actor=world.professional, request=request, investigating=False, refusal="3")
     assert messages.validate("WMO", "319", answer.xml.encode()) == []
     request.refresh_from_db()
-    assert (request.status, request.answer, request.answered_on) == ("afgewezen", answer, TODAY)
+    assert (request.status, request.answer, request.answered_on) == ("afgewezen", answer, today())
     with pytest.raises(DomainError, match="al beantwoord"):
         services.answer_request(actor=world.professional, request=request, investigating=True)
     again = run(tmp_path, "vot2.xml", vot(assigned, ident="V2"))
@@ -380,9 +391,9 @@ def test_a_request_for_assignment_is_answered_by_the_301_of_the_decision_that_gr
     assert request.status == "onderzoek" and request.due_on == request.received_on + dt.timedelta(weeks=8)
     earlier = assigned.decision.procedure
     procedure = procedures.start_procedure(
-        actor=world.professional, trajectory=earlier.trajectory, person=earlier.person, law="wmo", reported_on=TODAY
+        actor=world.professional, trajectory=earlier.trajectory, person=earlier.person, law="wmo", reported_on=today()
     )
-    procedures.record_step(actor=world.professional, procedure=procedure, step="application_on", day=TODAY)
+    procedures.record_step(actor=world.professional, procedure=procedure, step="application_on", day=today())
     decision = decisions.draft_decision(
         actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Nodig."
     )
@@ -396,11 +407,11 @@ def test_a_request_for_assignment_is_answered_by_the_301_of_the_decision_that_gr
         volume=2,
         unit="04",
         frequency="2",
-        start_date=TODAY,
-        end_date=TODAY + dt.timedelta(days=90),
+        start_date=today(),
+        end_date=today() + dt.timedelta(days=90),
     )
     decisions.send(
-        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=TODAY
+        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=today()
     )
     request.refresh_from_db()
     assert request.status == "toegewezen"
@@ -418,7 +429,7 @@ def vow(provision: Provision, ident: str = "W1", unchanged: list[int] | None = N
         agb=provision.provider.agb_code,
         municipality=gemeente(provision),
         identification=ident,
-        on=TODAY,
+        on=today(),
         bsn=provision.decision.procedure.person.bsn,
         reference=f"VOW-{ident}",
         unchanged=unchanged or [],
@@ -437,8 +448,8 @@ def test_a_granted_change_within_the_decision_ends_the_assignment_and_starts_a_n
     decided = (assigned.volume, assigned.end_date)
     fewer = provider.Change(
         assigned.pk,
-        TODAY + dt.timedelta(days=7),
-        end=TODAY + dt.timedelta(days=120),
+        today() + dt.timedelta(days=7),
+        end=today() + dt.timedelta(days=120),
         volume=2,
         unit="04",
         frequency="2",
@@ -449,18 +460,18 @@ def test_a_granted_change_within_the_decision_ends_the_assignment_and_starts_a_n
     assigned.refresh_from_db()
     new = assigned.replaced_by.get()
     assert (assigned.volume, assigned.end_date) == decided  # the decision stays as it was made known
-    assert assigned.assigned_until == TODAY + dt.timedelta(days=6)
+    assert assigned.assigned_until == today() + dt.timedelta(days=6)
     assert (new.volume, new.start_date, new.end_date, new.decision) == (
         2,
-        TODAY + dt.timedelta(days=7),
-        TODAY + dt.timedelta(days=120),
+        today() + dt.timedelta(days=7),
+        today() + dt.timedelta(days=120),
         assigned.decision,
     )
     tree = etree.fromstring(answer.xml.encode())
     ns = {"m": messages.namespaces("WMO", "301")[1]}
     products = tree.findall(".//m:ToegewezenProduct", ns)
     assert [p.findtext("m:ToewijzingNummer", namespaces=ns) for p in products] == [str(assigned.pk), str(new.pk)]
-    assert products[0].findtext("m:Einddatum", namespaces=ns) == (TODAY + dt.timedelta(days=6)).isoformat()
+    assert products[0].findtext("m:Einddatum", namespaces=ns) == (today() + dt.timedelta(days=6)).isoformat()
     assert products[0].findtext("m:RedenWijziging", namespaces=ns) == "12"
     letter_lines = list(assigned.decision.provisions.filter(replaces__isnull=True))
     assert letter_lines == [assigned]
@@ -470,15 +481,15 @@ def test_a_granted_change_within_the_decision_ends_the_assignment_and_starts_a_n
     ("change", "field"),
     [
         ({"volume": 5}, "Omvang"),  # more than the decision grants
-        ({"end": TODAY + dt.timedelta(days=400)}, "Einddatum"),  # beyond the decision
+        ({"end": today() + dt.timedelta(days=400)}, "Einddatum"),  # beyond the decision
         ({"volume": 2, "frequency": "4"}, "Omvang"),  # another frequency
-        ({"start": MONTH[0]}, "Gewenste ingangsdatum"),  # not after the running assignment's start
+        ({"start": claim_month()[0]}, "Gewenste ingangsdatum"),  # not after the running assignment's start
     ],
 )
 def test_a_change_beyond_the_decision_is_refused_and_changes_nothing(world, assigned, tmp_path, change, field):
     values = {
-        "start": TODAY + dt.timedelta(days=7),
-        "end": TODAY + dt.timedelta(days=120),
+        "start": today() + dt.timedelta(days=7),
+        "end": today() + dt.timedelta(days=120),
         "volume": 2,
         "frequency": "2",
     } | change
@@ -505,12 +516,12 @@ def test_the_providers_retour_marks_our_301_answered(assigned, tmp_path):
     assert ours.due_on is None  # the provider's three working days run from when it is sent
     services.export_pending(out=tmp_path / "uit")
     ours.refresh_from_db()
-    assert ours.status == "verzonden" and ours.due_on == add_working_days(TODAY, 3)
-    retour = provider.retour(ours.xml.encode(), identification="R302", on=TODAY)
+    assert ours.status == "verzonden" and ours.due_on == add_working_days(today(), 3)
+    retour = provider.retour(ours.xml.encode(), identification="R302", on=today())
     outcome = run(tmp_path, "302.xml", retour)
     assert (outcome.status, outcome.answer) == ("accepted", None)
     ours.refresh_from_db()
-    assert (ours.answered_on, ours.codes) == (TODAY, "0200")
+    assert (ours.answered_on, ours.codes) == (today(), "0200")
     assert run(tmp_path, "302b.xml", retour).status == "rejected"  # the same retour twice
 
 
@@ -539,21 +550,21 @@ def test_youth_care_claim_round_trip_is_valid_jw(world, tmp_path):
                 "volume": 2,
                 "unit": "04",
                 "frequency": "2",
-                "end_date": TODAY + dt.timedelta(days=60),
+                "end_date": today() + dt.timedelta(days=60),
             }
         ],
     )
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     provision = decision.provisions.get()
-    Provision.objects.filter(pk=provision.pk).update(start_date=MONTH[0])
+    Provision.objects.filter(pk=provision.pk).update(start_date=claim_month()[0])
     data = provider.claim(
         "JW",
         agb=youth.agb_code,
         municipality=gemeente(provision),
         identification="J1",
-        on=TODAY,
+        on=today(),
         number="J1",
-        period=MONTH,
+        period=claim_month(),
         lines=[claim_line(provision, category="45", code="45A48", volume=8, amount_cents=8 * 3_500)],
     )
     outcome = run(tmp_path, "jw323.xml", data)
@@ -592,7 +603,7 @@ def test_queueing_many_decisions_at_once_costs_a_fixed_number_of_queries(world, 
                 world,
                 "wmo",
                 [{"category": ProductCategory.objects.get(law="wmo", code="01"), "delivery": "zin", "provider": home,
-                  "volume": 3, "unit": "04", "frequency": "2", "end_date": TODAY + dt.timedelta(days=90)}],
+                  "volume": 3, "unit": "04", "frequency": "2", "end_date": today() + dt.timedelta(days=90)}],
             )  # fmt: skip
             ids.append(decision.pk)
         return ids
@@ -632,7 +643,7 @@ def test_odd_but_well_formed_files_get_a_clear_answer(assigned, tmp_path, damage
 
 def test_a_date_the_schema_lets_through_but_is_no_date_is_invalid(assigned, tmp_path):
     data = _start_xml(assigned)
-    begin = (MONTH[0] + dt.timedelta(days=3)).isoformat().encode()
+    begin = (claim_month()[0] + dt.timedelta(days=3)).isoformat().encode()
     damaged = data.replace(b"<Begindatum>" + begin, b"<Begindatum>1" + begin, 1)  # a five-digit year
     outcome = run(tmp_path, "year.xml", damaged)
     assert outcome.status == "invalid" and "Begindatum" in outcome.errors[0], outcome.errors
@@ -646,11 +657,11 @@ def test_a_person_known_only_in_another_municipality_stays_unknown(world, assign
         agb=assigned.provider.agb_code,
         municipality=world.other_gemeente.code,
         identification="V9",
-        on=TODAY,
+        on=today(),
         client=client_of(assigned),
         products=[
             provider.Requested(
-                "REF-9", "02", TODAY, end=TODAY + dt.timedelta(days=30), volume=1, unit="04", frequency="2"
+                "REF-9", "02", today(), end=today() + dt.timedelta(days=30), volume=1, unit="04", frequency="2"
             )
         ],
     )
@@ -663,7 +674,7 @@ def test_a_start_again_after_a_temporary_stop_and_no_withdrawal_without_a_start(
     withdraw = run(tmp_path, "w.xml", start_message(assigned, ident="S0", status="3"))
     assert withdraw.status == "rejected" and "9063" in withdraw.errors[0]
     assert run(tmp_path, "s1.xml", start_message(assigned, ident="S1")).status == "accepted"
-    Provision.objects.filter(pk=assigned.pk).update(stopped_on=TODAY - dt.timedelta(days=2), stop_reason="20")
+    Provision.objects.filter(pk=assigned.pk).update(stopped_on=today() - dt.timedelta(days=2), stop_reason="20")
     assert run(tmp_path, "s2.xml", start_message(assigned, ident="S2")).status == "accepted"
     assigned.refresh_from_db()
     assert assigned.stopped_on is None and assigned.stop_reason == ""

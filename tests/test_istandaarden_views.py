@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.urls import reverse
 
-from tests.conftest import TODAY
 from tests.querycount import page_queries
 from tests.test_istandaarden_inbound import (  # noqa: F401 - fixtures
     assigned,
@@ -20,6 +19,7 @@ from tests.test_istandaarden_inbound import (  # noqa: F401 - fixtures
     vot,
     vow,
 )
+from toegang.common.dates import today
 from toegang.istandaarden import messages, provider
 from toegang.istandaarden.models import Message, Request
 
@@ -65,7 +65,7 @@ def test_the_form_without_a_reason_names_the_field_once(client, world, assigned,
 
 def test_a_change_request_shows_what_the_decision_grants_and_refuses_more(client, world, assigned, tmp_path):
     more = provider.Change(
-        assigned.pk, TODAY + dt.timedelta(days=7), end=assigned.end_date, volume=5, unit="04", frequency="2"
+        assigned.pk, today() + dt.timedelta(days=7), end=assigned.end_date, volume=5, unit="04", frequency="2"
     )
     run(tmp_path, "vow.xml", vow(assigned, changes=[more]))
     request = Request.objects.get()

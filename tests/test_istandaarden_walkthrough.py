@@ -15,7 +15,8 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from tests.conftest import TODAY, make_household, make_trajectory, next_bsn
+from tests.conftest import make_household, make_trajectory, next_bsn
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.istandaarden import messages, provider
 from toegang.istandaarden.models import ClaimLine, Message
@@ -25,10 +26,18 @@ from toegang.procedures import decisions
 from toegang.procedures import services as procedures
 from toegang.procedures.models import Decision, ProductCategory, Provider, Provision
 
+
 # The claim covers the whole previous month; the assignment starts on its first day.
-MONTH_END = TODAY.replace(day=1) - dt.timedelta(days=1)
-MONTH = (MONTH_END.replace(day=1), MONTH_END)
-REPORTED = MONTH[0] - dt.timedelta(days=42)  # the melding, six weeks before the care starts
+def month_end():
+    return today().replace(day=1) - dt.timedelta(days=1)
+
+
+def claim_month():
+    return (month_end().replace(day=1), month_end())
+
+
+def reported_on():
+    return claim_month()[0] - dt.timedelta(days=42)  # the melding, six weeks before the care starts
 
 
 @dataclass
@@ -112,14 +121,14 @@ def exchange_after_the_decision(capsys, tmp_path: Path, standard: str, decision:
     product = etree.fromstring(assignment).find("m:Client/m:ToegewezenProducten/m:ToegewezenProduct", namespaces=ns)
     assert product is not None
     assert product.findtext("m:ToewijzingNummer", namespaces=ns) == str(provision.pk)
-    assert product.findtext("m:Ingangsdatum", namespaces=ns) == MONTH[0].isoformat()
+    assert product.findtext("m:Ingangsdatum", namespaces=ns) == claim_month()[0].isoformat()
 
     # 302: the provider's retour accepts every record and marks our 301 answered; a retour gets no answer
-    retour = provider.retour(assignment, identification="R0001", on=TODAY)
+    retour = provider.retour(assignment, identification="R0001", on=today())
     outcome = import_one(capsys, exchange, f"{standard}302.xml", retour)
     assert (outcome["status"], outcome["errors"], outcome["answer"]) == ("accepted", [], None)
     queued.refresh_from_db()
-    assert (queued.answered_on, queued.codes) == (TODAY, "0200")
+    assert (queued.answered_on, queued.codes) == (today(), "0200")
 
     # 305: care started on the third day of the month; answered with a 306 that accepts it
     client = provider.Client(person.bsn, person.geboortedatum, person.geslachtsnaam)
@@ -129,19 +138,19 @@ def exchange_after_the_decision(capsys, tmp_path: Path, standard: str, decision:
         agb=exchange.agb,
         municipality=exchange.gemeente,
         identification="S0001",
-        on=TODAY,
+        on=today(),
         client=client,
         assignment=provision.pk,
         category=provision.category.code,
         code=provision.product_code,
         assigned_from=provision.start_date,
-        begin=MONTH[0] + dt.timedelta(days=2),
+        begin=claim_month()[0] + dt.timedelta(days=2),
     )
     outcome = import_one(capsys, exchange, f"{standard}305.xml", start)
     assert (outcome["status"], outcome["errors"]) == ("accepted", [])
     assert all_codes(valid_answer(outcome, exchange, "306")) == {"0200"}
     provision.refresh_from_db()
-    assert provision.started_on == MONTH[0] + dt.timedelta(days=2)
+    assert provision.started_on == claim_month()[0] + dt.timedelta(days=2)
     return exchange
 
 
@@ -151,9 +160,9 @@ def claim_one_month(capsys, exchange: Exchange, line: provider.Line) -> tuple[di
         agb=exchange.agb,
         municipality=exchange.gemeente,
         identification="D0001",
-        on=TODAY,
-        number=f"{MONTH[0]:%Y%m}001",
-        period=MONTH,
+        on=today(),
+        number=f"{claim_month()[0]:%Y%m}001",
+        period=claim_month(),
         lines=[line],
     )
     outcome = import_one(capsys, exchange, f"{exchange.standard}323.xml", data)
@@ -186,12 +195,12 @@ def test_wmo_from_melding_to_a_granted_claim(world, thuiszorg, tmp_path, capsys)
 
     # the procedure: melding, receipt confirmed, verslag, aanvraag (Wmo 2015 art. 2.3.2)
     procedure = procedures.start_procedure(
-        actor=me, trajectory=trajectory, person=person, law="wmo", reported_on=REPORTED
+        actor=me, trajectory=trajectory, person=person, law="wmo", reported_on=reported_on()
     )
     for step, day in (
-        ("receipt_confirmed_on", REPORTED + dt.timedelta(days=1)),
-        ("report_sent_on", REPORTED + dt.timedelta(days=28)),
-        ("application_on", REPORTED + dt.timedelta(days=30)),
+        ("receipt_confirmed_on", reported_on() + dt.timedelta(days=1)),
+        ("report_sent_on", reported_on() + dt.timedelta(days=28)),
+        ("application_on", reported_on() + dt.timedelta(days=30)),
     ):
         procedure = procedures.record_step(actor=me, procedure=procedure, step=step, day=day)
     assert procedure.status == "aanvraag"
@@ -208,13 +217,13 @@ def test_wmo_from_melding_to_a_granted_claim(world, thuiszorg, tmp_path, capsys)
         volume=3,
         unit="04",
         frequency="2",
-        start_date=MONTH[0],
-        end_date=MONTH[0] + dt.timedelta(days=364),
+        start_date=claim_month()[0],
+        end_date=claim_month()[0] + dt.timedelta(days=364),
     )
     decision = decisions.submit(actor=me, decision=decision)
     assert decision.status == Decision.Status.APPROVED  # submitting is approving
     assert not Message.objects.exists()  # nothing goes out before the decision is made known
-    decisions.send(actor=me, decision=decision, on=REPORTED + dt.timedelta(days=38))
+    decisions.send(actor=me, decision=decision, on=reported_on() + dt.timedelta(days=38))
     procedure.refresh_from_db()
     assert procedure.status == "besloten"
 
@@ -227,8 +236,8 @@ def test_wmo_from_melding_to_a_granted_claim(world, thuiszorg, tmp_path, capsys)
         assignment=exchange.provision.pk,
         category="01",
         code="01A01",
-        start=MONTH[0],
-        end=MONTH[1],
+        start=claim_month()[0],
+        end=claim_month()[1],
         volume=12,
         unit="04",
         rate_cents=3_500,
@@ -251,7 +260,7 @@ def test_jeugd_from_hulpvraag_to_a_granted_claim_with_four_eyes(world, jeugdhulp
         bsn=next_bsn(),
         voornamen="Sem",
         geslachtsnaam="Visser",
-        geboortedatum=TODAY.replace(year=TODAY.year - 11, day=1),
+        geboortedatum=today().replace(year=today().year - 11, day=1),
         postcode="1234AB",
         huisnummer="7",
     )
@@ -260,16 +269,16 @@ def test_jeugd_from_hulpvraag_to_a_granted_claim_with_four_eyes(world, jeugdhulp
         household=household,
         person=child,
         role=Membership.Role.CHILD,
-        start_date=TODAY - dt.timedelta(days=400),
+        start_date=today() - dt.timedelta(days=400),
     )
     trajectory = make_trajectory(world, household=household)
 
     # the procedure: hulpvraag and aanvraag (Jeugdwet; the term is the verordening's or Awb 4:13)
     procedure = procedures.start_procedure(
-        actor=me, trajectory=trajectory, person=child, law="jeugd", reported_on=REPORTED
+        actor=me, trajectory=trajectory, person=child, law="jeugd", reported_on=reported_on()
     )
     procedure = procedures.record_step(
-        actor=me, procedure=procedure, step="application_on", day=REPORTED + dt.timedelta(days=14)
+        actor=me, procedure=procedure, step="application_on", day=reported_on() + dt.timedelta(days=14)
     )
 
     # the decision: ambulant youth help in kind with a budget of € 12,500 a year, so four eyes
@@ -282,17 +291,17 @@ def test_jeugd_from_hulpvraag_to_a_granted_claim_with_four_eyes(world, jeugdhulp
         delivery="zin",
         provider=jeugdhulp,
         budget_cents=1_250_000,
-        start_date=MONTH[0],
-        end_date=MONTH[0] + dt.timedelta(days=364),
+        start_date=claim_month()[0],
+        end_date=claim_month()[0] + dt.timedelta(days=364),
     )
     decision = decisions.submit(actor=me, decision=decision)
     assert decision.status == Decision.Status.AWAITING
     with pytest.raises(DomainError, match="vier ogen"):
         decisions.approve(actor=me, decision=decision)
     with pytest.raises(DomainError, match="na akkoord"):
-        decisions.send(actor=me, decision=decision, on=REPORTED + dt.timedelta(days=30))
+        decisions.send(actor=me, decision=decision, on=reported_on() + dt.timedelta(days=30))
     decision = decisions.approve(actor=world.team_lead, decision=decision)
-    decisions.send(actor=me, decision=decision, on=REPORTED + dt.timedelta(days=30))
+    decisions.send(actor=me, decision=decision, on=reported_on() + dt.timedelta(days=30))
 
     exchange = exchange_after_the_decision(capsys, tmp_path, "JW", decision)
 
@@ -303,8 +312,8 @@ def test_jeugd_from_hulpvraag_to_a_granted_claim_with_four_eyes(world, jeugdhulp
         assignment=exchange.provision.pk,
         category="45",
         code="45A48",
-        start=MONTH[0],
-        end=MONTH[1],
+        start=claim_month()[0],
+        end=claim_month()[1],
         volume=8,
         unit="04",
         rate_cents=11_000,

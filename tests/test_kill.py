@@ -48,8 +48,9 @@ services.start_plan(actor=actor, trajectory=plan.trajectory)
 MAKE_DOSSIERS_DUE = """
 import datetime as dt
 from toegang.cases.models import Trajectory
+from toegang.common.dates import today
 n = Trajectory.objects.filter(status="gesloten", retention_rule__isnull=False, legal_hold=False).update(
-    archive_action_date=dt.date.today() - dt.timedelta(days=1))
+    archive_action_date=today() - dt.timedelta(days=1))
 assert n >= 3, n
 """
 RETENTION_RUN = """

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, law_basis, make_trajectory
+from tests.conftest import law_basis, make_trajectory
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.plans import services as plan_services
 from toegang.plans.models import Action, LifeDomain, Plan, SelfRelianceLevel
@@ -23,7 +24,7 @@ def shared_case(world):
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulpverlener",
-        start_date=TODAY,
+        start_date=today(),
         basis=law_basis(),
     )
     actor = world.professional
@@ -32,7 +33,7 @@ def shared_case(world):
     plan_services.record_exploration(
         actor=actor,
         trajectory=trajectory,
-        held_on=TODAY,
+        held_on=today(),
         participants="",
         summary="Schulden bij de zorgverzekeraar",
         findings=[
@@ -47,7 +48,7 @@ def shared_case(world):
         expected_revision=plan.revision,
         domain=upbringing,
         result="Rust en regelmaat voor de kinderen",
-        due_on=TODAY + dt.timedelta(days=60),
+        due_on=today() + dt.timedelta(days=60),
     )
     plan_services.add_action(
         actor=actor,
@@ -56,7 +57,7 @@ def shared_case(world):
         description="Opvoedondersteuning",
         party=Action.Party.PROFESSIONAL,
         professional=world.partner,
-        due_on=TODAY,
+        due_on=today(),
     )
     g2 = plan_services.add_goal(
         actor=actor,
@@ -64,7 +65,7 @@ def shared_case(world):
         expected_revision=plan.revision,
         domain=money,
         result="Schuld bij de zorgverzekeraar geregeld",
-        due_on=TODAY + dt.timedelta(days=60),
+        due_on=today() + dt.timedelta(days=60),
     )
     plan_services.add_action(
         actor=actor,
@@ -73,10 +74,10 @@ def shared_case(world):
         description="Betalingsregeling",
         party=Action.Party.PROFESSIONAL,
         professional=world.professional,
-        due_on=TODAY,
+        due_on=today(),
     )
     plan_services.agree_plan(
-        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how=Plan.AgreedHow.VERBAL
+        actor=actor, plan=plan, expected_revision=plan.revision, agreed_on=today(), agreed_how=Plan.AgreedHow.VERBAL
     )
     return trajectory, plan
 
@@ -99,11 +100,11 @@ def test_partner_updates_only_own_actions_and_does_not_shape_the_plan(client, wo
     own = Action.objects.get(description="Opvoedondersteuning")
     other = Action.objects.get(description="Betalingsregeling")
     plan_services.set_action_status(
-        actor=world.partner, action=own, expected_revision=plan.revision, status="gedaan", on=TODAY
+        actor=world.partner, action=own, expected_revision=plan.revision, status="gedaan", on=today()
     )
     with pytest.raises(DomainError, match="eigen organisatie"):
         plan_services.set_action_status(
-            actor=world.partner, action=other, expected_revision=plan.revision, status="gedaan", on=TODAY
+            actor=world.partner, action=other, expected_revision=plan.revision, status="gedaan", on=today()
         )
     with pytest.raises(DomainError, match="alleen de regisseur"):
         plan_services.start_plan(actor=world.partner, trajectory=trajectory)
@@ -118,7 +119,7 @@ def test_a_partner_who_is_regisseur_sees_the_whole_plan(client, world, shared_ca
         actor=world.professional,
         trajectory=trajectory,
         professional=world.partner,
-        on=TODAY + dt.timedelta(days=0) if trajectory.started_on < TODAY else TODAY,
+        on=today() + dt.timedelta(days=0) if trajectory.started_on < today() else today(),
     )
     client.force_login(world.partner)
     body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
@@ -131,10 +132,10 @@ def test_restricted_note_stays_within_the_organisation(client, world, shared_cas
         actor=world.partner,
         trajectory=trajectory,
         text="Vermoeden van spanningen thuis",
-        happened_on=TODAY,
+        happened_on=today(),
         restricted=True,
     )
-    case_services.add_note(actor=world.partner, trajectory=trajectory, text="Afspraak gemaakt", happened_on=TODAY)
+    case_services.add_note(actor=world.partner, trajectory=trajectory, text="Afspraak gemaakt", happened_on=today())
     client.force_login(world.professional)
     body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
     assert "Afspraak gemaakt" in body and "spanningen" not in body
@@ -160,7 +161,7 @@ def test_who_is_involved_shows_organisations_never_content(client, world, shared
 
 
 def test_overdue_list_keeps_to_the_partners_own_actions(client, world, shared_case):
-    Action.objects.update(due_on=TODAY - dt.timedelta(days=2))
+    Action.objects.update(due_on=today() - dt.timedelta(days=2))
     client.force_login(world.partner)
     body = client.get(reverse("overdue")).content.decode()
     assert "Opvoedondersteuning" in body and "Betalingsregeling" not in body
@@ -181,4 +182,4 @@ def test_partner_does_not_steer_the_trajectory(client, world, shared_case):
     own = Involvement.objects.get(trajectory=trajectory, professional=world.partner)
     client.post(reverse("involvement-end", args=[own.pk]))
     own.refresh_from_db()
-    assert own.end_date == TODAY
+    assert own.end_date == today()

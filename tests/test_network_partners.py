@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import make_trajectory, make_user
 from tests.querycount import page_queries
@@ -591,7 +592,7 @@ def grow(world, n: int, start: int) -> None:
         add_service(world, f"Dienst {i}", world.area, organisation=org)
         area = Area.objects.create(municipality=world.gemeente, name=f"Wijk {i:02d}")
         Team.objects.create(name=f"Team {i}", area=area)
-        today = dt.date.today()
+        today = timezone.localdate()
         r.add(org, sent_on=today, status=Referral.Status.ACCEPTED, answered_on=today)
         r.add(org, sent_on=today, status=Referral.Status.DECLINED, answered_on=today, closed_on=today)
         escalation(world, r.trajectory, level, raised_on=today, deadline=today + dt.timedelta(days=5))

@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory, wmo_rule
+from tests.conftest import make_trajectory, wmo_rule
 from tests.test_consent import give_consent, involve
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.cases import views as case_views
+from toegang.common.dates import today
 from toegang.privacy.models import ProcessingActivity
 
 
@@ -26,7 +27,10 @@ def small_pages(monkeypatch):
 def write_notes(world, trajectory, texts_by_day):
     for days_ago, text in texts_by_day:
         case_services.add_note(
-            actor=world.professional, trajectory=trajectory, text=text, happened_on=TODAY - dt.timedelta(days=days_ago)
+            actor=world.professional,
+            trajectory=trajectory,
+            text=text,
+            happened_on=today() - dt.timedelta(days=days_ago),
         )
 
 
@@ -65,9 +69,9 @@ def test_restricted_notes_of_another_organisation_are_not_on_the_notes_page(clie
     trajectory = make_trajectory(world)
     involve(world, trajectory, ProcessingActivity.objects.get(code="jeugdhulp"))  # on a legal basis
     case_services.add_note(
-        actor=world.partner, trajectory=trajectory, text="Alleen voor ons", happened_on=TODAY, restricted=True
+        actor=world.partner, trajectory=trajectory, text="Alleen voor ons", happened_on=today(), restricted=True
     )
-    case_services.add_note(actor=world.partner, trajectory=trajectory, text="Voor iedereen", happened_on=TODAY)
+    case_services.add_note(actor=world.partner, trajectory=trajectory, text="Voor iedereen", happened_on=today())
     url = reverse("notes", args=[trajectory.pk])
     client.force_login(world.professional)
     body = client.get(url).content.decode()
@@ -119,7 +123,7 @@ def test_an_earlier_trajectorys_notes_are_linked_from_the_household(client, worl
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=earlier,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=wmo_rule(),
     )

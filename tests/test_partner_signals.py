@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_user
+from tests.conftest import make_user
 from toegang.accounts.models import User
+from toegang.common.dates import today
 from toegang.signals.models import Signal
 
 
@@ -44,7 +45,7 @@ def test_a_partner_reports_and_sees_only_that_it_was_picked_up(client, world, re
     assert "06-00000000" in signal.reporter and world.partner_org.name in signal.reporter
     listing = client.get(reverse("partner-signals")).content.decode()
     assert "nog niet opgepakt" in listing
-    Signal.objects.filter(pk=signal.pk).update(status="getriageerd", outcome="advies", triaged_on=TODAY)
+    Signal.objects.filter(pk=signal.pk).update(status="getriageerd", outcome="advies", triaged_on=today())
     listing = client.get(reverse("partner-signals")).content.decode()
     assert "Opgepakt" in listing and "advies" not in listing.lower() and "huur" not in listing  # no outcome or content
     # never the case itself

@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from fontTools.ttLib import TTFont
 
-from tests.conftest import TODAY
 from tests.pdf_support import embedded_glyphs, outline, pdf_text, pieces
 from tests.test_decisions import hbh
 from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
 from toegang.common import pdf as common_pdf
+from toegang.common.dates import today
 from toegang.people import services as people_services
 from toegang.people.models import Membership, Person
 from toegang.portal import services as portal_services
@@ -58,21 +58,21 @@ def resident(world) -> Person:
         household=household,
         person=person,
         role=Membership.Role.PARENT,
-        start_date=TODAY - dt.timedelta(days=400),
+        start_date=today() - dt.timedelta(days=400),
     )
     case_services.start_trajectory(
         actor=world.professional,
         household=household,
         team=world.team,
         regisseur=world.professional,
-        started_on=TODAY - dt.timedelta(days=100),
+        started_on=today() - dt.timedelta(days=100),
     )
     signal_services.register_signal(
         actor=world.professional,
         team=world.team,
         source="zelfmelder",
         channel="telefoon",
-        received_on=TODAY - dt.timedelta(days=120),
+        received_on=today() - dt.timedelta(days=120),
         description=WORRY,
         persons=[person],
     )
@@ -127,7 +127,7 @@ def test_the_residents_inzage_prints_every_character_and_their_own_rows_as_the_p
 
 def test_the_privacy_officers_inzage_export_prints_the_name_and_says_a_resident_looked(client, world, resident):
     resident_client(resident).get(reverse("portal-person", args=[resident.pk]))
-    request = rights.register_request(actor=world.privacy, bsn=resident.bsn, kind="inzage", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=resident.bsn, kind="inzage", received_on=today())
     client.force_login(world.privacy)
     response = client.get(reverse("rights-export", args=[request.pk, "pdf"]))
     assert response.status_code == 200
@@ -141,9 +141,9 @@ def test_the_privacy_officers_inzage_export_prints_the_name_and_says_a_resident_
 def test_the_decision_letter_prints_the_name_the_amount_and_the_quotes(world, resident):
     trajectory = Trajectory.objects.get(household__memberships__person=resident)
     proc = procedure_services.start_procedure(
-        actor=world.professional, trajectory=trajectory, person=resident, law="wmo", reported_on=TODAY
+        actor=world.professional, trajectory=trajectory, person=resident, law="wmo", reported_on=today()
     )
-    proc = procedure_services.record_step(actor=world.professional, procedure=proc, step="application_on", day=TODAY)
+    proc = procedure_services.record_step(actor=world.professional, procedure=proc, step="application_on", day=today())
     decision = decisions.draft_decision(
         actor=world.professional,
         procedure=proc,
@@ -163,7 +163,7 @@ def test_the_decision_letter_prints_the_name_the_amount_and_the_quotes(world, re
         provider=None,
     )
     decision = decisions.submit(actor=world.professional, decision=decision)
-    decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decisions.send(actor=world.professional, decision=decision, on=today())
     response = resident_client(resident).get(reverse("portal-decision-letter", args=[resident.pk, decision.pk]))
     assert response.status_code == 200
     text = pdf_text(response.content)

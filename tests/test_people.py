@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.conftest import TODAY, make_household, next_bsn
+from tests.conftest import make_household, next_bsn
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people import selectors, services
 from toegang.people.models import Membership, Person
@@ -45,7 +46,7 @@ def test_overlapping_membership_refused_by_service(world):
     other = make_household(world, members=0)
     person = household.memberships.get().person
     with pytest.raises(DomainError, match="overlappen") as excinfo:
-        services.add_member(actor=world.professional, household=other, person=person, role="kind", start_date=TODAY)
+        services.add_member(actor=world.professional, household=other, person=person, role="kind", start_date=today())
     assert excinfo.value.field == "start_date"
     assert not Membership.objects.filter(household=other).exists()
 
@@ -54,9 +55,9 @@ def test_person_can_move_households_over_time(world):
     household = make_household(world, members=1)
     other = make_household(world, members=0)
     membership = household.memberships.get()
-    services.end_membership(actor=world.professional, membership=membership, end_date=TODAY - dt.timedelta(days=1))
+    services.end_membership(actor=world.professional, membership=membership, end_date=today() - dt.timedelta(days=1))
     moved = services.add_member(
-        actor=world.professional, household=other, person=membership.person, role="overig", start_date=TODAY
+        actor=world.professional, household=other, person=membership.person, role="overig", start_date=today()
     )
     assert moved.household == other
     assert Membership.objects.filter(person=membership.person).count() == 2
@@ -67,7 +68,7 @@ def test_database_refuses_overlap_even_without_the_service(world):
     other = make_household(world, members=0)
     person = household.memberships.get().person
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(person=person, household=other, role="kind", start_date=TODAY)
+        Membership.objects.create(person=person, household=other, role="kind", start_date=today())
 
 
 def test_end_before_start_is_refused(world):
@@ -79,12 +80,12 @@ def test_end_before_start_is_refused(world):
             household=household,
             person=person,
             role="kind",
-            start_date=TODAY,
-            end_date=TODAY - dt.timedelta(days=3),
+            start_date=today(),
+            end_date=today() - dt.timedelta(days=3),
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(
-            person=person, household=household, role="kind", start_date=TODAY, end_date=TODAY - dt.timedelta(days=3)
+            person=person, household=household, role="kind", start_date=today(), end_date=today() - dt.timedelta(days=3)
         )
 
 
@@ -94,9 +95,9 @@ def test_member_rows_are_the_memberships_in_start_order(world):
     households = [make_household(world, members=3), make_household(world, members=2)]
     first = households[0].memberships.order_by("pk").first()
     Membership.objects.filter(pk=first.pk).update(  # the first made, ended, and started last
-        start_date=TODAY - dt.timedelta(days=1), end_date=TODAY
+        start_date=today() - dt.timedelta(days=1), end_date=today()
     )
-    Membership.objects.filter(household=households[1]).update(start_date=TODAY - dt.timedelta(days=400))
+    Membership.objects.filter(household=households[1]).update(start_date=today() - dt.timedelta(days=400))
     empty = make_household(world, members=1)
     empty.memberships.all().delete()
     found = selectors.member_rows_of_households([h.pk for h in (*households, empty)])
@@ -106,5 +107,5 @@ def test_member_rows_are_the_memberships_in_start_order(world):
         ]
         assert [tuple(row) for row in found[household.pk]] == expected
         assert isinstance(found[household.pk][0].start_date, dt.date)
-    assert found[households[0].pk][-1].person_id == first.person_id and found[households[0].pk][-1].end_date == TODAY
+    assert found[households[0].pk][-1].person_id == first.person_id and found[households[0].pk][-1].end_date == today()
     assert found[empty.pk] == [] and selectors.member_rows_of_households([]) == {}

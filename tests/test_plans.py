@@ -4,7 +4,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory
+from tests.conftest import make_agreed_plan, make_trajectory
+from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
 from toegang.people.models import Membership, Person
 from toegang.plans import services
@@ -28,7 +29,7 @@ def test_exploration_scores_only_relevant_domains(world, domains):
     exploration = services.record_exploration(
         actor=world.professional,
         trajectory=trajectory,
-        held_on=TODAY,
+        held_on=today(),
         participants="Moeder, regisseur",
         summary="Schulden en opvoedvragen",
         findings=[
@@ -45,7 +46,7 @@ def test_exploration_needs_content(world, domains):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="ten minste één relevant leefdomein"):
         services.record_exploration(
-            actor=world.professional, trajectory=trajectory, held_on=TODAY, participants="", summary="", findings=[]
+            actor=world.professional, trajectory=trajectory, held_on=today(), participants="", summary="", findings=[]
         )
 
 
@@ -70,7 +71,7 @@ def test_second_save_on_stale_revision_is_refused(world, domains):
             expected_revision=seen,
             domain=domains[0],
             result="Huurachterstand weg",
-            due_on=TODAY + dt.timedelta(days=60),
+            due_on=today() + dt.timedelta(days=60),
         )
     assert not Goal.objects.filter(plan=plan).exists()
     assert Plan.objects.get(pk=plan.pk).what_goes_well == "Netwerk is sterk"
@@ -84,7 +85,7 @@ def test_agree_requires_goals_with_actions(world, domains):
             actor=world.professional,
             plan=plan,
             expected_revision=plan.revision,
-            agreed_on=TODAY,
+            agreed_on=today(),
             agreed_how="mondeling",
         )
     goal = services.add_goal(
@@ -93,14 +94,14 @@ def test_agree_requires_goals_with_actions(world, domains):
         expected_revision=plan.revision,
         domain=domains[0],
         result="Vaste lasten op orde",
-        due_on=TODAY + dt.timedelta(days=30),
+        due_on=today() + dt.timedelta(days=30),
     )
     with pytest.raises(DomainError, match="ten minste één actie"):
         services.agree_plan(
             actor=world.professional,
             plan=plan,
             expected_revision=plan.revision,
-            agreed_on=TODAY,
+            agreed_on=today(),
             agreed_how="mondeling",
         )
     member = trajectory.household.memberships.first().person
@@ -111,14 +112,18 @@ def test_agree_requires_goals_with_actions(world, domains):
         description="Post openen met buurvrouw",
         party=Action.Party.MEMBER,
         member=member,
-        due_on=TODAY + dt.timedelta(days=7),
+        due_on=today() + dt.timedelta(days=7),
     )
     services.agree_plan(
-        actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how="ondertekend"
+        actor=world.professional,
+        plan=plan,
+        expected_revision=plan.revision,
+        agreed_on=today(),
+        agreed_how="ondertekend",
     )
     plan.refresh_from_db()
     assert plan.status == Plan.Status.AGREED
-    assert plan.next_review_on == TODAY + dt.timedelta(weeks=plan.review_interval_weeks)
+    assert plan.next_review_on == today() + dt.timedelta(weeks=plan.review_interval_weeks)
 
 
 def test_action_party_must_be_named(world, domains):
@@ -130,7 +135,7 @@ def test_action_party_must_be_named(world, domains):
         expected_revision=plan.revision,
         domain=domains[0],
         result="x",
-        due_on=TODAY,
+        due_on=today(),
     )
     with pytest.raises(DomainError, match="Naam netwerk"):
         services.add_action(
@@ -139,11 +144,11 @@ def test_action_party_must_be_named(world, domains):
             expected_revision=plan.revision,
             description="Bellen",
             party=Action.Party.NETWORK,
-            due_on=TODAY,
+            due_on=today(),
         )
     outsider_person = make_trajectory(world).household.memberships.first().person
     membership = trajectory.household.memberships.first()
-    membership.end_date = TODAY - dt.timedelta(days=1)  # left the household yesterday
+    membership.end_date = today() - dt.timedelta(days=1)  # left the household yesterday
     membership.save(update_fields=["end_date"])
     for person in (outsider_person, membership.person):
         with pytest.raises(DomainError, match="lid van dit huishouden"):
@@ -154,7 +159,7 @@ def test_action_party_must_be_named(world, domains):
                 description="Bellen",
                 party=Action.Party.MEMBER,
                 member=person,
-                due_on=TODAY,
+                due_on=today(),
             )
     assert not Action.objects.filter(goal=goal).exists()
 
@@ -168,7 +173,7 @@ def test_the_action_form_offers_only_members_who_have_not_left(client, world):
         expected_revision=plan.revision,
         domain=LifeDomain.objects.first(),
         result="x",
-        due_on=TODAY,
+        due_on=today(),
     )
     stays = trajectory.household.memberships.first().person
     left = Person.objects.create(voornamen="Melle", geslachtsnaam="Vertrokken")
@@ -176,8 +181,8 @@ def test_the_action_form_offers_only_members_who_have_not_left(client, world):
         household=trajectory.household,
         person=left,
         role="kind",
-        start_date=TODAY - dt.timedelta(days=900),
-        end_date=TODAY - dt.timedelta(days=1),
+        start_date=today() - dt.timedelta(days=900),
+        end_date=today() - dt.timedelta(days=1),
     )
     client.force_login(world.professional)
     page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
@@ -195,7 +200,11 @@ def test_new_version_copies_open_goals_and_supersedes_on_agreement(world):
     with pytest.raises(DomainError, match="al een plan in concept"):
         services.start_plan(actor=world.professional, trajectory=trajectory)
     services.agree_plan(
-        actor=world.professional, plan=second, expected_revision=second.revision, agreed_on=TODAY, agreed_how="digitaal"
+        actor=world.professional,
+        plan=second,
+        expected_revision=second.revision,
+        agreed_on=today(),
+        agreed_how="digitaal",
     )
     first.refresh_from_db()
     assert first.status == Plan.Status.SUPERSEDED
@@ -211,18 +220,18 @@ def test_review_scores_every_open_goal_and_sets_next_date(world):
             actor=world.professional,
             plan=plan,
             expected_revision=plan.revision,
-            held_on=TODAY,
+            held_on=today(),
             outcomes={goals[0].pk: ("bereikt", "")},
             scores={},
             summary="",
-            next_review_on=TODAY + dt.timedelta(days=30),
+            next_review_on=today() + dt.timedelta(days=30),
         )
     with pytest.raises(DomainError, match="Volgende bespreking"):
         services.record_review(
             actor=world.professional,
             plan=plan,
             expected_revision=plan.revision,
-            held_on=TODAY,
+            held_on=today(),
             outcomes={goals[0].pk: ("bereikt", ""), goals[1].pk: ("deels", "")},
             scores={},
             summary="",
@@ -232,15 +241,15 @@ def test_review_scores_every_open_goal_and_sets_next_date(world):
         actor=world.professional,
         plan=plan,
         expected_revision=plan.revision,
-        held_on=TODAY,
+        held_on=today(),
         outcomes={goals[0].pk: ("bereikt", "Gelukt"), goals[1].pk: ("deels", "")},
         scores={goals[0].domain: level4},
         summary="Goede stappen",
-        next_review_on=TODAY + dt.timedelta(days=42),
+        next_review_on=today() + dt.timedelta(days=42),
     )
     assert review.goal_reviews.count() == 2
     plan.refresh_from_db()
-    assert plan.next_review_on == TODAY + dt.timedelta(days=42)
+    assert plan.next_review_on == today() + dt.timedelta(days=42)
     assert Goal.objects.get(pk=goals[0].pk).status == Goal.Status.ACHIEVED
     assert Goal.objects.get(pk=goals[1].pk).status == Goal.Status.OPEN
     assert SelfRelianceScore.objects.filter(review=review, level=level4).count() == 1
@@ -251,10 +260,10 @@ def test_action_status_in_agreed_plan(world):
     plan = make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
     action = Action.objects.get(goal__plan=plan)
     services.set_action_status(
-        actor=world.professional, action=action, expected_revision=plan.revision, status="gedaan", on=TODAY
+        actor=world.professional, action=action, expected_revision=plan.revision, status="gedaan", on=today()
     )
     action.refresh_from_db()
-    assert action.status == "gedaan" and action.done_on == TODAY
+    assert action.status == "gedaan" and action.done_on == today()
 
 
 def test_the_household_page_shows_the_exploration_and_the_reviews_with_their_scores(client, world, domains):
@@ -265,7 +274,7 @@ def test_the_household_page_shows_the_exploration_and_the_reviews_with_their_sco
     services.record_exploration(
         actor=world.professional,
         trajectory=trajectory,
-        held_on=TODAY,
+        held_on=today(),
         participants="Moeder, regisseur",
         summary="Schulden en opvoedvragen",
         findings=[services.FindingInput(domain=domains[0], situation="Achterstand huur", level=level2)],
@@ -276,11 +285,11 @@ def test_the_household_page_shows_the_exploration_and_the_reviews_with_their_sco
         actor=world.professional,
         plan=plan,
         expected_revision=plan.revision,
-        held_on=TODAY,
+        held_on=today(),
         outcomes={goal.pk: ("bereikt", "Huur is bij")},
         scores={goal.domain: level4},
         summary="Goede stappen",
-        next_review_on=TODAY + dt.timedelta(days=42),
+        next_review_on=today() + dt.timedelta(days=42),
     )
     client.force_login(world.professional)
     body = client.get(reverse("household", args=[trajectory.household_id])).content.decode()
@@ -298,7 +307,7 @@ def test_the_current_plan_is_the_draft_else_the_agreed_plan_else_the_latest_clos
     assert current_plan(trajectory=trajectory) is None
 
     def plan(version: int, status: str) -> Plan:
-        agreed = TODAY if status == Plan.Status.AGREED else None
+        agreed = today() if status == Plan.Status.AGREED else None
         return Plan.objects.create(
             trajectory=trajectory, household=trajectory.household, version=version, status=status, agreed_on=agreed
         )

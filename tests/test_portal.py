@@ -23,13 +23,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, next_bsn
+from tests.conftest import make_agreed_plan, make_trajectory, next_bsn
 from tests.processes import MANAGE, ROOT
 from tests.querycount import page_queries
 from tests.test_decisions import pdf_text
 from tests.test_url_access import patterns
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.network.models import CaseConference, Participant
 from toegang.people import services as people_services
@@ -92,14 +93,14 @@ def family(world):
         bsn=next_bsn(),
         voornamen="Kind",
         geslachtsnaam="Jong",
-        geboortedatum=TODAY.replace(year=TODAY.year - 8) - dt.timedelta(days=30),
+        geboortedatum=today().replace(year=today().year - 8) - dt.timedelta(days=30),
     )
     people_services.add_member(
         actor=world.professional,
         household=household,
         person=child,
         role=Membership.Role.CHILD,
-        start_date=TODAY - dt.timedelta(days=30),
+        start_date=today() - dt.timedelta(days=30),
     )
     return {"trajectory": trajectory, "household": household, "parent": members[0], "other": members[1], "child": child}
 
@@ -111,7 +112,7 @@ def represent(world, person: Person, representative: Person, kind: str, **extra)
         representative_bsn=representative.bsn,
         representative_name=representative.full_name,
         kind=kind,
-        start_date=extra.pop("start_date", TODAY - dt.timedelta(days=10)),
+        start_date=extra.pop("start_date", today() - dt.timedelta(days=10)),
         source="Gezagsregister, uittreksel",
         **extra,
     )
@@ -306,7 +307,7 @@ def test_a_parent_with_authority_acts_for_a_young_child_and_every_row_says_so(wo
 def test_authority_over_a_child_ends_at_sixteen_in_the_portal(world, family):
     parent, child = family["parent"], family["child"]
     represent(world, child, parent, Representation.Kind.PARENT)
-    Person.objects.filter(pk=child.pk).update(geboortedatum=TODAY.replace(year=TODAY.year - 16))
+    Person.objects.filter(pk=child.pk).update(geboortedatum=today().replace(year=today().year - 16))
     resident = resident_client(parent)
     assert resident.get(reverse("portal-person", args=[child.pk])).status_code == 404
     assert child.full_name not in resident.get(reverse("portal-home")).content.decode()
@@ -317,9 +318,9 @@ def test_an_ended_or_future_representation_does_not_count(world, family):
     r = represent(world, other, parent, Representation.Kind.MENTOR)
     resident = resident_client(parent)
     assert resident.get(reverse("portal-person", args=[other.pk])).status_code == 200
-    portal_services.end_representation(actor=world.professional, representation=r, on=TODAY - dt.timedelta(days=1))
+    portal_services.end_representation(actor=world.professional, representation=r, on=today() - dt.timedelta(days=1))
     assert resident.get(reverse("portal-person", args=[other.pk])).status_code == 404
-    represent(world, other, parent, Representation.Kind.CURATOR, start_date=TODAY + dt.timedelta(days=1))
+    represent(world, other, parent, Representation.Kind.CURATOR, start_date=today() + dt.timedelta(days=1))
     assert resident.get(reverse("portal-person", args=[other.pk])).status_code == 404
 
 
@@ -343,7 +344,7 @@ def test_a_bewindvoerder_sees_the_decisions_and_nothing_about_care(world, family
         ({"kind": "oom"}, "kind", "Soort vertegenwoordiging: kies"),
         ({"source": " "}, "source", "Bron: noem waaruit"),
         ({"kind": "gezag"}, "kind", "alleen voor een minderjarige"),  # the person is an adult
-        ({"end_date": TODAY - dt.timedelta(days=30)}, "end_date", "Tot en met: de einddatum ligt voor"),
+        ({"end_date": today() - dt.timedelta(days=30)}, "end_date", "Tot en met: de einddatum ligt voor"),
     ],
 )
 def test_recording_a_representation_refuses_bad_input_by_field(world, family, change, field, message):
@@ -353,7 +354,7 @@ def test_recording_a_representation_refuses_bad_input_by_field(world, family, ch
         "representative_bsn": family["parent"].bsn,
         "representative_name": "Ouder",
         "kind": Representation.Kind.MENTOR,
-        "start_date": TODAY - dt.timedelta(days=10),
+        "start_date": today() - dt.timedelta(days=10),
         "source": "Curatele- en bewindregister",
         **change,
     }
@@ -371,7 +372,7 @@ def test_the_team_records_and_ends_a_representation_on_the_person_page(client, w
         "representative_name": "Voogd Jansen",
         "representative_bsn": next_bsn(),
         "source": "Beschikking rechtbank",
-        "start_date": TODAY.isoformat(),
+        "start_date": today().isoformat(),
     }
     bad = client.post(url, {**form, "representative_bsn": "12"})
     assert bad.status_code == 400 and "BSN vertegenwoordiger" in bad.content.decode()
@@ -382,7 +383,7 @@ def test_the_team_records_and_ends_a_representation_on_the_person_page(client, w
     r = Representation.objects.get()
     client.post(reverse("representation-end", args=[household.pk, child.pk, r.pk]))
     r.refresh_from_db()
-    assert r.end_date == TODAY
+    assert r.end_date == today()
     client.force_login(world.outsider)  # another team: not their household
     assert client.post(url, form).status_code == 404
 
@@ -401,13 +402,13 @@ def test_a_representative_outside_the_household_sees_only_the_persons_own_part(w
     goal = Goal.objects.filter(plan__household=household).order_by("pk").first()
     # an action of the child in the agreed plan (as a new plan version would hold it; written directly here)
     Action.objects.create(
-        goal=goal, description="Gaat naar de huiswerkklas", party=Action.Party.MEMBER, member=child, due_on=TODAY
+        goal=goal, description="Gaat naar de huiswerkklas", party=Action.Party.MEMBER, member=child, due_on=today()
     )
     case_services.add_note(
         actor=world.professional,
         trajectory=family["trajectory"],
         text="Moeder verblijft tijdelijk elders; adres geheim.",
-        happened_on=TODAY,
+        happened_on=today(),
     )
     resident = resident_client(elsewhere)
     page = resident.get(reverse("portal-person", args=[child.pk])).content.decode()
@@ -454,7 +455,7 @@ def test_a_resident_files_a_request_for_full_inzage(world, family):
     assert resident.post(url, {"kind": "inzage", "description": "Graag ook de notities."}).status_code == 302
     request = RightsRequest.objects.get()
     assert (request.kind, request.person, request.status) == ("inzage", parent, "open")
-    assert request.due_on > TODAY and "Via het portaal" in request.description
+    assert request.due_on > today() and "Via het portaal" in request.description
     again = resident.post(url, {"kind": "inzage"})
     assert again.status_code == 400 and "er loopt al een verzoek" in again.content.decode()
     assert RightsRequest.objects.count() == 1
@@ -517,11 +518,11 @@ def test_a_resident_gives_and_withdraws_consent(world, family):
         "activity": activity.pk,
         "categories": ["plan", "contact"],
         "organisations": [world.partner_org.pk],
-        "valid_until": (TODAY + dt.timedelta(days=180)).isoformat(),
+        "valid_until": (today() + dt.timedelta(days=180)).isoformat(),
     }
     missing = resident.post(url, {**form, "organisations": []})
     assert missing.status_code == 400 and "Met welke organisaties" in missing.content.decode()
-    too_long = resident.post(url, {**form, "valid_until": (TODAY + dt.timedelta(days=4000)).isoformat()})
+    too_long = resident.post(url, {**form, "valid_until": (today() + dt.timedelta(days=4000)).isoformat()})
     assert too_long.status_code == 400 and "Geldig tot en met" in too_long.content.decode()
     assert not Consent.objects.exists()
     assert resident.post(url, form).status_code == 302
@@ -529,7 +530,7 @@ def test_a_resident_gives_and_withdraws_consent(world, family):
     assert consent.given_by == "inwoner" and consent.person == parent and consent.withdrawn_on is None
     assert resident.post(reverse("portal-consent-withdraw", args=[parent.pk, consent.pk])).status_code == 302
     consent.refresh_from_db()
-    assert consent.withdrawn_on == TODAY
+    assert consent.withdrawn_on == today()
     # a representative's consent says who gave it
     represent(world, family["child"], parent, Representation.Kind.PARENT)
     resident.post(reverse("portal-consents", args=[family["child"].pk]), form)
@@ -541,7 +542,7 @@ def test_meetings_and_reviews_ahead_are_shown(world, family):
     parent, trajectory = family["parent"], family["trajectory"]
     conference = CaseConference.objects.create(
         trajectory=trajectory,
-        held_on=TODAY + dt.timedelta(days=7),
+        held_on=today() + dt.timedelta(days=7),
         starts_at=dt.time(14, 30),
         location="Wijkcentrum De Brug",
         purpose="Samen de volgende stap bespreken",
@@ -590,9 +591,9 @@ def test_the_decision_and_its_letter(world, family):
 
     parent = family["parent"]
     proc = procedure_services.start_procedure(
-        actor=world.professional, trajectory=family["trajectory"], person=parent, law="wmo", reported_on=TODAY
+        actor=world.professional, trajectory=family["trajectory"], person=parent, law="wmo", reported_on=today()
     )
-    proc = procedure_services.record_step(actor=world.professional, procedure=proc, step="application_on", day=TODAY)
+    proc = procedure_services.record_step(actor=world.professional, procedure=proc, step="application_on", day=today())
     decision = decision_services.draft_decision(
         actor=world.professional, procedure=proc, outcome="toegekend", reasoning="Onderzoek wijst uit..."
     )
@@ -601,7 +602,7 @@ def test_the_decision_and_its_letter(world, family):
     letter_url = reverse("portal-decision-letter", args=[parent.pk, decision.pk])
     assert resident.get(letter_url).status_code == 404  # a draft is not the resident's yet
     decision = decision_services.submit(actor=world.professional, decision=decision)
-    decision_services.send(actor=world.professional, decision=decision, on=TODAY)
+    decision_services.send(actor=world.professional, decision=decision, on=today())
     page = resident.get(reverse("portal-decisions", args=[parent.pk])).content.decode()
     assert "Toegekend" in page and "Brief downloaden" in page
     letter = resident.get(letter_url)

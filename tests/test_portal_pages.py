@@ -13,8 +13,9 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from tests.conftest import TODAY, VerifiedClient, make_agreed_plan, make_trajectory
+from tests.conftest import VerifiedClient, make_agreed_plan, make_trajectory
 from toegang.common import views as common_views
+from toegang.common.dates import today
 from toegang.plans.models import Goal, LifeDomain
 from toegang.portal import services as portal_services
 from toegang.privacy.models import Consent, ProcessingActivity
@@ -122,7 +123,7 @@ def test_a_stale_portal_form_gives_a_dutch_page_with_the_way_back(world):
         "activity": activity.pk,
         "categories": ["plan"],
         "organisations": [world.partner_org.pk],
-        "valid_until": (TODAY + dt.timedelta(days=30)).isoformat(),
+        "valid_until": (today() + dt.timedelta(days=30)).isoformat(),
     }
     response = client.post(url, form, HTTP_REFERER=f"http://testserver{url}")
     html = response.content.decode()
@@ -212,9 +213,9 @@ def test_the_consent_form_speaks_plainly_and_tells_the_maximum_before_sending(wo
     assert '<option value="" selected>Kies waarvoor…</option>' in select and "---------" not in select
     assert "Integrale ondersteuning (één gezin, één plan)</option>" in select
     assert "Toestemming van de betrokkene" not in html
-    latest = TODAY.replace(year=TODAY.year + settings.CONSENT_MAX_YEARS)  # add_months: 29 Feb gives 28 Feb
-    if TODAY.month == 2 and TODAY.day == 29:  # pragma: no cover - a leap day
-        latest = dt.date(TODAY.year + settings.CONSENT_MAX_YEARS, 2, 28)
+    latest = today().replace(year=today().year + settings.CONSENT_MAX_YEARS)  # add_months: 29 Feb gives 28 Feb
+    if today().month == 2 and today().day == 29:  # pragma: no cover - a leap day
+        latest = dt.date(today().year + settings.CONSENT_MAX_YEARS, 2, 28)
     assert f"Ten hoogste {settings.CONSENT_MAX_YEARS} jaar vanaf vandaag, dus uiterlijk" in html
     assert latest.strftime("%d-%m-%Y") in html and f'max="{latest.isoformat()}"' in html
     # one day past the maximum is still refused, naming the field, and nothing is recorded

@@ -17,9 +17,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import TODAY, make_trajectory, next_bsn
+from tests.conftest import make_trajectory, next_bsn
 from toegang.audit import retention as audit_retention
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.people.models import Person
 from toegang.portal import selectors as portal_selectors
 from toegang.portal import services as portal_services
@@ -74,7 +75,7 @@ def test_the_same_melding_after_triage_or_from_long_ago_is_a_new_one(world, resi
     form = {"description": "Ik kan de huur niet betalen."}
     settle(client, client.post(url, form))
     first = Signal.objects.get()
-    signal_services.triage_signal(actor=world.professional, signal=first, outcome="advies", on=TODAY, note="x")
+    signal_services.triage_signal(actor=world.professional, signal=first, outcome="advies", on=today(), note="x")
     settle(client, client.post(url, form))  # the team answered the first: this is a new question
     second = Signal.objects.exclude(pk=first.pk).get()
     Signal.objects.filter(pk=second.pk).update(
@@ -110,7 +111,7 @@ def test_a_first_question_sent_twice_makes_one_person_and_one_melding_and_confir
 def test_a_consent_sent_twice_is_recorded_once_and_withdrawing_it_stops_it(world, resident, integral):
     client, person = resident
     url = reverse("portal-consents", args=[person.pk])
-    until = TODAY + dt.timedelta(days=180)
+    until = today() + dt.timedelta(days=180)
     form = {
         "activity": integral.pk,
         "categories": ["plan", "contact"],
@@ -146,8 +147,8 @@ def test_the_team_cannot_record_the_same_consent_twice(client, world, integral):
         "given_by": "inwoner",
         "categories": ["plan"],
         "organisations": [world.partner_org.pk],
-        "given_on": TODAY.isoformat(),
-        "valid_until": (TODAY + dt.timedelta(days=90)).isoformat(),
+        "given_on": today().isoformat(),
+        "valid_until": (today() + dt.timedelta(days=90)).isoformat(),
     }
     assert client.post(url, form).status_code == 302
     twice = client.post(url, form)
@@ -157,7 +158,7 @@ def test_the_team_cannot_record_the_same_consent_twice(client, world, integral):
     other_giver = client.post(url, {**form, "given_by": "vertegenwoordiger", "representative_name": "J. Jansen"})
     assert other_giver.status_code == 302 and Consent.objects.count() == 2
     # a withdrawn one does not count
-    Consent.objects.update(withdrawn_on=TODAY)
+    Consent.objects.update(withdrawn_on=today())
     assert client.post(url, form).status_code == 302
     assert Consent.objects.count() == 3
 
@@ -171,17 +172,17 @@ def test_the_service_refuses_the_same_consent_and_names_the_one_recorded(world, 
         "given_by": "inwoner",
         "categories": ["plan", "jeugd"],
         "organisations": [world.partner_org],
-        "given_on": TODAY,
-        "valid_until": TODAY + dt.timedelta(days=365),
+        "given_on": today(),
+        "valid_until": today() + dt.timedelta(days=365),
     }
     first = privacy_services.record_consent(**values)
     with pytest.raises(privacy_services.ConsentExists) as refused:
         privacy_services.record_consent(**{**values, "categories": ["jeugd", "plan", "plan"]})
-    assert refused.value.consent == first and TODAY.strftime("%d-%m-%Y") in refused.value.message
+    assert refused.value.consent == first and today().strftime("%d-%m-%Y") in refused.value.message
     other_org = type(world.partner_org).objects.create(name="Wmo Test", kind="wmo", cao="Cao")
     privacy_services.record_consent(**{**values, "organisations": [world.partner_org, other_org]})
     # a renewal while the first runs: recorded, so withdrawing the old one leaves no gap in the sharing
-    privacy_services.record_consent(**{**values, "valid_until": TODAY + dt.timedelta(days=400)})
+    privacy_services.record_consent(**{**values, "valid_until": today() + dt.timedelta(days=400)})
     assert Consent.objects.count() == 3
 
 
@@ -263,8 +264,8 @@ def test_two_consents_at_the_same_time_are_recorded_once(committed):
             given_by="inwoner",
             categories=["plan"],
             organisations=[world.partner_org],
-            given_on=TODAY,
-            valid_until=TODAY + dt.timedelta(days=30),
+            given_on=today(),
+            valid_until=today() + dt.timedelta(days=30),
         )
 
     outcome, waited = _hold_first_and_try_second(record, record)

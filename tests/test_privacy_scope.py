@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory, make_user, wmo_rule
+from tests.conftest import make_trajectory, make_user, wmo_rule
 from toegang.accounts.models import User
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.privacy import rights, services
 
@@ -23,8 +24,8 @@ def test_other_municipality_is_out_of_reach(client, world, other_officer):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.first().person
     with pytest.raises(DomainError, match="in uw gemeente"):
-        rights.register_request(actor=other_officer, bsn=person.bsn, kind="inzage", received_on=TODAY)
-    own = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
+        rights.register_request(actor=other_officer, bsn=person.bsn, kind="inzage", received_on=today())
+    own = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today())
     client.force_login(other_officer)
     assert client.get(reverse("rights-request", args=[own.pk])).status_code == 404
     assert client.get(reverse("rights-export", args=[own.pk, "json"])).status_code == 404
@@ -34,7 +35,7 @@ def test_other_municipality_is_out_of_reach(client, world, other_officer):
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=wmo_rule(),
     )

@@ -9,12 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import TODAY, law_basis, make_trajectory
+from tests.conftest import law_basis, make_trajectory
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.procedures import services
 from toegang.procedures.models import ClockPause, Procedure
 
-MELDING = TODAY - dt.timedelta(days=40)
+
+def melding_on():
+    return today() - dt.timedelta(days=40)
 
 
 def test_professional_starts_and_follows_a_wmo_procedure(client, world):
@@ -26,11 +29,11 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
 
     new = reverse("procedure-new", args=[trajectory.pk])
     bad = client.post(
-        new, {"person": person.pk, "law": "wmo", "reported_on": (TODAY + dt.timedelta(days=2)).isoformat()}
+        new, {"person": person.pk, "law": "wmo", "reported_on": (today() + dt.timedelta(days=2)).isoformat()}
     )
     assert bad.status_code == 400 and "Datum melding: de datum ligt in de toekomst." in bad.content.decode()
     assert not Procedure.objects.exists()
-    response = client.post(new, {"person": person.pk, "law": "wmo", "reported_on": MELDING.isoformat()})
+    response = client.post(new, {"person": person.pk, "law": "wmo", "reported_on": melding_on().isoformat()})
     procedure = Procedure.objects.get()
     assert response.status_code == 302 and response.url == reverse("procedure", args=[procedure.pk])
 
@@ -38,15 +41,19 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
     page = client.get(url).content.decode()
     assert "Wmo 2015 art. 2.3.2 lid 1" in page and "Onderzoek na melding" in page
 
-    step = {"form": "stap", "stap-step": "application_on", "stap-day": (MELDING + dt.timedelta(days=20)).isoformat()}
+    step = {
+        "form": "stap",
+        "stap-step": "application_on",
+        "stap-day": (melding_on() + dt.timedelta(days=20)).isoformat(),
+    }
     assert client.post(url, step).status_code == 302
-    early = {"form": "stap", "stap-step": "decided_on", "stap-day": MELDING.isoformat()}
+    early = {"form": "stap", "stap-step": "decided_on", "stap-day": melding_on().isoformat()}
     refused = client.post(url, early)
     assert refused.status_code == 400 and "ligt vóór aanvraag ontvangen op" in refused.content.decode()
     suspend = {
         "form": "opschorten",
         "opschorten-clock": "wmo-beschikking",
-        "opschorten-start": (MELDING + dt.timedelta(days=22)).isoformat(),
+        "opschorten-start": (melding_on() + dt.timedelta(days=22)).isoformat(),
         "opschorten-reason": "Medisch advies gevraagd",
     }
     assert client.post(url, suspend).status_code == 302
@@ -56,7 +63,7 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
         "verlengen-clock": "wmo-beschikking",
         "verlengen-length": "2",
         "verlengen-unit": "weken",
-        "verlengen-notified_on": TODAY.isoformat(),
+        "verlengen-notified_on": today().isoformat(),
         "verlengen-reason": "",
     }
     missing = client.post(url, extend)
@@ -71,14 +78,14 @@ def test_partners_and_other_teams_do_not_follow_the_procedure(client, world):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.order_by("pk").first().person
     procedure = services.start_procedure(
-        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=MELDING
+        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=melding_on()
     )
     case_services.add_involvement(
         actor=world.professional,
         trajectory=trajectory,
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=law_basis(),
     )
     client.force_login(world.partner)
@@ -101,9 +108,9 @@ def test_deadline_list_with_a_flat_query_count(client, world):
                 trajectory=trajectory,
                 person=trajectory.household.memberships.first().person,
                 law="wmo",
-                reported_on=MELDING,
+                reported_on=melding_on(),
             )
-            services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=MELDING)
+            services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=melding_on())
         with CaptureQueriesContext(connection) as ctx:
             page = client.get(reverse("deadlines"))
         counts.append(len(ctx.captured_queries))
@@ -131,11 +138,11 @@ def test_procedure_page_and_deadline_list_have_pinned_flat_query_counts(client, 
                 trajectory=trajectory,
                 person=trajectory.household.memberships.first().person,
                 law="wmo",
-                reported_on=MELDING,
+                reported_on=melding_on(),
             )
-            services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=MELDING)
+            services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=melding_on())
             services.suspend(
-                actor=world.professional, procedure=procedure, clock="wmo-beschikking", start=MELDING, reason="r"
+                actor=world.professional, procedure=procedure, clock="wmo-beschikking", start=melding_on(), reason="r"
             )
             decision = decisions.draft_decision(
                 actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="r"
@@ -150,7 +157,7 @@ def test_procedure_page_and_deadline_list_have_pinned_flat_query_counts(client, 
                     volume=2,
                     unit="04",
                     frequency="4",
-                    start_date=TODAY,
+                    start_date=today(),
                 )
         return procedure
 

@@ -7,18 +7,22 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import TODAY, make_trajectory
+from tests.conftest import make_trajectory
 from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people.models import Person
 from toegang.procedures import clocks, selectors, services
 from toegang.procedures.clocks import WEEKS, Term
 from toegang.procedures.models import ClockPause, Procedure, TermRule
 
-MELDING = TODAY - dt.timedelta(days=60)
+
+def melding_on():
+    return today() - dt.timedelta(days=60)
 
 
-def start(world, law="wmo", person=None, reported_on=MELDING, trajectory=None):
+def start(world, law="wmo", person=None, reported_on=None, trajectory=None):
+    reported_on = reported_on or melding_on()
     trajectory = trajectory or make_trajectory(world)
     person = person or trajectory.household.memberships.order_by("pk").first().person
     return services.start_procedure(
@@ -26,7 +30,8 @@ def start(world, law="wmo", person=None, reported_on=MELDING, trajectory=None):
     )
 
 
-def clocks_by_code(procedure, on=TODAY):
+def clocks_by_code(procedure, on=None):
+    on = on or today()
     procedure = Procedure.objects.select_related("trajectory__household", "person").get(pk=procedure.pk)
     municipality = procedure.trajectory.household.municipality_id
     found = selectors.clocks_of(
@@ -39,23 +44,23 @@ def test_wmo_from_melding_to_decision(world):
     procedure = start(world)
     found = clocks_by_code(procedure)
     assert set(found) == {"wmo-persoonlijk-plan", "wmo-onderzoek"}
-    assert found["wmo-onderzoek"].deadline == clocks.deadline(start=MELDING, term=Term(6, WEEKS))
+    assert found["wmo-onderzoek"].deadline == clocks.deadline(start=melding_on(), term=Term(6, WEEKS))
     assert found["wmo-onderzoek"].source == "Wmo 2015 art. 2.3.2 lid 1"
-    assert found["wmo-persoonlijk-plan"].state(TODAY) == "verstreken"  # the resident's window, not a breach
+    assert found["wmo-persoonlijk-plan"].state(today()) == "verstreken"  # the resident's window, not a breach
 
     services.record_step(
-        actor=world.professional, procedure=procedure, step="report_sent_on", day=MELDING + dt.timedelta(days=30)
+        actor=world.professional, procedure=procedure, step="report_sent_on", day=melding_on() + dt.timedelta(days=30)
     )
-    application = MELDING + dt.timedelta(days=35)
+    application = melding_on() + dt.timedelta(days=35)
     procedure = services.record_step(
         actor=world.professional, procedure=procedure, step="application_on", day=application
     )
     assert procedure.status == Procedure.Status.APPLICATION
     found = clocks_by_code(procedure)
-    assert found["wmo-onderzoek"].state(TODAY) == "gehaald"
+    assert found["wmo-onderzoek"].state(today()) == "gehaald"
     decision = found["wmo-beschikking"]
     assert decision.deadline == clocks.deadline(start=application, term=Term(2, WEEKS))
-    assert decision.overdue(TODAY)  # two weeks after an application 25 days ago
+    assert decision.overdue(today())  # two weeks after an application 25 days ago
 
     services.suspend(
         actor=world.professional,
@@ -85,33 +90,33 @@ def test_wmo_from_melding_to_decision(world):
     )
     assert later.deadline > decision.deadline  # the clock recomputes when a date changes
 
-    procedure = services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=TODAY)
+    procedure = services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=today())
     assert procedure.status == Procedure.Status.DECIDED
-    assert clocks_by_code(procedure)["wmo-beschikking"].state(TODAY) in ("gehaald", "te laat")
+    assert clocks_by_code(procedure)["wmo-beschikking"].state(today()) in ("gehaald", "te laat")
     assert AuditEntry.objects.filter(object_type="procedure", detail__startswith="decided_on").exists()
     with pytest.raises(DomainError, match="afgerond"):
-        services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=TODAY)
+        services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=today())
 
 
 def test_notice_of_default_makes_the_late_decision_cost_a_penalty(world):
-    application = TODAY - dt.timedelta(days=100)
+    application = today() - dt.timedelta(days=100)
     procedure = start(world, law="jeugd", reported_on=application)
     services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=application)
     term_end = clocks.deadline(start=application, term=Term(8, WEEKS))  # about 56 days: well in the past
     notice = term_end + dt.timedelta(days=1)
     services.record_step(actor=world.professional, procedure=procedure, step="notice_of_default_on", day=notice)
     penalty = clocks_by_code(procedure)["jeugd-beschikking"].penalty
-    assert penalty == clocks.penalty(term_end=term_end, notice_received=notice, decided_on=None, on=TODAY)
+    assert penalty == clocks.penalty(term_end=term_end, notice_received=notice, decided_on=None, on=today())
     assert penalty is not None and penalty.days > 0 and penalty.amount_cents >= 2300
 
 
 def test_steps_follow_the_law_and_bad_dates_change_nothing(world):
     procedure = start(world, law="jeugd")
     cases = [
-        ("report_sent_on", MELDING, "hoort niet bij"),  # a Wmo step
-        ("decided_on", MELDING, "leg eerst vast"),  # no decision without an application
-        ("application_on", TODAY + dt.timedelta(days=1), "in de toekomst"),
-        ("application_on", MELDING - dt.timedelta(days=1), "ligt vóór"),
+        ("report_sent_on", melding_on(), "hoort niet bij"),  # a Wmo step
+        ("decided_on", melding_on(), "leg eerst vast"),  # no decision without an application
+        ("application_on", today() + dt.timedelta(days=1), "in de toekomst"),
+        ("application_on", melding_on() - dt.timedelta(days=1), "ligt vóór"),
     ]
     for step, day, message in cases:
         with pytest.raises(DomainError, match=message):
@@ -132,7 +137,7 @@ def test_steps_follow_the_law_and_bad_dates_change_nothing(world):
             clock="jeugd-beschikking",
             length=1,
             unit="weken",
-            notified_on=MELDING,
+            notified_on=melding_on(),
             reason="r",
         )
         services.extend(
@@ -141,7 +146,7 @@ def test_steps_follow_the_law_and_bad_dates_change_nothing(world):
             clock="jeugd-beschikking",
             length=1,
             unit="weken",
-            notified_on=MELDING,
+            notified_on=melding_on(),
             reason="r",
         )
     assert ClockPause.objects.filter(procedure=procedure).count() == 1
@@ -150,15 +155,15 @@ def test_steps_follow_the_law_and_bad_dates_change_nothing(world):
 def test_search_period_applies_to_young_people_only(world):
     trajectory = make_trajectory(world, members=2)
     young, older = (m.person for m in trajectory.household.memberships.order_by("pk")[:2])
-    Person.objects.filter(pk=young.pk).update(geboortedatum=MELDING - dt.timedelta(days=365 * 20))
-    Person.objects.filter(pk=older.pk).update(geboortedatum=MELDING - dt.timedelta(days=365 * 40))
+    Person.objects.filter(pk=young.pk).update(geboortedatum=melding_on() - dt.timedelta(days=365 * 20))
+    Person.objects.filter(pk=older.pk).update(geboortedatum=melding_on() - dt.timedelta(days=365 * 40))
     assert "pw-zoektermijn" in clocks_by_code(start(world, law="pw", trajectory=trajectory, person=young))
     assert "pw-zoektermijn" not in clocks_by_code(start(world, law="pw", trajectory=trajectory, person=older))
 
 
 def test_a_municipality_sets_its_own_term(world):
     procedure = start(world, law="jeugd")
-    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=MELDING)
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=melding_on())
     default = clocks_by_code(procedure)["jeugd-beschikking"]
     TermRule.objects.create(
         municipality=world.gemeente,
@@ -176,11 +181,11 @@ def test_a_municipality_sets_its_own_term(world):
 
 def test_due_lists_put_overdue_first(world):
     late = start(world, law="wmo")
-    services.record_step(actor=world.professional, procedure=late, step="application_on", day=MELDING)
-    fresh = start(world, law="wmo", reported_on=TODAY)
-    mine = selectors.due_list(user=world.professional, team=False, on=TODAY)
+    services.record_step(actor=world.professional, procedure=late, step="application_on", day=melding_on())
+    fresh = start(world, law="wmo", reported_on=today())
+    mine = selectors.due_list(user=world.professional, team=False, on=today())
     assert [r.procedure.pk for r in mine][:1] == [late.pk] and mine[0].overdue
     assert all(r.procedure.pk != fresh.pk or not r.overdue for r in mine)
-    team = selectors.due_list(user=world.team_lead, team=True, on=TODAY)
+    team = selectors.due_list(user=world.team_lead, team=True, on=today())
     assert {r.procedure.pk for r in team} >= {late.pk}
-    assert selectors.due_list(user=world.outsider, team=True, on=TODAY) == []  # another team sees nothing
+    assert selectors.due_list(user=world.outsider, team=True, on=today()) == []  # another team sees nothing

@@ -8,9 +8,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, law_basis, make_agreed_plan, make_trajectory
+from tests.conftest import law_basis, make_agreed_plan, make_trajectory
 from tests.querycount import page_queries
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.network import referrals
 from toegang.network.models import CommunityService
 from toegang.plans import services as plan_services
@@ -44,7 +45,7 @@ def add_rows(world, n: int):
         plan_services.record_exploration(
             actor=world.professional,
             trajectory=trajectory,
-            held_on=TODAY,
+            held_on=today(),
             participants="",
             summary="s",
             findings=[plan_services.FindingInput(domain=domain, situation="x", level=level)],
@@ -54,19 +55,19 @@ def add_rows(world, n: int):
             actor=world.professional,
             plan=plan,
             expected_revision=plan.revision,
-            held_on=TODAY,
+            held_on=today(),
             outcomes={g.pk: ("deels", "") for g in goals},
             scores={domain: level},
             summary="",
-            next_review_on=TODAY + dt.timedelta(days=9),
+            next_review_on=today() + dt.timedelta(days=9),
         )
-        case_services.add_note(actor=world.professional, trajectory=trajectory, text="n", happened_on=TODAY)
+        case_services.add_note(actor=world.professional, trajectory=trajectory, text="n", happened_on=today())
         case_services.add_involvement(
             actor=world.professional,
             trajectory=trajectory,
             professional=world.partner,
             role="Jeugdhulp",
-            start_date=TODAY,
+            start_date=today(),
             basis=law_basis(),
         )
         person = trajectory.household.memberships.first().person
@@ -83,14 +84,14 @@ def add_rows(world, n: int):
             goal=goals[0],
         )
         procedure_services.start_procedure(
-            actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=TODAY
+            actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=today()
         )
         signal_services.register_signal(
             actor=world.professional,
             team=world.team,
             source="school",
             channel="mail",
-            received_on=TODAY,
+            received_on=today(),
             description="d",
             persons=[person],
         )
@@ -139,7 +140,7 @@ def test_draft_plan_page_reads_the_action_choices_once(client, world):
                 expected_revision=plan.revision,
                 domain=domain,
                 result="r",
-                due_on=TODAY + dt.timedelta(days=5),
+                due_on=today() + dt.timedelta(days=5),
             )
         counts.append(page_queries(client, reverse("plan", args=[trajectory.pk])))
     assert counts == [15, 15]

@@ -9,12 +9,13 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, law_basis, make_trajectory, wmo_rule
+from tests.conftest import law_basis, make_trajectory, wmo_rule
 from tests.querycount import page_queries
 from toegang.accounts.models import Area, Team, User
 from toegang.audit import services as audit
 from toegang.cases import services as case_services
 from toegang.cases.models import Trajectory
+from toegang.common.dates import today
 from toegang.people import services as people_services
 from toegang.privacy import rights, services
 from toegang.privacy.models import Consent, ProcessingActivity
@@ -64,10 +65,10 @@ def grow(world, case, n):
             given_by="inwoner",
             categories=next(_CATEGORY_SETS),
             organisations=[world.partner_org],
-            given_on=TODAY,
-            valid_until=TODAY + dt.timedelta(days=30),
+            given_on=today(),
+            valid_until=today() + dt.timedelta(days=30),
         )
-        rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
+        rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today())
         audit.record(
             actor=world.colleague,
             action=audit.Action.READ,
@@ -82,24 +83,24 @@ def grow(world, case, n):
         case_services.close_trajectory(
             actor=world.professional,
             trajectory=closed,
-            closed_on=TODAY,
+            closed_on=today(),
             reason="doelen_bereikt",
             retention_rule=wmo_rule(),
         )
-        Trajectory.objects.filter(pk=closed.pk).update(archive_action_date=TODAY + dt.timedelta(days=5))
+        Trajectory.objects.filter(pk=closed.pk).update(archive_action_date=today() + dt.timedelta(days=5))
         advice = signal_services.register_signal(  # a signal without a trajectory, past its term
             actor=world.professional,
             team=world.team,
             source="huisarts",
             channel="telefoon",
-            received_on=TODAY,
+            received_on=today(),
             description="Vraag over schulden",
             persons=[
                 people_services.register_person(actor=world.professional, bsn=None, voornamen="A", geslachtsnaam="B")
             ],
         )
-        signal_services.triage_signal(actor=world.professional, signal=advice, outcome="advies", on=TODAY, note="x")
-        long_ago = TODAY - dt.timedelta(days=6 * 366)
+        signal_services.triage_signal(actor=world.professional, signal=advice, outcome="advies", on=today(), note="x")
+        long_ago = today() - dt.timedelta(days=6 * 366)
         Signal.objects.filter(pk=advice.pk).update(received_on=long_ago, triaged_on=long_ago)
     if n == 2:  # one more organisation on "wie is betrokken"
         case_services.add_involvement(
@@ -107,7 +108,7 @@ def grow(world, case, n):
             trajectory=trajectory,
             professional=world.partner,
             role="Jeugdhulp",
-            start_date=TODAY,
+            start_date=today(),
             basis=law_basis(),
         )
 

@@ -12,9 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user
+from tests.conftest import make_agreed_plan, make_trajectory, make_user
 from tests.querycount import page_queries
 from toegang.accounts.models import User
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.network import referrals
 from toegang.network.models import CommunityService, PartnerAgreement, Referral
@@ -40,7 +41,7 @@ def setup(world):
     )
     receiver = make_user("ontvanger", User.Role.REPORTER, org=world.partner_org, team=None, gemeente=world.gemeente)
     person = next(
-        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(TODAY) >= 18
+        m.person for m in trajectory.household.memberships.select_related("person") if m.person.age_on(today()) >= 18
     )
     consent = privacy_services.record_consent(
         actor=world.professional,
@@ -49,8 +50,8 @@ def setup(world):
         given_by="inwoner",
         categories=["contact", "jeugd"],
         organisations=[world.partner_org],
-        given_on=TODAY,
-        valid_until=TODAY + dt.timedelta(days=365),
+        given_on=today(),
+        valid_until=today() + dt.timedelta(days=365),
     )
     return {
         "trajectory": trajectory,
@@ -88,14 +89,14 @@ def test_the_closed_loop_from_proposal_to_feedback_on_the_goal(client, world, se
     referral = propose(world, setup)
     assert referral.status == "voorgesteld" and referral.organisation == world.partner_org
     referral = referrals.send(actor=world.professional, referral=referral, basis=consent_basis())
-    assert (referral.status, referral.consent, referral.sent_on) == ("verstuurd", setup["consent"], TODAY)
-    assert referral.feedback_due_on == add_working_days(TODAY, 5)
+    assert (referral.status, referral.consent, referral.sent_on) == ("verstuurd", setup["consent"], today())
+    assert referral.feedback_due_on == add_working_days(today(), 5)
     receiver = setup["receiver"]
     assert Message.objects.filter(recipient=receiver, text__contains="Nieuwe verwijzing").exists()
     referral = referrals.answer(actor=receiver, referral=referral, accept=True)
-    referral = referrals.report_start(actor=receiver, referral=referral, started=True, on=TODAY)
+    referral = referrals.report_start(actor=receiver, referral=referral, started=True, on=today())
     referral = referrals.complete(
-        actor=receiver, referral=referral, helped="ja", feedback="Vijf gesprekken; het gaat beter thuis.", on=TODAY
+        actor=receiver, referral=referral, helped="ja", feedback="Vijf gesprekken; het gaat beter thuis.", on=today()
     )
     assert (referral.status, referral.arrived, referral.helped) == ("afgerond", True, "ja")
     assert list(referral.events.values_list("status", flat=True)) == [
@@ -117,11 +118,11 @@ def test_the_closed_loop_from_proposal_to_feedback_on_the_goal(client, world, se
     ("step", "message"),
     [
         (
-            lambda r, w, s: referrals.complete(actor=s["receiver"], referral=r, helped="ja", feedback="x", on=TODAY),
+            lambda r, w, s: referrals.complete(actor=s["receiver"], referral=r, helped="ja", feedback="x", on=today()),
             "kan niet naar afgerond",
         ),
         (
-            lambda r, w, s: referrals.report_start(actor=s["receiver"], referral=r, started=True, on=TODAY),
+            lambda r, w, s: referrals.report_start(actor=s["receiver"], referral=r, started=True, on=today()),
             "kan niet naar gestart",
         ),
         (lambda r, w, s: referrals.answer(actor=w.professional, referral=r, accept=True), "dit doet Jeugdhulp Test"),
@@ -153,7 +154,7 @@ def test_sending_needs_a_basis_that_covers_what_is_shared(world, setup):
     with pytest.raises(DomainError) as error:
         referrals.send(actor=world.professional, referral=referral, basis=None)
     assert error.value.field == "basis"
-    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=TODAY)
+    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=today())
     with pytest.raises(DomainError, match="ingetrokken"):
         referrals.send(actor=world.professional, referral=propose(world, setup), basis=consent_basis())
     referral.refresh_from_db()
@@ -200,8 +201,10 @@ def test_a_refusal_says_why_and_no_show_closes_the_loop(world, setup):
         referrals.answer(actor=receiver, referral=referral, accept=False, remark="")
     assert error.value.field == "remark"
     referral = referrals.answer(actor=receiver, referral=referral, accept=True)
-    referral = referrals.report_start(actor=receiver, referral=referral, started=False, on=TODAY, remark="Niet gekomen")
-    assert (referral.status, referral.arrived, referral.closed_on) == ("niet_verschenen", False, TODAY)
+    referral = referrals.report_start(
+        actor=receiver, referral=referral, started=False, on=today(), remark="Niet gekomen"
+    )
+    assert (referral.status, referral.arrived, referral.closed_on) == ("niet_verschenen", False, today())
     with pytest.raises(DomainError, match="kan niet naar ingetrokken"):
         referrals.withdraw(actor=world.professional, referral=referral, reason="Te laat")
 
@@ -210,7 +213,7 @@ def test_withdrawn_consent_hides_the_handover_from_the_receiver(client, world, s
     referral = sent(world, setup)
     client.force_login(setup["receiver"])
     assert setup["person"].full_name in client.get(reverse("referral", args=[referral.pk])).content.decode()
-    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=TODAY)
+    privacy_services.withdraw_consent(actor=world.professional, consent=setup["consent"], on=today())
     page = client.get(reverse("referral", args=[referral.pk])).content.decode()
     assert setup["person"].full_name not in page and "weigert naar school" not in page
     assert "ingetrokken of verlopen" in page
@@ -224,19 +227,19 @@ def test_a_late_step_gets_one_reminder(world, setup):
         municipality=world.gemeente,
         kind="beantwoorden",
         value=2,
-        valid_from=TODAY - dt.timedelta(days=30),
+        valid_from=today() - dt.timedelta(days=30),
     )
     referral = sent(world, setup)
-    assert referral.feedback_due_on == add_working_days(TODAY, 2)
-    assert referrals.remind(on=TODAY) == 0
+    assert referral.feedback_due_on == add_working_days(today(), 2)
+    assert referrals.remind(on=today()) == 0
     later = referral.feedback_due_on + dt.timedelta(days=1)
     assert referrals.remind(on=later) == 1
     reminded = set(Message.objects.filter(text__startswith="Herinnering").values_list("recipient_id", flat=True))
     assert reminded == {setup["receiver"].pk, world.professional.pk}
     assert referrals.remind(on=later) == 0  # once per step
     referral = referrals.answer(actor=setup["receiver"], referral=referral, accept=True)
-    assert referral.reminded_on is None and referral.feedback_due_on == add_working_days(TODAY, 10)
-    Referral.objects.filter(pk=referral.pk).update(feedback_due_on=TODAY - dt.timedelta(days=1))
+    assert referral.reminded_on is None and referral.feedback_due_on == add_working_days(today(), 10)
+    Referral.objects.filter(pk=referral.pk).update(feedback_due_on=today() - dt.timedelta(days=1))
     call_command("verwijzingen", "herinneren")
     assert Message.objects.filter(text__startswith="Herinnering").count() == 4
 
@@ -274,11 +277,11 @@ def test_the_screens_take_the_loop_through(client, world, setup):
     assert referral.status == "verstuurd"
     assert client.post(url, {"keuze": "accepteren"}).status_code == 302
     start = reverse("referral-action", args=[referral.pk, "start"])
-    assert client.post(start, {"keuze": "gestart", "start-on": TODAY.isoformat()}).status_code == 302
+    assert client.post(start, {"keuze": "gestart", "start-on": today().isoformat()}).status_code == 302
     finish = reverse("referral-action", args=[referral.pk, "afronden"])
-    bad = client.post(finish, {"afronden-helped": "ja", "afronden-on": TODAY.isoformat()})
+    bad = client.post(finish, {"afronden-helped": "ja", "afronden-on": today().isoformat()})
     assert bad.status_code == 400 and "Terugkoppeling" in bad.content.decode()
-    client.post(finish, {"afronden-helped": "deels", "afronden-feedback": "Loopt nog.", "afronden-on": TODAY})
+    client.post(finish, {"afronden-helped": "deels", "afronden-feedback": "Loopt nog.", "afronden-on": today()})
     referral.refresh_from_db()
     assert (referral.status, referral.helped) == ("afgerond", "deels")
     assert client.post(reverse("referral-action", args=[referral.pk, "intrekken"]), {}).status_code == 403
@@ -339,8 +342,8 @@ def test_other_partners_on_the_case_see_neither_the_handover_nor_the_outcome(cli
         given_by="inwoner",
         categories=["contact", "jeugd"],
         organisations=[debt],
-        given_on=TODAY,
-        valid_until=TODAY + dt.timedelta(days=365),
+        given_on=today(),
+        valid_until=today() + dt.timedelta(days=365),
     )
     referral = referrals.send(
         actor=world.professional,
@@ -352,7 +355,7 @@ def test_other_partners_on_the_case_see_neither_the_handover_nor_the_outcome(cli
         trajectory=setup["trajectory"],
         professional=world.partner,
         role="Jeugdhulp",
-        start_date=TODAY,
+        start_date=today(),
         basis=ProcessingActivity.objects.get(code="jeugdhulp"),
     )
     client.force_login(world.partner)
@@ -374,7 +377,7 @@ def test_news_goes_to_the_current_regisseur_and_each_step_is_logged(world, setup
 
     referral = sent(world, setup)
     case_services.change_regisseur(
-        actor=world.professional, trajectory=setup["trajectory"], professional=world.colleague, on=TODAY
+        actor=world.professional, trajectory=setup["trajectory"], professional=world.colleague, on=today()
     )
     referrals.answer(actor=setup["receiver"], referral=referral, accept=True)
     assert Message.objects.filter(recipient=world.colleague, text__contains="geaccepteerd").exists()

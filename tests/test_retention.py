@@ -9,10 +9,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import TODAY, make_agreed_plan, make_household, make_trajectory
+from tests.conftest import make_agreed_plan, make_household, make_trajectory
 from toegang.cases import services as case_services
 from toegang.cases.models import Note, Trajectory
-from toegang.common.dates import add_months
+from toegang.common.dates import add_months, today
 from toegang.common.errors import DomainError
 from toegang.people.models import Household, Membership, Person
 from toegang.plans.models import Action, Plan
@@ -23,13 +23,13 @@ from toegang.privacy.models import DeletionRecord, RetentionRule
 def closed_case(world, rule_code="wmo", years_ago=20):
     trajectory = make_trajectory(world)
     make_agreed_plan(world, trajectory)
-    case_services.add_note(actor=world.professional, trajectory=trajectory, text="n", happened_on=TODAY)
+    case_services.add_note(actor=world.professional, trajectory=trajectory, text="n", happened_on=today())
     rule = RetentionRule.objects.get(code=rule_code)
     case_services.close_trajectory(
-        actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt", retention_rule=rule
+        actor=world.professional, trajectory=trajectory, closed_on=today(), reason="doelen_bereikt", retention_rule=rule
     )
     # the dossier was closed long ago: move its destruction date into the past
-    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=TODAY - dt.timedelta(days=years_ago))
+    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=today() - dt.timedelta(days=years_ago))
     return Trajectory.objects.get(pk=trajectory.pk)
 
 
@@ -39,27 +39,27 @@ def test_closing_sets_the_destruction_date(world):
         case_services.close_trajectory(
             actor=world.professional,
             trajectory=trajectory,
-            closed_on=TODAY,
+            closed_on=today(),
             reason="doelen_bereikt",
             retention_rule=None,
         )
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="afgezien",
         retention_rule=RetentionRule.objects.get(code="afgebroken"),
     )
-    assert Trajectory.objects.get(pk=trajectory.pk).archive_action_date == TODAY + dt.timedelta(days=42)
+    assert Trajectory.objects.get(pk=trajectory.pk).archive_action_date == today() + dt.timedelta(days=42)
     other = make_trajectory(world)
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=other,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=RetentionRule.objects.get(code="jeugd"),
     )
-    assert Trajectory.objects.get(pk=other.pk).archive_action_date == add_months(TODAY, 240)
+    assert Trajectory.objects.get(pk=other.pk).archive_action_date == add_months(today(), 240)
 
 
 def test_dry_run_changes_nothing(world):
@@ -95,8 +95,8 @@ def test_legal_hold_and_open_objection_block_destruction(world):
     Trajectory.objects.filter(pk=held.pk).update(legal_hold=True, legal_hold_reason="Lopende procedure")
     objecting = closed_case(world)
     person = objecting.household.memberships.first().person
-    rights.register_request(actor=world.privacy, bsn=person.bsn, kind="bezwaar", received_on=TODAY)
-    result = retention.run(on=TODAY)
+    rights.register_request(actor=world.privacy, bsn=person.bsn, kind="bezwaar", received_on=today())
+    result = retention.run(on=today())
     assert sum(result.destroyed.values()) == 0
     assert Trajectory.objects.filter(pk__in=[held.pk, objecting.pk]).count() == 2
 
@@ -104,10 +104,10 @@ def test_legal_hold_and_open_objection_block_destruction(world):
 def test_person_who_lives_on_elsewhere_is_kept(world):
     trajectory = closed_case(world)
     person = trajectory.household.memberships.first().person
-    Membership.objects.filter(person=person).update(end_date=TODAY - dt.timedelta(days=1))
+    Membership.objects.filter(person=person).update(end_date=today() - dt.timedelta(days=1))
     elsewhere = make_household(world, members=0)
-    Membership.objects.create(person=person, household=elsewhere, role="ouder", start_date=TODAY)
-    retention.run(on=TODAY)
+    Membership.objects.create(person=person, household=elsewhere, role="ouder", start_date=today())
+    retention.run(on=today())
     assert Person.objects.filter(pk=person.pk).exists()
     assert not Household.objects.filter(pk=trajectory.household_id).exists()
 
@@ -125,7 +125,7 @@ def test_a_failing_batch_leaves_nothing_half_deleted(world, monkeypatch):
 
     monkeypatch.setattr(retention, "destroy", destroy_then_fail)
     with pytest.raises(RuntimeError):
-        retention.run(on=TODAY, batch_size=10)
+        retention.run(on=today(), batch_size=10)
     assert Trajectory.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
     assert Plan.objects.filter(trajectory_id__in=[first.pk, second.pk]).count() == 2
     assert not DeletionRecord.objects.exists()
@@ -142,9 +142,9 @@ def test_privacy_officer_sets_and_lifts_a_legal_hold(client, world):
     assert not Trajectory.objects.get(pk=trajectory.pk).legal_hold  # a hold needs a reason
     client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "1", "reason": "Klachtprocedure"})
     assert Trajectory.objects.get(pk=trajectory.pk).legal_hold
-    assert sum(retention.run(on=TODAY).destroyed.values()) == 0
+    assert sum(retention.run(on=today()).destroyed.values()) == 0
     client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "0"})
-    assert sum(retention.run(on=TODAY).destroyed.values()) == 1
+    assert sum(retention.run(on=today()).destroyed.values()) == 1
     client.force_login(world.professional)
     assert client.get(reverse("retention")).status_code == 403
     assert client.post(reverse("legal-hold", args=[trajectory.pk]), {"hold": "1", "reason": "x"}).status_code == 403

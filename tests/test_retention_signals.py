@@ -12,12 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_household, make_trajectory, next_bsn
+from tests.conftest import make_household, make_trajectory, next_bsn
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.cases.forms import CloseForm
 from toegang.cases.models import Trajectory
-from toegang.common.dates import add_months
+from toegang.common.dates import add_months, today
 from toegang.people import services as people_services
 from toegang.people.models import Membership, Person
 from toegang.privacy import retention
@@ -25,7 +25,10 @@ from toegang.privacy.models import DeletionRecord, RetentionRule, RightsRequest
 from toegang.signals import services as signal_services
 from toegang.signals.models import Signal
 
-LONG_AGO = add_months(TODAY, -12 * 6)  # past the 5-year term
+
+def long_ago():
+    # past the 5-year term
+    return add_months(today(), -12 * 6)
 
 
 def person(world, name="Visser"):
@@ -39,16 +42,17 @@ def person(world, name="Visser"):
     )
 
 
-def signal(world, *, persons=None, outcome="advies", triaged_on=LONG_AGO, team=None):
+def signal(world, *, persons=None, outcome="advies", triaged_on=None, team=None):
     """A signal registered and triaged through the services, then moved back to ``triaged_on``
     (``outcome=None`` leaves it untriaged)."""
+    triaged_on = triaged_on or long_ago()
     persons = persons or [person(world)]
     created = signal_services.register_signal(
         actor=world.professional,
         team=team or world.team,
         source="huisarts",
         channel="telefoon",
-        received_on=TODAY,
+        received_on=today(),
         description="Vraag over mantelzorg",
         persons=persons,
     )
@@ -57,7 +61,7 @@ def signal(world, *, persons=None, outcome="advies", triaged_on=LONG_AGO, team=N
             actor=world.professional,
             signal=created,
             outcome=outcome,
-            on=TODAY,
+            on=today(),
             note="Advies gegeven" if outcome == "advies" else "",
             referred_to="Welzijn Noord" if outcome == "voorliggend" else "",
             regisseur=world.professional if outcome == "intake" else None,
@@ -73,10 +77,10 @@ def objection(world, of, status="open"):
     return RightsRequest.objects.create(
         person=of,
         kind=RightsRequest.Kind.OBJECTION,
-        received_on=TODAY,
-        due_on=add_months(TODAY, 1),
+        received_on=today(),
+        due_on=add_months(today(), 1),
         status=status,
-        handled_on=None if status == "open" else TODAY,
+        handled_on=None if status == "open" else today(),
         recorded_by=world.privacy,
     )
 
@@ -92,7 +96,7 @@ def test_advice_and_referral_past_their_term_go_with_their_persons(world):
     advice = signal(world, persons=[main, other])
     referral = signal(world, outcome="voorliggend")
     referred = referral.main_person_id
-    result = retention.run(on=TODAY)
+    result = retention.run(on=today())
     assert (result.signals, result.signal_batches) == (2, 1)
     assert not Signal.objects.filter(pk__in=[advice.pk, referral.pk]).exists()
     assert not Person.objects.filter(pk__in=[main.pk, other.pk, referred]).exists()
@@ -104,11 +108,11 @@ def test_advice_and_referral_past_their_term_go_with_their_persons(world):
 
 
 def test_the_term_is_counted_from_the_triage(world):
-    five_years = add_months(TODAY, -60)
+    five_years = add_months(today(), -60)
     on_the_day = signal(world, triaged_on=five_years)
     a_day_short = signal(world, triaged_on=five_years + dt.timedelta(days=1))
-    recent = signal(world, triaged_on=TODAY)
-    retention.run(on=TODAY)
+    recent = signal(world, triaged_on=today())
+    retention.run(on=today())
     assert not Signal.objects.filter(pk=on_the_day.pk).exists()
     assert set(Signal.objects.values_list("pk", flat=True)) == {a_day_short.pk, recent.pk}
 
@@ -124,9 +128,9 @@ def test_the_last_triage_day_is_the_inverse_of_the_term(years, days):
 
 
 def test_an_untriaged_signal_is_never_destroyed(world):
-    waiting = signal(world, outcome=None, triaged_on=add_months(TODAY, -12 * 30))
+    waiting = signal(world, outcome=None, triaged_on=add_months(today(), -12 * 30))
     assert waiting.status == Signal.Status.NEW
-    retention.run(on=TODAY)
+    retention.run(on=today())
     assert Signal.objects.filter(pk=waiting.pk).exists()
     assert Person.objects.filter(pk=waiting.main_person_id).exists()
     assert not DeletionRecord.objects.exists()
@@ -136,7 +140,7 @@ def test_a_signal_with_a_trajectory_is_left_to_the_dossier(world):
     intake = signal(world, outcome="intake")
     advice_linked_later = signal(world)
     Signal.objects.filter(pk=advice_linked_later.pk).update(trajectory=intake.trajectory)
-    retention.run(on=TODAY)
+    retention.run(on=today())
     assert Signal.objects.filter(pk__in=[intake.pk, advice_linked_later.pk]).count() == 2
 
 
@@ -149,7 +153,7 @@ def test_an_open_objection_of_any_person_keeps_the_signal(world):
     objection(world, of_main.main_person)
     handled = signal(world)
     objection(world, handled.main_person, status="afgehandeld")
-    result = retention.run(on=TODAY)
+    result = retention.run(on=today())
     assert result.signals == 1
     assert set(Signal.objects.values_list("pk", flat=True)) == {of_involved.pk, of_main.pk}
     # the handled objection no longer blocks, but its request keeps the person
@@ -161,7 +165,7 @@ def test_a_person_who_is_also_in_a_household_is_kept(world):
     member = household.memberships.get().person
     alone = person(world, "Bakker")
     old = signal(world, persons=[member, alone])
-    retention.run(on=TODAY)
+    retention.run(on=today())
     assert not Signal.objects.filter(pk=old.pk).exists()
     assert Person.objects.filter(pk=member.pk).exists()
     assert not Person.objects.filter(pk=alone.pk).exists()
@@ -170,8 +174,8 @@ def test_a_person_who_is_also_in_a_household_is_kept(world):
 def test_a_person_with_another_signal_is_kept(world):
     shared = person(world)
     old = signal(world, persons=[shared])
-    recent = signal(world, persons=[person(world, "Bakker"), shared], triaged_on=TODAY)
-    retention.run(on=TODAY)
+    recent = signal(world, persons=[person(world, "Bakker"), shared], triaged_on=today())
+    retention.run(on=today())
     assert not Signal.objects.filter(pk=old.pk).exists()
     assert Signal.objects.filter(pk=recent.pk).exists() and Person.objects.filter(pk=shared.pk).exists()
 
@@ -179,7 +183,7 @@ def test_a_person_with_another_signal_is_kept(world):
 def test_batches_each_write_their_register_entry(world):
     for _ in range(3):
         signal(world)
-    result = retention.run(on=TODAY, batch_size=2)
+    result = retention.run(on=today(), batch_size=2)
     assert (result.signals, result.signal_batches) == (3, 2)
     assert sorted(DeletionRecord.objects.values_list("count", flat=True)) == [1, 2]
     assert AuditEntry.objects.filter(object_type="melding").count() == 2
@@ -194,20 +198,20 @@ def test_a_failing_batch_keeps_its_signals(world, monkeypatch):
 
     monkeypatch.setattr(retention, "destroy_signals", fail)
     with pytest.raises(RuntimeError):
-        retention.run(on=TODAY)
+        retention.run(on=today())
     assert Signal.objects.filter(pk=old.pk).exists() and not DeletionRecord.objects.exists()
 
 
 def test_without_the_rule_no_signal_is_destroyed(world):
     old = signal(world)
     RetentionRule.objects.filter(code=RetentionRule.SIGNAL).delete()
-    assert retention.run(on=TODAY).signals == 0
+    assert retention.run(on=today()).signals == 0
     assert Signal.objects.filter(pk=old.pk).exists()
 
 
 def test_dry_run_lists_and_changes_nothing(world):
     signal(world)
-    signal(world, triaged_on=TODAY)
+    signal(world, triaged_on=today())
     out = io.StringIO()
     call_command("retention", "run", stdout=out)
     assert "Meldingen zonder traject: 1 mogen vernietigd worden." in out.getvalue()
@@ -224,17 +228,17 @@ def test_a_dossier_takes_the_persons_of_its_signals_along(world):
     outsider = person(world, "Bakker")  # named in the signal, never a member of the household
     linked = signal(world, persons=[member, outsider], outcome=None)
     Signal.objects.filter(pk=linked.pk).update(
-        status=Signal.Status.TRIAGED, outcome=Signal.Outcome.INTAKE, trajectory=trajectory, triaged_on=TODAY
+        status=Signal.Status.TRIAGED, outcome=Signal.Outcome.INTAKE, trajectory=trajectory, triaged_on=today()
     )
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=RetentionRule.objects.get(code="wmo"),
     )
-    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=TODAY)
-    retention.run(on=TODAY)
+    Trajectory.objects.filter(pk=trajectory.pk).update(archive_action_date=today())
+    retention.run(on=today())
     assert not Signal.objects.filter(pk=linked.pk).exists()
     assert not Person.objects.filter(pk__in=[member.pk, outsider.pk]).exists()
     assert not Membership.objects.filter(person_id=member.pk).exists()
@@ -242,10 +246,10 @@ def test_a_dossier_takes_the_persons_of_its_signals_along(world):
 
 def test_the_screen_shows_the_signals_due(client, world):
     due = signal(world)
-    soon = signal(world, triaged_on=add_months(TODAY, -60) + dt.timedelta(days=30))
+    soon = signal(world, triaged_on=add_months(today(), -60) + dt.timedelta(days=30))
     blocked = signal(world)
     objection(world, blocked.main_person)
-    later = signal(world, triaged_on=TODAY)
+    later = signal(world, triaged_on=today())
     elsewhere = signal(world, team=world.other_team)
     client.force_login(world.privacy)
     page = client.get(reverse("retention")).content.decode()

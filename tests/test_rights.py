@@ -8,9 +8,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory
+from tests.conftest import make_agreed_plan, make_trajectory
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.privacy import rights
 from toegang.privacy.models import RightsRequest
@@ -26,19 +27,19 @@ def test_months_are_added_as_calendar_months():
 def test_register_and_close_with_terms(world):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.first().person
-    access = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
-    destroy = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
-    assert access.due_on == rights.add_months(TODAY, 1) and destroy.due_on == rights.add_months(TODAY, 3)
+    access = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today())
+    destroy = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=today())
+    assert access.due_on == rights.add_months(today(), 1) and destroy.due_on == rights.add_months(today(), 3)
     with pytest.raises(DomainError, match="wettelijke uitzondering"):
-        rights.close_request(actor=world.privacy, request=destroy, status="afgewezen", handled_on=TODAY, outcome="")
-    rights.close_request(actor=world.privacy, request=access, status="afgehandeld", handled_on=TODAY, outcome="")
+        rights.close_request(actor=world.privacy, request=destroy, status="afgewezen", handled_on=today(), outcome="")
+    rights.close_request(actor=world.privacy, request=access, status="afgehandeld", handled_on=today(), outcome="")
     with pytest.raises(DomainError, match="al afgehandeld"):
-        rights.close_request(actor=world.privacy, request=access, status="afgehandeld", handled_on=TODAY, outcome="")
+        rights.close_request(actor=world.privacy, request=access, status="afgehandeld", handled_on=today(), outcome="")
     with pytest.raises(DomainError, match="privacyfunctionaris"):
-        rights.register_request(actor=world.professional, bsn=person.bsn, kind="inzage", received_on=TODAY)
+        rights.register_request(actor=world.professional, bsn=person.bsn, kind="inzage", received_on=today())
     with pytest.raises(DomainError, match="toekomst"):
         rights.register_request(
-            actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY + dt.timedelta(days=1)
+            actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today() + dt.timedelta(days=1)
         )
 
 
@@ -46,15 +47,15 @@ def test_inzage_export_holds_everything_and_who_looked(client, world):
     trajectory = make_trajectory(world)
     make_agreed_plan(world, trajectory, goals=1, actions_per_goal=1)
     case_services.add_note(
-        actor=world.professional, trajectory=trajectory, text="Gesprek over de post", happened_on=TODAY
+        actor=world.professional, trajectory=trajectory, text="Gesprek over de post", happened_on=today()
     )
     case_services.add_note(
-        actor=world.professional, trajectory=trajectory, text="Interne afweging", happened_on=TODAY, restricted=True
+        actor=world.professional, trajectory=trajectory, text="Interne afweging", happened_on=today(), restricted=True
     )
     person = trajectory.household.memberships.first().person
     client.force_login(world.team_lead)
     client.get(reverse("household", args=[trajectory.household_id]))
-    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today())
     client.force_login(world.privacy)
     response = client.get(reverse("rights-export", args=[request.pk, "json"]))
     data = json.loads(response.content)
@@ -78,19 +79,19 @@ def test_request_screens(client, world):
     person = trajectory.household.memberships.first().person
     client.force_login(world.privacy)
     response = client.post(
-        reverse("rights-requests"), {"bsn": "123456781", "kind": "inzage", "received_on": TODAY.isoformat()}
+        reverse("rights-requests"), {"bsn": "123456781", "kind": "inzage", "received_on": today().isoformat()}
     )
     assert response.status_code == 400 and "elfproef" in response.content.decode()
     response = client.post(
         reverse("rights-requests"),
-        {"bsn": person.bsn, "kind": "inzage", "received_on": (TODAY - dt.timedelta(days=40)).isoformat()},
+        {"bsn": person.bsn, "kind": "inzage", "received_on": (today() - dt.timedelta(days=40)).isoformat()},
     )
     request = RightsRequest.objects.get()
     assert response["Location"] == reverse("rights-request", args=[request.pk])
     assert "termijn verstreken" in client.get(reverse("rights-requests")).content.decode()
     client.post(
         reverse("rights-request", args=[request.pk]),
-        {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "outcome": ""},
+        {"status": "afgehandeld", "handled_on": today().isoformat(), "outcome": ""},
     )
     assert RightsRequest.objects.get().status == "afgehandeld"
     client.force_login(world.professional)
@@ -105,7 +106,7 @@ def _closed_trajectory(world, household=None):
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         note="",
         retention_rule=RetentionRule.objects.get(code="jeugd"),
@@ -121,12 +122,12 @@ def test_granted_destruction_request_destroys_the_chosen_closed_dossiers(client,
     second = _closed_trajectory(world, household=first.household)
     running = make_trajectory(world, household=first.household)
     person = first.household.memberships.first().person
-    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=today())
     client.force_login(world.privacy)
     url = reverse("rights-request", args=[request.pk])
     page = client.get(url).content.decode()
     assert "Te vernietigen trajecten" in page and "Jeugdwet art. 7.3.9" in page
-    form = {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "trajectories": [first.pk]}
+    form = {"status": "afgehandeld", "handled_on": today().isoformat(), "trajectories": [first.pk]}
 
     refused = client.post(url, form)  # the legal exceptions are not confirmed
     assert refused.status_code == 400 and "Geen wettelijke uitzondering: bevestig" in refused.content.decode()
@@ -156,12 +157,12 @@ def test_refused_destruction_request_destroys_nothing(world):
 
     trajectory = _closed_trajectory(world)
     person = trajectory.household.memberships.first().person
-    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=today())
     rights.close_request(
         actor=world.privacy,
         request=request,
         status="afgewezen",
-        handled_on=TODAY,
+        handled_on=today(),
         outcome="Aanmerkelijk belang van een ander (broer) verzet zich.",
         trajectories=[trajectory],
         no_exception=True,
@@ -202,30 +203,30 @@ def test_destruction_covers_only_dossiers_of_the_officers_municipality(client, w
         household=elsewhere,
         person=person,
         role="kind",
-        start_date=TODAY - dt.timedelta(days=800),
-        end_date=TODAY - dt.timedelta(days=401),
+        start_date=today() - dt.timedelta(days=800),
+        end_date=today() - dt.timedelta(days=401),
     )
     there = _closed_between(
         world,
         elsewhere,
-        started_on=TODAY - dt.timedelta(days=700),
-        closed_on=TODAY - dt.timedelta(days=500),
+        started_on=today() - dt.timedelta(days=700),
+        closed_on=today() - dt.timedelta(days=500),
         regisseur=world.outsider,
     )
-    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="vernietiging", received_on=today())
     assert set(rights.destructible_trajectories(person, officer=world.privacy)) == {here}
 
     client.force_login(world.privacy)
     url = reverse("rights-request", args=[request.pk])
     assert elsewhere.name not in client.get(url).content.decode()
-    form = {"status": "afgehandeld", "handled_on": TODAY.isoformat(), "no_exception": "on"}
+    form = {"status": "afgehandeld", "handled_on": today().isoformat(), "no_exception": "on"}
     assert client.post(url, {**form, "trajectories": [there.pk]}).status_code == 400
     with pytest.raises(DomainError, match="Te vernietigen trajecten"):
         rights.close_request(
             actor=world.privacy,
             request=request,
             status="afgehandeld",
-            handled_on=TODAY,
+            handled_on=today(),
             outcome="",
             trajectories=[there],
             no_exception=True,
@@ -240,7 +241,7 @@ def test_destruction_covers_only_dossiers_from_while_the_person_was_a_member(wor
 
     household = make_household(world)
     before = _closed_between(
-        world, household, started_on=TODAY - dt.timedelta(days=300), closed_on=TODAY - dt.timedelta(days=100)
+        world, household, started_on=today() - dt.timedelta(days=300), closed_on=today() - dt.timedelta(days=100)
     )
     newcomer = people_services.register_person(
         actor=world.professional, bsn=next_bsn(), voornamen="Nieuw", geslachtsnaam="Lid"
@@ -250,17 +251,17 @@ def test_destruction_covers_only_dossiers_from_while_the_person_was_a_member(wor
         household=household,
         person=newcomer,
         role="partner",
-        start_date=TODAY - dt.timedelta(days=50),
+        start_date=today() - dt.timedelta(days=50),
     )
-    since = _closed_between(world, household, started_on=TODAY - dt.timedelta(days=40), closed_on=TODAY)
+    since = _closed_between(world, household, started_on=today() - dt.timedelta(days=40), closed_on=today())
     assert set(rights.destructible_trajectories(newcomer, officer=world.privacy)) == {since}
-    request = rights.register_request(actor=world.privacy, bsn=newcomer.bsn, kind="vernietiging", received_on=TODAY)
+    request = rights.register_request(actor=world.privacy, bsn=newcomer.bsn, kind="vernietiging", received_on=today())
     with pytest.raises(DomainError, match="Te vernietigen trajecten"):
         rights.close_request(
             actor=world.privacy,
             request=request,
             status="afgehandeld",
-            handled_on=TODAY,
+            handled_on=today(),
             outcome="",
             trajectories=[before],
             no_exception=True,
@@ -274,14 +275,14 @@ def test_destruction_waits_for_an_open_objection_as_the_retention_run_does(world
 
     trajectory = _closed_trajectory(world)
     requester, objector = [m.person for m in trajectory.household.memberships.order_by("pk")[:2]]
-    rights.register_request(actor=world.privacy, bsn=objector.bsn, kind="bezwaar", received_on=TODAY)
-    request = rights.register_request(actor=world.privacy, bsn=requester.bsn, kind="vernietiging", received_on=TODAY)
+    rights.register_request(actor=world.privacy, bsn=objector.bsn, kind="bezwaar", received_on=today())
+    request = rights.register_request(actor=world.privacy, bsn=requester.bsn, kind="vernietiging", received_on=today())
     with pytest.raises(DomainError, match="bezwaar"):
         rights.close_request(
             actor=world.privacy,
             request=request,
             status="afgehandeld",
-            handled_on=TODAY,
+            handled_on=today(),
             outcome="",
             trajectories=[trajectory],
             no_exception=True,
@@ -301,8 +302,8 @@ def test_the_inzage_export_holds_what_this_municipality_holds(world):
         person=person,
         household=elsewhere.household,
         role="kind",
-        start_date=TODAY - dt.timedelta(days=900),
-        end_date=TODAY - dt.timedelta(days=800),
+        start_date=today() - dt.timedelta(days=900),
+        end_date=today() - dt.timedelta(days=800),
     )
     data = rights.export_person(actor=world.privacy, person=person)
     names = {h["huishouden"] for h in data["huishoudens"]}

@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import TODAY, make_household, make_trajectory, next_bsn
+from tests.conftest import make_household, make_trajectory, next_bsn
 from toegang.cases.models import Trajectory
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people import services as people_services
 from toegang.people.models import Household
@@ -12,7 +13,8 @@ from toegang.signals import selectors, services
 from toegang.signals.models import Signal
 
 
-def register(world, *, person=None, urgency="normaal", received_on=TODAY, team=None):
+def register(world, *, person=None, urgency="normaal", received_on=None, team=None):
+    received_on = received_on or today()
     person = person or people_services.register_person(
         actor=world.professional,
         bsn=next_bsn(),
@@ -41,7 +43,7 @@ def test_register_signal_validates(world):
             team=world.team,
             source="huisarts",
             channel="telefoon",
-            received_on=TODAY + dt.timedelta(days=1),
+            received_on=today() + dt.timedelta(days=1),
             description="x",
             persons=[person],
         )
@@ -51,7 +53,7 @@ def test_register_signal_validates(world):
             team=world.team,
             source="astrologie",
             channel="telefoon",
-            received_on=TODAY,
+            received_on=today(),
             description="x",
             persons=[person],
         )
@@ -61,7 +63,7 @@ def test_register_signal_validates(world):
             team=world.team,
             source="huisarts",
             channel="telefoon",
-            received_on=TODAY,
+            received_on=today(),
             description="x",
             persons=[],
         )
@@ -69,9 +71,9 @@ def test_register_signal_validates(world):
 
 
 def test_queue_is_urgent_first_then_oldest(world):
-    old = register(world, received_on=TODAY - dt.timedelta(days=10))
+    old = register(world, received_on=today() - dt.timedelta(days=10))
     crisis = register(world, urgency="crisis")
-    high = register(world, urgency="hoog", received_on=TODAY - dt.timedelta(days=1))
+    high = register(world, urgency="hoog", received_on=today() - dt.timedelta(days=1))
     register(world, team=world.other_team)  # another team's queue
     queue = list(selectors.team_queue(user=world.professional))
     assert [s.pk for s in queue] == [crisis.pk, high.pk, old.pk]
@@ -80,24 +82,24 @@ def test_queue_is_urgent_first_then_oldest(world):
 def test_triage_advice_and_referral_need_content(world):
     signal = register(world)
     with pytest.raises(DomainError, match="advies"):
-        services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=TODAY)
+        services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=today())
     with pytest.raises(DomainError, match="voorliggend veld"):
-        services.triage_signal(actor=world.professional, signal=signal, outcome="voorliggend", on=TODAY)
+        services.triage_signal(actor=world.professional, signal=signal, outcome="voorliggend", on=today())
     done = services.triage_signal(
-        actor=world.professional, signal=signal, outcome="voorliggend", on=TODAY, referred_to="Maatschappelijk werk"
+        actor=world.professional, signal=signal, outcome="voorliggend", on=today(), referred_to="Maatschappelijk werk"
     )
     assert done.status == Signal.Status.TRIAGED and done.trajectory is None
     with pytest.raises(DomainError, match="al getriageerd"):
-        services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=TODAY, note="x")
+        services.triage_signal(actor=world.professional, signal=signal, outcome="advies", on=today(), note="x")
 
 
 def test_intake_without_household_creates_household_and_trajectory(world):
     signal = register(world)
     with pytest.raises(DomainError, match="Regisseur"):
-        services.triage_signal(actor=world.professional, signal=signal, outcome="intake", on=TODAY)
+        services.triage_signal(actor=world.professional, signal=signal, outcome="intake", on=today())
     assert not Household.objects.exists()  # nothing half-written
     done = services.triage_signal(
-        actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.colleague
+        actor=world.professional, signal=signal, outcome="intake", on=today(), regisseur=world.colleague
     )
     trajectory = done.trajectory
     assert trajectory.status == Trajectory.Status.OPEN
@@ -109,7 +111,7 @@ def test_intake_copies_an_address_as_stored_even_one_older_than_the_rule(world):
     signal = register(world)
     signal.persons.update(huisnummer="1 achter")  # written before house numbers were checked at input
     done = services.triage_signal(
-        actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.colleague
+        actor=world.professional, signal=signal, outcome="intake", on=today(), regisseur=world.colleague
     )
     assert done.trajectory.household.huisnummer == "1 achter"
 
@@ -118,16 +120,16 @@ def test_repeat_signal_joins_the_open_trajectory(world):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.first().person
     signal = register(world, person=person)
-    done = services.triage_signal(actor=world.professional, signal=signal, outcome="intake", on=TODAY)
+    done = services.triage_signal(actor=world.professional, signal=signal, outcome="intake", on=today())
     assert done.trajectory == trajectory
     assert Trajectory.objects.filter(household=trajectory.household).count() == 1
 
 
 def test_triage_date_before_signal_is_refused(world):
-    signal = register(world, received_on=TODAY)
+    signal = register(world, received_on=today())
     with pytest.raises(DomainError, match="vóór de datum van de melding"):
         services.triage_signal(
-            actor=world.professional, signal=signal, outcome="advies", on=TODAY - dt.timedelta(days=1), note="x"
+            actor=world.professional, signal=signal, outcome="advies", on=today() - dt.timedelta(days=1), note="x"
         )
 
 
@@ -146,13 +148,13 @@ def test_intake_starts_from_the_main_person_not_the_others(world):
         team=world.team,
         source="school",
         channel="mail",
-        received_on=TODAY,
+        received_on=today(),
         description="Zorgen",
         persons=[main, other_person],
     )
     assert signal.main_person == main
     done = services.triage_signal(
-        actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.professional
+        actor=world.professional, signal=signal, outcome="intake", on=today(), regisseur=world.professional
     )
     assert done.trajectory != known
     assert done.trajectory.household.memberships.get().person == main
@@ -164,7 +166,7 @@ def test_intake_refuses_a_household_in_another_municipality(world):
     signal = register(world, person=person)
     with pytest.raises(DomainError, match="andere gemeente"):
         services.triage_signal(
-            actor=world.professional, signal=signal, outcome="intake", on=TODAY, regisseur=world.professional
+            actor=world.professional, signal=signal, outcome="intake", on=today(), regisseur=world.professional
         )
     assert not Trajectory.objects.exists()
     assert Signal.objects.get(pk=signal.pk).status == Signal.Status.NEW

@@ -10,16 +10,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_trajectory, make_user
+from tests.conftest import make_trajectory, make_user
 from toegang.accounts.models import Organisation, User
 from toegang.audit.models import AuditEntry
 from toegang.cases import services
 from toegang.cases.models import StandIn
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.privacy.models import Message
 
 
-def arrange(world, *, actor=None, absent=None, stand_in=None, start=TODAY, end=TODAY + dt.timedelta(days=14)):
+def arrange(world, *, actor=None, absent=None, stand_in=None, start=None, end=None):
+    start = start or today()
+    end = end or today() + dt.timedelta(days=14)
     return services.arrange_stand_in(
         actor=actor or world.team_lead,
         absent=absent or world.professional,
@@ -49,7 +52,7 @@ def test_stand_in_acts_on_behalf_of_the_absent_regisseur(client, world):
     assert AuditEntry.objects.order_by("-id").first().on_behalf_of == "professional"
     response = client.post(
         reverse("note-add", args=[case.pk]),
-        {"kind": "contact", "channel": "telefoon", "happened_on": TODAY.isoformat(), "text": "Gebeld."},
+        {"kind": "contact", "channel": "telefoon", "happened_on": today().isoformat(), "text": "Gebeld."},
     )
     assert response.status_code == 302
     assert last_entry("note").on_behalf_of == "professional"
@@ -65,7 +68,7 @@ def test_stand_in_acts_on_behalf_of_the_absent_regisseur(client, world):
 
 def test_outside_the_period_or_after_withdrawal_nothing_is_on_behalf(client, world):
     case = make_trajectory(world, regisseur=world.professional)
-    later = arrange(world, start=TODAY + dt.timedelta(days=3))
+    later = arrange(world, start=today() + dt.timedelta(days=3))
     client.force_login(world.colleague)
     client.get(reverse("household", args=[case.household_id]))  # same team: may read, not as stand-in
     assert last_entry("household").on_behalf_of == ""
@@ -111,9 +114,9 @@ def test_bad_arrangements_are_refused_and_change_nothing(world, who, message):
             )
         },
         "self": {"stand_in": world.professional},
-        "backwards": {"start": TODAY + dt.timedelta(days=5), "end": TODAY + dt.timedelta(days=4)},
-        "past": {"start": TODAY - dt.timedelta(days=9), "end": TODAY - dt.timedelta(days=2)},
-        "overlap": {"start": TODAY + dt.timedelta(days=2)},
+        "backwards": {"start": today() + dt.timedelta(days=5), "end": today() + dt.timedelta(days=4)},
+        "past": {"start": today() - dt.timedelta(days=9), "end": today() - dt.timedelta(days=2)},
+        "overlap": {"start": today() + dt.timedelta(days=2)},
     }[who]
     with pytest.raises(DomainError, match=message):
         arrange(world, **kwargs)
@@ -127,8 +130,8 @@ def test_page_arranges_and_ends_with_a_pinned_query_count(client, world):
         {
             "absent": world.professional.pk,
             "stand_in": world.colleague.pk,
-            "start_date": TODAY.isoformat(),
-            "end_date": (TODAY + dt.timedelta(days=7)).isoformat(),
+            "start_date": today().isoformat(),
+            "end_date": (today() + dt.timedelta(days=7)).isoformat(),
             "reason": "Ziek",
         },
     )
@@ -150,8 +153,8 @@ def test_page_arranges_and_ends_with_a_pinned_query_count(client, world):
         {
             "absent": world.professional.pk,
             "stand_in": world.colleague.pk,
-            "start_date": TODAY.isoformat(),
-            "end_date": TODAY.isoformat(),
+            "start_date": today().isoformat(),
+            "end_date": today().isoformat(),
         },
     )
     assert bad.status_code == 400 and "Afwezig" in bad.content.decode()

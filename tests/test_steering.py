@@ -14,9 +14,10 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user
+from tests.conftest import make_agreed_plan, make_trajectory, make_user
 from tests.querycount import page_queries
 from toegang.accounts.models import User
+from toegang.common.dates import today
 from toegang.common.periods import Period
 from toegang.plans.models import GoalReview, Review
 from toegang.procedures.models import Procedure
@@ -24,10 +25,13 @@ from toegang.signals.models import Signal
 from toegang.steering import disclosure, selectors, summaries
 from toegang.steering.models import Fact, MonthFact
 
-MONTH = Period.containing(TODAY, "maand")
+
+def this_month():
+    return Period.containing(today(), "maand")
 
 
-def signal(world, person, source, *, on=TODAY, outcome="", trajectory=None):
+def signal(world, person, source, *, on=None, outcome="", trajectory=None):
+    on = on or today()
     return Signal.objects.create(
         trajectory=trajectory,
         municipality=world.gemeente,
@@ -51,7 +55,7 @@ def scenario(world):
     goals reviewed (2 achieved, 1 not); one open procedure whose report is overdue."""
     trajectory = make_trajectory(world)
     people = [m.person for m in trajectory.household.memberships.select_related("person")]
-    signal(world, people[0], "huisarts", on=TODAY - dt.timedelta(days=100), outcome="advies")
+    signal(world, people[0], "huisarts", on=today() - dt.timedelta(days=100), outcome="advies")
     signal(world, people[0], "huisarts", outcome="advies")
     signal(world, people[1], "huisarts", outcome="advies")
     signal(world, people[2], "huisarts", outcome="voorliggend")
@@ -61,7 +65,7 @@ def scenario(world):
         trajectory=trajectory,
         person=people[1],
         law="wmo",
-        reported_on=TODAY - dt.timedelta(days=60),
+        reported_on=today() - dt.timedelta(days=60),
         status="melding",
         created_by=world.professional,
     )
@@ -70,24 +74,24 @@ def scenario(world):
             trajectory=trajectory,
             person=people[0],
             law="wmo",
-            reported_on=TODAY - dt.timedelta(days=reported),
-            report_sent_on=TODAY,
+            reported_on=today() - dt.timedelta(days=reported),
+            report_sent_on=today(),
             status="melding",
             created_by=world.professional,
         )
     plan = make_agreed_plan(world, trajectory, goals=2, actions_per_goal=1)
-    review = Review.objects.create(plan=plan, held_on=TODAY, recorded_by=world.professional)
+    review = Review.objects.create(plan=plan, held_on=today(), recorded_by=world.professional)
     goals = list(plan.goals.all())
     GoalReview.objects.create(review=review, goal=goals[0], outcome="bereikt")
     GoalReview.objects.create(review=review, goal=goals[1], outcome="niet")
-    review2 = Review.objects.create(plan=plan, held_on=TODAY, recorded_by=world.professional)
+    review2 = Review.objects.create(plan=plan, held_on=today(), recorded_by=world.professional)
     GoalReview.objects.create(review=review2, goal=goals[1], outcome="bereikt")
-    summaries.refresh(first=MONTH.start, last=TODAY)
+    summaries.refresh(first=this_month().start, last=today())
     return trajectory
 
 
 def values(world, **filters):
-    rows = selectors.dashboard(selectors.Filters(municipality_id=world.gemeente.pk, period=MONTH, **filters))
+    rows = selectors.dashboard(selectors.Filters(municipality_id=world.gemeente.pk, period=this_month(), **filters))
     return {row.indicator.code: row.now for row in rows}
 
 
@@ -124,14 +128,14 @@ def test_filters_narrow_or_say_why_not(world, scenario):
 
 def test_refresh_is_repeatable_and_keeps_states_only_for_month_ends_and_the_last_day(world, scenario):
     before = sorted(Fact.objects.values_list("day", "measure", "dimension", "count", "total"))
-    summaries.refresh(first=MONTH.start, last=TODAY)
+    summaries.refresh(first=this_month().start, last=today())
     assert sorted(Fact.objects.values_list("day", "measure", "dimension", "count", "total")) == before
-    yesterday = TODAY - dt.timedelta(days=1)
+    yesterday = today() - dt.timedelta(days=1)
     summaries.refresh(first=yesterday - dt.timedelta(days=40), last=yesterday)
-    summaries.refresh(first=TODAY, last=TODAY)
+    summaries.refresh(first=today(), last=today())
     state_days = set(Fact.objects.filter(measure="caseload").values_list("day", flat=True))
     month_ends = set(summaries.state_days(yesterday - dt.timedelta(days=40), yesterday)[:-1])
-    assert state_days <= month_ends | {TODAY} and TODAY in state_days
+    assert state_days <= month_ends | {today()} and today() in state_days
 
 
 def test_the_monthly_roll_up_adds_up_the_daily_flows(world, scenario):
@@ -148,7 +152,7 @@ def test_the_monthly_roll_up_adds_up_the_daily_flows(world, scenario):
 
     assert monthly(MonthFact, "month") == monthly(Fact, "day") and MonthFact.objects.exists()
     signal(world, scenario.household.memberships.first().person, "school", outcome="advies")
-    summaries.refresh(first=TODAY, last=TODAY)  # one day: its whole month is rolled up again
+    summaries.refresh(first=today(), last=today())  # one day: its whole month is rolled up again
     assert monthly(MonthFact, "month") == monthly(Fact, "day")
     assert not MonthFact.objects.filter(measure__in=summaries.STATE_MEASURES).exists()
 
@@ -238,7 +242,7 @@ def test_the_client_and_the_exports_see_protected_numbers_the_manager_exact_ones
     from openpyxl import load_workbook
 
     client.force_login(world.manager)
-    query = f"?periode={MONTH.code}"
+    query = f"?periode={this_month().code}"
     page = client.get(reverse("steering", args=["manager"]) + query).content.decode()
     assert "Meldingen naar bron" in page or "meldingen" in page.lower()
     csv_text = client.get(reverse("steering-export", args=["manager", "csv"]) + query).content.decode("utf-8-sig")
@@ -267,13 +271,13 @@ def test_bad_filters_are_named_and_an_empty_period_is_an_empty_state(client, wor
 
 def test_dashboards_read_only_the_summaries_with_flat_query_counts(client, world, scenario):
     client.force_login(world.manager)
-    url = reverse("steering", args=["manager"]) + f"?periode={MONTH.code}"
+    url = reverse("steering", args=["manager"]) + f"?periode={this_month().code}"
     few = page_queries(client, url, audit_rows=0)
     for _n in range(5):
         signal(world, scenario.household.memberships.first().person, "school", outcome="advies")
-    summaries.refresh(first=MONTH.start, last=TODAY)
+    summaries.refresh(first=this_month().start, last=today())
     assert page_queries(client, url, audit_rows=0) == few == 17
-    client_board = reverse("steering", args=["opdrachtgever"]) + f"?periode={MONTH.code}"
+    client_board = reverse("steering", args=["opdrachtgever"]) + f"?periode={this_month().code}"
     # the protected board: + one query per filter left open and one for the states (across_filters)
     assert page_queries(client, client_board, audit_rows=0) == 22
     client.force_login(world.team_lead)
@@ -284,7 +288,7 @@ def test_the_management_report_is_a_protected_pdf(client, world, scenario):
     from tests.test_decisions import pdf_text
 
     client.force_login(world.manager)
-    quarter = Period.containing(TODAY, "kwartaal")
+    quarter = Period.containing(today(), "kwartaal")
     response = client.get(reverse("steering-report", args=["manager"]) + f"?periode={quarter.code}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -328,25 +332,25 @@ def test_the_gmsd_wmo_delivery_lists_each_provision_and_is_logged(client, world)
     decision = decisions.draft_decision(actor=world.professional, procedure=proc, outcome="toegekend", reasoning="HbH")
     hbh(world, decision, supplier)
     decisions.send(actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision),
-                   on=TODAY)  # fmt: skip
-    summaries.refresh(first=MONTH.start, last=TODAY)
+                   on=today())  # fmt: skip
+    summaries.refresh(first=this_month().start, last=today())
     assert values(world)["trechter"].breakdown[-1] == ("Maatwerkvoorziening toegekend", 1)
     assert values(world)["bbv_32_wmo_maatwerk"].part == 1
     client.force_login(world.manager)
-    half = 1 if TODAY.month <= 6 else 2
-    response = client.get(reverse("steering-gmsd") + f"?jaar={TODAY.year}&halfjaar={half}")
+    half = 1 if today().month <= 6 else 2
+    response = client.get(reverse("steering-gmsd") + f"?jaar={today().year}&halfjaar={half}")
     lines = response.content.decode().splitlines()
     assert response.status_code == 200 and lines[0].startswith("aanmaakdatum_bestand;gemeentecode;bsn;")
-    assert len(lines) == 2 and f";{proc.person.bsn};01;98765432;{TODAY:%Y%m%d};" in lines[1]
+    assert len(lines) == 2 and f";{proc.person.bsn};01;98765432;{today():%Y%m%d};" in lines[1]
     entry = AuditEntry.objects.filter(object_type="gmsd-wmo").get()
     assert list(entry.subjects.values_list("person_id", flat=True)) == [proc.person_id]
-    url = reverse("steering-gmsd") + f"?jaar={TODAY.year}&halfjaar={half}"
+    url = reverse("steering-gmsd") + f"?jaar={today().year}&halfjaar={half}"
     one = page_queries(client, url)
     second = decisions.draft_decision(actor=world.professional, procedure=wmo_procedure(world), outcome="toegekend",
                                       reasoning="HbH")  # fmt: skip
     hbh(world, second, supplier)
     decisions.send(actor=world.professional, decision=decisions.submit(actor=world.professional, decision=second),
-                   on=TODAY)  # fmt: skip
+                   on=today())  # fmt: skip
     assert page_queries(client, url) == one == 6  # flat as provisions grow
     assert len(client.get(url).content.decode().splitlines()) == 3
     assert client.get(reverse("steering-gmsd") + "?jaar=1999&halfjaar=3").status_code == 400
@@ -360,11 +364,11 @@ def test_the_functional_administrator_keeps_inhabitants_and_norms(client, world)
     client.force_login(world.admin)
     url = reverse("steering-settings")
     assert page_queries(client, url, audit_rows=0) == 6
-    bad = client.post(url, {"action": "inwoners", "inw-year": TODAY.year, "inw-inhabitants": 100, "inw-under_18": 200,
+    bad = client.post(url, {"action": "inwoners", "inw-year": today().year, "inw-inhabitants": 100, "inw-under_18": 200,
                             "inw-source": "CBS"})  # fmt: skip
     assert bad.status_code == 400 and "Jonger dan 18: kan niet meer zijn" in bad.content.decode()
     assert not Population.objects.exists()
-    good = {"action": "inwoners", "inw-year": TODAY.year, "inw-inhabitants": 24000, "inw-under_18": 5200,
+    good = {"action": "inwoners", "inw-year": today().year, "inw-inhabitants": 24000, "inw-under_18": 5200,
             "inw-source": "CBS StatLine 03759ned"}  # fmt: skip
     assert client.post(url, good).status_code == 302
     assert Population.objects.get().under_18 == 5200
@@ -406,17 +410,17 @@ def test_no_published_breakdown_pins_down_a_suppressed_part(hidden):
 
 
 def test_a_refresh_from_the_first_of_a_month_keeps_the_month_before(world, scenario):
-    first_of_month = MONTH.start
+    first_of_month = this_month().start
     before = first_of_month - dt.timedelta(days=1)
     summaries.refresh(first=before - dt.timedelta(days=5), last=before)
     assert Fact.objects.filter(measure="caseload", day=before).exists()
-    summaries.refresh(first=first_of_month, last=TODAY)
+    summaries.refresh(first=first_of_month, last=today())
     assert Fact.objects.filter(measure="caseload", day=before).exists()  # a month end stays
 
 
 def test_an_empty_period_is_empty_not_zero(world, scenario):
     rows = selectors.dashboard(
-        selectors.Filters(municipality_id=world.gemeente.pk, period=Period.year(2001)), today=TODAY
+        selectors.Filters(municipality_id=world.gemeente.pk, period=Period.year(2001)), today=today()
     )
     assert all(row.now.number is None for row in rows)
     assert {row.now.note for row in rows} == {"Geen gegevens voor deze periode."}
@@ -427,7 +431,7 @@ def test_the_downloads_and_the_catalogue_have_pinned_counts(client, world, scena
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(world.manager)
-    query = f"?periode={MONTH.code}"
+    query = f"?periode={this_month().code}"
     assert page_queries(client, reverse("steering-catalogue"), audit_rows=0) == 4
 
     def queries(url):
@@ -443,7 +447,7 @@ def test_the_downloads_and_the_catalogue_have_pinned_counts(client, world, scena
     counts = {name: queries(url + query) for name, url in downloads.items()}
     for _n in range(3):  # more data, the same number of queries
         signal(world, scenario.household.memberships.first().person, "school", outcome="advies")
-    summaries.refresh(first=MONTH.start, last=TODAY)
+    summaries.refresh(first=this_month().start, last=today())
     assert counts == {name: queries(url + query) for name, url in downloads.items()}
     assert counts == {"csv": 22, "xlsx": 22, "pdf": 23}
 

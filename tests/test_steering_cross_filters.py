@@ -13,14 +13,19 @@ import random
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TODAY
 from toegang.accounts.models import Area, Team
+from toegang.common.dates import today
 from toegang.common.periods import Period
 from toegang.steering import disclosure, selectors, summaries
 from toegang.steering.models import Fact, Indicator, MonthFact
 from toegang.steering.views import show
 
-MONTH = Period.containing(TODAY, "maand").previous()  # a whole past month
+
+def past_month():
+    # a whole past month
+    return Period.containing(today(), "maand").previous()
+
+
 INFLOW = (Indicator.Group.INFLOW,)
 
 
@@ -33,8 +38,9 @@ def areas(world):
     return found
 
 
-def signals(world, per_area: dict[Area, dict[str, int]], day: dt.date = MONTH.start) -> None:
+def signals(world, per_area: dict[Area, dict[str, int]], day: dt.date | None = None) -> None:
     """Signal facts of one day: per area, per source, how many (the area's first team)."""
+    day = day or past_month().start
     Fact.objects.bulk_create(
         Fact(
             day=day,
@@ -51,12 +57,13 @@ def signals(world, per_area: dict[Area, dict[str, int]], day: dt.date = MONTH.st
     summaries.roll_up_months(day, day)
 
 
-def published(world, period: Period = MONTH, **filters) -> tuple[str, dict[str, str]]:
+def published(world, period: Period | None = None, **filters) -> tuple[str, dict[str, str]]:
     """The signals count and its parts per source, as every protected output prints them."""
+    period = period or past_month()
     rows = selectors.dashboard(
         selectors.Filters(municipality_id=world.gemeente.pk, period=period, **filters),
         groups=INFLOW,
-        today=TODAY,
+        today=today(),
         protect=True,
     )
     row = next(r for r in rows if r.indicator.code == "meldingen_bron")
@@ -103,7 +110,7 @@ def test_the_municipality_total_is_withheld_when_its_small_areas_would_be_pinned
         assert published(world, area_id=area.pk)[0] == disclosure.SUPPRESSED
     # the same in every download (the manager's export is protected too)
     client.force_login(world.manager)
-    csv = client.get(reverse("steering-export", args=["manager", "csv"]) + f"?periode={MONTH.code}")
+    csv = client.get(reverse("steering-export", args=["manager", "csv"]) + f"?periode={past_month().code}")
     line = next(x for x in csv.content.decode().splitlines() if x.startswith("meldingen_bron;"))
     assert line.split(";")[3] == disclosure.WITHHELD
     assert "x: niet getoond" in csv.content.decode()
@@ -118,14 +125,14 @@ def test_a_total_that_pins_nothing_is_shown(world, areas):
 def test_the_exact_dashboards_inside_the_organisation_are_not_marked(world, areas):
     signals(world, {area: {"huisarts": 4} for area in areas})
     rows = selectors.dashboard(
-        selectors.Filters(municipality_id=world.gemeente.pk, period=MONTH), groups=INFLOW, today=TODAY
+        selectors.Filters(municipality_id=world.gemeente.pk, period=past_month()), groups=INFLOW, today=today()
     )
     value = next(r for r in rows if r.indicator.code == "meldingen_bron").now
     assert value.number == 20 and not value.withheld
 
 
 def test_months_under_a_quarter_are_protected_too(world):
-    quarter = Period.containing(MONTH.start, "kwartaal").previous()
+    quarter = Period.containing(past_month().start, "kwartaal").previous()
     for month in quarter.months():
         signals(world, {world.area: {"school": 1}}, day=month)
     total, _parts = published(world, period=quarter)

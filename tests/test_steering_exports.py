@@ -21,15 +21,22 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.conftest import TODAY
 from tests.querycount import page_queries
+from toegang.common.dates import today
 from toegang.common.periods import Period
 from toegang.steering import exports, views
 from toegang.steering.models import Export
 from toegang.steering.views import BOARDS
 
-MONTH = Period.containing(TODAY, "maand")
-BEFORE = MONTH.previous()
+
+def the_month():
+    return Period.containing(today(), "maand")
+
+
+def month_before():
+    return the_month().previous()
+
+
 REDIS = "redis://127.0.0.1:6379/15"  # a database of its own; the queue name is unique per run
 
 
@@ -63,7 +70,7 @@ def signals(world, rows) -> None:
         for day, area, team, source, n in rows
         for _n in range(n)
     )
-    summaries.refresh(first=BEFORE.start, last=TODAY)
+    summaries.refresh(first=month_before().start, last=today())
 
 
 @pytest.fixture
@@ -77,16 +84,16 @@ def facts(world):
     signals(
         world,
         [
-            (MONTH.start, world.area, world.team, "huisarts", 7),
-            (MONTH.start, world.area, world.team, "school", 2),
-            (MONTH.start, second, second_team, "huisarts", 3),
-            (BEFORE.start, world.area, world.team, "huisarts", 6),
+            (the_month().start, world.area, world.team, "huisarts", 7),
+            (the_month().start, world.area, world.team, "school", 2),
+            (the_month().start, second, second_team, "huisarts", 3),
+            (month_before().start, world.area, world.team, "huisarts", 6),
         ],
     )
 
 
 def post(client, board="manager", **data):
-    values = {"eerste": BEFORE.code, "laatste": MONTH.code, "formaat": "csv", **data}
+    values = {"eerste": month_before().code, "laatste": the_month().code, "formaat": "csv", **data}
     return client.post(reverse("steering-timeseries", args=[board]), {k: v for k, v in values.items() if v is not None})
 
 
@@ -101,7 +108,7 @@ def download(client, export) -> bytes:
 
 
 def series(world, **overrides) -> exports.Series:
-    values = {"first": BEFORE.code, "last": MONTH.code, "municipality_id": world.gemeente.pk, **overrides}
+    values = {"first": month_before().code, "last": the_month().code, "municipality_id": world.gemeente.pk, **overrides}
     return exports.Series(**values)
 
 
@@ -114,17 +121,17 @@ def test_the_form_names_each_field_and_rule_and_records_nothing(client, world):
     assert 'name="eerste"' in page and 'name="laatste"' in page and 'value="xlsx"' in page
     assert '<option value="wmo" selected>' in page  # the board's filters come along; its period does not
     assert "Periode" not in page
-    later = Period.containing(MONTH.end + dt.timedelta(days=1), "maand")
-    too_long = exports.month_count(dt.date(2015, 1, 1), MONTH.start)
+    later = Period.containing(the_month().end + dt.timedelta(days=1), "maand")
+    too_long = exports.month_count(dt.date(2015, 1, 1), the_month().start)
     assert too_long > 120
     cases = [
-        ({"eerste": MONTH.code, "laatste": BEFORE.code}, "Laatste maand: ligt voor de eerste maand"),
+        ({"eerste": the_month().code, "laatste": month_before().code}, "Laatste maand: ligt voor de eerste maand"),
         ({"eerste": "2014-12"}, "Eerste maand: kies januari 2015 of later"),
-        ({"laatste": later.code}, f"Laatste maand: kies {MONTH.label} of eerder"),
+        ({"laatste": later.code}, f"Laatste maand: kies {the_month().label} of eerder"),
         (
             {"eerste": "2015-01"},
             f"Laatste maand: een tijdreeks loopt over hoogstens 120 maanden (10 jaar); van januari 2015 tot en met "
-            f"{MONTH.label} zijn het er {too_long}.",
+            f"{the_month().label} zijn het er {too_long}.",
         ),
         ({"eerste": "2020-K1"}, "Eerste maand: kies een maand uit de lijst."),
         ({"laatste": "gisteren"}, "Laatste maand: kies een maand uit de lijst."),
@@ -171,24 +178,29 @@ def test_a_run_writes_every_month_with_the_values_of_the_boards_own_export(
 
     page = client.get(response.url).content.decode()
     assert "Klaar" in page and 'aria-live="polite"' in page and "hx-trigger" not in page
-    assert f"tijdreeks-manager-{BEFORE.code}-{MONTH.code}.csv" in page
+    assert f"tijdreeks-manager-{month_before().code}-{the_month().code}.csv" in page
 
     got = client.get(reverse("steering-export-download", args=[export.pk]))
-    assert got["Content-Disposition"] == f'attachment; filename="tijdreeks-manager-{BEFORE.code}-{MONTH.code}.csv"'
+    assert (
+        got["Content-Disposition"]
+        == f'attachment; filename="tijdreeks-manager-{month_before().code}-{the_month().code}.csv"'
+    )
     table = rows_of(b"".join(got.streaming_content))
-    assert table[0][0].startswith(f"# Dashboard manager Toegang: tijdreeks; maanden {BEFORE.code} t/m {MONTH.code}")
+    assert table[0][0].startswith(
+        f"# Dashboard manager Toegang: tijdreeks; maanden {month_before().code} t/m {the_month().code}"
+    )
     assert "kleine aantallen als <5" in ";".join(table[0])
     assert table[1] == exports.HEADER
     indicators = {row[0] for row in table[2:]}
     assert len(table) - 2 == 2 * len(indicators)  # one line per indicator per month
-    assert {row[3] for row in table[2:]} == {BEFORE.code, MONTH.code}
+    assert {row[3] for row in table[2:]} == {month_before().code, the_month().code}
 
-    for month in (BEFORE, MONTH):  # the board's own export of that month prints the same values
+    for month in (month_before(), the_month()):  # the board's own export of that month prints the same values
         url = reverse("steering-export", args=["manager", "csv"]) + f"?periode={month.code}"
         own = rows_of(client.get(url).content)
         printed = {row[0]: row[3] for row in own[2:] if row[2] and not row[5]}
         assert {row[0]: row[4] for row in table[2:] if row[3] == month.code} == printed
-    this_month = {row[0]: row[4] for row in table[2:] if row[3] == MONTH.code}
+    this_month = {row[0]: row[4] for row in table[2:] if row[3] == the_month().code}
     assert this_month["meldingen_bron"] == "10"  # 12 signals: protected, rounded down to fives
 
 
@@ -229,7 +241,10 @@ def test_the_progress_is_saved_after_every_month(client, world, facts, monkeypat
     monkeypatch.setattr(exports, "month_lines", watched)
     client.force_login(world.manager)
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, eerste=Period.containing(dt.date(MONTH.start.year - 1, MONTH.start.month, 1), "maand").code)
+        post(
+            client,
+            eerste=Period.containing(dt.date(the_month().start.year - 1, the_month().start.month, 1), "maand").code,
+        )
     export = Export.objects.get()
     assert seen == list(range(13)) and export.months_done == export.months_total == 13
 
@@ -292,7 +307,10 @@ def test_a_fault_midway_leaves_no_file_and_says_so_in_dutch(
     monkeypatch.setattr(exports, "month_lines", breaks_at_the_third)
     client.force_login(world.manager)
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, eerste=Period.containing(dt.date(MONTH.start.year - 1, MONTH.start.month, 1), "maand").code)
+        post(
+            client,
+            eerste=Period.containing(dt.date(the_month().start.year - 1, the_month().start.month, 1), "maand").code,
+        )
     export = Export.objects.get()
     assert export.state == Export.State.FAILED and export.months_done == 2 and export.file_name == ""
     assert export.error == exports.FAULT
@@ -454,14 +472,14 @@ def test_the_celery_worker_runs_an_export_over_redis(world, settings, export_dir
     from celery.contrib.testing.worker import start_worker
 
     settings.WORKER = "celery"
-    signals(world, [(MONTH.start, world.area, world.team, "huisarts", 12)])
+    signals(world, [(the_month().start, world.area, world.team, "huisarts", 12)])
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         export = exports.start(user=world.manager, board=BOARDS["manager"], series=series(world), fmt="csv")
         export = wait_until_done(export)
     assert export.state == Export.State.DONE, export.error
     assert export.months_done == export.months_total == 2 and export.started_at and export.finished_at
     table = rows_of((export_dir / export.file_name).read_bytes())
-    assert ["meldingen_bron", MONTH.code, "10"] in [[row[0], row[3], row[4]] for row in table[2:]]
+    assert ["meldingen_bron", the_month().code, "10"] in [[row[0], row[3], row[4]] for row in table[2:]]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

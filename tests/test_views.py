@@ -8,11 +8,12 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.conftest import TODAY, make_agreed_plan, make_trajectory, make_user, next_bsn, wmo_rule
+from tests.conftest import make_agreed_plan, make_trajectory, make_user, next_bsn, wmo_rule
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry, AuditSubject
 from toegang.cases import selectors as case_selectors
 from toegang.cases.models import Note, Trajectory
+from toegang.common.dates import today
 from toegang.people.models import Household, Person
 from toegang.plans.models import Goal, LifeDomain, Plan
 from toegang.signals.models import Signal
@@ -27,7 +28,7 @@ SIGNAL = {
     "huisnummer": "5",
     "source": "huisarts",
     "channel": "telefoon",
-    "received_on": TODAY.isoformat(),
+    "received_on": today().isoformat(),
     "urgency": "hoog",
     "reporter": "Huisarts",
     "description": "Zorgen",
@@ -76,7 +77,7 @@ def test_a_house_number_must_read_as_one_in_the_brp(client, world):
 
 def test_signal_form_future_date_rolls_back_the_person_too(client, world):
     client.force_login(world.professional)
-    future = (TODAY + dt.timedelta(days=2)).isoformat()
+    future = (today() + dt.timedelta(days=2)).isoformat()
     response = client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "received_on": future})
     assert response.status_code == 400
     assert "Datum melding: de datum ligt in de toekomst" in response.content.decode()
@@ -95,11 +96,11 @@ def test_signal_then_intake_through_the_screens(client, world):
     assert escape(person.full_name) in queue
     # and what else its row shows: urgency, date, source and area
     row = queue.split(f'href="{detail_url}"')[1].split("</tr>")[0]
-    assert all(text in row for text in ("Hoog", date_filter(TODAY, "j b Y"), "Huisarts", escape(signal.area.name)))
+    assert all(text in row for text in ("Hoog", date_filter(today(), "j b Y"), "Huisarts", escape(signal.area.name)))
     assert list(AuditEntry.objects.latest("pk").subjects.values_list("person_id", flat=True)) == [person.pk]
     response = client.post(
         reverse("signal-triage", args=[signal.pk]),
-        {"outcome": "intake", "on": TODAY.isoformat(), "regisseur": world.professional.pk},
+        {"outcome": "intake", "on": today().isoformat(), "regisseur": world.professional.pk},
     )
     household = Household.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("household", args=[household.pk])
@@ -122,7 +123,7 @@ def test_a_signal_a_colleague_triaged_meanwhile_says_so_and_shows_their_outcome(
     client.force_login(world.professional)
     client.post(reverse("signal-new"), {**SIGNAL, "bsn": next_bsn()})
     signal = Signal.objects.get()
-    advice = {"outcome": "advies", "on": TODAY.isoformat(), "note": "Direct beantwoord."}
+    advice = {"outcome": "advies", "on": today().isoformat(), "note": "Direct beantwoord."}
     assert client.post(reverse("signal-triage", args=[signal.pk]), advice).status_code == 302
     response = client.post(reverse("signal-triage", args=[signal.pk]), {**advice, "note": "Ook beantwoord."})
     page = response.content.decode()
@@ -155,7 +156,7 @@ def test_plan_conflict_through_the_screens(client, world):
         "expected_revision": plan.revision,
         "domain": domain.pk,
         "result": "Werk gevonden",
-        "due_on": (TODAY + dt.timedelta(days=60)).isoformat(),
+        "due_on": (today() + dt.timedelta(days=60)).isoformat(),
     }
     assert client.post(reverse("goal-add", args=[plan.pk]), goal).status_code == 302
     page = client.get(reverse("plan", args=[trajectory.pk])).content.decode()
@@ -178,7 +179,7 @@ def test_goal_form_past_date_names_field(client, world):
             "expected_revision": plan.revision,
             "domain": LifeDomain.objects.first().pk,
             "result": "x",
-            "due_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+            "due_on": (today() - dt.timedelta(days=1)).isoformat(),
         },
     )
     assert response.status_code == 400
@@ -192,7 +193,7 @@ def test_close_form_and_note_form(client, world):
     client.force_login(world.professional)
     response = client.post(
         reverse("note-add", args=[trajectory.pk]),
-        {"kind": "contact", "channel": "", "happened_on": TODAY.isoformat(), "text": "Gebeld"},
+        {"kind": "contact", "channel": "", "happened_on": today().isoformat(), "text": "Gebeld"},
     )
     assert response.status_code == 400 and "Contactvorm" in response.content.decode()
     assert not Note.objects.exists()
@@ -200,7 +201,7 @@ def test_close_form_and_note_form(client, world):
     assert 'maxlength="10000"' in note_form  # every text field without a limit of its own gets this one
     response = client.post(
         reverse("note-add", args=[trajectory.pk]),
-        {"kind": "notitie", "happened_on": TODAY.isoformat(), "text": "x" * 10_001},
+        {"kind": "notitie", "happened_on": today().isoformat(), "text": "x" * 10_001},
     )
     assert response.status_code == 400
     assert "Tekst: zorg dat deze waarde niet meer dan 10000 tekens bevat" in response.content.decode()
@@ -212,7 +213,7 @@ def test_close_form_and_note_form(client, world):
     assert response.status_code == 400 and "vóór de start van het traject" in response.content.decode()
     response = client.post(
         reverse("trajectory-close", args=[trajectory.pk]),
-        {"closed_on": TODAY.isoformat(), "reason": "doelen_bereikt", "note": "", "retention_rule": wmo_rule().pk},
+        {"closed_on": today().isoformat(), "reason": "doelen_bereikt", "note": "", "retention_rule": wmo_rule().pk},
     )
     assert response.status_code == 302
     assert Trajectory.objects.get().status == Trajectory.Status.CLOSED
@@ -225,7 +226,7 @@ def test_member_overlap_through_the_screen(client, world):
     client.force_login(world.professional)
     response = client.post(
         reverse("member-add", args=[trajectory.household_id]),
-        {"bsn": person.bsn, "role": "kind", "start_date": TODAY.isoformat()},
+        {"bsn": person.bsn, "role": "kind", "start_date": today().isoformat()},
     )
     assert response.status_code == 400
     assert "mogen elkaar niet overlappen" in response.content.decode()
@@ -271,8 +272,8 @@ def test_overdue_page_all_and_mine(client, world):
     theirs = make_trajectory(world, regisseur=world.colleague)
     make_agreed_plan(world, theirs, goals=1, actions_per_goal=1)
     Action.objects.filter(goal__plan__trajectory=theirs).update(professional=world.colleague)
-    Action.objects.update(due_on=TODAY - dt.timedelta(days=3))
-    Plan.objects.update(next_review_on=TODAY - dt.timedelta(days=1))
+    Action.objects.update(due_on=today() - dt.timedelta(days=3))
+    Plan.objects.update(next_review_on=today() - dt.timedelta(days=1))
     client.force_login(world.professional)
     page = client.get(reverse("overdue")).content.decode()
     assert mine.household.name in page and theirs.household.name in page
@@ -404,7 +405,7 @@ def test_read_only_manager_gets_no_write_controls(client, world):
         team=world.team,
         source="school",
         channel="mail",
-        received_on=TODAY,
+        received_on=today(),
         description="d",
         persons=[person],
     )
@@ -430,7 +431,7 @@ def test_change_from_a_stale_tab_on_an_agreed_plan_explains_itself(client, world
         "expected_revision": plan.revision,
         "domain": LifeDomain.objects.first().pk,
         "result": "x",
-        "due_on": (TODAY + dt.timedelta(days=9)).isoformat(),
+        "due_on": (today() + dt.timedelta(days=9)).isoformat(),
     }
     client.post(reverse("goal-add", args=[plan.pk]), make_goal)
     plan.refresh_from_db()
@@ -444,10 +445,10 @@ def test_change_from_a_stale_tab_on_an_agreed_plan_explains_itself(client, world
         description="a",
         party=Action.Party.PROFESSIONAL,
         professional=world.professional,
-        due_on=TODAY,
+        due_on=today(),
     )
     plan_services.agree_plan(
-        actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=TODAY, agreed_how="mondeling"
+        actor=world.professional, plan=plan, expected_revision=plan.revision, agreed_on=today(), agreed_how="mondeling"
     )
     response = client.post(
         reverse("goal-add", args=[plan.pk]), {**make_goal, "expected_revision": stale_revision}, follow=True
@@ -464,7 +465,7 @@ def test_long_lists_say_when_they_are_cut(client, world):
     trajectory = make_trajectory(world, members=1)
     people = Person.objects.bulk_create(Person(voornamen=f"Kind{i}", geslachtsnaam="Veelvoud") for i in range(51))
     Membership.objects.bulk_create(
-        Membership(person=p, household=trajectory.household, role="kind", start_date=TODAY) for p in people
+        Membership(person=p, household=trajectory.household, role="kind", start_date=today()) for p in people
     )
     rows, capped = first_rows(Person.objects.order_by("pk"), 51)
     assert len(rows) == 51 and capped  # 52 persons in all
@@ -483,14 +484,14 @@ def test_no_members_added_to_a_household_without_an_open_trajectory(client, worl
     case_services.close_trajectory(
         actor=world.professional,
         trajectory=trajectory,
-        closed_on=TODAY,
+        closed_on=today(),
         reason="doelen_bereikt",
         retention_rule=wmo_rule(),
     )
     client.force_login(world.professional)
     response = client.post(
         reverse("member-add", args=[trajectory.household_id]),
-        {"bsn": next_bsn(), "voornamen": "A", "geslachtsnaam": "B", "role": "kind", "start_date": TODAY.isoformat()},
+        {"bsn": next_bsn(), "voornamen": "A", "geslachtsnaam": "B", "role": "kind", "start_date": today().isoformat()},
         follow=True,
     )
     assert "geen lopend traject" in response.content.decode()
@@ -502,11 +503,11 @@ def test_member_added_by_bsn_alone_is_not_named_back(client, world):
     stranger = make_trajectory(world).household.memberships.first().person
     from toegang.people.models import Membership
 
-    Membership.objects.filter(person=stranger).update(end_date=TODAY - dt.timedelta(days=1))
+    Membership.objects.filter(person=stranger).update(end_date=today() - dt.timedelta(days=1))
     client.force_login(world.professional)
     response = client.post(
         reverse("member-add", args=[trajectory.household_id]),
-        {"bsn": stranger.bsn, "role": "overig", "start_date": TODAY.isoformat()},
+        {"bsn": stranger.bsn, "role": "overig", "start_date": today().isoformat()},
         follow=True,
     )
     body = response.content.decode()
@@ -516,7 +517,7 @@ def test_member_added_by_bsn_alone_is_not_named_back(client, world):
 def test_the_team_overview_shows_each_open_trajectory_with_its_regisseur_and_next_review(client, world):
     with_plan = make_trajectory(world)
     plan = make_agreed_plan(world, with_plan)
-    Plan.objects.filter(pk=plan.pk).update(next_review_on=TODAY - dt.timedelta(days=3))  # a review missed
+    Plan.objects.filter(pk=plan.pk).update(next_review_on=today() - dt.timedelta(days=3))  # a review missed
     without_plan = make_trajectory(world)
     client.force_login(world.professional)
     page = client.get(reverse("team-overview")).content.decode()
@@ -534,12 +535,13 @@ def test_the_team_overview_shows_each_open_trajectory_with_its_regisseur_and_nex
         ]
         assert all(text in rows[trajectory.pk] for text in shown), trajectory
     assert (
-        date_filter(TODAY - dt.timedelta(days=3), "j b Y") in rows[with_plan.pk] and "over datum" in rows[with_plan.pk]
+        date_filter(today() - dt.timedelta(days=3), "j b Y") in rows[with_plan.pk]
+        and "over datum" in rows[with_plan.pk]
     )
     assert "geen afgesproken plan" in rows[without_plan.pk] and "over datum" not in rows[without_plan.pk]
     # the count per member: open trajectories they lead now; a closed one and a colleague's are not theirs
     closed = make_trajectory(world)
-    Trajectory.objects.filter(pk=closed.pk).update(status=Trajectory.Status.CLOSED, closed_on=TODAY)
+    Trajectory.objects.filter(pk=closed.pk).update(status=Trajectory.Status.CLOSED, closed_on=today())
     make_trajectory(world, regisseur=world.team_lead)
     counts = {member.pk: n for member, n in case_selectors.team_caseload_counts(user=world.professional)}
     assert (counts[world.professional.pk], counts[world.team_lead.pk]) == (2, 1)

@@ -18,13 +18,14 @@ from django.utils import timezone
 from zgw_consumers.constants import APITypes, AuthTypes
 from zgw_consumers.models import Service
 
-from tests.conftest import TODAY, make_trajectory, make_user, wmo_rule
+from tests.conftest import make_trajectory, make_user, wmo_rule
 from tests.processes import free_port
 from tests.querycount import page_queries
 from tests.zgw_stub import BESLUITEN, TEST_SECRET, ZAKEN, StubRegistry, errors_of
 from toegang.accounts.models import User
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
+from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.procedures import decisions
 from toegang.procedures import services as procedure_services
@@ -80,10 +81,10 @@ def run_case(world, *, close: bool = True):
     person = trajectory.household.memberships.select_related("person").first().person
     procedure = procedure_services.start_procedure(
         actor=world.professional, trajectory=trajectory, person=person, law="wmo",
-        reported_on=TODAY - dt.timedelta(days=10),
+        reported_on=today() - dt.timedelta(days=10),
     )  # fmt: skip
     procedure = procedure_services.record_step(
-        actor=world.professional, procedure=procedure, step="application_on", day=TODAY - dt.timedelta(days=10)
+        actor=world.professional, procedure=procedure, step="application_on", day=today() - dt.timedelta(days=10)
     )
     decision = decisions.draft_decision(
         actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Beperkingen door ziekte"
@@ -91,13 +92,13 @@ def run_case(world, *, close: bool = True):
     decisions.add_provision(
         actor=world.professional, decision=decision, category=ProductCategory.objects.get(law="wmo", code="01"),
         product_code="01a01", delivery="zin", provider=Provider.objects.create(name="Thuiszorg", agb_code="98765432"),
-        volume=3, unit="04", frequency="2", start_date=TODAY, end_date=TODAY + dt.timedelta(days=365),
+        volume=3, unit="04", frequency="2", start_date=today(), end_date=today() + dt.timedelta(days=365),
     )  # fmt: skip
     decision = decisions.submit(actor=world.professional, decision=decision)
-    decision = decisions.send(actor=world.professional, decision=decision, on=TODAY)
+    decision = decisions.send(actor=world.professional, decision=decision, on=today())
     if close:
         trajectory = case_services.close_trajectory(
-            actor=world.professional, trajectory=trajectory, closed_on=TODAY, reason="doelen_bereikt",
+            actor=world.professional, trajectory=trajectory, closed_on=today(), reason="doelen_bereikt",
             retention_rule=wmo_rule(), note="Klaar",
         )  # fmt: skip
     return trajectory, procedure, decision
@@ -173,8 +174,8 @@ def test_a_whole_case_is_registered_as_spec_valid_zaken_statussen_and_besluit(wo
     besluit = stub.created["besluiten"][0]
     assert besluit["zaak"] == rows["procedure_gestart"].zaak_url
     assert besluit["besluittype"].endswith("/besluittypen/wmo")
-    assert besluit["datum"] == besluit["verzenddatum"] == TODAY.isoformat()
-    assert besluit["uiterlijkeReactiedatum"] == (TODAY + dt.timedelta(weeks=6)).isoformat()
+    assert besluit["datum"] == besluit["verzenddatum"] == today().isoformat()
+    assert besluit["uiterlijkeReactiedatum"] == (today() + dt.timedelta(weeks=6)).isoformat()
     assert rows["besluit_bekendgemaakt"].besluit_url.startswith(stub.besluiten_root + "besluiten/")
 
     assert stub.created["resultaten"] == [{"zaak": rows["traject_gestart"].zaak_url,
@@ -524,7 +525,7 @@ def committed_trajectory(world):
     from toegang.people.models import Household
 
     household = Household.objects.create(municipality=world.gemeente, area=world.area, name="Huishouden W")
-    trajectory = Trajectory.objects.create(household=household, team=world.team, started_on=TODAY)
+    trajectory = Trajectory.objects.create(household=household, team=world.team, started_on=today())
     with transaction.atomic():
         services.trajectory_started(trajectory.pk)  # as start_trajectory does, in its transaction
     return trajectory
