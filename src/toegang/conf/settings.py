@@ -333,8 +333,10 @@ EXPORT_KEEP_DAYS = int(os.environ.get("TOEGANG_EXPORT_KEEP_DAYS", "7"))
 # Events (events/, docs/events.md): CloudEvents through a transactional outbox to the webhooks the functional
 # administrator subscribes. EVENTS_SOURCE is this installation's URI (the CloudEvents "source"), EVENTS_BASE_URL
 # the address the events' object URLs start with. Secrets are stored encrypted with a key derived from
-# EVENTS_KEY. Delivery: timeout per request, backoff base x 2^(n-1) up to the cap plus jitter, given up
-# after EVENTS_MAX_ATTEMPTS attempts; batches of EVENTS_BATCH_SIZE, leased for EVENTS_LEASE_SECONDS.
+# EVENTS_KEY. Delivery: EVENTS_TIMEOUT_SECONDS per delivery in all (name lookup, connection, TLS, sending and
+# reading the answer), backoff base x 2^(n-1) up to the cap plus jitter, given up after EVENTS_MAX_ATTEMPTS
+# attempts; batches of EVENTS_BATCH_SIZE, leased for EVENTS_LEASE_SECONDS. EVENTS_INTERNAL_NETWORKS: the
+# internal networks a receiver may be in (comma or semicolon separated; events/outbound.py).
 EVENTS_BASE_URL = os.environ.get("TOEGANG_BASE_URL", "http://127.0.0.1:8000")
 EVENTS_SOURCE = os.environ.get("TOEGANG_EVENTS_SOURCE", EVENTS_BASE_URL.rstrip("/") + "/")
 EVENTS_KEY = os.environ.get("TOEGANG_EVENTS_KEY", SECRET_KEY)
@@ -346,6 +348,25 @@ EVENTS_RETRY_CAP_SECONDS = float(os.environ.get("TOEGANG_EVENTS_RETRY_CAP_SECOND
 EVENTS_RETRY_JITTER = 0.25
 EVENTS_BATCH_SIZE = int(os.environ.get("TOEGANG_EVENTS_BATCH_SIZE", "200"))
 EVENTS_LEASE_SECONDS = 300
+
+
+def _events_internal_networks(value: str) -> list[str]:
+    import ipaddress
+
+    networks = []
+    for entry in value.replace(";", ",").split(","):
+        if entry.strip():
+            try:
+                networks.append(str(ipaddress.ip_network(entry.strip(), strict=False)))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"TOEGANG_EVENTS_INTERNAL_NETWORKS: '{entry.strip()}' is geen IP-adres of netwerk; geef netwerken "
+                    "gescheiden door komma's, bijvoorbeeld 10.20.0.0/16,192.168.5.10 (zie docs/operations.md)."
+                ) from None
+    return networks
+
+
+EVENTS_INTERNAL_NETWORKS = _events_internal_networks(os.environ.get("TOEGANG_EVENTS_INTERNAL_NETWORKS", ""))
 # With `celery -A toegang.worker beat` (one instance) the delivery round runs every minute; without beat,
 # cron runs `manage.py events afleveren` every minute instead (docs/operations.md).
 CELERY_BEAT_SCHEDULE = {

@@ -3,23 +3,23 @@ subscriptions. Every change of a subscription writes its audit row in the same t
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from toegang.accounts.models import User
+from toegang.accounts.models import Municipality, User
 from toegang.audit import services as audit
 from toegang.common.errors import DomainError
-from toegang.events import catalogue, keys
+from toegang.common.locks import wait_for_writes_on
+from toegang.events import catalogue, keys, outbound
 from toegang.events.models import Delivery, Event, Subscription
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 Scalar = str | int | None
 
 
@@ -193,13 +192,22 @@ def _require_admin(actor: User) -> int:
 
 def check_callback_url(value: str) -> str:
     """https, or http to this machine (127.0.0.1, localhost, ::1) when EVENTS_ALLOW_HTTP_LOCALHOST is on
-    (demo and tests); no user name or password in the URL, no fragment."""
+    (demo and tests); no user name or password in the URL, no fragment; not to a link-local or other special
+    address, nor to an internal one outside EVENTS_INTERNAL_NETWORKS (events/outbound.py; a name is judged
+    by what it resolves to now, and every delivery checks it again)."""
     url = value.strip()
     field = "callback_url"
     if not url:
         raise DomainError("Callback-URL: vul het adres in waarop de ontvanger de gebeurtenissen aanneemt.", field=field)
     if len(url) > 500:
         raise DomainError("Callback-URL: het adres is langer dan 500 tekens.", field=field)
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme.isascii() and scheme.isalpha() and scheme not in ("http", "https") and "//" in url:
+        raise DomainError(
+            f"Callback-URL: gebruik https; een {scheme}-adres wordt niet ondersteund "
+            "(bijvoorbeeld https://ontvanger.example/hook).",
+            field=field,
+        )
     try:
         URLValidator(schemes=["https", "http"])(url)
         parts = urlsplit(url)
@@ -212,37 +220,67 @@ def check_callback_url(value: str) -> str:
         raise DomainError("Callback-URL: zet geen gebruikersnaam of wachtwoord in het adres.", field=field)
     if parts.fragment:
         raise DomainError("Callback-URL: een adres met # wordt niet ondersteund.", field=field)
-    if parts.scheme == "http":
-        local = host in LOCAL_HOSTS
-        if not local:
-            try:
-                local = ipaddress.ip_address(host).is_loopback
-            except ValueError:
-                local = False
-        if not (local and settings.EVENTS_ALLOW_HTTP_LOCALHOST):
-            raise DomainError("Callback-URL: gebruik https; gewone http is niet versleuteld.", field=field)
+    if parts.scheme.lower() == "http" and not (host in outbound.LOCAL_NAMES and settings.EVENTS_ALLOW_HTTP_LOCALHOST):
+        raise DomainError("Callback-URL: gebruik https; gewone http is niet versleuteld.", field=field)
+    try:
+        reason = outbound.refusal_of_host(host)
+    except ImproperlyConfigured:  # a wrong EVENTS_INTERNAL_NETWORKS: for the technical administrator
+        logger.exception("Callback-URL niet te controleren")
+        raise DomainError(
+            "Callback-URL: het adresbeleid is verkeerd ingesteld; vraag de technisch beheerder "
+            "(TOEGANG_EVENTS_INTERNAL_NETWORKS).",
+            field=field,
+        ) from None
+    if reason is not None:
+        raise DomainError(f"Callback-URL: {reason}.", field=field)
     return url
 
 
-@transaction.atomic
+def _same_address(url: str) -> str:
+    """The URL as compared for duplicates: scheme and host in lower case, the rest as given."""
+    parts = urlsplit(url)
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
+
+
 def create_subscription(
     *, actor: User, name: str, callback_url: str, event_types: list[str]
 ) -> tuple[Subscription, str]:
     """A new active subscription of the actor's municipality; returns it with its secret, which is
-    shown once and afterwards only kept encrypted (events/keys.py)."""
-    municipality_id = _require_admin(actor)
+    shown once and afterwards only kept encrypted (events/keys.py). The callback URL is checked before the
+    transaction: that may look the name up in DNS (up to a few seconds), which no write lock should wait for."""
+    _require_admin(actor)
     name = name.strip()
     if not name:
         raise DomainError("Naam: geef het abonnement een naam (bijvoorbeeld de ontvangende applicatie).", field="name")
     if len(name) > 100:
         raise DomainError("Naam: hoogstens 100 tekens.", field="name")
     url = check_callback_url(callback_url)
+    return _create_subscription(actor=actor, name=name, url=url, event_types=event_types)
+
+
+@transaction.atomic
+def _create_subscription(*, actor: User, name: str, url: str, event_types: list[str]) -> tuple[Subscription, str]:
+    municipality_id = _require_admin(actor)
     types = sorted(set(event_types))
     if not types:
         raise DomainError("Soorten gebeurtenissen: kies ten minste één soort.", field="event_types")
     unknown = [t for t in types if t not in catalogue.TYPES]
     if unknown:
         raise DomainError("Soorten gebeurtenissen: kies alleen soorten uit de lijst.", field="event_types")
+    wait_for_writes_on(Municipality, municipality_id)  # two administrators making the same subscription
+    address = _same_address(url)
+    for other in Subscription.objects.filter(municipality_id=municipality_id, active=True).only(
+        "name", "callback_url", "event_types"
+    ):
+        both = set(other.event_types) & set(types)
+        if both and _same_address(other.callback_url) == address:
+            raise DomainError(
+                f"Callback-URL: het actieve abonnement '{other.name}' stuurt al "
+                f"{'dezelfde soorten' if set(other.event_types) == set(types) else 'een deel van deze soorten'} "
+                "naar dit adres; de ontvanger zou elke gebeurtenis twee keer krijgen. Deactiveer dat abonnement "
+                "eerst, of kies andere soorten.",
+                field="callback_url",
+            )
     secret = keys.new_secret()
     subscription = Subscription.objects.create(
         municipality_id=municipality_id,
@@ -294,3 +332,23 @@ def retry_delivery(*, actor: User, delivery: Delivery) -> Delivery:
     audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, detail=f"opnieuw na {previous} pogingen")
     _kick_after_commit()
     return locked
+
+
+@transaction.atomic
+def retry_given_up(*, actor: User, subscription: Subscription) -> int:
+    """Try every given-up delivery of an active subscription again (after the receiver's outage), each with
+    a fresh series of attempts; returns how many. One audit row for the lot."""
+    municipality_id = _require_admin(actor)
+    locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if locked.municipality_id != municipality_id:
+        raise DomainError("Abonnement: dit abonnement hoort bij een andere gemeente.")
+    if not locked.active:
+        raise DomainError("Abonnement: het abonnement is gedeactiveerd; maak zo nodig een nieuw abonnement.")
+    count = Delivery.objects.filter(subscription=locked, state=Delivery.State.GIVEN_UP).update(
+        state=Delivery.State.WAITING, attempts=0, next_attempt_at=timezone.now()
+    )
+    if not count:
+        raise DomainError("Abonnement: dit abonnement heeft geen opgegeven afleveringen.")
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, detail=f"{count} opgegeven afleveringen opnieuw")
+    _kick_after_commit()
+    return count
