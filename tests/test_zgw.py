@@ -27,7 +27,7 @@ from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
-from toegang.procedures import decisions
+from toegang.procedures import clocks, decisions
 from toegang.procedures import services as procedure_services
 from toegang.procedures.models import ProductCategory, Provider
 from toegang.zgw import registration, services
@@ -38,6 +38,10 @@ CT = "https://catalogi.gemeente.example/catalogi/api/v1"
 RSIN = "002220647"
 SECRET = TEST_SECRET  # a valid RSIN (elfproef)
 State = Registration.State
+# the eindstatussen of the catalogue: traject afgesloten (2) and procedure afgerond (5); the stub refuses them
+# without a resultaat and, for a hoofdzaak, while a deelzaak is open (as Open Zaak does)
+END_STATUSTYPES = (f"{CT}/statustypen/2", f"{CT}/statustypen/5")
+RESULT_CODES = ("wmo", "jeugd", "participatie", "afgebroken", "geweigerd")  # privacy.RetentionRule of a trajectory
 
 
 def make_service(label: str, api_type: str, root: str, *, secret: str = SECRET) -> Service:
@@ -59,10 +63,16 @@ def configure(world, stub: StubRegistry | None, *, zaken_root: str | None = None
         "zaaktype_trajectory": f"{CT}/zaaktypen/0119dd4e-7be9-477e-bccf-75023b1453c1",
         "statustype_trajectory_started": f"{CT}/statustypen/1",
         "statustype_trajectory_closed": f"{CT}/statustypen/2",
-        "resultaattypen": {"wmo": f"{CT}/resultaattypen/wmo"},
+        "resultaattypen": {code: f"{CT}/resultaattypen/{code}" for code in RESULT_CODES},
         "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
         "statustype_procedure_received": f"{CT}/statustypen/3",
         "statustype_procedure_decided": f"{CT}/statustypen/4",
+        "statustype_procedure_closed": f"{CT}/statustypen/5",
+        "resultaattypen_wmo": {
+            "wmo": f"{CT}/resultaattypen/aanvraag-wmo-toegekend",
+            "geweigerd": f"{CT}/resultaattypen/aanvraag-wmo-geweigerd",
+            "afgebroken": f"{CT}/resultaattypen/aanvraag-wmo-afgebroken",
+        },
         "besluittype_wmo": f"{CT}/besluittypen/wmo",
         **extra,
     }
@@ -71,7 +81,7 @@ def configure(world, stub: StubRegistry | None, *, zaken_root: str | None = None
 
 @pytest.fixture
 def stub():
-    with StubRegistry() as registry:
+    with StubRegistry(end_statustypes=END_STATUSTYPES) as registry:
         yield registry
 
 
@@ -146,6 +156,7 @@ def test_each_change_writes_one_registration(world):
     assert kinds == [
         ("traject_gestart", trajectory.pk, "wachtend"),
         ("procedure_gestart", procedure.pk, "wachtend"),
+        ("procedure_afgerond", procedure.pk, "wachtend"),  # the decision made known ends the procedure
         ("besluit_bekendgemaakt", decision.pk, "wachtend"),
         ("traject_afgesloten", trajectory.pk, "wachtend"),
     ]
@@ -158,7 +169,7 @@ def test_a_whole_case_is_registered_as_spec_valid_zaken_statussen_and_besluit(wo
     configure(world, stub)
     trajectory, procedure, decision = run_case(world)
     done = registration.register_due()
-    assert (done.registered, done.failed, done.given_up) == (4, 0, 0)
+    assert (done.registered, done.failed, done.given_up) == (5, 0, 0)
     assert stub.violations == []
     rows = {r.kind: r for r in Registration.objects.all()}
     assert all(r.state == State.REGISTERED and r.attempts == 1 and r.last_error == "" for r in rows.values())
@@ -175,16 +186,19 @@ def test_a_whole_case_is_registered_as_spec_valid_zaken_statussen_and_besluit(wo
     assert besluit["zaak"] == rows["procedure_gestart"].zaak_url
     assert besluit["besluittype"].endswith("/besluittypen/wmo")
     assert besluit["datum"] == besluit["verzenddatum"] == today().isoformat()
-    assert besluit["uiterlijkeReactiedatum"] == (today() + dt.timedelta(weeks=6)).isoformat()
+    assert besluit["uiterlijkeReactiedatum"] == clocks.objection_window_end(today()).isoformat()
     assert rows["besluit_bekendgemaakt"].besluit_url.startswith(stub.besluiten_root + "besluiten/")
 
-    assert stub.created["resultaten"] == [{"zaak": rows["traject_gestart"].zaak_url,
-                                            "resultaattype": f"{CT}/resultaattypen/wmo"}]  # fmt: skip
+    assert stub.created["resultaten"] == [
+        {"zaak": rows["procedure_gestart"].zaak_url, "resultaattype": f"{CT}/resultaattypen/aanvraag-wmo-toegekend"},
+        {"zaak": rows["traject_gestart"].zaak_url, "resultaattype": f"{CT}/resultaattypen/wmo"},
+    ]
     trajectory.refresh_from_db()
     archived = stub.zaken[rows["traject_gestart"].zaak_url.rsplit("/", 1)[-1]]
     assert archived["archiefnominatie"] == "vernietigen"
     assert archived["archiefactiedatum"] == trajectory.archive_action_date.isoformat()
-    assert [s["statustype"].rsplit("/", 1)[-1] for s in stub.created["statussen"]] == ["1", "3", "4", "2"]
+    assert [s["statustype"].rsplit("/", 1)[-1] for s in stub.created["statussen"]] == ["1", "3", "4", "5", "2"]
+    assert archived["einddatum"] == today().isoformat()  # closed, after its deelzaak
 
     # no personal data leaves Toegang: no names, BSNs or texts in anything sent
     sent = json.dumps([r["body"] for r in stub.requests])
@@ -231,7 +245,7 @@ def test_when_the_registry_is_down_the_case_work_goes_on_and_nothing_is_lost(wor
     assert trajectory.status == "gesloten" and decision.status == "verzonden"
     done = registration.register_due()
     rows = {r.kind: r for r in Registration.objects.all()}
-    assert done.failed == 1 and done.deferred == 3  # the others wait for the trajectory's zaak
+    assert done.failed == 1 and done.deferred == 4  # the others wait for the trajectory's zaak
     started = rows["traject_gestart"]
     assert started.state == State.FAILED and started.attempts == 1 and "geen verbinding" in started.last_error
     assert started.next_attempt_at > timezone.now() + dt.timedelta(seconds=50)
@@ -244,7 +258,7 @@ def test_when_the_registry_is_down_the_case_work_goes_on_and_nothing_is_lost(wor
     config.besluiten_service.save()
     make_due()
     done = registration.register_due()
-    assert done.registered == 4 and stub.violations == []
+    assert done.registered == 5 and stub.violations == []
     assert set(Registration.objects.values_list("state", flat=True)) == {State.REGISTERED}
     assert len(stub.created["zaken"]) == 2 and len(stub.created["besluiten"]) == 1
 
@@ -298,16 +312,19 @@ def test_validation_errors_name_the_registrys_fields_and_are_given_up_after_the_
     assert row.state == State.REGISTERED and row.attempts == 1
 
 
-def test_a_missing_zaaktype_is_given_up_at_once_with_the_field_named(world, stub):
+def test_a_procedure_of_a_law_without_a_zaaktype_is_not_registered(world, stub):
+    """A municipality may register only some laws: a procedure of a law without a zaaktype aanvraag writes no
+    registration, nor does its decision, and the trajectory's zaak closes all the same. Before, each such
+    procedure was given up as impossible, its decision and closing waited on it for good."""
     configure(world, stub, zaaktype_wmo="")
-    trajectory, procedure, _decision = run_case(world, close=False)
-    registration.register_due()
+    run_case(world)
+    for _ in range(4):
+        make_due()
+        registration.register_due()
     rows = {r.kind: r for r in Registration.objects.all()}
-    assert rows["traject_gestart"].state == State.REGISTERED
-    assert rows["procedure_gestart"].state == State.GIVEN_UP
-    assert "Zaaktype aanvraag (Wmo 2015): niet ingesteld" in rows["procedure_gestart"].last_error
-    assert rows["besluit_bekendgemaakt"].state == State.GIVEN_UP
-    assert "opgegeven" in rows["besluit_bekendgemaakt"].last_error
+    assert set(rows) == {"traject_gestart", "traject_afgesloten"}
+    assert all(row.state == State.REGISTERED for row in rows.values()), [r.last_error for r in rows.values()]
+    assert len(stub.zaken) == 1 and stub.besluiten == {} and stub.violations == []
 
 
 def test_an_answer_without_url_is_a_failed_attempt(world, settings):
@@ -317,6 +334,13 @@ def test_an_answer_without_url_is_a_failed_attempt(world, settings):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the look-up by identificatie finds nothing
+            payload = b'{"count": 0, "next": null, "previous": null, "results": []}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
         def do_POST(self):  # noqa: N802
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             payload = b'{"uuid": "x"}'
@@ -346,7 +370,7 @@ def test_an_answer_without_url_is_a_failed_attempt(world, settings):
 
 def test_zgw_controleren_names_the_fields_that_are_wrong(world, stub, capsys):
     configure(world, stub)
-    call_command("zgw", "controleren", "--verbinding")
+    call_command("zgw", "controleren")  # --verbinding (also the catalogue's addresses): tests/test_zgw_settings.py
     assert "9901 Testgemeente (registratie aan): in orde." in capsys.readouterr().out
 
     Configuration.objects.filter(municipality=world.gemeente).update(
@@ -459,12 +483,16 @@ def settings_post(stub, **changes):
         "secret": TEST_SECRET,
         "rsin": RSIN,
         "vertrouwelijkheidaanduiding": "vertrouwelijk",
-        "resultaattypen": f"wmo = {CT}/resultaattypen/wmo",
+        "resultaattypen": "\n".join(f"{code} = {CT}/resultaattypen/{code}" for code in RESULT_CODES),
         "catalogus": CATALOGUS,
         "zaaktype_trajectory": f"{CT}/zaaktypen/traject",
         "statustype_trajectory_started": f"{CT}/statustypen/1",
         "statustype_trajectory_closed": f"{CT}/statustypen/2",
         "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
+        "statustype_procedure_closed": f"{CT}/statustypen/5",
+        "resultaattypen_wmo": "\n".join(
+            f"{code} = {CT}/resultaattypen/aanvraag-wmo-{code}" for code in ("wmo", "geweigerd", "afgebroken")
+        ),
         "besluittype_wmo": f"{CT}/besluittypen/wmo",
     }
     data.update(changes)
@@ -479,7 +507,7 @@ def test_the_functional_administrator_configures_through_the_page_and_registrati
     config = Configuration.objects.get(municipality=world.gemeente)
     assert config.active and config.zaken_service.api_root == stub.zaken_root
     assert config.zaken_service.auth_type == AuthTypes.zgw and config.besluiten_service.api_type == APITypes.brc
-    assert config.resultaattypen == {"wmo": f"{CT}/resultaattypen/wmo"}
+    assert config.resultaattypen == {code: f"{CT}/resultaattypen/{code}" for code in RESULT_CODES}
     entry = AuditEntry.objects.filter(detail="ZGW-instelling: registreren aan").get()
     assert TEST_SECRET not in entry.detail
     page = client.get(reverse("zgw-settings")).content.decode()
@@ -563,17 +591,22 @@ def test_the_celery_worker_registers_over_redis(world, settings, stub):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_embedded_worker_registers_in_a_thread_and_retries_on_its_timer(world, settings, stub):
+def test_the_embedded_worker_registers_in_a_thread_and_retries_on_its_schedule(world, settings, stub):
     import threading
 
     from tests.test_events_delivery import wait_for
+    from toegang.common import jobs
 
     settings.WORKER = "thread"
-    settings.ZGW_RETRY_BASE_SECONDS = 1  # the timer hands the task over again after about a second
+    settings.ZGW_RETRY_BASE_SECONDS = 1  # the schedule hands the task over again after about a second
     configure(world, stub)
     stub.script = [503]
-    committed_trajectory(world)
-    wait_for(lambda: Registration.objects.filter(state=State.REGISTERED).count() == 1, seconds=30)
+    jobs.start()  # the embedded worker's schedule, as a process starts it at its first request
+    try:
+        committed_trajectory(world)
+        wait_for(lambda: Registration.objects.filter(state=State.REGISTERED).count() == 1, seconds=30)
+    finally:
+        jobs.stop()
     row = Registration.objects.get()
     assert row.attempts == 2 and stub.violations == []
     for thread in threading.enumerate():

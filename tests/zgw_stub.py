@@ -2,10 +2,27 @@
 127.0.0.1 in a thread, serving the Zaken API under /zaken/api/v1/ and the Besluiten API under
 /besluiten/api/v1/. Every request body is validated against the request schema of its operation in the
 published OpenAPI specification (tests/fixtures/zgw/, $refs resolved), the required headers are checked
-and the ZGW JWT (client-id/secret, HS256) is verified; a request that breaks the contract is recorded in
-``violations`` and answered as a registry would (400 ValidatieFout). Every answer is validated against the
-response schema before it is sent, so the client is tested on spec-valid answers only. ``script`` makes the
-next answers fail: a status code (503, 500, …) or ("invalid", field, reason) for a 400 with invalidParams."""
+and the ZGW JWT (client-id/secret, HS256) is verified; a request that breaks the contract (including a query
+parameter the operation does not list) is recorded in ``violations`` and answered as a registry would (400
+ValidatieFout). Every answer is validated against the response schema before it is sent, so the client is tested
+on spec-valid answers only.
+
+It keeps the rules of Open Zaak that Toegang must respect: the identificatie of a zaak is unique per
+bronorganisatie and that of a besluit per verantwoordelijkeOrganisatie (400 ``identificatie-niet-uniek``); a zaak
+has one resultaat (400 ``unique``); the eindstatus (a statustype in ``end_statustypes``) needs a resultaat (400
+``resultaat-does-not-exist``) and, for a hoofdzaak, every deelzaak closed with a resultaat (400
+``deelzaken-not-closed``, ``deelzaak-resultaat-does-not-exist``; Open Zaak's test_hoofdzaak_afsluiting.py); it
+sets the einddatum, after which the zaak refuses statuses, resultaten and changes (403). Lists are filtered on
+the query parameters Toegang uses (bronorganisatie + identificatie; verantwoordelijkeOrganisatie +
+identificatie).
+
+Faults, for the writes (POST, PATCH) in the order they come: ``script`` holds one entry per write: None (answer
+as usual), a status code (503, 500, …: refused, nothing made), ("invalid", field, reason) for a 400 with
+invalidParams, or ("after", fault) where the registry makes the object and the answer is lost: fault is a status
+code (a gateway's 5xx), "no-url" (a 201 without the url, as a broken gateway gives) or ("slow", seconds) (the
+answer comes after the client gave up). ``scripts`` holds such entries per operation ("POST /besluiten"), used
+before ``script``; ``down`` maps an operation ("POST /statussen") to the status code it answers until it is
+removed."""
 
 from __future__ import annotations
 
@@ -13,11 +30,13 @@ import datetime as dt
 import json
 import re
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import jwt
 import yaml
@@ -26,6 +45,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 TEST_SECRET = "geheim-van-de-test-van-minstens-32-tekens"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FIXTURES = Path(__file__).parent / "fixtures" / "zgw"
 DROP = {"description", "title", "example", "externalDocs", "discriminator", "min_length", "max_length", "readOnly",
         "writeOnly", "nullable"}  # fmt: skip
@@ -132,6 +152,11 @@ class Spec:
             if p["in"] == "header" and p.get("required")
         }
 
+    def query_parameters(self, path: str, method: str) -> dict[str, dict[str, Any]]:
+        return {
+            p["name"]: p["schema"] for p in self.operation(path, method).get("parameters", []) if p["in"] == "query"
+        }
+
 
 ZAKEN = Spec("zaken-api.yaml")
 BESLUITEN = Spec("besluiten-api.yaml")
@@ -147,10 +172,13 @@ def errors_of(validator: Draft7Validator, body: Any) -> list[tuple[str, str]]:
 
 
 class StubRegistry:
-    def __init__(self, *, client_id: str = "toegang", secret: str = TEST_SECRET, script=()) -> None:
+    def __init__(self, *, client_id: str = "toegang", secret: str = TEST_SECRET, script=(), end_statustypes=()) -> None:
         self.client_id = client_id
         self.secret = secret
         self.script: list[Any] = list(script)
+        self.scripts: dict[str, list[Any]] = {}
+        self.down: dict[str, int] = {}
+        self.end_statustypes: set[str] = set(end_statustypes)
         self.requests: list[dict[str, Any]] = []
         self.violations: list[str] = []
         self.created: dict[str, list[dict[str, Any]]] = {
@@ -160,6 +188,8 @@ class StubRegistry:
             "besluiten": [],
         }
         self.zaken: dict[str, dict[str, Any]] = {}
+        self.besluiten: dict[str, dict[str, Any]] = {}
+        self.statussen: dict[str, dict[str, Any]] = {}  # url -> status as answered
         self.lock = threading.Lock()
         stub = self
 
@@ -172,14 +202,15 @@ class StubRegistry:
             def do_PATCH(self):  # noqa: N802
                 stub.handle(self, "patch")
 
-            def do_GET(self):  # noqa: N802 - the connection check
-                stub.answer(self, 200, {})
+            def do_GET(self):  # noqa: N802 - the reads, and the connection check on the API root
+                stub.handle(self, "get")
 
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, client_address: None  # a client that left (a timeout)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.zaken_root = f"{self.base}/zaken/api/v1/"
         self.besluiten_root = f"{self.base}/besluiten/api/v1/"
@@ -193,21 +224,36 @@ class StubRegistry:
         self.server.shutdown()
         self.server.server_close()
 
+    # --- what the registry holds -----------------------------------------------------------------------------
+
+    def zaak(self, url: str) -> dict[str, Any]:
+        return self.zaken[url.rstrip("/").rsplit("/", 1)[-1]]
+
+    def statussen_of(self, zaak_url: str) -> list[dict[str, Any]]:
+        """The statuses of a zaak in the order they were received."""
+        return [s for s in self.statussen.values() if s["zaak"] == zaak_url]
+
     # --- the HTTP side ---------------------------------------------------------------------------------------
 
     def answer(self, handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
         payload = json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json" if status < 400 else "application/problem+json")
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json" if status < 400 else "application/problem+json")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up waiting
 
     def _route(self, path: str, method: str) -> tuple[Spec, str, str | None] | None:
         m = re.fullmatch(r"/zaken/api/v1/(zaken|statussen|resultaten)(?:/([0-9a-f-]{36}))?", path)
-        if m and (m.group(2) is None) == (method == "post"):
-            return ZAKEN, "/" + m.group(1) + ("/{uuid}" if m.group(2) else ""), m.group(2)
-        if path == "/besluiten/api/v1/besluiten" and method == "post":
+        if m:
+            resource, object_uuid = m.group(1), m.group(2)
+            allowed = {"get", "patch"} if object_uuid else ({"get", "post"} if resource == "zaken" else {"post"})
+            if method in allowed:
+                return ZAKEN, "/" + resource + ("/{uuid}" if object_uuid else ""), object_uuid
+        if path == "/besluiten/api/v1/besluiten" and method in ("get", "post"):
             return BESLUITEN, "/besluiten", None
         return None
 
@@ -220,28 +266,40 @@ class StubRegistry:
 
     def handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         raw = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
-        path = urlsplit(handler.path).path
+        parts = urlsplit(handler.path)
+        path, query = parts.path, parse_qs(parts.query, keep_blank_values=True)
+        write = method != "get"  # the script is for the writes
         with self.lock:
             try:
                 body = json.loads(raw or b"null")
             except ValueError:
                 body = None
             self.requests.append(
-                {"method": method.upper(), "path": path, "headers": dict(handler.headers), "body": body}
-            )
-            step = self.script.pop(0) if self.script else None
+                {"method": method.upper(), "path": path, "query": query, "headers": dict(handler.headers),
+                 "body": body}
+            )  # fmt: skip
         route = self._route(path, method)
         if route is None:
+            if method == "get" and path in ("/zaken/api/v1/", "/besluiten/api/v1/"):
+                self.answer(handler, 200, {})  # the connection check
+                return
             self.violations.append(f"{method.upper()} {path}: geen operatie in de specificatie")
             self.answer(handler, 404, self._fout(404, "Niet gevonden"))
             return
         spec, op_path, object_uuid = route
-        problems = self._check(handler, spec, op_path, method, body)
+        problems = self._check(handler, spec, op_path, method, body, query)
         if problems:
             with self.lock:
                 self.violations.extend(f"{method.upper()} {op_path}: {f}: {m}" for f, m in problems)
             self.answer(handler, 400, self._fout(400, "Ongeldige gegevens", [(f, "invalid", m) for f, m in problems]))
             return
+        refused = self.down.get(f"{method.upper()} {op_path}")
+        if refused is not None:
+            self.answer(handler, refused, self._fout(refused, "Storing"))
+            return
+        with self.lock:
+            own = self.scripts.get(f"{method.upper()} {op_path}")
+            step = own.pop(0) if own else (self.script.pop(0) if write and self.script else None)
         if isinstance(step, int):
             status = step
             fout = self._fout(status, "Storing")
@@ -252,14 +310,27 @@ class StubRegistry:
         if isinstance(step, tuple) and step[0] == "invalid":
             self.answer(handler, 400, self._fout(400, "Ongeldige gegevens", [(step[1], "invalid", step[2])]))
             return
-        status, answer = self._make(spec, op_path, method, body, object_uuid)
-        problems = errors_of(spec.response_validator(op_path, method, status), answer)
-        assert not problems, f"de stub geeft een antwoord buiten de specificatie: {problems}"  # noqa: S101
+        status, answer = self._make(op_path, method, body, object_uuid, query)
+        if status in (200, 201):
+            problems = errors_of(spec.response_validator(op_path, method, status), answer)
+            assert not problems, f"de stub geeft een antwoord buiten de specificatie: {problems}"  # noqa: S101
+        if isinstance(step, tuple) and step[0] == "after" and status in (200, 201):
+            fault = step[1]
+            if isinstance(fault, int):
+                self.answer(handler, fault, self._fout(fault, "Bad Gateway"))
+            elif fault == "no-url":
+                self.answer(handler, 201, {k: v for k, v in answer.items() if k != "url"})
+            else:
+                time.sleep(fault[1])  # made, but the answer comes after the client gave up
+                self.answer(handler, status, answer)
+            return
         self.answer(handler, status, answer)
 
-    def _check(self, handler, spec: Spec, op_path: str, method: str, body: Any) -> list[tuple[str, str]]:
+    def _check(
+        self, handler, spec: Spec, op_path: str, method: str, body: Any, query: dict[str, list[str]]
+    ) -> list[tuple[str, str]]:
         problems = []
-        if not handler.headers.get("Content-Type", "").startswith("application/json"):
+        if method != "get" and not handler.headers.get("Content-Type", "").startswith("application/json"):
             problems.append(("Content-Type", "verwacht application/json"))
         for name, allowed in spec.required_headers(op_path, method).items():
             value = handler.headers.get(name)
@@ -272,36 +343,116 @@ class StubRegistry:
                 problems.append(("Authorization", "onbekende client_id"))
         except jwt.PyJWTError as error:
             problems.append(("Authorization", f"geen geldig ZGW-JWT: {error}"))
-        problems.extend(errors_of(spec.request_validator(op_path, method), body))
+        known = spec.query_parameters(op_path, method)
+        for name, values in query.items():
+            if name not in known:  # as Open Zaak: unknown-parameters
+                problems.append((name, "onbekende query-parameter"))
+            elif known[name].get("type") == "integer" and not all(v.isdigit() for v in values):
+                problems.append((name, "geen geheel getal"))
+        if method != "get":
+            problems.extend(errors_of(spec.request_validator(op_path, method), body))
         return problems
 
-    def _make(self, spec, op_path, method, body, object_uuid) -> tuple[int, dict[str, Any]]:
+    def _page(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"count": len(rows), "next": None, "previous": None, "results": rows}
+
+    def _make(self, op_path, method, body, object_uuid, query) -> tuple[int, dict[str, Any]]:
         new = str(uuid.uuid4())
+        one = {name: values[-1] for name, values in query.items()}
         with self.lock:
+            if op_path == "/zaken" and method == "get":
+                rows = [
+                    z for z in self.zaken.values()
+                    if all(z.get(f) == one[f] for f in ("bronorganisatie", "identificatie") if f in one)
+                ]  # fmt: skip
+                return 200, self._page(rows)
+            if op_path == "/besluiten" and method == "get":
+                rows = [
+                    b for b in self.besluiten.values()
+                    if all(b.get(f) == one[f] for f in ("verantwoordelijkeOrganisatie", "identificatie") if f in one)
+                ]  # fmt: skip
+                return 200, self._page(rows)
+            if op_path == "/zaken/{uuid}" and method == "get":
+                if object_uuid not in self.zaken:
+                    return 404, self._fout(404, "Niet gevonden")
+                return 200, self.zaken[object_uuid]
             if op_path == "/zaken":
+                identificatie = body.get("identificatie") or f"ZAAK-{len(self.zaken) + 1}"
+                if any(
+                    z["bronorganisatie"] == body["bronorganisatie"] and z["identificatie"] == identificatie
+                    for z in self.zaken.values()
+                ):
+                    return 400, self._fout(400, "Ongeldige gegevens", [
+                        ("identificatie", "identificatie-niet-uniek", "Deze identificatie bestaat al voor deze "
+                         "bronorganisatie")])  # fmt: skip
+                url = f"{self.zaken_root}zaken/{new}"
                 zaak = {
-                    **body, "url": f"{self.zaken_root}zaken/{new}", "uuid": new,
-                    "identificatie": f"ZAAK-{len(self.zaken) + 1}", "einddatum": None, "status": None,
+                    **body, "url": url, "uuid": new,
+                    "identificatie": identificatie, "einddatum": None, "status": None,
                     "resultaat": None, "betalingsindicatieWeergave": "", "deelzaken": [], "eigenschappen": [],
                     "rollen": [], "zaakinformatieobjecten": [], "zaakobjecten": [],
                     "archiefstatus": "nog_te_archiveren",
                 }  # fmt: skip
                 self.zaken[new] = zaak
+                if body.get("hoofdzaak"):
+                    hoofdzaak = self.zaken.get(body["hoofdzaak"].rstrip("/").rsplit("/", 1)[-1])
+                    if hoofdzaak is not None:
+                        hoofdzaak["deelzaken"].append(url)
                 self.created["zaken"].append(body)
                 return 201, zaak
+            if op_path == "/besluiten":
+                identificatie = body.get("identificatie") or f"BESLUIT-{new[:8]}"
+                if any(
+                    b["verantwoordelijkeOrganisatie"] == body["verantwoordelijkeOrganisatie"]
+                    and b["identificatie"] == identificatie
+                    for b in self.besluiten.values()
+                ):
+                    return 400, self._fout(400, "Ongeldige gegevens", [
+                        ("identificatie", "identificatie-niet-uniek", "Deze identificatie bestaat al voor deze "
+                         "verantwoordelijke organisatie")])  # fmt: skip
+                besluit = {**body, "url": f"{self.besluiten_root}besluiten/{new}", "identificatie": identificatie}
+                self.besluiten[new] = besluit
+                self.created["besluiten"].append(body)
+                return 201, besluit
+            zaak_uuid = (object_uuid or body["zaak"]).rstrip("/").rsplit("/", 1)[-1]
+            zaak = self.zaken.get(zaak_uuid)
+            if zaak is None:
+                return 400, self._fout(400, "Ongeldige gegevens", [("zaak", "does_not_exist", "Onbekende zaak")])
+            if zaak["einddatum"] is not None:  # Open Zaak: a closed zaak is not changed (without a forcing scope)
+                return 403, self._fout(403, "Deze zaak is afgesloten en kan niet meer worden gewijzigd")
             if op_path == "/zaken/{uuid}":
-                zaak = self.zaken[object_uuid]
                 zaak.update(body)
                 return 200, zaak
-            if op_path == "/statussen":
-                self.created["statussen"].append(body)
-                zaak_uuid = body["zaak"].rstrip("/").rsplit("/", 1)[-1]
-                url = f"{self.zaken_root}statussen/{new}"
-                if zaak_uuid in self.zaken:
-                    self.zaken[zaak_uuid]["status"] = url
-                return 201, {**body, "url": url, "uuid": new, "zaakinformatieobjecten": []}
             if op_path == "/resultaten":
+                if zaak["resultaat"] is not None:
+                    return 400, self._fout(400, "Ongeldige gegevens", [("zaak", "unique", "De zaak heeft al een "
+                                                                        "resultaat")])  # fmt: skip
+                url = f"{self.zaken_root}resultaten/{new}"
+                zaak["resultaat"] = url
                 self.created["resultaten"].append(body)
-                return 201, {**body, "url": f"{self.zaken_root}resultaten/{new}", "uuid": new}
-            self.created["besluiten"].append(body)
-            return 201, {**body, "url": f"{self.besluiten_root}besluiten/{new}", "identificatie": f"BESLUIT-{new[:8]}"}
+                return 201, {**body, "url": url, "uuid": new}
+            # /statussen
+            if body["statustype"] in self.end_statustypes:
+                refused = self._refuse_closing(zaak)
+                if refused:
+                    return 400, self._fout(400, "Ongeldige gegevens", [("nonFieldErrors", refused, refused)])
+            url = f"{self.zaken_root}statussen/{new}"
+            status = {**body, "url": url, "uuid": new, "zaakinformatieobjecten": []}
+            self.created["statussen"].append(body)
+            self.statussen[url] = status
+            zaak["status"] = url
+            if body["statustype"] in self.end_statustypes:
+                moment = dt.datetime.fromisoformat(body["datumStatusGezet"].replace("Z", "+00:00"))
+                zaak["einddatum"] = moment.astimezone(AMSTERDAM).date().isoformat()
+            return 201, status
+
+    def _refuse_closing(self, zaak: dict[str, Any]) -> str | None:
+        """Open Zaak's rules for the eindstatus: the zaak has a resultaat, its deelzaken are closed with one."""
+        if zaak["resultaat"] is None:
+            return "resultaat-does-not-exist"
+        deelzaken = [self.zaak(url) for url in zaak["deelzaken"]]
+        if any(d["einddatum"] is None for d in deelzaken):
+            return "deelzaken-not-closed"
+        if any(d["resultaat"] is None for d in deelzaken):
+            return "deelzaak-resultaat-does-not-exist"
+        return None

@@ -128,6 +128,8 @@ def record_step(*, actor: User, procedure: Procedure, step: str, day: dt.date) -
     audit.record(
         actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"{step}: {day}"
     )
+    if step == "decided_on":
+        zgw.procedure_ended(locked.pk)  # the procedure's zaak is closed (docs/zgw.md)
     return locked
 
 
@@ -216,4 +218,5 @@ def withdraw(*, actor: User, procedure: Procedure) -> Procedure:
     locked.status = Procedure.Status.WITHDRAWN
     locked.save(update_fields=["status"])
     audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail="ingetrokken")
+    zgw.procedure_ended(locked.pk)  # the procedure's zaak is closed (docs/zgw.md)
     return locked

@@ -1,10 +1,14 @@
-"""The functional administrator's form of the ZGW configuration (labels are the field names of messages)."""
+"""The functional administrator's form of the ZGW configuration (labels are the field names of messages).
+
+What is needed only when "Registreren" is ticked is a conditional field (no "(niet verplicht)"; its help says when
+it is needed); what is never needed carries "(niet verplicht)". The fields are shown in groups (``groups``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 
 from toegang.common.forms import UtrechtForm
 from toegang.zgw.models import Configuration
@@ -19,47 +23,166 @@ URL_LABELS = {
     "zaaktype_pw": "Zaaktype aanvraag Participatiewet",
     "statustype_procedure_received": "Statustype melding ontvangen",
     "statustype_procedure_decided": "Statustype besloten",
+    "statustype_procedure_closed": "Statustype procedure afgerond",
     "besluittype_wmo": "Besluittype beschikking Wmo",
     "besluittype_jeugd": "Besluittype beschikking Jeugdwet",
     "besluittype_pw": "Besluittype beschikking Participatiewet",
 }
+WHEN_ACTIVE = "Nodig als Registreren aan staat."
+ONE_OF = "Als Registreren aan staat, is ten minste één zaaktype aanvraag nodig (Wmo, Jeugdwet of Participatiewet)."
+URL_HELP = {
+    "catalogus": "Ingevuld: alle adressen hieronder moeten onder dezelfde Catalogi API liggen. Het adres van de "
+    "catalogus, bijvoorbeeld https://openzaak.gemeente.nl/catalogi/api/v1/catalogussen/…",
+    "zaaktype_trajectory": f"De hoofdzaak van een traject (…/zaaktypen/…). {WHEN_ACTIVE}",
+    "statustype_trajectory_started": f"De eerste status (…/statustypen/…). {WHEN_ACTIVE}",
+    "statustype_trajectory_closed": f"De eindstatus (…/statustypen/…). {WHEN_ACTIVE}",
+    "zaaktype_wmo": f"De deelzaak van een procedure (…/zaaktypen/…). {ONE_OF}",
+    "zaaktype_jeugd": ONE_OF,
+    "zaaktype_pw": ONE_OF,
+    "statustype_procedure_closed": "De eindstatus van de zaak van een procedure, gezet als de procedure is besloten "
+    "of ingetrokken (…/statustypen/…); mag hetzelfde zijn als Statustype besloten als dat de laatste status is. "
+    "Nodig als Registreren aan staat.",
+}
+LAW_RESULTS = {"wmo": "Wmo", "jeugd": "Jeugdwet", "pw": "Participatiewet"}
+CONDITIONAL = (
+    "zaken_api_root", "besluiten_api_root", "client_id", "rsin", "resultaattypen", "zaaktype_trajectory",
+    "statustype_trajectory_started", "statustype_trajectory_closed", "zaaktype_wmo", "zaaktype_jeugd", "zaaktype_pw",
+    "statustype_procedure_closed", "resultaattypen_wmo", "resultaattypen_jeugd", "resultaattypen_pw",
+)  # fmt: skip
+GROUPS = (
+    ("Registreren", ("active",)),
+    ("Verbinding met de zaakregistratie", ("zaken_api_root", "besluiten_api_root", "client_id", "secret")),
+    ("Gemeente", ("rsin", "vertrouwelijkheidaanduiding")),
+    (
+        "Traject (hoofdzaak)",
+        (
+            "catalogus",
+            "zaaktype_trajectory",
+            "statustype_trajectory_started",
+            "statustype_trajectory_closed",
+            "resultaattypen",
+        ),
+    ),
+    (
+        "Procedures (deelzaken)",
+        (
+            "zaaktype_wmo",
+            "zaaktype_jeugd",
+            "zaaktype_pw",
+            "statustype_procedure_received",
+            "statustype_procedure_decided",
+            "statustype_procedure_closed",
+            "resultaattypen_wmo",
+            "resultaattypen_jeugd",
+            "resultaattypen_pw",
+        ),
+    ),
+    ("Beschikkingen (besluiten)", ("besluittype_wmo", "besluittype_jeugd", "besluittype_pw")),
+)
+
+
+def _address(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=1000, required=False, help_text=help_text,
+        widget=forms.URLInput(attrs={"spellcheck": "false", "autocapitalize": "off"}),
+    )  # fmt: skip
 
 
 class ConfigurationForm(UtrechtForm):
-    active = forms.BooleanField(label="Registreren", required=False, help_text="Uit: er wordt niets geregistreerd.")
-    zaken_api_root = forms.CharField(
-        label="Zaken API",
-        max_length=255,
+    active = forms.BooleanField(
+        label="Registreren",
         required=False,
-        help_text="Bijvoorbeeld https://openzaak.gemeente.nl/zaken/api/v1/",
+        help_text="Aangevinkt: wat vanaf nu begint, besloten of afgesloten wordt, wordt geregistreerd (trajecten en "
+        "procedures van vóór het aanzetten niet). Niet aangevinkt: er wordt niets geregistreerd.",
     )
-    besluiten_api_root = forms.CharField(
-        label="Besluiten API", max_length=255, required=False,
-        help_text="Bijvoorbeeld https://openzaak.gemeente.nl/besluiten/api/v1/",
+    zaken_api_root = forms.CharField(
+        label="Zaken API", max_length=255, required=False, widget=forms.URLInput(attrs={"spellcheck": "false"}),
+        help_text=f"{WHEN_ACTIVE} Bijvoorbeeld https://openzaak.gemeente.nl/zaken/api/v1/",
     )  # fmt: skip
-    client_id = forms.CharField(label="Client-id", max_length=255, required=False)
+    besluiten_api_root = forms.CharField(
+        label="Besluiten API", max_length=255, required=False, widget=forms.URLInput(attrs={"spellcheck": "false"}),
+        help_text="Nodig om beschikkingen als besluiten te registreren. Bijvoorbeeld "
+        "https://openzaak.gemeente.nl/besluiten/api/v1/",
+    )  # fmt: skip
+    client_id = forms.CharField(
+        label="Client-id", max_length=255, required=False,
+        help_text="De client-id die de zaakregistratie voor Toegang heeft. Nodig zodra een adres is ingevuld.",
+    )  # fmt: skip
     secret = forms.CharField(
         label="Secret", max_length=255, required=False, widget=forms.PasswordInput,
-        help_text="Leeg laten om het bewaarde secret te houden.",
+        help_text="Nodig zodra een adres is ingevuld.",
     )  # fmt: skip
-    rsin = forms.CharField(label="RSIN van de gemeente (bronorganisatie)", max_length=9, required=False)
+    rsin = forms.CharField(
+        label="RSIN van de gemeente (bronorganisatie)", max_length=9, required=False,
+        help_text=f"9 cijfers. {WHEN_ACTIVE}",
+    )  # fmt: skip
     vertrouwelijkheidaanduiding = forms.ChoiceField(
         label="Vertrouwelijkheidaanduiding", choices=Configuration.Confidentiality.choices
     )
     resultaattypen = forms.CharField(
-        label="Resultaattypen per resultaat (Selectielijst)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Eén regel per resultaat: code = adres van het resultaattype, bijvoorbeeld wmo = https://…",
+        label="Resultaattypen per resultaat (Selectielijst)", required=False, widget=forms.Textarea(attrs={"rows": 6}),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, has_secret: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in URL_LABELS.items():
-            self.fields[name] = forms.CharField(label=label, max_length=1000, required=False)
-        self.conditional_fields = tuple(self.fields)
+            self.fields[name] = _address(label, URL_HELP.get(name, ""))
+        for law, name in LAW_RESULTS.items():
+            self.fields[f"resultaattypen_{law}"] = forms.CharField(
+                label=f"Resultaattypen aanvraag {name}", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=self._law_help(law, name),
+            )  # fmt: skip
+        if has_secret:
+            self.fields["secret"].help_text = "Leeg laten om het bewaarde secret te houden."
+            conditional: tuple[str, ...] = CONDITIONAL
+        else:
+            conditional = (*CONDITIONAL, "secret")
+        self.fields["resultaattypen"].help_text = self._resultaattypen_help()
+        self.conditional_fields = conditional
+        self._apply_widget_classes()  # again: the fields above came after the first round
+
+    @staticmethod
+    def _resultaattypen_help() -> str:
+        from toegang.zgw.checks import closing_codes
+
+        text = "Eén regel per resultaat: code = adres van het resultaattype (…/resultaattypen/…), bijvoorbeeld wmo = https://…."
+        codes = closing_codes()
+        if codes:
+            text += (
+                " Nodig als Registreren aan staat, voor elk resultaat waarmee een traject kan worden afgesloten: "
+                f"{', '.join(codes)}."
+            )
+        return text
+
+    @staticmethod
+    def _law_help(law: str, name: str) -> str:
+        from toegang.zgw.registration import LAW_RESULT, REFUSED_RESULT, WITHDRAWN_RESULT
+
+        return (
+            f"De resultaattypen van het zaaktype aanvraag {name}, één regel per resultaat: code = adres "
+            "(…/resultaattypen/…). Nodig als Registreren aan staat en het zaaktype is ingevuld, voor "
+            f"{LAW_RESULT.get(law, law)} (toegekend), {REFUSED_RESULT} en {WITHDRAWN_RESULT} (ingetrokken)."
+        )
+
+    def groups(self) -> list[tuple[str, list[BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in GROUPS]
 
     def clean_resultaattypen(self) -> dict[str, str]:
+        return self._lines("resultaattypen")
+
+    def clean_resultaattypen_wmo(self) -> dict[str, str]:
+        return self._lines("resultaattypen_wmo")
+
+    def clean_resultaattypen_jeugd(self) -> dict[str, str]:
+        return self._lines("resultaattypen_jeugd")
+
+    def clean_resultaattypen_pw(self) -> dict[str, str]:
+        return self._lines("resultaattypen_pw")
+
+    def _lines(self, name: str) -> dict[str, str]:
+        """Lines ``code = adres`` as a map (empty lines skipped)."""
         found: dict[str, str] = {}
-        for number, line in enumerate(self.cleaned_data["resultaattypen"].splitlines(), start=1):
+        for number, line in enumerate(self.cleaned_data[name].splitlines(), start=1):
             if not line.strip():
                 continue
             code, sep, url = line.partition("=")
@@ -78,6 +201,13 @@ class ConfigurationForm(UtrechtForm):
             zaken_api_root=config.zaken_service.api_root if config.zaken_service else "",
             besluiten_api_root=config.besluiten_service.api_root if config.besluiten_service else "",
             client_id=config.zaken_service.client_id if config.zaken_service else "",
-            resultaattypen="\n".join(f"{k} = {v}" for k, v in sorted(config.resultaattypen.items())),
+            resultaattypen=_as_lines(config.resultaattypen),
         )  # fmt: skip
+        for law in LAW_RESULTS:
+            field = Configuration.resultaattypen_field(law)
+            initial[field] = _as_lines(getattr(config, field))
         return initial
+
+
+def _as_lines(mapping: object) -> str:
+    return "\n".join(f"{k} = {v}" for k, v in sorted(mapping.items())) if isinstance(mapping, dict) else ""

@@ -62,6 +62,14 @@ class Configuration(models.Model):
     zaaktype_pw = models.URLField(_("zaaktype aanvraag Participatiewet"), max_length=1000, blank=True)
     statustype_procedure_received = models.URLField(_("statustype melding ontvangen"), max_length=1000, blank=True)
     statustype_procedure_decided = models.URLField(_("statustype besloten"), max_length=1000, blank=True)
+    # the eindstatus of a procedure's zaak, set when the procedure ends (decided or withdrawn); may be the same
+    # statustype as "besloten" when that is the zaaktype's last status
+    statustype_procedure_closed = models.URLField(_("statustype procedure afgerond"), max_length=1000, blank=True)
+    # per law, per Selectielijst result (privacy.RetentionRule code) the resultaattype of that law's zaaktype: a
+    # resultaattype belongs to one zaaktype, so a deelzaak cannot take the trajectory's (``resultaattypen``)
+    resultaattypen_wmo = models.JSONField(_("resultaattypen aanvraag Wmo"), default=dict, blank=True)
+    resultaattypen_jeugd = models.JSONField(_("resultaattypen aanvraag Jeugdwet"), default=dict, blank=True)
+    resultaattypen_pw = models.JSONField(_("resultaattypen aanvraag Participatiewet"), default=dict, blank=True)
     besluittype_wmo = models.URLField(_("besluittype beschikking Wmo"), max_length=1000, blank=True)
     besluittype_jeugd = models.URLField(_("besluittype beschikking Jeugdwet"), max_length=1000, blank=True)
     besluittype_pw = models.URLField(_("besluittype beschikking Participatiewet"), max_length=1000, blank=True)
@@ -79,6 +87,15 @@ class Configuration(models.Model):
     def besluittype_for(self, law: str) -> str:
         return {"wmo": self.besluittype_wmo, "jeugd": self.besluittype_jeugd, "pw": self.besluittype_pw}.get(law, "")
 
+    def resultaattypen_for(self, law: str) -> dict[str, str]:
+        found = {"wmo": self.resultaattypen_wmo, "jeugd": self.resultaattypen_jeugd, "pw": self.resultaattypen_pw}
+        value = found.get(law)
+        return value if isinstance(value, dict) else {}
+
+    @staticmethod
+    def resultaattypen_field(law: str) -> str:
+        return {"wmo": "resultaattypen_wmo", "jeugd": "resultaattypen_jeugd", "pw": "resultaattypen_pw"}[law]
+
 
 class Registration(models.Model):
     """One change to register in the ZGW registry: written in the transaction of the change, sent later."""
@@ -88,6 +105,7 @@ class Registration(models.Model):
         TRAJECTORY_CLOSED = "traject_afgesloten", _("Traject afgesloten: resultaat, archivering en eindstatus")
         PROCEDURE_STARTED = "procedure_gestart", _("Procedure gestart: zaak aanmaken")
         DECISION_SENT = "besluit_bekendgemaakt", _("Beschikking bekendgemaakt: besluit aanmaken")
+        PROCEDURE_CLOSED = "procedure_afgerond", _("Procedure afgerond: resultaat, archivering en eindstatus")
 
     class State(models.TextChoices):
         WAITING = "wachtend", _("Wachtend")

@@ -1,12 +1,14 @@
-"""The ZGW app's background task (common/jobs.py decides where it runs; docs/zgw.md)."""
+"""The ZGW app's background task (common/jobs.py decides where it runs; docs/zgw.md).
+
+Every commit that wrote a registration hands the task over. Retries that come due later are picked up by the
+periodic round: Celery beat or cron (`manage.py zgw registreren`) in production, and in the embedded default
+(`make run`, ``WORKER = "thread"``) the schedule of common/jobs.py, registered in apps.py with
+``registration.next_due``; that schedule also picks up, after a restart, what was pending before it."""
 
 from __future__ import annotations
 
-import threading
-
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
 from toegang import worker  # noqa: F401 - the application's Celery app, the default for sending
 from toegang.zgw import registration
@@ -17,7 +19,9 @@ def register() -> None:
     """Send the registrations that are due (new ones and retries that came due)."""
     registration.register_due(max_seconds=50)
     if settings.WORKER == "thread":
-        _retry_later()
+        from toegang.common import jobs
+
+        jobs.wake()  # the schedule looks again at when the next retry is due
 
 
 class _WithoutPublishRetries:
@@ -34,29 +38,3 @@ class _WithoutPublishRetries:
 
 
 kick = _WithoutPublishRetries()
-
-
-_timer_lock = threading.Lock()
-_timer: threading.Timer | None = None
-
-
-def _retry_later() -> None:
-    """The embedded default (`make run`) has no scheduler: a daemon timer hands the task over again when the
-    earliest pending registration comes due (beat or cron `manage.py zgw registreren` do this in production)."""
-    global _timer
-    due = registration.next_due()
-    if due is None:
-        return
-    seconds = max(1.0, (due - timezone.now()).total_seconds())
-    with _timer_lock:
-        if _timer is not None and _timer.is_alive():
-            _timer.cancel()
-        _timer = threading.Timer(seconds, _hand_over)
-        _timer.daemon = True
-        _timer.start()
-
-
-def _hand_over() -> None:
-    from toegang.common import jobs
-
-    jobs.enqueue(kick)

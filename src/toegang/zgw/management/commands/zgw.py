@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from toegang.zgw import checks, client, registration
+from toegang.zgw import checks, registration
 from toegang.zgw.models import Configuration
 
 
@@ -47,9 +47,7 @@ class Command(BaseCommand):
         for config in configs.order_by("municipality__code"):
             found = checks.problems(config)
             if options["verbinding"]:
-                for service in (config.zaken_service, config.besluiten_service):
-                    if service is not None and (problem := client.check(service)):
-                        found.append(f"{service.label}: {problem}")
+                found += checks.connection_problems(config)
             state = "aan" if config.active else "uit"
             if found:
                 wrong += 1
