@@ -40,7 +40,21 @@ SECRET = TEST_SECRET  # a valid RSIN (elfproef)
 State = Registration.State
 # the eindstatussen of the catalogue: traject afgesloten (2) and procedure afgerond (5); the stub refuses them
 # without a resultaat and, for a hoofdzaak, while a deelzaak is open (as Open Zaak does)
-END_STATUSTYPES = (f"{CT}/statustypen/2", f"{CT}/statustypen/5")
+END_STATUSTYPES = (f"{CT}/statustypen/2", f"{CT}/statustypen/5", f"{CT}/statustypen/jeugd-afgerond")
+ZAAKTYPE_TRAJECT = f"{CT}/zaaktypen/0119dd4e-7be9-477e-bccf-75023b1453c1"
+# the catalogue's types and their zaaktype (the stub refuses a status or resultaat of another zaaktype)
+ZAAKTYPE_OF = {
+    **{f"{CT}/statustypen/{n}": ZAAKTYPE_TRAJECT for n in (1, 2)},
+    **{f"{CT}/statustypen/{n}": f"{CT}/zaaktypen/wmo" for n in (3, 4, 5)},
+    **{f"{CT}/statustypen/jeugd-{step}": f"{CT}/zaaktypen/jeugd" for step in ("ontvangen", "besloten", "afgerond")},
+    **{
+        f"{CT}/resultaattypen/aanvraag-wmo-{c}": f"{CT}/zaaktypen/wmo" for c in ("toegekend", "geweigerd", "afgebroken")
+    },
+    **{
+        f"{CT}/resultaattypen/aanvraag-jeugd-{c}": f"{CT}/zaaktypen/jeugd"
+        for c in ("toegekend", "geweigerd", "afgebroken")
+    },
+}
 RESULT_CODES = ("wmo", "jeugd", "participatie", "afgebroken", "geweigerd")  # privacy.RetentionRule of a trajectory
 
 
@@ -60,14 +74,14 @@ def configure(world, stub: StubRegistry | None, *, zaken_root: str | None = None
         "besluiten_service": besluiten,
         "rsin": RSIN,
         "catalogus": CATALOGUS,
-        "zaaktype_trajectory": f"{CT}/zaaktypen/0119dd4e-7be9-477e-bccf-75023b1453c1",
+        "zaaktype_trajectory": ZAAKTYPE_TRAJECT,
         "statustype_trajectory_started": f"{CT}/statustypen/1",
         "statustype_trajectory_closed": f"{CT}/statustypen/2",
         "resultaattypen": {code: f"{CT}/resultaattypen/{code}" for code in RESULT_CODES},
         "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
-        "statustype_procedure_received": f"{CT}/statustypen/3",
-        "statustype_procedure_decided": f"{CT}/statustypen/4",
-        "statustype_procedure_closed": f"{CT}/statustypen/5",
+        "statustype_received_wmo": f"{CT}/statustypen/3",
+        "statustype_decided_wmo": f"{CT}/statustypen/4",
+        "statustype_closed_wmo": f"{CT}/statustypen/5",
         "resultaattypen_wmo": {
             "wmo": f"{CT}/resultaattypen/aanvraag-wmo-toegekend",
             "geweigerd": f"{CT}/resultaattypen/aanvraag-wmo-geweigerd",
@@ -81,7 +95,7 @@ def configure(world, stub: StubRegistry | None, *, zaken_root: str | None = None
 
 @pytest.fixture
 def stub():
-    with StubRegistry(end_statustypes=END_STATUSTYPES) as registry:
+    with StubRegistry(end_statustypes=END_STATUSTYPES, zaaktype_of=ZAAKTYPE_OF) as registry:
         yield registry
 
 
@@ -485,11 +499,11 @@ def settings_post(stub, **changes):
         "vertrouwelijkheidaanduiding": "vertrouwelijk",
         "resultaattypen": "\n".join(f"{code} = {CT}/resultaattypen/{code}" for code in RESULT_CODES),
         "catalogus": CATALOGUS,
-        "zaaktype_trajectory": f"{CT}/zaaktypen/traject",
+        "zaaktype_trajectory": ZAAKTYPE_TRAJECT,
         "statustype_trajectory_started": f"{CT}/statustypen/1",
         "statustype_trajectory_closed": f"{CT}/statustypen/2",
         "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
-        "statustype_procedure_closed": f"{CT}/statustypen/5",
+        "statustype_closed_wmo": f"{CT}/statustypen/5",
         "resultaattypen_wmo": "\n".join(
             f"{code} = {CT}/resultaattypen/aanvraag-wmo-{code}" for code in ("wmo", "geweigerd", "afgebroken")
         ),

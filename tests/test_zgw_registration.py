@@ -21,7 +21,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import make_trajectory, wmo_rule
-from tests.test_zgw import CT, END_STATUSTYPES, RSIN, configure, make_due, run_case
+from tests.test_zgw import CT, END_STATUSTYPES, RSIN, ZAAKTYPE_OF, configure, make_due, run_case
 from tests.zgw_stub import StubRegistry
 from toegang.cases import services as case_services
 from toegang.common.dates import add_months, today
@@ -34,12 +34,12 @@ from toegang.zgw.models import Registration
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 State = Registration.State
 Kind = Registration.Kind
-TRAJECT_CLOSED, PROCEDURE_CLOSED = END_STATUSTYPES
+TRAJECT_CLOSED, PROCEDURE_CLOSED, _JEUGD_CLOSED = END_STATUSTYPES
 
 
 @pytest.fixture
 def stub():
-    with StubRegistry(end_statustypes=END_STATUSTYPES) as registry:
+    with StubRegistry(end_statustypes=END_STATUSTYPES, zaaktype_of=ZAAKTYPE_OF) as registry:
         yield registry
 
 
@@ -159,14 +159,15 @@ def test_a_zaak_with_our_identificatie_of_another_zaaktype_is_not_taken_over(wor
 
 def test_the_stub_keeps_open_zaaks_rules(world, stub):
     """The rules the tests rely on are really kept (otherwise the tests above prove nothing)."""
-    service = configure(world, stub).zaken_service
+    config = configure(world, stub)
+    service, traject = config.zaken_service, config.zaaktype_trajectory
     base = {"bronorganisatie": RSIN, "verantwoordelijkeOrganisatie": RSIN, "startdatum": "2026-01-05"}
-    hoofdzaak = client.create_zaak(service, {**base, "identificatie": "H-1", "zaaktype": f"{CT}/zaaktypen/t"})
+    hoofdzaak = client.create_zaak(service, {**base, "identificatie": "H-1", "zaaktype": traject})
     deelzaak = client.create_zaak(
         service, {**base, "identificatie": "D-1", "zaaktype": f"{CT}/zaaktypen/wmo", "hoofdzaak": hoofdzaak}
     )
     with pytest.raises(RegistryError) as twice:
-        client.create_zaak(service, {**base, "identificatie": "H-1", "zaaktype": f"{CT}/zaaktypen/t"})
+        client.create_zaak(service, {**base, "identificatie": "H-1", "zaaktype": traject})
     assert twice.value.refused("identificatie", "identificatie-niet-uniek")
     assert client.find_zaak(service, bronorganisatie=RSIN, identificatie="H-1")["url"] == hoofdzaak
     assert client.find_zaak(service, bronorganisatie=RSIN, identificatie="H-2") is None
@@ -183,6 +184,13 @@ def test_the_stub_keeps_open_zaaks_rules(world, stub):
     with pytest.raises(RegistryError) as second:
         client.create_resultaat(service, zaak=hoofdzaak, resultaattype=f"{CT}/resultaattypen/wmo")
     assert second.value.refused("zaak", "unique")
+    with pytest.raises(RegistryError) as other_zaaktype:  # a statustype of the Jeugdwet zaaktype on a Wmo zaak
+        client.create_status(service, zaak=deelzaak, statustype=f"{CT}/statustypen/jeugd-ontvangen", at=now)
+    assert other_zaaktype.value.refused("statustype", "zaaktype-mismatch")
+    assert stub.violations == [
+        f"statustype {CT}/statustypen/jeugd-ontvangen hoort niet bij zaaktype {CT}/zaaktypen/wmo"
+    ]
+    stub.violations.clear()
     client.create_resultaat(service, zaak=deelzaak, resultaattype=f"{CT}/resultaattypen/aanvraag-wmo-toegekend")
     client.create_status(service, zaak=deelzaak, statustype=PROCEDURE_CLOSED, at=now)
     client.create_status(service, zaak=hoofdzaak, statustype=TRAJECT_CLOSED, at=now)
@@ -511,3 +519,38 @@ def test_a_row_another_round_took_after_the_lease_ran_out_is_not_sent_again(worl
     assert [z["identificatie"] for z in stub.zaken.values()] == [f"TOEGANG-TRAJECT-{first.pk}"]
     untouched = Registration.objects.get(object_id=second.pk)
     assert untouched.state == State.WAITING and untouched.next_attempt_at == later and untouched.attempts == 0
+
+
+def test_each_law_sends_the_statustypen_and_resultaattypen_of_its_own_zaaktype(world, stub):
+    """A statustype belongs to one zaaktype, and the registry refuses a status of another zaaktype than the zaak's
+    (the stub too, as Open Zaak does): a Jeugdwet procedure gets the statuses of the Jeugdwet zaaktype, a Wmo
+    procedure those of the Wmo zaaktype. Before, one set of procedure statustypen served every law."""
+    configure(
+        world, stub, zaaktype_jeugd=f"{CT}/zaaktypen/jeugd",
+        statustype_received_jeugd=f"{CT}/statustypen/jeugd-ontvangen",
+        statustype_decided_jeugd=f"{CT}/statustypen/jeugd-besloten",
+        statustype_closed_jeugd=f"{CT}/statustypen/jeugd-afgerond",
+        resultaattypen_jeugd={
+            "jeugd": f"{CT}/resultaattypen/aanvraag-jeugd-toegekend",
+            "geweigerd": f"{CT}/resultaattypen/aanvraag-jeugd-geweigerd",
+            "afgebroken": f"{CT}/resultaattypen/aanvraag-jeugd-afgebroken",
+        },
+    )  # fmt: skip
+    trajectory = make_trajectory(world)
+    wmo = start_procedure(world, trajectory)
+    person = trajectory.household.memberships.select_related("person").first().person
+    jeugd = procedure_services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="jeugd",
+        reported_on=today() - dt.timedelta(days=5),
+    )  # fmt: skip
+    refuse(world, wmo)
+    procedure_services.withdraw(actor=world.professional, procedure=jeugd)
+    close(world, trajectory)
+    _register_all()
+    found = {(r.kind, r.object_id): r for r in Registration.objects.all()}
+    assert all(r.state == State.REGISTERED for r in found.values()), [r.last_error for r in found.values()]
+    jeugd_zaak = found[(Kind.PROCEDURE_STARTED, jeugd.pk)].zaak_url
+    assert statustypes_of(stub, jeugd_zaak) == ["jeugd-ontvangen", "jeugd-afgerond"]
+    assert stub.zaak(jeugd_zaak)["resultaat"] is not None
+    assert statustypes_of(stub, found[(Kind.PROCEDURE_STARTED, wmo.pk)].zaak_url) == ["3", "4", "5"]
+    assert stub.violations == []

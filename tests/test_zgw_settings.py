@@ -68,7 +68,7 @@ def post_data(zaken: str, besluiten: str, **changes) -> dict[str, str]:
         "statustype_trajectory_started": f"{CT}/statustypen/1",
         "statustype_trajectory_closed": f"{CT}/statustypen/2",
         "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
-        "statustype_procedure_closed": f"{CT}/statustypen/5",
+        "statustype_closed_wmo": f"{CT}/statustypen/5",
         "resultaattypen_wmo": "\n".join(f"{code} = {url}" for code, url in wmo_results().items()),
         "besluittype_wmo": f"{CT}/besluittypen/wmo",
     }
@@ -98,7 +98,7 @@ def active_config(world, **extra) -> Configuration:
         "active": True, "zaken_service": zaken, "rsin": RSIN, "catalogus": CATALOGUS,
         "zaaktype_trajectory": f"{CT}/zaaktypen/traject", "statustype_trajectory_started": f"{CT}/statustypen/1",
         "statustype_trajectory_closed": f"{CT}/statustypen/2", "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
-        "statustype_procedure_closed": f"{CT}/statustypen/5", "resultaattypen": all_results(),
+        "statustype_closed_wmo": f"{CT}/statustypen/5", "resultaattypen": all_results(),
         "resultaattypen_wmo": wmo_results(), **extra,
     }  # fmt: skip
     return Configuration.objects.create(municipality=world.gemeente, **fields)
@@ -242,7 +242,7 @@ def test_the_form_says_what_is_needed_and_styles_every_address(client, world):
     page = client.get(reverse("zgw-settings")).content.decode()
     for needed_when_on in ("zaaktype_trajectory", "statustype_trajectory_closed", "zaken_api_root", "rsin", "secret"):
         assert "niet verplicht" not in _label_of(page, needed_when_on)
-    for optional in ("catalogus", "statustype_procedure_received", "besluittype_wmo"):
+    for optional in ("catalogus", "statustype_received_wmo", "statustype_decided_jeugd", "besluittype_wmo"):
         assert "(niet verplicht)" in _label_of(page, optional)
     for field in ("zaaktype_trajectory", "besluittype_pw", "catalogus"):
         widget = re.search(rf'<input [^>]*name="{field}"[^>]*>', page).group(0)
@@ -251,13 +251,13 @@ def test_the_form_says_what_is_needed_and_styles_every_address(client, world):
     assert "Uit: er wordt niets geregistreerd" not in page
     for code in closing_codes():
         assert code in page.split('id="id_resultaattypen_help"', 1)[1].split("</div>", 1)[0]
-    for needed_when_on in ("statustype_procedure_closed", "resultaattypen_wmo", "resultaattypen_pw"):
+    for needed_when_on in ("statustype_closed_wmo", "statustype_closed_pw", "resultaattypen_wmo", "resultaattypen_pw"):
         assert "niet verplicht" not in _label_of(page, needed_when_on)
     pw_help = page.split('id="id_resultaattypen_pw_help"', 1)[1][:400]
     assert "voor participatie (toegekend), geweigerd en afgebroken (ingetrokken)." in pw_help
     assert save(client, world.admin).status_code == 302
     config = Configuration.objects.get()
-    assert config.resultaattypen_wmo == wmo_results() and config.statustype_procedure_closed.endswith("/5")
+    assert config.resultaattypen_wmo == wmo_results() and config.statustype_closed_wmo.endswith("/5")
     page = client.get(reverse("zgw-settings")).content.decode()
     assert f"wmo = {CT}/resultaattypen/aanvraag-wmo-wmo" in page  # shown again as lines
 
@@ -299,9 +299,12 @@ def test_the_check_names_every_closing_result_without_a_resultaattype(client, wo
 
 def test_the_check_names_each_procedure_result_without_a_resultaattype_of_its_law(world):
     config = active_config(world, resultaattypen_wmo={"wmo": f"{CT}/resultaattypen/aanvraag-wmo-wmo"},
-                           statustype_procedure_closed="", zaaktype_jeugd=f"{CT}/zaaktypen/jeugd")  # fmt: skip
+                           statustype_closed_wmo="", zaaktype_jeugd=f"{CT}/zaaktypen/jeugd")  # fmt: skip
     found = checks.problems_by_field(config)
-    assert ("statustype_procedure_closed", "Statustype procedure afgerond: vul het adres in.") in found
+    for field, law in (("statustype_closed_wmo", "Wmo"), ("statustype_closed_jeugd", "Jeugdwet")):
+        message = f"Statustype afgerond {law}: vul het adres in (de eindstatus van de zaak van een procedure)."
+        assert (field, message) in found
+    assert not any(field == "statustype_closed_pw" for field, _message in found)  # no zaaktype: not needed
     messages = dict(found)
     assert messages["resultaattypen_wmo"].startswith(
         "Resultaattypen aanvraag Wmo: geen resultaattype voor afgebroken, geweigerd. Een procedure die zo eindigt"
@@ -312,7 +315,7 @@ def test_the_check_names_each_procedure_result_without_a_resultaattype_of_its_la
     assert "resultaattypen_pw" not in messages  # no zaaktype for the Participatiewet: nothing to close
     Configuration.objects.filter(pk=config.pk).update(
         resultaattypen_wmo={**wmo_results(), "jeugd": f"{CT}/resultaattypen/x"}, zaaktype_jeugd="",
-        statustype_procedure_closed=f"{CT}/statustypen/5",
+        statustype_closed_wmo=f"{CT}/statustypen/5",
     )  # fmt: skip
     config.refresh_from_db()
     assert checks.problems(config) == [
@@ -412,7 +415,7 @@ def connected_config(world, registry: Registry, **extra) -> Configuration:
     urls = {
         "catalogus": f"{ct}/catalogussen/c1", "zaaktype_trajectory": f"{ct}/zaaktypen/traject",
         "statustype_trajectory_started": f"{ct}/statustypen/1", "statustype_trajectory_closed": f"{ct}/statustypen/2",
-        "zaaktype_wmo": f"{ct}/zaaktypen/wmo", "statustype_procedure_closed": f"{ct}/statustypen/5",
+        "zaaktype_wmo": f"{ct}/zaaktypen/wmo", "statustype_closed_wmo": f"{ct}/statustypen/5",
         "besluittype_wmo": f"{ct}/besluittypen/wmo",
     }  # fmt: skip
     results = {code: f"{ct}/resultaattypen/{code}" for code in closing_codes()}
@@ -420,6 +423,12 @@ def connected_config(world, registry: Registry, **extra) -> Configuration:
     for url in [*urls.values(), *results.values(), *wmo.values()]:
         path = url.removeprefix(registry.base)
         registry.objects[path] = {"url": url, "concept": False}
+    # each type names the zaaktype it belongs to, as the Catalogi API answers
+    for url in (urls["statustype_trajectory_started"], urls["statustype_trajectory_closed"], *results.values()):
+        registry.objects[url.removeprefix(registry.base)]["zaaktype"] = urls["zaaktype_trajectory"]
+    for url in (urls["statustype_closed_wmo"], *wmo.values()):
+        registry.objects[url.removeprefix(registry.base)]["zaaktype"] = urls["zaaktype_wmo"]
+    registry.objects[urls["besluittype_wmo"].removeprefix(registry.base)]["zaaktypen"] = [urls["zaaktype_wmo"]]
     fields = {"active": True, "zaken_service": zaken, "besluiten_service": besluiten, "rsin": RSIN,
               "resultaattypen": results, "resultaattypen_wmo": wmo, **urls, **extra}  # fmt: skip
     return Configuration.objects.create(municipality=world.gemeente, **fields)
@@ -492,7 +501,7 @@ def test_a_registry_that_gives_no_connection_is_asked_once(world):
     host = down.base.removeprefix("http://")
     assert found[2:] == [
         f"Niet gecontroleerd (geen verbinding met {host}): Catalogus, Zaaktype traject, Statustype traject gestart, "
-        "Statustype traject afgesloten, Zaaktype aanvraag Wmo, Statustype procedure afgerond, "
+        "Statustype traject afgesloten, Zaaktype aanvraag Wmo, Statustype afgerond Wmo, "
         "Besluittype beschikking Wmo, "
         + ", ".join(f"Resultaattypen per resultaat (Selectielijst) ({code})" for code in closing_codes())
         + ", Resultaattypen aanvraag Wmo (afgebroken), Resultaattypen aanvraag Wmo (geweigerd), "
@@ -715,3 +724,67 @@ def test_the_next_round_is_due_with_the_earliest_pending_registration(world):
         state=State.GIVEN_UP, next_attempt_at=soon - dt.timedelta(minutes=1)
     )  # given up: no round is due for it
     assert registration.next_due() == soon
+
+
+def test_the_connection_check_names_a_type_of_another_zaaktype(world, registry):
+    """The registry refuses a status, resultaat or besluit whose type belongs to another zaaktype than the zaak's:
+    the check reads the zaaktype each type names in the catalogue."""
+    config = connected_config(world, registry)
+    ct = f"{registry.base}/catalogi/api/v1"
+    registry.objects["/catalogi/api/v1/statustypen/5"]["zaaktype"] = f"{ct}/zaaktypen/jeugd"
+    registry.objects["/catalogi/api/v1/besluittypen/wmo"]["zaaktypen"] = [f"{ct}/zaaktypen/jeugd"]
+    assert checks.connection_problems(config) == [
+        f"Statustype afgerond Wmo: hoort bij een ander zaaktype ({ct}/zaaktypen/jeugd) dan Zaaktype aanvraag Wmo "
+        f"({ct}/zaaktypen/wmo); de zaakregistratie weigert het.",
+        f"Besluittype beschikking Wmo: hoort niet bij Zaaktype aanvraag Wmo ({ct}/zaaktypen/wmo); de "
+        "zaakregistratie weigert het besluit.",
+    ]
+
+
+def test_migration_0003_gives_the_one_set_of_procedure_statustypen_to_each_law_with_a_zaaktype():
+    """The migration's data step on configurations as they were before it (and back). Migrating the test database
+    back and forth inside the suite leaves it unusable for the tests after, so the step is run on stand-ins
+    with the historical fields."""
+    import importlib
+    from types import SimpleNamespace
+
+    step = importlib.import_module("toegang.zgw.migrations.0003_statustypes_per_law")
+    empty = {f"statustype_{s}_{law}": "" for law in ("wmo", "jeugd", "pw") for s in ("received", "decided", "closed")}
+    saved: list[object] = []
+
+    def config(**values):
+        row = SimpleNamespace(**{"zaaktype_wmo": "", "zaaktype_jeugd": "", "zaaktype_pw": "", **empty, **values})
+        row.save = lambda: saved.append(row)
+        return row
+
+    two_laws = config(
+        zaaktype_wmo=f"{CT}/zaaktypen/wmo", zaaktype_pw=f"{CT}/zaaktypen/pw",
+        statustype_procedure_received=f"{CT}/statustypen/3", statustype_procedure_decided="",
+        statustype_procedure_closed=f"{CT}/statustypen/5",
+    )  # fmt: skip
+    none_yet = config(
+        statustype_procedure_received="", statustype_procedure_decided="",
+        statustype_procedure_closed=f"{CT}/statustypen/9",
+    )  # fmt: skip
+    rows = [two_laws, none_yet]
+    model = SimpleNamespace(objects=SimpleNamespace(all=lambda: rows))
+    apps = SimpleNamespace(get_model=lambda app, name: model)
+    step.per_law(apps, None)
+    assert saved == rows
+    assert (two_laws.statustype_received_wmo, two_laws.statustype_received_jeugd, two_laws.statustype_received_pw) == (
+        f"{CT}/statustypen/3",
+        "",
+        f"{CT}/statustypen/3",
+    )
+    assert (two_laws.statustype_closed_wmo, two_laws.statustype_closed_jeugd, two_laws.statustype_closed_pw) == (
+        f"{CT}/statustypen/5",
+        "",
+        f"{CT}/statustypen/5",
+    )
+    assert none_yet.statustype_closed_wmo == none_yet.statustype_closed_jeugd == f"{CT}/statustypen/9"
+    # and back: the first law's set
+    two_laws.statustype_procedure_closed = ""
+    two_laws.statustype_closed_wmo = ""
+    step.one_set(apps, None)
+    assert two_laws.statustype_procedure_closed == f"{CT}/statustypen/5"  # the Participatiewet's
+    assert two_laws.statustype_procedure_received == f"{CT}/statustypen/3"

@@ -172,13 +172,18 @@ def errors_of(validator: Draft7Validator, body: Any) -> list[tuple[str, str]]:
 
 
 class StubRegistry:
-    def __init__(self, *, client_id: str = "toegang", secret: str = TEST_SECRET, script=(), end_statustypes=()) -> None:
+    def __init__(
+        self, *, client_id: str = "toegang", secret: str = TEST_SECRET, script=(), end_statustypes=(), zaaktype_of=None
+    ) -> None:
         self.client_id = client_id
         self.secret = secret
         self.script: list[Any] = list(script)
         self.scripts: dict[str, list[Any]] = {}
         self.down: dict[str, int] = {}
         self.end_statustypes: set[str] = set(end_statustypes)
+        # the catalogue: the zaaktype each statustype and resultaattype belongs to; a status or resultaat whose type
+        # is of another zaaktype than the zaak's is refused, as Open Zaak does (zaaktype-mismatch)
+        self.zaaktype_of: dict[str, str] = dict(zaaktype_of or {})
         self.requests: list[dict[str, Any]] = []
         self.violations: list[str] = []
         self.created: dict[str, list[dict[str, Any]]] = {
@@ -423,6 +428,11 @@ class StubRegistry:
             if op_path == "/zaken/{uuid}":
                 zaak.update(body)
                 return 200, zaak
+            mismatch = self._zaaktype_mismatch(
+                zaak, body, "resultaattype" if op_path == "/resultaten" else "statustype"
+            )
+            if mismatch:
+                return 400, mismatch
             if op_path == "/resultaten":
                 if zaak["resultaat"] is not None:
                     return 400, self._fout(400, "Ongeldige gegevens", [("zaak", "unique", "De zaak heeft al een "
@@ -445,6 +455,14 @@ class StubRegistry:
                 moment = dt.datetime.fromisoformat(body["datumStatusGezet"].replace("Z", "+00:00"))
                 zaak["einddatum"] = moment.astimezone(AMSTERDAM).date().isoformat()
             return 201, status
+
+    def _zaaktype_mismatch(self, zaak: dict[str, Any], body: dict[str, Any], field: str) -> dict[str, Any] | None:
+        owner = self.zaaktype_of.get(str(body.get(field, "")))
+        if owner is None or owner == zaak["zaaktype"]:
+            return None
+        self.violations.append(f"{field} {body[field]} hoort niet bij zaaktype {zaak['zaaktype']}")
+        return self._fout(400, "Ongeldige gegevens", [
+            (field, "zaaktype-mismatch", "De referentie hoort niet bij het zaaktype van de zaak.")])  # fmt: skip
 
     def _refuse_closing(self, zaak: dict[str, Any]) -> str | None:
         """Open Zaak's rules for the eindstatus: the zaak has a resultaat, its deelzaken are closed with one."""

@@ -6,7 +6,8 @@ registering is on, that everything needed is there, including a resultaattype fo
 can be closed with (Open Zaak refuses the closing status of a zaak without a resultaat). ``connection_problems``
 (`manage.py zgw controleren --verbinding`, "Verbinding controleren" on the screen) asks the registry: whether
 each API answers at its address (a 404 is a wrong address, not a success) and whether each catalogue address
-answers with a published type."""
+answers with a published type of the zaaktype it is configured for (the registry refuses a status, resultaat
+or besluit of another zaaktype than the zaak's)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from zgw_consumers.client import build_client
 from zgw_consumers.constants import APITypes
 from zgw_consumers.models import Service
 
-from toegang.zgw.models import Configuration
+from toegang.zgw.models import LAWS, STATUS_STEPS, Configuration
 
 URL_FIELDS = [
     "catalogus",
@@ -31,14 +32,11 @@ URL_FIELDS = [
     "zaaktype_wmo",
     "zaaktype_jeugd",
     "zaaktype_pw",
-    "statustype_procedure_received",
-    "statustype_procedure_decided",
-    "statustype_procedure_closed",
+    *(f"statustype_{step}_{law}" for law in LAWS for step in STATUS_STEPS),
     "besluittype_wmo",
     "besluittype_jeugd",
     "besluittype_pw",
 ]
-LAWS = ("wmo", "jeugd", "pw")
 REQUIRED_WHEN_ACTIVE = ["zaaktype_trajectory", "statustype_trajectory_started", "statustype_trajectory_closed"]
 # the resource of the Catalogi API each address must point into: {root}{resource}/{uuid}
 RESOURCE = {
@@ -49,9 +47,7 @@ RESOURCE = {
     "zaaktype_wmo": "zaaktypen",
     "zaaktype_jeugd": "zaaktypen",
     "zaaktype_pw": "zaaktypen",
-    "statustype_procedure_received": "statustypen",
-    "statustype_procedure_decided": "statustypen",
-    "statustype_procedure_closed": "statustypen",
+    **{f"statustype_{step}_{law}": "statustypen" for law in LAWS for step in STATUS_STEPS},
     "besluittype_wmo": "besluittypen",
     "besluittype_jeugd": "besluittypen",
     "besluittype_pw": "besluittypen",
@@ -197,9 +193,10 @@ def problems_by_field(config: Configuration) -> list[tuple[str, str]]:
                 "afgesloten, kan niet als afgesloten zaak worden geregistreerd (de zaakregistratie weigert de "
                 "eindstatus van een zaak zonder resultaat).",
             )
-        if any(config.zaaktype_for(law) for law in LAWS) and not config.statustype_procedure_closed:
-            found.add("statustype_procedure_closed", f"{_label('statustype_procedure_closed')}: vul het adres in.")
         for law in LAWS:
+            if config.zaaktype_for(law) and not config.statustype_for(law, "closed"):
+                field = f"statustype_closed_{law}"
+                found.add(field, f"{_label(field)}: vul het adres in (de eindstatus van de zaak van een procedure).")
             field = Configuration.resultaattypen_field(law)
             missing = sorted(set(procedure_result_codes(law)) - set(law_mappings[law]))
             if config.zaaktype_for(law) and missing:
@@ -267,7 +264,41 @@ def _reader(config: Configuration, url: str) -> tuple[Service | None, str]:
     return None, root
 
 
-def _type_problem(config: Configuration, label: str, url: str) -> str | None:
+def _owners(config: Configuration) -> dict[str, tuple[str, str]]:
+    """Per catalogue field, the zaaktype its type must belong to (the registry refuses a status, resultaat or
+    besluit whose type is of another zaaktype than the zaak's): (zaaktype URL, the zaaktype field's label)."""
+    owners: dict[str, tuple[str, str]] = {}
+    for field in ("statustype_trajectory_started", "statustype_trajectory_closed", "resultaattypen"):
+        owners[field] = (config.zaaktype_trajectory, _label("zaaktype_trajectory"))
+    for law in LAWS:
+        owner = (config.zaaktype_for(law), _label(f"zaaktype_{law}"))
+        for step in STATUS_STEPS:
+            owners[f"statustype_{step}_{law}"] = owner
+        owners[Configuration.resultaattypen_field(law)] = owner
+        owners[f"besluittype_{law}"] = owner
+    return owners
+
+
+def _owner_problem(label: str, body: dict[str, Any], owner: tuple[str, str]) -> str | None:
+    """A statustype or resultaattype names its zaaktype (``zaaktype``), a besluittype its zaaktypen."""
+    zaaktype, owner_label = owner
+    if not zaaktype:
+        return None
+    if "zaaktypen" in body:
+        listed = body.get("zaaktypen")
+        if isinstance(listed, list) and zaaktype not in listed:
+            return f"{label}: hoort niet bij {owner_label} ({zaaktype}); de zaakregistratie weigert het besluit."
+        return None
+    found = body.get("zaaktype")
+    if isinstance(found, str) and found and found != zaaktype:
+        return (
+            f"{label}: hoort bij een ander zaaktype ({found}) dan {owner_label} ({zaaktype}); de zaakregistratie "
+            "weigert het."
+        )
+    return None
+
+
+def _type_problem(config: Configuration, label: str, url: str, owner: tuple[str, str] | None = None) -> str | None:
     service, _root = _reader(config, url)
     client: APIClient
     response: requests.Response
@@ -289,6 +320,8 @@ def _type_problem(config: Configuration, label: str, url: str) -> str | None:
         return f"{label}: het antwoord is geen JSON; is dit een adres in de Catalogi API?"
     if isinstance(body, dict) and body.get("concept") is True:
         return f"{label}: staat nog in concept in de catalogus; publiceer het eerst (de zaakregistratie weigert het)."
+    if isinstance(body, dict) and owner is not None:
+        return _owner_problem(label, body, owner)
     return None
 
 
@@ -303,19 +336,22 @@ def connection_problems(config: Configuration) -> list[str]:
             found.append(problem)
             if "geen verbinding" in problem:
                 unreachable.setdefault(urlsplit(service.api_root).netloc, [])
-    addresses = [(_label(f), getattr(config, f)) for f in URL_FIELDS]
+    owners = _owners(config)
+    addresses = [(_label(f), getattr(config, f), owners.get(f)) for f in URL_FIELDS]
     for field in ("resultaattypen", *(Configuration.resultaattypen_field(law) for law in LAWS)):
         mapping = getattr(config, field)
         if isinstance(mapping, dict):
-            addresses += [(f"{_label(field)} ({code})", str(url)) for code, url in sorted(mapping.items())]
-    for name, url in addresses:
+            addresses += [
+                (f"{_label(field)} ({code})", str(url), owners[field]) for code, url in sorted(mapping.items())
+            ]
+    for name, url, owner in addresses:
         if not url or not is_url(url):
             continue  # missing or malformed: problems_by_field names it
         host = urlsplit(url).netloc
         if host in unreachable:
             unreachable[host].append(name)
             continue
-        problem = _type_problem(config, name, url)
+        problem = _type_problem(config, name, url, owner)
         if problem:
             found.append(problem)
             if "geen verbinding" in problem:

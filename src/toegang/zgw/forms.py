@@ -11,22 +11,24 @@ from django import forms
 from django.forms import BoundField
 
 from toegang.common.forms import UtrechtForm
-from toegang.zgw.models import Configuration
+from toegang.zgw.models import LAWS, Configuration
 
 URL_LABELS = {
     "catalogus": "Catalogus",
     "zaaktype_trajectory": "Zaaktype traject",
     "statustype_trajectory_started": "Statustype traject gestart",
     "statustype_trajectory_closed": "Statustype traject afgesloten",
-    "zaaktype_wmo": "Zaaktype aanvraag Wmo",
-    "zaaktype_jeugd": "Zaaktype aanvraag Jeugdwet",
-    "zaaktype_pw": "Zaaktype aanvraag Participatiewet",
-    "statustype_procedure_received": "Statustype melding ontvangen",
-    "statustype_procedure_decided": "Statustype besloten",
-    "statustype_procedure_closed": "Statustype procedure afgerond",
-    "besluittype_wmo": "Besluittype beschikking Wmo",
-    "besluittype_jeugd": "Besluittype beschikking Jeugdwet",
-    "besluittype_pw": "Besluittype beschikking Participatiewet",
+    **{
+        name: label
+        for law, law_name in (("wmo", "Wmo"), ("jeugd", "Jeugdwet"), ("pw", "Participatiewet"))
+        for name, label in (
+            (f"zaaktype_{law}", f"Zaaktype aanvraag {law_name}"),
+            (f"statustype_received_{law}", f"Statustype melding ontvangen {law_name}"),
+            (f"statustype_decided_{law}", f"Statustype besloten {law_name}"),
+            (f"statustype_closed_{law}", f"Statustype afgerond {law_name}"),
+            (f"besluittype_{law}", f"Besluittype beschikking {law_name}"),
+        )
+    },
 }
 WHEN_ACTIVE = "Nodig als Registreren aan staat."
 ONE_OF = "Als Registreren aan staat, is ten minste één zaaktype aanvraag nodig (Wmo, Jeugdwet of Participatiewet)."
@@ -39,15 +41,24 @@ URL_HELP = {
     "zaaktype_wmo": f"De deelzaak van een procedure (…/zaaktypen/…). {ONE_OF}",
     "zaaktype_jeugd": ONE_OF,
     "zaaktype_pw": ONE_OF,
-    "statustype_procedure_closed": "De eindstatus van de zaak van een procedure, gezet als de procedure is besloten "
-    "of ingetrokken (…/statustypen/…); mag hetzelfde zijn als Statustype besloten als dat de laatste status is. "
-    "Nodig als Registreren aan staat.",
+    **{
+        f"statustype_closed_{law}": "De eindstatus van de zaak van een procedure, gezet als de procedure is besloten "
+        "of ingetrokken (…/statustypen/…, van het zaaktype hierboven); mag hetzelfde zijn als Statustype besloten als "
+        "dat de laatste status is. Nodig als Registreren aan staat en het zaaktype is ingevuld."
+        for law in LAWS
+    },
+    **{
+        f"statustype_{step}_{law}": "Van het zaaktype hierboven (…/statustypen/…); leeg: deze status wordt niet gezet."
+        for law in LAWS
+        for step in ("received", "decided")
+    },
 }
 LAW_RESULTS = {"wmo": "Wmo", "jeugd": "Jeugdwet", "pw": "Participatiewet"}
 CONDITIONAL = (
     "zaken_api_root", "besluiten_api_root", "client_id", "rsin", "resultaattypen", "zaaktype_trajectory",
     "statustype_trajectory_started", "statustype_trajectory_closed", "zaaktype_wmo", "zaaktype_jeugd", "zaaktype_pw",
-    "statustype_procedure_closed", "resultaattypen_wmo", "resultaattypen_jeugd", "resultaattypen_pw",
+    "statustype_closed_wmo", "statustype_closed_jeugd", "statustype_closed_pw", "resultaattypen_wmo",
+    "resultaattypen_jeugd", "resultaattypen_pw",
 )  # fmt: skip
 GROUPS = (
     ("Registreren", ("active",)),
@@ -63,21 +74,20 @@ GROUPS = (
             "resultaattypen",
         ),
     ),
-    (
-        "Procedures (deelzaken)",
+    *(
         (
-            "zaaktype_wmo",
-            "zaaktype_jeugd",
-            "zaaktype_pw",
-            "statustype_procedure_received",
-            "statustype_procedure_decided",
-            "statustype_procedure_closed",
-            "resultaattypen_wmo",
-            "resultaattypen_jeugd",
-            "resultaattypen_pw",
-        ),
+            f"Aanvraag {law_name} (deelzaak en beschikking)",
+            (
+                f"zaaktype_{law}",
+                f"statustype_received_{law}",
+                f"statustype_decided_{law}",
+                f"statustype_closed_{law}",
+                f"resultaattypen_{law}",
+                f"besluittype_{law}",
+            ),
+        )
+        for law, law_name in LAW_RESULTS.items()
     ),
-    ("Beschikkingen (besluiten)", ("besluittype_wmo", "besluittype_jeugd", "besluittype_pw")),
 )
 
 

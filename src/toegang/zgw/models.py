@@ -12,6 +12,9 @@ from zgw_consumers.models import Service
 
 from toegang.accounts.models import Municipality
 
+LAWS = ("wmo", "jeugd", "pw")  # the laws whose procedures can be registered as deelzaken
+STATUS_STEPS = ("received", "decided", "closed")  # the statuses of a procedure's zaak
+
 
 class Configuration(models.Model):
     """How one municipality registers in its ZGW registry. Inactive (the default): nothing is registered."""
@@ -60,11 +63,20 @@ class Configuration(models.Model):
     zaaktype_wmo = models.URLField(_("zaaktype aanvraag Wmo"), max_length=1000, blank=True)
     zaaktype_jeugd = models.URLField(_("zaaktype aanvraag Jeugdwet"), max_length=1000, blank=True)
     zaaktype_pw = models.URLField(_("zaaktype aanvraag Participatiewet"), max_length=1000, blank=True)
-    statustype_procedure_received = models.URLField(_("statustype melding ontvangen"), max_length=1000, blank=True)
-    statustype_procedure_decided = models.URLField(_("statustype besloten"), max_length=1000, blank=True)
-    # the eindstatus of a procedure's zaak, set when the procedure ends (decided or withdrawn); may be the same
-    # statustype as "besloten" when that is the zaaktype's last status
-    statustype_procedure_closed = models.URLField(_("statustype procedure afgerond"), max_length=1000, blank=True)
+    # per law the statuses of its zaaktype aanvraag: a statustype belongs to one zaaktype, and the registry refuses
+    # a status whose statustype is of another zaaktype than the zaak's; "afgerond" is the eindstatus, set when the
+    # procedure ends (decided or withdrawn), and may be the same statustype as "besloten" when that is the last one
+    statustype_received_wmo = models.URLField(_("statustype melding ontvangen Wmo"), max_length=1000, blank=True)
+    statustype_decided_wmo = models.URLField(_("statustype besloten Wmo"), max_length=1000, blank=True)
+    statustype_closed_wmo = models.URLField(_("statustype afgerond Wmo"), max_length=1000, blank=True)
+    statustype_received_jeugd = models.URLField(_("statustype melding ontvangen Jeugdwet"), max_length=1000, blank=True)
+    statustype_decided_jeugd = models.URLField(_("statustype besloten Jeugdwet"), max_length=1000, blank=True)
+    statustype_closed_jeugd = models.URLField(_("statustype afgerond Jeugdwet"), max_length=1000, blank=True)
+    statustype_received_pw = models.URLField(
+        _("statustype melding ontvangen Participatiewet"), max_length=1000, blank=True
+    )
+    statustype_decided_pw = models.URLField(_("statustype besloten Participatiewet"), max_length=1000, blank=True)
+    statustype_closed_pw = models.URLField(_("statustype afgerond Participatiewet"), max_length=1000, blank=True)
     # per law, per Selectielijst result (privacy.RetentionRule code) the resultaattype of that law's zaaktype: a
     # resultaattype belongs to one zaaktype, so a deelzaak cannot take the trajectory's (``resultaattypen``)
     resultaattypen_wmo = models.JSONField(_("resultaattypen aanvraag Wmo"), default=dict, blank=True)
@@ -83,6 +95,10 @@ class Configuration(models.Model):
 
     def zaaktype_for(self, law: str) -> str:
         return {"wmo": self.zaaktype_wmo, "jeugd": self.zaaktype_jeugd, "pw": self.zaaktype_pw}.get(law, "")
+
+    def statustype_for(self, law: str, step: str) -> str:
+        """The statustype of the law's zaaktype aanvraag for ``step`` ("received", "decided", "closed")."""
+        return str(getattr(self, f"statustype_{step}_{law}", "") or "") if law in LAWS else ""
 
     def besluittype_for(self, law: str) -> str:
         return {"wmo": self.besluittype_wmo, "jeugd": self.besluittype_jeugd, "pw": self.besluittype_pw}.get(law, "")

@@ -488,9 +488,10 @@ def _procedure_started(registration: Registration, config: Configuration) -> Non
             body["hoofdzaak"] = hoofdzaak
         registration.zaak_url = _create_zaak(service, body)
         _save(registration, "zaak_url")
-    if not registration.status_url and config.statustype_procedure_received:
+    received = config.statustype_for(procedure.law, "received")
+    if not registration.status_url and received:
         registration.status_url = client.create_status(
-            service, zaak=registration.zaak_url, statustype=config.statustype_procedure_received,
+            service, zaak=registration.zaak_url, statustype=received,
             at=_moment(procedure.reported_on, START_TIME),
         )  # fmt: skip
         _save(registration, "status_url")
@@ -528,9 +529,9 @@ def _decision_sent(registration: Registration, config: Configuration) -> None:
         }
         registration.besluit_url = _create_besluit(config.besluiten_service, body)
         _save(registration, "besluit_url")
-    decided = config.statustype_procedure_decided
+    decided = config.statustype_for(procedure.law, "decided")
     # the same statustype as the closing one: the eindstatus, set by the procedure's closing (with its resultaat)
-    if not registration.status_url and decided and decided != config.statustype_procedure_closed:
+    if not registration.status_url and decided and decided != config.statustype_for(procedure.law, "closed"):
         registration.status_url = client.create_status(
             _zaken(config), zaak=registration.zaak_url, statustype=decided, at=_moment(sent_on, DECIDED_TIME)
         )
@@ -571,7 +572,7 @@ def _procedure_closed(registration: Registration, config: Configuration) -> None
     resultaattype = _resultaattype(
         config.resultaattypen_for(procedure.law), code, Configuration.resultaattypen_field(procedure.law)
     )
-    statustype = _require(config.statustype_procedure_closed, "Statustype procedure afgerond")
+    statustype = _require(config.statustype_for(procedure.law, "closed"), _label(f"statustype_closed_{procedure.law}"))
     _wait_for_earlier(registration)
     if not registration.zaak_url:
         registration.zaak_url = _zaak_of(Kind.PROCEDURE_STARTED, procedure.pk)

@@ -161,11 +161,7 @@ def retry_registration(*, actor: User, registration: Registration) -> Registrati
     return locked
 
 
-URL_FIELDS = (
-    "catalogus", "zaaktype_trajectory", "statustype_trajectory_started", "statustype_trajectory_closed",
-    "zaaktype_wmo", "zaaktype_jeugd", "zaaktype_pw", "statustype_procedure_received", "statustype_procedure_decided",
-    "statustype_procedure_closed", "besluittype_wmo", "besluittype_jeugd", "besluittype_pw",
-)  # fmt: skip
+URL_FIELDS = checks.URL_FIELDS
 SERVICE_FIELD = {"zaken_service": "zaken_api_root", "besluiten_service": "besluiten_api_root"}
 
 
