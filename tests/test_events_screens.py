@@ -7,6 +7,7 @@ keeps the list's filter; the list pages on to older deliveries."""
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -21,6 +22,9 @@ from toegang.events import catalogue, delivery, keys, services
 from toegang.events.models import Delivery, Subscription
 
 URL = "https://ontvanger.example/hook"
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def subscribe(world, url=URL, types=(catalogue.PLAN_AGREED,), name="Zaaksysteem") -> Subscription:
@@ -124,6 +128,22 @@ def test_deactivating_asks_first(client, world):
     assert client.post(confirm_url).status_code == 302
     subscription.refresh_from_db()
     assert not subscription.active and Delivery.objects.get().state == Delivery.State.GIVEN_UP
+    # opened again (a bookmark, the back button): it says so, and asks nothing
+    text = client.get(confirm_url).content.decode()
+    assert f"Abonnement {subscription.name} is gedeactiveerd" in text
+    assert f"{subscription.deactivated_at.astimezone(AMSTERDAM):%d-%m-%Y %H:%M}" in text
+    assert "Ja, deactiveren" not in text and "niet ongedaan" not in text
+
+
+def test_a_refused_subscription_lists_what_to_correct_at_the_top(client, world):
+    client.force_login(world.admin)
+    response = client.post(reverse("events-subscriptions"), {"name": "", "callback_url": "geen adres"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "<title>Fout: Abonnementen op gebeurtenissen" in text
+    summary = text.split('id="foutmeldingen"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_name"' in summary and 'href="#id_event_types"' in summary
+    assert 'id="id_event_types"' in text  # the group of checkboxes the link goes to
+    assert not Subscription.objects.exists()
 
 
 def given_up(world, n: int, subscription: Subscription) -> list[Delivery]:

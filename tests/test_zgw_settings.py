@@ -213,7 +213,7 @@ def test_a_municipality_leaving_a_shared_row_hands_it_over(client, world, other_
 def test_the_owner_of_a_shared_row_cannot_change_its_client_id_under_the_others(client, world, other_admin):
     save(client, world.admin)
     save(client, other_admin)
-    response = save(client, world.admin, client_id="nieuw", secret="")
+    response = save(client, world.admin, client_id="nieuw")  # with the secret: a new client-id needs its own
     assert response.status_code == 400
     assert "Client-id: de service ‘Zaken API 9901’ op dit adres wordt ook gebruikt door Andergemeente" in (
         messages_of(response)
@@ -788,3 +788,78 @@ def test_migration_0003_gives_the_one_set_of_procedure_statustypen_to_each_law_w
     step.one_set(apps, None)
     assert two_laws.statustype_procedure_closed == f"{CT}/statustypen/5"  # the Participatiewet's
     assert two_laws.statustype_procedure_received == f"{CT}/statustypen/3"
+
+
+# --- the walk-through of 2026-11-30: what the administrator could still save wrongly ----------------------------
+
+
+def test_a_refused_save_lists_what_to_correct_at_the_top_with_links_to_the_fields(client, world):
+    response = save(client, world.admin, zaaktype_trajectory="", rsin="12345678")
+    text = response.content.decode()
+    assert response.status_code == 400 and "<title>Fout: ZGW-instelling" in text
+    summary = text.split('id="foutmeldingen"', 1)[1].split("</ul>", 1)[0]
+    assert "Er is niets opgeslagen. Verbeter het volgende:" in text
+    assert 'href="#id_zaaktype_trajectory"' in summary and 'href="#id_rsin"' in summary
+    assert "Zaaktype traject: vul het adres in." in summary
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"statustype_trajectory_closed": f"{CT}/statustypen/1"},
+            "statustype_trajectory_closed",
+            "Statustype traject afgesloten: is hetzelfde adres als Statustype traject gestart; de eindstatus moet "
+            "een andere status zijn dan de eerste (anders sluit de zaak bij de start).",
+        ),
+        (
+            {"zaaktype_wmo": f"{CT}/zaaktypen/traject"},
+            "zaaktype_wmo",
+            "Zaaktype aanvraag Wmo: is hetzelfde adres als Zaaktype traject; de zaak van een procedure is een "
+            "deelzaak met een eigen zaaktype.",
+        ),
+        (
+            {"statustype_received_wmo": f"{CT}/statustypen/5"},
+            "statustype_closed_wmo",
+            "Statustype afgerond Wmo: is hetzelfde adres als Statustype melding ontvangen Wmo; de eindstatus moet "
+            "een andere status zijn dan de eerste (anders sluit de zaak bij de start).",
+        ),
+        (
+            {"statustype_decided_wmo": f"{CT}/statustypen/2"},
+            "statustype_decided_wmo",
+            "Statustype besloten Wmo: is hetzelfde adres als Statustype traject afgesloten; een statustype hoort bij "
+            "één zaaktype.",
+        ),
+    ],
+)
+def test_one_address_in_two_roles_that_must_differ_is_refused(client, world, changes, field, message):
+    response = save(client, world.admin, **changes)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert (field, message) in checks.problems_by_field(Configuration(**{**_valid_fields(), **changes}))
+    assert not Configuration.objects.exists()
+
+
+def _valid_fields() -> dict[str, object]:
+    return {
+        "zaaktype_trajectory": f"{CT}/zaaktypen/traject", "statustype_trajectory_started": f"{CT}/statustypen/1",
+        "statustype_trajectory_closed": f"{CT}/statustypen/2", "zaaktype_wmo": f"{CT}/zaaktypen/wmo",
+        "statustype_closed_wmo": f"{CT}/statustypen/5",
+    }  # fmt: skip
+
+
+def test_a_result_code_given_twice_is_refused_not_overwritten(client, world):
+    lines = "\n".join(f"{code} = {url}" for code, url in wmo_results().items())
+    response = save(client, world.admin, resultaattypen_wmo=f"{lines}\nwmo = {CT}/resultaattypen/anders")
+    assert response.status_code == 400
+    assert "Resultaattypen aanvraag Wmo: regel 4: de code wmo staat er al (regel " in response.content.decode()
+    assert not Configuration.objects.exists()
+
+
+def test_another_client_id_needs_its_own_secret(client, world):
+    assert save(client, world.admin).status_code == 302
+    response = save(client, world.admin, client_id="toegang-nieuw", secret="")
+    assert response.status_code == 400
+    assert "Secret: een andere client-id heeft een eigen secret" in response.content.decode()
+    config = Configuration.objects.select_related("zaken_service").get()
+    assert config.zaken_service.client_id == "toegang"
+    assert save(client, world.admin, client_id="toegang", secret="").status_code == 302  # same client-id: kept

@@ -108,7 +108,10 @@ def deactivate(request: HttpRequest, subscription_id: int) -> HttpResponse:
     return render(
         request,
         "events/deactivate.html",
-        {"subscription": _labelled(subscription), "waiting": selectors.pending_count(subscription)},
+        {
+            "subscription": _labelled(subscription),
+            "waiting": selectors.pending_count(subscription) if subscription.active else 0,
+        },
     )
 
 

@@ -136,6 +136,29 @@ def _check_mapping(
     return mapping
 
 
+def _check_roles(found: _Found, config: Configuration) -> None:
+    """One catalogue address in two roles that must differ: an eindstatus that is also the first status (the zaak
+    would be closed at its start, without resultaat: refused), a procedure's zaaktype that is the trajectory's."""
+
+    def same(field: str, other: str, why: str) -> None:
+        value = getattr(config, field)
+        if value and value == getattr(config, other):
+            found.add(field, f"{_label(field)}: is hetzelfde adres als {_label(other)}; {why}")
+
+    closing = "de eindstatus moet een andere status zijn dan de eerste (anders sluit de zaak bij de start)."
+    same("statustype_trajectory_closed", "statustype_trajectory_started", closing)
+    for law in LAWS:
+        same(
+            f"zaaktype_{law}",
+            "zaaktype_trajectory",
+            "de zaak van een procedure is een deelzaak met een eigen zaaktype.",
+        )
+        same(f"statustype_closed_{law}", f"statustype_received_{law}", closing)
+        for step in STATUS_STEPS:
+            for of_trajectory in ("statustype_trajectory_started", "statustype_trajectory_closed"):
+                same(f"statustype_{step}_{law}", of_trajectory, "een statustype hoort bij één zaaktype.")
+
+
 def problems_by_field(config: Configuration) -> list[tuple[str, str]]:
     """(field, message) for everything wrong or missing, the message starting with the field's label."""
     from toegang.privacy.models import RetentionRule
@@ -156,6 +179,7 @@ def problems_by_field(config: Configuration) -> list[tuple[str, str]]:
             found.add(field, f"{_label(field)}: dit is geen geldig adres (https://…).")
         elif value:
             _check_place(found, field, _label(field), value, "" if field == "catalogus" else root, RESOURCE[field])
+    _check_roles(found, config)
     codes = set(RetentionRule.objects.values_list("code", flat=True))  # the one query of the check
     mapping = _check_mapping(found, "resultaattypen", config.resultaattypen, codes, root)
     law_mappings = {

@@ -192,13 +192,18 @@ class ConfigurationForm(UtrechtForm):
     def _lines(self, name: str) -> dict[str, str]:
         """Lines ``code = adres`` as a map (empty lines skipped)."""
         found: dict[str, str] = {}
+        line_of: dict[str, int] = {}
         for number, line in enumerate(self.cleaned_data[name].splitlines(), start=1):
             if not line.strip():
                 continue
             code, sep, url = line.partition("=")
             if not sep or not code.strip() or not url.strip():
                 raise forms.ValidationError(f"regel {number}: schrijf code = adres.")
-            found[code.strip()] = url.strip()
+            code = code.strip()
+            if code in line_of:
+                raise forms.ValidationError(f"regel {number}: de code {code} staat er al (regel {line_of[code]}).")
+            line_of[code] = number
+            found[code] = url.strip()
         return found
 
     @classmethod

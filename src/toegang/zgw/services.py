@@ -339,6 +339,14 @@ def save_configuration(
         )
         if s is not None and s.secret
     ]
+    stored_client_id = next(
+        (s.client_id for s in (config.zaken_service, config.besluiten_service) if s is not None and s.client_id), ""
+    )
+    if not secret and stored_client_id and client_id != stored_client_id:
+        raise DomainError(
+            "Secret: een andere client-id heeft een eigen secret; vul het secret in dat bij de nieuwe client-id hoort.",
+            field="secret",
+        )
     known_secret = secret or (stored[0] if stored else "")
     if any(roots.values()) and not known_secret:
         raise DomainError("Secret: vul het secret in dat bij de client-id hoort.", field="secret")
