@@ -48,7 +48,7 @@ def left_behind(world, url: str) -> Delivery:
         subscription=subscription,
         state=Delivery.State.FAILED,
         attempts=1,
-        last_error="Geen verbinding: ConnectionError.",
+        last_error="Geen verbinding: de verbinding wordt geweigerd.",
         next_attempt_at=timezone.now() - dt.timedelta(minutes=5),
     )
 

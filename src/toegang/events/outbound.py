@@ -35,6 +35,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -44,6 +45,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family, create_connection
+
+from toegang.common import outgoing
 
 logger = logging.getLogger(__name__)
 
@@ -318,7 +321,7 @@ class _Guarded(HTTPConnection):
             if deadline is not None:
                 deadline.watch(self)
             return sock
-        raise NewConnectionError(self, f"Geen verbinding met {self.host}: {last}")
+        raise NewConnectionError(self, f"Geen verbinding met {self.host}: {last}") from last
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         deadline = _current()
@@ -425,7 +428,7 @@ def post(client: requests.Session, url: str, payload: bytes, headers: dict[str, 
             if deadline.expired or isinstance(error, requests.Timeout):
                 return Answer(None, late, True)
             if isinstance(error, requests.ConnectionError):
-                return Answer(None, f"Geen verbinding: {type(error).__name__}.", True)
+                return Answer(None, f"Geen verbinding: {outgoing.reason(error, urlsplit(url).hostname or '')}.", True)
             return Answer(None, f"Verzenden mislukt: {type(error).__name__}.", False)
         slow = False
         try:

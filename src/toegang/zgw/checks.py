@@ -22,6 +22,7 @@ from zgw_consumers.client import build_client
 from zgw_consumers.constants import APITypes
 from zgw_consumers.models import Service
 
+from toegang.common import outgoing
 from toegang.zgw.models import LAWS, STATUS_STEPS, Configuration
 
 URL_FIELDS = [
@@ -261,7 +262,8 @@ def _api_problem(service: Service, label: str) -> str | None:
         with build_client(service) as client:
             response = client.get(service.api_connection_check_path or "", allow_redirects=False)
     except requests.RequestException as error:
-        return f"{label} ({service.api_root}): geen verbinding ({type(error).__name__})."
+        why = outgoing.reason(error, urlsplit(service.api_root).netloc)
+        return f"{label} ({service.api_root}): geen verbinding ({why})."
     if response.status_code == 405 and not service.api_connection_check_path:
         return None  # the root exists but answers no GET
     problem = _answer_problem(response, f"de {label}")
@@ -334,7 +336,8 @@ def _type_problem(config: Configuration, label: str, url: str, owner: tuple[str,
             with build_client(service) as client:
                 response = client.get(url, allow_redirects=False)
     except requests.RequestException as error:
-        return f"{label}: geen verbinding met {urlsplit(url).netloc} ({type(error).__name__})."
+        host = urlsplit(url).netloc
+        return f"{label}: geen verbinding met {host} ({outgoing.reason(error, host)})."
     problem = _answer_problem(response, "de Catalogi API (catalogi.lezen)")
     if problem:
         return f"{label}: {problem}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
@@ -20,6 +21,8 @@ from ape_pie import APIClient
 from ape_pie.exceptions import InvalidURLError
 from zgw_consumers.client import build_client
 from zgw_consumers.models import Service
+
+from toegang.common import outgoing
 
 # the Zaken API requires Content-Crs on writing zaken (zaakgeometrie), also without one; 1.3 also asked Accept-Crs
 CRS = "EPSG:4326"
@@ -89,7 +92,8 @@ def _request(
     except requests.Timeout:
         raise RegistryError(f"{api}: geen antwoord binnen {service.timeout} s.") from None
     except requests.ConnectionError as error:
-        raise RegistryError(f"{api}: geen verbinding ({type(error).__name__}).") from None
+        why = outgoing.reason(error, urlsplit(service.api_root).netloc)
+        raise RegistryError(f"{api}: geen verbinding ({why}).") from None
     except InvalidURLError:
         raise RegistryError(f"{api}: het adres hoort niet bij de ingestelde service ({path}).") from None
     except requests.RequestException as error:
