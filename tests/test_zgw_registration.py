@@ -122,6 +122,34 @@ def test_a_besluit_made_while_its_answer_got_lost_is_adopted_not_made_again(worl
     assert len(stub.created["besluiten"]) == 1 and stub.violations == []
 
 
+def test_a_first_or_decided_status_made_while_its_answer_got_lost_is_adopted_not_set_twice(world, stub):
+    """The statuses before the eindstatus: the zaak is read on the retry, and a current status that is not the
+    last one Toegang knows it set was made by the lost attempt (before, the zaak showed it twice)."""
+    configure(world, stub)
+    trajectory = make_trajectory(world)
+    stub.scripts["POST /statussen"] = [("after", 502)]
+    registration.register_due()
+    started = rows()[Kind.TRAJECTORY_STARTED]
+    assert started.state == State.FAILED and started.zaak_url and len(stub.statussen_of(started.zaak_url)) == 1
+    make_due()
+    registration.register_due()
+    started = rows()[Kind.TRAJECTORY_STARTED]
+    assert started.state == State.REGISTERED and started.status_url == stub.zaak(started.zaak_url)["status"]
+    assert statustypes_of(stub, started.zaak_url) == ["1"]
+    # the decided status of a procedure, after its "melding ontvangen"
+    procedure = start_procedure(world, trajectory)
+    registration.register_due()
+    stub.scripts["POST /statussen"] = [("after", 502)]
+    refuse(world, procedure)
+    for _ in range(3):
+        make_due()
+        registration.register_due()
+    zaak = rows()[Kind.PROCEDURE_STARTED].zaak_url
+    assert statustypes_of(stub, zaak) == ["3", "4", "5"], statustypes_of(stub, zaak)
+    assert all(r.state == State.REGISTERED for r in Registration.objects.all())
+    assert stub.violations == []
+
+
 @pytest.mark.parametrize("operation", ["POST /resultaten", "POST /statussen"])
 def test_a_resultaat_or_eindstatus_made_while_its_answer_got_lost_is_adopted(world, stub, operation):
     """The registry allows one resultaat per zaak and no status on a closed zaak: sending them again fails."""

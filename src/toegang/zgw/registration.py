@@ -388,6 +388,23 @@ def _create_besluit(service: Service, body: dict[str, Any]) -> str:
     return _adopt(found, field="besluittype", expected=body["besluittype"], what="Besluit")
 
 
+def _create_status_once(service: Service, registration: Registration, *, statustype: str, at: dt.datetime) -> str:
+    """A status that is not the eindstatus, made once: after a failed attempt the zaak is read first, and when its
+    current status is not the last one Toegang knows it set on that zaak, the earlier attempt made it while its
+    answer got lost (a timeout, a gateway's 5xx): it is adopted, not made a second time."""
+    if registration.attempts:
+        current = client.read_zaak(service, registration.zaak_url).get("status")
+        if current and current != _last_known_status(registration):
+            return str(current)
+    return client.create_status(service, zaak=registration.zaak_url, statustype=statustype, at=at)
+
+
+def _last_known_status(registration: Registration) -> str:
+    """The status URL of the latest registered registration of the same zaak that set one ('' when none did)."""
+    known = [r for r in _same_zaak(registration) if r.state == State.REGISTERED and r.status_url]
+    return max(known, key=lambda r: (RANK[Kind(r.kind)], r.pk)).status_url if known else ""
+
+
 def _close_zaak(
     service: Service,
     registration: Registration,
@@ -441,8 +458,8 @@ def _trajectory_started(registration: Registration, config: Configuration) -> No
         registration.zaak_url = _create_zaak(service, body)
         _save(registration, "zaak_url")
     if not registration.status_url and config.statustype_trajectory_started:
-        registration.status_url = client.create_status(
-            service, zaak=registration.zaak_url, statustype=config.statustype_trajectory_started,
+        registration.status_url = _create_status_once(
+            service, registration, statustype=config.statustype_trajectory_started,
             at=_moment(trajectory.started_on, START_TIME),
         )  # fmt: skip
         _save(registration, "status_url")
@@ -490,8 +507,8 @@ def _procedure_started(registration: Registration, config: Configuration) -> Non
         _save(registration, "zaak_url")
     received = config.statustype_for(procedure.law, "received")
     if not registration.status_url and received:
-        registration.status_url = client.create_status(
-            service, zaak=registration.zaak_url, statustype=received,
+        registration.status_url = _create_status_once(
+            service, registration, statustype=received,
             at=_moment(procedure.reported_on, START_TIME),
         )  # fmt: skip
         _save(registration, "status_url")
@@ -532,8 +549,8 @@ def _decision_sent(registration: Registration, config: Configuration) -> None:
     decided = config.statustype_for(procedure.law, "decided")
     # the same statustype as the closing one: the eindstatus, set by the procedure's closing (with its resultaat)
     if not registration.status_url and decided and decided != config.statustype_for(procedure.law, "closed"):
-        registration.status_url = client.create_status(
-            _zaken(config), zaak=registration.zaak_url, statustype=decided, at=_moment(sent_on, DECIDED_TIME)
+        registration.status_url = _create_status_once(
+            _zaken(config), registration, statustype=decided, at=_moment(sent_on, DECIDED_TIME)
         )
         _save(registration, "status_url")
 
