@@ -206,3 +206,16 @@ def test_the_list_pages_on_to_older_deliveries(client, world):
     assert second.count('scope="row"') == 5 and "Oudere afleveringen" not in second
     assert f">{ids[100]}</td>" in second and f">{ids[99]}</td>" not in second
     assert page_queries(client, reverse("events-deliveries") + f"?voor={ids[99]}", audit_rows=0) == 5
+
+
+def test_the_deactivation_page_has_a_pinned_query_count(client, world):
+    subscription = subscribe(world, types=list(catalogue.TYPES))
+    for _n in range(3):
+        make_trajectory(world)
+    delivery.fan_out()
+    client.force_login(world.admin)
+    url = reverse("events-subscription-deactivate", args=[subscription.pk])
+    # session, user, second factor, the subscription, how many deliveries wait
+    assert page_queries(client, url, audit_rows=0) == 5
+    services.deactivate_subscription(actor=world.admin, subscription=subscription)
+    assert page_queries(client, url, audit_rows=0) == 4  # deactivated: nothing waits any more

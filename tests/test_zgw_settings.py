@@ -864,3 +864,12 @@ def test_another_client_id_needs_its_own_secret(client, world):
     config = Configuration.objects.select_related("zaken_service").get()
     assert config.zaken_service.client_id == "toegang"
     assert save(client, world.admin, client_id="toegang", secret="").status_code == 302  # same client-id: kept
+
+
+def test_the_settings_page_has_a_pinned_query_count(client, world):
+    client.force_login(world.admin)
+    empty = page_queries(client, reverse("zgw-settings"), audit_rows=0)
+    save(client, world.admin)
+    filled = page_queries(client, reverse("zgw-settings"), audit_rows=0)
+    # session, user, second factor, the configuration with its two services, the result codes for the help
+    assert (empty, filled) == (5, 5)

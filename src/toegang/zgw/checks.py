@@ -62,9 +62,7 @@ RESOURCE_NAME = {
 }
 
 
-def _label(field: str) -> str:
-    label = str(getattr(Configuration._meta.get_field(field), "verbose_name", field))
-    return label[:1].upper() + label[1:]
+_label = Configuration.label_of
 
 
 def is_url(value: str) -> bool:

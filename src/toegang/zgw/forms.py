@@ -13,6 +13,7 @@ from django.forms import BoundField
 from toegang.common.forms import UtrechtForm
 from toegang.zgw.models import LAWS, Configuration
 
+LAW_NAMES = {"wmo": "Wmo", "jeugd": "Jeugdwet", "pw": "Participatiewet"}
 URL_LABELS = {
     "catalogus": "Catalogus",
     "zaaktype_trajectory": "Zaaktype traject",
@@ -20,7 +21,7 @@ URL_LABELS = {
     "statustype_trajectory_closed": "Statustype traject afgesloten",
     **{
         name: label
-        for law, law_name in (("wmo", "Wmo"), ("jeugd", "Jeugdwet"), ("pw", "Participatiewet"))
+        for law, law_name in LAW_NAMES.items()
         for name, label in (
             (f"zaaktype_{law}", f"Zaaktype aanvraag {law_name}"),
             (f"statustype_received_{law}", f"Statustype melding ontvangen {law_name}"),
@@ -53,7 +54,6 @@ URL_HELP = {
         for step in ("received", "decided")
     },
 }
-LAW_RESULTS = {"wmo": "Wmo", "jeugd": "Jeugdwet", "pw": "Participatiewet"}
 CONDITIONAL = (
     "zaken_api_root", "besluiten_api_root", "client_id", "rsin", "resultaattypen", "zaaktype_trajectory",
     "statustype_trajectory_started", "statustype_trajectory_closed", "zaaktype_wmo", "zaaktype_jeugd", "zaaktype_pw",
@@ -86,7 +86,7 @@ GROUPS = (
                 f"besluittype_{law}",
             ),
         )
-        for law, law_name in LAW_RESULTS.items()
+        for law, law_name in LAW_NAMES.items()
     ),
 )
 
@@ -137,7 +137,7 @@ class ConfigurationForm(UtrechtForm):
         super().__init__(*args, **kwargs)
         for name, label in URL_LABELS.items():
             self.fields[name] = _address(label, URL_HELP.get(name, ""))
-        for law, name in LAW_RESULTS.items():
+        for law, name in LAW_NAMES.items():
             self.fields[f"resultaattypen_{law}"] = forms.CharField(
                 label=f"Resultaattypen aanvraag {name}", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=self._law_help(law, name),
@@ -218,7 +218,7 @@ class ConfigurationForm(UtrechtForm):
             client_id=config.zaken_service.client_id if config.zaken_service else "",
             resultaattypen=_as_lines(config.resultaattypen),
         )  # fmt: skip
-        for law in LAW_RESULTS:
+        for law in LAW_NAMES:
             field = Configuration.resultaattypen_field(law)
             initial[field] = _as_lines(getattr(config, field))
         return initial

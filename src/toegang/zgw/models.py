@@ -96,6 +96,12 @@ class Configuration(models.Model):
     def zaaktype_for(self, law: str) -> str:
         return {"wmo": self.zaaktype_wmo, "jeugd": self.zaaktype_jeugd, "pw": self.zaaktype_pw}.get(law, "")
 
+    @classmethod
+    def label_of(cls, field: str) -> str:
+        """The field's name as messages and the form write it (its verbose name, capitalised)."""
+        label = str(getattr(cls._meta.get_field(field), "verbose_name", field))
+        return label[:1].upper() + label[1:]
+
     def statustype_for(self, law: str, step: str) -> str:
         """The statustype of the law's zaaktype aanvraag for ``step`` ("received", "decided", "closed")."""
         return str(getattr(self, f"statustype_{step}_{law}", "") or "") if law in LAWS else ""

@@ -300,9 +300,7 @@ def _require(value: str, label: str) -> str:
     return value
 
 
-def _label(field: str) -> str:
-    label = str(getattr(Configuration._meta.get_field(field), "verbose_name", field))
-    return label[:1].upper() + label[1:]
+_label = Configuration.label_of
 
 
 def _resultaattype(mapping: Any, code: str, field: str) -> str:

@@ -161,7 +161,6 @@ def retry_registration(*, actor: User, registration: Registration) -> Registrati
     return locked
 
 
-URL_FIELDS = checks.URL_FIELDS
 SERVICE_FIELD = {"zaken_service": "zaken_api_root", "besluiten_service": "besluiten_api_root"}
 
 
@@ -364,7 +363,7 @@ def save_configuration(
     config.resultaattypen = resultaattypen
     for law, mapping in (resultaattypen_laws or {}).items():  # per law the resultaattypen of its deelzaak
         setattr(config, Configuration.resultaattypen_field(law), mapping)
-    for field in URL_FIELDS:
+    for field in checks.URL_FIELDS:
         setattr(config, field, urls.get(field, "").strip())
     found = checks.problems_by_field(config)
     if found:

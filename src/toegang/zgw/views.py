@@ -18,7 +18,7 @@ from toegang.accounts.models import User
 from toegang.common.errors import DomainError
 from toegang.common.views import current_user
 from toegang.zgw import checks, selectors, services
-from toegang.zgw.forms import LAW_RESULTS, URL_LABELS, ConfigurationForm
+from toegang.zgw.forms import LAW_NAMES, URL_LABELS, ConfigurationForm
 from toegang.zgw.models import Registration
 
 
@@ -90,7 +90,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             urls = {name: str(data.pop(name) or "") for name in URL_LABELS}
-            laws = {law: data.pop(f"resultaattypen_{law}") for law in LAW_RESULTS}
+            laws = {law: data.pop(f"resultaattypen_{law}") for law in LAW_NAMES}
             try:
                 services.save_configuration(actor=user, urls=urls, resultaattypen_laws=laws, **data)
             except services.ConfigurationProblems as refused:
