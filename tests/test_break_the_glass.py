@@ -144,6 +144,9 @@ def test_break_the_glass_reads_and_records_but_does_not_steer_the_case(client, w
     assert "Noodtoegang actief tot" in page and "Notitie of contactmoment toevoegen" in page
     for steer in ("Regie overdragen", "Professional betrekken", "Traject afsluiten", "Betrokkenheid beëindigen"):
         assert steer not in page, steer
+    person_id = trajectory.household.memberships.first().person_id
+    person_page = client.get(reverse("household-person", args=[trajectory.household_id, person_id])).content.decode()
+    assert "Gegevens wijzigen" not in person_page
     refused = "Met noodtoegang leest u het dossier en legt u vast wat u doet; het eigen team stuurt de zaak."
     for url in (
         reverse("regisseur-change", args=[trajectory.pk]),
@@ -153,6 +156,10 @@ def test_break_the_glass_reads_and_records_but_does_not_steer_the_case(client, w
         reverse("procedure-new", args=[trajectory.pk]),
         reverse("exploration-new", args=[trajectory.pk]),
         reverse("review-new", args=[trajectory.pk]),
+        reverse(
+            "household-person-change",
+            args=[trajectory.household_id, trajectory.household.memberships.first().person_id],
+        ),
     ):
         response = client.post(url, {})
         assert response.status_code == 403 and refused in response.content.decode(), url

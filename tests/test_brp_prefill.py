@@ -326,8 +326,9 @@ def test_pinned_query_counts(brp, client, page, household, world):
     assert sum(1 for q in ctx.captured_queries if not AUDIT_WRITE.search(q["sql"])) == BSN_QUERY_QUERIES
 
 
-# session, user (with whether a break-the-glass access runs), device; household, membership, sources, representations
-PERSON_PAGE_QUERIES = 7
+# session, user (with whether a break-the-glass access runs), device; household, membership, sources, representations;
+# the latest trajectory and an open correction request (tests/test_person_change.py)
+PERSON_PAGE_QUERIES = 9
 MEMBER_PAGE_QUERIES = 5  # as before the BRP section: it reads nothing until asked
 BSN_QUERY_QUERIES = 7  # the member page (5), the known persons with that BSN, the legal basis
 
@@ -420,3 +421,13 @@ def test_a_tampered_pick_or_an_unknown_action(brp, client, page):
     assert response.status_code == 400
     assert "Omschrijving van de vraag of zorg: dit veld is verplicht." in response.content.decode()
     assert brp.requests == 0
+
+
+def test_a_voorvoegsel_the_brp_does_not_have_is_emptied(brp, client, page):
+    """The name is one whole: "El" typed as voorvoegsel does not stay before the BRP's "El Voorbeeld"."""
+    response = client.post(
+        page, {"brp_actie": "bsn", "brp-bsn": "999990044", "voorvoegsel": "El", "geslachtsnaam": "Voorbeeld"}
+    )
+    html = response.content.decode()
+    assert 'name="voorvoegsel"' in html and 'name="voorvoegsel" value=' not in html
+    assert 'value="El Voorbeeld"' in html

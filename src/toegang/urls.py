@@ -195,6 +195,11 @@ urlpatterns = [
     path("huishoudens/<id:household_id>/leden/nieuw/", cases.add_member, name="member-add"),
     path("huishoudens/<id:household_id>/personen/<id:person_id>/", cases.person_page, name="household-person"),
     path(
+        "huishoudens/<id:household_id>/personen/<id:person_id>/wijzigen/",
+        cases.person_change,
+        name="household-person-change",
+    ),
+    path(
         "huishoudens/<id:household_id>/personen/<id:person_id>/vertegenwoordiging/",
         portal_team.representation_add,
         name="representation-add",

@@ -10,6 +10,7 @@ from toegang.cases.models import Note, Trajectory
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.forms import check_person_fields
 from toegang.people.models import Membership
+from toegang.people.services import CHANGE_REASONS
 from toegang.privacy.models import ProcessingActivity, RetentionRule
 
 
@@ -82,6 +83,42 @@ class MemberForm(UtrechtForm):
     role = forms.ChoiceField(label=_("Rol in huishouden"), choices=Membership.Role.choices)
     start_date = forms.DateField(label=_("Lid vanaf"), widget=DateInput())
     end_date = forms.DateField(label=_("Lid tot en met"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_person_fields(self, data)
+        return data
+
+
+class PersonChangeForm(UtrechtForm):
+    """A person's data as the professional corrects or updates it (the person page's "Gegevens wijzigen")."""
+
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=11,
+        required=False,
+        help_text=_("9 cijfers. Wijzig het alleen als het vastgelegde nummer aantoonbaar fout is."),
+    )
+    voornamen = forms.CharField(label=_("Voornamen"), max_length=200)
+    voorvoegsel = forms.CharField(label=_("Voorvoegsel"), max_length=20, required=False)
+    geslachtsnaam = forms.CharField(label=_("Geslachtsnaam"), max_length=200)
+    geboortedatum = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+    telefoon = forms.CharField(
+        label=_("Telefoon"), max_length=30, required=False, help_text=_("Bijvoorbeeld 06-12345678.")
+    )
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    straat = forms.CharField(label=_("Straat"), max_length=200, required=False)
+    huisnummer = forms.CharField(
+        label=_("Huisnummer"), max_length=10, required=False, help_text=_("Bijvoorbeeld 12, 12A of 12-2.")
+    )
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
+    woonplaats = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
+    reason = forms.ChoiceField(
+        label=_("Reden van de wijziging"),
+        choices=CHANGE_REASONS,
+        widget=forms.RadioSelect,
+        help_text=_("Komt in het logboek, met de namen van de gewijzigde gegevens."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,7 +20,15 @@ from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases import documents, selectors, services
-from toegang.cases.forms import CloseForm, InvolvementForm, MemberForm, NoteForm, RegisseurForm, StandInForm
+from toegang.cases.forms import (
+    CloseForm,
+    InvolvementForm,
+    MemberForm,
+    NoteForm,
+    PersonChangeForm,
+    RegisseurForm,
+    StandInForm,
+)
 from toegang.cases.models import Document, Involvement, StandIn, Trajectory
 from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.dates import today
@@ -30,15 +38,20 @@ from toegang.common.forms import UtrechtForm
 from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.people import services as people_services
 from toegang.people.brp import prefill as brp_prefill
-from toegang.people.brp.client import FIELDS_MEMBER
-from toegang.people.models import Household, Membership
+from toegang.people.brp.client import FIELDS_CORRECTION, FIELDS_MEMBER
+from toegang.people.models import Household, Membership, Person
 from toegang.people.selectors import member_ids_of_households
 from toegang.plans import need_to_know
 from toegang.plans import selectors as plan_selectors
 from toegang.portal import selectors as portal_selectors
 from toegang.portal.forms import RepresentationForm
-from toegang.privacy.context import current_emergency, refuse_steering_under_emergency
-from toegang.privacy.models import Consent
+from toegang.privacy.context import (
+    STEERING_REFUSED,
+    current_emergency,
+    reached_only_through_emergency,
+    refuse_steering_under_emergency,
+)
+from toegang.privacy.models import Consent, RightsRequest
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -304,9 +317,12 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
             ("huisnummer", _("Huisnummer")),
             ("postcode", _("Postcode")),
             ("woonplaats", _("Woonplaats")),
+            ("telefoon", _("Telefoon")),
+            ("email", _("E-mail")),
         )
     ]
     audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="persoonsgegevens")
+    may_change = _person_change_refusal(user, household) is None
     context = {
         "household": household,
         "person": person,
@@ -314,8 +330,104 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
         "rows": rows,
         "representations": portal_selectors.representations_of(person),
         "representation_form": RepresentationForm(initial={"start_date": today()}),
+        "may_change": may_change,
+        "correction_requested": may_change
+        and person.rights_requests.filter(
+            kind=RightsRequest.Kind.CORRECTION, status=RightsRequest.Status.OPEN
+        ).exists(),
     }
     return render(request, "people/person.html", context)
+
+
+def _latest_trajectory_id(household: Household) -> int | None:
+    return household.trajectories.order_by("-started_on", "-pk").values_list("pk", flat=True).first()
+
+
+def _person_change_refusal(user: User, household: Household) -> str | None:
+    """Why the user may not change the data of the household's persons, or None: that is for who steers its
+    case (the regisseur of its latest trajectory, the municipality's staff, team leads), not under
+    break-the-glass (the rule of ``_require_lead``)."""
+    if user.role not in selectors.CASE_ROLES and not user.is_superuser:
+        return _("Uw rol mag dossiers inzien maar niet wijzigen.")
+    trajectory_id = _latest_trajectory_id(household)
+    if trajectory_id is None:
+        return _("Gegevens wijzigen: dit huishouden heeft geen traject.")
+    if reached_only_through_emergency(user, trajectory_id):
+        return str(STEERING_REFUSED)
+    if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory_id):
+        return _("Gegevens wijzigen doet de regisseur of een medewerker van de gemeente.")
+    return None
+
+
+def person_change(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    """Correct or update a (former) member's data: for who steers the household's case (the regisseur, the
+    municipality's staff, team leads; not under break-the-glass). "Ophalen uit de BRP" fills the form with
+    the BRP's current values, which are saved with their source like at registration."""
+    user = require_case_worker(request)
+    household, membership = member_or_404(user, household_id, person_id)
+    refusal = _person_change_refusal(user, household)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    person = membership.person
+    brp = brp_prefill.handle(
+        request,
+        user=user,
+        form_fields=list(people_services.CHANGEABLE),
+        fields=FIELDS_CORRECTION,
+        use="gegevens wijzigen",
+        bsn=person.bsn or "",
+    )
+    stored = {name: getattr(person, name) for name in people_services.CHANGEABLE}
+    requests = list(person.rights_requests.filter(kind=RightsRequest.Kind.CORRECTION, status=RightsRequest.Status.OPEN))
+    initial = {**stored, "reason": "correctieverzoek" if requests else ""}
+    if brp.acted:  # fill the form with the BRP's values, save nothing
+        typed = brp_prefill.typed(request, PersonChangeForm())
+        form = PersonChangeForm(
+            initial={**initial, **typed, **brp.initial, **({"reason": "brp"} if brp.initial else {})}
+        )
+        return _person_change_page(request, user, household, person, form, brp, requests)
+    form = PersonChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        brp_prefill.keep_snapshot(request, brp)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                changed = people_services.change_person(actor=user, person=person, values=d, reason=d["reason"])
+                brp_prefill.record(
+                    request, user=user, person=person, typed={name: d[name] for name in people_services.CHANGEABLE}
+                )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            if changed:
+                labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
+                messages.success(request, _("Gewijzigd: %(fields)s.") % {"fields": labels})
+            else:
+                messages.info(request, _("Er is niets gewijzigd: de gegevens waren al zo."))
+            return redirect("household-person", household_id=household.pk, person_id=person.pk)
+    return _person_change_page(request, user, household, person, form, brp, requests)
+
+
+def _person_change_page(
+    request: HttpRequest,
+    user: User,
+    household: Household,
+    person: Person,
+    form: UtrechtForm,
+    brp: brp_prefill.Prefill,
+    requests: list[RightsRequest],
+) -> HttpResponse:
+    audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="wijzigen")
+    context = {
+        "household": household,
+        "person": person,
+        "title": _("Gegevens wijzigen"),
+        "form": form,
+        "brp": brp,
+        "correction_requests": requests,
+    }
+    return render(request, "people/person_form.html", context, status=400 if form.errors or brp.failed else 200)
 
 
 def member_or_404(user: User, household_id: int, person_id: int) -> tuple[Household, Membership]:

@@ -10,13 +10,18 @@ from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Person
-from toegang.people.services import normalise_huisnummer, normalise_postcode
+from toegang.people.services import normalise_huisnummer, normalise_postcode, normalise_telefoon
 
 
 def check_person_fields(form: UtrechtForm, data: dict[str, Any]) -> None:
     """Every rule of a person's BSN and address fields at once, so a form shows all its errors in one
     go (the services check them again, one at a time), then the names of a person not known by BSN."""
-    rules = (("bsn", normalise_bsn), ("postcode", normalise_postcode), ("huisnummer", normalise_huisnummer))
+    rules = (
+        ("bsn", normalise_bsn),
+        ("postcode", normalise_postcode),
+        ("huisnummer", normalise_huisnummer),
+        ("telefoon", normalise_telefoon),
+    )
     for name, normalise in rules:
         if name in form.fields and name not in form.errors and (data.get(name) or "").strip():
             try:

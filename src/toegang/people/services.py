@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -145,6 +147,126 @@ def not_taken(person: Person, typed: dict[str, object]) -> list[str]:
         for name, value in typed.items()
         if value not in (None, "") and as_text(name, getattr(person, name)) != as_text(name, value)
     ]
+
+
+# Why a person's data was changed (person page, "Gegevens wijzigen"): the reason goes into the audit row.
+CHANGE_REASONS = (
+    ("correctieverzoek", gettext_lazy("Correctie op verzoek van de inwoner (AVG art. 16)")),
+    ("brp", gettext_lazy("Bijgewerkt naar de BRP")),
+    ("doorgegeven", gettext_lazy("Nieuw adres, telefoonnummer of e-mailadres doorgegeven")),
+    ("invoerfout", gettext_lazy("Fout bij de invoer hersteld")),
+)
+CHANGEABLE = (
+    "bsn",
+    "voornamen",
+    "voorvoegsel",
+    "geslachtsnaam",
+    "geboortedatum",
+    "telefoon",
+    "email",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "woonplaats",
+)
+BSN_TAKEN = gettext_lazy("BSN: dit BSN hoort in Toegang bij een andere persoon. Controleer het nummer.")
+_PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+
+
+def normalise_telefoon(value: str) -> str:
+    """A phone number as typed, trimmed: digits with spaces, hyphens, brackets and a leading +, at least ten
+    digits (a Dutch number has ten, 06-12345678; an international one more)."""
+    text = (value or "").strip()
+    if text and (not _PHONE.match(text) or sum(c.isdigit() for c in text) < 10):
+        raise DomainError(
+            _("Telefoon: alleen cijfers, spaties, streepjes, haakjes en een + vooraan, ten minste 10 cijfers."),
+            field="telefoon",
+        )
+    return text
+
+
+def _label_of(name: str) -> str:
+    return str(getattr(Person._meta.get_field(name), "verbose_name", name))
+
+
+def _cleaned_person_values(values: dict[str, object]) -> dict[str, object]:
+    """The changeable fields as they are stored, or DomainError naming the first field that breaks its rule."""
+    text = {name: str(values.get(name) or "").strip() for name in CHANGEABLE if name != "geboortedatum"}
+    if not text["voornamen"]:
+        raise DomainError(_("Voornamen: vul de voornamen in."), field="voornamen")
+    if not text["geslachtsnaam"]:
+        raise DomainError(_("Geslachtsnaam: vul de geslachtsnaam in."), field="geslachtsnaam")
+    born = values.get("geboortedatum")
+    if born is not None and not isinstance(born, dt.date):
+        raise DomainError(_("Geboortedatum: vul een datum in als dd-mm-jjjj."), field="geboortedatum")
+    if born is not None and born > today():
+        raise DomainError(_("Geboortedatum: de datum ligt in de toekomst."), field="geboortedatum")
+    for name in ("voornamen", "voorvoegsel", "geslachtsnaam", "straat", "woonplaats", "email"):
+        limit = getattr(Person._meta.get_field(name), "max_length", None) or 0
+        if len(text[name]) > limit:
+            label = _label_of(name).capitalize()
+            raise DomainError(
+                _("%(field)s: ten hoogste %(limit)d tekens.") % {"field": label, "limit": limit}, field=name
+            )
+    if text["email"]:
+        try:
+            validate_email(text["email"])
+        except ValidationError:
+            raise DomainError(
+                _("E-mail: vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."), field="email"
+            ) from None
+    return {
+        **text,
+        "bsn": normalise_bsn(text["bsn"]) if text["bsn"] else None,
+        "geboortedatum": born,
+        "telefoon": normalise_telefoon(text["telefoon"]),
+        "huisnummer": normalise_huisnummer(text["huisnummer"]),
+        "postcode": normalise_postcode(text["postcode"]),
+    }
+
+
+@transaction.atomic
+def change_person(*, actor: User, person: Person, values: dict[str, object], reason: str) -> list[str]:
+    """Correct or update a person's data (every field of ``CHANGEABLE`` in ``values``), with the reason
+    (``CHANGE_REASONS``); returns the names of the fields that changed, none when nothing did (then nothing is
+    written). A BSN is unique: one that belongs to another person is refused. A field whose value came from
+    the BRP becomes "handmatig" when it no longer holds the BRP's value (which stays on record), and "uit de
+    BRP" again when it is set back to it. The audit row names the fields and the reason, not the values."""
+    from toegang.people.brp.services import as_text
+    from toegang.people.models import PersonSource
+
+    reasons = dict(CHANGE_REASONS)
+    if reason not in reasons:
+        raise DomainError(_("Reden: kies waarom de gegevens worden gewijzigd."), field="reason")
+    clean = _cleaned_person_values(values)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [name for name in CHANGEABLE if as_text(name, getattr(locked, name)) != as_text(name, clean[name])]
+    if not changed:
+        return []
+    if "bsn" in changed and clean["bsn"] and Person.objects.filter(bsn=clean["bsn"]).exclude(pk=locked.pk).exists():
+        raise DomainError(BSN_TAKEN, field="bsn")
+    for name in changed:
+        setattr(locked, name, clean[name])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=changed)
+    except IntegrityError:  # the same BSN given to another person at this moment
+        raise DomainError(BSN_TAKEN, field="bsn") from None
+    for row in PersonSource.objects.filter(person=locked, field__in=changed):
+        held_brp = as_text(row.field, getattr(locked, row.field)) == as_text(row.field, row.value)
+        row.source = PersonSource.Source.BRP if held_brp else PersonSource.Source.MANUAL
+        row.recorded_by = actor
+        row.save(update_fields=["source", "recorded_by", "recorded_at"])
+    labels = ", ".join(_label_of(name) for name in changed)
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=locked,
+        subjects=[locked.pk],
+        detail=f"gewijzigd: {labels}; reden: {reasons[reason]}",
+    )
+    person.__dict__.update({name: getattr(locked, name) for name in changed})
+    return changed
 
 
 def known_persons_by_bsn(text: str | list[str], *, field: str, label: str = "") -> list[Person]:

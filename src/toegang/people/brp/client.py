@@ -62,6 +62,11 @@ FIELDS_PERSON = (  # registering a resident with a melding: name, birth date, po
     _ADRES + "postcode",
 )
 FIELDS_MEMBER = ("burgerservicenummer", *_NAAM, "geboorte.datum", _OVERLIJDEN)  # adding a household member
+FIELDS_CORRECTION = (  # bringing a known person up to date on their page: the address in full
+    *FIELDS_PERSON,
+    _ADRES + "officieleStraatnaam",
+    _ADRES + "woonplaats",
+)
 FIELDS_RESIDENTS = ("burgerservicenummer", *_NAAM, "geboorte.datum")  # who lives at an address
 
 CACHE_PREFIX = "toegang:brp:"

@@ -36,7 +36,7 @@ class BsnLookupForm(UtrechtForm):
     bsn = forms.CharField(
         label=gettext_lazy("BSN"),
         max_length=11,
-        help_text=gettext_lazy("9 cijfers; de BRP vult naam en geboortedatum in."),
+        help_text=gettext_lazy("9 cijfers; de BRP vult in wat dit scherm van de persoon vraagt."),
     )
 
 
@@ -85,10 +85,11 @@ def handle(
     fields: tuple[str, ...],
     use: str,
     address: dict[str, str] | None = None,
+    bsn: str = "",
 ) -> Prefill:
     """Handle a BRP action of the page, if the request is one. ``form_fields`` are the names of the page's
     person fields, ``fields`` the BRP field list for this use, ``address`` (postcode and huisnummer) turns on
-    the search by address with those initial values."""
+    the search by address with those initial values, ``bsn`` is the BSN search's initial value."""
     base_url = services.base_url_for(request)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
     if request.method == "POST" and request.POST.get(PICK):
@@ -98,7 +99,7 @@ def handle(
     allowed = bool(base_url) and services.may_query(user)
     state = Prefill(
         enabled=allowed,
-        bsn_form=BsnLookupForm(request.POST if action == "bsn" else None),
+        bsn_form=BsnLookupForm(request.POST if action == "bsn" else None, initial={"bsn": bsn} if bsn else None),
         address_form=AddressLookupForm(request.POST if action == "adres" else None, initial=address)
         if address is not None
         else None,

@@ -126,12 +126,17 @@ class Snapshot:
     retrieved_at: dt.datetime
 
     def initial(self, names: Iterable[str]) -> dict[str, Any]:
-        """Initial values for the form fields in ``names``."""
+        """Initial values for the form fields in ``names``. The name is one whole: a part the BRP leaves empty
+        (most often the voorvoegsel) is emptied too, so that a typed "El" does not stay before the BRP's
+        geslachtsnaam "El Voorbeeld"."""
         out: dict[str, Any] = {}
+        named = any(part in self.values for part in Person.NAME_FIELDS)
         for name in names:
             if name in self.values:
                 value = self.values[name]
                 out[name] = dt.date.fromisoformat(value) if name == "geboortedatum" else value
+            elif named and name in Person.NAME_FIELDS:
+                out[name] = ""
         return out
 
 

@@ -1,0 +1,251 @@
+"""Correcting and updating a person's data on the person page ("Gegevens wijzigen"): who may, the rules of
+each field (a Dutch message naming it, nothing written), the audit row with the fields and the reason but
+not the values, the provenance of BRP values (a changed BRP value becomes "handmatig", the BRP's value
+stays on record), "Ophalen uit de BRP" on the page, and an open correction request (AVG art. 16) shown
+where the data is changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import brp_support
+from tests.conftest import make_trajectory, next_bsn
+from tests.querycount import page_queries
+from toegang.audit.models import AuditEntry
+from toegang.common.dates import today
+from toegang.common.errors import DomainError
+from toegang.people import services
+from toegang.people.models import Person, PersonSource
+from toegang.privacy import rights
+
+pytestmark = pytest.mark.django_db
+brp = brp_support.brp  # the fixture
+
+
+@pytest.fixture
+def household(world):
+    return make_trajectory(world).household
+
+
+@pytest.fixture
+def person(household) -> Person:
+    return household.memberships.order_by("pk").first().person
+
+
+def url(household, person) -> str:
+    return reverse("household-person-change", args=[household.pk, person.pk])
+
+
+def form_data(person: Person, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {name: getattr(person, name) or "" for name in services.CHANGEABLE}
+    data["geboortedatum"] = person.geboortedatum.isoformat() if person.geboortedatum else ""
+    data["reason"] = "doorgegeven"
+    data.update(changes)
+    return data
+
+
+def checked_reason(html: str) -> str | None:
+    for tag in re.findall(r'<input[^>]*name="reason"[^>]*>', html):
+        if " checked" in tag:
+            return re.search(r'value="([^"]*)"', tag).group(1)  # type: ignore[union-attr]
+    return None
+
+
+def values_of(person: Person, **changes: object) -> dict[str, object]:
+    values = {name: getattr(person, name) for name in services.CHANGEABLE}
+    values.update(changes)
+    return values
+
+
+def test_the_regisseur_changes_contact_data_and_the_audit_row_names_fields_and_reason(client, world, household, person):
+    client.force_login(world.professional)
+    page = client.get(reverse("household-person", args=[household.pk, person.pk])).content.decode()
+    assert url(household, person) in page and "Gegevens wijzigen" in page
+    response = client.post(url(household, person), form_data(person, telefoon="06-12345678", postcode="9999 xa"))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "household-person", args=[household.pk, person.pk]
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Gewijzigd: telefoon, postcode."]
+    person.refresh_from_db()
+    assert (person.telefoon, person.postcode) == ("06-12345678", "9999XA")
+    row = AuditEntry.objects.filter(object_type="person", object_id=str(person.pk), action="update").get()
+    assert row.detail == "gewijzigd: telefoon, postcode; reden: Nieuw adres, telefoonnummer of e-mailadres doorgegeven"
+    assert "12345678" not in row.detail and list(row.subjects.values_list("person_id", flat=True)) == [person.pk]
+    page = client.get(reverse("household-person", args=[household.pk, person.pk])).content.decode()
+    assert "06-12345678" in page  # the person page shows the contact data too
+
+
+def test_saving_unchanged_data_writes_nothing(client, world, household, person):
+    client.force_login(world.professional)
+    before = AuditEntry.objects.filter(action="update").count()
+    response = client.post(url(household, person), form_data(person))
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Er is niets gewijzigd: de gegevens waren al zo."]
+    assert AuditEntry.objects.filter(action="update").count() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"voornamen": " "}, "voornamen", "Voornamen"),
+        ({"bsn": "123456789"}, "bsn", "BSN: dit nummer voldoet niet aan de elfproef"),
+        ({"postcode": "12AB34"}, "postcode", "Postcode: vier cijfers en twee letters"),
+        ({"huisnummer": "twaalf"}, "huisnummer", "Huisnummer: een getal van 1 tot en met 99999"),
+        ({"telefoon": "bel me"}, "telefoon", "Telefoon: alleen cijfers"),
+        ({"telefoon": "06-1234"}, "telefoon", "ten minste 10 cijfers"),
+        ({"email": "geen-adres"}, "email", "e-mailadres"),
+        ({"reason": ""}, "reason", "Reden van de wijziging"),
+        ({"reason": "zomaar"}, "reason", "Reden van de wijziging"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(client, world, household, person, changes, field, message):
+    client.force_login(world.professional)
+    before = Person.objects.values().get(pk=person.pk)
+    audit_rows = AuditEntry.objects.filter(action="update").count()
+    response = client.post(url(household, person), form_data(person, geslachtsnaam="Nieuw", **changes))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        message in html
+        and f'href="#id_{field}"' in html
+        and f'id="id_{field}"' in html
+        and "Er is niets opgeslagen" in html
+    )
+    assert Person.objects.values().get(pk=person.pk) == before
+    assert AuditEntry.objects.filter(action="update").count() == audit_rows
+
+
+def test_a_birth_date_in_the_future_is_refused_by_the_service(world, person):
+    with pytest.raises(DomainError) as error:
+        services.change_person(
+            actor=world.professional,
+            person=person,
+            values=values_of(person, geboortedatum=today() + dt.timedelta(days=1)),
+            reason="invoerfout",
+        )
+    assert error.value.field == "geboortedatum"
+
+
+def test_a_bsn_of_another_person_is_refused_and_a_wrong_one_corrected(client, world, household, person):
+    other = household.memberships.exclude(person=person).first().person
+    client.force_login(world.professional)
+    response = client.post(url(household, person), form_data(person, bsn=other.bsn, reason="invoerfout"))
+    assert response.status_code == 400
+    assert "BSN: dit BSN hoort in Toegang bij een andere persoon" in response.content.decode()
+    old = person.bsn
+    new = next_bsn()
+    assert client.post(url(household, person), form_data(person, bsn=new, reason="invoerfout")).status_code == 302
+    person.refresh_from_db()
+    assert person.bsn == new and not Person.objects.filter(bsn=old).exists()
+
+
+def test_a_changed_brp_value_becomes_manual_and_keeps_the_brps_value(world, person):
+    retrieved = timezone.now() - dt.timedelta(days=3)
+    PersonSource.objects.create(
+        person=person, field="geslachtsnaam", source="brp", value=person.geslachtsnaam, retrieved_at=retrieved
+    )
+    brp_name = person.geslachtsnaam
+    services.change_person(
+        actor=world.team_lead, person=person, values=values_of(person, geslachtsnaam="Anders"), reason="invoerfout"
+    )
+    row = PersonSource.objects.get(person=person, field="geslachtsnaam")
+    assert (row.source, row.value, row.retrieved_at, row.recorded_by) == (
+        "handmatig",
+        brp_name,
+        retrieved,
+        world.team_lead,
+    )
+    services.change_person(
+        actor=world.professional, person=person, values=values_of(person, geslachtsnaam=brp_name), reason="brp"
+    )
+    row.refresh_from_db()
+    assert (row.source, row.recorded_by) == ("brp", world.professional)  # back to what the BRP says
+
+
+def test_the_brp_refreshes_the_form_and_the_saved_values_get_their_source(brp, client, world, household):
+    stale = services.register_person(
+        actor=world.professional, bsn="999990007", voornamen="Jan Piter", geslachtsnaam="Proef", postcode="1234AB"
+    )
+    services.add_member(actor=world.professional, household=household, person=stale, role="ouder", start_date=today())
+    client.force_login(world.professional)
+    response = client.post(url(household, stale), {**form_data(stale), "brp_actie": "bsn", "brp-bsn": "999990007"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Jan Pieter"' in html and 'value="Synthetische Proefstraat"' in html and 'value="9999XA"' in html
+    assert checked_reason(html) == "brp"
+    assert "officieleStraatnaam" in " ".join(brp.last_body["fields"])
+    token = html.split('name="brp_token" value="')[1].split('"')[0]
+    saved = client.post(
+        url(household, stale),
+        {
+            **form_data(stale),
+            "voornamen": "Jan Pieter",
+            "geboortedatum": "1980-03-14",
+            "straat": "Synthetische Proefstraat",
+            "huisnummer": "12",
+            "postcode": "9999XA",
+            "woonplaats": "Proefdorp",
+            "telefoon": "0612345678",
+            "reason": "brp",
+            "brp_token": token,
+        },
+    )
+    assert saved.status_code == 302
+    stale.refresh_from_db()
+    assert (stale.voornamen, stale.straat, stale.woonplaats) == ("Jan Pieter", "Synthetische Proefstraat", "Proefdorp")
+    sources = dict(PersonSource.objects.filter(person=stale).values_list("field", "source"))
+    assert sources["voornamen"] == sources["straat"] == sources["geboortedatum"] == "brp"
+    assert "telefoon" not in sources  # the BRP has no phone numbers: no provenance claimed
+
+
+def test_who_may_change(client, world, household, person):
+    change = url(household, person)
+    client.force_login(world.partner)  # a partner professional without the regie: not even the page
+    assert client.get(change).status_code in (403, 404)
+    client.force_login(world.manager)  # reads dossiers, changes none
+    assert client.get(change).status_code == 403
+    client.force_login(world.outsider)
+    assert client.get(change).status_code == 404
+    other = make_trajectory(world).household
+    client.force_login(world.professional)
+    assert client.get(reverse("household-person-change", args=[other.pk, person.pk])).status_code == 404
+    client.force_login(world.team_lead)
+    assert client.get(change).status_code == 200
+
+
+def test_an_open_correction_request_is_shown_where_the_data_is_changed(client, world, household, person):
+    world.privacy.municipality = world.gemeente
+    world.privacy.save()
+    rights.register_request(
+        actor=world.privacy,
+        bsn=person.bsn,
+        kind="correctie",
+        received_on=today(),
+        description="Mijn achternaam is verkeerd gespeld.",
+    )
+    client.force_login(world.professional)
+    page = client.get(reverse("household-person", args=[household.pk, person.pk])).content.decode()
+    assert "Er loopt een verzoek om correctie van deze gegevens (AVG art. 16)." in page
+    html = client.get(url(household, person)).content.decode()
+    assert "Mijn achternaam is verkeerd gespeld." in html
+    assert checked_reason(html) == "correctieverzoek"
+
+
+def test_pinned_query_counts(client, world, household, person):
+    client.force_login(world.professional)
+    assert page_queries(client, reverse("household-person", args=[household.pk, person.pk])) == PERSON_PAGE_QUERIES
+    assert page_queries(client, url(household, person)) == CHANGE_PAGE_QUERIES
+
+
+# session, user, device; household, membership; sources, representations; the latest trajectory and an open
+# correction request, for "Gegevens wijzigen" (whether the viewer is the regisseur is asked only when their
+# role or employer does not decide: the municipality's professional here)
+PERSON_PAGE_QUERIES = 9
+# session, user, device; household, membership; the latest trajectory; the open correction requests
+CHANGE_PAGE_QUERIES = 7
