@@ -240,8 +240,10 @@ def test_each_service_emits_its_event_with_reference_only_data(world, everything
     assert agreed["data"]["plan"]["url"] == f"{base}/trajecten/{trajectory.pk}/plan/"
     assert [e["data"]["status"] for e in by_type[catalogue.REFERRAL_STATE_CHANGED]] == ["verstuurd", "geaccepteerd"]
     assert by_type[catalogue.REFERRAL_STATE_CHANGED][0]["subject"] == f"verwijzing/{referral.pk}"
+    assert len(by_type[catalogue.DECISION_TAKEN]) == 1  # made known once: the decision's step publishes no second
     taken = by_type[catalogue.DECISION_TAKEN][0]["data"]
     assert taken["beschikking"] == {"id": decision.pk} and taken["uitkomst"] == "toegekend"
+    assert decision.procedure.__class__.objects.get(pk=decision.procedure_id).decided_outcome == "toegekend"
     assert taken["bekendgemaakt_op"] == today().isoformat()
     closed = by_type[catalogue.TRAJECTORY_CLOSED][0]["data"]
     assert closed["reden"] == "anders" and closed["afgesloten_op"] == today().isoformat()
@@ -257,6 +259,54 @@ def test_each_service_emits_its_event_with_reference_only_data(world, everything
         for key, value in e["data"].items():
             if not isinstance(value, dict):  # a code, a date or a number
                 assert value is None or isinstance(value, int) or re.fullmatch(r"[0-9a-z_\-]{1,30}", value), key
+
+
+def test_a_decision_taken_outside_toegang_is_published_without_a_beschikking(world):
+    """Recorded on the procedure with its date and outcome (the step "besluit bekendgemaakt op"), it is still
+    a decision taken: the same type, ``beschikking`` null, the procedure as subject."""
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    procedure = procedure_services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="pw", reported_on=today()
+    )
+    procedure_services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=today())
+    before = Event.objects.count()
+    with pytest.raises(DomainError) as error:  # no outcome: refused, nothing published
+        procedure_services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=today())
+    assert error.value.field == "outcome" and Event.objects.count() == before
+    procedure_services.record_step(
+        actor=world.professional, procedure=procedure, step="decided_on", day=today(), outcome="afgewezen"
+    )
+    taken = envelopes()[-1]
+    assert (taken["type"], taken["subject"]) == (catalogue.DECISION_TAKEN, f"procedure/{procedure.pk}")
+    assert taken["data"] == {
+        "beschikking": None,
+        "procedure": {"id": procedure.pk, "url": f"http://127.0.0.1:8000/procedures/{procedure.pk}/"},
+        "traject": {"id": trajectory.pk},
+        "uitkomst": "afgewezen",
+        "bekendgemaakt_op": today().isoformat(),
+        "gemeente": "9901",
+    }
+
+
+def test_a_beschikking_in_toegang_is_not_bypassed_by_the_step(world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.first().person
+    procedure = procedure_services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=today()
+    )
+    procedure = procedure_services.record_step(
+        actor=world.professional, procedure=procedure, step="application_on", day=today()
+    )
+    decisions.draft_decision(actor=world.professional, procedure=procedure, outcome="afgewezen", reasoning="Nee")
+    before = Event.objects.count()
+    with pytest.raises(DomainError, match="heeft een beschikking in Toegang") as error:
+        procedure_services.record_step(
+            actor=world.professional, procedure=procedure, step="decided_on", day=today(), outcome="toegekend"
+        )
+    assert error.value.field == "step" and Event.objects.count() == before
+    procedure.refresh_from_db()
+    assert (procedure.decided_on, procedure.decided_outcome, procedure.status) == (None, "", "aanvraag")
 
 
 def test_the_municipality_comes_from_the_change(world):

@@ -74,6 +74,24 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
     assert procedure.status == "ingetrokken"
 
 
+def test_a_decision_taken_elsewhere_is_recorded_with_its_outcome(client, world):
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    procedure = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="pw", reported_on=melding_on()
+    )
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=melding_on())
+    client.force_login(world.professional)
+    url = reverse("procedure", args=[procedure.pk])
+    step = {"form": "stap", "stap-step": "decided_on", "stap-day": today().isoformat()}
+    refused = client.post(url, step)
+    assert refused.status_code == 400 and "Uitkomst: kies toegekend of afgewezen" in refused.content.decode()
+    assert Procedure.objects.get(pk=procedure.pk).decided_on is None
+    assert client.post(url, {**step, "stap-outcome": "toegekend"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert f"{today():%-d-%-m-%Y} – toegekend" in page
+
+
 def test_partners_and_other_teams_do_not_follow_the_procedure(client, world):
     trajectory = make_trajectory(world)
     person = trajectory.household.memberships.order_by("pk").first().person

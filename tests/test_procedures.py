@@ -90,7 +90,9 @@ def test_wmo_from_melding_to_decision(world):
     )
     assert later.deadline > decision.deadline  # the clock recomputes when a date changes
 
-    procedure = services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=today())
+    procedure = services.record_step(
+        actor=world.professional, procedure=procedure, step="decided_on", day=today(), outcome="toegekend"
+    )
     assert procedure.status == Procedure.Status.DECIDED
     assert clocks_by_code(procedure)["wmo-beschikking"].state(today()) in ("gehaald", "te laat")
     assert AuditEntry.objects.filter(object_type="procedure", detail__startswith="decided_on").exists()

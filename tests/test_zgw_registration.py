@@ -258,7 +258,8 @@ def test_a_decided_procedure_closes_its_deelzaak_before_the_trajectory_closes_it
     [
         ("withdrawn", "aanvraag-wmo-afgebroken", 0, 42),
         ("refused", "aanvraag-wmo-geweigerd", 5, 0),
-        ("decided as a step", "aanvraag-wmo-toegekend", 15, 0),
+        ("granted as a step", "aanvraag-wmo-toegekend", 15, 0),
+        ("refused as a step", "aanvraag-wmo-geweigerd", 5, 0),
     ],
 )
 def test_every_end_of_a_procedure_closes_its_deelzaak_with_the_result_of_that_end(
@@ -275,7 +276,13 @@ def test_every_end_of_a_procedure_closes_its_deelzaak_with_the_result_of_that_en
         procedure = procedure_services.record_step(
             actor=world.professional, procedure=procedure, step="application_on", day=procedure.reported_on
         )
-        procedure_services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=today())
+        procedure_services.record_step(
+            actor=world.professional,
+            procedure=procedure,
+            step="decided_on",
+            day=today(),
+            outcome="toegekend" if how == "granted as a step" else "afgewezen",
+        )
     registration.register_due()
     closing = rows()[Kind.PROCEDURE_CLOSED]
     assert closing.state == State.REGISTERED, closing.last_error

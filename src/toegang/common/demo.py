@@ -2572,7 +2572,13 @@ def _procedures_for_demo(today: dt.date) -> None:
         )
     if third is not None:  # made known: help in the household, in kind
         proc = procedure(
-            third, "wmo", reported=60, applied=20, report_sent_on=today - days(25), decided_on=today - days(8)
+            third,
+            "wmo",
+            reported=60,
+            applied=20,
+            report_sent_on=today - days(25),
+            decided_on=today - days(8),
+            decided_outcome="toegekend",
         )
         proc.status = "besloten"
         proc.save(update_fields=["status"])
@@ -2594,7 +2600,9 @@ def _procedures_for_demo(today: dt.date) -> None:
     if fourth is not None:  # youth care past its term, with a notice of default
         procedure(fourth, "jeugd", reported=90, applied=75, notice_of_default_on=today - days(20))
     if fifth is not None:  # youth care made known and under objection
-        proc = procedure(fifth, "jeugd", reported=80, applied=60, decided_on=today - days(30))
+        proc = procedure(
+            fifth, "jeugd", reported=80, applied=60, decided_on=today - days(30), decided_outcome="toegekend"
+        )
         proc.status = "besloten"
         proc.save(update_fields=["status"])
         d = decision(proc, "verzonden", "Ambulante jeugdhulp sluit aan bij de hulpvraag van het gezin.", sent=30)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from toegang.cases.models import Trajectory
     from toegang.network.models import Referral
     from toegang.plans.models import Plan
-    from toegang.procedures.models import Decision
+    from toegang.procedures.models import Decision, Procedure
     from toegang.signals.models import Signal
 
 logger = logging.getLogger(__name__)
@@ -161,6 +161,23 @@ def decision_taken(decision: Decision) -> Event:
             "traject": ref(procedure.trajectory_id),
             "uitkomst": decision.outcome,
             "bekendgemaakt_op": decision.sent_on.isoformat() if decision.sent_on else None,
+        },
+        trajectory_id=procedure.trajectory_id,
+    )
+
+
+def decision_recorded(procedure: Procedure) -> Event:
+    """A decision taken outside Toegang and recorded on the procedure with its date and outcome: the same type
+    as a beschikking made known in Toegang, without one (``beschikking`` is null), the procedure its subject."""
+    return publish(
+        catalogue.DECISION_TAKEN,
+        subject=f"procedure/{procedure.pk}",
+        data={
+            "beschikking": None,
+            "procedure": ref(procedure.pk, "procedure"),
+            "traject": ref(procedure.trajectory_id),
+            "uitkomst": procedure.decided_outcome,
+            "bekendgemaakt_op": procedure.decided_on.isoformat() if procedure.decided_on else None,
         },
         trajectory_id=procedure.trajectory_id,
     )

@@ -212,6 +212,8 @@ def _procedures(person: Person) -> list[dict[str, Any]]:
             "melding": _day(p.reported_on),
             "aanvraag": _day(p.application_on),
             "stand": p.get_status_display(),
+            "besluit_bekendgemaakt": _day(p.decided_on),
+            "uitkomst_besluit": p.get_decided_outcome_display() if p.decided_outcome else "",
             "beschikkingen": [
                 {
                     "uitkomst": d.get_outcome_display(),
@@ -570,6 +572,12 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         line("Geen wettelijke procedures.")
     for p in data["procedures_en_beschikkingen"]:
         line(f"{p['wet']}: melding {p['melding']}, aanvraag {p['aanvraag'] or '-'}, stand {p['stand']}")
+        if p["besluit_bekendgemaakt"] and not p["beschikkingen"]:  # a decision taken outside Toegang
+            line(
+                f"Besluit ({p['uitkomst_besluit'] or 'uitkomst niet vastgelegd'}), "
+                f"bekendgemaakt {p['besluit_bekendgemaakt']}",
+                4,
+            )
         for d in p["beschikkingen"]:
             line(f"Beschikking ({d['uitkomst']}, {d['status']}, bekendgemaakt {d['bekendgemaakt'] or '-'})", 4)
             for v in d["voorzieningen"]:

@@ -189,7 +189,7 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
         raise DomainError(_("Beschikking: deze beschikking is al bekendgemaakt."))
     if locked.status != Decision.Status.APPROVED:
         raise DomainError(_("Beschikking: een beschikking gaat pas de deur uit na akkoord."))
-    services.record_step(actor=actor, procedure=locked.procedure, step="decided_on", day=on)
+    services.record_step(actor=actor, procedure=locked.procedure, step="decided_on", day=on, decision=locked)
     locked.status, locked.sent_on = Decision.Status.SENT, on
     locked.save(update_fields=["status", "sent_on"])
     from toegang.istandaarden.services import queue_assignments  # istandaarden builds on procedures

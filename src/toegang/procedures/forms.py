@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.models import Person
-from toegang.procedures.models import Objection, Procedure, ProductCategory, Provider, Provision, TermRule
+from toegang.procedures.models import Objection, Outcome, Procedure, ProductCategory, Provider, Provision, TermRule
 
 LAWS = [(TermRule.Law.WMO, _("Wmo 2015")), (TermRule.Law.JEUGD, _("Jeugdwet")), (TermRule.Law.PW, _("Participatiewet"))]
 
@@ -30,6 +30,15 @@ class StartForm(UtrechtForm):
 class StepForm(UtrechtForm):
     step = forms.ChoiceField(label=_("Stap"))
     day = forms.DateField(label=_("Datum"), widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[("", _("– alleen bij een besluit –")), *Outcome.choices],
+        required=False,
+        help_text=_(
+            "Bij 'Besluit bekendgemaakt op' voor een besluit dat buiten Toegang is genomen. Een beschikking in "
+            "Toegang maakt u bekend bij die beschikking."
+        ),
+    )
 
     def __init__(self, *args: Any, steps: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -55,6 +55,14 @@ class TermRule(models.Model):
         return clocks.Term(self.length, self.unit, self.source)
 
 
+class Outcome(models.TextChoices):
+    """The outcome of a decision: of a beschikking made in Toegang, or of one taken elsewhere and recorded on
+    the procedure with its date."""
+
+    GRANTED = "toegekend", _("Toegekend")
+    REFUSED = "afgewezen", _("Afgewezen")
+
+
 class Procedure(models.Model):
     """A statutory procedure for one person within a trajectory: from the melding (or hulpvraag) via
     the application to the decision, with the terms of its law (``TermRule``) running alongside."""
@@ -77,6 +85,9 @@ class Procedure(models.Model):
     advance_paid_on = models.DateField(_("voorschot betaald op"), null=True, blank=True)
     notice_of_default_on = models.DateField(_("ingebrekestelling ontvangen op"), null=True, blank=True)
     decided_on = models.DateField(_("besluit bekendgemaakt op"), null=True, blank=True)
+    decided_outcome = models.CharField(
+        _("uitkomst van het besluit"), max_length=10, choices=Outcome.choices, blank=True
+    )
     urgent_provision = models.TextField(_("spoedeisende tijdelijke voorziening"), blank=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,9 +191,7 @@ class Decision(models.Model):
     """A beschikking: the provisions granted, or the refusal, with a snapshot of the household at the
     moment of decision. Above a configured amount a second person approves it before it can be sent."""
 
-    class Outcome(models.TextChoices):
-        GRANTED = "toegekend", _("Toegekend")
-        REFUSED = "afgewezen", _("Afgewezen")
+    Outcome = Outcome
 
     class Status(models.TextChoices):
         DRAFT = "concept", _("Concept")

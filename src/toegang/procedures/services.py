@@ -14,8 +14,9 @@ from toegang.audit import services as audit
 from toegang.cases.models import Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.events import services as events
 from toegang.people.models import Membership, Person
-from toegang.procedures.models import ClockPause, Procedure, TermRule
+from toegang.procedures.models import ClockPause, Decision, Outcome, Procedure, TermRule
 from toegang.procedures.selectors import CLOCKS, OPEN
 from toegang.zgw import services as zgw
 
@@ -99,10 +100,24 @@ def start_procedure(
 
 
 @transaction.atomic
-def record_step(*, actor: User, procedure: Procedure, step: str, day: dt.date) -> Procedure:
+def record_step(
+    *,
+    actor: User,
+    procedure: Procedure,
+    step: str,
+    day: dt.date,
+    outcome: str = "",
+    decision: Decision | None = None,
+) -> Procedure:
     """Record the date of one step of the law (receipt confirmed, report sent, application received,
     advance paid, notice of default received, decision made known); a date may be corrected, and the
-    clocks follow."""
+    clocks follow.
+
+    The decision's step ends the procedure. Made known in Toegang, its beschikking (``decision``, from
+    ``decisions.send``) gives the outcome and publishes the event. Recorded here with its date only, the
+    decision was taken elsewhere: its ``outcome`` is required, it publishes ``decision.taken`` without a
+    beschikking, and it is refused while the procedure has a beschikking in Toegang that is not yet made known
+    (that one goes out through four eyes and with its letter)."""
     locked = _locked_open(procedure)
     steps = STEPS[locked.law]
     if step not in steps:
@@ -119,18 +134,41 @@ def record_step(*, actor: User, procedure: Procedure, step: str, day: dt.date) -
         raise DomainError(
             _("%(field)s: ligt vóór %(before)s.") % {"field": label, "before": _label(before).lower()}, field="day"
         )
+    if step == "decided_on" and decision is None:
+        _check_decided_outside(locked, outcome)
     setattr(locked, step, day)
     if step == "application_on":
         locked.status = Procedure.Status.APPLICATION
     if step == "decided_on":
         locked.status = Procedure.Status.DECIDED
+        locked.decided_outcome = decision.outcome if decision is not None else outcome
     locked.save()
     audit.record(
         actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"{step}: {day}"
     )
     if step == "decided_on":
+        if decision is None:
+            events.decision_recorded(locked)
         zgw.procedure_ended(locked.pk)  # the procedure's zaak is closed (docs/zgw.md)
     return locked
+
+
+def _check_decided_outside(procedure: Procedure, outcome: str) -> None:
+    label = _label("decided_on")
+    if procedure.decisions.exclude(status=Decision.Status.SENT).exists():
+        raise DomainError(
+            _(
+                "%(field)s: deze procedure heeft een beschikking in Toegang; maak die bekend bij de beschikking "
+                "(met akkoord en brief)."
+            )
+            % {"field": label},
+            field="step",
+        )
+    if outcome not in Outcome.values:
+        raise DomainError(
+            _("Uitkomst: kies toegekend of afgewezen voor het besluit dat buiten Toegang is genomen."),
+            field="outcome",
+        )
 
 
 def _clock_of(procedure: Procedure, clock: str) -> None:

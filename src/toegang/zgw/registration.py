@@ -556,7 +556,7 @@ def _decision_sent(registration: Registration, config: Configuration) -> None:
 def _procedure_result(procedure: Procedure, registration: Registration) -> tuple[str, dt.date]:
     """The Selectielijst result of an ended procedure and the day it ended: withdrawn → afgebroken (the day the
     withdrawal was recorded); decided → the law's result, or geweigerd for a refusal (the day it was made known;
-    a decision recorded only as a step counts as the law's result)."""
+    for a decision taken outside Toegang and recorded as a step, the outcome recorded with it)."""
     from toegang.procedures.models import Decision, Procedure
 
     if procedure.status == Procedure.Status.WITHDRAWN:
@@ -564,7 +564,8 @@ def _procedure_result(procedure: Procedure, registration: Registration) -> tuple
     decision = procedure.decisions.filter(status=Decision.Status.SENT).order_by("-sent_on", "-pk").first()
     day = procedure.decided_on or (decision.sent_on if decision else None)
     day = day or timezone.localdate(registration.created_at)
-    if decision is not None and decision.outcome == Decision.Outcome.REFUSED:
+    outcome = decision.outcome if decision is not None else procedure.decided_outcome
+    if outcome == Decision.Outcome.REFUSED:
         return REFUSED_RESULT, day
     return LAW_RESULT.get(procedure.law, procedure.law), day
 
