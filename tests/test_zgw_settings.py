@@ -107,11 +107,58 @@ def active_config(world, **extra) -> Configuration:
 # --- finding 3: the Service rows behind the settings page ------------------------------------------------------
 
 
+UUID = "5b3e6f7a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+
+
 def test_the_same_address_for_both_apis_is_refused_naming_the_field_not_a_500(client, world):
     response = save(client, world.admin, besluiten_api_root=ZAKEN)
     assert response.status_code == 400
     assert "Besluiten API: dit is hetzelfde adres als de Zaken API" in messages_of(response)
     assert not Configuration.objects.exists() and not Service.objects.exists()  # nothing half-written
+
+
+def test_http_addresses_are_refused_unless_the_technical_administrator_allows_them(client, world, settings):
+    settings.ZGW_ALLOW_HTTP = False
+    response = save(client, world.admin)
+    assert response.status_code == 400
+    text = messages_of(response)
+    assert "Zaken API: gebruik een https-adres" in text and "Besluiten API: gebruik een https-adres" in text
+    assert "TOEGANG_ZGW_ALLOW_HTTP" in text
+    assert not Configuration.objects.exists() and not Service.objects.exists()
+    secure = {"zaken_api_root": "https://zaak.example/zaken/api/v1/", "besluiten_api_root": "", "besluittype_wmo": ""}
+    assert save(client, world.admin, **secure).status_code == 302  # https, and the catalogue's addresses are https
+    response = save(
+        client, world.admin, **secure, zaaktype_wmo=f"http://catalogi.example/catalogi/api/v1/zaaktypen/{UUID}"
+    )
+    assert response.status_code == 400 and "Zaaktype aanvraag Wmo: gebruik een https-adres" in messages_of(response)
+    settings.ZGW_ALLOW_HTTP = True
+    assert save(client, world.admin).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("field", "address", "message"),
+    [
+        ("zaken_api_root", "http://127.0.0.1:8182/catalogi/api/v1/", "Zaken API: dit is het adres van de Catalogi API"),
+        (
+            "zaken_api_root",
+            "http://127.0.0.1:9000/besluiten/api/v1/",
+            "Zaken API: dit is het adres van de Besluiten API",
+        ),
+        (
+            "besluiten_api_root",
+            "http://127.0.0.1:8182/documenten/api/v1",
+            "Besluiten API: dit is het adres van de Documenten API",
+        ),
+    ],
+)
+def test_the_address_of_another_component_is_refused_naming_the_field(client, world, field, address, message):
+    response = save(client, world.admin, **{field: address})
+    assert response.status_code == 400 and message in messages_of(response)
+    assert not Configuration.objects.exists() and not Service.objects.exists()
+
+
+def test_an_api_address_without_a_component_in_its_path_is_not_judged(client, world):
+    assert save(client, world.admin, zaken_api_root="http://127.0.0.1:8182/api/zrc/").status_code == 302
 
 
 def test_emptying_the_addresses_and_entering_them_again_works_and_leaves_no_secrets_behind(client, world):

@@ -378,6 +378,9 @@ CELERY_BEAT_SCHEDULE = {
 # in the municipality's Zaken and Besluiten API (configured per municipality, off by default). A failed attempt
 # is retried after base x 2^(n-1) seconds up to the cap (plus jitter) and given up after ZGW_MAX_ATTEMPTS.
 # zgw_consumers keeps the certificates of a service in private media (django-privates), never served.
+# ZGW_ALLOW_HTTP: the registry's addresses may be http:// (a closed network, a local test registry); off by
+# default, as the token and the data would cross the network unencrypted.
+ZGW_ALLOW_HTTP = env_bool("TOEGANG_ZGW_ALLOW_HTTP", DEBUG or env_bool("TOEGANG_DEMO"))
 ZGW_MAX_ATTEMPTS = int(os.environ.get("TOEGANG_ZGW_MAX_ATTEMPTS", "10"))
 ZGW_RETRY_BASE_SECONDS = float(os.environ.get("TOEGANG_ZGW_RETRY_BASE_SECONDS", "60"))
 ZGW_RETRY_CAP_SECONDS = float(os.environ.get("TOEGANG_ZGW_RETRY_CAP_SECONDS", str(6 * 3600)))

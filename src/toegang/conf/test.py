@@ -21,6 +21,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 DOCUMENT_ROOT = Path(os.environ.get("TOEGANG_DOCUMENT_ROOT") or PROJECT_DIR / "var" / f"test-documents-{os.getpid()}")  # noqa: F405
 EXPORT_DIR = PROJECT_DIR / "var" / f"test-exports-{os.getpid()}"  # noqa: F405
 WORKER = "inline"  # background jobs run when the test's transaction commits, in the test's thread
+# the stub registry of the tests speaks http (tests/zgw_stub.py); tests/test_zgw_settings.py turns it off
+ZGW_ALLOW_HTTP = True
 BRP_FAKE = True  # the local BRP fake is mounted; tests point BRP_URL at it through live_server (tests/test_brp*.py)
 BRP_FAKE_DEMO_PERSONS = False
 # The replica of the steering pages (toegang/common/replica.py) as a second connection to the test

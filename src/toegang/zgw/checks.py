@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 from ape_pie import APIClient
+from django.conf import settings
 from stdnum.nl import bsn
 from zgw_consumers.client import build_client
 from zgw_consumers.constants import APITypes
@@ -68,6 +69,41 @@ _label = Configuration.label_of
 def is_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
+# The ZGW components by the first part of their conventional address (…/zaken/api/v1/, as Open Zaak serves them)
+COMPONENTS = {
+    "zaken": "Zaken API",
+    "besluiten": "Besluiten API",
+    "catalogi": "Catalogi API",
+    "documenten": "Documenten API",
+    "autorisaties": "Autorisaties API",
+    "notificaties": "Notificaties API",
+}
+
+
+def scheme_problem(label: str, value: str) -> str | None:
+    """http:// is refused unless ZGW_ALLOW_HTTP: the token and the data would cross the network unencrypted."""
+    if urlsplit(value).scheme == "http" and not settings.ZGW_ALLOW_HTTP:
+        return (
+            f"{label}: gebruik een https-adres; over http gaan het token en de gegevens onversleuteld over het "
+            "netwerk (de technisch beheerder kan http toestaan met TOEGANG_ZGW_ALLOW_HTTP)."
+        )
+    return None
+
+
+def component_problem(label: str, root: str, expected: str) -> str | None:
+    """An API's address that by its path is plainly another ZGW component (the Catalogi API's address in the Zaken
+    API's field): the registry would answer its root, so the connection check would pass and every registration
+    fail. Addresses without a component in their path are not judged."""
+    segments = [part for part in urlsplit(root).path.lower().split("/") if part]
+    named = [part for part in segments if part in COMPONENTS]
+    if named and expected not in named:
+        return (
+            f"{label}: dit is het adres van de {COMPONENTS[named[-1]]}; vul het adres van de {COMPONENTS[expected]} "
+            f"in (…/{expected}/api/v1/)."
+        )
+    return None
 
 
 def catalogi_root(config: Configuration) -> str:
@@ -130,7 +166,10 @@ def _check_mapping(
         used = f" (gebruikt worden: {', '.join(sorted(codes))})" if usable else ""
         found.add(field, f"{label}: onbekende resultaatcodes {', '.join(unknown)}{used}.")
     for code, url in sorted(mapping.items()):
-        if code in codes:
+        problem = scheme_problem(f"{label} ({code})", url)
+        if problem:
+            found.add(field, problem)
+        elif code in codes:
             _check_place(found, field, f"{label} ({code})", url, root, "resultaattypen")
     return mapping
 
@@ -169,6 +208,13 @@ def problems_by_field(config: Configuration) -> list[tuple[str, str]]:
         found.add(
             "besluiten_service", f"{_label('besluiten_service')}: de gekozen service is geen Besluiten API (type brc)."
         )
+    for field, component in (("zaken_service", "zaken"), ("besluiten_service", "besluiten")):
+        service = getattr(config, field)
+        if service is not None:
+            label = COMPONENTS[component]
+            problem = scheme_problem(label, service.api_root) or component_problem(label, service.api_root, component)
+            if problem:
+                found.add(field, problem)
     if config.rsin and not bsn.is_valid(config.rsin):
         found.add("rsin", f"{_label('rsin')}: geen geldig RSIN (9 cijfers die de elfproef doorstaan).")
     root = catalogi_root(config)
@@ -176,6 +222,8 @@ def problems_by_field(config: Configuration) -> list[tuple[str, str]]:
         value = getattr(config, field)
         if value and not is_url(value):
             found.add(field, f"{_label(field)}: dit is geen geldig adres (https://…).")
+        elif value and scheme_problem(_label(field), value):
+            found.add(field, str(scheme_problem(_label(field), value)))
         elif value:
             _check_place(found, field, _label(field), value, "" if field == "catalogus" else root, RESOURCE[field])
     _check_roles(found, config)
