@@ -69,9 +69,18 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
     missing = client.post(url, extend)
     assert missing.status_code == 400 and "Reden" in missing.content.decode()
     assert not ClockPause.objects.filter(kind="verlenging").exists()
-    assert client.post(reverse("procedure-withdraw", args=[procedure.pk])).status_code == 302
+    withdraw = reverse("procedure-withdraw", args=[procedure.pk])
+    future = client.post(withdraw, {"intrekken-on": (today() + dt.timedelta(days=1)).isoformat()}, follow=True)
+    assert "Ingetrokken op: de datum ligt in de toekomst." in future.content.decode()
+    early = client.post(withdraw, {"intrekken-on": (melding_on() - dt.timedelta(days=1)).isoformat()}, follow=True)
+    assert "Ingetrokken op: ligt vóór" in early.content.decode()
+    assert Procedure.objects.get(pk=procedure.pk).status == "aanvraag"  # refused: nothing changed
+    on = today() - dt.timedelta(days=2)
+    assert client.post(withdraw, {"intrekken-on": on.isoformat()}).status_code == 302
     procedure.refresh_from_db()
-    assert procedure.status == "ingetrokken"
+    assert (procedure.status, procedure.withdrawn_on) == ("ingetrokken", on)
+    page = client.get(url).content.decode()
+    assert "gestopt" in page and "verlopen" not in page  # the clocks stopped with the withdrawal
 
 
 def test_a_decision_taken_elsewhere_is_recorded_with_its_outcome(client, world):

@@ -491,3 +491,25 @@ def test_the_xlsx_has_number_cells_and_text_that_is_never_a_formula():
     assert sheet["B5"].value == "<5" and sheet["B5"].data_type == "s"
     text = export_file("csv", table, title="t", description="d").decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "€ 1.250" in text
+
+
+def test_a_withdrawn_procedure_counts_as_overdue_only_before_its_withdrawal(world):
+    """Its report was due six weeks after the melding; withdrawn ten days ago: overdue on the state days
+    before the withdrawal, not on the days after (the clocks stopped that day, not met)."""
+    trajectory = make_trajectory(world)
+    procedure = Procedure.objects.create(
+        trajectory=trajectory,
+        person=trajectory.household.memberships.first().person,
+        law="wmo",
+        reported_on=today() - dt.timedelta(days=120),
+        status="ingetrokken",
+        withdrawn_on=today() - dt.timedelta(days=10),
+        created_by=world.professional,
+    )
+    first = today() - dt.timedelta(days=60)
+    summaries.refresh(first=first, last=today())
+    overdue = set(Fact.objects.filter(measure="overdue").values_list("day", flat=True))
+    state_days = set(Fact.objects.filter(measure="caseload").values_list("day", flat=True))
+    assert overdue and all(day < procedure.withdrawn_on for day in overdue)
+    assert {day for day in state_days if day < procedure.withdrawn_on} <= overdue  # every state day before it
+    assert today() not in overdue

@@ -268,8 +268,9 @@ def test_every_end_of_a_procedure_closes_its_deelzaak_with_the_result_of_that_en
     configure(world, stub)
     trajectory = make_trajectory(world)
     procedure = start_procedure(world, trajectory)
+    ended = today() - dt.timedelta(days=3) if how == "withdrawn" else today()  # the withdrawal's own date
     if how == "withdrawn":
-        procedure_services.withdraw(actor=world.professional, procedure=procedure)
+        procedure_services.withdraw(actor=world.professional, procedure=procedure, on=ended)
     elif how == "refused":
         refuse(world, procedure)
     else:  # the decision was taken outside Toegang: only the day it was made known is recorded
@@ -290,8 +291,8 @@ def test_every_end_of_a_procedure_closes_its_deelzaak_with_the_result_of_that_en
     assert stub.created["resultaten"] == [
         {"zaak": deelzaak["url"], "resultaattype": f"{CT}/resultaattypen/{resultaattype}"}
     ]
-    assert deelzaak["archiefactiedatum"] == (add_months(today(), 12 * years) + dt.timedelta(days=days)).isoformat()
-    assert deelzaak["einddatum"] == today().isoformat() and statustypes_of(stub, deelzaak["url"])[-1] == "5"
+    assert deelzaak["archiefactiedatum"] == (add_months(ended, 12 * years) + dt.timedelta(days=days)).isoformat()
+    assert deelzaak["einddatum"] == ended.isoformat() and statustypes_of(stub, deelzaak["url"])[-1] == "5"
     assert stub.violations == []
 
 
@@ -307,7 +308,7 @@ def test_a_trajectory_closed_while_its_procedure_runs_closes_its_zaak_once_the_p
     assert closing.next_attempt_at > timezone.now() + dt.timedelta(hours=5)  # it will not end by itself
     assert stub.created["resultaten"] == [] and statustypes_of(stub, closing.zaak_url) == ["1"]
 
-    procedure_services.withdraw(actor=world.professional, procedure=procedure)
+    procedure_services.withdraw(actor=world.professional, procedure=procedure, on=today())
     registration.register_due()  # the deelzaak closes, and the trajectory's closing goes on at once
     assert {r.state for r in Registration.objects.all()} == {State.REGISTERED}
     assert statustypes_of(stub, closing.zaak_url) == ["1", "2"] and stub.violations == []
@@ -319,7 +320,7 @@ def test_a_procedure_that_ended_before_its_closing_was_registered_is_closed_by_t
     configure(world, stub)
     trajectory = make_trajectory(world)
     procedure = start_procedure(world, trajectory)
-    procedure_services.withdraw(actor=world.professional, procedure=procedure)
+    procedure_services.withdraw(actor=world.professional, procedure=procedure, on=today())
     Registration.objects.filter(kind=Kind.PROCEDURE_CLOSED).delete()
     close(world, trajectory)
     registration.register_due()
@@ -334,7 +335,7 @@ def test_a_procedure_that_began_before_registering_was_switched_on_writes_no_clo
     trajectory = make_trajectory(world)
     procedure = start_procedure(world, trajectory)  # no configuration yet: nothing registered
     configure(world, stub)
-    procedure_services.withdraw(actor=world.professional, procedure=procedure)
+    procedure_services.withdraw(actor=world.professional, procedure=procedure, on=today())
     assert not Registration.objects.exists()
 
 
@@ -361,7 +362,7 @@ def test_a_procedure_closing_without_a_resultaattype_of_its_law_is_given_up_and_
     configure(world, stub, resultaattypen_wmo={"wmo": f"{CT}/resultaattypen/aanvraag-wmo-toegekend"})
     trajectory = make_trajectory(world)
     procedure = start_procedure(world, trajectory)
-    procedure_services.withdraw(actor=world.professional, procedure=procedure)
+    procedure_services.withdraw(actor=world.professional, procedure=procedure, on=today())
     close(world, trajectory)
     registration.register_due()
     found = rows()
@@ -579,7 +580,7 @@ def test_each_law_sends_the_statustypen_and_resultaattypen_of_its_own_zaaktype(w
         reported_on=today() - dt.timedelta(days=5),
     )  # fmt: skip
     refuse(world, wmo)
-    procedure_services.withdraw(actor=world.professional, procedure=jeugd)
+    procedure_services.withdraw(actor=world.professional, procedure=jeugd, on=today())
     close(world, trajectory)
     _register_all()
     found = {(r.kind, r.object_id): r for r in Registration.objects.all()}

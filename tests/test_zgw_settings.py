@@ -644,7 +644,7 @@ def test_what_began_before_registering_was_on_is_not_registered_when_it_ends(wor
     )  # fmt: skip
     active_config(world, besluiten_service=besluiten, besluittype_wmo=f"{CT}/besluittypen/wmo")
     _decision(world, procedure)
-    procedure_services.withdraw(actor=world.professional, procedure=withdrawn)
+    procedure_services.withdraw(actor=world.professional, procedure=withdrawn, on=today())
     case_services.close_trajectory(
         actor=world.professional, trajectory=trajectory, closed_on=today(), reason="doelen_bereikt",
         retention_rule=wmo_rule(), note="",
@@ -655,7 +655,7 @@ def test_what_began_before_registering_was_on_is_not_registered_when_it_ends(wor
     later = make_trajectory(world)
     later_withdrawn = _procedure(world, later, member=1)
     decision = _decision(world, _procedure(world, later))
-    procedure_services.withdraw(actor=world.professional, procedure=later_withdrawn)
+    procedure_services.withdraw(actor=world.professional, procedure=later_withdrawn, on=today())
     case_services.close_trajectory(
         actor=world.professional, trajectory=later, closed_on=today(), reason="doelen_bereikt",
         retention_rule=wmo_rule(), note="",

@@ -128,6 +128,15 @@ class ProvisionForm(UtrechtForm):
         return data
 
 
+class WithdrawForm(UtrechtForm):
+    prefix = "intrekken"  # the page has other forms with a date field "on"
+    on = forms.DateField(
+        label=_("Ingetrokken op"),
+        widget=DateInput(),
+        help_text=_("De dag dat de inwoner de melding of aanvraag introk; de termijnen stoppen die dag."),
+    )
+
+
 class SendForm(UtrechtForm):
     on = forms.DateField(
         label=_("Bekendgemaakt op"), widget=DateInput(), help_text=_("De dag dat de brief verstuurd is.")

@@ -85,6 +85,7 @@ class Procedure(models.Model):
     advance_paid_on = models.DateField(_("voorschot betaald op"), null=True, blank=True)
     notice_of_default_on = models.DateField(_("ingebrekestelling ontvangen op"), null=True, blank=True)
     decided_on = models.DateField(_("besluit bekendgemaakt op"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
     decided_outcome = models.CharField(
         _("uitkomst van het besluit"), max_length=10, choices=Outcome.choices, blank=True
     )

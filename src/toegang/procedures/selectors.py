@@ -56,6 +56,7 @@ class Clock:
     resident: bool
     penalty: clocks.Penalty | None
     on: dt.date  # the day the clock was computed for
+    stopped_on: dt.date | None = None  # the procedure was withdrawn that day: the clock stopped, not met
 
     @property
     def status(self) -> str:
@@ -64,6 +65,8 @@ class Clock:
     def state(self, on: dt.date) -> str:
         if self.done_on is not None:
             return "gehaald" if self.done_on <= self.deadline else "te laat"
+        if self.stopped_on is not None and self.stopped_on <= on:
+            return "gestopt"
         if self.paused:
             return "opgeschort"
         if self.deadline < on:
@@ -71,7 +74,8 @@ class Clock:
         return "loopt"
 
     def overdue(self, on: dt.date) -> bool:
-        return not self.resident and self.done_on is None and not self.paused and self.deadline < on
+        stopped = self.stopped_on is not None and self.stopped_on <= on
+        return not self.resident and self.done_on is None and not self.paused and not stopped and self.deadline < on
 
     def due_soon(self, on: dt.date) -> bool:
         return (
@@ -135,6 +139,7 @@ def clocks_of(
                 resident=definition.resident,
                 penalty=penalty,
                 on=on,
+                stopped_on=procedure.withdrawn_on,
             )
         )
     return result

@@ -251,10 +251,15 @@ def extend(
 
 
 @transaction.atomic
-def withdraw(*, actor: User, procedure: Procedure) -> Procedure:
+def withdraw(*, actor: User, procedure: Procedure, on: dt.date) -> Procedure:
+    """The resident withdrew the melding or application on ``on`` (not before the melding, not in the future):
+    the clocks stop that day, the procedure's zaak is closed as afgebroken with that date."""
     locked = _locked_open(procedure)
-    locked.status = Procedure.Status.WITHDRAWN
-    locked.save(update_fields=["status"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail="ingetrokken")
+    _check_day(on, _label("withdrawn_on"), "on", not_before=locked.reported_on)
+    locked.status, locked.withdrawn_on = Procedure.Status.WITHDRAWN, on
+    locked.save(update_fields=["status", "withdrawn_on"])
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"ingetrokken: {on}"
+    )
     zgw.procedure_ended(locked.pk)  # the procedure's zaak is closed (docs/zgw.md)
     return locked

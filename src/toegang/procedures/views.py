@@ -18,7 +18,6 @@ from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
 from toegang.common.dates import today
-from toegang.common.errors import DomainError
 from toegang.common.forms import UtrechtForm
 from toegang.common.views import apply_change, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.istandaarden.models import Request
@@ -39,6 +38,7 @@ from toegang.procedures.forms import (
     StartForm,
     StepForm,
     SuspendForm,
+    WithdrawForm,
 )
 from toegang.procedures.models import Decision, Objection, Procedure
 
@@ -132,6 +132,7 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
         "decision_form": DecisionForm(initial={"outcome": "toegekend"}),
         "provision_form": ProvisionForm(law=procedure.law, initial={"start_date": today(), "delivery": "zin"}),
         "send_form": SendForm(initial={"on": today()}),
+        "withdraw_form": WithdrawForm(initial={"on": today()}),
         "objection_form": ObjectionForm(initial={"received_on": today()}),
         "objection_decision_form": ObjectionDecisionForm(initial={"decided_on": today()}),
         "procedure": procedure,
@@ -159,12 +160,13 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
 def procedure_withdraw(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_worker(request)
     procedure = _procedure_or_404(user, procedure_id)
-    try:
-        services.withdraw(actor=user, procedure=procedure)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("De procedure is ingetrokken."))
+    form = WithdrawForm(request.POST)
+    apply_change(
+        request,
+        form,
+        lambda d: services.withdraw(actor=user, procedure=procedure, on=d["on"]),
+        _("De procedure is ingetrokken; de termijnen zijn gestopt."),
+    )
     return redirect("procedure", procedure_id=procedure.pk)
 
 

@@ -240,6 +240,7 @@ def _procedures(cells: Cells, first: dt.date, last: dt.date, states: list[dt.dat
             | Q(reported_on__lte=last, status__in=[Procedure.Status.MELDING, Procedure.Status.APPLICATION])
             | Q(reported_on__lte=last, decided_on__gt=states[0])
             | Q(reported_on__lte=last, report_sent_on__gt=states[0])
+            | Q(reported_on__lte=last, withdrawn_on__gt=states[0])
         )
         .select_related("person", "trajectory__household")
         .prefetch_related("pauses")
@@ -263,9 +264,13 @@ def _procedures(cells: Cells, first: dt.date, last: dt.date, states: list[dt.dat
                     cells.add(done, where, f"{measure}_in_time")
                 if clock.penalty is not None and clock.penalty.amount_cents:
                     cells.add(done, where, "penalty", "", 1, clock.penalty.amount_cents)
-            if procedure.status == Procedure.Status.WITHDRAWN or clock.paused:
-                continue  # withdrawn: the clock stopped without being met; paused: not running
-            for day in states:
+            if clock.paused:
+                continue  # not running
+            for day in states:  # until a withdrawal stopped it (a withdrawal of old, without a date: never)
+                if procedure.status == Procedure.Status.WITHDRAWN and (
+                    procedure.withdrawn_on is None or procedure.withdrawn_on <= day
+                ):
+                    continue
                 if clock.runs_from <= day and (done is None or done > day) and clock.deadline < day:
                     overdue_days.add(day)
         for day in overdue_days:  # a procedure counts once, however many of its terms have passed

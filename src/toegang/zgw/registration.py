@@ -554,13 +554,14 @@ def _decision_sent(registration: Registration, config: Configuration) -> None:
 
 
 def _procedure_result(procedure: Procedure, registration: Registration) -> tuple[str, dt.date]:
-    """The Selectielijst result of an ended procedure and the day it ended: withdrawn → afgebroken (the day the
-    withdrawal was recorded); decided → the law's result, or geweigerd for a refusal (the day it was made known;
-    for a decision taken outside Toegang and recorded as a step, the outcome recorded with it)."""
+    """The Selectielijst result of an ended procedure and the day it ended: withdrawn → afgebroken (the day of the
+    withdrawal; for one recorded before withdrawals had a date, the day it was recorded); decided → the law's
+    result, or geweigerd for a refusal (the day it was made known; for a decision taken outside Toegang and
+    recorded as a step, the outcome recorded with it)."""
     from toegang.procedures.models import Decision, Procedure
 
     if procedure.status == Procedure.Status.WITHDRAWN:
-        return WITHDRAWN_RESULT, timezone.localdate(registration.created_at)
+        return WITHDRAWN_RESULT, procedure.withdrawn_on or timezone.localdate(registration.created_at)
     decision = procedure.decisions.filter(status=Decision.Status.SENT).order_by("-sent_on", "-pk").first()
     day = procedure.decided_on or (decision.sent_on if decision else None)
     day = day or timezone.localdate(registration.created_at)
