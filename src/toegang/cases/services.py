@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from toegang.accounts.models import Team, User
 from toegang.audit import services as audit
 from toegang.cases.models import Involvement, Note, RegisseurAssignment, StandIn, Trajectory
-from toegang.common.dates import add_months, today
+from toegang.common.dates import today
 from toegang.common.errors import LONG_TEXT_MAX, DomainError
 from toegang.events import services as events
 from toegang.people.models import Household
@@ -304,9 +304,7 @@ def close_trajectory(
     locked.closure_reason = reason
     locked.closure_note = note.strip()
     locked.retention_rule = retention_rule
-    locked.archive_action_date = add_months(closed_on, 12 * retention_rule.years) + dt.timedelta(
-        days=retention_rule.days
-    )
+    locked.archive_action_date = retention_rule.term_ends(closed_on)
     locked.save(
         update_fields=["status", "closed_on", "closure_reason", "closure_note", "retention_rule", "archive_action_date"]
     )

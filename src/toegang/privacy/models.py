@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from toegang.common.dates import add_months
 from toegang.people.models import Household
 
 
@@ -201,6 +204,11 @@ class RetentionRule(models.Model):
     def __str__(self) -> str:
         term = f"{self.years} jaar" if self.years else f"{self.days} dagen"
         return f"{self.result} ({term})"
+
+    def term_ends(self, start: dt.date) -> dt.date:
+        """The day the term ends when it runs from ``start`` (a dossier's closing day, a procedure's end, a
+        signal's triage): the archiefactiedatum, from which the data may be destroyed."""
+        return add_months(start, 12 * self.years) + dt.timedelta(days=self.days)
 
 
 class DeletionRecord(models.Model):

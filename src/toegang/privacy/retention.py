@@ -67,7 +67,7 @@ def signal_rule() -> RetentionRule | None:
 def signal_destroy_from(triaged_on: dt.date, rule: RetentionRule) -> dt.date:
     """The day from which a signal triaged on ``triaged_on`` may be destroyed (as a dossier's
     archive_action_date is counted from its closing day)."""
-    return add_months(triaged_on, 12 * rule.years) + dt.timedelta(days=rule.days)
+    return rule.term_ends(triaged_on)
 
 
 def _last_triage_day_due(on: dt.date, rule: RetentionRule) -> dt.date:

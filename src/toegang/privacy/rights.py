@@ -212,6 +212,7 @@ def _procedures(person: Person) -> list[dict[str, Any]]:
             "melding": _day(p.reported_on),
             "aanvraag": _day(p.application_on),
             "stand": p.get_status_display(),
+            "ingetrokken": _day(p.withdrawn_on),
             "besluit_bekendgemaakt": _day(p.decided_on),
             "uitkomst_besluit": p.get_decided_outcome_display() if p.decided_outcome else "",
             "beschikkingen": [

@@ -572,7 +572,6 @@ def _procedure_result(procedure: Procedure, registration: Registration) -> tuple
 
 
 def _procedure_closed(registration: Registration, config: Configuration) -> None:
-    from toegang.common.dates import add_months
     from toegang.privacy.models import RetentionRule
     from toegang.procedures.models import Procedure
     from toegang.procedures.selectors import OPEN
@@ -594,7 +593,7 @@ def _procedure_closed(registration: Registration, config: Configuration) -> None
     if not registration.zaak_url:
         registration.zaak_url = _zaak_of(Kind.PROCEDURE_STARTED, procedure.pk)
         _save(registration, "zaak_url")
-    archiefactiedatum = add_months(ended_on, 12 * rule.years) + dt.timedelta(days=rule.days)
+    archiefactiedatum = rule.term_ends(ended_on)
     _close_zaak(
         _zaken(config), registration, resultaattype=resultaattype, archiefactiedatum=archiefactiedatum,
         statustype=statustype, at=_moment(ended_on, CLOSING_TIME),
