@@ -252,6 +252,24 @@ def test_a_receiver_that_is_down_fails_the_attempt(world):
     assert failed.last_error == "Geen verbinding: de verbinding wordt geweigerd; draait de dienst op dit adres?."
 
 
+def test_a_receiver_that_stays_down_is_asked_once_per_growing_backoff_and_the_rest_keep_their_attempts(world, settings):
+    settings.EVENTS_RETRY_BASE_SECONDS, settings.EVENTS_RETRY_JITTER = 60, 0
+    with Receiver() as receiver:
+        url = receiver.url
+    subscription, _s = subscribe(world, url)  # nothing listens there any more
+    events = publish(world, 3)
+    for attempt in (1, 2, 3):
+        come_due()
+        done = delivery.deliver_due()
+        assert (done.failed, done.deferred) == (1, 2)  # one probe per round, the oldest event
+        rows = {d.event_id: d for d in Delivery.objects.filter(subscription=subscription)}
+        probe = rows[events[0].pk]
+        assert probe.attempts == attempt and probe.state == Delivery.State.FAILED
+        assert probe.next_attempt_at > timezone.now() + dt.timedelta(seconds=60 * 2 ** (attempt - 1) - 5)
+        for event in events[1:]:  # not tried: no attempt burnt, due again with the probe, not after the base wait
+            assert rows[event.pk].attempts == 0 and rows[event.pk].next_attempt_at == probe.next_attempt_at
+
+
 def test_redirects_are_not_followed(world):
     with Receiver(script=[302]) as receiver:
         subscribe(world, receiver.url)

@@ -21,8 +21,10 @@ deduplicate on the event id).
 Lanes: the deliveries of one batch are sent per subscription, up to LANES subscriptions at the same time
 (threads that only do HTTP; the database is written by the calling thread), one after the other within a
 subscription. After a deadline passes, a refused address or no connection, the rest of that subscription's
-deliveries in the batch wait for a later round: a slow receiver costs its own lane one deadline and does not
-hold up the other receivers. An unexpected error while sending one is its failed attempt (with backoff).
+deliveries in the batch wait as long as the failed one (its backoff): a slow receiver costs its own lane one
+deadline and does not hold up the other receivers, and a receiver that is down is asked once per backoff, with
+its oldest delivery, whose attempts (and so the wait) grow; the others keep their attempts for when it is back.
+An unexpected error while sending one is its failed attempt (with backoff).
 
 Errors: an outcome whose write fails is kept and written once more before ``send`` raises; the lanes then
 start no further request (``cancel``), and only what they never started is due again at once. An outcome is
@@ -259,12 +261,18 @@ class _Outcomes:
         self.outcome = Outcome()
         self.unwritten: list[tuple[dt.datetime, Delivery]] = []  # (lease, delivery with its outcome set)
         self.since: float | None = None
-        self.later: list[tuple[Delivery, float]] = []  # not attempted: (delivery, seconds until due again)
+        # not attempted: (delivery, when due again: a moment, or seconds from when they are put back)
+        self.later: list[tuple[Delivery, dt.datetime | float]] = []
+        # a receiver that stopped its lane (no connection, no answer in time): when its failed delivery is due again
+        self.stopped_until: dict[int, dt.datetime] = {}
 
     def add(self, result: _Result) -> None:
         item = result.item
         if result.kind != SENT:
-            self.later.append((item, settings.EVENTS_RETRY_BASE_SECONDS if result.kind == DEFERRED else 0.0))
+            due: dt.datetime | float = 0.0
+            if result.kind == DEFERRED:  # with the delivery that stopped the lane, else after the base wait
+                due = self.stopped_until.get(item.subscription_id, settings.EVENTS_RETRY_BASE_SECONDS)
+            self.later.append((item, due))
             self.outcome.deferred += 1
             return
         answer, started, finished = result.answer, result.started, result.finished
@@ -288,6 +296,8 @@ class _Outcomes:
         else:
             item.state, item.next_attempt_at = Delivery.State.FAILED, finished + backoff(item.attempts)
             self.outcome.failed += 1
+            if answer.stop:  # the receiver is unreachable: its other deliveries wait as long as this one
+                self.stopped_until[item.subscription_id] = item.next_attempt_at
         self.unwritten.append((lease, item))
         if self.since is None:
             self.since = time.monotonic()
@@ -348,14 +358,13 @@ class _Outcomes:
         receiver was slow or unreachable), without counting an attempt, and only while still leased here and
         still pending (not given up meanwhile)."""
         now = timezone.now()
-        groups: dict[tuple[dt.datetime, float], list[int]] = {}
-        for item, wait in self.later:
-            groups.setdefault((item.next_attempt_at, wait), []).append(item.pk)
+        groups: dict[tuple[dt.datetime, dt.datetime], list[int]] = {}
+        for item, due in self.later:
+            moment = due if isinstance(due, dt.datetime) else now + dt.timedelta(seconds=due)
+            groups.setdefault((item.next_attempt_at, moment), []).append(item.pk)
         self.later = []
-        for (lease, wait), ids in groups.items():
-            Delivery.objects.filter(id__in=ids, next_attempt_at=lease, state__in=PENDING).update(
-                next_attempt_at=now + dt.timedelta(seconds=wait)
-            )
+        for (lease, moment), ids in groups.items():
+            Delivery.objects.filter(id__in=ids, next_attempt_at=lease, state__in=PENDING).update(next_attempt_at=moment)
 
 
 def send(batch: list[Delivery], *, stop_at: float | None = None, cancel: threading.Event | None = None) -> Outcome:
