@@ -182,6 +182,7 @@ def seed(n: int, today: dt.date) -> dict[str, Any]:
                     receipt_confirmed_on=start - dt.timedelta(days=59),
                     application_on=start - dt.timedelta(days=30),
                     decided_on=start - dt.timedelta(days=5),
+                    decided_outcome="toegekend",
                     created_by=professional,
                 )
                 for i in owners

@@ -421,7 +421,7 @@ def test_the_subscription_screens_show_the_secret_once(client, world, settings):
     subscription = Subscription.objects.get()
     secret = keys.decrypt(subscription.secret_encrypted)
     first = response.content.decode()
-    assert secret in first and "alleen nu" in first and "Beschikking genomen (bekendgemaakt), Plan afgesproken" in first
+    assert secret in first and "alleen nu" in first and "Besluit bekendgemaakt, Plan afgesproken" in first
     assert "no-store" in response["Cache-Control"]
     again = client.get(url)
     assert secret not in again.content.decode()

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import brp_support
-from tests.conftest import make_trajectory, next_bsn
+from tests.conftest import law_basis, make_trajectory, next_bsn
 from tests.querycount import page_queries
 from toegang.audit.models import AuditEntry
+from toegang.cases import services as case_services
+from toegang.cases.views import shown_token
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.people import services
@@ -43,9 +45,11 @@ def url(household, person) -> str:
 
 
 def form_data(person: Person, **changes: object) -> dict[str, object]:
+    """The form as the page shows it for the person as stored now, with ``changes`` typed over it."""
     data: dict[str, object] = {name: getattr(person, name) or "" for name in services.CHANGEABLE}
     data["geboortedatum"] = person.geboortedatum.isoformat() if person.geboortedatum else ""
     data["reason"] = "doorgegeven"
+    data["shown"] = shown_token(Person.objects.get(pk=person.pk))
     data.update(changes)
     return data
 
@@ -206,8 +210,23 @@ def test_the_brp_refreshes_the_form_and_the_saved_values_get_their_source(brp, c
 
 def test_who_may_change(client, world, household, person):
     change = url(household, person)
-    client.force_login(world.partner)  # a partner professional without the regie: not even the page
-    assert client.get(change).status_code in (403, 404)
+    page = reverse("household-person", args=[household.pk, person.pk])
+    client.force_login(world.partner)  # a partner professional not involved: not even the household
+    assert client.get(change).status_code == 404
+    case_services.add_involvement(
+        actor=world.professional,
+        trajectory=household.trajectories.get(),
+        professional=world.partner,
+        role="Jeugdhulp",
+        start_date=today(),
+        basis=law_basis(),
+    )
+    client.force_login(world.partner)  # involved: reads the person, does not change them (not the regisseur)
+    assert client.get(page).status_code == 200 and "Gegevens wijzigen" not in client.get(page).content.decode()
+    refused = client.post(change, form_data(person, telefoon="0612345678"))
+    assert refused.status_code == 403 and "Dit doet de regisseur of een medewerker van de gemeente." in (
+        refused.content.decode()
+    )
     client.force_login(world.manager)  # reads dossiers, changes none
     assert client.get(change).status_code == 403
     client.force_login(world.outsider)
@@ -217,6 +236,83 @@ def test_who_may_change(client, world, household, person):
     assert client.get(reverse("household-person-change", args=[other.pk, person.pk])).status_code == 404
     client.force_login(world.team_lead)
     assert client.get(change).status_code == 200
+
+
+def test_a_former_member_is_changed_by_the_household_they_live_in_now(client, world, household, person):
+    services.end_membership(
+        actor=world.professional,
+        membership=household.memberships.get(person=person),
+        end_date=today() - dt.timedelta(days=1),
+    )
+    client.force_login(world.professional)
+    page = client.get(reverse("household-person", args=[household.pk, person.pk])).content.decode()
+    assert "Gegevens wijzigen" not in page
+    refused = client.post(url(household, person), form_data(person, telefoon="0612345678"))
+    assert refused.status_code == 403 and "hoort niet meer bij dit huishouden" in refused.content.decode()
+    assert Person.objects.get(pk=person.pk).telefoon == ""
+
+
+def test_two_editors_do_not_undo_each_others_change(client, world, household, person):
+    client.force_login(world.professional)
+    opened = form_data(person)  # both open the form
+    other = form_data(person)
+    assert client.post(url(household, person), {**opened, "telefoon": "0612345678"}).status_code == 302
+    # the second saves another field: written, and the first one's phone number stays
+    assert client.post(url(household, person), {**other, "email": "naam@voorbeeld.nl"}).status_code == 302
+    person.refresh_from_db()
+    assert (person.telefoon, person.email) == ("0612345678", "naam@voorbeeld.nl")
+    # a third who opened it before both changes the phone number too: refused whole, nothing written
+    before = AuditEntry.objects.filter(action="update").count()
+    clash = client.post(url(household, person), {**other, "telefoon": "0201234567", "woonplaats": "Elders"})
+    assert clash.status_code == 400 and "Telefoon: intussen door een ander gewijzigd" in clash.content.decode()
+    person.refresh_from_db()
+    assert (person.telefoon, person.woonplaats) == ("0612345678", "")
+    assert AuditEntry.objects.filter(action="update").count() == before
+    stale = client.post(url(household, person), {**other, "shown": "geknoeid", "woonplaats": "Elders"})
+    assert stale.status_code == 400 and "het formulier is verlopen of onvolledig" in stale.content.decode()
+
+
+def test_a_recorded_bsn_is_corrected_not_emptied_and_a_correction_drops_its_brp_sources(world, person):
+    with pytest.raises(DomainError, match="kan niet worden leeggemaakt") as error:
+        services.change_person(actor=world.professional, person=person, values={"bsn": ""}, reason="invoerfout")
+    assert error.value.field == "bsn"
+    PersonSource.objects.create(
+        person=person, field="voornamen", source="brp", value=person.voornamen, retrieved_at=timezone.now()
+    )
+    new = next_bsn()
+    assert services.change_person(
+        actor=world.professional, person=person, values={"bsn": new}, reason="invoerfout"
+    ) == ["bsn"]
+    assert Person.objects.get(pk=person.pk).bsn == new
+    assert not PersonSource.objects.filter(person=person).exists()  # they were about the old number
+
+
+def test_fields_not_given_stay_as_they_are(world, person):
+    person.telefoon = "0612345678"
+    person.save(update_fields=["telefoon"])
+    before = Person.objects.values().get(pk=person.pk)
+    services.change_person(
+        actor=world.professional, person=person, values={"email": "a@voorbeeld.nl"}, reason="doorgegeven"
+    )
+    after = Person.objects.values().get(pk=person.pk)
+    assert {k for k in after if after[k] != before[k]} == {"email"}
+
+
+def test_the_brp_confirming_the_data_is_logged(brp, client, world, household):
+    known = services.register_person(
+        actor=world.professional, bsn="999990019", voornamen="Maria", geslachtsnaam="Testers",
+        geboortedatum=dt.date(1982, 7, 1),
+    )  # fmt: skip
+    services.add_member(actor=world.professional, household=household, person=known, role="ouder", start_date=today())
+    client.force_login(world.professional)
+    html = client.post(url(household, known), {**form_data(known), "brp_actie": "bsn", "brp-bsn": "999990019"})
+    token = html.content.decode().split('name="brp_token" value="')[1].split('"')[0]
+    saved = client.post(url(household, known), {**form_data(known), "brp_token": token, "reason": "brp"})
+    assert [str(m) for m in get_messages(saved.wsgi_request)] == [
+        "Er is niets gewijzigd; de herkomst uit de BRP is bijgewerkt."
+    ]
+    assert AuditEntry.objects.filter(object_id=str(known.pk), detail="herkomst uit de BRP bijgewerkt").exists()
+    assert PersonSource.objects.get(person=known, field="voornamen").source == "brp"
 
 
 def test_an_open_correction_request_is_shown_where_the_data_is_changed(client, world, household, person):

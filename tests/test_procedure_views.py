@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import law_basis, make_trajectory
+from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.common.dates import today
+from toegang.privacy import rights
 from toegang.procedures import services
 from toegang.procedures.models import ClockPause, Procedure
 
@@ -96,9 +98,19 @@ def test_a_decision_taken_elsewhere_is_recorded_with_its_outcome(client, world):
     refused = client.post(url, step)
     assert refused.status_code == 400 and "Uitkomst: kies toegekend of afgewezen" in refused.content.decode()
     assert Procedure.objects.get(pk=procedure.pk).decided_on is None
+    wrong = {"form": "stap", "stap-step": "receipt_confirmed_on", "stap-day": today().isoformat()}
+    refused = client.post(url, {**wrong, "stap-outcome": "afgewezen"})  # an outcome belongs to the decision only
+    assert refused.status_code == 400 and "Uitkomst: alleen bij" in refused.content.decode()
+    assert Procedure.objects.get(pk=procedure.pk).receipt_confirmed_on is None
     assert client.post(url, {**step, "stap-outcome": "toegekend"}).status_code == 302
     page = client.get(url).content.decode()
     assert f"{today():%-d-%-m-%Y} – toegekend" in page
+    logged = AuditEntry.objects.filter(object_type="procedure", object_id=str(procedure.pk), action="update")
+    assert logged.filter(detail=f"decided_on: {today()}, toegekend").exists()  # the outcome is in the audit row
+    world.privacy.municipality = world.gemeente
+    world.privacy.save()
+    exported = rights.export_person(actor=world.privacy, person=person)["procedures_en_beschikkingen"][0]
+    assert (exported["besluit_bekendgemaakt"], exported["uitkomst_besluit"]) == (today().isoformat(), "Toegekend")
 
 
 def test_partners_and_other_teams_do_not_follow_the_procedure(client, world):

@@ -113,6 +113,7 @@ class PersonChangeForm(UtrechtForm):
     )
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
     woonplaats = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)  # what the form showed, signed (views)
     reason = forms.ChoiceField(
         label=_("Reden van de wijziging"),
         choices=CHANGE_REASONS,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -49,7 +50,6 @@ from toegang.privacy.context import (
     STEERING_REFUSED,
     current_emergency,
     reached_only_through_emergency,
-    refuse_steering_under_emergency,
 )
 from toegang.privacy.models import Consent, RightsRequest
 
@@ -131,13 +131,22 @@ def household_or_404(user: User, household_id: int) -> Household:
         raise Http404 from None
 
 
+def _steering_refusal(user: User, trajectory_id: int) -> str | None:
+    """Why the user may not steer the trajectory's case, or None. Handing over the regie, involving or
+    releasing partners, closing and correcting a member's data are for the regisseur, the municipality's staff
+    and team leads; a partner professional works on their own part of the plan. Break-the-glass opens a
+    household to read and to record what was done, not to steer its case."""
+    if reached_only_through_emergency(user, trajectory_id):
+        return str(STEERING_REFUSED)
+    if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory_id):
+        return _("Dit doet de regisseur of een medewerker van de gemeente.")
+    return None
+
+
 def _require_lead(user: User, trajectory: Trajectory) -> None:
-    """Handing over the regie, involving or releasing partners and closing are for the regisseur, the
-    municipality's staff and team leads; a partner professional works on their own part of the plan.
-    Break-the-glass opens a household to read and to record what was done, not to steer its case."""
-    refuse_steering_under_emergency(user, trajectory.pk)
-    if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory.pk):
-        raise PermissionDenied(_("Dit doet de regisseur of een medewerker van de gemeente."))
+    refusal = _steering_refusal(user, trajectory.pk)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 HOUSEHOLD_NOTES = 10  # on the household page; the notes page has them all, NOTES_PAGE at a time
@@ -322,7 +331,7 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
         )
     ]
     audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="persoonsgegevens")
-    may_change = _person_change_refusal(user, household) is None
+    may_change = _person_change_refusal(user, household, membership) is None
     context = {
         "household": household,
         "person": person,
@@ -343,29 +352,30 @@ def _latest_trajectory_id(household: Household) -> int | None:
     return household.trajectories.order_by("-started_on", "-pk").values_list("pk", flat=True).first()
 
 
-def _person_change_refusal(user: User, household: Household) -> str | None:
-    """Why the user may not change the data of the household's persons, or None: that is for who steers its
-    case (the regisseur of its latest trajectory, the municipality's staff, team leads), not under
-    break-the-glass (the rule of ``_require_lead``)."""
+def _person_change_refusal(user: User, household: Household, membership: Membership) -> str | None:
+    """Why the user may not change this member's data, or None: for who steers the case of the household the
+    person belongs to now (``_steering_refusal`` on its latest trajectory). Not for a former member: a person is
+    one record, and their data is for the household they live in now (or the privacy officer)."""
     if user.role not in selectors.CASE_ROLES and not user.is_superuser:
         return _("Uw rol mag dossiers inzien maar niet wijzigen.")
+    if membership.end_date is not None and membership.end_date < today():
+        return _(
+            "Gegevens wijzigen: deze persoon hoort niet meer bij dit huishouden; dat doet het team van het "
+            "huishouden waar de persoon nu bij hoort."
+        )
     trajectory_id = _latest_trajectory_id(household)
     if trajectory_id is None:
         return _("Gegevens wijzigen: dit huishouden heeft geen traject.")
-    if reached_only_through_emergency(user, trajectory_id):
-        return str(STEERING_REFUSED)
-    if not need_to_know.sees_whole_plan_of(viewer=user, trajectory_id=trajectory_id):
-        return _("Gegevens wijzigen doet de regisseur of een medewerker van de gemeente.")
-    return None
+    return _steering_refusal(user, trajectory_id)
 
 
 def person_change(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
-    """Correct or update a (former) member's data: for who steers the household's case (the regisseur, the
-    municipality's staff, team leads; not under break-the-glass). "Ophalen uit de BRP" fills the form with
-    the BRP's current values, which are saved with their source like at registration."""
+    """Correct or update a member's data (``_person_change_refusal`` says who may). "Ophalen uit de BRP" fills
+    the form with the BRP's current values, which are saved with their source like at registration; only what
+    differs from what the form showed is written (``people.services.change_person``)."""
     user = require_case_worker(request)
     household, membership = member_or_404(user, household_id, person_id)
-    refusal = _person_change_refusal(user, household)
+    refusal = _person_change_refusal(user, household, membership)
     if refusal is not None:
         raise PermissionDenied(refusal)
     person = membership.person
@@ -379,7 +389,7 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
     )
     stored = {name: getattr(person, name) for name in people_services.CHANGEABLE}
     requests = list(person.rights_requests.filter(kind=RightsRequest.Kind.CORRECTION, status=RightsRequest.Status.OPEN))
-    initial = {**stored, "reason": "correctieverzoek" if requests else ""}
+    initial = {**stored, "shown": shown_token(person), "reason": "correctieverzoek" if requests else ""}
     if brp.acted:  # fill the form with the BRP's values, save nothing
         typed = brp_prefill.typed(request, PersonChangeForm())
         form = PersonChangeForm(
@@ -393,20 +403,51 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
         d = form.cleaned_data
         try:
             with transaction.atomic():
-                changed = people_services.change_person(actor=user, person=person, values=d, reason=d["reason"])
-                brp_prefill.record(
-                    request, user=user, person=person, typed={name: d[name] for name in people_services.CHANGEABLE}
+                changed = people_services.change_person(
+                    actor=user, person=person, values=d, reason=d["reason"], shown=_shown_on_form(d["shown"])
                 )
+                typed = {name: d[name] for name in people_services.CHANGEABLE}
+                sources = brp_prefill.record(request, user=user, person=person, typed=typed)
+                if sources and not changed:  # the BRP confirmed the data: its sources have a new moment
+                    audit.record(
+                        actor=user,
+                        action=audit.Action.UPDATE,
+                        obj=person,
+                        subjects=[person.pk],
+                        detail="herkomst uit de BRP bijgewerkt",
+                    )
         except DomainError as error:
             form.add_domain_error(error)
         else:
             if changed:
                 labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
                 messages.success(request, _("Gewijzigd: %(fields)s.") % {"fields": labels})
+            elif sources:
+                messages.info(request, _("Er is niets gewijzigd; de herkomst uit de BRP is bijgewerkt."))
             else:
                 messages.info(request, _("Er is niets gewijzigd: de gegevens waren al zo."))
             return redirect("household-person", household_id=household.pk, person_id=person.pk)
     return _person_change_page(request, user, household, person, form, brp, requests)
+
+
+SHOWN_SALT = "toegang.cases.person_change.shown"
+SHOWN_MAX_AGE = 12 * 3600
+
+
+def shown_token(person: Person) -> str:
+    """What the form shows of the person, signed: sent back with the save (``_shown_on_form``)."""
+    return signing.dumps(people_services.shown_values(person), salt=SHOWN_SALT, compress=True)
+
+
+def _shown_on_form(token: str) -> dict[str, str]:
+    """What the form showed when it was opened (signed), or DomainError when it is missing, altered or old."""
+    try:
+        shown = signing.loads(token, salt=SHOWN_SALT, max_age=SHOWN_MAX_AGE)
+    except signing.BadSignature:
+        shown = None
+    if not isinstance(shown, dict):
+        raise DomainError(_("Gegevens: het formulier is verlopen of onvolledig; open de gegevens opnieuw."))
+    return {str(name): str(value) for name, value in shown.items()}
 
 
 def _person_change_page(

@@ -22,7 +22,7 @@ TYPES: dict[str, tuple[str, frozenset[str]]] = {
     PLAN_AGREED: ("Plan afgesproken", frozenset({"plan", "traject", "versie", "afgesproken_op"})),
     REFERRAL_STATE_CHANGED: ("Verwijzing van status veranderd", frozenset({"verwijzing", "traject", "status"})),
     DECISION_TAKEN: (
-        "Beschikking genomen (bekendgemaakt)",
+        "Besluit bekendgemaakt",
         frozenset({"beschikking", "procedure", "traject", "uitkomst", "bekendgemaakt_op"}),
     ),
 }

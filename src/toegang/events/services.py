@@ -3,6 +3,7 @@ subscriptions. Every change of a subscription writes its audit row in the same t
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -151,33 +152,28 @@ def referral_state_changed(referral: Referral, status: str) -> Event:
 
 
 def decision_taken(decision: Decision) -> Event:
-    procedure = decision.procedure
-    return publish(
-        catalogue.DECISION_TAKEN,
-        subject=f"beschikking/{decision.pk}",
-        data={
-            "beschikking": ref(decision.pk),
-            "procedure": ref(procedure.pk, "procedure"),
-            "traject": ref(procedure.trajectory_id),
-            "uitkomst": decision.outcome,
-            "bekendgemaakt_op": decision.sent_on.isoformat() if decision.sent_on else None,
-        },
-        trajectory_id=procedure.trajectory_id,
-    )
+    """A beschikking made known in Toegang."""
+    assert decision.sent_on is not None  # noqa: S101 - published by decisions.send
+    return _decision(decision.procedure, decision.outcome, decision.sent_on, decision=decision.pk)
 
 
 def decision_recorded(procedure: Procedure) -> Event:
     """A decision taken outside Toegang and recorded on the procedure with its date and outcome: the same type
     as a beschikking made known in Toegang, without one (``beschikking`` is null), the procedure its subject."""
+    assert procedure.decided_on is not None  # noqa: S101 - published by procedures.services.record_step
+    return _decision(procedure, procedure.decided_outcome, procedure.decided_on, decision=None)
+
+
+def _decision(procedure: Procedure, outcome: str, made_known: dt.date, *, decision: int | None) -> Event:
     return publish(
         catalogue.DECISION_TAKEN,
-        subject=f"procedure/{procedure.pk}",
+        subject=f"beschikking/{decision}" if decision is not None else f"procedure/{procedure.pk}",
         data={
-            "beschikking": None,
+            "beschikking": ref(decision) if decision is not None else None,
             "procedure": ref(procedure.pk, "procedure"),
             "traject": ref(procedure.trajectory_id),
-            "uitkomst": procedure.decided_outcome,
-            "bekendgemaakt_op": procedure.decided_on.isoformat() if procedure.decided_on else None,
+            "uitkomst": outcome,
+            "bekendgemaakt_op": made_known.isoformat(),
         },
         trajectory_id=procedure.trajectory_id,
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from toegang.accounts.models import Area, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
-from toegang.common.errors import DomainError
+from toegang.common.errors import ConflictError, DomainError
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
 
@@ -225,25 +225,66 @@ def _cleaned_person_values(values: dict[str, object]) -> dict[str, object]:
     }
 
 
+def shown_values(person: Person) -> dict[str, str]:
+    """The changeable fields as text, as a form shows them: what ``change_person`` compares against to tell what
+    the professional changed from what someone else changed in the meantime."""
+    from toegang.people.brp.services import as_text
+
+    return {name: as_text(name, getattr(person, name)) for name in CHANGEABLE}
+
+
+PERSON_CONFLICT = gettext_lazy(
+    "%(fields)s: intussen door een ander gewijzigd. Er is niets opgeslagen; open de gegevens opnieuw en breng "
+    "uw wijziging opnieuw aan."
+)
+
+
 @transaction.atomic
-def change_person(*, actor: User, person: Person, values: dict[str, object], reason: str) -> list[str]:
-    """Correct or update a person's data (every field of ``CHANGEABLE`` in ``values``), with the reason
-    (``CHANGE_REASONS``); returns the names of the fields that changed, none when nothing did (then nothing is
-    written). A BSN is unique: one that belongs to another person is refused. A field whose value came from
-    the BRP becomes "handmatig" when it no longer holds the BRP's value (which stays on record), and "uit de
-    BRP" again when it is set back to it. The audit row names the fields and the reason, not the values."""
+def change_person(
+    *,
+    actor: User,
+    person: Person,
+    values: dict[str, object],
+    reason: str,
+    shown: dict[str, str] | None = None,
+) -> list[str]:
+    """Correct or update a person's data with the reason (``CHANGE_REASONS``); returns the names of the fields
+    that changed, none when nothing did (then nothing is written).
+
+    ``values`` holds the fields of ``CHANGEABLE`` as the professional left them (a field not in it stays as it
+    is); ``shown`` what the form showed (``shown_values``): only the fields that differ from it are written, and
+    when one of those was changed by someone else in the meantime the save is refused whole (ConflictError),
+    so that two people editing one person never undo each other's change. A BSN is unique and, once recorded,
+    can be corrected but not emptied. A field whose value came from the BRP becomes "handmatig" when it no
+    longer holds the BRP's value (which stays on record), and "uit de BRP" again when set back to it; a corrected
+    BSN drops every BRP source (they were about the old number). The audit row names the fields and the
+    reason, not the values."""
     from toegang.people.brp.services import as_text
     from toegang.people.models import PersonSource
 
     reasons = dict(CHANGE_REASONS)
     if reason not in reasons:
         raise DomainError(_("Reden: kies waarom de gegevens worden gewijzigd."), field="reason")
-    clean = _cleaned_person_values(values)
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    changed = [name for name in CHANGEABLE if as_text(name, getattr(locked, name)) != as_text(name, clean[name])]
+    current = shown_values(locked)
+    wanted = {name: values[name] for name in CHANGEABLE if name in values}
+    if shown is not None:  # only what the professional changed on the form
+        wanted = {name: value for name, value in wanted.items() if as_text(name, value) != shown.get(name, "")}
+        clash = [
+            name
+            for name, value in wanted.items()
+            if current[name] != shown.get(name, "") and current[name] != as_text(name, value)
+        ]
+        if clash:
+            labels = ", ".join(_label_of(name) for name in clash)
+            raise ConflictError(PERSON_CONFLICT % {"fields": labels.capitalize()})
+    clean = _cleaned_person_values({name: wanted.get(name, getattr(locked, name)) for name in CHANGEABLE})
+    changed = [name for name in CHANGEABLE if current[name] != as_text(name, clean[name])]
     if not changed:
         return []
-    if "bsn" in changed and clean["bsn"] and Person.objects.filter(bsn=clean["bsn"]).exclude(pk=locked.pk).exists():
+    if "bsn" in changed and not clean["bsn"]:
+        raise DomainError(_("BSN: een vastgelegd BSN kan niet worden leeggemaakt; corrigeer het nummer."), field="bsn")
+    if "bsn" in changed and Person.objects.filter(bsn=clean["bsn"]).exclude(pk=locked.pk).exists():
         raise DomainError(BSN_TAKEN, field="bsn")
     for name in changed:
         setattr(locked, name, clean[name])
@@ -252,6 +293,8 @@ def change_person(*, actor: User, person: Person, values: dict[str, object], rea
             locked.save(update_fields=changed)
     except IntegrityError:  # the same BSN given to another person at this moment
         raise DomainError(BSN_TAKEN, field="bsn") from None
+    if "bsn" in changed:
+        PersonSource.objects.filter(person=locked).delete()
     for row in PersonSource.objects.filter(person=locked, field__in=changed):
         held_brp = as_text(row.field, getattr(locked, row.field)) == as_text(row.field, row.value)
         row.source = PersonSource.Source.BRP if held_brp else PersonSource.Source.MANUAL

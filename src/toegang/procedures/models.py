@@ -108,6 +108,16 @@ class Procedure(models.Model):
                 name="procedure_decision_after_melding",
                 violation_error_message=_("Besluit bekendgemaakt op: ligt vóór de melding."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(decided_outcome="") | models.Q(decided_on__isnull=False),
+                name="procedure_outcome_when_decided",
+                violation_error_message=_("Uitkomst: alleen bij een besluit dat is bekendgemaakt."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gte=models.F("reported_on")),
+                name="procedure_withdrawn_after_melding",
+                violation_error_message=_("Ingetrokken op: ligt vóór de melding."),
+            ),
         ]
 
     def __str__(self) -> str:

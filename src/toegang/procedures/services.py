@@ -136,6 +136,8 @@ def record_step(
         )
     if step == "decided_on" and decision is None:
         _check_decided_outside(locked, outcome)
+    elif outcome:
+        raise DomainError(_("Uitkomst: alleen bij 'Besluit bekendgemaakt op'."), field="outcome")
     setattr(locked, step, day)
     if step == "application_on":
         locked.status = Procedure.Status.APPLICATION
@@ -143,9 +145,8 @@ def record_step(
         locked.status = Procedure.Status.DECIDED
         locked.decided_outcome = decision.outcome if decision is not None else outcome
     locked.save()
-    audit.record(
-        actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"{step}: {day}"
-    )
+    detail = f"{step}: {day}" + (f", {locked.decided_outcome}" if step == "decided_on" else "")
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=detail)
     if step == "decided_on":
         if decision is None:
             events.decision_recorded(locked)
