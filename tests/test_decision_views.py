@@ -99,3 +99,42 @@ def test_other_teams_and_partners_cannot_reach_a_decision(client, world):
     assert client.post(reverse("decision-action", args=[decision.pk, "afronden"])).status_code == 404
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT
+
+
+def test_a_beschikking_not_made_known_can_be_discarded_and_a_decision_from_elsewhere_recorded(client, world):
+    """A concept with a provision that should not go ahead: laten vervallen removes it with its provisions
+    (logged), after which the decision taken elsewhere is recorded on the procedure; a beschikking made known
+    cannot be discarded."""
+    from toegang.audit.models import AuditEntry
+    from toegang.procedures import decisions
+
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    procedure = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=applied_on()
+    )
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=applied_on())
+    client.force_login(world.professional)
+    client.post(reverse("decision-new", args=[procedure.pk]), {"outcome": "toegekend", "reasoning": "Nodig."})
+    draft = Decision.objects.get()
+    page = reverse("procedure", args=[procedure.pk])
+    step = {"form": "stap", "stap-step": "decided_on", "stap-day": today().isoformat(), "stap-outcome": "afgewezen"}
+    blocked = client.post(page, step)
+    assert blocked.status_code == 400 and "of laat die vervallen" in blocked.content.decode()
+    assert "Beschikking laten vervallen" in client.get(page).content.decode()
+    done = client.post(reverse("decision-action", args=[draft.pk, "laten-vervallen"]), follow=True)
+    assert "De beschikking is vervallen" in messages_of(done) and not Decision.objects.exists()
+    assert AuditEntry.objects.filter(object_type="decision", object_id=str(draft.pk), action="delete").exists()
+    assert client.post(page, step).status_code == 302
+    assert services.Procedure.objects.get(pk=procedure.pk).decided_outcome == "afgewezen"
+
+    other = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=applied_on()
+    )
+    services.record_step(actor=world.professional, procedure=other, step="application_on", day=applied_on())
+    sent = decisions.draft_decision(actor=world.professional, procedure=other, outcome="afgewezen", reasoning="Nee.")
+    sent = decisions.send(
+        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=sent), on=today()
+    )
+    refused = client.post(reverse("decision-action", args=[sent.pk, "laten-vervallen"]), follow=True)
+    assert "vervalt niet" in messages_of(refused) and Decision.objects.filter(pk=sent.pk).exists()

@@ -209,6 +209,24 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
 
 
 @transaction.atomic
+def discard(*, actor: User, decision: Decision) -> None:
+    """Remove a beschikking that was not made known (a concept, or one waiting for or given akkoord): it never
+    left the team, so nothing outside Toegang knew it (no event, no ZGW besluit, no 301). The procedure can then
+    have a new one, or record a decision taken elsewhere. The audit row keeps that it existed."""
+    locked = Decision.objects.select_for_update().select_related("procedure").get(pk=decision.pk)
+    if locked.status == Decision.Status.SENT:
+        raise DomainError(_("Beschikking: een bekendgemaakte beschikking vervalt niet; daartegen staat bezwaar open."))
+    audit.record(
+        actor=actor,
+        action=audit.Action.DELETE,
+        obj=locked,
+        subjects=[locked.procedure.person_id],
+        detail=f"vervallen ({locked.get_status_display().lower()}, {locked.outcome})",
+    )
+    locked.delete()  # its provisions go with it
+
+
+@transaction.atomic
 def register_objection(*, actor: User, decision: Decision, received_on: dt.date, committee: bool) -> Objection:
     locked = Decision.objects.select_for_update().select_related("procedure").get(pk=decision.pk)
     if locked.status != Decision.Status.SENT or locked.sent_on is None:

@@ -160,7 +160,7 @@ def _check_decided_outside(procedure: Procedure, outcome: str) -> None:
         raise DomainError(
             _(
                 "%(field)s: deze procedure heeft een beschikking in Toegang; maak die bekend bij de beschikking "
-                "(met akkoord en brief)."
+                "(met akkoord en brief), of laat die vervallen als het besluit elders is genomen."
             )
             % {"field": label},
             field="step",

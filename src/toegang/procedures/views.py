@@ -250,7 +250,8 @@ def provision_add(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @require_POST
 def decision_action(request: HttpRequest, decision_id: int, action: str) -> HttpResponse:
-    """Afronden (submit), akkoord (approve) or bekendmaken (send, with its date)."""
+    """Afronden (submit), akkoord (approve), bekendmaken (send, with its date) or laten vervallen (discard one
+    not made known)."""
     user = require_case_worker(request)
     decision = _decision_or_404(user, decision_id)
     calls: dict[str, Call] = {
@@ -268,6 +269,11 @@ def decision_action(request: HttpRequest, decision_id: int, action: str) -> Http
             SendForm(request.POST),
             lambda d: decisions.send(actor=user, decision=decision, **d),
             _("De beschikking is bekendgemaakt; de beslistermijn is gehaald."),
+        ),
+        "laten-vervallen": (
+            UtrechtForm(request.POST),
+            lambda d: decisions.discard(actor=user, decision=decision),
+            _("De beschikking is vervallen; er kan een nieuwe worden opgesteld."),
         ),
     }
     return _dispatch(request, calls, action, decision.procedure_id)
