@@ -894,18 +894,16 @@ def test_privacy_officer_reviews_break_the_glass_and_reads_the_access_log(server
     shot(officer, "41-who-saw-person")
 
 
-def test_a_misspelled_name_is_corrected_from_the_brp_on_the_person_page(server, open_as):
-    """A melding typed by hand with a misspelled first name; on the person page "Gegevens wijzigen": a bad
-    phone number is refused with the summary on top, then "Ophalen op BSN" fills in the BRP's name and address
-    and the save keeps "uit de BRP" as their source."""
+def open_household(page, server: str, *, bsn: str, first_name: str, prefix: str, surname: str) -> None:
+    """As the logged-in professional: a melding typed by hand for a resident not yet known, triaged to an
+    intake with me as regisseur; ends on the household page ("Huishouden <surname>")."""
     from playwright.sync_api import expect
 
-    page = open_as("professional")
     page.goto(server + "/meldingen/nieuw/")
-    page.get_by_label("BSN van de inwoner").fill("999990044")
-    page.get_by_label("Voornamen").fill("Fatma")
-    page.get_by_label("Voorvoegsel").fill("El")
-    page.get_by_label("Geslachtsnaam").fill("Voorbeeld")
+    page.get_by_label("BSN van de inwoner").fill(bsn)
+    page.get_by_label("Voornamen").fill(first_name)
+    page.get_by_label("Voorvoegsel").fill(prefix)
+    page.get_by_label("Geslachtsnaam").fill(surname)
     page.get_by_label("Postcode").fill("9999ZZ")
     page.get_by_label("Huisnummer").fill("1")
     page.get_by_label("Bron").select_option("zelfmelder")
@@ -916,8 +914,69 @@ def test_a_misspelled_name_is_corrected_from_the_brp_on_the_person_page(server, 
     assert_accessible(page)
     page.get_by_label("Intake: traject gestart").check()
     page.get_by_role("button", name="Triage vastleggen").click()
-    expect(page.get_by_role("heading", name="Huishouden Voorbeeld")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Huishouden {surname}")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_decision_taken_elsewhere_and_a_withdrawal_on_the_procedure_page(server, open_as):
+    """A Participatiewet procedure from the household page: the application, then the decision taken in the
+    income system recorded with its outcome (refused without one); a second procedure withdrawn on its day,
+    whose clocks stop."""
+    from playwright.sync_api import expect
+
+    page = open_as("professional")
+    open_household(page, server, bsn="999999837", first_name="Lotte", prefix="", surname="Testprocedure")
+    household_url = page.url
+    day = timezone.localdate()
+
+    def start(law: str) -> None:
+        page.goto(household_url)
+        page.get_by_role("link", name="Melding voor een maatwerkvoorziening, jeugdhulp of bijstand vastleggen").click()
+        page.get_by_label("Inwoner om wie het gaat").select_option(label="Lotte Testprocedure")
+        page.get_by_label(law).check()
+        page.get_by_label("Datum melding").fill(day.isoformat())  # the household was formed today
+        assert_accessible(page)
+        page.get_by_role("button", name="Opslaan").click()
+        expect(page.get_by_text("De procedure is gestart")).to_be_visible()
+        assert_accessible(page)
+
+    def step(name: str, outcome: str = "") -> None:
+        form = page.locator("form:has(input[name=form][value=stap])")
+        form.get_by_label("Stap").select_option(label=name)
+        form.get_by_label("Datum").fill(day.isoformat())
+        form.get_by_label("Uitkomst").select_option(outcome)
+        form.get_by_role("button", name="Vastleggen").click()
+
+    start("Participatiewet")
+    step("Aanvraag ontvangen op")
+    expect(page.get_by_text("Vastgelegd; de termijnen zijn opnieuw berekend.")).to_be_visible()
+    step("Besluit bekendgemaakt op")
+    expect(page.get_by_text("Uitkomst: kies toegekend of afgewezen").first).to_be_visible()
+    assert_accessible(page)
+    step("Besluit bekendgemaakt op", "afgewezen")
+    expect(page.get_by_text(f"{day.day}-{day.month}-{day.year} – afgewezen")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("^Voorschot"))).to_contain_text("gestopt")  # ended with it
+    expect(page.get_by_text("Het besluit is buiten Toegang genomen; hier is geen beschikking.")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "procedure-besluit-elders")
+
+    start("Wmo 2015")  # its onderzoek runs from the melding
+    page.get_by_label("Ingetrokken op").fill(day.isoformat())
+    page.get_by_role("button", name="Procedure intrekken (de inwoner ziet ervan af)").click()
+    expect(page.get_by_text("De procedure is ingetrokken; de termijnen zijn gestopt.")).to_be_visible()
+    expect(page.get_by_text("gestopt", exact=True).first).to_be_visible()
+    assert_accessible(page)
+    page.close()
+
+
+def test_a_misspelled_name_is_corrected_from_the_brp_on_the_person_page(server, open_as):
+    """A melding typed by hand with a misspelled first name; on the person page "Gegevens wijzigen": a bad
+    phone number is refused with the summary on top, then "Ophalen op BSN" fills in the BRP's name and address
+    and the save keeps "uit de BRP" as their source."""
+    from playwright.sync_api import expect
+
+    page = open_as("professional")
+    open_household(page, server, bsn="999990044", first_name="Fatma", prefix="El", surname="Voorbeeld")
     page.get_by_role("link", name="Fatma El Voorbeeld").click()
     expect(page.get_by_role("heading", name="Fatma El Voorbeeld")).to_be_visible()
     assert_accessible(page)

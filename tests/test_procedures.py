@@ -191,3 +191,21 @@ def test_due_lists_put_overdue_first(world):
     team = selectors.due_list(user=world.team_lead, team=True, on=today())
     assert {r.procedure.pk for r in team} >= {late.pk}
     assert selectors.due_list(user=world.outsider, team=True, on=today()) == []  # another team sees nothing
+
+
+def test_the_clocks_not_met_stop_when_the_procedure_ends(world):
+    """A Participatiewet application decided (elsewhere) before the advance was paid: the advance's clock
+    stops with the decision instead of running on past its term; the decision's own clock is met."""
+    procedure = start(world, law="pw", reported_on=today() - dt.timedelta(days=70))
+    procedure = services.record_step(
+        actor=world.professional, procedure=procedure, step="application_on", day=today() - dt.timedelta(days=60)
+    )
+    decided = today() - dt.timedelta(days=40)
+    services.record_step(
+        actor=world.professional, procedure=procedure, step="decided_on", day=decided, outcome="toegekend"
+    )
+    found = clocks_by_code(procedure)
+    advance = found["pw-voorschot"]
+    assert advance.deadline < today() and advance.status == "gestopt" and not advance.overdue(today())
+    assert advance.state(decided - dt.timedelta(days=1)) == "loopt"  # it ran until the decision
+    assert found["pw-beschikking"].status == "gehaald"

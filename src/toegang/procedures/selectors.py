@@ -56,7 +56,7 @@ class Clock:
     resident: bool
     penalty: clocks.Penalty | None
     on: dt.date  # the day the clock was computed for
-    stopped_on: dt.date | None = None  # the procedure was withdrawn that day: the clock stopped, not met
+    stopped_on: dt.date | None = None  # the procedure ended that day (withdrawn, decided): a clock not met stopped
 
     @property
     def status(self) -> str:
@@ -139,7 +139,7 @@ def clocks_of(
                 resident=definition.resident,
                 penalty=penalty,
                 on=on,
-                stopped_on=procedure.withdrawn_on,
+                stopped_on=procedure.withdrawn_on or procedure.decided_on,
             )
         )
     return result

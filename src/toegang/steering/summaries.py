@@ -266,9 +266,9 @@ def _procedures(cells: Cells, first: dt.date, last: dt.date, states: list[dt.dat
                     cells.add(done, where, "penalty", "", 1, clock.penalty.amount_cents)
             if clock.paused:
                 continue  # not running
-            for day in states:  # until a withdrawal stopped it (a withdrawal of old, without a date: never)
-                if procedure.status == Procedure.Status.WITHDRAWN and (
-                    procedure.withdrawn_on is None or procedure.withdrawn_on <= day
+            for day in states:  # until the procedure ended (a withdrawal of old, without a date: never)
+                if (clock.stopped_on is not None and clock.stopped_on <= day) or (
+                    procedure.status == Procedure.Status.WITHDRAWN and procedure.withdrawn_on is None
                 ):
                     continue
                 if clock.runs_from <= day and (done is None or done > day) and clock.deadline < day:
