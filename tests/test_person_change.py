@@ -345,3 +345,40 @@ def test_pinned_query_counts(client, world, household, person):
 PERSON_PAGE_QUERIES = 9
 # session, user, device; household, membership; the latest trajectory; the open correction requests
 CHANGE_PAGE_QUERIES = 7
+
+
+def test_a_corrected_bsn_names_the_providers_that_know_the_old_one(client, world, household, person):
+    from toegang.procedures import decisions
+    from toegang.procedures import services as procedure_services
+    from toegang.procedures.models import ProductCategory, Provider
+
+    procedure = procedure_services.start_procedure(
+        actor=world.professional,
+        trajectory=household.trajectories.get(),
+        person=person,
+        law="wmo",
+        reported_on=today() - dt.timedelta(days=20),
+    )
+    procedure_services.record_step(
+        actor=world.professional, procedure=procedure, step="application_on", day=today() - dt.timedelta(days=20)
+    )
+    decision = decisions.draft_decision(
+        actor=world.professional, procedure=procedure, outcome="toegekend", reasoning="Nodig"
+    )
+    decisions.add_provision(
+        actor=world.professional, decision=decision, category=ProductCategory.objects.get(law="wmo", code="01"),
+        product_code="01a01", delivery="zin",
+        provider=Provider.objects.create(name="Thuiszorg De Linde", agb_code="98765432"), volume=3, unit="04",
+        frequency="2", start_date=today(), end_date=today() + dt.timedelta(days=90),
+    )  # fmt: skip
+    decisions.send(
+        actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=today()
+    )
+    client.force_login(world.professional)
+    response = client.post(url(household, person), form_data(person, bsn=next_bsn(), reason="invoerfout"))
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[0] == "Gewijzigd: bsn."
+    assert "Thuiszorg De Linde" in said[1] and "AVG art. 19" in said[1]
+    client.get(reverse("household-person", args=[household.pk, person.pk]))  # the messages are shown there
+    other = client.post(url(household, person), form_data(Person.objects.get(pk=person.pk), telefoon="0612345678"))
+    assert [str(m) for m in get_messages(other.wsgi_request)] == ["Gewijzigd: telefoon."]  # only for a BSN

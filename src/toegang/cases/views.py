@@ -422,12 +422,37 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
             if changed:
                 labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
                 messages.success(request, _("Gewijzigd: %(fields)s.") % {"fields": labels})
+                if "bsn" in changed:
+                    _tell_providers_of_old_bsn(request, person)
             elif sources:
                 messages.info(request, _("Er is niets gewijzigd; de herkomst uit de BRP is bijgewerkt."))
             else:
                 messages.info(request, _("Er is niets gewijzigd: de gegevens waren al zo."))
             return redirect("household-person", household_id=household.pk, person_id=person.pk)
     return _person_change_page(request, user, household, person, form, brp, requests)
+
+
+def _tell_providers_of_old_bsn(request: HttpRequest, person: Person) -> None:
+    """A corrected BSN: the providers that received an assignment for the person know the old one (AVG art. 19
+    asks the controller to tell the recipients of a correction); Toegang sends them nothing by itself."""
+    from toegang.procedures.models import Decision, Provider
+
+    names = sorted(
+        Provider.objects.filter(
+            provisions__decision__procedure__person=person, provisions__decision__status=Decision.Status.SENT
+        )
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    if names:
+        messages.warning(
+            request,
+            _(
+                "Deze aanbieders kregen een toewijzing met het oude BSN: %(names)s. Laat hun de correctie weten "
+                "(AVG art. 19); Toegang stuurt hun daarover geen bericht."
+            )
+            % {"names": ", ".join(names)},
+        )
 
 
 SHOWN_SALT = "toegang.cases.person_change.shown"
