@@ -83,6 +83,7 @@ def test_the_regisseur_changes_contact_data_and_the_audit_row_names_fields_and_r
     assert "12345678" not in row.detail and list(row.subjects.values_list("person_id", flat=True)) == [person.pk]
     page = client.get(reverse("household-person", args=[household.pk, person.pk])).content.decode()
     assert "06-12345678" in page  # the person page shows the contact data too
+    assert "ingevoerd in Toegang (de BRP kent dit gegeven niet)" in page  # a phone number has no BRP source
 
 
 def test_saving_unchanged_data_writes_nothing(client, world, household, person):

@@ -40,7 +40,7 @@ from toegang.common.views import first_rows, require_case_reader, require_case_w
 from toegang.people import services as people_services
 from toegang.people.brp import prefill as brp_prefill
 from toegang.people.brp.client import FIELDS_CORRECTION, FIELDS_MEMBER
-from toegang.people.models import Household, Membership, Person
+from toegang.people.models import Household, Membership, Person, PersonSource
 from toegang.people.selectors import member_ids_of_households
 from toegang.plans import need_to_know
 from toegang.plans import selectors as plan_selectors
@@ -314,8 +314,9 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
     household, membership = member_or_404(user, household_id, person_id)
     person = membership.person
     sources = {s.field: s for s in person.sources.all()}
+    brp_fields = {name for name, _label in PersonSource.FIELDS}
     rows = [
-        (label, getattr(person, name), sources.get(name))
+        (label, getattr(person, name), sources.get(name), name in brp_fields)
         for name, label in (
             ("bsn", _("BSN")),
             ("voornamen", _("Voornamen")),
