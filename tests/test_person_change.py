@@ -179,9 +179,11 @@ def test_the_brp_refreshes_the_form_and_the_saved_values_get_their_source(brp, c
     )
     services.add_member(actor=world.professional, household=household, person=stale, role="ouder", start_date=today())
     client.force_login(world.professional)
-    response = client.post(url(household, stale), {**form_data(stale), "brp_actie": "bsn", "brp-bsn": "999990007"})
+    # another BSN typed into the BRP box is not asked: it would fill in someone else (999990044 is Fatima)
+    response = client.post(url(household, stale), {**form_data(stale), "brp_actie": "bsn", "brp-bsn": "999990044"})
     assert response.status_code == 200
     html = response.content.decode()
+    assert "Fatima" not in html and "BSN van deze persoon" in html
     assert 'value="Jan Pieter"' in html and 'value="Synthetische Proefstraat"' in html and 'value="9999XA"' in html
     assert checked_reason(html) == "brp"
     assert "officieleStraatnaam" in " ".join(brp.last_body["fields"])

@@ -209,3 +209,16 @@ def test_the_clocks_not_met_stop_when_the_procedure_ends(world):
     assert advance.deadline < today() and advance.status == "gestopt" and not advance.overdue(today())
     assert advance.state(decided - dt.timedelta(days=1)) == "loopt"  # it ran until the decision
     assert found["pw-beschikking"].status == "gehaald"
+
+
+def test_a_term_missed_before_the_end_stays_missed(world):
+    """Withdrawn after its decision term had passed: the decision clock shows it was missed ("verlopen"),
+    not "gestopt", though it no longer counts as overdue."""
+    procedure = start(world, law="jeugd", reported_on=today() - dt.timedelta(days=90))
+    procedure = services.record_step(
+        actor=world.professional, procedure=procedure, step="application_on", day=today() - dt.timedelta(days=80)
+    )
+    services.withdraw(actor=world.professional, procedure=procedure, on=today() - dt.timedelta(days=1))
+    clock = clocks_by_code(procedure)["jeugd-beschikking"]
+    assert clock.deadline < today() - dt.timedelta(days=1)  # eight weeks after the application
+    assert clock.status == "verlopen" and not clock.overdue(today())

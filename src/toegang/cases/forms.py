@@ -93,6 +93,8 @@ class MemberForm(UtrechtForm):
 class PersonChangeForm(UtrechtForm):
     """A person's data as the professional corrects or updates it (the person page's "Gegevens wijzigen")."""
 
+    conditional_fields = ("bsn",)  # needed once recorded: it can be corrected, not emptied
+
     bsn = forms.CharField(
         label=_("BSN"),
         max_length=11,

@@ -387,6 +387,7 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
         fields=FIELDS_CORRECTION,
         use="gegevens wijzigen",
         bsn=person.bsn or "",
+        fixed_bsn=True,
     )
     stored = {name: getattr(person, name) for name in people_services.CHANGEABLE}
     requests = list(person.rights_requests.filter(kind=RightsRequest.Kind.CORRECTION, status=RightsRequest.Status.OPEN))

@@ -28,6 +28,7 @@ class StartForm(UtrechtForm):
 
 
 class StepForm(UtrechtForm):
+    conditional_fields = ("outcome",)  # needed with the decision's step
     step = forms.ChoiceField(label=_("Stap"))
     day = forms.DateField(label=_("Datum"), widget=DateInput())
     outcome = forms.ChoiceField(

@@ -65,7 +65,9 @@ class Clock:
     def state(self, on: dt.date) -> str:
         if self.done_on is not None:
             return "gehaald" if self.done_on <= self.deadline else "te laat"
-        if self.stopped_on is not None and self.stopped_on <= on:
+        if self.stopped_on is not None and self.stopped_on <= on:  # ended: a term missed before stays missed
+            if self.deadline < self.stopped_on:
+                return "verstreken" if self.resident else "verlopen"
             return "gestopt"
         if self.paused:
             return "opgeschort"

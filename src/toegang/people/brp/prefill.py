@@ -86,10 +86,12 @@ def handle(
     use: str,
     address: dict[str, str] | None = None,
     bsn: str = "",
+    fixed_bsn: bool = False,
 ) -> Prefill:
     """Handle a BRP action of the page, if the request is one. ``form_fields`` are the names of the page's
     person fields, ``fields`` the BRP field list for this use, ``address`` (postcode and huisnummer) turns on
-    the search by address with those initial values, ``bsn`` is the BSN search's initial value."""
+    the search by address with those initial values, ``bsn`` is the BSN search's initial value; with
+    ``fixed_bsn`` it is the only BSN asked (a known person's page: another BSN would fill in someone else)."""
     base_url = services.base_url_for(request)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
     if request.method == "POST" and request.POST.get(PICK):
@@ -97,9 +99,14 @@ def handle(
     if action not in ("bsn", "kies") and not (action == "adres" and address is not None):
         action = ""  # not a BRP action of this page: the page handles the request as a save
     allowed = bool(base_url) and services.may_query(user)
+    bsn_form = BsnLookupForm(request.POST if action == "bsn" else None, initial={"bsn": bsn} if bsn else None)
+    if fixed_bsn and bsn:
+        field = bsn_form.fields["bsn"]
+        field.disabled, field.label = True, gettext_lazy("BSN van deze persoon")
+        field.help_text = gettext_lazy("De BRP wordt gevraagd naar dit BSN. Is het fout, corrigeer het dan hieronder.")
     state = Prefill(
         enabled=allowed,
-        bsn_form=BsnLookupForm(request.POST if action == "bsn" else None, initial={"bsn": bsn} if bsn else None),
+        bsn_form=bsn_form,
         address_form=AddressLookupForm(request.POST if action == "adres" else None, initial=address)
         if address is not None
         else None,
