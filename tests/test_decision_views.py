@@ -118,12 +118,14 @@ def test_a_beschikking_not_made_known_can_be_discarded_and_a_decision_from_elsew
     client.post(reverse("decision-new", args=[procedure.pk]), {"outcome": "toegekend", "reasoning": "Nodig."})
     draft = Decision.objects.get()
     page = reverse("procedure", args=[procedure.pk])
+    assert "Beschikking voorbereiden" not in client.get(page).content.decode()  # one in preparation at a time
     step = {"form": "stap", "stap-step": "decided_on", "stap-day": today().isoformat(), "stap-outcome": "afgewezen"}
     blocked = client.post(page, step)
     assert blocked.status_code == 400 and "of laat die vervallen" in blocked.content.decode()
     assert "Beschikking laten vervallen" in client.get(page).content.decode()
     done = client.post(reverse("decision-action", args=[draft.pk, "laten-vervallen"]), follow=True)
     assert "De beschikking is vervallen" in messages_of(done) and not Decision.objects.exists()
+    assert "Beschikking voorbereiden" in client.get(page).content.decode()  # a new one can be drafted
     assert AuditEntry.objects.filter(object_type="decision", object_id=str(draft.pk), action="delete").exists()
     assert client.post(page, step).status_code == 302
     assert services.Procedure.objects.get(pk=procedure.pk).decided_outcome == "afgewezen"

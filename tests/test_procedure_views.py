@@ -75,7 +75,7 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
     future = client.post(withdraw, {"intrekken-on": (today() + dt.timedelta(days=1)).isoformat()}, follow=True)
     assert "Ingetrokken op: de datum ligt in de toekomst." in future.content.decode()
     early = client.post(withdraw, {"intrekken-on": (melding_on() - dt.timedelta(days=1)).isoformat()}, follow=True)
-    assert "Ingetrokken op: ligt vóór" in early.content.decode()
+    assert f"Ingetrokken op: ligt vóór de melding ({melding_on():%-d-%-m-%Y})." in early.content.decode()
     assert Procedure.objects.get(pk=procedure.pk).status == "aanvraag"  # refused: nothing changed
     on = today() - dt.timedelta(days=2)
     assert client.post(withdraw, {"intrekken-on": on.isoformat()}).status_code == 302

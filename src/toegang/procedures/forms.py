@@ -14,7 +14,9 @@ LAWS = [(TermRule.Law.WMO, _("Wmo 2015")), (TermRule.Law.JEUGD, _("Jeugdwet")), 
 
 
 class StartForm(UtrechtForm):
-    person = forms.ModelChoiceField(label=_("Inwoner om wie het gaat"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Inwoner om wie het gaat"), queryset=Person.objects.none(), empty_label=_("Kies een inwoner…")
+    )
     law = forms.ChoiceField(label=_("Wet"), choices=LAWS, widget=forms.RadioSelect)
     reported_on = forms.DateField(
         label=_("Datum melding"),

@@ -51,12 +51,16 @@ def _label(field: str) -> str:
     return str(getattr(model_field, "verbose_name", field)).capitalize()
 
 
-def _check_day(day: dt.date, field_label: str, field: str, not_before: dt.date | None = None) -> None:
+def _check_day(
+    day: dt.date, field_label: str, field: str, not_before: dt.date | None = None, before_what: str = ""
+) -> None:
+    """Not in the future, not before ``not_before`` (``before_what`` names that day: "de melding" unless said)."""
     if day > today():
         raise DomainError(_("%(field)s: de datum ligt in de toekomst.") % {"field": field_label}, field=field)
     if not_before is not None and day < not_before:
         raise DomainError(
-            _("%(field)s: ligt vóór %(day)s.") % {"field": field_label, "day": not_before.strftime("%d-%m-%Y")},
+            _("%(field)s: ligt vóór %(what)s (%(day)s).")
+            % {"field": field_label, "what": before_what or _("de melding"), "day": f"{not_before:%-d-%-m-%Y}"},
             field=field,
         )
 
@@ -77,7 +81,11 @@ def start_procedure(
     if law not in CLOCKS:
         raise DomainError(_("Wet: kies Wmo 2015, Jeugdwet of Participatiewet."), field="law")
     _check_day(
-        reported_on, _("Datum melding"), "reported_on", not_before=trajectory.started_on - dt.timedelta(days=365)
+        reported_on,
+        _("Datum melding"),
+        "reported_on",
+        not_before=trajectory.started_on - dt.timedelta(days=365),
+        before_what=_("een jaar voor de start van het traject"),
     )
     member = (
         Membership.objects.filter(household_id=trajectory.household_id, person=person, start_date__lte=reported_on)
@@ -212,7 +220,7 @@ def resume(*, actor: User, procedure: Procedure, clock: str, end: dt.date) -> Cl
     ).first()
     if pause is None or pause.start is None:
         raise DomainError(_("Termijn: deze termijn is niet opgeschort."), field="clock")
-    _check_day(end, _("Tot en met"), "end", not_before=pause.start)
+    _check_day(end, _("Tot en met"), "end", not_before=pause.start, before_what=_("het begin van de opschorting"))
     pause.end = end
     pause.save(update_fields=["end"])
     audit.record(

@@ -117,18 +117,22 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
             messages.success(request, _("Vastgelegd; de termijnen zijn opnieuw berekend."))
             return redirect("procedure", procedure_id=procedure.pk)
     audit.record(actor=user, action=audit.Action.READ, obj=procedure, subjects=[procedure.person_id])
+    its_decisions = list(
+        procedure.decisions.prefetch_related(
+            "provisions__category", "provisions__provider", "objections"
+        ).select_related("created_by", "approved_by")
+    )
     decision_rows = [
         {
             "decision": d,
             "total_cents": decisions.total_cents(d),
             "objections": [(o, decisions.objection_deadline(o)) for o in d.objections.all()],
         }
-        for d in procedure.decisions.prefetch_related(
-            "provisions__category", "provisions__provider", "objections"
-        ).select_related("created_by", "approved_by")
+        for d in its_decisions
     ]
     context = {
         "decision_rows": decision_rows,
+        "decision_in_preparation": any(d.status != Decision.Status.SENT for d in its_decisions),
         "decision_form": DecisionForm(initial={"outcome": "toegekend"}),
         "provision_form": ProvisionForm(law=procedure.law, initial={"start_date": today(), "delivery": "zin"}),
         "send_form": SendForm(initial={"on": today()}),
