@@ -97,6 +97,8 @@ def test_a_decision_taken_elsewhere_is_recorded_with_its_outcome(client, world):
     step = {"form": "stap", "stap-step": "decided_on", "stap-day": today().isoformat()}
     refused = client.post(url, step)
     assert refused.status_code == 400 and "Uitkomst: kies toegekend of afgewezen" in refused.content.decode()
+    summary = refused.content.decode().split('id="foutmeldingen"', 1)[1].split("</ul>", 1)[0]  # at the top, linked
+    assert 'href="#id_stap-outcome"' in summary and "<title>Fout: " in refused.content.decode()
     assert Procedure.objects.get(pk=procedure.pk).decided_on is None
     wrong = {"form": "stap", "stap-step": "receipt_confirmed_on", "stap-day": today().isoformat()}
     refused = client.post(url, {**wrong, "stap-outcome": "afgewezen"})  # an outcome belongs to the decision only

@@ -144,6 +144,7 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
         "clocks": clocks,
         "forms": forms,
         "posted": posted,
+        "refused_form": forms.get(posted),  # a refused step, suspension or extension: listed at the top
         "today": today(),
         "open": procedure.status in selectors.OPEN,
         "can_edit": user.role in CASE_ROLES or user.is_superuser,
