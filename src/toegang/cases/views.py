@@ -35,7 +35,7 @@ from toegang.cases.search import MAX_RESULTS, SearchForm, search_persons
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.exports import csv_response
-from toegang.common.forms import UtrechtForm
+from toegang.common.forms import UtrechtForm, field_label
 from toegang.common.views import first_rows, require_case_reader, require_case_worker, submitted, trajectory_or_404
 from toegang.people import services as people_services
 from toegang.people.brp import prefill as brp_prefill
@@ -314,22 +314,10 @@ def person_page(request: HttpRequest, household_id: int, person_id: int) -> Http
     household, membership = member_or_404(user, household_id, person_id)
     person = membership.person
     sources = {s.field: s for s in person.sources.all()}
-    brp_fields = {name for name, _label in PersonSource.FIELDS}
+    brp_fields = [name for name, _label in PersonSource.FIELDS]  # what the BRP gives, then what only Toegang holds
     rows = [
-        (label, getattr(person, name), sources.get(name), name in brp_fields)
-        for name, label in (
-            ("bsn", _("BSN")),
-            ("voornamen", _("Voornamen")),
-            ("voorvoegsel", _("Voorvoegsel")),
-            ("geslachtsnaam", _("Geslachtsnaam")),
-            ("geboortedatum", _("Geboortedatum")),
-            ("straat", _("Straat")),
-            ("huisnummer", _("Huisnummer")),
-            ("postcode", _("Postcode")),
-            ("woonplaats", _("Woonplaats")),
-            ("telefoon", _("Telefoon")),
-            ("email", _("E-mail")),
-        )
+        (name, field_label(Person, name), getattr(person, name), sources.get(name), name in brp_fields)
+        for name in (*brp_fields, "telefoon", "email")
     ]
     audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="persoonsgegevens")
     may_change = _person_change_refusal(user, household, membership) is None

@@ -9,6 +9,14 @@ from django.core.validators import MaxLengthValidator
 
 from toegang.common.errors import LONG_TEXT_MAX, DomainError
 
+
+def field_label(model: Any, name: str, *, capital: bool = True) -> str:
+    """A model field's name as forms and messages write it: its verbose name, the first letter a capital
+    (``capital``) and the rest as written ("RSIN", "API" stay)."""
+    label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+    return label[:1].upper() + label[1:] if capital else label
+
+
 WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
     forms.Select: "utrecht-select utrecht-select--html-select",

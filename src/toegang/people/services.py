@@ -17,6 +17,7 @@ from toegang.accounts.models import Area, User
 from toegang.audit import services as audit
 from toegang.common.dates import today
 from toegang.common.errors import ConflictError, DomainError
+from toegang.common.forms import field_label
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Household, Membership, Person
 
@@ -185,10 +186,6 @@ def normalise_telefoon(value: str) -> str:
     return text
 
 
-def _label_of(name: str) -> str:
-    return str(getattr(Person._meta.get_field(name), "verbose_name", name))
-
-
 def _cleaned_person_values(values: dict[str, object]) -> dict[str, object]:
     """The changeable fields as they are stored, or DomainError naming the first field that breaks its rule."""
     text = {name: str(values.get(name) or "").strip() for name in CHANGEABLE if name != "geboortedatum"}
@@ -204,7 +201,7 @@ def _cleaned_person_values(values: dict[str, object]) -> dict[str, object]:
     for name in ("voornamen", "voorvoegsel", "geslachtsnaam", "straat", "woonplaats", "email"):
         limit = getattr(Person._meta.get_field(name), "max_length", None) or 0
         if len(text[name]) > limit:
-            label = _label_of(name).capitalize()
+            label = field_label(Person, name)
             raise DomainError(
                 _("%(field)s: ten hoogste %(limit)d tekens.") % {"field": label, "limit": limit}, field=name
             )
@@ -276,7 +273,7 @@ def change_person(
             if current[name] != shown.get(name, "") and current[name] != as_text(name, value)
         ]
         if clash:
-            labels = ", ".join(_label_of(name) for name in clash)
+            labels = ", ".join(field_label(Person, name, capital=False) for name in clash)
             raise ConflictError(PERSON_CONFLICT % {"fields": labels.capitalize()})
     clean = _cleaned_person_values({name: wanted.get(name, getattr(locked, name)) for name in CHANGEABLE})
     changed = [name for name in CHANGEABLE if current[name] != as_text(name, clean[name])]
@@ -300,7 +297,7 @@ def change_person(
         row.source = PersonSource.Source.BRP if held_brp else PersonSource.Source.MANUAL
         row.recorded_by = actor
         row.save(update_fields=["source", "recorded_by", "recorded_at"])
-    labels = ", ".join(_label_of(name) for name in changed)
+    labels = ", ".join(field_label(Person, name, capital=False) for name in changed)
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toegang.common.forms import DateInput, UtrechtForm
+from toegang.common.forms import DateInput, UtrechtForm, field_label
 from toegang.people.models import Person
 from toegang.procedures.models import Objection, Outcome, Procedure, ProductCategory, Provider, Provision, TermRule
 
@@ -46,7 +46,7 @@ class StepForm(UtrechtForm):
     def __init__(self, *args: Any, steps: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [  # type: ignore[attr-defined]
-            (s, str(getattr(Procedure._meta.get_field(s), "verbose_name", s)).capitalize()) for s in steps or []
+            (s, field_label(Procedure, s)) for s in steps or []
         ]
 
 

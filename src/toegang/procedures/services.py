@@ -14,6 +14,7 @@ from toegang.audit import services as audit
 from toegang.cases.models import Trajectory
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
+from toegang.common.forms import field_label
 from toegang.events import services as events
 from toegang.people.models import Membership, Person
 from toegang.procedures.models import ClockPause, Decision, Outcome, Procedure, TermRule
@@ -47,8 +48,7 @@ STEPS: dict[str, dict[str, str | None]] = {
 
 
 def _label(field: str) -> str:
-    model_field = Procedure._meta.get_field(field)
-    return str(getattr(model_field, "verbose_name", field)).capitalize()
+    return field_label(Procedure, field)
 
 
 def _check_day(

@@ -11,6 +11,7 @@ from zgw_consumers.constants import APITypes
 from zgw_consumers.models import Service
 
 from toegang.accounts.models import Municipality
+from toegang.common.forms import field_label
 
 LAWS = ("wmo", "jeugd", "pw")  # the laws whose procedures can be registered as deelzaken
 STATUS_STEPS = ("received", "decided", "closed")  # the statuses of a procedure's zaak
@@ -99,8 +100,7 @@ class Configuration(models.Model):
     @classmethod
     def label_of(cls, field: str) -> str:
         """The field's name as messages and the form write it (its verbose name, capitalised)."""
-        label = str(getattr(cls._meta.get_field(field), "verbose_name", field))
-        return label[:1].upper() + label[1:]
+        return field_label(cls, field)
 
     def statustype_for(self, law: str, step: str) -> str:
         """The statustype of the law's zaaktype aanvraag for ``step`` ("received", "decided", "closed")."""
