@@ -919,9 +919,10 @@ def open_household(page, server: str, *, bsn: str, first_name: str, prefix: str,
 
 
 def test_a_decision_taken_elsewhere_and_a_withdrawal_on_the_procedure_page(server, open_as):
-    """A Participatiewet procedure from the household page: the application, then the decision taken in the
-    income system recorded with its outcome (refused without one); a second procedure withdrawn on its day,
-    whose clocks stop."""
+    """A Participatiewet procedure from the household page, 'Wat nu' naming each next step: the application,
+    then the decision taken in the income system recorded with its outcome (refused without one); a Wmo procedure
+    whose beschikking is refused without its reasoning (the form keeps the choice), then drafted, discarded with
+    its reason when the resident withdraws, and the procedure withdrawn on its day, its clocks stopped."""
     from playwright.sync_api import expect
 
     page = open_as("professional")
@@ -948,8 +949,11 @@ def test_a_decision_taken_elsewhere_and_a_withdrawal_on_the_procedure_page(serve
         form.get_by_role("button", name="Vastleggen").click()
 
     start("Participatiewet")
+    wat_nu = page.locator("section:has(#h-wat-nu)")
+    expect(wat_nu).to_contain_text("Leg de ontvangst van de aanvraag vast zodra die binnen is")
     step("Aanvraag ontvangen op")
     expect(page.get_by_text("Vastgelegd; de termijnen zijn opnieuw berekend.")).to_be_visible()
+    expect(wat_nu).to_contain_text("Betaal het voorschot")  # the advance's four weeks run from the application
     step("Besluit bekendgemaakt op")
     expect(page.get_by_text("Uitkomst: kies toegekend of afgewezen").first).to_be_visible()
     assert_accessible(page)
@@ -961,9 +965,33 @@ def test_a_decision_taken_elsewhere_and_a_withdrawal_on_the_procedure_page(serve
     shot(page, "procedure-besluit-elders")
 
     start("Wmo 2015")  # its onderzoek runs from the melding
+    expect(wat_nu).to_contain_text("Voer het onderzoek uit met de inwoner en verstrek het verslag.")
+    step("Aanvraag ontvangen op")
+    page.get_by_text("Beschikking voorbereiden").click()
+    page.get_by_label("Afwijzen").check()
+    page.get_by_role("button", name="Concept maken").click()  # without its reasoning
+    summary = page.locator("#foutmeldingen")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Motivering: dit veld is verplicht.")
+    expect(page.get_by_label("Afwijzen")).to_be_checked()  # the form stayed open with the choice
+    assert_accessible(page)
+    shot(page, "procedure-beschikking-geweigerd")
+    page.get_by_label("Motivering").fill("De inwoner redt het met hulp uit het eigen netwerk.")
+    page.get_by_role("button", name="Concept maken").click()
+    expect(page.get_by_role("heading", name=re.compile("^Afwijzende beschikking"))).to_be_visible()
+    expect(wat_nu).to_contain_text("Rond de conceptbeschikking af")
+    shot(page, "procedure-wat-nu")
+    page.get_by_label("Ingetrokken op").fill(day.isoformat())
+    page.get_by_role("button", name="Procedure intrekken (de inwoner ziet ervan af)").click()
+    expect(page.get_by_text("in voorbereiding; laat die eerst vervallen")).to_be_visible()
+    page.get_by_text("Beschikking laten vervallen").click()
+    page.get_by_label("De inwoner trekt de aanvraag in").check()
+    page.get_by_role("button", name="Laten vervallen").click()
+    expect(page.get_by_text("De beschikking is vervallen")).to_be_visible()
     page.get_by_label("Ingetrokken op").fill(day.isoformat())
     page.get_by_role("button", name="Procedure intrekken (de inwoner ziet ervan af)").click()
     expect(page.get_by_text("De procedure is ingetrokken; de termijnen zijn gestopt.")).to_be_visible()
+    expect(page.locator("#h-wat-nu")).to_have_count(0)
     expect(page.get_by_text("gestopt", exact=True).first).to_be_visible()
     assert_accessible(page)
     page.close()

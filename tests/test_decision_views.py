@@ -4,6 +4,7 @@ the letter, an objection; refused input comes back as a message naming the field
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 
@@ -34,10 +35,12 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
     client.force_login(world.professional)
     assert "Beschikking voorbereiden" in client.get(page).content.decode()
 
-    response = client.post(
-        reverse("decision-new", args=[procedure.pk]), {"outcome": "toegekend", "reasoning": ""}, follow=True
-    )
-    assert "Motivering" in messages_of(response) and not Decision.objects.exists()
+    response = client.post(reverse("decision-new", args=[procedure.pk]), {"outcome": "afgewezen", "reasoning": ""})
+    refused = response.content.decode()  # the page comes back with the form open and the choice kept
+    summary = refused.split('id="foutmeldingen"', 1)[1].split("</ul>", 1)[0]
+    assert response.status_code == 400 and "Motivering: dit veld is verplicht." in summary
+    assert '<details class="card" open>' in refused and re.search(r'value="afgewezen"[^>]*checked', refused)
+    assert not Decision.objects.exists()
     client.post(reverse("decision-new", args=[procedure.pk]), {"outcome": "toegekend", "reasoning": "Nodig."})
     decision = Decision.objects.get()
 
@@ -49,8 +52,11 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
         "budget_euros": "2500.50",
         "start_date": today().isoformat(),
     }
-    refused = client.post(reverse("provision-add", args=[decision.pk]), provision, follow=True)
-    assert "Einddatum: verplicht" in messages_of(refused) and not Provision.objects.exists()
+    refused = client.post(reverse("provision-add", args=[decision.pk]), provision)
+    page_text = refused.content.decode()
+    assert refused.status_code == 400 and "Einddatum: verplicht" in page_text.split('id="foutmeldingen"', 1)[1]
+    assert "<details open><summary>Voorziening toevoegen" in page_text and 'value="2500.50"' in page_text
+    assert not Provision.objects.exists()
     provision["end_date"] = (today() + dt.timedelta(days=90)).isoformat()
     client.post(reverse("provision-add", args=[decision.pk]), provision)
     assert Provision.objects.get().budget_cents == 250_050
@@ -123,10 +129,17 @@ def test_a_beschikking_not_made_known_can_be_discarded_and_a_decision_from_elsew
     blocked = client.post(page, step)
     assert blocked.status_code == 400 and "of laat die vervallen" in blocked.content.decode()
     assert "Beschikking laten vervallen" in client.get(page).content.decode()
-    done = client.post(reverse("decision-action", args=[draft.pk, "laten-vervallen"]), follow=True)
+    discard = reverse("decision-action", args=[draft.pk, "laten-vervallen"])
+    withdraw = client.post(reverse("procedure-withdraw", args=[procedure.pk]), {"intrekken-on": today()}, follow=True)
+    assert "in voorbereiding; laat die eerst vervallen" in messages_of(withdraw)  # not withdrawn around it
+    assert services.Procedure.objects.get(pk=procedure.pk).withdrawn_on is None
+    no_reason = client.post(discard, follow=True)
+    assert "Reden: dit veld is verplicht." in messages_of(no_reason) and Decision.objects.exists()
+    done = client.post(discard, {"reason": "elders"}, follow=True)
     assert "De beschikking is vervallen" in messages_of(done) and not Decision.objects.exists()
     assert "Beschikking voorbereiden" in client.get(page).content.decode()  # a new one can be drafted
-    assert AuditEntry.objects.filter(object_type="decision", object_id=str(draft.pk), action="delete").exists()
+    deleted = AuditEntry.objects.get(object_type="decision", object_id=str(draft.pk), action="delete")
+    assert deleted.detail == "vervallen (concept, toegekend): elders"
     assert client.post(page, step).status_code == 302
     assert services.Procedure.objects.get(pk=procedure.pk).decided_outcome == "afgewezen"
 
@@ -138,5 +151,7 @@ def test_a_beschikking_not_made_known_can_be_discarded_and_a_decision_from_elsew
     sent = decisions.send(
         actor=world.professional, decision=decisions.submit(actor=world.professional, decision=sent), on=today()
     )
-    refused = client.post(reverse("decision-action", args=[sent.pk, "laten-vervallen"]), follow=True)
+    refused = client.post(
+        reverse("decision-action", args=[sent.pk, "laten-vervallen"]), {"reason": "elders"}, follow=True
+    )
     assert "vervalt niet" in messages_of(refused) and Decision.objects.filter(pk=sent.pk).exists()

@@ -4,6 +4,7 @@ steps, suspension and extension through the forms, the deadline list; partners a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -213,3 +214,97 @@ def test_procedure_page_and_deadline_list_have_pinned_flat_query_counts(client, 
         page_queries(client, reverse("deadlines") + "?wie=team"),
     )
     assert small == large == (14, 7)
+
+
+def _wat_nu(page: str) -> str:
+    return page.split('id="h-wat-nu"', 1)[1].split("</section>", 1)[0] if 'id="h-wat-nu"' in page else ""
+
+
+def _step_options(page: str) -> list[str]:
+    select = page.split('name="stap-step"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\w+)"', select)
+
+
+def _selected_step(page: str) -> str:
+    select = page.split('name="stap-step"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\w+)" selected', select)[0]
+
+
+def test_the_page_says_what_comes_next_and_offers_only_what_applies(client, world):
+    """'Wat nu' follows the law's order with the deadline of the term each step meets; the step form offers the
+    steps whose preceding step is recorded, the next one chosen, and the recorded ones to correct; resuming is
+    offered only for a suspended term and extending only once."""
+    trajectory = make_trajectory(world)
+    person = trajectory.household.memberships.order_by("pk").first().person
+    procedure = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=melding_on()
+    )
+    client.force_login(world.professional)
+    url = reverse("procedure", args=[procedure.pk])
+    page = client.get(url).content.decode()
+    onderzoek = next(c for c in _clocks(procedure) if c.code == "wmo-onderzoek")
+    assert "Bevestig de inwoner de ontvangst van de melding" in _wat_nu(page)
+    assert f"Uiterlijk {onderzoek.deadline:%-d-%-m-%Y}" in _wat_nu(page)
+    assert "persoonlijk plan" not in _wat_nu(page)  # its seven days ran out long ago
+    options = _step_options(page)
+    assert "decided_on" not in options and "notice_of_default_on" not in options  # no application yet
+    assert _selected_step(page) == "receipt_confirmed_on"
+    assert 'id="h-hervatten"' not in page and 'id="h-opschorten"' in page and 'id="h-verlengen"' in page
+    refused = client.post(url, {"form": "stap", "stap-step": "decided_on", "stap-day": today().isoformat()})
+    assert refused.status_code == 400 and "Stap: kies een stap uit de lijst" in refused.content.decode()
+
+    for step in ("receipt_confirmed_on", "report_sent_on"):
+        services.record_step(actor=world.professional, procedure=procedure, step=step, day=melding_on())
+    page = client.get(url).content.decode()
+    assert "Bevestig" not in _wat_nu(page) and "Wacht op de aanvraag" in _wat_nu(page)
+    assert _selected_step(page) == "application_on"
+    assert f"Ontvangst bevestigd op (vastgelegd {melding_on():%-d-%-m-%Y}; corrigeren)" in page
+    assert _step_options(page)[-2:] == ["receipt_confirmed_on", "report_sent_on"]  # recorded ones last
+
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=melding_on())
+    services.suspend(
+        actor=world.professional, procedure=procedure, clock="wmo-beschikking", start=melding_on(), reason="Advies"
+    )
+    page = client.get(url).content.decode()
+    assert "Beslis op de aanvraag" in _wat_nu(page) and "verlopen" not in _wat_nu(page)  # suspended: it waits
+    assert "De termijn ‘Beschikking na aanvraag’ is opgeschort" in _wat_nu(page)
+    assert "decided_on" in _step_options(page) and 'id="h-hervatten"' in page
+    hervatten = page.split('id="h-hervatten"', 1)[1].split("</section>", 1)[0]
+    assert 'value="wmo-beschikking"' in hervatten
+    assert 'id="h-opschorten"' not in page  # the one running term of the municipality is suspended
+    services.resume(actor=world.professional, procedure=procedure, clock="wmo-beschikking", end=melding_on())
+    page = client.get(url).content.decode()
+    beslis = next(c for c in _clocks(procedure) if c.code == "wmo-beschikking")
+    assert f'Uiterlijk {beslis.deadline:%-d-%-m-%Y}</strong> <span class="badge badge--urgent">verlopen' in page
+    services.extend(
+        actor=world.professional,
+        procedure=procedure,
+        clock="wmo-beschikking",
+        length=2,
+        unit="weken",
+        notified_on=today(),
+        reason="Advies",
+    )
+    page = client.get(url).content.decode()
+    assert 'id="h-verlengen"' not in page and 'id="h-hervatten"' not in page  # extended once, nothing suspended
+
+    pw = services.start_procedure(
+        actor=world.professional, trajectory=trajectory, person=person, law="pw", reported_on=melding_on()
+    )
+    services.record_step(actor=world.professional, procedure=pw, step="application_on", day=today())
+    page = client.get(reverse("procedure", args=[pw.pk])).content.decode()
+    voorschot = next(c for c in _clocks(pw) if c.code == "pw-voorschot")
+    assert "Betaal het voorschot" in _wat_nu(page) and f"{voorschot.deadline:%-d-%-m-%Y}" in _wat_nu(page)
+    assert _selected_step(page) == "advance_paid_on"
+    services.withdraw(actor=world.professional, procedure=pw, on=today())
+    assert 'id="h-wat-nu"' not in client.get(reverse("procedure", args=[pw.pk])).content.decode()
+
+
+def _clocks(procedure: Procedure):
+    from toegang.procedures import selectors
+
+    procedure = Procedure.objects.select_related("person", "trajectory__household").get(pk=procedure.pk)
+    municipality = procedure.trajectory.household.municipality_id
+    return selectors.clocks_of(
+        procedure, municipality_id=municipality, rules=selectors.rules_for([municipality]), on=today()
+    )

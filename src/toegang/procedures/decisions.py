@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
@@ -208,11 +209,22 @@ def send(*, actor: User, decision: Decision, on: dt.date) -> Decision:
     return locked
 
 
+# Why a beschikking not made known is discarded (the audit row names it).
+DISCARD_REASONS = {
+    "elders": _lazy("Het besluit is buiten Toegang genomen"),
+    "opnieuw": _lazy("Het concept wordt opnieuw opgesteld"),
+    "ingetrokken": _lazy("De inwoner trekt de aanvraag in"),
+}
+
+
 @transaction.atomic
-def discard(*, actor: User, decision: Decision) -> None:
+def discard(*, actor: User, decision: Decision, reason: str) -> None:
     """Remove a beschikking that was not made known (a concept, or one waiting for or given akkoord): it never
     left the team, so nothing outside Toegang knew it (no event, no ZGW besluit, no 301). The procedure can then
-    have a new one, or record a decision taken elsewhere. The audit row keeps that it existed."""
+    have a new one, record a decision taken elsewhere, or be withdrawn. The audit row keeps that it existed, with
+    the ``reason`` (a key of ``DISCARD_REASONS``)."""
+    if reason not in DISCARD_REASONS:
+        raise DomainError(_("Reden: kies waarom de beschikking vervalt."), field="reason")
     locked = Decision.objects.select_for_update().select_related("procedure").get(pk=decision.pk)
     if locked.status == Decision.Status.SENT:
         raise DomainError(_("Beschikking: een bekendgemaakte beschikking vervalt niet; daartegen staat bezwaar open."))
@@ -221,7 +233,7 @@ def discard(*, actor: User, decision: Decision) -> None:
         action=audit.Action.DELETE,
         obj=locked,
         subjects=[locked.procedure.person_id],
-        detail=f"vervallen ({locked.get_status_display().lower()}, {locked.outcome})",
+        detail=f"vervallen ({locked.get_status_display().lower()}, {locked.outcome}): {reason}",
     )
     locked.delete()  # its provisions go with it
 

@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toegang.common.forms import DateInput, UtrechtForm, field_label
+from toegang.common.forms import DateInput, UtrechtForm
 from toegang.people.models import Person
-from toegang.procedures.models import Objection, Outcome, Procedure, ProductCategory, Provider, Provision, TermRule
+from toegang.procedures.decisions import DISCARD_REASONS
+from toegang.procedures.models import Objection, Outcome, ProductCategory, Provider, Provision, TermRule
 
 LAWS = [(TermRule.Law.WMO, _("Wmo 2015")), (TermRule.Law.JEUGD, _("Jeugdwet")), (TermRule.Law.PW, _("Participatiewet"))]
 
@@ -31,7 +32,14 @@ class StartForm(UtrechtForm):
 
 class StepForm(UtrechtForm):
     conditional_fields = ("outcome",)  # needed with the decision's step
-    step = forms.ChoiceField(label=_("Stap"))
+    step = forms.ChoiceField(
+        label=_("Stap"),
+        error_messages={
+            "invalid_choice": _(
+                "kies een stap uit de lijst; een stap volgt op de stap ervoor (eerst de aanvraag, dan het besluit)."
+            )
+        },
+    )
     day = forms.DateField(label=_("Datum"), widget=DateInput())
     outcome = forms.ChoiceField(
         label=_("Uitkomst"),
@@ -43,15 +51,16 @@ class StepForm(UtrechtForm):
         ),
     )
 
-    def __init__(self, *args: Any, steps: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, steps: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [  # type: ignore[attr-defined]
-            (s, field_label(Procedure, s)) for s in steps or []
-        ]
+        self.fields["step"].choices = steps or []  # type: ignore[attr-defined]
 
 
 class ClockChoiceForm(UtrechtForm):
-    clock = forms.ChoiceField(label=_("Termijn"))
+    clock = forms.ChoiceField(
+        label=_("Termijn"),
+        error_messages={"invalid_choice": _("kies een termijn uit de lijst; de stand van de termijnen is gewijzigd.")},
+    )
 
     def __init__(self, *args: Any, clocks: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +147,10 @@ class WithdrawForm(UtrechtForm):
         widget=DateInput(),
         help_text=_("De dag dat de inwoner de melding of aanvraag introk; de termijnen stoppen die dag."),
     )
+
+
+class DiscardForm(UtrechtForm):
+    reason = forms.ChoiceField(label=_("Reden"), choices=list(DISCARD_REASONS.items()), widget=forms.RadioSelect)
 
 
 class SendForm(UtrechtForm):

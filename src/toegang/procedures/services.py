@@ -265,6 +265,15 @@ def withdraw(*, actor: User, procedure: Procedure, on: dt.date) -> Procedure:
     the clocks stop that day, the procedure's zaak is closed as afgebroken with that date."""
     locked = _locked_open(procedure)
     _check_day(on, _label("withdrawn_on"), "on", not_before=locked.reported_on)
+    if locked.decisions.exclude(status=Decision.Status.SENT).exists():
+        raise DomainError(
+            _(
+                "%(field)s: deze procedure heeft een beschikking in voorbereiding; laat die eerst vervallen "
+                "(reden: de inwoner trekt de aanvraag in)."
+            )
+            % {"field": _label("withdrawn_on")},
+            field="on",
+        )
     locked.status, locked.withdrawn_on = Procedure.Status.WITHDRAWN, on
     locked.save(update_fields=["status", "withdrawn_on"])
     audit.record(

@@ -19,16 +19,25 @@ from toegang.audit.services import log_denied
 from toegang.cases.selectors import CASE_ROLES, trajectories_visible_to
 from toegang.common.dates import today
 from toegang.common.forms import UtrechtForm
-from toegang.common.views import apply_change, require_case_reader, require_case_worker, submitted, trajectory_or_404
+from toegang.common.views import (
+    NamedChange,
+    apply_change,
+    require_case_reader,
+    require_case_worker,
+    run_named_change,
+    submitted,
+    trajectory_or_404,
+)
 from toegang.istandaarden.models import Request
 from toegang.istandaarden.selectors import is_backoffice
 from toegang.people.models import Person
 from toegang.people.selectors import member_ids
 from toegang.plans import need_to_know
 from toegang.privacy.context import refuse_steering_under_emergency
-from toegang.procedures import decisions, letters, selectors, services
+from toegang.procedures import decisions, guide, letters, selectors, services
 from toegang.procedures.forms import (
     DecisionForm,
+    DiscardForm,
     ExtendForm,
     ObjectionDecisionForm,
     ObjectionForm,
@@ -85,43 +94,78 @@ def procedure_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     return render(request, "cases/form.html", context, status=400 if form.errors else 200)
 
 
-def _forms(procedure: Procedure, running: list[selectors.Clock], data: Any = None, posted: str = "") -> dict[str, Any]:
-    clocks = [(c.code, c.label) for c in running if not c.resident and c.done_on is None]
+def _clock_choices(running: list[selectors.Clock]) -> dict[str, list[tuple[str, str]]]:
+    """Per form the municipality's running terms it applies to: suspend one that runs, resume one that is
+    suspended, extend one not extended before (Awb 4:14 allows it once)."""
+    own = [c for c in running if not c.resident and c.done_on is None]
+    return {
+        "opschorten": [(c.code, c.label) for c in own if not c.paused],
+        "hervatten": [(c.code, c.label) for c in own if c.paused],
+        "verlengen": [(c.code, c.label) for c in own if not c.extended],
+    }
+
+
+def _forms(
+    procedure: Procedure, running: list[selectors.Clock], first_step: str, data: Any = None, posted: str = ""
+) -> dict[str, Any]:
     day = {"day": today(), "start": today(), "end": today(), "notified_on": today(), "length": 2, "unit": "weken"}
+    choices = _clock_choices(running)
     built: dict[str, Any] = {}
     for key, form_class in FORMS.items():
-        kwargs: dict[str, Any] = {"steps": list(services.STEPS[procedure.law])} if key == "stap" else {"clocks": clocks}
-        built[key] = form_class(data if key == posted else None, initial=day, prefix=key, **kwargs)
+        kwargs: dict[str, Any] = (
+            {"steps": guide.step_choices(procedure, services.STEPS[procedure.law])}
+            if key == "stap"
+            else {"clocks": choices[key]}
+        )
+        initial = {**day, "step": first_step} if key == "stap" else day
+        built[key] = form_class(data if key == posted else None, initial=initial, prefix=key, **kwargs)
     return built
 
 
 def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_reader(request)
     procedure = _procedure_or_404(user, procedure_id, steer=request.method == "POST")
+    posted = request.POST.get("form", "") if request.method == "POST" else ""
+    if posted and posted not in FORMS:
+        raise Http404
+    if posted:
+        require_case_worker(request)
+    return _page(request, user, procedure, posted=posted)
+
+
+def _page(
+    request: HttpRequest,
+    user: User,
+    procedure: Procedure,
+    *,
+    posted: str = "",
+    refused: tuple[str, UtrechtForm] | None = None,
+) -> HttpResponse:
+    """The procedure page; with ``posted`` one of its own forms (a step, suspension, resumption or extension)
+    is applied, or shown refused. ``refused``: a change posted to its own URL (a beschikking, a provision) that
+    was refused, shown with its input kept (the context name of the form, the bound form)."""
     municipality = procedure.trajectory.household.municipality_id
     rules = selectors.rules_for([municipality])
     clocks = selectors.clocks_of(procedure, municipality_id=municipality, rules=rules, on=today())
-    posted = request.POST.get("form", "") if request.method == "POST" else ""
-    forms = _forms(procedure, clocks, request.POST, posted)
+    its_decisions = list(
+        procedure.decisions.prefetch_related(
+            "provisions__category", "provisions__provider", "objections"
+        ).select_related("created_by", "approved_by")
+    )
+    advice = guide.next_steps(procedure, clocks, its_decisions, on=today())
+    first_step = next((a.step for a in advice if a.step), "")
+    forms = _forms(procedure, clocks, first_step, request.POST, posted)
     if posted:
-        require_case_worker(request)
         calls = {
             "stap": lambda d: services.record_step(actor=user, procedure=procedure, **d),
             "opschorten": lambda d: services.suspend(actor=user, procedure=procedure, **d),
             "hervatten": lambda d: services.resume(actor=user, procedure=procedure, **d),
             "verlengen": lambda d: services.extend(actor=user, procedure=procedure, **d),
         }
-        if posted not in calls:
-            raise Http404
         if submitted(request, forms[posted], calls[posted]):
             messages.success(request, _("Vastgelegd; de termijnen zijn opnieuw berekend."))
             return redirect("procedure", procedure_id=procedure.pk)
     audit.record(actor=user, action=audit.Action.READ, obj=procedure, subjects=[procedure.person_id])
-    its_decisions = list(
-        procedure.decisions.prefetch_related(
-            "provisions__category", "provisions__provider", "objections"
-        ).select_related("created_by", "approved_by")
-    )
     decision_rows = [
         {
             "decision": d,
@@ -133,9 +177,11 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
     context = {
         "decision_rows": decision_rows,
         "decision_in_preparation": any(d.status != Decision.Status.SENT for d in its_decisions),
+        "advice": advice,
         "decision_form": DecisionForm(initial={"outcome": "toegekend"}),
         "provision_form": ProvisionForm(law=procedure.law, initial={"start_date": today(), "delivery": "zin"}),
         "send_form": SendForm(initial={"on": today()}),
+        "discard_form": DiscardForm(),
         "withdraw_form": WithdrawForm(initial={"on": today()}),
         "objection_form": ObjectionForm(initial={"received_on": today()}),
         "objection_decision_form": ObjectionDecisionForm(initial={"decided_on": today()}),
@@ -158,7 +204,10 @@ def procedure_page(request: HttpRequest, procedure_id: int) -> HttpResponse:
         ),
         "is_backoffice": is_backoffice(user),
     }
-    return render(request, "procedures/procedure.html", context, status=400 if posted else 200)
+    if refused is not None:
+        context[refused[0]] = context["refused_form"] = refused[1]
+        context["refused_name"] = refused[0]
+    return render(request, "procedures/procedure.html", context, status=400 if posted or refused else 200)
 
 
 @require_POST
@@ -208,35 +257,26 @@ def _decision_or_404(user: User, decision_id: int, *, steer: bool = True) -> Dec
     return decision
 
 
-def _apply(
-    request: HttpRequest, form: UtrechtForm, call: Callable[[dict[str, Any]], object], procedure_id: int, done: str
+def _apply_on_page(
+    request: HttpRequest, user: User, procedure_id: int, name: str, form: UtrechtForm, call: Callable[..., object]
 ) -> HttpResponse:
-    apply_change(request, form, call, done)
-    return redirect("procedure", procedure_id=procedure_id)
-
-
-Call = tuple[UtrechtForm, Callable[[dict[str, Any]], object], str]  # form, service call, success message
-
-
-def _dispatch(request: HttpRequest, calls: dict[str, Call], action: str, procedure_id: int) -> HttpResponse:
-    """One of several named changes from the procedure page (the URL names the action)."""
-    if action not in calls:
-        raise Http404
-    form, call, done = calls[action]
-    return _apply(request, form, call, procedure_id, done)
+    """A change with more to type than a date (a beschikking and its reasoning, a provision): when refused, the
+    procedure page comes back with the form open, its input kept and the message at the top."""
+    if submitted(request, form, call):
+        return redirect("procedure", procedure_id=procedure_id)
+    return _page(request, user, _procedure_or_404(user, procedure_id), refused=(name, form))
 
 
 @require_POST
 def decision_new(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_worker(request)
     procedure = _procedure_or_404(user, procedure_id)
-    return _apply(
-        request,
-        DecisionForm(request.POST),
-        lambda d: decisions.draft_decision(actor=user, procedure=procedure, **d),
-        procedure.pk,
-        _("De beschikking staat als concept klaar."),
-    )
+
+    def draft(d: dict[str, Any]) -> None:
+        decisions.draft_decision(actor=user, procedure=procedure, **d)
+        messages.success(request, _("De beschikking staat als concept klaar."))
+
+    return _apply_on_page(request, user, procedure.pk, "decision_form", DecisionForm(request.POST), draft)
 
 
 @require_POST
@@ -244,13 +284,12 @@ def provision_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = require_case_worker(request)
     decision = _decision_or_404(user, decision_id)
     form = ProvisionForm(request.POST, law=decision.procedure.law)
-    return _apply(
-        request,
-        form,
-        lambda _d: decisions.add_provision(actor=user, decision=decision, **form.service_arguments()),
-        decision.procedure_id,
-        _("De voorziening is toegevoegd."),
-    )
+
+    def add(_d: dict[str, Any]) -> None:
+        decisions.add_provision(actor=user, decision=decision, **form.service_arguments())
+        messages.success(request, _("De voorziening is toegevoegd."))
+
+    return _apply_on_page(request, user, decision.procedure_id, "provision_form", form, add)
 
 
 @require_POST
@@ -259,7 +298,7 @@ def decision_action(request: HttpRequest, decision_id: int, action: str) -> Http
     not made known)."""
     user = require_case_worker(request)
     decision = _decision_or_404(user, decision_id)
-    calls: dict[str, Call] = {
+    calls: dict[str, NamedChange] = {
         "afronden": (
             UtrechtForm(request.POST),
             lambda d: decisions.submit(actor=user, decision=decision),
@@ -276,12 +315,13 @@ def decision_action(request: HttpRequest, decision_id: int, action: str) -> Http
             _("De beschikking is bekendgemaakt; de beslistermijn is gehaald."),
         ),
         "laten-vervallen": (
-            UtrechtForm(request.POST),
-            lambda d: decisions.discard(actor=user, decision=decision),
+            DiscardForm(request.POST),
+            lambda d: decisions.discard(actor=user, decision=decision, **d),
             _("De beschikking is vervallen; er kan een nieuwe worden opgesteld."),
         ),
     }
-    return _dispatch(request, calls, action, decision.procedure_id)
+    run_named_change(request, calls, action)
+    return redirect("procedure", procedure_id=decision.procedure_id)
 
 
 def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -299,13 +339,13 @@ def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
 def objection_new(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = require_case_worker(request)
     decision = _decision_or_404(user, decision_id)
-    return _apply(
+    apply_change(
         request,
         ObjectionForm(request.POST),
         lambda d: decisions.register_objection(actor=user, decision=decision, **d),
-        decision.procedure_id,
         _("Het bezwaar is geregistreerd; de beslistermijn loopt."),
     )
+    return redirect("procedure", procedure_id=decision.procedure_id)
 
 
 @require_POST
@@ -315,7 +355,7 @@ def objection_action(request: HttpRequest, objection_id: int, action: str) -> Ht
     if objection is None:
         raise Http404
     decision = _decision_or_404(user, objection.decision_id)
-    calls: dict[str, Call] = {
+    calls: dict[str, NamedChange] = {
         "verdagen": (
             SendForm(request.POST),
             lambda d: decisions.extend_objection(actor=user, objection=objection, notified_on=d["on"]),
@@ -327,4 +367,5 @@ def objection_action(request: HttpRequest, objection_id: int, action: str) -> Ht
             _("De beslissing op bezwaar is vastgelegd."),
         ),
     }
-    return _dispatch(request, calls, action, decision.procedure_id)
+    run_named_change(request, calls, action)
+    return redirect("procedure", procedure_id=decision.procedure_id)
