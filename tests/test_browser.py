@@ -1025,6 +1025,10 @@ def test_a_misspelled_name_is_corrected_from_the_brp_on_the_person_page(server, 
     expect(page.get_by_label("Straat")).to_have_value("Verzonnen Voorbeeldlaan")
     expect(page.get_by_label("Bijgewerkt naar de BRP")).to_be_checked()
     expect(page.get_by_role("textbox", name="Telefoon")).to_have_value("bel mij")  # what was typed stays
+    differences = page.locator("section:has(#h-brp-verschil)")  # what saving changes, before it is saved
+    expect(differences.get_by_role("row", name="Voornamen")).to_contain_text("Fatma")
+    expect(differences.get_by_role("row", name="Voornamen")).to_contain_text("Fatima")
+    expect(differences.get_by_role("row", name="Voorvoegsel")).to_contain_text("El")
     assert_accessible(page)
     shot(page, "persoon-wijzigen-na-brp")
     page.get_by_role("textbox", name="Telefoon").fill("06-12345678")

@@ -187,6 +187,11 @@ def test_the_brp_refreshes_the_form_and_the_saved_values_get_their_source(brp, c
     assert 'value="Jan Pieter"' in html and 'value="Synthetische Proefstraat"' in html and 'value="9999XA"' in html
     assert checked_reason(html) == "brp"
     assert "officieleStraatnaam" in " ".join(brp.last_body["fields"])
+    differences = html.split('id="h-brp-verschil"', 1)[1].split("</section>", 1)[0]  # what saving would change
+    rows = re.findall(r'scope="row">([^<]+)</th><td class="utrecht-table__cell">([^<]*)</td>'
+                      r'<td class="utrecht-table__cell"><strong>([^<]*)</strong>', differences)  # fmt: skip
+    assert ("Voornamen", "Jan Piter", "Jan Pieter") in rows and ("Postcode", "1234AB", "9999XA") in rows
+    assert ("Straat", "—", "Synthetische Proefstraat") in rows and "Geslachtsnaam" not in differences  # same
     token = html.split('name="brp_token" value="')[1].split('"')[0]
     saved = client.post(
         url(household, stale),
@@ -304,11 +309,13 @@ def test_fields_not_given_stay_as_they_are(world, person):
 def test_the_brp_confirming_the_data_is_logged(brp, client, world, household):
     known = services.register_person(
         actor=world.professional, bsn="999990019", voornamen="Maria", geslachtsnaam="Testers",
-        geboortedatum=dt.date(1982, 7, 1),
+        geboortedatum=dt.date(1982, 7, 1), straat="Synthetische Proefstraat", huisnummer="12", postcode="9999XA",
+        woonplaats="Proefdorp",
     )  # fmt: skip
     services.add_member(actor=world.professional, household=household, person=known, role="ouder", start_date=today())
     client.force_login(world.professional)
     html = client.post(url(household, known), {**form_data(known), "brp_actie": "bsn", "brp-bsn": "999990019"})
+    assert "De BRP heeft dezelfde gegevens als Toegang." in html.content.decode()
     token = html.content.decode().split('name="brp_token" value="')[1].split('"')[0]
     saved = client.post(url(household, known), {**form_data(known), "brp_token": token, "reason": "brp"})
     assert [str(m) for m in get_messages(saved.wsgi_request)] == [

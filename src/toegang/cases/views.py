@@ -385,7 +385,9 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
         form = PersonChangeForm(
             initial={**initial, **typed, **brp.initial, **({"reason": "brp"} if brp.initial else {})}
         )
-        return _person_change_page(request, user, household, person, form, brp, requests)
+        return _person_change_page(
+            request, user, household, person, form, brp, requests, differences=_brp_differences(form, stored, brp)
+        )
     form = PersonChangeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         brp_prefill.keep_snapshot(request, brp)
@@ -420,6 +422,24 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
                 messages.info(request, _("Er is niets gewijzigd: de gegevens waren al zo."))
             return redirect("household-person", household_id=household.pk, person_id=person.pk)
     return _person_change_page(request, user, household, person, form, brp, requests)
+
+
+def _brp_differences(
+    form: UtrechtForm, stored: dict[str, Any], brp: brp_prefill.Prefill
+) -> list[tuple[str, str, str]] | None:
+    """What the BRP has otherwise than Toegang, per field (label, in Toegang, in the BRP), for the notice above
+    the filled-in form; None when the BRP gave nothing (the lookup failed or found no one)."""
+    if not brp.initial:
+        return None
+
+    def text(value: Any) -> str:
+        return f"{value:%-d-%-m-%Y}" if isinstance(value, dt.date) else str(value or "").strip()
+
+    return [
+        (str(form.fields[name].label), text(stored[name]), text(value))
+        for name, value in brp.initial.items()
+        if name in stored and text(value) != text(stored[name])
+    ]
 
 
 def _tell_providers_of_old_bsn(request: HttpRequest, person: Person) -> None:
@@ -473,6 +493,7 @@ def _person_change_page(
     form: UtrechtForm,
     brp: brp_prefill.Prefill,
     requests: list[RightsRequest],
+    differences: list[tuple[str, str, str]] | None = None,
 ) -> HttpResponse:
     audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="wijzigen")
     context = {
@@ -482,6 +503,7 @@ def _person_change_page(
         "form": form,
         "brp": brp,
         "correction_requests": requests,
+        "differences": differences,
     }
     return render(request, "people/person_form.html", context, status=400 if form.errors or brp.failed else 200)
 
