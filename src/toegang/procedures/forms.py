@@ -14,8 +14,19 @@ from toegang.procedures.models import Objection, Outcome, ProductCategory, Provi
 LAWS = [(TermRule.Law.WMO, _("Wmo 2015")), (TermRule.Law.JEUGD, _("Jeugdwet")), (TermRule.Law.PW, _("Participatiewet"))]
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        """A former member (``current`` False, annotated) is marked with the day they left the household."""
+        if getattr(obj, "current", True) or obj.left_on is None:
+            return str(obj.full_name)
+        return _("%(name)s (woonde hier tot en met %(day)s)") % {
+            "name": obj.full_name,
+            "day": f"{obj.left_on:%-d-%-m-%Y}",
+        }
+
+
 class StartForm(UtrechtForm):
-    person = forms.ModelChoiceField(
+    person = MemberChoiceField(
         label=_("Inwoner om wie het gaat"), queryset=Person.objects.none(), empty_label=_("Kies een inwoner…")
     )
     law = forms.ChoiceField(label=_("Wet"), choices=LAWS, widget=forms.RadioSelect)
@@ -53,7 +64,7 @@ class StepForm(UtrechtForm):
 
     def __init__(self, *args: Any, steps: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = steps or []  # type: ignore[attr-defined]
+        self.fields["step"].choices = [("", _("Kies een stap…")), *(steps or [])]  # type: ignore[attr-defined]
 
 
 class ClockChoiceForm(UtrechtForm):

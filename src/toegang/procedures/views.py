@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,8 +31,7 @@ from toegang.common.views import (
 )
 from toegang.istandaarden.models import Request
 from toegang.istandaarden.selectors import is_backoffice
-from toegang.people.models import Person
-from toegang.people.selectors import member_ids
+from toegang.people.models import Membership, Person
 from toegang.plans import need_to_know
 from toegang.privacy.context import refuse_steering_under_emergency
 from toegang.procedures import decisions, guide, letters, selectors, services
@@ -82,7 +82,7 @@ def procedure_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     user = require_case_worker(request)
     trajectory = trajectory_or_404(user, trajectory_id)
     _require_whole(user, trajectory.pk, steer=True)
-    members = Person.objects.filter(pk__in=member_ids(household_id=trajectory.household_id)).order_by("voornamen")
+    members = _members_for_a_melding(trajectory.household_id)
     form = StartForm(request.POST or None, members=members, initial={"reported_on": today(), "law": "wmo"})
     created: list[Procedure] = []
     if submitted(
@@ -92,6 +92,20 @@ def procedure_new(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         return redirect("procedure", procedure_id=created[0].pk)
     context = {"household": trajectory.household, "title": _("Wettelijke procedure starten"), "form": form}
     return render(request, "cases/form.html", context, status=400 if form.errors else 200)
+
+
+def _members_for_a_melding(household_id: int) -> QuerySet[Person]:
+    """Who a melding can be about: the household's members, those living there now first; a former member stays
+    choosable for a melding from their time in the household, marked with the day they left (``left_on``)."""
+    here = Q(memberships__household_id=household_id)
+    now = Membership.objects.filter(household_id=household_id, person=OuterRef("pk")).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today())
+    )
+    return (
+        Person.objects.filter(here)
+        .annotate(current=Exists(now), left_on=Max("memberships__end_date", filter=here))
+        .order_by("-current", "voornamen", "pk")
+    )
 
 
 def _clock_choices(running: list[selectors.Clock]) -> dict[str, list[tuple[str, str]]]:
@@ -153,7 +167,8 @@ def _page(
         ).select_related("created_by", "approved_by")
     )
     advice = guide.next_steps(procedure, clocks, its_decisions, on=today())
-    first_step = next((a.step for a in advice if a.step), "")
+    # the step a "Vastleggen" link of Wat nu chose (?stap=…), else the first next step
+    first_step = request.GET.get("stap", "") or next((a.step for a in advice if a.step), "")
     forms = _forms(procedure, clocks, first_step, request.POST, posted)
     if posted:
         calls = {
@@ -258,13 +273,21 @@ def _decision_or_404(user: User, decision_id: int, *, steer: bool = True) -> Dec
 
 
 def _apply_on_page(
-    request: HttpRequest, user: User, procedure_id: int, name: str, form: UtrechtForm, call: Callable[..., object]
+    request: HttpRequest,
+    user: User,
+    procedure: Procedure | int,
+    name: str,
+    form: UtrechtForm,
+    call: Callable[..., object],
 ) -> HttpResponse:
     """A change with more to type than a date (a beschikking and its reasoning, a provision): when refused, the
-    procedure page comes back with the form open, its input kept and the message at the top."""
+    procedure page comes back with the form open, its input kept and the message at the top. ``procedure``: the
+    one loaded already, or its id (then loaded only for the refusal)."""
+    procedure_id = procedure if isinstance(procedure, int) else procedure.pk
     if submitted(request, form, call):
         return redirect("procedure", procedure_id=procedure_id)
-    return _page(request, user, _procedure_or_404(user, procedure_id), refused=(name, form))
+    page_of = procedure if isinstance(procedure, Procedure) else _procedure_or_404(user, procedure_id)
+    return _page(request, user, page_of, refused=(name, form))
 
 
 @require_POST
@@ -276,7 +299,7 @@ def decision_new(request: HttpRequest, procedure_id: int) -> HttpResponse:
         decisions.draft_decision(actor=user, procedure=procedure, **d)
         messages.success(request, _("De beschikking staat als concept klaar."))
 
-    return _apply_on_page(request, user, procedure.pk, "decision_form", DecisionForm(request.POST), draft)
+    return _apply_on_page(request, user, procedure, "decision_form", DecisionForm(request.POST), draft)
 
 
 @require_POST
