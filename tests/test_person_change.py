@@ -392,3 +392,43 @@ def test_a_corrected_bsn_names_the_providers_that_know_the_old_one(client, world
     client.get(reverse("household-person", args=[household.pk, person.pk]))  # the messages are shown there
     other = client.post(url(household, person), form_data(Person.objects.get(pk=person.pk), telefoon="0612345678"))
     assert [str(m) for m in get_messages(other.wsgi_request)] == ["Gewijzigd: telefoon."]  # only for a BSN
+
+
+def test_the_privacy_officer_corrects_the_data_of_a_correction_request(client, world, household, person):
+    """AVG art. 16 for someone who lives in no household of a team any more (no regisseur can change them): the
+    privacy officer handling the request corrects the data on the same form, with the same rules and audit row;
+    only for an open correction request."""
+    world.privacy.municipality = world.gemeente
+    world.privacy.save()
+    membership = household.memberships.get(person=person)
+    services.end_membership(actor=world.professional, membership=membership, end_date=today() - dt.timedelta(days=1))
+    request = rights.register_request(
+        actor=world.privacy, bsn=person.bsn, kind="correctie", received_on=today(), description="Naam fout gespeld."
+    )
+    client.force_login(world.professional)
+    assert client.get(url(household, person)).status_code == 403  # a former member: no regisseur changes them
+    correct = reverse("rights-request-correct", args=[request.pk])
+    assert client.get(correct).status_code == 403  # the privacy officer's page only
+
+    client.force_login(world.privacy)
+    detail = client.get(reverse("rights-request", args=[request.pk])).content.decode()
+    assert f'href="{correct}"' in detail
+    page = client.get(correct).content.decode()
+    assert "Naam fout gespeld." in page and checked_reason(page) == "correctieverzoek"
+    assert f'href="{reverse("rights-request", args=[request.pk])}">← Het verzoek' in page
+    assert page_queries(client, correct) == 5  # session, user, device, the request with its person, open requests
+    bad = client.post(correct, form_data(person, voornamen="", reason="correctieverzoek"))
+    assert bad.status_code == 400 and "Voornamen: " in bad.content.decode()
+    assert Person.objects.get(pk=person.pk).voornamen == person.voornamen  # nothing written
+    saved = client.post(correct, form_data(person, voornamen="Johanna", reason="correctieverzoek"))
+    assert saved.status_code == 302 and saved.url == reverse("rights-request", args=[request.pk])
+    assert Person.objects.get(pk=person.pk).voornamen == "Johanna"
+    row = AuditEntry.objects.filter(actor=world.privacy, object_type="person", object_id=str(person.pk)).latest("pk")
+    assert row.action == "update" and row.detail.startswith("gewijzigd: voornamen; reden: Correctie op verzoek")
+
+    rights.close_request(
+        actor=world.privacy, request=request, status="afgehandeld", handled_on=today(), outcome="Naam gecorrigeerd."
+    )
+    assert client.get(correct).status_code == 403  # handled: the form is closed
+    access = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today())
+    assert client.get(reverse("rights-request-correct", args=[access.pk])).status_code == 403

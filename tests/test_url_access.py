@@ -84,7 +84,8 @@ PORTAL = {
     "portal-consent-withdraw", "portal-access-log", "portal-export", "portal-requests",
 }  # fmt: skip
 OBJECT_SCOPED = {
-    "emergency-review", "rights-request", "rights-export", "legal-hold", "procedure-new", "procedure",
+    "emergency-review", "rights-request", "rights-request-correct", "rights-export", "legal-hold", "procedure-new",
+    "procedure",
     "procedure-messages", "escalate", "events-subscription-deactivate", "events-delivery-retry",
     "zgw-registration-retry",
     "partner-signal-done", "area-network-detail", "transfer-new", "transfer-action", "escalation",

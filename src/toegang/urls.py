@@ -76,6 +76,7 @@ urlpatterns = [
     path("privacy/noodtoegang/<id:access_id>/", privacy.emergency_review, name="emergency-review"),
     path("privacy/verzoeken/", privacy.requests_list, name="rights-requests"),
     path("privacy/verzoeken/<id:request_id>/", privacy.request_detail, name="rights-request"),
+    path("privacy/verzoeken/<id:request_id>/corrigeren/", privacy.request_correct, name="rights-request-correct"),
     path("privacy/verzoeken/<id:request_id>/inzage.<str:fmt>", privacy.request_export, name="rights-export"),
     path("privacy/bewaartermijnen/", privacy.retention_overview, name="retention"),
     path("privacy/bewaartermijnen/<id:trajectory_id>/blokkade/", privacy.legal_hold, name="legal-hold"),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -359,15 +360,23 @@ def _person_change_refusal(user: User, household: Household, membership: Members
 
 
 def person_change(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
-    """Correct or update a member's data (``_person_change_refusal`` says who may). "Ophalen uit de BRP" fills
-    the form with the BRP's current values, which are saved with their source like at registration; only what
-    differs from what the form showed is written (``people.services.change_person``)."""
+    """Correct or update a member's data (``_person_change_refusal`` says who may)."""
     user = require_case_worker(request)
     household, membership = member_or_404(user, household_id, person_id)
     refusal = _person_change_refusal(user, household, membership)
     if refusal is not None:
         raise PermissionDenied(refusal)
-    person = membership.person
+    back = reverse("household-person", args=[household.pk, person_id])
+    return change_person_page(request, user, membership.person, back=back, household=household)
+
+
+def change_person_page(
+    request: HttpRequest, user: User, person: Person, *, back: str, household: Household | None = None
+) -> HttpResponse:
+    """The "Gegevens wijzigen" form of a person the caller has let ``user`` change, going ``back`` there after a
+    save. "Ophalen uit de BRP" fills the form with the BRP's current values, which are saved with their source
+    like at registration; only what differs from what the form showed is written
+    (``people.services.change_person``)."""
     brp = brp_prefill.handle(
         request,
         user=user,
@@ -380,14 +389,13 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
     stored = {name: getattr(person, name) for name in people_services.CHANGEABLE}
     requests = list(person.rights_requests.filter(kind=RightsRequest.Kind.CORRECTION, status=RightsRequest.Status.OPEN))
     initial = {**stored, "shown": shown_token(person), "reason": "correctieverzoek" if requests else ""}
+    page = {"household": household, "person": person, "back": back, "correction_requests": requests}
     if brp.acted:  # fill the form with the BRP's values, save nothing
         typed = brp_prefill.typed(request, PersonChangeForm())
         form = PersonChangeForm(
             initial={**initial, **typed, **brp.initial, **({"reason": "brp"} if brp.initial else {})}
         )
-        return _person_change_page(
-            request, user, household, person, form, brp, requests, differences=_brp_differences(form, stored, brp)
-        )
+        return _person_change_page(request, user, form, brp, page, differences=_brp_differences(form, stored, brp))
     form = PersonChangeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         brp_prefill.keep_snapshot(request, brp)
@@ -420,8 +428,8 @@ def person_change(request: HttpRequest, household_id: int, person_id: int) -> Ht
                 messages.info(request, _("Er is niets gewijzigd; de herkomst uit de BRP is bijgewerkt."))
             else:
                 messages.info(request, _("Er is niets gewijzigd: de gegevens waren al zo."))
-            return redirect("household-person", household_id=household.pk, person_id=person.pk)
-    return _person_change_page(request, user, household, person, form, brp, requests)
+            return redirect(back)
+    return _person_change_page(request, user, form, brp, page)
 
 
 def _brp_differences(
@@ -488,23 +496,14 @@ def _shown_on_form(token: str) -> dict[str, str]:
 def _person_change_page(
     request: HttpRequest,
     user: User,
-    household: Household,
-    person: Person,
     form: UtrechtForm,
     brp: brp_prefill.Prefill,
-    requests: list[RightsRequest],
+    page: dict[str, Any],
     differences: list[tuple[str, str, str]] | None = None,
 ) -> HttpResponse:
+    person = page["person"]
     audit.record(actor=user, action=audit.Action.READ, obj=person, subjects=[person.pk], detail="wijzigen")
-    context = {
-        "household": household,
-        "person": person,
-        "title": _("Gegevens wijzigen"),
-        "form": form,
-        "brp": brp,
-        "correction_requests": requests,
-        "differences": differences,
-    }
+    context = {**page, "title": _("Gegevens wijzigen"), "form": form, "brp": brp, "differences": differences}
     return render(request, "people/person_form.html", context, status=400 if form.errors or brp.failed else 200)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from toegang.audit.models import AuditEntry
 from toegang.audit.views import require_privacy_officer
 from toegang.cases.models import Trajectory
 from toegang.cases.selectors import household_consent_scope
-from toegang.cases.views import household_or_404
+from toegang.cases.views import change_person_page, household_or_404
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.numbers import whole_number
@@ -284,6 +285,18 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     audit.record(actor=user, action=audit.Action.READ, obj=rights_request, subjects=[rights_request.person_id])
     context = {"req": rights_request, "form": form, "source": source, "today": today()}
     return render(request, "privacy/request.html", context, status=400 if form.errors else 200)
+
+
+def request_correct(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The data of the person of an open correction request (AVG art. 16), corrected by the privacy officer who
+    handles it: also for a person who lives in no household of a team any more (no regisseur can then do it).
+    The same form, rules and audit rows as "Gegevens wijzigen" on the person page."""
+    user = require_privacy_officer(request)
+    rights_request = _request_or_404(user, request_id)
+    if rights_request.kind != RightsRequest.Kind.CORRECTION or rights_request.status != RightsRequest.Status.OPEN:
+        raise PermissionDenied(_("Gegevens corrigeren: alleen bij een verzoek om correctie dat nog open staat."))
+    back = reverse("rights-request", args=[rights_request.pk])
+    return change_person_page(request, user, rights_request.person, back=back)
 
 
 def request_export(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
