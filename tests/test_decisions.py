@@ -154,13 +154,14 @@ def test_the_letter_names_the_remedies(world, provider):
         reasoning="Uit het onderzoek blijkt dat u hulp nodig heeft.",
     )
     hbh(world, decision, provider)
+    assert "CONCEPT – niet verzonden" in pdf_text(letters.decision_pdf(decision))  # never taken for the real one
     decision = decisions.send(
         actor=world.professional, decision=decisions.submit(actor=world.professional, decision=decision), on=today()
     )
     pdf = letters.decision_pdf(decision)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
-    assert "bezwaar maken" in text and "3:45" in text and "Thuiszorg De Linde" in text
+    assert "bezwaar maken" in text and "3:45" in text and "Thuiszorg De Linde" in text and "CONCEPT" not in text
     assert clocks.objection_window_end(today()).strftime("%d-%m-%Y") in text
 
 

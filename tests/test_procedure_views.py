@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,7 @@ from tests.conftest import law_basis, make_trajectory
 from toegang.audit.models import AuditEntry
 from toegang.cases import services as case_services
 from toegang.common.dates import today
+from toegang.common.errors import DomainError
 from toegang.people.models import Person
 from toegang.privacy import rights
 from toegang.procedures import services
@@ -74,8 +76,11 @@ def test_professional_starts_and_follows_a_wmo_procedure(client, world):
     assert missing.status_code == 400 and "Reden" in missing.content.decode()
     assert not ClockPause.objects.filter(kind="verlenging").exists()
     withdraw = reverse("procedure-withdraw", args=[procedure.pk])
-    future = client.post(withdraw, {"intrekken-on": (today() + dt.timedelta(days=1)).isoformat()}, follow=True)
-    assert "Ingetrokken op: de datum ligt in de toekomst." in future.content.decode()
+    future = client.post(withdraw, {"intrekken-on": (today() + dt.timedelta(days=1)).isoformat()})
+    assert future.status_code == 400 and "Ingetrokken op: de datum ligt in de toekomst." in future.content.decode()
+    summary = future.content.decode().split('id="foutmeldingen"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_intrekken-on"' in summary  # at the top, linked to the field that kept the typed date
+    assert f'value="{today() + dt.timedelta(days=1)}"' in future.content.decode()
     early = client.post(withdraw, {"intrekken-on": (melding_on() - dt.timedelta(days=1)).isoformat()}, follow=True)
     assert f"Ingetrokken op: ligt vóór de melding ({melding_on():%-d-%-m-%Y})." in early.content.decode()
     assert Procedure.objects.get(pk=procedure.pk).status == "aanvraag"  # refused: nothing changed
@@ -110,7 +115,9 @@ def test_a_decision_taken_elsewhere_is_recorded_with_its_outcome(client, world):
     page = client.get(url).content.decode()
     assert f"{today():%-d-%-m-%Y} – toegekend" in page
     logged = AuditEntry.objects.filter(object_type="procedure", object_id=str(procedure.pk), action="update")
-    assert logged.filter(detail=f"decided_on: {today()}, toegekend").exists()  # the outcome is in the audit row
+    assert logged.filter(
+        detail=f"Besluit bekendgemaakt op: {today()}, toegekend"
+    ).exists()  # the outcome is in the audit row
     world.privacy.municipality = world.gemeente
     world.privacy.save()
     exported = rights.export_person(actor=world.privacy, person=person)["procedures_en_beschikkingen"][0]
@@ -249,7 +256,8 @@ def test_the_page_says_what_comes_next_and_offers_only_what_applies(client, worl
     assert "persoonlijk plan" not in _wat_nu(page)  # its seven days ran out long ago
     options = _step_options(page)
     assert "decided_on" not in options and "notice_of_default_on" not in options  # no application yet
-    assert _selected_step(page) == "receipt_confirmed_on"
+    assert _selected_step(page) == ""  # a step is chosen, never recorded by one click on the form as it was
+    assert _selected_step(client.get(url + "?stap=receipt_confirmed_on").content.decode()) == "receipt_confirmed_on"
     assert 'id="h-hervatten"' not in page and 'id="h-opschorten"' in page and 'id="h-verlengen"' in page
     refused = client.post(url, {"form": "stap", "stap-step": "decided_on", "stap-day": today().isoformat()})
     assert refused.status_code == 400 and "Stap: kies een stap uit de lijst" in refused.content.decode()
@@ -258,7 +266,7 @@ def test_the_page_says_what_comes_next_and_offers_only_what_applies(client, worl
         services.record_step(actor=world.professional, procedure=procedure, step=step, day=melding_on())
     page = client.get(url).content.decode()
     assert "Bevestig" not in _wat_nu(page) and "Wacht op de aanvraag" in _wat_nu(page)
-    assert _selected_step(page) == "application_on"
+    assert 'href="?stap=application_on#h-stap"' in _wat_nu(page)
     assert f"Ontvangst bevestigd op (vastgelegd {melding_on():%-d-%-m-%Y}; corrigeren)" in page
     assert _step_options(page)[-2:] == ["receipt_confirmed_on", "report_sent_on"]  # recorded ones last
 
@@ -277,15 +285,10 @@ def test_the_page_says_what_comes_next_and_offers_only_what_applies(client, worl
     page = client.get(url).content.decode()
     beslis = next(c for c in _clocks(procedure) if c.code == "wmo-beschikking")
     assert f'Uiterlijk {beslis.deadline:%-d-%-m-%Y}</strong> <span class="badge badge--urgent">verlopen' in page
-    services.extend(
-        actor=world.professional,
-        procedure=procedure,
-        clock="wmo-beschikking",
-        length=2,
-        unit="weken",
-        notified_on=today(),
-        reason="Advies",
-    )
+    extension = {"clock": "wmo-beschikking", "length": 2, "unit": "weken", "reason": "Advies"}
+    with pytest.raises(DomainError, match="Inwoner bericht op: een verlenging meldt u vóór het einde van de termijn"):
+        services.extend(actor=world.professional, procedure=procedure, notified_on=today(), **extension)  # too late
+    services.extend(actor=world.professional, procedure=procedure, notified_on=melding_on(), **extension)
     page = client.get(url).content.decode()
     assert 'id="h-verlengen"' not in page and 'id="h-hervatten"' not in page  # extended once, nothing suspended
 
@@ -296,7 +299,7 @@ def test_the_page_says_what_comes_next_and_offers_only_what_applies(client, worl
     page = client.get(reverse("procedure", args=[pw.pk])).content.decode()
     voorschot = next(c for c in _clocks(pw) if c.code == "pw-voorschot")
     assert "Betaal het voorschot" in _wat_nu(page) and f"{voorschot.deadline:%-d-%-m-%Y}" in _wat_nu(page)
-    assert _selected_step(page) == "advance_paid_on"
+    assert 'href="?stap=advance_paid_on#h-stap"' in _wat_nu(page)
     services.withdraw(actor=world.professional, procedure=pw, on=today())
     assert 'id="h-wat-nu"' not in client.get(reverse("procedure", args=[pw.pk])).content.decode()
 
@@ -345,13 +348,13 @@ def test_what_comes_next_per_law_and_state(client, world):
         actor=world.professional, trajectory=trajectory, person=person, law="wmo", reported_on=today()
     )
     page = page_of(wmo)
-    assert "persoonlijk plan inleveren" in _wat_nu(page) and _selected_step(page) == "receipt_confirmed_on"
+    assert "persoonlijk plan inleveren" in _wat_nu(page) and _selected_step(page) == ""
     assert _selected_step(page_of(wmo, "?stap=personal_plan_on")) == "personal_plan_on"
     assert 'href="?stap=report_sent_on#h-stap"' in _wat_nu(page)
     services.record_step(actor=world.professional, procedure=wmo, step="application_on", day=today())
     page = page_of(wmo)
     assert "verstrek het verslag" in _wat_nu(page) and "Beslis op de aanvraag" in _wat_nu(page)
-    assert _selected_step(page) == "report_sent_on"
+    assert _wat_nu(page).index("verstrek het verslag") < _wat_nu(page).index("Beslis op de aanvraag")
 
     jeugd = services.start_procedure(
         actor=world.professional, trajectory=trajectory, person=person, law="jeugd", reported_on=melding_on()

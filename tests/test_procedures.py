@@ -95,7 +95,7 @@ def test_wmo_from_melding_to_decision(world):
     )
     assert procedure.status == Procedure.Status.DECIDED
     assert clocks_by_code(procedure)["wmo-beschikking"].state(today()) in ("gehaald", "te laat")
-    assert AuditEntry.objects.filter(object_type="procedure", detail__startswith="decided_on").exists()
+    assert AuditEntry.objects.filter(object_type="procedure", detail__startswith="Besluit bekendgemaakt op").exists()
     with pytest.raises(DomainError, match="afgerond"):
         services.record_step(actor=world.professional, procedure=procedure, step="decided_on", day=today())
 
@@ -132,26 +132,34 @@ def test_steps_follow_the_law_and_bad_dates_change_nothing(world):
     ).first() or Person.objects.create(voornamen="Buiten", geslachtsnaam="Huishouden")
     with pytest.raises(DomainError, match="lid van het huishouden"):
         start(world, law="wmo", trajectory=procedure.trajectory, person=stranger)
+    extension = {"clock": "jeugd-beschikking", "length": 1, "unit": "weken", "notified_on": melding_on(), "reason": "r"}
+    with pytest.raises(DomainError, match="Termijn: deze termijn loopt nog niet"):  # no application yet
+        services.extend(actor=world.professional, procedure=procedure, **extension)
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=melding_on())
     with pytest.raises(DomainError, match="al eens verlengd"):
-        services.extend(
-            actor=world.professional,
-            procedure=procedure,
-            clock="jeugd-beschikking",
-            length=1,
-            unit="weken",
-            notified_on=melding_on(),
-            reason="r",
-        )
-        services.extend(
-            actor=world.professional,
-            procedure=procedure,
-            clock="jeugd-beschikking",
-            length=1,
-            unit="weken",
-            notified_on=melding_on(),
-            reason="r",
-        )
+        services.extend(actor=world.professional, procedure=procedure, **extension)
+        services.extend(actor=world.professional, procedure=procedure, **extension)
     assert ClockPause.objects.filter(procedure=procedure).count() == 1
+
+
+def test_a_term_that_ran_out_is_not_extended_afterwards_and_its_penalty_stays(world):
+    """Awb 4:14 lid 3: the extension is told before the term ends; afterwards it would wipe out the penalty owed
+    under Awb 4:17 after a notice of default."""
+    application = today() - dt.timedelta(days=100)
+    procedure = start(world, law="jeugd", reported_on=application)
+    services.record_step(actor=world.professional, procedure=procedure, step="application_on", day=application)
+    term_end = clocks_by_code(procedure)["jeugd-beschikking"].deadline
+    services.record_step(
+        actor=world.professional, procedure=procedure, step="notice_of_default_on", day=term_end + dt.timedelta(1)
+    )
+    owed = clocks_by_code(procedure)["jeugd-beschikking"].penalty
+    extension = {"clock": "jeugd-beschikking", "length": 2, "unit": "weken", "reason": "Advies nodig"}
+    with pytest.raises(DomainError, match=f"vóór het einde van de termijn \\({term_end:%-d-%-m-%Y}, Awb 4:14 lid 3\\)"):
+        services.extend(actor=world.professional, procedure=procedure, notified_on=today(), **extension)
+    assert not ClockPause.objects.filter(procedure=procedure).exists()
+    assert clocks_by_code(procedure)["jeugd-beschikking"].penalty == owed and owed is not None and owed.days > 0
+    services.extend(actor=world.professional, procedure=procedure, notified_on=term_end, **extension)  # on the last day
+    assert clocks_by_code(procedure)["jeugd-beschikking"].extended
 
 
 def test_search_period_applies_to_young_people_only(world):

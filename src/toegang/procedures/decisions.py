@@ -222,7 +222,7 @@ def discard(*, actor: User, decision: Decision, reason: str) -> None:
     """Remove a beschikking that was not made known (a concept, or one waiting for or given akkoord): it never
     left the team, so nothing outside Toegang knew it (no event, no ZGW besluit, no 301). The procedure can then
     have a new one, record a decision taken elsewhere, or be withdrawn. The audit row keeps that it existed, with
-    the ``reason`` (a key of ``DISCARD_REASONS``)."""
+    the ``reason`` (a key of ``DISCARD_REASONS``, its words in the row)."""
     if reason not in DISCARD_REASONS:
         raise DomainError(_("Reden: kies waarom de beschikking vervalt."), field="reason")
     locked = Decision.objects.select_for_update().select_related("procedure").get(pk=decision.pk)
@@ -233,7 +233,7 @@ def discard(*, actor: User, decision: Decision, reason: str) -> None:
         action=audit.Action.DELETE,
         obj=locked,
         subjects=[locked.procedure.person_id],
-        detail=f"vervallen ({locked.get_status_display().lower()}, {locked.outcome}): {reason}",
+        detail=f"vervallen ({locked.get_status_display().lower()}, {locked.outcome}): {DISCARD_REASONS[reason]}",
     )
     locked.delete()  # its provisions go with it
 

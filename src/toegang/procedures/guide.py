@@ -124,8 +124,8 @@ def _residents_terms(procedure: Procedure, clocks: Sequence[Clock], on: dt.date)
 def next_steps(
     procedure: Procedure, clocks: Sequence[Clock], decisions: Sequence[Decision], *, on: dt.date
 ) -> list[Advice]:
-    """The steps the municipality takes next, in the law's order (the first with a step is the step form's
-    choice), then the resident's terms that run, suspended terms and open objections."""
+    """The steps the municipality takes next, in the law's order, then the resident's terms that run, suspended
+    terms and open objections."""
     advice: list[Advice] = []
     if procedure.status in OPEN:
         if procedure.receipt_confirmed_on is None and procedure.application_on is None:

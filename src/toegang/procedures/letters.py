@@ -31,6 +31,14 @@ def decision_pdf(decision: Decision) -> bytes:
     pdf.set_title(f"Beschikking {LAW_TITLES[procedure.law]}")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
+    if decision.status != Decision.Status.SENT:  # a concept never passes for the letter that was sent
+        pdf.set_font(FONT, "B", 12)
+        pdf.set_text_color(180, 0, 0)
+        pdf.multi_cell(
+            0, 6, "CONCEPT – niet verzonden; deze beschikking is nog niet bekendgemaakt.", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(2)
     pdf.set_font(FONT, "B", 14)
     pdf.cell(0, 8, f"Gemeente {municipality.name}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)

@@ -16,9 +16,9 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import field_label
 from toegang.events import services as events
-from toegang.people.models import Membership, Person
+from toegang.people.models import Household, Membership, Person
 from toegang.procedures.models import ClockPause, Decision, Outcome, Procedure, TermRule
-from toegang.procedures.selectors import CLOCKS, OPEN
+from toegang.procedures.selectors import CLOCKS, OPEN, clocks_of, rules_for
 from toegang.zgw import services as zgw
 
 # Which steps each law knows, the label of their date field, and the step that must come first.
@@ -153,7 +153,7 @@ def record_step(
         locked.status = Procedure.Status.DECIDED
         locked.decided_outcome = decision.outcome if decision is not None else outcome
     locked.save()
-    detail = f"{step}: {day}" + (f", {locked.decided_outcome}" if step == "decided_on" else "")
+    detail = f"{label}: {day}" + (f", {locked.decided_outcome}" if step == "decided_on" else "")
     audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=detail)
     if step == "decided_on":
         if decision is None:
@@ -191,7 +191,7 @@ def suspend(*, actor: User, procedure: Procedure, clock: str, start: dt.date, re
     resident completes the application, Awb 4:15)."""
     locked = _locked_open(procedure)
     _clock_of(locked, clock)
-    _check_day(start, _("Van"), "start", not_before=locked.reported_on)
+    _check_day(start, _("Opgeschort vanaf"), "start", not_before=locked.reported_on)
     if not reason.strip():
         raise DomainError(_("Reden: leg vast waarom de termijn wordt opgeschort."), field="reason")
     if ClockPause.objects.filter(
@@ -220,7 +220,9 @@ def resume(*, actor: User, procedure: Procedure, clock: str, end: dt.date) -> Cl
     ).first()
     if pause is None or pause.start is None:
         raise DomainError(_("Termijn: deze termijn is niet opgeschort."), field="clock")
-    _check_day(end, _("Tot en met"), "end", not_before=pause.start, before_what=_("het begin van de opschorting"))
+    _check_day(
+        end, _("Opgeschort tot en met"), "end", not_before=pause.start, before_what=_("het begin van de opschorting")
+    )
     pause.end = end
     pause.save(update_fields=["end"])
     audit.record(
@@ -243,6 +245,7 @@ def extend(
         raise DomainError(_("Reden: leg vast waarom de termijn wordt verlengd."), field="reason")
     if ClockPause.objects.filter(procedure=locked, clock=clock, kind=ClockPause.Kind.EXTENSION).exists():
         raise DomainError(_("Termijn: deze termijn is al eens verlengd."), field="clock")
+    _check_extension_in_time(locked, clock, notified_on)
     pause = ClockPause.objects.create(
         procedure=locked,
         clock=clock,
@@ -257,6 +260,31 @@ def extend(
         actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.person_id], detail=f"verlenging {clock}"
     )
     return pause
+
+
+def _check_extension_in_time(procedure: Procedure, clock: str, notified_on: dt.date) -> None:
+    """Awb 4:14 lid 3: the extension is told to the resident before the term ends; a term that has run out is not
+    extended afterwards (its penalty under Awb 4:17 would silently disappear). A term not yet running or already
+    met has nothing to extend."""
+    municipality = Household.objects.filter(pk=procedure.trajectory.household_id).values_list(
+        "municipality_id", flat=True
+    )[0]
+    rules = rules_for([municipality])
+    running = {c.code: c for c in clocks_of(procedure, municipality_id=municipality, rules=rules, on=notified_on)}
+    term = running.get(clock)
+    if term is None:
+        raise DomainError(_("Termijn: deze termijn loopt nog niet."), field="clock")
+    if term.done_on is not None:
+        raise DomainError(_("Termijn: deze termijn is al gehaald."), field="clock")
+    if notified_on > term.deadline:
+        raise DomainError(
+            _(
+                "Inwoner bericht op: een verlenging meldt u vóór het einde van de termijn (%(day)s, Awb 4:14 lid 3); "
+                "een verstreken termijn wordt niet achteraf verlengd."
+            )
+            % {"day": f"{term.deadline:%-d-%-m-%Y}"},
+            field="notified_on",
+        )
 
 
 @transaction.atomic

@@ -167,8 +167,9 @@ def _page(
         ).select_related("created_by", "approved_by")
     )
     advice = guide.next_steps(procedure, clocks, its_decisions, on=today())
-    # the step a "Vastleggen" link of Wat nu chose (?stap=…), else the first next step
-    first_step = request.GET.get("stap", "") or next((a.step for a in advice if a.step), "")
+    # the step a "Vastleggen" link of Wat nu chose (?stap=…); otherwise the form starts at "Kies een stap…": a
+    # statutory step (it closes a term) is never recorded by one click on a form left as it was
+    first_step = request.GET.get("stap", "")
     forms = _forms(procedure, clocks, first_step, request.POST, posted)
     if posted:
         calls = {
@@ -229,14 +230,12 @@ def _page(
 def procedure_withdraw(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_worker(request)
     procedure = _procedure_or_404(user, procedure_id)
-    form = WithdrawForm(request.POST)
-    apply_change(
-        request,
-        form,
-        lambda d: services.withdraw(actor=user, procedure=procedure, on=d["on"]),
-        _("De procedure is ingetrokken; de termijnen zijn gestopt."),
-    )
-    return redirect("procedure", procedure_id=procedure.pk)
+
+    def withdraw(d: dict[str, Any]) -> None:
+        services.withdraw(actor=user, procedure=procedure, on=d["on"])
+        messages.success(request, _("De procedure is ingetrokken; de termijnen zijn gestopt."))
+
+    return _apply_on_page(request, user, procedure, "withdraw_form", WithdrawForm(request.POST), withdraw)
 
 
 def deadlines(request: HttpRequest) -> HttpResponse:
