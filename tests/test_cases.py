@@ -17,6 +17,27 @@ def test_start_trajectory_sets_one_regisseur_and_involvement(world):
     assert Involvement.objects.filter(trajectory=trajectory, professional=world.professional).exists()
 
 
+def test_a_regisseur_made_so_by_someone_else_gets_a_message(world):
+    from toegang.privacy.models import Message
+
+    own = make_trajectory(world)  # the professional starts it with themselves as regisseur: nothing to tell
+    assert not Message.objects.filter(recipient=world.professional).exists()
+    lead = make_trajectory(world, household=make_household(world), regisseur=world.professional)
+    services.change_regisseur(actor=world.team_lead, trajectory=lead, professional=world.colleague, on=today())
+    told = Message.objects.get(recipient=world.colleague)
+    assert told.text == f"{world.team_lead} heeft u regisseur gemaakt van het traject van {lead.household.name}."
+    assert told.link == f"/huishoudens/{lead.household_id}/"
+    started = services.start_trajectory(
+        actor=world.team_lead,
+        household=make_household(world),
+        team=world.team,
+        regisseur=world.professional,
+        started_on=today(),
+    )
+    assert Message.objects.get(recipient=world.professional).link.endswith(f"/{started.household_id}/")
+    assert own.pk != started.pk
+
+
 def test_second_open_trajectory_for_household_is_refused(world):
     trajectory = make_trajectory(world)
     with pytest.raises(DomainError, match="al een lopend traject"):

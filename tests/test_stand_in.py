@@ -96,6 +96,8 @@ def test_the_stand_in_gets_a_message(world):
         ("backwards", "Tot en met: ligt vóór de begindatum."),
         ("past", "Tot en met: ligt in het verleden."),
         ("overlap", "Van: er is voor deze periode al een waarneming"),
+        ("far_ahead", "Van: ligt meer dan een jaar vooruit"),  # 2126 typed for 2026
+        ("too_long", "Tot en met: een waarneming duurt ten hoogste een jaar"),
     ],
 )
 def test_bad_arrangements_are_refused_and_change_nothing(world, who, message):
@@ -117,6 +119,8 @@ def test_bad_arrangements_are_refused_and_change_nothing(world, who, message):
         "backwards": {"start": today() + dt.timedelta(days=5), "end": today() + dt.timedelta(days=4)},
         "past": {"start": today() - dt.timedelta(days=9), "end": today() - dt.timedelta(days=2)},
         "overlap": {"start": today() + dt.timedelta(days=2)},
+        "far_ahead": {"start": today() + dt.timedelta(days=367), "end": today() + dt.timedelta(days=380)},
+        "too_long": {"start": today(), "end": today() + dt.timedelta(days=367)},
     }[who]
     with pytest.raises(DomainError, match=message):
         arrange(world, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
@@ -98,6 +99,12 @@ def test_signal_then_intake_through_the_screens(client, world):
     row = queue.split(f'href="{detail_url}"')[1].split("</tr>")[0]
     assert all(text in row for text in ("Hoog", date_filter(today(), "j b Y"), "Huisarts", escape(signal.area.name)))
     assert list(AuditEntry.objects.latest("pk").subjects.values_list("person_id", flat=True)) == [person.pk]
+    selected = r'<option value="(\d*)" selected>'
+    assert re.findall(selected, client.get(detail_url).content.decode()) == [str(world.professional.pk)]  # takes it
+    client.force_login(world.team_lead)  # a team lead assigns the case: no one is chosen for them
+    lead_page = client.get(detail_url).content.decode()
+    assert re.findall(selected, lead_page) == [""] and "Kies een regisseur…" in lead_page
+    client.force_login(world.professional)
     response = client.post(
         reverse("signal-triage", args=[signal.pk]),
         {"outcome": "intake", "on": today().isoformat(), "regisseur": world.professional.pk},

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,7 +72,22 @@ def start_trajectory(
     )
     events.trajectory_started(trajectory)
     zgw.trajectory_started(trajectory.pk)
+    _tell_new_regisseur(actor, regisseur, trajectory)
     return trajectory
+
+
+def _tell_new_regisseur(actor: User, regisseur: User, trajectory: Trajectory) -> None:
+    """Whoever is made regisseur by someone else hears so in their messages (the case is in their caseload now);
+    the message names the household, nothing about the person's situation."""
+    if regisseur.pk == actor.pk:
+        return
+    household = Household.objects.filter(pk=trajectory.household_id).values_list("name", flat=True).first() or ""
+    privacy_services.send_message(
+        recipient=regisseur,
+        text=_("%(actor)s heeft u regisseur gemaakt van het traject van %(household)s.")
+        % {"actor": actor, "household": household},
+        link=reverse("household", args=[trajectory.household_id]),
+    )
 
 
 @transaction.atomic
@@ -91,7 +107,9 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
         if current.professional_id == professional.pk:
             raise DomainError(_("Regisseur: deze professional is al de regisseur."), field="regisseur")
         if on <= current.start_date:
-            raise DomainError(_("Vanaf: de overdracht moet na de start van de huidige regisseur liggen."), field="on")
+            raise DomainError(
+                _("Regie over per: de overdracht moet na de start van de huidige regisseur liggen."), field="on"
+            )
         current.end_date = on - dt.timedelta(days=1)
         current.save(update_fields=["end_date"])
     try:
@@ -118,6 +136,7 @@ def change_regisseur(*, actor: User, trajectory: Trajectory, professional: User,
         subjects=member_ids(household_id=trajectory.household_id),
         detail=f"regisseur: {professional}",
     )
+    _tell_new_regisseur(actor, professional, trajectory)
     return assignment
 
 
@@ -325,6 +344,10 @@ def close_trajectory(
     return locked
 
 
+STAND_IN_AHEAD = dt.timedelta(days=366)  # a stand-in is arranged at most a year ahead
+STAND_IN_LONGEST = dt.timedelta(days=366)  # and lasts at most a year (long leave: arranged again)
+
+
 @transaction.atomic
 def arrange_stand_in(
     *, actor: User, absent: User, stand_in: User, start_date: dt.date, end_date: dt.date, reason: str = ""
@@ -349,6 +372,16 @@ def arrange_stand_in(
         raise DomainError(_("Tot en met: ligt vóór de begindatum."), field="end_date")
     if end_date < today():
         raise DomainError(_("Tot en met: ligt in het verleden."), field="end_date")
+    if start_date > today() + STAND_IN_AHEAD:
+        raise DomainError(
+            _("Van: ligt meer dan een jaar vooruit; regel de waarneming wanneer de afwezigheid nadert."),
+            field="start_date",
+        )
+    if end_date > start_date + STAND_IN_LONGEST:
+        raise DomainError(
+            _("Tot en met: een waarneming duurt ten hoogste een jaar; regel daarna zo nodig een nieuwe."),
+            field="end_date",
+        )  # a slip (2126 for 2026) would otherwise open the absent colleague's dossiers for good
     User.objects.select_for_update().filter(pk=absent.pk).first()  # one arrangement at a time per person
     overlapping = StandIn.objects.filter(
         absent=absent, withdrawn_at__isnull=True, start_date__lte=end_date, end_date__gte=start_date

@@ -84,6 +84,7 @@ class TriageForm(UtrechtForm):
         label=_("Regisseur bij intake"),
         queryset=User.objects.none(),
         required=False,
+        empty_label=_("Kies een regisseur…"),
         help_text=_("Alleen nodig als er nog geen lopend traject is."),
     )
 

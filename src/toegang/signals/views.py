@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from toegang.accounts.models import User
 from toegang.audit import services as audit
 from toegang.audit.services import log_denied
 from toegang.cases.selectors import households_visible_to, team_colleagues
@@ -96,7 +97,9 @@ def signal_detail(request: HttpRequest, signal_id: int) -> HttpResponse:
     except Signal.DoesNotExist:
         log_denied(user=user, object_type="signal", object_id=signal_id)
         raise Http404 from None
-    form = TriageForm(initial={"on": today(), "regisseur": user.pk}, colleagues=team_colleagues(user=user))
+    # a professional who triages usually takes the case; a team lead assigns it and chooses whom
+    regisseur = None if user.role == User.Role.TEAM_LEAD else user.pk
+    form = TriageForm(initial={"on": today(), "regisseur": regisseur}, colleagues=team_colleagues(user=user))
     persons = list(signal.persons.all())
     audit.record(actor=user, action=audit.Action.READ, obj=signal, subjects=[p.pk for p in persons])
     return render(request, "signals/detail.html", {"signal": signal, "persons": persons, "form": form})
