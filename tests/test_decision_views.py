@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.conftest import make_trajectory
 from toegang.common.dates import today
@@ -69,9 +70,22 @@ def test_professional_and_team_lead_take_a_decision_through_the_screens(client, 
     )
     assert "na akkoord" in messages_of(refused)
 
+    from tests.querycount import page_queries
+    from toegang.privacy.models import Message
+
+    told = Message.objects.get(recipient=world.team_lead)  # the team's lead hears it, without the person's name
+    assert (
+        told.text == "Een beschikking wacht op uw akkoord (vier ogen)." and told.link == f"{page}#h-besch-{decision.pk}"
+    )
     client.force_login(world.team_lead)
+    deadlines = client.get(reverse("deadlines")).content.decode()  # the team lead's list opens on the team
+    waiting = deadlines.split("wachten op uw akkoord", 1)[1].split("</table>", 1)[0]
+    assert f'href="{page}#h-besch-{decision.pk}"' in waiting and escape(person.full_name) in waiting
+    assert "Het team:" in deadlines and 'href="?wie=eigen"' in deadlines
+    assert page_queries(client, reverse("deadlines")) == 8  # the team's terms (7) and the decisions waiting (1)
     assert "Akkoord geven" in client.get(page).content.decode()
     client.post(reverse("decision-action", args=[decision.pk, "akkoord"]))
+    assert "Er wacht geen beschikking op uw akkoord." in client.get(reverse("deadlines")).content.decode()
     client.force_login(world.professional)
     client.post(reverse("decision-action", args=[decision.pk, "bekendmaken"]), {"on": today().isoformat()})
     decision.refresh_from_db()

@@ -9,17 +9,21 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from toegang.accounts.models import User
 from toegang.audit import services as audit
+from toegang.cases.models import Trajectory
 from toegang.common import faults
 from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.events import services as events
 from toegang.people.models import Membership
+from toegang.privacy import services as privacy_services
 from toegang.procedures import clocks, services
 from toegang.procedures.models import Decision, Objection, Procedure, ProductCategory, Provider, Provision
 from toegang.zgw import services as zgw
@@ -155,6 +159,7 @@ def submit(*, actor: User, decision: Decision) -> Decision:
     locked.household_snapshot = _snapshot(locked.procedure, today())
     if total_cents(locked) >= settings.DECISION_FOUR_EYES_CENTS:
         locked.status = Decision.Status.AWAITING
+        _ask_for_approval(locked)
     else:
         locked.status, locked.approved_by, locked.approved_at = Decision.Status.APPROVED, actor, timezone.now()
     locked.save()
@@ -162,6 +167,20 @@ def submit(*, actor: User, decision: Decision) -> Decision:
         actor=actor, action=audit.Action.UPDATE, obj=locked, subjects=[locked.procedure.person_id], detail=locked.status
     )
     return locked
+
+
+def _ask_for_approval(decision: Decision) -> None:
+    """The team's leads hear that a beschikking waits for their akkoord (the list is on Termijnen); the message
+    names neither the person nor the provision."""
+    team = Trajectory.objects.filter(pk=decision.procedure.trajectory_id).values("team_id")[:1]
+    leads = User.objects.filter(role=User.Role.TEAM_LEAD, team_id=Subquery(team), is_active=True).exclude(
+        pk=decision.created_by_id
+    )
+    link = reverse("procedure", args=[decision.procedure_id]) + f"#h-besch-{decision.pk}"
+    for lead in leads:
+        privacy_services.send_message(
+            recipient=lead, text=_("Een beschikking wacht op uw akkoord (vier ogen)."), link=link
+        )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from toegang.accounts.models import User
 from toegang.cases.models import RegisseurAssignment
 from toegang.cases.selectors import trajectories_visible_to
 from toegang.procedures import calendar, clocks
-from toegang.procedures.models import ClockPause, Procedure, TermRule
+from toegang.procedures.models import ClockPause, Decision, Procedure, TermRule
 
 
 @dataclass(frozen=True)
@@ -195,4 +195,19 @@ def due_list(*, user: User, team: bool, on: dt.date, limit: int = 500) -> list[D
 def open_procedures() -> QuerySet[Procedure]:
     return Procedure.objects.filter(status__in=OPEN).prefetch_related(
         Prefetch("pauses", queryset=ClockPause.objects.order_by("pk"))
+    )
+
+
+def awaiting_approval(user: User, limit: int = 200) -> list[Decision]:
+    """Beschikkingen of the team lead's team that wait for their akkoord (four eyes), oldest first; one query.
+    Empty for anyone who is not a team lead: only the team's lead approves (``decisions.approve``)."""
+    if user.role != User.Role.TEAM_LEAD or user.team_id is None:
+        return []
+    return list(
+        Decision.objects.filter(
+            status=Decision.Status.AWAITING,
+            procedure__trajectory__in=trajectories_visible_to(user).filter(team_id=user.team_id).values("pk"),
+        )
+        .select_related("procedure__person", "created_by")
+        .order_by("created_at", "pk")[:limit]
     )

@@ -241,17 +241,21 @@ def procedure_withdraw(request: HttpRequest, procedure_id: int) -> HttpResponse:
 def deadlines(request: HttpRequest) -> HttpResponse:
     """Terms that ran out or run out within five working days: mine, or my team's."""
     user = require_case_worker(request)
-    team = request.GET.get("wie") == "team" and user.team_id is not None
+    lead = user.role == User.Role.TEAM_LEAD  # has no caseload of their own: the team's terms come first
+    team = request.GET.get("wie", "team" if lead else "eigen") == "team" and user.team_id is not None
     rows = selectors.due_list(user=user, team=team, on=today())
-    persons = sorted({r.procedure.person_id for r in rows})
+    awaiting = selectors.awaiting_approval(user)
+    persons = sorted({r.procedure.person_id for r in rows} | {d.procedure.person_id for d in awaiting})
     audit.record(
         actor=user,
         action=audit.Action.READ,
         object_type="termijnen",
         subjects=persons,
-        detail=f"{len(rows)} termijnen ({'team' if team else 'eigen'})",
+        detail=f"{len(rows)} termijnen ({'team' if team else 'eigen'})"
+        + (f", {len(awaiting)} ter akkoord" if lead else ""),
     )
-    return render(request, "procedures/deadlines.html", {"rows": rows, "team": team, "today": today()})
+    context = {"rows": rows, "team": team, "today": today(), "awaiting": awaiting, "lead": lead}
+    return render(request, "procedures/deadlines.html", context)
 
 
 # ---- decisions (beschikkingen) and objections: each change posts to its own small view and comes back
