@@ -139,3 +139,28 @@ def test_query_counts_stay_flat_as_messages_grow(client, world, assigned, tmp_pa
     small = counts()
     grow(3, 10)
     assert counts() == small == (4, 5, 8, 6)
+
+
+def test_the_functional_administrator_sees_the_traffic_without_names(client, world, assigned, tmp_path):
+    """The role sees no case content (docs/privacy.md): not the requests (they name a resident and their care),
+    and the overview's late retours without the resident; its audit row then names no one."""
+    from toegang.audit.models import AuditEntry
+
+    run(tmp_path, "vot.xml", vot(assigned))
+    request = Request.objects.get()
+    late = Message.objects.filter(direction="uit", code="301").update(
+        status="verzonden", answered_on=None, due_on=today() - dt.timedelta(days=3)
+    )
+    assert late
+    name = assigned.decision.procedure.person.full_name
+    client.force_login(world.professional)
+    assert name in client.get(reverse("istandaarden")).content.decode()  # the back office sees whose retour is late
+    client.force_login(world.admin)
+    assert client.get(reverse("istandaarden-queue")).status_code == 403
+    assert client.get(reverse("istandaarden-request", args=[request.pk])).status_code == 403
+    assert client.post(reverse("istandaarden-request-action", args=[request.pk, "onderzoek"])).status_code == 403
+    overview = client.get(reverse("istandaarden"))
+    assert overview.status_code == 200 and name not in overview.content.decode()
+    assert "Verzoeken aanbieders" not in overview.content.decode()  # not offered in the menu either
+    row = AuditEntry.objects.filter(actor=world.admin, object_type="berichtenverkeer").latest("pk")
+    assert not row.subjects.exists()

@@ -69,7 +69,7 @@ PAGES: dict[str, set[str]] = {
     "governance-projects": {"manager", "beheerder", "opdrachtgever"},
     "governance-evaluate": set(),  # POST only (tests/test_governance_api.py)
     "istandaarden": {"professional", "teamleider", "manager", "beheerder"},
-    "istandaarden-queue": {"professional", "teamleider", "manager", "beheerder"},
+    "istandaarden-queue": {"professional", "teamleider", "manager"},  # names residents: not the administrator
 }
 BOARDS = {"team": {"teamleider"}, "manager": {"manager"}, "opdrachtgever": {"manager", "opdrachtgever"}}
 STEERING = ("steering", "steering-timeseries", "steering-export", "steering-report")  # per board

@@ -31,6 +31,13 @@ def is_backoffice(user: User) -> bool:
     )
 
 
+def sees_clients(user: User) -> bool:
+    """Who sees the residents in the message traffic (the requests with their names and care, the late retours'
+    names): the back office except the functional administrator, who sees the traffic without names (the role
+    sees no case content, docs/privacy.md)."""
+    return is_backoffice(user) and user.role != User.Role.FUNCTIONAL_ADMIN
+
+
 def queue(municipality_id: int) -> QuerySet[Request]:
     """Open requests (and those under investigation), the most urgent first."""
     return (

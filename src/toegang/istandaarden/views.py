@@ -34,12 +34,25 @@ def require_backoffice(request: HttpRequest) -> User:
     return user
 
 
+def require_clients_backoffice(request: HttpRequest) -> User:
+    """The requests of providers name residents and their care: not for the functional administrator."""
+    user = require_backoffice(request)
+    if not selectors.sees_clients(user):
+        raise PermissionDenied(
+            _(
+                "Verzoeken van aanbieders gaan over inwoners; de functioneel beheerder ziet het berichtenverkeer "
+                "zonder namen."
+            )
+        )
+    return user
+
+
 def _may_answer(user: User) -> bool:
     return user.role in CASE_ROLES
 
 
 def work_queue(request: HttpRequest) -> HttpResponse:
-    user = require_backoffice(request)
+    user = require_clients_backoffice(request)
     assert user.municipality_id is not None  # noqa: S101 - require_backoffice
     rows, more = first_rows(selectors.queue(user.municipality_id), 200)
     audit.record(
@@ -65,7 +78,7 @@ def _request_or_404(user: User, request_id: int) -> Request:
 
 
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
-    user = require_backoffice(request)
+    user = require_clients_backoffice(request)
     found = _request_or_404(user, request_id)
     audit.record(actor=user, action=audit.Action.READ, obj=found, subjects=[found.person_id] if found.person_id else [])
     return render(
@@ -128,7 +141,7 @@ def _with_names(found: Request) -> list[dict[str, Any]]:
 @require_POST
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     """In onderzoek (319, code 2), afwijzen (319, code 1 with a reason) or toewijzen (a change, 301)."""
-    user = require_backoffice(request)
+    user = require_clients_backoffice(request)
     if not _may_answer(user):
         raise PermissionDenied(_("Uw rol mag verzoeken inzien maar niet beantwoorden."))
     found = _request_or_404(user, request_id)
@@ -160,11 +173,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     on = today()
     since = on - dt.timedelta(days=90)
     late, more = first_rows(selectors.overdue_retours(user.municipality_id, on), 50)
+    sees = selectors.sees_clients(user)  # the functional administrator: the late retours without names
     audit.record(
         actor=user,
         action=audit.Action.READ,
         object_type="berichtenverkeer",
-        subjects=sorted({m.person_id for m in late if m.person_id}),
+        subjects=sorted({m.person_id for m in late if m.person_id}) if sees else [],
         detail=f"overzicht sinds {since:%d-%m-%Y}",
     )
     return render(
@@ -176,6 +190,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "volumes": selectors.volumes(user.municipality_id, since),
             "late": late,
             "more": more,
+            "sees_clients": sees,
         },
     )
 
