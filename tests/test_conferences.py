@@ -105,6 +105,7 @@ def test_the_household_its_network_and_the_professionals_are_invited_by_default(
         ({"location": ""}, "location"),
         ({"held_on": None}, "held_on"),
         ({"held_on": today() - dt.timedelta(days=60)}, "held_on"),
+        ({"held_on": today() + dt.timedelta(days=367)}, "held_on"),  # 2099 was accepted
         ({"starts_at": None}, "starts_at"),
     ],
 )

@@ -394,3 +394,13 @@ def test_the_access_predicate_answers_alike_in_every_shape_it_takes(world, integ
         started_at=now - dt.timedelta(hours=5), expires_at=now - dt.timedelta(seconds=1)
     )
     assert shapes(world.outsider) == (False,) * 5  # expired
+
+
+def test_a_consent_dated_long_ago_or_ahead_is_refused_on_its_date(world, integral):
+    """A typing slip (1900) was refused with an unrelated message about residents under 16."""
+    trajectory = make_trajectory(world)
+    with pytest.raises(DomainError, match="^Gegeven op: ligt meer dan een jaar terug"):
+        give_consent(world, trajectory, integral, given_on=dt.date(1900, 1, 1))
+    with pytest.raises(DomainError, match="^Gegeven op: de datum ligt in de toekomst"):
+        give_consent(world, trajectory, integral, given_on=today() + dt.timedelta(days=1))
+    assert not Consent.objects.exists()

@@ -41,6 +41,8 @@ def test_register_and_close_with_terms(world):
         rights.register_request(
             actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today() + dt.timedelta(days=1)
         )
+    with pytest.raises(DomainError, match="^Ontvangen op: ligt meer dan een jaar terug"):  # 1900 was accepted
+        rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=dt.date(1900, 1, 1))
 
 
 def test_inzage_export_holds_everything_and_who_looked(client, world):

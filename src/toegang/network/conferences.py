@@ -89,6 +89,8 @@ def _check_when(held_on: dt.date | None, starts_at: dt.time | None, location: st
         raise DomainError("Datum: vul de datum van het overleg in.", field="held_on")
     if held_on < today() - dt.timedelta(days=30):
         raise DomainError("Datum: een overleg leggen we uiterlijk 30 dagen achteraf vast.", field="held_on")
+    if held_on > today() + dt.timedelta(days=366):
+        raise DomainError("Datum: een overleg plannen we ten hoogste een jaar vooruit.", field="held_on")
     if starts_at is None:
         raise DomainError("Aanvang: vul de tijd in (uu:mm).", field="starts_at")
     if not location.strip():

@@ -52,6 +52,11 @@ def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, 
         raise DomainError(_("Soort verzoek: kies inzage, correctie, bezwaar of vernietiging."), field="kind")
     if received_on > today():
         raise DomainError(_("Ontvangen op: de datum ligt in de toekomst."), field="received_on")
+    if received_on < today() - dt.timedelta(days=366):
+        raise DomainError(
+            _("Ontvangen op: ligt meer dan een jaar terug; registreer een verzoek wanneer het binnenkomt."),
+            field="received_on",
+        )
     person = persons_of(actor).filter(bsn=normalise_bsn(bsn)).first()
     if person is None:
         raise DomainError(_("BSN: er is geen persoon met dit nummer in uw gemeente geregistreerd."), field="bsn")

@@ -182,6 +182,13 @@ def record_consent(
         raise _consent_activity_error()
     if given_by not in Consent.GivenBy.values:
         raise DomainError(_("Gegeven door: kies de inwoner of de wettelijk vertegenwoordiger."), field="given_by")
+    if given_on > today():
+        raise DomainError(_("Gegeven op: de datum ligt in de toekomst."), field="given_on")
+    if given_on < today() - dt.timedelta(days=366):
+        raise DomainError(
+            _("Gegeven op: ligt meer dan een jaar terug; leg een toestemming vast wanneer die gegeven wordt."),
+            field="given_on",
+        )
     age = person.age_on(given_on)
     if given_by == Consent.GivenBy.RESIDENT and age is not None and age < CONSENT_OWN_AGE:
         raise DomainError(
@@ -201,8 +208,6 @@ def record_consent(
         raise DomainError(_("Gegevenscategorieën: kies waarvoor de toestemming geldt."), field="categories")
     if not organisations:
         raise DomainError(_("Organisaties: kies met welke organisaties gedeeld mag worden."), field="organisations")
-    if given_on > today():
-        raise DomainError(_("Gegeven op: de datum ligt in de toekomst."), field="given_on")
     if valid_until < today():
         raise DomainError(_("Geldig tot en met: de datum ligt in het verleden."), field="valid_until")
     if valid_until > add_months(given_on, 12 * settings.CONSENT_MAX_YEARS):
