@@ -187,6 +187,22 @@ def test_budget_lines_follow_the_domain_table():
     assert taakveld[("jeugd", "45")] == "6.72"
 
 
+def test_references_name_real_sources_not_the_projects_notes():
+    """What a report prints as "Bron" is a law, a national source or "Toegang-indicator", never the project's own
+    domain notes (steering 0006 rewrote the shipped references)."""
+    texts = [
+        *Indicator.objects.values_list("reference", flat=True),
+        *BudgetLine.objects.values_list("source", flat=True),
+    ]
+    assert texts and not [t for t in texts if "DOMAIN" in t or "()" in t or t.endswith((";", ","))]
+    assert (
+        Indicator.objects.get(code="meldingen_bron").reference
+        == "Toegang-indicator (procesindicator: meldingen naar bron)"
+    )
+    rewrite = importlib.import_module("toegang.steering.migrations.0006_references_without_project_files")
+    assert rewrite.without_project_notes("Awb art. 4:17; DOMAIN.md §1.4 en §4.5") == "Awb art. 4:17"
+
+
 def test_the_data_migrations_reverse_and_reapply():
     catalogue = importlib.import_module("toegang.steering.migrations.0002_catalogue")
     budget = importlib.import_module("toegang.steering.migrations.0003_budget_lines")
