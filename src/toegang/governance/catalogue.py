@@ -62,7 +62,7 @@ _DELFT = ProjectTemplate(
         AlternativeTemplate("Stichting", LegalForm.FOUNDATION, False),
         AlternativeTemplate("Coöperatie", LegalForm.COOPERATIVE, False),
     ),
-    source="Criteria opgesteld met belanghebbenden; sturen op het wat als uitgangspunt (DOMAIN.md §4.7).",
+    source="Criteria opgesteld met belanghebbenden; sturen op het wat als uitgangspunt.",
 )
 
 _DEVENTER = ProjectTemplate(
@@ -105,7 +105,7 @@ _DEVENTER = ProjectTemplate(
             "Medewerkers in dienst van of gedetacheerd bij een nieuwe rechtspersoon (stichting of coöperatie).",
         ),
     ),
-    source="Drie modellen vergeleken op zeven aspecten (Slim Beleid en Movisie, juni 2016; DOMAIN.md §4.1, §4.7).",
+    source="Drie modellen vergeleken op zeven aspecten (Slim Beleid en Movisie, juni 2016).",
 )
 
 _EMPTY = ProjectTemplate(
@@ -137,7 +137,7 @@ PARAMETERS: tuple[ParameterTemplate, ...] = (
         Decimal("2.25"),
         "%",
         "Risicovrije voet -1 % plus risico-opslag 3,25 %, voor MKBA sinds 1 januari 2021: Rapport werkgroep "
-        "discontovoet 2020, https://www.rwseconomie.nl/discontovoet (DOMAIN.md §4.3).",
+        "discontovoet 2020, https://www.rwseconomie.nl/discontovoet.",
     ),
     ParameterTemplate(
         "btw",
@@ -145,15 +145,15 @@ PARAMETERS: tuple[ParameterTemplate, ...] = (
         Decimal("21.00"),
         "%",
         "Wet op de omzetbelasting 1968, art. 9 lid 1 (https://wetten.overheid.nl/BWBR0002629). Btw-compensatiefonds "
-        "alleen voor gemeente en gemeenschappelijke regeling (DOMAIN.md §4.4).",
+        "alleen voor gemeente en gemeenschappelijke regeling.",
     ),
     ParameterTemplate(
         "werkgeverslasten",
         "Werkgeverslasten (standaard voor nieuwe formatieregels)",
         Decimal("30.00"),
         "%",
-        "Aanname: de bronnen noemen geen landelijk percentage (DOMAIN.md §4.5 noemt alleen de opbouw: sociale "
-        "lasten en pensioenpremie van ABP of PFZW). Vervang door het percentage uit de eigen salarisadministratie.",
+        "Aanname: er is geen landelijk percentage; de opbouw is sociale lasten en pensioenpremie van ABP "
+        "of PFZW. Vervang door het percentage uit de eigen salarisadministratie.",
     ),
 )
 
@@ -167,12 +167,12 @@ class Cao:
 
 
 CAOS: tuple[Cao, ...] = (
-    Cao("gemeenten", "Cao Gemeenten", "ABP", "Wnra sinds 1-1-2020; https://www.caogemeenten.nl (DOMAIN.md §4.5)"),
-    Cao("sgo", "Cao SGO", "ABP", "Werkgeversvereniging SGO, https://wsgo.nl/cao_start (DOMAIN.md §4.5)"),
-    Cao("sociaal_werk", "Cao Sociaal Werk", "PFZW", "PFZW verplicht voor zorg en welzijn (DOMAIN.md §4.5)"),
-    Cao("jeugdzorg", "Cao Jeugdzorg", "PFZW", "PFZW verplicht voor zorg en welzijn (DOMAIN.md §4.5)"),
-    Cao("gehandicaptenzorg", "Cao Gehandicaptenzorg", "PFZW", "PFZW verplicht voor zorg en welzijn (DOMAIN.md §4.5)"),
-    Cao("ggz", "Cao GGZ", "PFZW", "PFZW verplicht voor zorg en welzijn (DOMAIN.md §4.5)"),
+    Cao("gemeenten", "Cao Gemeenten", "ABP", "Wnra sinds 1-1-2020; https://www.caogemeenten.nl"),
+    Cao("sgo", "Cao SGO", "ABP", "Werkgeversvereniging SGO, https://wsgo.nl/cao_start"),
+    Cao("sociaal_werk", "Cao Sociaal Werk", "PFZW", "PFZW verplicht voor zorg en welzijn"),
+    Cao("jeugdzorg", "Cao Jeugdzorg", "PFZW", "PFZW verplicht voor zorg en welzijn"),
+    Cao("gehandicaptenzorg", "Cao Gehandicaptenzorg", "PFZW", "PFZW verplicht voor zorg en welzijn"),
+    Cao("ggz", "Cao GGZ", "PFZW", "PFZW verplicht voor zorg en welzijn"),
     Cao("overig", "Andere cao", "-", "Vul pensioenfonds en werkgeverslasten zelf in"),
 )
 CAO_BY_CODE = {cao.code: cao for cao in CAOS}
@@ -220,7 +220,7 @@ IN_BCF = frozenset({LegalForm.IN_HOUSE, LegalForm.GR, LegalForm.COVENANT, LegalF
 VPB_ALWAYS = frozenset({LegalForm.BV})
 VPB_IF_MARKET = frozenset({LegalForm.FOUNDATION, LegalForm.COOPERATIVE, LegalForm.ENTITY})
 FISCAL_SOURCE = (
-    "Btw-compensatiefonds en Vpb: DOMAIN.md §4.4 (Kamerstuk 33 750 VII nr. 59; Wet modernisering Vpb-plicht "
+    "Btw-compensatiefonds en Vpb (Kamerstuk 33 750 VII nr. 59; Wet modernisering Vpb-plicht "
     "overheidsondernemingen, 1-1-2016). Vuistregel; laat een fiscalist de uitkomst bevestigen."
 )
 

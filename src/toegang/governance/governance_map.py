@@ -29,7 +29,7 @@ BBV_CATEGORY_HEADINGS = {
     ConnectedParty.Category.OTHER: "Overige verbonden partijen",
 }
 SOURCE_ROLES = (
-    "Rollen eigenaar en opdrachtgever gescheiden, niet bij dezelfde wethouder (DOMAIN.md §4.6; Arnhem, jaarverslag "
+    "Rollen eigenaar en opdrachtgever gescheiden, niet bij dezelfde wethouder (Arnhem, jaarverslag "
     "2017, 'Opdrachtgevende rol en eigenaarsrol')."
 )
 SOURCE_BBV = (
