@@ -72,6 +72,11 @@ def test_a_change_request_shows_what_the_decision_grants_and_refuses_more(client
     client.force_login(world.professional)
     page = client.get(reverse("istandaarden-request", args=[request.pk])).content.decode()
     assert "01 Hulp bij het huishouden" in page and "5 uur per week" in page and "beschikt: 3 uur per week" in page
+    unconfirmed = client.post(reverse("istandaarden-request-action", args=[request.pk, "toewijzen"]), {}, follow=True)
+    assert (
+        "De gevraagde wijziging past binnen de beschikking van de inwoner: vink dit aan om te bevestigen"
+        in unconfirmed.content.decode()
+    )  # the sentence as label, without ".:"
     answered = client.post(
         reverse("istandaarden-request-action", args=[request.pk, "toewijzen"]), {"within_decision": "on"}, follow=True
     ).content.decode()

@@ -199,7 +199,7 @@ def test_a_refusal_says_why_and_no_show_closes_the_loop(world, setup):
     referral = sent(world, setup)
     with pytest.raises(DomainError) as error:
         referrals.answer(actor=receiver, referral=referral, accept=False, remark="")
-    assert error.value.field == "remark"
+    assert error.value.field == "remark" and error.value.message.startswith("Toelichting: ")  # as the form labels it
     referral = referrals.answer(actor=receiver, referral=referral, accept=True)
     referral = referrals.report_start(
         actor=receiver, referral=referral, started=False, on=today(), remark="Niet gekomen"

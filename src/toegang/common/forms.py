@@ -44,7 +44,7 @@ def _labelled(text: str, label: str, name: str) -> str:
     if colon and prefix and (prefix.lower() == name.lower() or prefix.lower() in label.lower()):
         text = rule
     first = text[:1] if text[1:2].isupper() else text[:1].lower()  # "BSN …" keeps its capitals
-    return f"{label}: {first}{text[1:]}"
+    return f"{label.rstrip('.')}: {first}{text[1:]}"  # a checkbox's sentence as label ends with a full stop
 
 
 class UtrechtFormMixin(forms.BaseForm):

@@ -28,6 +28,7 @@ class RefuseForm(UtrechtForm):
 class ConfirmChangeForm(UtrechtForm):
     within_decision = forms.BooleanField(
         label=_("De gevraagde wijziging past binnen de beschikking van de inwoner."),
+        error_messages={"required": _("vink dit aan om te bevestigen, of zet het verzoek in onderzoek.")},
         help_text=_(
             "Past de wijziging niet binnen de beschikking? Zet het verzoek in onderzoek en neem een nieuw besluit."
         ),

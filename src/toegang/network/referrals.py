@@ -290,7 +290,7 @@ def answer(*, actor: User, referral: Referral, accept: bool, remark: str = "", o
     if on < locked.sent_on or on > today():
         raise DomainError("Datum: kies een dag tussen het versturen en vandaag.", field="on")
     if not accept and not remark.strip():
-        raise DomainError("Reden: leg uit waarom de verwijzing wordt afgewezen.", field="remark")
+        raise DomainError("Toelichting: leg uit waarom de verwijzing wordt afgewezen.", field="remark")
     locked.status, locked.answered_on = to, on
     if not accept:
         locked.declined_reason, locked.closed_on = remark.strip(), on
