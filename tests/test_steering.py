@@ -353,7 +353,10 @@ def test_the_gmsd_wmo_delivery_lists_each_provision_and_is_logged(client, world)
                    on=today())  # fmt: skip
     assert page_queries(client, url) == one == 6  # flat as provisions grow
     assert len(client.get(url).content.decode().splitlines()) == 3
-    assert client.get(reverse("steering-gmsd") + "?jaar=1999&halfjaar=3").status_code == 400
+    refused = client.get(reverse("steering-gmsd") + "?jaar=1999&halfjaar=3", follow=True)
+    assert refused.redirect_chain == [(reverse("steering", args=["manager"]), 302)]  # the dashboard, with why
+    shown = refused.content.decode()
+    assert "Jaar: kies een jaar van 2015 tot en met dit jaar." in shown and "Halfjaar: kies 1 of 2." in shown
     client.force_login(world.team_lead)
     assert client.get(reverse("steering-gmsd")).status_code == 403
 

@@ -521,8 +521,10 @@ def gmsd_wmo(request: HttpRequest) -> HttpResponse:
         errors.append(_("Jaar: kies een jaar van 2015 tot en met dit jaar."))
     if half_text not in ("1", "2"):
         errors.append(_("Halfjaar: kies 1 of 2."))
-    if errors:
-        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    if errors:  # back to the dashboard the form is on, with the message (not a bare text page)
+        for error in errors:
+            messages.error(request, error)
+        return redirect("steering", board_code="manager")
     half = gmsd.HalfYear(int(year_text), int(half_text))
     municipality = Municipality.objects.get(pk=user.municipality_id)
     delivery = gmsd.wmo_delivery(municipality=municipality, half=half, made_on=on)
