@@ -654,7 +654,7 @@ def send_referral_on_consent(page, household_url: str, *, resident: str) -> None
         label="Integrale ondersteuning (één gezin, één plan) (Toestemming van de betrokkene)"
     )
     page.get_by_role("button", name="Verwijzing versturen").click()
-    expect(page.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Vastgelegd: de verwijzing naar .* is nu ‘verstuurd’"))).to_be_visible()
     expect(page.locator(".facts .badge").first).to_have_text("Verstuurd")
     expect(page.locator(".facts")).to_contain_text("Toestemming (tot en met")
     assert_accessible(page)
@@ -684,7 +684,7 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     # with the keyboard only, from the top of each page: accept, report the start, give feedback
     tab_to(welzijn, welzijn.get_by_role("button", name="Accepteren"))
     welzijn.keyboard.press("Enter")
-    expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(welzijn.get_by_text(re.compile("^Vastgelegd: de verwijzing naar .* is nu ‘geaccepteerd’"))).to_be_visible()
     expect(welzijn.get_by_label("Datum")).to_have_value(timezone.localdate().isoformat())
     assert_accessible(welzijn)
     tab_to(welzijn, welzijn.get_by_role("button", name="Gekomen: ondersteuning gestart"))
@@ -699,7 +699,7 @@ def test_referral_to_a_community_service_closes_the_loop(server, open_as):
     welzijn.keyboard.type(feedback)
     tab_to(welzijn, welzijn.get_by_role("button", name="Terugkoppelen en afronden"), limit=5)
     welzijn.keyboard.press("Enter")
-    expect(welzijn.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(welzijn.get_by_text(re.compile("^Vastgelegd: de verwijzing naar .* is nu ‘afgerond’"))).to_be_visible()
     expect(welzijn.locator(".facts")).to_contain_text("Inwoner gekomen; geholpen: ja")
     assert_accessible(welzijn)
 

@@ -207,7 +207,7 @@ def test_partner_gives_referral_feedback_and_reports_a_worry_by_keyboard(as_keyb
     expect(page.get_by_role("heading", name="Verwijzing naar Formulierenspreekuur")).to_be_visible()
     assert_accessible(page)
     user.activate(page.get_by_role("button", name="Accepteren"))
-    expect(page.get_by_text("Verwijzing bijgewerkt.")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Vastgelegd: de verwijzing naar .* is nu ‘geaccepteerd’"))).to_be_visible()
     assert_accessible(page)
     user.activate(page.get_by_role("button", name="Gekomen: ondersteuning gestart"))
     expect(page.get_by_role("heading", name="Afronden met terugkoppeling")).to_be_visible()

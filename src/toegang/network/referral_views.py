@@ -164,7 +164,12 @@ def referral_page(request: HttpRequest, referral_id: int, action: str = "") -> H
         if action not in forms:
             raise PermissionDenied(_("Deze stap kunt u bij deze verwijzing nu niet zetten."))
         if submitted(request, forms[action], lambda d: _call(action, user, referral, d, request.POST)):
-            messages.success(request, _("Verwijzing bijgewerkt."))
+            now = Referral.objects.get(pk=referral.pk)  # what the step made of it, named in the message
+            messages.success(
+                request,
+                _("Vastgelegd: de verwijzing naar %(to)s is nu ‘%(status)s’.")
+                % {"to": referral.organisation, "status": now.get_status_display().lower()},
+            )
             return redirect("referral", referral_id=referral.pk)
         status = 400
     steer = referrals.may_steer(user, referral.trajectory)
