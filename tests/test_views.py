@@ -83,6 +83,13 @@ def test_signal_form_future_date_rolls_back_the_person_too(client, world):
     assert response.status_code == 400
     assert "Datum melding: de datum ligt in de toekomst" in response.content.decode()
     assert not Person.objects.exists()
+    both = client.post(
+        reverse("signal-new"), {**SIGNAL, "bsn": next_bsn(), "received_on": future, "geboortedatum": future}
+    )
+    shown = both.content.decode()
+    assert "Geboortedatum: de datum ligt in de toekomst." in shown  # both in one round, not one per submit
+    assert "Datum melding: de datum ligt in de toekomst." in shown
+    assert not Person.objects.exists()
 
 
 def test_signal_then_intake_through_the_screens(client, world):

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from toegang.common.dates import today
 from toegang.common.errors import LONG_TEXT_MAX, DomainError
 
 
@@ -116,3 +117,12 @@ class UtrechtFormMixin(forms.BaseForm):
 
 class UtrechtForm(UtrechtFormMixin, forms.Form):
     pass
+
+
+def refuse_future_dates(form: UtrechtFormMixin, data: dict[str, Any], *names: str) -> None:
+    """A date in the future on each of these fields, named at once (the service checks them again, one at a time):
+    so a form with two such dates shows both in one round."""
+    for name in names:
+        value = data.get(name)
+        if name in form.fields and name not in form.errors and value is not None and value > today():
+            form.add_error(name, f"{form.fields[name].label}: de datum ligt in de toekomst.")

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from toegang.common.errors import DomainError
-from toegang.common.forms import UtrechtForm
+from toegang.common.forms import UtrechtForm, refuse_future_dates
 from toegang.people.bsn import normalise_bsn
 from toegang.people.models import Person
 from toegang.people.services import normalise_huisnummer, normalise_postcode, normalise_telefoon
@@ -28,6 +28,7 @@ def check_person_fields(form: UtrechtForm, data: dict[str, Any]) -> None:
                 normalise(data[name])
             except DomainError as error:
                 form.add_error(name, error.message)
+    refuse_future_dates(form, data, "geboortedatum")
     require_names_unless_known(form, data)
 
 

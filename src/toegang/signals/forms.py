@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from toegang.accounts.models import User
-from toegang.common.forms import DateInput, UtrechtForm
+from toegang.common.forms import DateInput, UtrechtForm, refuse_future_dates
 from toegang.people.forms import check_person_fields
 from toegang.plans.models import LifeDomain
 from toegang.signals.models import Signal
@@ -60,6 +60,7 @@ class SignalForm(UtrechtForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         check_person_fields(self, data)
+        refuse_future_dates(self, data, "received_on")
         return data
 
 
