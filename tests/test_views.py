@@ -384,6 +384,17 @@ def test_search_by_surname_with_voorvoegsel(client, world):
         assert "Kint" in body and "Niets gevonden" not in body, query
 
 
+def test_a_refused_search_field_gets_one_message_not_two(client, world):
+    """A name too long was refused at its field and also "fill in a BSN, a name or a postcode" (contradicting)."""
+    client.force_login(world.professional)
+    body = client.get(reverse("search"), {"naam": "x" * 5000}).content.decode()
+    assert "Achternaam (begin): " in body and "vul een BSN, een naam of een postcode" not in body
+    short = client.get(reverse("search"), {"naam": "K"}).content.decode()
+    assert "Achternaam (begin): vul ten minste twee letters in." in short  # named as labelled
+    empty = client.get(reverse("search"), {"bsn": "", "naam": "", "postcode": "", "huisnummer": ""}).content.decode()
+    assert "Zoeken: vul een BSN, een naam of een postcode met huisnummer in." in empty  # nothing at all: still said
+
+
 def test_search_by_surname_ignores_case_orders_by_the_capitalised_name_and_walks_its_index(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -44,12 +44,13 @@ class SearchForm(UtrechtForm):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if not any(data.get(k) for k in ("bsn", "naam", "postcode")):
+        filled_but_refused = any(k in self.errors for k in ("bsn", "naam", "postcode"))  # said at the field
+        if not filled_but_refused and not any(data.get(k) for k in ("bsn", "naam", "postcode")):
             raise forms.ValidationError(_("Zoeken: vul een BSN, een naam of een postcode met huisnummer in."))
         if data.get("postcode") and not data.get("huisnummer"):
             self.add_error("huisnummer", _("Huisnummer: zoeken op adres vraagt postcode én huisnummer."))
         if data.get("naam") and len(data["naam"].strip()) < 2:
-            self.add_error("naam", _("Geslachtsnaam: vul ten minste twee letters in."))
+            self.add_error("naam", _("Achternaam (begin): vul ten minste twee letters in."))
         return data
 
     def kind(self) -> str:
