@@ -224,3 +224,21 @@ def test_amounts_are_shown_from_cents(cents, shown):
     from toegang.common.templatetags.money import euros
 
     assert euros(cents) == shown
+
+
+def test_a_team_lead_is_not_asked_to_approve_their_own_beschikking(world, provider, settings):
+    from toegang.privacy.models import Message
+    from toegang.procedures import selectors
+
+    settings.DECISION_FOUR_EYES_CENTS = 0  # every beschikking waits for akkoord
+    own = decisions.draft_decision(
+        actor=world.team_lead, procedure=procedure(world), outcome="afgewezen", reasoning="r"
+    )
+    decisions.submit(actor=world.team_lead, decision=own)
+    theirs = decisions.draft_decision(
+        actor=world.professional, procedure=procedure(world), outcome="afgewezen", reasoning="r"
+    )
+    decisions.submit(actor=world.professional, decision=theirs)
+    assert [d.pk for d in selectors.awaiting_approval(world.team_lead)] == [theirs.pk]  # four eyes: not their own
+    assert Message.objects.filter(recipient=world.team_lead).count() == 1  # told of the colleague's only
+    assert selectors.awaiting_approval(world.professional) == []  # only a team lead approves

@@ -416,7 +416,7 @@ def test_the_privacy_officer_corrects_the_data_of_a_correction_request(client, w
     page = client.get(correct).content.decode()
     assert "Naam fout gespeld." in page and checked_reason(page) == "correctieverzoek"
     assert f'href="{reverse("rights-request", args=[request.pk])}">← Het verzoek' in page
-    assert page_queries(client, correct) == 5  # session, user, device, the request with its person, open requests
+    assert page_queries(client, correct) == 6  # session, user, device, request, its municipality, open requests
     bad = client.post(correct, form_data(person, voornamen="", reason="correctieverzoek"))
     assert bad.status_code == 400 and "Voornamen: " in bad.content.decode()
     assert Person.objects.get(pk=person.pk).voornamen == person.voornamen  # nothing written
@@ -432,3 +432,33 @@ def test_the_privacy_officer_corrects_the_data_of_a_correction_request(client, w
     assert client.get(correct).status_code == 403  # handled: the form is closed
     access = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="inzage", received_on=today())
     assert client.get(reverse("rights-request-correct", args=[access.pk])).status_code == 403
+
+
+def test_the_privacy_officer_does_not_correct_someone_who_lives_in_another_municipality(
+    client, world, household, person
+):
+    """A person is one record for every municipality that ever had them: after a move, the municipality they live
+    in now corrects it (the officer of the old one could register a request, and rewrote the shared record)."""
+    world.privacy.municipality = world.gemeente
+    world.privacy.save()
+    request = rights.register_request(actor=world.privacy, bsn=person.bsn, kind="correctie", received_on=today())
+    moved_on = today() - dt.timedelta(days=2)
+    services.end_membership(
+        actor=world.professional, membership=household.memberships.get(person=person), end_date=moved_on
+    )
+    elsewhere = services.create_household(
+        actor=world.outsider, area=world.other_area, name="Elders", postcode="9999ZZ", huisnummer="1"
+    )
+    services.add_member(
+        actor=world.outsider,
+        household=elsewhere,
+        person=person,
+        role="ouder",
+        start_date=moved_on + dt.timedelta(days=1),
+    )
+    client.force_login(world.privacy)
+    correct = reverse("rights-request-correct", args=[request.pk])
+    refused = client.get(correct)
+    assert refused.status_code == 403 and "woont nu in een andere gemeente" in refused.content.decode()
+    assert client.post(correct, form_data(person, voornamen="Anders", reason="correctieverzoek")).status_code == 403
+    assert Person.objects.get(pk=person.pk).voornamen == person.voornamen

@@ -154,10 +154,20 @@ def test_a_term_that_ran_out_is_not_extended_afterwards_and_its_penalty_stays(wo
     )
     owed = clocks_by_code(procedure)["jeugd-beschikking"].penalty
     extension = {"clock": "jeugd-beschikking", "length": 2, "unit": "weken", "reason": "Advies nodig"}
-    with pytest.raises(DomainError, match=f"vóór het einde van de termijn \\({term_end:%-d-%-m-%Y}, Awb 4:14 lid 3\\)"):
+    too_late = f"\\(Awb 4:14 lid 3\\) vóór het einde van de termijn \\({term_end:%-d-%-m-%Y}\\)"
+    with pytest.raises(DomainError, match=too_late):
         services.extend(actor=world.professional, procedure=procedure, notified_on=today(), **extension)
     assert not ClockPause.objects.filter(procedure=procedure).exists()
     assert clocks_by_code(procedure)["jeugd-beschikking"].penalty == owed and owed is not None and owed.days > 0
+    later = start(world, law="jeugd", reported_on=application)  # its application came ten days ago
+    ten_days_ago = today() - dt.timedelta(days=10)
+    services.record_step(actor=world.professional, procedure=later, step="application_on", day=ten_days_ago)
+    with pytest.raises(DomainError, match="^Inwoner bericht op: ligt vóór het begin van de termijn"):
+        services.extend(actor=world.professional, procedure=later, notified_on=application, **extension)
+    late_pause = {"clock": "jeugd-beschikking", "start": today() - dt.timedelta(days=1), "reason": "Advies"}
+    with pytest.raises(DomainError, match="^Opgeschort vanaf: een opschorting gaat in vóór het einde van de termijn"):
+        services.suspend(actor=world.professional, procedure=procedure, **late_pause)  # would hide the overdue term
+    assert not ClockPause.objects.filter(procedure=procedure).exists()
     services.extend(actor=world.professional, procedure=procedure, notified_on=term_end, **extension)  # on the last day
     assert clocks_by_code(procedure)["jeugd-beschikking"].extended
 

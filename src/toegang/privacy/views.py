@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.numbers import whole_number
 from toegang.common.views import current_user, require_case_reader, require_case_worker, submitted
-from toegang.people.models import Person
+from toegang.people.models import Membership, Person
 from toegang.people.selectors import member_ids, member_ids_of_households
 from toegang.privacy import retention, rights, services
 from toegang.privacy.forms import CloseRequestForm, ConsentForm, EmergencyForm, RequestForm, ReviewForm
@@ -287,6 +287,13 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "privacy/request.html", context, status=400 if form.errors else 200)
 
 
+def _municipality_of(person: Person) -> int | None:
+    """The municipality whose data a person's record is now: that of the household they live in, else of the last
+    one they lived in (a person is one record, shared by every municipality that ever had them)."""
+    rows = Membership.objects.filter(person=person).order_by(F("end_date").desc(nulls_first=True), "-start_date")
+    return rows.values_list("household__municipality_id", flat=True).first()
+
+
 def request_correct(request: HttpRequest, request_id: int) -> HttpResponse:
     """The data of the person of an open correction request (AVG art. 16), corrected by the privacy officer who
     handles it: also for a person who lives in no household of a team any more (no regisseur can then do it).
@@ -295,6 +302,13 @@ def request_correct(request: HttpRequest, request_id: int) -> HttpResponse:
     rights_request = _request_or_404(user, request_id)
     if rights_request.kind != RightsRequest.Kind.CORRECTION or rights_request.status != RightsRequest.Status.OPEN:
         raise PermissionDenied(_("Gegevens corrigeren: alleen bij een verzoek om correctie dat nog open staat."))
+    if not user.is_superuser and _municipality_of(rights_request.person) != user.municipality_id:
+        raise PermissionDenied(
+            _(
+                "Gegevens corrigeren: deze inwoner woont nu in een andere gemeente; die gemeente corrigeert de "
+                "gegevens. Stuur het verzoek door."
+            )
+        )
     back = reverse("rights-request", args=[rights_request.pk])
     return change_person_page(request, user, rights_request.person, back=back)
 

@@ -199,7 +199,8 @@ def open_procedures() -> QuerySet[Procedure]:
 
 
 def awaiting_approval(user: User, limit: int = 200) -> list[Decision]:
-    """Beschikkingen of the team lead's team that wait for their akkoord (four eyes), oldest first; one query.
+    """Beschikkingen of the team lead's team that wait for their akkoord (four eyes; not the ones they drafted),
+    oldest first; one query.
     Empty for anyone who is not a team lead: only the team's lead approves (``decisions.approve``)."""
     if user.role != User.Role.TEAM_LEAD or user.team_id is None:
         return []
@@ -208,6 +209,7 @@ def awaiting_approval(user: User, limit: int = 200) -> list[Decision]:
             status=Decision.Status.AWAITING,
             procedure__trajectory__in=trajectories_visible_to(user).filter(team_id=user.team_id).values("pk"),
         )
+        .exclude(created_by=user)  # four eyes: not their own
         .select_related("procedure__person", "created_by")
         .order_by("created_at", "pk")[:limit]
     )

@@ -16,7 +16,7 @@ from toegang.common.dates import today
 from toegang.common.errors import DomainError
 from toegang.common.forms import field_label
 from toegang.events import services as events
-from toegang.people.models import Household, Membership, Person
+from toegang.people.models import Membership, Person
 from toegang.procedures.models import ClockPause, Decision, Outcome, Procedure, TermRule
 from toegang.procedures.selectors import CLOCKS, OPEN, clocks_of, rules_for
 from toegang.zgw import services as zgw
@@ -66,7 +66,11 @@ def _check_day(
 
 
 def _locked_open(procedure: Procedure) -> Procedure:
-    locked = Procedure.objects.select_for_update().select_related("trajectory").get(pk=procedure.pk)
+    locked = (  # only the procedure's row is locked; its household and person come along for the clocks
+        Procedure.objects.select_for_update(of=("self",))
+        .select_related("trajectory__household", "person")
+        .get(pk=procedure.pk)
+    )
     if locked.status not in OPEN:
         raise DomainError(_("Procedure: deze procedure is afgerond en kan niet meer worden gewijzigd."))
     return locked
@@ -198,6 +202,9 @@ def suspend(*, actor: User, procedure: Procedure, clock: str, start: dt.date, re
         procedure=locked, clock=clock, kind=ClockPause.Kind.SUSPENSION, end__isnull=True
     ).exists():
         raise DomainError(_("Termijn: deze termijn is al opgeschort; hervat hem eerst."), field="clock")
+    _term_running_on(
+        locked, clock, start, field="start", label=_("Opgeschort vanaf"), what=_("een opschorting gaat in")
+    )
     pause = ClockPause.objects.create(
         procedure=locked,
         clock=clock,
@@ -245,7 +252,10 @@ def extend(
         raise DomainError(_("Reden: leg vast waarom de termijn wordt verlengd."), field="reason")
     if ClockPause.objects.filter(procedure=locked, clock=clock, kind=ClockPause.Kind.EXTENSION).exists():
         raise DomainError(_("Termijn: deze termijn is al eens verlengd."), field="clock")
-    _check_extension_in_time(locked, clock, notified_on)
+    _term_running_on(
+        locked, clock, notified_on, field="notified_on", label=_("Inwoner bericht op"),
+        what=_("een verlenging meldt u (Awb 4:14 lid 3)"),
+    )  # fmt: skip
     pause = ClockPause.objects.create(
         procedure=locked,
         clock=clock,
@@ -262,28 +272,30 @@ def extend(
     return pause
 
 
-def _check_extension_in_time(procedure: Procedure, clock: str, notified_on: dt.date) -> None:
-    """Awb 4:14 lid 3: the extension is told to the resident before the term ends; a term that has run out is not
-    extended afterwards (its penalty under Awb 4:17 would silently disappear). A term not yet running or already
-    met has nothing to extend."""
-    municipality = Household.objects.filter(pk=procedure.trajectory.household_id).values_list(
-        "municipality_id", flat=True
-    )[0]
-    rules = rules_for([municipality])
-    running = {c.code: c for c in clocks_of(procedure, municipality_id=municipality, rules=rules, on=notified_on)}
-    term = running.get(clock)
+def _term_running_on(procedure: Procedure, clock: str, day: dt.date, *, field: str, label: str, what: str) -> None:
+    """The term ``clock`` runs on ``day``: it has started (not before its first day) and has not been met or run
+    out by then. A suspension or an extension acts only on a running term: one dated after the term ran out would
+    change nothing but hide that it did, or (Awb 4:14 lid 3: told before the term ends) wipe out a penalty already
+    owed under Awb 4:17. ``what`` names the act in the message ("een verlenging meldt u", "een opschorting gaat
+    in")."""
+    municipality = procedure.trajectory.household.municipality_id
+    terms = clocks_of(procedure, municipality_id=municipality, rules=rules_for([municipality]), on=day)
+    term = next((c for c in terms if c.code == clock), None)
     if term is None:
         raise DomainError(_("Termijn: deze termijn loopt nog niet."), field="clock")
     if term.done_on is not None:
-        raise DomainError(_("Termijn: deze termijn is al gehaald."), field="clock")
-    if notified_on > term.deadline:
+        raise DomainError(_("Termijn: aan deze termijn is al voldaan."), field="clock")
+    if day < term.runs_from:
         raise DomainError(
-            _(
-                "Inwoner bericht op: een verlenging meldt u vóór het einde van de termijn (%(day)s, Awb 4:14 lid 3); "
-                "een verstreken termijn wordt niet achteraf verlengd."
-            )
-            % {"day": f"{term.deadline:%-d-%-m-%Y}"},
-            field="notified_on",
+            _("%(field)s: ligt vóór het begin van de termijn (%(day)s).")
+            % {"field": label, "day": f"{term.runs_from:%-d-%-m-%Y}"},
+            field=field,
+        )
+    if day > term.deadline:
+        raise DomainError(
+            _("%(field)s: %(what)s vóór het einde van de termijn (%(day)s); een verstreken termijn blijft verstreken.")
+            % {"field": label, "what": what, "day": f"{term.deadline:%-d-%-m-%Y}"},
+            field=field,
         )
 
 
