@@ -91,6 +91,25 @@ def test_request_screens(client, world):
     request = RightsRequest.objects.get()
     assert response["Location"] == reverse("rights-request", args=[request.pk])
     assert "termijn verstreken" in client.get(reverse("rights-requests")).content.decode()
+    again = client.post(
+        reverse("rights-requests"),
+        {"bsn": person.bsn, "kind": "inzage", "received_on": today().isoformat()},
+        follow=True,
+    )  # a second letter about the same: registered, and the officer is told of the first
+    earlier = (today() - dt.timedelta(days=40)).strftime("%d-%m-%Y")
+    assert (
+        f"er staat al een open verzoek van deze soort voor deze inwoner, ontvangen op {earlier}"
+        in again.content.decode()
+    )
+    second = RightsRequest.objects.exclude(pk=request.pk).get()
+    other_kind = client.post(
+        reverse("rights-requests"),
+        {"bsn": person.bsn, "kind": "bezwaar", "received_on": today().isoformat()},
+        follow=True,
+    )
+    assert "er staat al een open verzoek" not in other_kind.content.decode()
+    RightsRequest.objects.exclude(pk=request.pk).delete()
+    assert second.kind == "inzage"
     client.post(
         reverse("rights-request", args=[request.pk]),
         {"status": "afgehandeld", "handled_on": today().isoformat(), "outcome": ""},

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from toegang.accounts.twofactor import needs_second_factor
 from toegang.cases.selectors import CASE_ROLES, sees_case_content
-from toegang.istandaarden.selectors import is_backoffice
+from toegang.istandaarden.selectors import is_backoffice, sees_clients
 from toegang.privacy.context import current_emergency
 
 
@@ -33,6 +33,7 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
             "has_team": False,
             "is_privacy_officer": False,
             "is_backoffice": False,
+            "backoffice_sees_clients": False,
             "is_manager": False,
             "is_team_lead": False,
         }
@@ -43,6 +44,7 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
         "has_team": user.team_id is not None,
         "is_privacy_officer": user.is_active and (user.role == "privacy" or user.is_superuser),
         "is_backoffice": is_backoffice(user),
+        "backoffice_sees_clients": sees_clients(user),  # the providers' requests name residents
         "is_manager": user.is_active and user.role == "manager",
         "is_team_lead": user.is_active and user.role == "teamleider" and user.team_id is not None,
     }

@@ -73,6 +73,17 @@ def register_request(*, actor: User, bsn: str, kind: str, received_on: dt.date, 
     return request
 
 
+def same_open_request(request: RightsRequest) -> RightsRequest | None:
+    """An earlier open request of the same kind for the same person (a second letter or call about the same
+    thing): the privacy officer is told, so that one answer serves both."""
+    return (
+        RightsRequest.objects.filter(person_id=request.person_id, kind=request.kind, status=RightsRequest.Status.OPEN)
+        .exclude(pk=request.pk)
+        .order_by("received_on", "pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def request_from_portal(*, actor: User, person: Person, kind: str, description: str = "") -> RightsRequest:
     """A resident (or their representative) files a request in the portal; it joins the privacy officer's

@@ -234,6 +234,13 @@ def requests_list(request: HttpRequest) -> HttpResponse:
             _("Het verzoek is geregistreerd; uiterlijk afhandelen op %(day)s.")
             % {"day": created[0].due_on.strftime("%d-%m-%Y")},
         )
+        earlier = rights.same_open_request(created[0])
+        if earlier is not None:
+            messages.warning(
+                request,
+                _("Let op: er staat al een open verzoek van deze soort voor deze inwoner, ontvangen op %(day)s.")
+                % {"day": earlier.received_on.strftime("%d-%m-%Y")},
+            )
         return redirect("rights-request", request_id=created[0].pk)
     open_requests = list(
         RightsRequest.objects.filter(status=RightsRequest.Status.OPEN, person__in=persons_of(user))
