@@ -23,7 +23,7 @@ from toegang.procedures.selectors import CLOCKS, OPEN, Clock
 class Advice:
     text: str
     by: dt.date | None = None  # the deadline of the term this step meets
-    step: str = ""  # the step to record when it is done (preselected in the step form)
+    step: str = ""  # the step to record when it is done (its "Vastleggen" link chooses it in the step form)
 
 
 def _deadline(clocks: Iterable[Clock], code: str) -> dt.date | None:
@@ -47,9 +47,9 @@ def _day(day: dt.date) -> str:
     return f"{day:%-d-%-m-%Y}"
 
 
-def _before_the_application(procedure: Procedure, clocks: Sequence[Clock], on: dt.date) -> list[Advice]:
-    """A melding without an application: for the Wmo the onderzoek and its verslag (with the resident's window for
-    a persoonlijk plan), then the application; for the other laws the application."""
+def _before_the_application(procedure: Procedure, clocks: Sequence[Clock]) -> list[Advice]:
+    """A melding without an application: for the Wmo the onderzoek and its verslag, then the application; for the
+    other laws the application."""
     if procedure.law != TermRule.Law.WMO:
         return [
             Advice(
@@ -134,7 +134,7 @@ def next_steps(
         if procedure.status == Procedure.Status.APPLICATION:
             advice += _after_the_application(procedure, clocks, decisions)
         else:
-            advice += _before_the_application(procedure, clocks, on)
+            advice += _before_the_application(procedure, clocks)
         advice += _residents_terms(procedure, clocks, on)
         advice += [
             Advice(_("De termijn ‘%(clock)s’ is opgeschort; hervat hem zodra de reden vervalt.") % {"clock": c.label})
