@@ -161,12 +161,6 @@ def _page(
     municipality = procedure.trajectory.household.municipality_id
     rules = selectors.rules_for([municipality])
     clocks = selectors.clocks_of(procedure, municipality_id=municipality, rules=rules, on=today())
-    its_decisions = list(
-        procedure.decisions.prefetch_related(
-            "provisions__category", "provisions__provider", "objections"
-        ).select_related("created_by", "approved_by")
-    )
-    advice = guide.next_steps(procedure, clocks, its_decisions, on=today())
     # the step a "Vastleggen" link of Wat nu chose (?stap=…); otherwise the form starts at "Kies een stap…": a
     # statutory step (it closes a term) is never recorded by one click on a form left as it was
     first_step = request.GET.get("stap", "")
@@ -181,6 +175,12 @@ def _page(
         if submitted(request, forms[posted], calls[posted]):
             messages.success(request, _("Vastgelegd; de termijnen zijn opnieuw berekend."))
             return redirect("procedure", procedure_id=procedure.pk)
+    its_decisions = list(  # read for the page shown only: a step that was recorded redirects
+        procedure.decisions.prefetch_related(
+            "provisions__category", "provisions__provider", "objections"
+        ).select_related("created_by", "approved_by")
+    )
+    advice = guide.next_steps(procedure, clocks, its_decisions, on=today())
     audit.record(actor=user, action=audit.Action.READ, obj=procedure, subjects=[procedure.person_id])
     decision_rows = [
         {
@@ -231,11 +231,11 @@ def procedure_withdraw(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_worker(request)
     procedure = _procedure_or_404(user, procedure_id)
 
-    def withdraw(d: dict[str, Any]) -> None:
-        services.withdraw(actor=user, procedure=procedure, on=d["on"])
-        messages.success(request, _("De procedure is ingetrokken; de termijnen zijn gestopt."))
-
-    return _apply_on_page(request, user, procedure, "withdraw_form", WithdrawForm(request.POST), withdraw)
+    return _apply_on_page(
+        request, user, procedure, "withdraw_form", WithdrawForm(request.POST),
+        lambda d: services.withdraw(actor=user, procedure=procedure, on=d["on"]),
+        _("De procedure is ingetrokken; de termijnen zijn gestopt."),
+    )  # fmt: skip
 
 
 def deadlines(request: HttpRequest) -> HttpResponse:
@@ -281,13 +281,15 @@ def _apply_on_page(
     procedure: Procedure | int,
     name: str,
     form: UtrechtForm,
-    call: Callable[..., object],
+    call: Callable[[dict[str, Any]], object],
+    done: str,
 ) -> HttpResponse:
-    """A change with more to type than a date (a beschikking and its reasoning, a provision): when refused, the
-    procedure page comes back with the form open, its input kept and the message at the top. ``procedure``: the
-    one loaded already, or its id (then loaded only for the refusal)."""
+    """A change with more to type than a date (a beschikking and its reasoning, a provision, a withdrawal): done,
+    the page says ``done``; refused, the procedure page comes back with the form open, its input kept and the
+    message at the top. ``procedure``: the one loaded already, or its id (then loaded only for the refusal)."""
     procedure_id = procedure if isinstance(procedure, int) else procedure.pk
     if submitted(request, form, call):
+        messages.success(request, done)
         return redirect("procedure", procedure_id=procedure_id)
     page_of = procedure if isinstance(procedure, Procedure) else _procedure_or_404(user, procedure_id)
     return _page(request, user, page_of, refused=(name, form))
@@ -298,11 +300,11 @@ def decision_new(request: HttpRequest, procedure_id: int) -> HttpResponse:
     user = require_case_worker(request)
     procedure = _procedure_or_404(user, procedure_id)
 
-    def draft(d: dict[str, Any]) -> None:
-        decisions.draft_decision(actor=user, procedure=procedure, **d)
-        messages.success(request, _("De beschikking staat als concept klaar."))
-
-    return _apply_on_page(request, user, procedure, "decision_form", DecisionForm(request.POST), draft)
+    return _apply_on_page(
+        request, user, procedure, "decision_form", DecisionForm(request.POST),
+        lambda d: decisions.draft_decision(actor=user, procedure=procedure, **d),
+        _("De beschikking staat als concept klaar."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -311,11 +313,11 @@ def provision_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _decision_or_404(user, decision_id)
     form = ProvisionForm(request.POST, law=decision.procedure.law)
 
-    def add(_d: dict[str, Any]) -> None:
-        decisions.add_provision(actor=user, decision=decision, **form.service_arguments())
-        messages.success(request, _("De voorziening is toegevoegd."))
-
-    return _apply_on_page(request, user, decision.procedure_id, "provision_form", form, add)
+    return _apply_on_page(
+        request, user, decision.procedure_id, "provision_form", form,
+        lambda _d: decisions.add_provision(actor=user, decision=decision, **form.service_arguments()),
+        _("De voorziening is toegevoegd."),
+    )  # fmt: skip
 
 
 @require_POST
